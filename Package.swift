@@ -1,0 +1,45 @@
+// swift-tools-version: 6.0
+// Tilt: a scripting language and native runtime for constrained portfolio optimisation and backtesting.
+// One target per layer; layers depend downward only (see Docs/architecture.md).
+import PackageDescription
+
+let package = Package(
+    name: "Tilt",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tilt", targets: ["TiltCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries (Debian: libreadline-dev, liblapack-dev + libopenblas-dev).
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline", pkgConfig: "readline",
+                       providers: [.apt(["libreadline-dev"])]),
+        .systemLibrary(name: "CLapack", path: "Sources/CLapack",
+                       providers: [.apt(["liblapack-dev", "libopenblas-dev"])]),
+
+        // Layers, bottom to top.
+        .target(name: "TiltSyntax"),
+        .target(name: "TiltLinearAlgebra", dependencies: ["CLapack"]),
+        .target(name: "TiltSolver", dependencies: ["TiltLinearAlgebra"]),
+        .target(name: "TiltData", dependencies: ["TiltLinearAlgebra"]),
+        .target(name: "TiltModels", dependencies: ["TiltLinearAlgebra", "TiltData"]),
+        .target(name: "TiltBacktest", dependencies: ["TiltModels", "TiltSolver", "TiltData"]),
+        .target(name: "TiltReport", dependencies: ["TiltBacktest"]),
+        .target(name: "TiltLanguage", dependencies: [
+            "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltData", "TiltModels", "TiltBacktest", "TiltReport",
+        ]),
+        .executableTarget(name: "TiltCLI", dependencies: [
+            "TiltLanguage", "TiltSyntax", "CReadline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "TiltSyntaxTests", dependencies: ["TiltSyntax"]),
+        .testTarget(name: "TiltLinearAlgebraTests", dependencies: ["TiltLinearAlgebra"]),
+        .testTarget(name: "TiltSolverTests", dependencies: ["TiltSolver", "TiltLinearAlgebra"]),
+        .testTarget(name: "TiltDataTests", dependencies: ["TiltData", "TiltLinearAlgebra"]),
+        .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra"]),
+        .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI"]),
+    ]
+)

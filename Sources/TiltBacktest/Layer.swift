@@ -1,0 +1,1 @@
+// The TiltBacktest layer; see Docs/architecture.md.

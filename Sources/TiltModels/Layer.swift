@@ -1,0 +1,1 @@
+// The TiltModels layer; see Docs/architecture.md.

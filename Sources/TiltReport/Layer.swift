@@ -1,0 +1,1 @@
+// The TiltReport layer; see Docs/architecture.md.

@@ -1,0 +1,2 @@
+/// Placeholder replaced by the syntax layer.
+public enum TiltSyntaxPlaceholder {}
