@@ -1,0 +1,96 @@
+/// An error (or note) about a program, located at a source range, with an optional hint that suggests
+/// a fix ("did you mean `tev`?").
+public struct Diagnostic: Error, Sendable, Equatable {
+    public enum Severity: String, Sendable { case error, warning, note }
+    public var severity: Severity
+    public var message: String
+    public var range: SourceRange
+    public var hint: String?
+
+    public init(_ message: String, at range: SourceRange, hint: String? = nil, severity: Severity = .error) {
+        self.message = message
+        self.range = range
+        self.hint = hint
+        self.severity = severity
+    }
+}
+
+/// A batch of diagnostics for one file, thrown when a program cannot go on.
+public struct DiagnosticList: Error, Sendable {
+    public var file: SourceFile
+    public var diagnostics: [Diagnostic]
+    public init(file: SourceFile, diagnostics: [Diagnostic]) {
+        self.file = file
+        self.diagnostics = diagnostics
+    }
+    /// All diagnostics rendered as the terminal shows them.
+    public func rendered(color: Bool = false) -> String {
+        diagnostics.map { DiagnosticRenderer.render($0, in: file, color: color) }.joined()
+    }
+}
+
+/// Renders diagnostics the way compilers do:
+///
+///     strategy.tilt:3:20: error: unknown name `tve`
+///       maximize mu'f s.t. tve <= 6%
+///                          ^~~
+///     hint: did you mean `tev`?
+public enum DiagnosticRenderer {
+    public static func render(_ d: Diagnostic, in file: SourceFile, color: Bool = false) -> String {
+        let loc = file.location(of: d.range.start)
+        let bold = color ? "\u{1B}[1m" : "", red = color ? "\u{1B}[1;31m" : ""
+        let green = color ? "\u{1B}[1;32m" : "", cyan = color ? "\u{1B}[1;36m" : "", reset = color ? "\u{1B}[0m" : ""
+        let kind = d.severity == .error ? "\(red)error\(reset)" : "\(cyan)\(d.severity.rawValue)\(reset)"
+        var out = "\(bold)\(file.name):\(loc.line):\(loc.column):\(reset) \(kind): \(bold)\(d.message)\(reset)\n"
+        let line = file.lineText(loc.line).replacingTabs()
+        out += "  \(line)\n"
+        let endLoc = file.location(of: d.range.end)
+        let width: Int
+        if endLoc.line == loc.line {
+            width = max(1, endLoc.column - loc.column)
+        } else {
+            width = max(1, line.count - loc.column + 1)
+        }
+        let pad = String(repeating: " ", count: max(0, loc.column - 1))
+        out += "  \(pad)\(green)^\(String(repeating: "~", count: width - 1))\(reset)\n"
+        if let hint = d.hint { out += "\(cyan)hint:\(reset) \(hint)\n" }
+        return out
+    }
+}
+
+private extension String {
+    func replacingTabs() -> String { map { $0 == "\t" ? " " : String($0) }.joined() }
+}
+
+/// The closest candidate to a misspelt name, if one is close enough to be a useful suggestion.
+public func closestName(to name: String, among candidates: some Sequence<String>) -> String? {
+    var best: (String, Int)?
+    let limit = max(1, name.count / 3)
+    for c in candidates where c != name {
+        let d = editDistance(name, c)
+        guard d <= limit else { continue }
+        if let (bestName, bestDistance) = best, bestDistance < d || (bestDistance == d && bestName <= c) { continue }
+        best = (c, d)
+    }
+    return best?.0
+}
+
+/// Damerau–Levenshtein (optimal string alignment) distance: transpositions such as `tve`/`tev` cost 1.
+public func editDistance(_ a: String, _ b: String) -> Int {
+    let x = Array(a), y = Array(b)
+    if x.isEmpty { return y.count }
+    if y.isEmpty { return x.count }
+    var d = [[Int]](repeating: [Int](repeating: 0, count: y.count + 1), count: x.count + 1)
+    for i in 0...x.count { d[i][0] = i }
+    for j in 0...y.count { d[0][j] = j }
+    for i in 1...x.count {
+        for j in 1...y.count {
+            let cost = x[i - 1] == y[j - 1] ? 0 : 1
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+            }
+        }
+    }
+    return d[x.count][y.count]
+}

@@ -1,0 +1,211 @@
+/// Prints a program in Tilt's canonical layout (`tilt fmt`): one statement per line, single spaces around
+/// binary operators, no redundant parentheses, literals as written, comments and single blank lines kept.
+/// Formatting is idempotent: formatting formatted text changes nothing.
+///
+/// Comments that stood inside a multi-line statement are moved to the line before it.
+public enum Formatter {
+    /// Lines longer than this break their constraint list one constraint per line.
+    public static let lineWidth = 100
+
+    public static func format(_ program: Program) -> String {
+        var printer = ProgramPrinter(program: program)
+        return printer.run()
+    }
+
+    /// One expression in canonical form (also used by the REPL and the explainer to show expressions).
+    public static func format(_ expr: Expr, in file: SourceFile) -> String {
+        ExpressionPrinter(file: file).print(expr)
+    }
+}
+
+private struct ProgramPrinter {
+    let program: Program
+    var output: [String] = []
+    var nextComment = 0
+    var lastLine = 0
+
+    init(program: Program) { self.program = program }
+
+    mutating func run() -> String {
+        let file = program.file
+        let expressions = ExpressionPrinter(file: file)
+        for stmt in program.statements {
+            let startLine = file.location(of: stmt.range.start).line
+            emitComments(before: stmt.range.start)
+            separate(from: startLine)
+            var lines = expressions.statement(stmt)
+            let endLine = file.location(of: stmt.range.end).line
+            // A trailing comment on the statement's last line stays there.
+            if nextComment < program.comments.count {
+                let c = program.comments[nextComment]
+                if c.isTrailing, c.range.start >= stmt.range.end, file.location(of: c.range.start).line == endLine,
+                   !sharesLineWithLaterStatement(stmt, line: endLine) {
+                    lines[lines.count - 1] += "  " + c.text.trimmedRight()
+                    nextComment += 1
+                }
+            }
+            output.append(contentsOf: lines)
+            lastLine = endLine
+        }
+        emitComments(before: Int.max)
+        return output.isEmpty ? "" : output.joined(separator: "\n") + "\n"
+    }
+
+    func sharesLineWithLaterStatement(_ stmt: Stmt, line: Int) -> Bool {
+        guard let i = program.statements.firstIndex(where: { $0.range == stmt.range }),
+              i + 1 < program.statements.count else { return false }
+        return program.file.location(of: program.statements[i + 1].range.start).line == line
+    }
+
+    mutating func separate(from line: Int) {
+        if !output.isEmpty, line - lastLine > 1 { output.append("") }
+    }
+
+    mutating func emitComments(before offset: Int) {
+        while nextComment < program.comments.count, program.comments[nextComment].range.start < offset {
+            let c = program.comments[nextComment]
+            let line = program.file.location(of: c.range.start).line
+            separate(from: line)
+            output.append(c.text.trimmedRight())
+            lastLine = line
+            nextComment += 1
+        }
+    }
+}
+
+private extension String {
+    func trimmedRight() -> String {
+        var s = Substring(self)
+        while let last = s.last, last == " " || last == "\t" || last == "\r" { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+/// Prints expressions with the fewest parentheses that keep their meaning.
+struct ExpressionPrinter {
+    let file: SourceFile
+
+    enum Level: Int, Comparable {
+        case range = 1, comparison, additive, multiplicative, unary, power, postfix, primary
+        static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    func level(of e: Expr) -> Level {
+        switch e.kind {
+        case .range: return .range
+        case .binary(let op, _, _, _, _):
+            switch op {
+            case .add, .subtract: return .additive
+            case .multiply, .divide, .elementwiseMultiply, .elementwiseDivide: return .multiplicative
+            case .power, .elementwisePower: return .power
+            default: return .comparison
+            }
+        case .unary: return .unary
+        case .transpose, .call, .index: return .postfix
+        case .apply: return .range
+        default: return .primary
+        }
+    }
+
+    func print(_ e: Expr) -> String {
+        switch e.kind {
+        case .number, .string: return file.text(e.range)
+        case .month(let y, let m): return "\(y)-\(m < 10 ? "0" : "")\(m)"
+        case .date(let y, let m, let d): return "\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d)"
+        case .name(let n): return n
+        case .unary(let op, let x): return op.rawValue + wrap(x, atLeast: .unary)
+        case .binary(let op, let l, let r, _, let implicit):
+            let me = level(of: e)
+            if implicit {
+                let left = wrap(l, atLeast: .multiplicative)
+                let right = wrap(r, atLeast: .power)
+                return left + (endsWithTranspose(l) ? "" : " ") + right
+            }
+            switch op {
+            case .power, .elementwisePower:
+                return wrap(l, atLeast: .postfix) + op.rawValue + wrap(r, atLeast: .unary)
+            default:
+                let right = wrap(r, above: me)
+                return wrap(l, atLeast: me) + " \(op.rawValue) " + right
+            }
+        case .transpose(let x): return wrap(x, atLeast: .postfix) + "'"
+        case .call(let name, let args):
+            return name.name + "(" + args.map(argument).joined(separator: ", ") + ")"
+        case .index(let x, let items):
+            return wrap(x, atLeast: .postfix) + "[" + items.map(indexItem).joined(separator: ", ") + "]"
+        case .matrix(let rows):
+            return "[" + rows.map { $0.map(print).joined(separator: ", ") }.joined(separator: "; ") + "]"
+        case .absoluteValue(let x): return "|" + print(x) + "|"
+        case .range(let lo, let hi, let step):
+            var s = wrap(lo, above: .range) + " to " + wrap(hi, above: .range)
+            if let step { s += " by " + wrap(step, above: .range) }
+            return s
+        case .apply(let name, let x): return name.name + " " + print(x)
+        }
+    }
+
+    private func endsWithTranspose(_ e: Expr) -> Bool {
+        if case .transpose = e.kind { return true }
+        return false
+    }
+
+    private func argument(_ a: Argument) -> String {
+        (a.label.map { $0.name + ": " } ?? "") + print(a.value)
+    }
+
+    private func indexItem(_ item: IndexItem) -> String {
+        switch item {
+        case .all: return ":"
+        case .single(let e): return print(e)
+        case .slice(let a, let b): return print(a) + ":" + print(b)
+        }
+    }
+
+    private func wrap(_ e: Expr, atLeast needed: Level) -> String {
+        level(of: e) >= needed ? print(e) : "(" + print(e) + ")"
+    }
+
+    private func wrap(_ e: Expr, above needed: Level) -> String {
+        level(of: e) > needed ? print(e) : "(" + print(e) + ")"
+    }
+
+    /// A statement as one or more lines.
+    func statement(_ s: Stmt) -> [String] {
+        switch s.kind {
+        case .letBinding(let name, let value): return ["let \(name.name) = \(print(value))"]
+        case .variable(let name, let dims, let bound):
+            var line = "var \(name.name)"
+            if !dims.isEmpty { line += "[" + dims.map(print).joined(separator: ", ") + "]" }
+            if let bound { line += " \(bound.op.rawValue) \(print(bound.value))" }
+            return [line]
+        case .solve(let sense, let objective, let constraints):
+            return objectiveLines("solve \(sense.rawValue) \(print(objective))", constraints)
+        case .objective(let sense, let objective, let constraints):
+            return objectiveLines("\(sense.rawValue) \(print(objective))", constraints)
+        case .universe(let e): return ["universe \(print(e))"]
+        case .factors(let e): return ["factors \(print(e))"]
+        case .benchmark(let e): return ["benchmark \(print(e))"]
+        case .model(let e): return ["model \(print(e))"]
+        case .costs(let e): return ["costs \(print(e))"]
+        case .print(let e): return ["print \(print(e))"]
+        case .policy(let p, let utility):
+            return ["policy \(print(p))" + (utility.map { " utility \(print($0))" } ?? "")]
+        case .allocate(let by): return ["allocate by \(by.name)"]
+        case .rebalance(let frequency, let window):
+            return ["rebalance \(frequency.name)" + (window.map { " from \(print($0))" } ?? "")]
+        case .crisis(let name, let window): return ["crisis \(print(name)) \(print(window))"]
+        case .sweep(let name, let values): return ["\(name.name) in \(print(values))"]
+        case .expression(let e): return [print(e)]
+        }
+    }
+
+    private func objectiveLines(_ head: String, _ constraints: [Constraint]) -> [String] {
+        guard !constraints.isEmpty else { return [head] }
+        let parts = constraints.map { c in (c.label.map { $0.name + ": " } ?? "") + print(c.expr) }
+        let oneLine = head + " s.t. " + parts.joined(separator: ", ")
+        if oneLine.count <= Formatter.lineWidth { return [oneLine] }
+        return [head + " s.t."] + parts.enumerated().map { i, p in
+            "    " + p + (i + 1 < parts.count ? "," : "")
+        }
+    }
+}

@@ -1,0 +1,489 @@
+/// Recursive-descent parser from tokens to the typed AST. Grammar: Grammar/tilt.ebnf (kept true by a
+/// test). On an error it records a diagnostic, skips to the end of the statement and goes on, so several
+/// independent errors in one file are reported together.
+public struct Parser {
+    /// The deepest nesting of brackets and operators accepted; deeper input is reported, never a stack
+    /// overflow.
+    public static let maximumDepth = 200
+    /// Errors reported at most per file; more are almost always consequences of the first ones.
+    public static let maximumErrors = 50
+
+    private let file: SourceFile
+    private var tokens: [Token]
+    private var index = 0
+    private var diagnostics: [Diagnostic]
+    private var depth = 0
+
+    /// Parses a whole file. `Program` is returned even when there are errors (statements that failed to
+    /// parse are left out); the diagnostics list all problems found by the lexer and parser.
+    public static func parse(_ file: SourceFile) -> (program: Program, diagnostics: [Diagnostic]) {
+        let lexed = Lexer.tokenize(file)
+        var parser = Parser(file: file, tokens: lexed.tokens, diagnostics: lexed.diagnostics)
+        let statements = parser.parseProgram()
+        return (Program(file: file, statements: statements, comments: lexed.comments), parser.diagnostics)
+    }
+
+    private init(file: SourceFile, tokens: [Token], diagnostics: [Diagnostic]) {
+        self.file = file
+        self.tokens = tokens
+        self.diagnostics = diagnostics
+    }
+
+    private struct Failure: Error {}
+
+    // MARK: Token helpers
+
+    private var current: Token { tokens[index] }
+    private var previous: Token { tokens[max(0, index - 1)] }
+    private func peekKind(_ k: Int = 1) -> TokenKind {
+        tokens[min(index + k, tokens.count - 1)].kind
+    }
+
+    @discardableResult
+    private mutating func advance() -> Token {
+        let t = tokens[index]
+        if index < tokens.count - 1 { index += 1 }
+        return t
+    }
+
+    private mutating func match(_ kind: TokenKind) -> Bool {
+        if current.kind == kind { advance(); return true }
+        return false
+    }
+
+    private mutating func skipNewlines() {
+        while current.kind == .newline { advance() }
+    }
+
+    private mutating func fail(_ message: String, at range: SourceRange? = nil, hint: String? = nil) -> Failure {
+        report(message, at: range ?? current.range, hint: hint)
+        return Failure()
+    }
+
+    private mutating func report(_ message: String, at range: SourceRange, hint: String? = nil) {
+        // An invalid token was already reported by the lexer; do not pile a parse error on it.
+        if current.kind == .invalid, range == current.range { return }
+        if diagnostics.count < Parser.maximumErrors {
+            diagnostics.append(Diagnostic(message, at: range, hint: hint))
+        }
+    }
+
+    private mutating func expect(_ kind: TokenKind, _ what: String, hint: String? = nil) throws -> Token {
+        if current.kind == kind { return advance() }
+        throw fail("expected \(what), found \(current.kind.display)", hint: hint)
+    }
+
+    private mutating func expectIdentifier(_ what: String) throws -> Identifier {
+        if case .identifier(let name) = current.kind {
+            let t = advance()
+            return Identifier(name, range: t.range)
+        }
+        if case .keyword(let k) = current.kind {
+            throw fail("`\(k.rawValue)` is a reserved word and cannot be used as \(what)",
+                       hint: "choose another name, e.g. `\(k.rawValue)_`")
+        }
+        throw fail("expected \(what), found \(current.kind.display)")
+    }
+
+    private func isAtStatementEnd(_ kind: TokenKind) -> Bool {
+        kind == .newline || kind == .semicolon || kind == .endOfFile
+    }
+
+    // MARK: Program and statements
+
+    private mutating func parseProgram() -> [Stmt] {
+        var statements: [Stmt] = []
+        while true {
+            while current.kind == .newline || current.kind == .semicolon { advance() }
+            if current.kind == .endOfFile { break }
+            if diagnostics.count >= Parser.maximumErrors { break }
+            do {
+                let stmt = try parseStatement()
+                if !isAtStatementEnd(current.kind) {
+                    throw fail("expected end of statement, found \(current.kind.display)",
+                               hint: statementEndHint())
+                }
+                statements.append(stmt)
+            } catch {
+                synchronize()
+            }
+        }
+        return statements
+    }
+
+    private func statementEndHint() -> String? {
+        switch current.kind {
+        case .identifier, .number, .leftParen:
+            return "separate statements with a newline or `;`; to multiply, write `*`"
+        default: return nil
+        }
+    }
+
+    /// Skips to the start of the next statement after an error.
+    private mutating func synchronize() {
+        while !isAtStatementEnd(current.kind) { advance() }
+    }
+
+    private mutating func parseStatement() throws -> Stmt {
+        let start = current.range
+        func finish(_ kind: StmtKind) -> Stmt { Stmt(kind, start.union(previous.range)) }
+        switch current.kind {
+        case .keyword(.let):
+            advance()
+            let name = try expectIdentifier("a name after `let`")
+            _ = try expect(.assign, "`=` after `let \(name.name)`")
+            skipNewlines()
+            return finish(.letBinding(name, try parseExpression()))
+        case .keyword(.var):
+            advance()
+            let name = try expectIdentifier("a variable name after `var`")
+            var dims: [Expr] = []
+            if current.kind == .leftBracket {
+                advance()
+                dims.append(try parseExpression())
+                while match(.comma) { dims.append(try parseExpression()) }
+                _ = try expect(.rightBracket, "`]` after the variable's size")
+            }
+            var bound: VariableBound?
+            if current.kind == .greaterEqual || current.kind == .lessEqual {
+                let op: BinaryOperator = advance().kind == .greaterEqual ? .greaterEqual : .lessEqual
+                skipNewlines()
+                bound = VariableBound(op: op, value: try parseExpression())
+            }
+            return finish(.variable(name, dimensions: dims, bound: bound))
+        case .keyword(.solve):
+            advance()
+            let sense: ObjectiveSense
+            switch current.kind {
+            case .keyword(.minimize): sense = .minimize
+            case .keyword(.maximize): sense = .maximize
+            default: throw fail("expected `minimize` or `maximize` after `solve`, found \(current.kind.display)")
+            }
+            advance()
+            let (objective, constraints) = try parseObjectiveBody()
+            return finish(.solve(sense, objective, constraints))
+        case .keyword(.minimize), .keyword(.maximize):
+            let sense: ObjectiveSense = advance().kind == .keyword(.minimize) ? .minimize : .maximize
+            let (objective, constraints) = try parseObjectiveBody()
+            return finish(.objective(sense, objective, constraints))
+        case .keyword(.universe): advance(); return finish(.universe(try parseExpression()))
+        case .keyword(.factors): advance(); return finish(.factors(try parseExpression()))
+        case .keyword(.benchmark): advance(); return finish(.benchmark(try parseExpression()))
+        case .keyword(.model): advance(); return finish(.model(try parseExpression()))
+        case .keyword(.costs): advance(); return finish(.costs(try parseExpression()))
+        case .keyword(.print): advance(); return finish(.print(try parseExpression()))
+        case .keyword(.policy):
+            advance()
+            let policy = try parseExpression()
+            var utility: Expr?
+            if match(.keyword(.utility)) { utility = try parseExpression() }
+            return finish(.policy(policy, utility: utility))
+        case .keyword(.allocate):
+            advance()
+            _ = try expect(.keyword(.by), "`by` after `allocate`", hint: "write `allocate by sector`")
+            return finish(.allocate(by: try expectIdentifier("what to allocate by (e.g. `sector`)")))
+        case .keyword(.rebalance):
+            advance()
+            let frequency = try expectIdentifier("a frequency (`monthly`, `quarterly` or `annually`)")
+            var window: Expr?
+            if match(.keyword(.from)) {
+                skipNewlines()
+                window = try parseExpression()
+            }
+            return finish(.rebalance(frequency, window: window))
+        case .keyword(.crisis):
+            advance()
+            let name = try parsePrimaryExpression()
+            return finish(.crisis(name: name, window: try parseExpression()))
+        case .identifier(let name) where peekKind() == .keyword(.in):
+            let id = Identifier(name, range: advance().range)
+            advance()
+            skipNewlines()
+            return finish(.sweep(id, try parseExpression()))
+        case .identifier(let name) where peekKind() == .assign:
+            throw fail("`=` binds a name only after `let`", at: tokens[index + 1].range,
+                       hint: "write `let \(name) = …`, or `==` to compare")
+        case .keyword(let k):
+            switch k {
+            case .subjectTo: throw fail("`s.t.` must follow an objective",
+                                        hint: "write `maximize EXPR s.t. CONSTRAINT, …`")
+            case .utility: throw fail("`utility` must follow `policy …`")
+            default: throw fail("`\(k.rawValue)` cannot start a statement")
+            }
+        default:
+            return finish(.expression(try parseExpression()))
+        }
+    }
+
+    private mutating func parseObjectiveBody() throws -> (Expr, [Constraint]) {
+        skipNewlines()
+        let objective = try parseExpression()
+        var constraints: [Constraint] = []
+        if match(.keyword(.subjectTo)) {
+            skipNewlines()
+            constraints.append(try parseConstraint())
+            while match(.comma) {
+                skipNewlines()
+                constraints.append(try parseConstraint())
+            }
+        } else if case .identifier("subject") = current.kind {
+            throw fail("write `s.t.` before the constraints", hint: "e.g. `maximize mu'f s.t. tev <= 6%`")
+        }
+        return (objective, constraints)
+    }
+
+    private mutating func parseConstraint() throws -> Constraint {
+        var label: Identifier?
+        if case .identifier(let name) = current.kind, peekKind() == .colon {
+            label = Identifier(name, range: advance().range)
+            advance()
+            skipNewlines()
+        }
+        return Constraint(label: label, expr: try parseExpression())
+    }
+
+    // MARK: Expressions (lowest to highest precedence)
+
+    public mutating func parseExpression() throws -> Expr {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Parser.maximumDepth {
+            throw fail("expression is nested too deeply (more than \(Parser.maximumDepth) levels)")
+        }
+        let lhs = try parseComparison()
+        guard match(.keyword(.to)) else { return lhs }
+        skipNewlines()
+        let upper = try parseComparison()
+        var step: Expr?
+        if match(.keyword(.by)) {
+            skipNewlines()
+            step = try parseComparison()
+        }
+        return Expr(.range(lhs, upper, step: step), lhs.range.union(previous.range))
+    }
+
+    private func comparisonOperator(_ kind: TokenKind) -> BinaryOperator? {
+        switch kind {
+        case .equalEqual: return .equal
+        case .notEqual: return .notEqual
+        case .less: return .less
+        case .lessEqual: return .lessEqual
+        case .greater: return .greater
+        case .greaterEqual: return .greaterEqual
+        default: return nil
+        }
+    }
+
+    private mutating func parseComparison() throws -> Expr {
+        let lhs = try parseAdditive()
+        guard let op = comparisonOperator(current.kind) else {
+            if current.kind == .assign {
+                throw fail("`=` is not a comparison", hint: "write `==` to require equality")
+            }
+            return lhs
+        }
+        let opRange = advance().range
+        skipNewlines()
+        let rhs = try parseAdditive()
+        if comparisonOperator(current.kind) != nil {
+            throw fail("comparisons cannot be chained", hint: "write two constraints separated by `,`")
+        }
+        return Expr(.binary(op, lhs, rhs, operatorRange: opRange, implicit: false), lhs.range.union(rhs.range))
+    }
+
+    private mutating func parseAdditive() throws -> Expr {
+        var lhs = try parseMultiplicative()
+        while current.kind == .plus || current.kind == .minus {
+            let op: BinaryOperator = current.kind == .plus ? .add : .subtract
+            let opRange = advance().range
+            skipNewlines()
+            let rhs = try parseMultiplicative()
+            lhs = Expr(.binary(op, lhs, rhs, operatorRange: opRange, implicit: false), lhs.range.union(rhs.range))
+        }
+        return lhs
+    }
+
+    private func multiplicativeOperator(_ kind: TokenKind) -> BinaryOperator? {
+        switch kind {
+        case .star: return .multiply
+        case .slash: return .divide
+        case .dotStar: return .elementwiseMultiply
+        case .dotSlash: return .elementwiseDivide
+        default: return nil
+        }
+    }
+
+    /// Whether a token can begin an operand of an implicit product (`mu'f`, `x'S x`).
+    private func startsImplicitOperand(_ kind: TokenKind) -> Bool {
+        switch kind {
+        case .identifier, .number, .leftParen, .leftBracket: return true
+        default: return false
+        }
+    }
+
+    private func endsWithTranspose(_ e: Expr) -> Bool {
+        if case .transpose = e.kind { return true }
+        return false
+    }
+
+    private mutating func parseMultiplicative() throws -> Expr {
+        var lhs = try parseUnary()
+        var inImplicitChain = endsWithTranspose(lhs)
+        while true {
+            if let op = multiplicativeOperator(current.kind) {
+                let opRange = advance().range
+                skipNewlines()
+                let rhs = try parseUnary()
+                lhs = Expr(.binary(op, lhs, rhs, operatorRange: opRange, implicit: false), lhs.range.union(rhs.range))
+                inImplicitChain = endsWithTranspose(rhs)
+            } else if inImplicitChain, startsImplicitOperand(current.kind) {
+                let opRange = SourceRange(start: current.range.start, end: current.range.start)
+                let rhs = try parsePower()
+                lhs = Expr(.binary(.multiply, lhs, rhs, operatorRange: opRange, implicit: true),
+                           lhs.range.union(rhs.range))
+            } else {
+                return lhs
+            }
+        }
+    }
+
+    private mutating func parseUnary() throws -> Expr {
+        if current.kind == .minus || current.kind == .plus {
+            let t = advance()
+            depth += 1
+            defer { depth -= 1 }
+            if depth > Parser.maximumDepth { throw fail("expression is nested too deeply") }
+            let operand = try parseUnary()
+            return Expr(.unary(t.kind == .minus ? .negate : .plus, operand), t.range.union(operand.range))
+        }
+        return try parsePower()
+    }
+
+    private mutating func parsePower() throws -> Expr {
+        let base = try parsePostfix()
+        guard current.kind == .caret || current.kind == .dotCaret else { return base }
+        let op: BinaryOperator = current.kind == .caret ? .power : .elementwisePower
+        let opRange = advance().range
+        skipNewlines()
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Parser.maximumDepth { throw fail("expression is nested too deeply") }
+        let exponent = try parseUnary() // right-associative; `2^-1` is allowed
+        return Expr(.binary(op, base, exponent, operatorRange: opRange, implicit: false), base.range.union(exponent.range))
+    }
+
+    private mutating func parsePostfix() throws -> Expr {
+        var e = try parsePrimaryExpression()
+        while true {
+            switch current.kind {
+            case .apostrophe:
+                let t = advance()
+                e = Expr(.transpose(e), e.range.union(t.range))
+            case .leftParen where !current.precededBySpace:
+                guard case .name(let name) = e.kind else {
+                    throw fail("only a name can be called", at: current.range)
+                }
+                advance()
+                let args = try parseArguments()
+                let close = try expect(.rightParen, "`)` to close the call of `\(name)`")
+                e = Expr(.call(Identifier(name, range: e.range), args), e.range.union(close.range))
+            case .leftBracket where !current.precededBySpace:
+                advance()
+                var items: [IndexItem] = [try parseIndexItem()]
+                while match(.comma) { items.append(try parseIndexItem()) }
+                let close = try expect(.rightBracket, "`]` to close the index")
+                e = Expr(.index(e, items), e.range.union(close.range))
+            default:
+                return e
+            }
+        }
+    }
+
+    private mutating func parseArguments() throws -> [Argument] {
+        var args: [Argument] = []
+        if current.kind == .rightParen { return args }
+        repeat {
+            var label: Identifier?
+            if peekKind() == .colon {
+                switch current.kind {
+                case .identifier(let n): label = Identifier(n, range: advance().range); advance()
+                case .keyword(let k): label = Identifier(k.rawValue, range: advance().range); advance()
+                default: break
+                }
+            }
+            var value = try parseExpression()
+            // `rolling 120`: a name applied to a value, without parentheses.
+            if case .name(let n) = value.kind, current.precededBySpace, startsImplicitOperand(current.kind) {
+                let operand = try parseExpression()
+                value = Expr(.apply(Identifier(n, range: value.range), operand), value.range.union(operand.range))
+            }
+            args.append(Argument(label: label, value: value))
+        } while match(.comma)
+        return args
+    }
+
+    private mutating func parseIndexItem() throws -> IndexItem {
+        if current.kind == .colon {
+            return .all(advance().range)
+        }
+        let lower = try parseExpression()
+        if match(.colon) {
+            return .slice(lower, try parseExpression())
+        }
+        return .single(lower)
+    }
+
+    private mutating func parsePrimaryExpression() throws -> Expr {
+        let t = current
+        switch t.kind {
+        case .number(let v): advance(); return Expr(.number(v, .plain), t.range)
+        case .percent(let v): advance(); return Expr(.number(v, .percent), t.range)
+        case .basisPoints(let v): advance(); return Expr(.number(v, .basisPoints), t.range)
+        case .month(let y, let m): advance(); return Expr(.month(year: y, month: m), t.range)
+        case .date(let y, let m, let d): advance(); return Expr(.date(year: y, month: m, day: d), t.range)
+        case .string(let s): advance(); return Expr(.string(s), t.range)
+        case .identifier(let n): advance(); return Expr(.name(n), t.range)
+        case .leftParen:
+            advance()
+            let inner = try parseExpression()
+            let close = try expect(.rightParen, "`)`")
+            return Expr(inner.kind, t.range.union(close.range))
+        case .bar:
+            advance()
+            let inner = try parseExpression()
+            let close = try expect(.bar, "`|` to close the absolute value")
+            return Expr(.absoluteValue(inner), t.range.union(close.range))
+        case .leftBracket:
+            advance()
+            return try parseMatrixLiteral(open: t.range)
+        default:
+            throw fail("expected an expression, found \(t.kind.display)")
+        }
+    }
+
+    private mutating func parseMatrixLiteral(open: SourceRange) throws -> Expr {
+        var rows: [[Expr]] = []
+        if current.kind == .rightBracket {
+            return Expr(.matrix([]), open.union(advance().range))
+        }
+        var row: [Expr] = []
+        while true {
+            row.append(try parseExpression())
+            if match(.comma) { continue }
+            if match(.semicolon) {
+                rows.append(row)
+                row = []
+                continue
+            }
+            break
+        }
+        rows.append(row)
+        let close = try expect(.rightBracket, "`]` to close the matrix",
+                               hint: "separate elements with `,` and rows with `;`")
+        if let width = rows.first?.count, let bad = rows.first(where: { $0.count != width }) {
+            report("matrix rows have different lengths (\(width) and \(bad.count))",
+                   at: open.union(close.range))
+        }
+        return Expr(.matrix(rows), open.union(close.range))
+    }
+}

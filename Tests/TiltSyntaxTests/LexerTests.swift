@@ -1,0 +1,55 @@
+import Testing
+@testable import TiltSyntax
+
+private func kinds(_ text: String) -> [TokenKind] {
+    Lexer.tokenize(SourceFile(name: "t", text: text)).tokens.map(\.kind)
+}
+
+@Test func literalsDecodeToDecimalUnits() {
+    #expect(kinds("6% 25bps 0.5% 1e-3 42") ==
+        [.percent(0.06), .basisPoints(0.0025), .percent(0.005), .number(0.001), .number(42), .endOfFile])
+}
+
+@Test func monthsAndDates() {
+    #expect(kinds("1994-01 2024-12-31") == [.month(year: 1994, month: 1), .date(year: 2024, month: 12, day: 31), .endOfFile])
+    #expect(kinds("2000 - 12") == [.number(2000), .minus, .number(12), .endOfFile])
+}
+
+@Test func badMonthIsReportedWithAHint() {
+    let out = Lexer.tokenize(SourceFile(name: "t", text: "let m = 2000-13"))
+    #expect(out.diagnostics.count == 1)
+    #expect(out.diagnostics[0].message == "month 13 does not exist")
+    #expect(out.diagnostics[0].hint?.contains("2000 - 13") == true)
+}
+
+@Test func subjectToAndTranspose() {
+    #expect(kinds("mu'f s.t. x") == [.identifier("mu"), .apostrophe, .identifier("f"), .keyword(.subjectTo), .identifier("x"), .endOfFile])
+}
+
+@Test func newlinesInsideBracketsAreDropped() {
+    #expect(kinds("[1,\n2]\nx") == [.leftBracket, .number(1), .comma, .number(2), .rightBracket, .newline, .identifier("x"), .endOfFile])
+}
+
+@Test func commentsAreKeptAside() {
+    let out = Lexer.tokenize(SourceFile(name: "t", text: "# head\nx = 1 # tail\n"))
+    #expect(out.comments.map(\.text) == ["# head", "# tail"])
+    #expect(out.comments.map(\.isTrailing) == [false, true])
+}
+
+@Test func stringsUseDoubleQuotesWithEscapes() {
+    #expect(kinds(#""a\"b\n""#) == [.string("a\"b\n"), .endOfFile])
+    let out = Lexer.tokenize(SourceFile(name: "t", text: "\"open"))
+    #expect(out.diagnostics.first?.message == "unterminated string")
+}
+
+@Test func greekLettersAreNames() {
+    #expect(kinds("θ γ_2") == [.identifier("θ"), .identifier("γ_2"), .endOfFile])
+}
+
+@Test func invalidBytesNeverStopTheLexer() {
+    let file = SourceFile(name: "t", bytes: [0xFF, 0x41, 0xC3, 0x28, 0x00, 0x7E])
+    let out = Lexer.tokenize(file)
+    #expect(out.tokens.last?.kind == .endOfFile)
+    #expect(!out.diagnostics.isEmpty)
+    for d in out.diagnostics { #expect(d.range.end <= file.bytes.count) }
+}

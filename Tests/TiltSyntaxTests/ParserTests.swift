@@ -1,0 +1,136 @@
+import Testing
+@testable import TiltSyntax
+
+/// Parses and prints back in canonical form; fails the test on any diagnostic.
+private func roundTrip(_ text: String) -> String {
+    let file = SourceFile(name: "t", text: text)
+    let (program, diagnostics) = Parser.parse(file)
+    #expect(diagnostics.isEmpty, "\(DiagnosticList(file: file, diagnostics: diagnostics).rendered())")
+    return Formatter.format(program)
+}
+
+private func errors(_ text: String) -> [Diagnostic] {
+    Parser.parse(SourceFile(name: "t", text: text)).diagnostics
+}
+
+@Test func designCardLineParses() {
+    let text = "universe crsp; benchmark mktcap; maximize mu'f s.t. tev <= 6%; rebalance monthly"
+    #expect(roundTrip(text) == "universe crsp\nbenchmark mktcap\nmaximize mu'f s.t. tev <= 6%\nrebalance monthly\n")
+}
+
+@Test func transposeMakesImplicitProducts() {
+    let file = SourceFile(name: "t", text: "x'S x")
+    let (program, _) = Parser.parse(file)
+    guard case .expression(let e) = program.statements.first?.kind,
+          case .binary(.multiply, let lhs, let rhs, _, true) = e.kind,
+          case .binary(.multiply, let xt, let s, _, true) = lhs.kind else {
+        Issue.record("not ((x' S) x)"); return
+    }
+    #expect(xt.kind == .transpose(Expr(.name("x"), SourceRange(start: 0, end: 1))))
+    #expect(s.kind == .name("S"))
+    #expect(rhs.kind == .name("x"))
+    #expect(roundTrip("x'S x") == "x'S x\n")
+    #expect(roundTrip("maximize mu'f - gamma*risk") == "maximize mu'f - gamma * risk\n")
+}
+
+@Test func precedenceAndMinimalParentheses() {
+    #expect(roundTrip("let a = (1 + 2) * 3 - -x^2") == "let a = (1 + 2) * 3 - -x^2\n")
+    #expect(roundTrip("let b = ((a - b) - c)") == "let b = a - b - c\n")
+    #expect(roundTrip("let c = a - (b - c)") == "let c = a - (b - c)\n")
+    #expect(roundTrip("let d = 2^3^2") == "let d = 2^3^2\n")
+    #expect(roundTrip("let e = (c' * M)' / sum(c)") == "let e = (c' * M)' / sum(c)\n")
+}
+
+@Test func seedNotebookLines() {
+    let text = """
+    let M = dummies(sector)
+    let W = diag(c) * M * inv(diag(c' * M))
+    let B = F * W
+    let wb = (c' * M)' / sum(c)
+    """
+    #expect(roundTrip(text) == text + "\n")
+}
+
+@Test func literalsAndIndexing() {
+    #expect(roundTrip("let m = [1, 2; 3, 4]\nm[1, :]\nm[1:2, 2]\nF[hml]\nlet r = 1% to 10% by 0.5%") ==
+        "let m = [1, 2; 3, 4]\nm[1, :]\nm[1:2, 2]\nF[hml]\nlet r = 1% to 10% by 0.5%\n")
+}
+
+@Test func strategyStatements() {
+    let text = """
+    universe synthetic(stocks: 500, seed: 42, from: 1970-01, to: 2024-12)
+    factors "ff6_monthly.csv"
+    benchmark read("w.csv")
+    model ols(window: rolling 120, from: 1963-07)
+    allocate by sector
+    costs 10bps
+    crisis "GFC" 2007-10 to 2009-03
+    gamma in 10 to 100 by 10
+    maximize mu'f - gamma * risk s.t. tev <= 6%, w >= 0, |w - b| <= 2%, sector("Finance") <= 25%, |f[hml]| <= 0.2
+    rebalance monthly from 1993-12 to 2024-11
+    policy parametric(size, value, momentum) utility crra(5)
+    """
+    #expect(roundTrip(text) == """
+    universe synthetic(stocks: 500, seed: 42, from: 1970-01, to: 2024-12)
+    factors "ff6_monthly.csv"
+    benchmark read("w.csv")
+    model ols(window: rolling 120, from: 1963-07)
+    allocate by sector
+    costs 10bps
+    crisis "GFC" 2007-10 to 2009-03
+    gamma in 10 to 100 by 10
+    maximize mu'f - gamma * risk s.t.
+        tev <= 6%,
+        w >= 0,
+        |w - b| <= 2%,
+        sector("Finance") <= 25%,
+        |f[hml]| <= 0.2
+    rebalance monthly from 1993-12 to 2024-11
+    policy parametric(size, value, momentum) utility crra(5)
+
+    """)
+}
+
+@Test func linesContinueAfterOperatorsAndConstraintCommas() {
+    let text = "solve minimize sumsq(w) +\n  0 s.t.\n  budget: sum(w) == 1,\n  w >= 0\nvar w[3] >= 0"
+    #expect(roundTrip(text) == "solve minimize sumsq(w) + 0 s.t. budget: sum(w) == 1, w >= 0\nvar w[3] >= 0\n")
+}
+
+@Test func formattingKeepsCommentsAndIsIdempotent() {
+    let text = "# Title\n\nlet x = 1   # one\n# about y\nlet y=x+1;let z = 2\n\n\n# end\n"
+    let once = roundTrip(text)
+    #expect(once == "# Title\n\nlet x = 1  # one\n# about y\nlet y = x + 1\nlet z = 2\n\n# end\n")
+    #expect(roundTrip(once) == once)
+}
+
+@Test func severalErrorsAreReportedTogether() throws {
+    let diags = errors("let = 3\nlet y = 1 + * 2\nlet z = 2 2\nx = 4")
+    try #require(diags.count == 4)
+    #expect(diags[0].message == "expected a name after `let`, found `=`")
+    #expect(diags[1].message == "expected an expression, found `*`")
+    #expect(diags[2].message == "expected end of statement, found a number")
+    #expect(diags[3].hint == "write `let x = …`, or `==` to compare")
+}
+
+@Test func deepNestingIsAnErrorNotACrash() {
+    let deep = String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000)
+    #expect(errors(deep).first?.message.contains("nested too deeply") == true)
+    let powers = Array(repeating: "2", count: 50_000).joined(separator: "^")
+    #expect(errors(powers).first?.message.contains("nested too deeply") == true)
+    let negations = String(repeating: "-", count: 50_000) + "1"
+    #expect(errors(negations).first?.message.contains("nested too deeply") == true)
+}
+
+@Test func diagnosticsRenderWithCaretUnderTheSpan() {
+    let file = SourceFile(name: "s.tilt", text: "maximize mu'f s.t. tve <= 6%")
+    let d = Diagnostic("unknown name `tve`", at: SourceRange(start: 19, end: 22), hint: "did you mean `tev`?")
+    #expect(DiagnosticRenderer.render(d, in: file) == """
+    s.tilt:1:20: error: unknown name `tve`
+      maximize mu'f s.t. tve <= 6%
+                         ^~~
+    hint: did you mean `tev`?
+
+    """)
+    #expect(closestName(to: "tve", among: ["tev", "risk", "mu"]) == "tev")
+    #expect(closestName(to: "zzzz", among: ["tev"]) == nil)
+}
