@@ -23,21 +23,26 @@ let package = Package(
         .target(name: "TiltSyntax"),
         .target(name: "TiltLinearAlgebra", dependencies: ["CLapack"]),
         .target(name: "TiltSolver", dependencies: ["TiltLinearAlgebra"]),
+        .target(name: "TiltModeling", dependencies: ["TiltSolver", "TiltLinearAlgebra"]),
         .target(name: "TiltData", dependencies: ["TiltLinearAlgebra"]),
         .target(name: "TiltModels", dependencies: ["TiltLinearAlgebra", "TiltData"]),
-        .target(name: "TiltBacktest", dependencies: ["TiltModels", "TiltSolver", "TiltData"]),
+        .target(name: "TiltBacktest", dependencies: ["TiltModels", "TiltModeling", "TiltData"]),
         .target(name: "TiltReport", dependencies: ["TiltBacktest"]),
         .target(name: "TiltLanguage", dependencies: [
-            "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltData", "TiltModels", "TiltBacktest", "TiltReport",
+            "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltModeling", "TiltData", "TiltModels", "TiltBacktest", "TiltReport",
         ]),
         .executableTarget(name: "TiltCLI", dependencies: [
             "TiltLanguage", "TiltSyntax", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ],
+        // GNU readline is configured through C global variables, which Swift 6 mode rejects as shared
+        // mutable state; the REPL uses them from the main thread only.
+        swiftSettings: [.swiftLanguageMode(.v5)]),
 
         .testTarget(name: "TiltSyntaxTests", dependencies: ["TiltSyntax"]),
         .testTarget(name: "TiltLinearAlgebraTests", dependencies: ["TiltLinearAlgebra"]),
         .testTarget(name: "TiltSolverTests", dependencies: ["TiltSolver", "TiltLinearAlgebra"]),
+        .testTarget(name: "TiltModelingTests", dependencies: ["TiltModeling", "TiltSolver", "TiltLinearAlgebra"]),
         .testTarget(name: "TiltDataTests", dependencies: ["TiltData", "TiltLinearAlgebra"]),
         .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra"]),
         .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI"]),

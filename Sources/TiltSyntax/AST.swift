@@ -38,7 +38,7 @@ public enum IndexItem: Sendable, Equatable {
 }
 
 /// A call argument, possibly labelled: `synthetic(stocks: 500)`.
-public struct Argument: Sendable, Equatable {
+public struct CallArgument: Sendable, Equatable {
     public var label: Identifier?
     public var value: Expr
     public init(label: Identifier?, value: Expr) {
@@ -57,7 +57,7 @@ public indirect enum ExprKind: Sendable, Equatable {
     /// `implicit` marks a product written by juxtaposition after a transpose: `mu'f`, `x'S x`.
     case binary(BinaryOperator, Expr, Expr, operatorRange: SourceRange, implicit: Bool)
     case transpose(Expr)
-    case call(Identifier, [Argument])
+    case call(Identifier, [CallArgument])
     case index(Expr, [IndexItem])
     /// `[1, 2; 3, 4]`: rows of elements. `[1, 2, 3]` is one row (a row vector, or a list when the
     /// elements are not numbers).

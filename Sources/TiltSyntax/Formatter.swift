@@ -149,7 +149,7 @@ struct ExpressionPrinter {
         return false
     }
 
-    private func argument(_ a: Argument) -> String {
+    private func argument(_ a: CallArgument) -> String {
         (a.label.map { $0.name + ": " } ?? "") + print(a.value)
     }
 

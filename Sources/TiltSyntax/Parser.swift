@@ -399,8 +399,8 @@ public struct Parser {
         }
     }
 
-    private mutating func parseArguments() throws -> [Argument] {
-        var args: [Argument] = []
+    private mutating func parseArguments() throws -> [CallArgument] {
+        var args: [CallArgument] = []
         if current.kind == .rightParen { return args }
         repeat {
             var label: Identifier?
@@ -417,7 +417,7 @@ public struct Parser {
                 let operand = try parseExpression()
                 value = Expr(.apply(Identifier(n, range: value.range), operand), value.range.union(operand.range))
             }
-            args.append(Argument(label: label, value: value))
+            args.append(CallArgument(label: label, value: value))
         } while match(.comma)
         return args
     }

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import TiltLanguage
+import TiltSyntax
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a Tilt program.",
+        discussion: """
+        Examples:
+          tilt run Examples/quickstart.tilt
+          tilt run strategy.tilt --data ../shared/data
+          echo 'let x = [1, 2; 3, 4]; inv(x)' | tilt run -
+        """)
+
+    @Argument(help: "The program file, or - for standard input.")
+    var file: String
+
+    @Option(help: "Folder searched for data files after the program's own folder (default: $TILT_DATA).")
+    var data: String?
+
+    func run() throws {
+        let source = try loadProgram(file)
+        let interpreter = Interpreter(programDirectory: directory(of: source), dataDirectory: dataDirectory(data),
+                                      output: { FileHandle.standardOutput.write(Data($0.utf8)) })
+        let session = Session(interpreter: interpreter)
+        try reportAndExitOnErrors(session.run(source), in: source)
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Parse and check a program without loading data or solving.",
+        discussion: """
+        Examples:
+          tilt check strategy.tilt
+          echo "universe crsp; benchmark mktcap; maximize mu'f s.t. tev <= 6%; rebalance monthly" | tilt check -
+        """)
+
+    @Argument(help: "The program file, or - for standard input.")
+    var file: String
+
+    func run() throws {
+        let source = try loadProgram(file)
+        try reportAndExitOnErrors(Session.check(source).diagnostics, in: source)
+    }
+}
+
+struct Format: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fmt",
+        abstract: "Print a program in the canonical layout (comments kept).",
+        discussion: """
+        Examples:
+          tilt fmt strategy.tilt
+          tilt fmt strategy.tilt --write      rewrite the file in place (atomically)
+        """)
+
+    @Argument(help: "The program file, or - for standard input.")
+    var file: String
+
+    @Flag(help: "Rewrite the file instead of printing it.")
+    var write = false
+
+    func run() throws {
+        let source = try loadProgram(file)
+        let (program, diagnostics) = Parser.parse(source)
+        try reportAndExitOnErrors(diagnostics, in: source)
+        let text = Formatter.format(program)
+        if write, file != "-" {
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+            } catch {
+                printError("tilt: cannot write `\(file)`: \(error.localizedDescription)\n")
+                throw userErrorExit
+            }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}

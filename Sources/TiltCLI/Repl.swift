@@ -1,0 +1,192 @@
+import ArgumentParser
+import CReadline
+import Foundation
+import TiltLanguage
+import TiltSyntax
+
+struct Repl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Explore interactively: evaluate statements one at a time.",
+        discussion: """
+        GNU readline editing, history in ~/.tilt_history, tab completion of keywords, built-ins and names.
+        An entry continues on the next line while a bracket is open or the line ends in an operator.
+        Ctrl-C cancels the current entry, Ctrl-D leaves. Type :help for commands.
+
+        Examples:
+          tilt repl
+          tilt repl --data ../shared/data
+        """)
+
+    @Option(help: "Folder searched for data files (default: $TILT_DATA).")
+    var data: String?
+
+    func run() throws {
+        let interpreter = Interpreter(dataDirectory: dataDirectory(data),
+                                      output: { FileHandle.standardOutput.write(Data($0.utf8)) })
+        MainActor.assumeIsolated {
+            ReplLoop(session: Session(interpreter: interpreter)).run()
+        }
+    }
+}
+
+/// The words offered by tab completion; read by readline's C callbacks.
+nonisolated(unsafe) private var completionWords: [String] = []
+/// Set by the SIGINT handler: the entry being typed is abandoned.
+nonisolated(unsafe) private var entryCancelled = false
+
+private let mainPrompt = "tilt> "
+private let continuationPrompt = "  ... "
+
+/// Read–evaluate–print loop on GNU readline (main thread: readline's state is global).
+@MainActor
+struct ReplLoop {
+    let session: Session
+    static let commands: [(String, String)] = [
+        (":help", "this list, and the built-in functions"),
+        (":type EXPR", "type and shape of an expression"),
+        (":load FILE", "run a file in this session"),
+        (":reset", "forget every name"),
+        (":quit", "leave (also Ctrl-D)"),
+    ]
+
+    private var historyPath: String {
+        (ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) + "/.tilt_history"
+    }
+
+    func run() {
+        configureReadline()
+        _ = read_history(historyPath)
+        print("Tilt \(Tilt.version) — :help for help, Ctrl-D to leave")
+        var entryNumber = 0
+        while true {
+            guard let entry = readEntry() else { break }
+            let trimmed = entry.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.isEmpty { continue }
+            add_history(entry)
+            _ = write_history(historyPath)
+            _ = history_truncate_file(historyPath, 1000)
+            if trimmed.hasPrefix(":") {
+                if !command(trimmed) { break }
+                continue
+            }
+            entryNumber += 1
+            let file = SourceFile(name: "<repl:\(entryNumber)>", text: entry)
+            let diagnostics = session.run(file)
+            if !diagnostics.isEmpty {
+                printError(DiagnosticList(file: file, diagnostics: diagnostics).rendered(color: stderrWantsColor))
+            }
+            completionWords = session.completionWords + ReplLoop.commands.map { String($0.0.prefix { $0 != " " }) }
+        }
+        print("")
+    }
+
+    /// Reads one entry, over several lines while brackets are open or a line ends in an operator.
+    /// `nil` at end of input (Ctrl-D on an empty prompt).
+    private func readEntry() -> String? {
+        var lines: [String] = []
+        entryCancelled = false
+        while true {
+            let prompt = lines.isEmpty ? mainPrompt : continuationPrompt
+            guard let raw = readline(prompt) else {
+                return lines.isEmpty ? nil : lines.joined(separator: "\n")
+            }
+            let line = String(cString: raw)
+            free(raw)
+            if entryCancelled {
+                // Ctrl-C was pressed while this line was being typed: start over.
+                entryCancelled = false
+                lines = []
+                if line.isEmpty { continue }
+            }
+            lines.append(line)
+            let entry = lines.joined(separator: "\n")
+            if entry.hasPrefix(":") || !ReplLoop.needsMoreInput(entry) { return entry }
+        }
+    }
+
+    /// `true` while a bracket is open or the entry ends in a token that continues the line.
+    static func needsMoreInput(_ text: String) -> Bool {
+        let tokens = Lexer.tokenize(SourceFile(name: "", text: text)).tokens
+        var depth = 0
+        for t in tokens {
+            switch t.kind {
+            case .leftParen, .leftBracket: depth += 1
+            case .rightParen, .rightBracket: depth -= 1
+            default: break
+            }
+        }
+        if depth > 0 { return true }
+        let last = tokens.last { $0.kind != .endOfFile && $0.kind != .newline }
+        return last?.kind.continuesLine ?? false
+    }
+
+    /// Runs a `:command`; `false` to leave.
+    private func command(_ text: String) -> Bool {
+        let name = String(text.prefix { !$0.isWhitespace })
+        let argument = text.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+        switch name {
+        case ":quit", ":q", ":exit":
+            return false
+        case ":help", ":h":
+            print("Commands:")
+            for (c, d) in ReplLoop.commands { print("  \(c.padding(toLength: 12, withPad: " ", startingAt: 0)) \(d)") }
+            print("Statements: let x = EXPR, print EXPR, or an expression to see its value.")
+            print("Built-in functions:")
+            for line in Builtins.help { print("  " + line) }
+        case ":type", ":t":
+            let file = SourceFile(name: "<type>", text: argument)
+            switch session.typeDescription(of: file) {
+            case .success(let t): print(t)
+            case .failure(let list): printError(list.rendered(color: stderrWantsColor))
+            }
+        case ":load", ":l":
+            guard !argument.isEmpty else { printError(":load needs a file name\n"); break }
+            guard let data = FileManager.default.contents(atPath: argument) else {
+                printError("cannot open `\(argument)`\n")
+                break
+            }
+            let file = SourceFile(name: argument, bytes: Array(data))
+            let previous = session.interpreter.programDirectory
+            session.interpreter.programDirectory = directory(of: file)
+            let diagnostics = session.run(file)
+            session.interpreter.programDirectory = previous
+            if !diagnostics.isEmpty {
+                printError(DiagnosticList(file: file, diagnostics: diagnostics).rendered(color: stderrWantsColor))
+            }
+        case ":reset":
+            session.interpreter.reset()
+            print("all names forgotten")
+        default:
+            printError("unknown command \(name); :help lists them\n")
+        }
+        return true
+    }
+
+    private func configureReadline() {
+        completionWords = session.completionWords + ReplLoop.commands.map { String($0.0.prefix { $0 != " " }) }
+        rl_readline_name = UnsafePointer(strdup("tilt"))
+        rl_attempted_completion_function = { text, _, _ in
+            rl_attempted_completion_over = 1 // no file-name completion
+            return rl_completion_matches(text) { partial, state in
+                nonisolated(unsafe) enum Cursor { static var index = 0 }
+                if state == 0 { Cursor.index = 0 }
+                let prefix = partial.map { String(cString: $0) } ?? ""
+                while Cursor.index < completionWords.count {
+                    let word = completionWords[Cursor.index]
+                    Cursor.index += 1
+                    if word.hasPrefix(prefix) { return strdup(word) }
+                }
+                return nil
+            }
+        }
+        rl_catch_signals = 0 // our handler below cancels the entry; readline's would only clean up
+        signal(SIGINT) { _ in
+            entryCancelled = true
+            fputs("\n", stdout)
+            rl_on_new_line()
+            rl_replace_line("", 0)
+            rl_set_prompt(mainPrompt)
+            rl_redisplay()
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import TiltSyntax
+import TiltLinearAlgebra
+import TiltModeling
+
+/// What a built-in function receives: evaluated arguments with their labels and source ranges, so that an
+/// error can point at the argument that caused it.
+struct CallArguments {
+    var values: [Value]
+    var labels: [String?]
+    var ranges: [SourceRange]
+    var callRange: SourceRange
+    /// Resolves a data path the way `read("x.csv")` does (program folder, then the data directory).
+    var resolvePath: (String) -> String
+
+    var count: Int { values.count }
+
+    func matrix(_ i: Int, _ what: String = "argument") throws -> Matrix {
+        switch values[i] {
+        case .number(let x): return Matrix(rows: 1, cols: 1, columnMajor: [x])
+        case .matrix(let m): return m
+        default: throw Diagnostic("expected a number, vector or matrix as \(what), found \(values[i].kindName)", at: ranges[i])
+        }
+    }
+
+    func count(_ i: Int, _ what: String) throws -> Int {
+        guard case .number(let x) = values[i] else {
+            throw Diagnostic("expected a whole number as \(what), found \(values[i].kindName)", at: ranges[i])
+        }
+        guard x >= 0, x <= 100_000_000, x == x.rounded() else {
+            throw Diagnostic("expected a whole number from 0 to 100000000 as \(what), found \(formatNumber(x))", at: ranges[i])
+        }
+        return Int(x)
+    }
+
+    func string(_ i: Int, _ what: String) throws -> String {
+        guard case .string(let s) = values[i] else {
+            throw Diagnostic("expected a string as \(what), found \(values[i].kindName)", at: ranges[i])
+        }
+        return s
+    }
+
+    /// A linear-algebra failure, placed under the call.
+    func fail(_ error: Error) -> Diagnostic {
+        Diagnostic(String(describing: error), at: callRange)
+    }
+}
+
+/// A built-in function: its documentation (for `:help` and completion) and its implementation.
+struct Builtin: Sendable {
+    let name: String
+    /// How it is called, e.g. `solve(A, b)`.
+    let signature: String
+    /// What it returns, one line.
+    let summary: String
+    let arity: ClosedRange<Int>
+    let implementation: @Sendable (CallArguments) throws -> Value
+    /// How the function applies to optimisation expressions (an atom or an affine operation); `nil` when
+    /// it does not (`inv`, `cov`, …).
+    var modeling: (@Sendable ([ModelExpression]) throws -> ModelExpression)? = nil
+
+    init(name: String, signature: String, summary: String, arity: ClosedRange<Int>,
+         modeling: (@Sendable ([ModelExpression]) throws -> ModelExpression)? = nil,
+         implementation: @escaping @Sendable (CallArguments) throws -> Value) {
+        self.name = name
+        self.signature = signature
+        self.summary = summary
+        self.arity = arity
+        self.modeling = modeling
+        self.implementation = implementation
+    }
+}

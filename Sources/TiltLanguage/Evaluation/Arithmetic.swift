@@ -1,0 +1,116 @@
+import Foundation
+import TiltData
+import TiltLinearAlgebra
+import TiltSyntax
+
+/// The arithmetic of values: numbers broadcast against matrices, `*` is the matrix product, `.*` `./` `.^`
+/// are element-wise, `^` is a scalar power or an integer power of a square matrix, comparisons give 1 or 0.
+enum Arithmetic {
+    static func binary(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value, at range: SourceRange) throws -> Value {
+        if case .expression = lhs { return try ModelArithmetic.binary(op, lhs, rhs, at: range) }
+        if case .expression = rhs { return try ModelArithmetic.binary(op, lhs, rhs, at: range) }
+        if case .string(let a) = lhs, case .string(let b) = rhs, op == .equal || op == .notEqual {
+            return .number((a == b) == (op == .equal) ? 1 : 0)
+        }
+        if case .month(let a) = lhs, case .month(let b) = rhs {
+            return try compareMonths(op, a, b, at: range)
+        }
+        if case .month(let a) = lhs, case .number(let k) = rhs, op == .add || op == .subtract, k == k.rounded(), abs(k) < 1e6 {
+            return .month(op == .add ? a + Int(k) : a - Int(k))
+        }
+        let a = try operand(lhs, op, at: range)
+        let b = try operand(rhs, op, at: range)
+        do {
+            switch op {
+            case .add: return Value.normalized(try Matrix.elementwise(.add, a, b))
+            case .subtract: return Value.normalized(try Matrix.elementwise(.subtract, a, b))
+            case .elementwiseMultiply: return Value.normalized(try Matrix.elementwise(.multiply, a, b))
+            case .elementwiseDivide: return Value.normalized(try Matrix.elementwise(.divide, a, b))
+            case .elementwisePower: return Value.normalized(try Matrix.elementwise(.power, a, b))
+            case .multiply:
+                if a.isScalar || b.isScalar { return Value.normalized(try Matrix.elementwise(.multiply, a, b)) }
+                return Value.normalized(try Matrix.product(a, b))
+            case .divide:
+                if b.isScalar { return Value.normalized(try Matrix.elementwise(.divide, a, b)) }
+                throw Diagnostic("cannot divide \(a.shapeDescription) by \(b.shapeDescription)", at: range,
+                                 hint: "use `./` to divide element by element, or `solve(A, b)` for A⁻¹b")
+            case .power:
+                if a.isScalar && b.isScalar { return .number(Foundation.pow(a[0, 0], b[0, 0])) }
+                guard b.isScalar else {
+                    throw Diagnostic("cannot raise \(a.shapeDescription) to the power \(b.shapeDescription)", at: range,
+                                     hint: "use `.^` for an element-wise power")
+                }
+                let k = b[0, 0]
+                guard k == k.rounded(), abs(k) <= 1_000_000 else {
+                    throw Diagnostic("a matrix power needs a whole exponent, found \(formatNumber(k))", at: range,
+                                     hint: "use `.^` for an element-wise power")
+                }
+                return Value.normalized(try a.power(Int(k)))
+            case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
+                let compare = comparison(op)
+                let diff = try Matrix.elementwise(.subtract, a, b)
+                return Value.normalized(diff.map { compare($0) ? 1 : 0 })
+            }
+        } catch let d as Diagnostic {
+            throw d
+        } catch {
+            throw Diagnostic(String(describing: error), at: range)
+        }
+    }
+
+    private static func comparison(_ op: BinaryOperator) -> @Sendable (Double) -> Bool {
+        switch op {
+        case .equal: return { $0 == 0 }
+        case .notEqual: return { $0 != 0 }
+        case .less: return { $0 < 0 }
+        case .lessEqual: return { $0 <= 0 }
+        case .greater: return { $0 > 0 }
+        default: return { $0 >= 0 }
+        }
+    }
+
+    private static func compareMonths(_ op: BinaryOperator, _ a: Month, _ b: Month, at range: SourceRange) throws -> Value {
+        guard op.isComparison else {
+            if op == .subtract { return .number(Double(a - b)) }
+            throw Diagnostic("cannot apply `\(op.rawValue)` to two months", at: range,
+                             hint: "months can be compared, subtracted (giving a number of months) or shifted by `+ k`")
+        }
+        let result: Bool
+        switch op {
+        case .equal: result = a == b
+        case .notEqual: result = a != b
+        case .less: result = a < b
+        case .lessEqual: result = a <= b
+        case .greater: result = a > b
+        default: result = a >= b
+        }
+        return .number(result ? 1 : 0)
+    }
+
+    private static func operand(_ v: Value, _ op: BinaryOperator, at range: SourceRange) throws -> Matrix {
+        switch v {
+        case .number(let x): return Matrix(rows: 1, cols: 1, columnMajor: [x])
+        case .matrix(let m): return m
+        default:
+            throw Diagnostic("cannot apply `\(op.rawValue)` to \(v.kindName)", at: range)
+        }
+    }
+
+    static func negate(_ v: Value, at range: SourceRange) throws -> Value {
+        switch v {
+        case .expression(let e): return .expression(.negate(e))
+        case .number(let x): return .number(-x)
+        case .matrix(let m): return .matrix(m.map { -$0 })
+        default: throw Diagnostic("cannot negate \(v.kindName)", at: range)
+        }
+    }
+
+    static func transpose(_ v: Value, at range: SourceRange) throws -> Value {
+        switch v {
+        case .expression(let e): return .expression(.transpose(e))
+        case .number: return v
+        case .matrix(let m): return Value.normalized(m.transposed())
+        default: throw Diagnostic("cannot transpose \(v.kindName)", at: range)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import TiltLinearAlgebra
+import TiltModeling
+import TiltSyntax
+
+/// `var` and `solve`: declaring variables, building a problem from the statement's expressions, solving
+/// it and binding the results (`status`, `optval`, variable values, `dual(label)`).
+extension Interpreter {
+    func declareVariable(_ name: Identifier, dimensions: [Expr], bound: VariableBound?, file: SourceFile) throws {
+        guard dimensions.count <= 2 else {
+            throw Diagnostic("a variable has at most two dimensions", at: dimensions[2].range)
+        }
+        let sizes = try dimensions.map { d -> Int in
+            guard case .number(let x) = try evaluate(d), x == x.rounded(), x >= 1, x <= 10_000_000 else {
+                throw Diagnostic("a variable's size is a whole number from 1", at: d.range)
+            }
+            return Int(x)
+        }
+        let v = Variable(name: name.name, rows: sizes.first ?? 1, cols: sizes.count == 2 ? sizes[1] : 1)
+        let x = ModelExpression.variable(v).locatedAt(name.range.start..<name.range.end, text: name.name)
+        bindings[name.name] = .expression(x)
+        if let bound {
+            let value = try evaluate(bound.value)
+            guard let rhs = ModelArithmetic.expression(value), rhs.constantValue != nil else {
+                throw Diagnostic("a variable's bound is a number or a constant vector", at: bound.value.range)
+            }
+            let text = Formatter.format(bound.value, in: file)
+            variableBounds[v] = OptimizationProblem.Constraint(
+                lhs: x, relation: bound.op == .greaterEqual ? .greaterEqual : .lessEqual, rhs: rhs,
+                origin: name.range.start..<bound.value.range.end, text: "\(name.name) \(bound.op.rawValue) \(text)")
+        }
+    }
+
+    func solve(_ sense: ObjectiveSense, _ objective: Expr, _ constraints: [Constraint], statement: Stmt,
+               file: SourceFile) throws {
+        buildingProblem = true
+        defer { buildingProblem = false }
+        guard let goal = ModelArithmetic.expression(try evaluate(objective)) else {
+            throw Diagnostic("the objective must be a number or an expression", at: objective.range)
+        }
+        var problemConstraints: [OptimizationProblem.Constraint] = []
+        var labels: [String?] = []
+        for c in constraints {
+            guard case .binary(let op, let l, let r, let opRange, _) = c.expr.kind, op.isComparison else {
+                throw Diagnostic("a constraint compares two sides with `==`, `<=` or `>=`", at: c.expr.range)
+            }
+            let relation: OptimizationProblem.Constraint.Relation
+            switch op {
+            case .equal: relation = .equal
+            case .lessEqual, .less: relation = .lessEqual
+            case .greaterEqual, .greater: relation = .greaterEqual
+            default: throw Diagnostic("`!=` cannot be a constraint of a convex problem", at: opRange)
+            }
+            guard let lhs = ModelArithmetic.expression(try evaluate(l)), let rhs = ModelArithmetic.expression(try evaluate(r)) else {
+                throw Diagnostic("a constraint compares numbers, matrices or expressions", at: c.expr.range)
+            }
+            problemConstraints.append(.init(lhs: lhs, relation: relation, rhs: rhs,
+                                            origin: c.expr.range.start..<c.expr.range.end,
+                                            text: Formatter.format(c.expr, in: file)))
+            labels.append(c.label?.name)
+        }
+        let problemVariables = Set(([goal] + problemConstraints.flatMap { [$0.lhs, $0.rhs] }).flatMap(\.variables))
+        for v in problemVariables.sorted(by: { $0.name < $1.name }) {
+            if let bound = variableBounds[v] { problemConstraints.append(bound); labels.append(nil) }
+        }
+        let problem = OptimizationProblem(sense: sense == .minimize ? .minimize : .maximize, objective: goal,
+                                          constraints: problemConstraints)
+        let outcome: ProblemSolution
+        do {
+            outcome = try problem.solve()
+        } catch let e as ModelingError {
+            let range = e.origin.map { SourceRange(start: $0.lowerBound, end: $0.upperBound) } ?? statement.range
+            throw Diagnostic(e.message, at: range, hint: e.hint)
+        }
+        bindings["status"] = .string(outcome.status.rawValue)
+        for v in problemVariables { solution[v] = nil }
+        for (label, _) in duals { duals[label] = nil }
+        guard outcome.status == .optimal || outcome.status == .almostOptimal, let optimum = outcome.objective else {
+            bindings["optval"] = .number(outcome.status == .infeasible ? (sense == .minimize ? .infinity : -.infinity)
+                                         : (outcome.status == .unbounded ? (sense == .minimize ? -.infinity : .infinity) : .nan))
+            throw Diagnostic("the problem is \(outcome.status.description)", at: statement.range, hint: outcome.status.hint)
+        }
+        bindings["optval"] = .number(optimum)
+        for (v, value) in outcome.values { solution[v] = value }
+        for (i, label) in labels.enumerated() {
+            if let label { duals[label] = Value.normalized(outcome.duals[i]) }
+        }
+        output("\(sense.rawValue): \(outcome.status.rawValue), optval = \(formatNumber(optimum, significantDigits: 10)) (\(outcome.iterations) iterations)\n")
+    }
+
+    /// `dual(label)`: the multiplier of a labelled constraint from the last solve.
+    func dual(_ arguments: [CallArgument], at range: SourceRange) throws -> Value {
+        guard arguments.count == 1, case .name(let label) = arguments[0].value.kind else {
+            throw Diagnostic("`dual` takes the label of a constraint, e.g. dual(budget)", at: range)
+        }
+        guard let value = duals[label] else {
+            throw Diagnostic("no solved constraint is labelled `\(label)`", at: arguments[0].value.range,
+                             hint: closestName(to: label, among: duals.keys).map { "did you mean `\($0)`?" }
+                                 ?? "label a constraint as `\(label): sum(w) == 1` in a solve statement")
+        }
+        return value
+    }
+}

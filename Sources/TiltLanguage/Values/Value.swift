@@ -1,0 +1,81 @@
+import TiltData
+import TiltLinearAlgebra
+import TiltModeling
+
+/// A run-time value of the Tilt language.
+///
+/// Numbers are decimals (`6%` is 0.06). Vectors and matrices are `Matrix` values (a vector is n×1 or 1×n);
+/// a 1×1 result of matrix arithmetic becomes a number, as in papers and MATLAB.
+public enum Value: Sendable {
+    case number(Double)
+    case matrix(Matrix)
+    case string(String)
+    case month(Month)
+    case date(year: Int, month: Int, day: Int)
+    /// A list of non-numeric values (strings, months) or of mixed values: `["Finance", "Utilities"]`.
+    case list([Value])
+    /// An optimisation expression over variables declared with `var` (before they are solved for).
+    case expression(ModelExpression)
+
+    /// A matrix result, turned into a number when it is 1×1.
+    static func normalized(_ m: Matrix) -> Value {
+        m.isScalar ? .number(m[0, 0]) : .matrix(m)
+    }
+
+    /// The type and shape as `:type` prints it: `number`, `48×6 matrix`, `48-vector`, `string`, …
+    public var typeDescription: String {
+        switch self {
+        case .number: return "number"
+        case .matrix(let m):
+            if m.cols == 1 { return "\(m.rows)-vector (\(m.shapeDescription) column)" }
+            if m.rows == 1 { return "\(m.cols)-vector (\(m.shapeDescription) row)" }
+            return "\(m.shapeDescription) matrix"
+        case .string: return "string"
+        case .month: return "month"
+        case .date: return "date"
+        case .list(let items): return "list of \(items.count)"
+        case .expression(let e):
+            let curvature = DCPAnalysis.analyze(e).curvature
+            if case .variable = e.node { return "optimisation variable \(e.shapeDescription)" }
+            return "\(curvature.rawValue) expression \(e.shapeDescription)"
+        }
+    }
+
+    /// A short name of the kind of value, for error messages ("expected a matrix, found a string").
+    public var kindName: String {
+        switch self {
+        case .number: return "a number"
+        case .matrix(let m): return m.isVector ? "a \(m.shapeDescription) vector" : "a \(m.shapeDescription) matrix"
+        case .string: return "a string"
+        case .month: return "a month"
+        case .date: return "a date"
+        case .list: return "a list"
+        case .expression(let e): return "an optimisation expression (\(e.shapeDescription))"
+        }
+    }
+
+    /// The value as the REPL and `print` show it. Matrices print as aligned tables with their labels,
+    /// large ones elided in the middle.
+    public func rendered() -> String {
+        switch self {
+        case .number(let x): return formatNumber(x)
+        case .matrix(let m): return m.formatted()
+        case .string(let s): return "\"\(s)\""
+        case .month(let m): return m.description
+        case .date(let y, let m, let d):
+            return "\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d)"
+        case .list(let items): return "[" + items.map { $0.rendered() }.joined(separator: ", ") + "]"
+        case .expression: return "\(typeDescription) (no value yet: solve a problem that uses it)"
+        }
+    }
+
+    /// The text used when a value labels a row or column (strings as they are, months as `YYYY-MM`).
+    var labelText: String? {
+        switch self {
+        case .string(let s): return s
+        case .month(let m): return m.description
+        case .number(let x): return formatNumber(x)
+        default: return nil
+        }
+    }
+}

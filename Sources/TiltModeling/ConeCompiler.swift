@@ -1,0 +1,401 @@
+import TiltLinearAlgebra
+import TiltSolver
+
+/// A convex problem as the language states it: minimise or maximise an expression subject to constraints.
+public struct OptimizationProblem: Sendable {
+    public enum Sense: Sendable { case minimize, maximize }
+    public struct Constraint: Sendable {
+        public enum Relation: Sendable { case equal, lessEqual, greaterEqual }
+        public var lhs: ModelExpression
+        public var relation: Relation
+        public var rhs: ModelExpression
+        /// Where the whole constraint is written.
+        public var origin: Range<Int>?
+        public var text: String?
+        public init(lhs: ModelExpression, relation: Relation, rhs: ModelExpression, origin: Range<Int>? = nil, text: String? = nil) {
+            self.lhs = lhs
+            self.relation = relation
+            self.rhs = rhs
+            self.origin = origin
+            self.text = text
+        }
+    }
+
+    public var sense: Sense
+    public var objective: ModelExpression
+    public var constraints: [Constraint]
+
+    public init(sense: Sense, objective: ModelExpression, constraints: [Constraint]) {
+        self.sense = sense
+        self.objective = objective
+        self.constraints = constraints
+    }
+}
+
+/// The cone program a problem compiles to, and what is needed to read a solution back in the problem's
+/// terms (variable values, constraint duals, the objective's sign).
+public struct CompiledProblem: Sendable {
+    public var conic: ConicProblem
+    /// Column offset of each variable in x.
+    public var variableOffsets: [(Variable, Int)]
+    /// For each constraint of the problem, the rows of `Ax + s = b` (in the final order) holding its
+    /// multipliers, and the constraint's shape.
+    public var constraintRows: [(rows: [Int], shapeRows: Int, shapeCols: Int)]
+    /// −1 when the problem maximises (the cone program minimises the negated objective).
+    public var objectiveSign: Double
+
+    /// Each variable's value at a solution x.
+    public func values(from x: [Double]) -> [(Variable, Matrix)] {
+        variableOffsets.map { v, offset in
+            (v, Matrix(rows: v.rows, cols: v.cols, columnMajor: Array(x[offset..<(offset + v.count)])))
+        }
+    }
+
+    /// The multipliers of constraint `index` at a dual solution z: non-negative for `<=`/`>=` constraints
+    /// (the rate at which the optimum improves as the constraint is relaxed), free for `==`.
+    public func dual(of index: Int, from z: [Double]) -> Matrix {
+        let c = constraintRows[index]
+        return Matrix(rows: c.shapeRows, cols: c.shapeCols, columnMajor: c.rows.map { z[$0] })
+    }
+}
+
+/// Compiles a DCP problem into Clarabel's standard form by a chain of reductions: DCP check → epigraph
+/// canonicalisation of every atom (each becomes a new variable and cone constraints) → assembly of
+/// `P, q, A, b, K` with the cones ordered zero, non-negative, second-order, exponential.
+/// Quadratic terms of the objective (`quad`, `sumsq` with an affine argument, non-negative weight) go
+/// into P rather than a cone, so a QP stays a QP.
+public struct ConeCompiler {
+    private enum Kind: Int { case zero = 0, nonnegative, secondOrder, exponential }
+    private struct Block { var kind: Kind; var map: AffineMap; var owner: Int? }
+
+    private var variableOffsets: [(Variable, Int)] = []
+    private var offsetOf: [Variable: Int] = [:]
+    private var columns = 0
+    private var blocks: [Block] = []
+    /// Which constraint of the problem the blocks being added belong to (for duals).
+    private var currentOwner: Int?
+
+    public static func compile(_ problem: OptimizationProblem) throws -> CompiledProblem {
+        var compiler = ConeCompiler()
+        return try compiler.run(problem)
+    }
+
+    private mutating func run(_ problem: OptimizationProblem) throws -> CompiledProblem {
+        try check(problem)
+        for v in problem.objective.variables + problem.constraints.flatMap({ $0.lhs.variables + $0.rhs.variables })
+        where offsetOf[v] == nil {
+            offsetOf[v] = columns
+            variableOffsets.append((v, columns))
+            columns += v.count
+        }
+        var ownedBlocks: [Int: (rows: Int, cols: Int)] = [:]
+        for (index, c) in problem.constraints.enumerated() {
+            currentOwner = index
+            let lhs = try affine(c.lhs), rhs = try affine(c.rhs)
+            switch c.relation {
+            case .equal: add(.zero, lhs + -rhs)
+            case .lessEqual: add(.nonnegative, rhs + -lhs)
+            case .greaterEqual: add(.nonnegative, lhs + -rhs)
+            }
+            let shape = c.lhs.isScalar ? (c.rhs.rows, c.rhs.cols) : (c.lhs.rows, c.lhs.cols)
+            ownedBlocks[index] = shape
+            currentOwner = nil
+        }
+        let sign: Double = problem.sense == .minimize ? 1 : -1
+        let objective = try objectiveParts(problem.objective, sign: sign)
+        return assemble(objective, sign: sign, constraintCount: problem.constraints.count, shapes: ownedBlocks)
+    }
+
+    // MARK: DCP check
+
+    private func check(_ problem: OptimizationProblem) throws {
+        guard problem.objective.isScalar else {
+            throw ModelingError("the objective must be a single number, found \(problem.objective.shapeDescription)",
+                                at: problem.objective.origin, hint: "sum(…) or a norm makes a number of a vector")
+        }
+        let sense = problem.sense == .minimize ? "minimize" : "maximize"
+        if let v = DCPAnalysis.objectiveViolation(problem.objective, sense: sense,
+                                                  wanted: problem.sense == .minimize ? .convex : .concave) {
+            throw v
+        }
+        for c in problem.constraints {
+            guard c.lhs.isScalar || c.rhs.isScalar || (c.lhs.rows == c.rhs.rows && c.lhs.cols == c.rhs.cols) else {
+                throw ModelingError("cannot compare \(c.lhs.shapeDescription) with \(c.rhs.shapeDescription)", at: c.origin)
+            }
+            let l = DCPAnalysis.analyze(c.lhs), r = DCPAnalysis.analyze(c.rhs)
+            if let v = l.violation ?? r.violation { throw v }
+            let constraintText = c.text.map { "`\($0)`" } ?? "a constraint"
+            switch c.relation {
+            case .equal:
+                for (side, result) in [(c.lhs, l), (c.rhs, r)] where !result.curvature.isAffine {
+                    throw ModelingError("\(constraintText) is not DCP: both sides of `==` must be affine, but `\(side.displayText)` is \(result.curvature.rawValue)",
+                                        at: side.origin ?? c.origin, hint: "write the constraint with `<=` or `>=`")
+                }
+            case .lessEqual, .greaterEqual:
+                let (small, big) = c.relation == .lessEqual ? ((c.lhs, l), (c.rhs, r)) : ((c.rhs, r), (c.lhs, l))
+                if !small.1.curvature.isConvex {
+                    throw ModelingError("\(constraintText) is not DCP: the smaller side must be convex, but `\(small.0.displayText)` is \(small.1.curvature.rawValue)",
+                                        at: small.0.origin ?? c.origin, hint: "convex <= concave, or concave >= convex")
+                }
+                if !big.1.curvature.isConcave {
+                    throw ModelingError("\(constraintText) is not DCP: the larger side must be concave, but `\(big.0.displayText)` is \(big.1.curvature.rawValue)",
+                                        at: big.0.origin ?? c.origin, hint: "convex <= concave, or concave >= convex")
+                }
+            }
+        }
+    }
+
+    // MARK: Canonicalisation
+
+    private mutating func newVariable(_ count: Int) -> AffineMap {
+        defer { columns += count }
+        return AffineMap.variable(offset: columns, count: count)
+    }
+
+    private mutating func add(_ kind: Kind, _ map: AffineMap) {
+        guard map.rows > 0 else { return }
+        blocks.append(Block(kind: kind, map: map, owner: currentOwner))
+    }
+
+    /// The affine map of an expression, adding epigraph variables and cone constraints for its atoms.
+    private mutating func affine(_ e: ModelExpression) throws -> AffineMap {
+        switch e.node {
+        case .variable(let v):
+            return AffineMap.variable(offset: offsetOf[v] ?? 0, count: v.count)
+        case .constant(let m):
+            return AffineMap.constant(m.storage)
+        case .add(let a, let b):
+            return try affine(a) + affine(b)
+        case .negate(let x):
+            return -(try affine(x))
+        case .multiplyLeft(let m, let x):
+            return try affine(x).multipliedLeft(by: m, innerRows: x.rows)
+        case .multiplyRight(let x, let m):
+            return try affine(x).multipliedRight(by: m, rowsOfX: x.rows)
+        case .multiplyElementwise(let m, let x):
+            let inner = try affine(x).broadcast(to: e.count)
+            return inner.scaledEntrywise(m.storage.count == 1 ? m.storage : m.storage)
+        case .transpose(let x):
+            // Entry (i, j) of xᵀ (rows = x.cols) is entry (j, i) of x.
+            let source = (0..<e.count).map { k -> Int in let i = k % e.rows, j = k / e.rows; return j + i * x.rows }
+            return try affine(x).reindexed(source)
+        case .select(let x, let rows, let cols):
+            let source = cols.flatMap { j in rows.map { i in i + j * x.rows } }
+            return try affine(x).reindexed(source)
+        case .concatenate(let parts, let horizontal):
+            let maps = try parts.map { try affine($0) }
+            if horizontal { return AffineMap.stacked(maps) }
+            // Vertical: column j of the result is column j of each part, one after the other.
+            let stacked = AffineMap.stacked(maps)
+            var source: [Int] = []
+            var partStart: [Int] = []
+            var offset = 0
+            for p in parts { partStart.append(offset); offset += p.count }
+            for j in 0..<e.cols { for (p, part) in parts.enumerated() { for i in 0..<part.rows { source.append(partStart[p] + i + j * part.rows) } } }
+            return stacked.reindexed(source)
+        case .sum(let x):
+            return try affine(x).summed()
+        case .atom(let atom, let arguments):
+            return try epigraph(atom, arguments, shape: e.count)
+        }
+    }
+
+    /// A new variable t bounding the atom: atom(args) ≤ t for convex atoms, t ≤ atom(args) for concave ones.
+    private mutating func epigraph(_ atom: Atom, _ arguments: [ModelExpression], shape: Int) throws -> AffineMap {
+        let args = try arguments.map { try affine($0) }
+        let x = args.first ?? AffineMap(rows: 0)
+        switch atom {
+        case .sumSquares, .quad:
+            let y = try squareRootFactor(atom, x)
+            let t = newVariable(1)
+            add(.secondOrder, AffineMap.stacked([t + AffineMap.constant([1]), t + AffineMap.constant([-1]), y.scaled(2)]))
+            return t
+        case .norm2:
+            let t = newVariable(1)
+            add(.secondOrder, AffineMap.stacked([t, x]))
+            return t
+        case .norm1:
+            let t = newVariable(1), u = newVariable(x.rows)
+            add(.nonnegative, u + -x)
+            add(.nonnegative, u + x)
+            add(.nonnegative, t + -u.summed())
+            return t
+        case .normInf:
+            let t = newVariable(1)
+            add(.nonnegative, t.broadcast(to: x.rows) + -x)
+            add(.nonnegative, t.broadcast(to: x.rows) + x)
+            return t
+        case .abs:
+            let t = newVariable(shape)
+            add(.nonnegative, t + -x)
+            add(.nonnegative, t + x)
+            return t
+        case .positivePart:
+            let t = newVariable(shape)
+            add(.nonnegative, t + -x)
+            add(.nonnegative, t)
+            return t
+        case .maxEntries:
+            let t = newVariable(1)
+            add(.nonnegative, t.broadcast(to: x.rows) + -x)
+            return t
+        case .minEntries:
+            let t = newVariable(1)
+            add(.nonnegative, x + -t.broadcast(to: x.rows))
+            return t
+        case .maximum:
+            let t = newVariable(shape)
+            for a in args { add(.nonnegative, t + -a.broadcast(to: shape)) }
+            return t
+        case .minimum:
+            let t = newVariable(shape)
+            for a in args { add(.nonnegative, a.broadcast(to: shape) + -t) }
+            return t
+        case .sqrt:
+            let t = newVariable(shape)
+            for i in 0..<shape {
+                let xi = x.reindexed([i]), ti = t.reindexed([i])
+                add(.secondOrder, AffineMap.stacked([xi + AffineMap.constant([1]), xi + AffineMap.constant([-1]), ti.scaled(2)]))
+            }
+            return t
+        case .exp:
+            let t = newVariable(shape)
+            for i in 0..<shape { add(.exponential, AffineMap.stacked([x.reindexed([i]), AffineMap.constant([1]), t.reindexed([i])])) }
+            return t
+        case .log:
+            let t = newVariable(shape)
+            for i in 0..<shape { add(.exponential, AffineMap.stacked([t.reindexed([i]), AffineMap.constant([1]), x.reindexed([i])])) }
+            return t
+        case .entropy:
+            let t = newVariable(shape)
+            for i in 0..<shape { add(.exponential, AffineMap.stacked([t.reindexed([i]), x.reindexed([i]), AffineMap.constant([1])])) }
+            return t
+        case .logSumExp:
+            let t = newVariable(1), u = newVariable(x.rows)
+            for i in 0..<x.rows {
+                add(.exponential, AffineMap.stacked([x.reindexed([i]) + -t, AffineMap.constant([1]), u.reindexed([i])]))
+            }
+            add(.nonnegative, AffineMap.constant([1]) + -u.summed())
+            return t
+        }
+    }
+
+    /// y with ‖y‖² = xᵀPx: y = Lᵀx where P = L Lᵀ (from the eigen-decomposition, so a semidefinite P works).
+    private func squareRootFactor(_ atom: Atom, _ x: AffineMap) throws -> AffineMap {
+        guard case .quad(let p) = atom else { return x }
+        let (values, vectors) = try p.symmetricEigen()
+        let largest = values.map(abs).max() ?? 0
+        var columns: [Int] = []
+        for (k, lambda) in values.enumerated() where lambda > 1e-12 * Swift.max(1, largest) { columns.append(k) }
+        var lt = Matrix(rows: columns.count, cols: p.rows)
+        for (r, k) in columns.enumerated() {
+            let s = values[k].squareRoot()
+            for i in 0..<p.rows { lt[r, i] = vectors[i, k] * s }
+        }
+        return x.multipliedLeft(by: lt, innerRows: p.rows)
+    }
+
+    // MARK: Objective
+
+    private struct ObjectiveParts {
+        var quadratic: [Int: [Int: Double]] = [:] // upper triangle of P: column → (row → value)
+        var linear: AffineMap = AffineMap(rows: 1)
+    }
+
+    /// Splits `sign × objective` into ½xᵀPx (from quad/sumsq terms with non-negative weight) and an
+    /// affine part (everything else, through epigraphs).
+    private mutating func objectiveParts(_ objective: ModelExpression, sign: Double) throws -> ObjectiveParts {
+        var parts = ObjectiveParts()
+        var terms: [(Double, ModelExpression)] = []
+        func split(_ e: ModelExpression, _ weight: Double) {
+            switch e.node {
+            case .add(let a, let b): split(a, weight); split(b, weight)
+            case .negate(let x): split(x, -weight)
+            case .multiplyElementwise(let m, let x) where m.isScalar && x.isScalar: split(x, weight * m[0, 0])
+            default: terms.append((weight, e))
+            }
+        }
+        split(objective, sign)
+        for (weight, term) in terms {
+            if weight >= 0, case .atom(let atom, let arguments) = term.node, arguments.count == 1,
+               DCPAnalysis.analyze(arguments[0]).curvature.isAffine {
+                let p: Matrix?
+                switch atom {
+                case .quad(let m): p = m
+                case .sumSquares: p = nil
+                default: parts.linear = parts.linear + (try affine(term)).scaled(weight); continue
+                }
+                addQuadratic(try affine(arguments[0]), p, weight: weight, into: &parts)
+            } else {
+                parts.linear = parts.linear + (try affine(term)).scaled(weight)
+            }
+        }
+        return parts
+    }
+
+    /// weight × (Ex + c)ᵀP(Ex + c) = ½xᵀ(2w EᵀPE)x + 2w cᵀPE x + w cᵀPc  (P = I when nil).
+    private func addQuadratic(_ x: AffineMap, _ p: Matrix?, weight: Double, into parts: inout ObjectiveParts) {
+        let byRow = x.termsByRow
+        let n = x.rows
+        func pEntry(_ i: Int, _ j: Int) -> Double { p.map { $0[i, j] } ?? (i == j ? 1 : 0) }
+        for r1 in 0..<n where !byRow[r1].isEmpty {
+            let partners = p == nil ? [r1] : Array(0..<n)
+            for r2 in partners where !byRow[r2].isEmpty {
+                let prr = pEntry(r1, r2)
+                if prr == 0 { continue }
+                for (c1, v1) in byRow[r1] {
+                    for (c2, v2) in byRow[r2] where c1 <= c2 {
+                        parts.quadratic[c2, default: [:]][c1, default: 0] += 2 * weight * prr * v1 * v2
+                    }
+                }
+            }
+        }
+        // Linear and constant parts from the constant c.
+        for r1 in 0..<n {
+            var pc = 0.0
+            for r2 in 0..<n { let c = x.constant[r2]; if c != 0 { pc += pEntry(r1, r2) * c } }
+            if pc == 0 { continue }
+            for (col, v) in byRow[r1] { parts.linear.terms.append((0, col, 2 * weight * pc * v)) }
+            parts.linear.constant[0] += weight * pc * x.constant[r1]
+        }
+    }
+
+    // MARK: Assembly
+
+    private func assemble(_ objective: ObjectiveParts, sign: Double, constraintCount: Int,
+                          shapes: [Int: (rows: Int, cols: Int)]) -> CompiledProblem {
+        let ordered = blocks.enumerated().sorted { ($0.element.kind.rawValue, $0.offset) < ($1.element.kind.rawValue, $1.offset) }.map(\.element)
+        var triplets: [(row: Int, col: Int, value: Double)] = []
+        var b: [Double] = []
+        var cones: [ConeSpec] = []
+        var rowsOf = [[Int]](repeating: [], count: constraintCount)
+        var row = 0
+        for block in ordered {
+            // s = M x + c ∈ K  ⇔  (−M) x + s = c.
+            for t in block.map.terms { triplets.append((row + t.row, t.column, -t.value)) }
+            b.append(contentsOf: block.map.constant)
+            if let owner = block.owner { rowsOf[owner].append(contentsOf: row..<(row + block.map.rows)) }
+            switch block.kind {
+            case .zero:
+                if case .zero(let k) = cones.last { cones[cones.count - 1] = .zero(k + block.map.rows) } else { cones.append(.zero(block.map.rows)) }
+            case .nonnegative:
+                if case .nonnegative(let k) = cones.last { cones[cones.count - 1] = .nonnegative(k + block.map.rows) } else { cones.append(.nonnegative(block.map.rows)) }
+            case .secondOrder: cones.append(.secondOrder(block.map.rows))
+            case .exponential: cones.append(.exponential)
+            }
+            row += block.map.rows
+        }
+        var q = [Double](repeating: 0, count: columns)
+        for t in objective.linear.terms { q[t.column] += t.value }
+        var pTriplets: [(row: Int, col: Int, value: Double)] = []
+        for (col, entries) in objective.quadratic { for (r, v) in entries { pTriplets.append((r, col, v)) } }
+        let conic = ConicProblem(P: SparseMatrixCSC(rows: columns, cols: columns, triplets: pTriplets), q: q,
+                                 A: SparseMatrixCSC(rows: row, cols: columns, triplets: triplets), b: b, cones: cones,
+                                 objectiveConstant: objective.linear.constant[0])
+        let constraintRows = (0..<constraintCount).map { i in
+            (rows: rowsOf[i], shapeRows: shapes[i]?.rows ?? 1, shapeCols: shapes[i]?.cols ?? 1)
+        }
+        return CompiledProblem(conic: conic, variableOffsets: variableOffsets, constraintRows: constraintRows,
+                               objectiveSign: sign)
+    }
+}

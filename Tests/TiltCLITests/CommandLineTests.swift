@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+@Suite struct CommandLineTests {
+    let designCard = "universe crsp; benchmark mktcap; maximize mu'f s.t. tev <= 6%; rebalance monthly"
+
+    @Test func versionAndHelp() throws {
+        let version = try TiltBinary.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+        for sub in ["run", "check", "fmt", "repl"] {
+            let help = try TiltBinary.run([sub, "--help"])
+            #expect(help.status == 0)
+            #expect(help.stdout.contains("Examples:"), "\(sub) --help has examples")
+        }
+    }
+
+    @Test func badUsageExitsWithTwo() throws {
+        #expect(try TiltBinary.run(["frobnicate"]).status == 2)
+        #expect(try TiltBinary.run(["run"]).status == 2)
+        #expect(try TiltBinary.run(["check", "a", "b"]).status == 2)
+    }
+
+    @Test func designCardPassesCheck() throws {
+        let result = try TiltBinary.run(["check", "-"], input: Data(designCard.utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func typoIsLocatedWithAHint() throws {
+        let text = designCard.replacingOccurrences(of: "tev", with: "tve")
+        let result = try TiltBinary.run(["check", "-"], input: Data(text.utf8))
+        #expect(result.status == 1)
+        #expect(result.stderr == """
+        <stdin>:1:53: error: unknown name `tve`
+          \(text)
+                                                              ^~~
+        hint: did you mean `tev`?
+        1 error
+
+        """)
+    }
+
+    @Test func severalErrorsAreReportedTogether() throws {
+        let text = "let a = [1, 2; 3, 4]\nlet b = inv(aa)\nlet c = sqr(a)\nprint d\n"
+        let result = try TiltBinary.run(["check", "-"], input: Data(text.utf8))
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("<stdin>:2:13: error: unknown name `aa`"))
+        #expect(result.stderr.contains("<stdin>:3:9: error: unknown function `sqr`"))
+        #expect(result.stderr.contains("hint: did you mean `sqrt`?"))
+        #expect(result.stderr.contains("<stdin>:4:7: error: unknown name `d`"))
+        #expect(result.stderr.hasSuffix("3 errors\n"))
+    }
+
+    @Test func shapeErrorNamesBothShapesAtTheOperator() throws {
+        let text = "let F = ones(48, 6)\nlet x = ones(5)\nlet y = F * x\n"
+        let result = try TiltBinary.run(["run", "-"], input: Data(text.utf8))
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("<stdin>:3:11: error: cannot multiply 48×6 by 5×1\n  let y = F * x\n            ^\n"))
+    }
+
+    @Test func missingFileIsAUserError() throws {
+        let result = try TiltBinary.run(["run", "no/such/file.tilt"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot open `no/such/file.tilt`: no such file"))
+    }
+
+    @Test func quickstartRunsAndPrintsTheSeedNotebookMatrices() throws {
+        let result = try TiltBinary.run(["run", "Examples/quickstart.tilt"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("M =\n6×3 matrix"))
+        #expect(result.stdout.contains("Energy"))
+        // sum(W) is a row of ones: cap weights inside each sector add up to 1.
+        #expect(result.stdout.contains("sum(W) =\n1×3 matrix"))
+    }
+
+    @Test func formattingExamplesIsIdempotent() throws {
+        let examples = try FileManager.default.contentsOfDirectory(atPath: TiltBinary.repositoryRoot.appendingPathComponent("Examples").path)
+            .filter { $0.hasSuffix(".tilt") }
+        #expect(!examples.isEmpty)
+        for example in examples {
+            let once = try TiltBinary.run(["fmt", "Examples/\(example)"])
+            #expect(once.status == 0, "\(example): \(once.stderr)")
+            let twice = try TiltBinary.run(["fmt", "-"], input: Data(once.stdout.utf8))
+            #expect(twice.stdout == once.stdout, "\(example) formats idempotently")
+            let check = try TiltBinary.run(["check", "Examples/\(example)"])
+            #expect(check.status == 0, "\(example): \(check.stderr)")
+        }
+    }
+
+    @Test func randomBytesNeverCrashTheTool() throws {
+        var rng = SplitMix64(seed: 7)
+        for trial in 0..<150 {
+            let length = Int(rng.next() % 200)
+            let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            let result = try TiltBinary.run([trial % 2 == 0 ? "check" : "run", "-"], input: Data(bytes))
+            #expect(!result.crashed, "crash on \(bytes)")
+            #expect(result.status == 0 || result.status == 1, "exit \(result.status) on \(bytes)")
+        }
+    }
+}
+
+/// A tiny deterministic generator for test inputs.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

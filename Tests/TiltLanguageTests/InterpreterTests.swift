@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+@testable import TiltLanguage
+import TiltLinearAlgebra
+import TiltSyntax
+
+/// Runs a program; returns the interpreter, its printed output and any diagnostics (rendered).
+private func run(_ text: String, directory: String = NSTemporaryDirectory()) -> (Interpreter, String, String) {
+    final class Sink: @unchecked Sendable { var text = "" }
+    let sink = Sink()
+    let interpreter = Interpreter(programDirectory: directory, output: { sink.text += $0 })
+    let file = SourceFile(name: "t.tilt", text: text)
+    let diagnostics = Session(interpreter: interpreter).run(file)
+    return (interpreter, sink.text, DiagnosticList(file: file, diagnostics: diagnostics).rendered())
+}
+
+private func matrix(_ i: Interpreter, _ name: String) -> Matrix? {
+    if case .matrix(let m) = i.bindings[name] { return m }
+    return nil
+}
+
+private func number(_ i: Interpreter, _ name: String) -> Double? {
+    if case .number(let x) = i.bindings[name] { return x }
+    return nil
+}
+
+@Test func seedNotebookSectorMapping() throws {
+    let (i, _, errors) = run("""
+    let c = [120; 80; 45; 300; 60; 95]
+    let sector = ["Tech", "Tech", "Energy", "Finance", "Energy", "Finance"]
+    let M = dummies(sector)
+    let W = diag(c) * M * inv(diag(c' * M))
+    let wb = (c' * M)' / sum(c)
+    let F = [1.1, 0.9, 1.3, 1.0, 1.2, 0.8; 0.2, -0.1, 0.5, 0.3, 0.6, 0.1]
+    let viaSectors = F * W * wb
+    let direct = F * c / sum(c)
+    """)
+    #expect(errors.isEmpty, "\(errors)")
+    let M = try #require(matrix(i, "M"))
+    #expect(M.colLabels == ["Energy", "Finance", "Tech"])
+    #expect(M.rows == 6 && M.cols == 3)
+    let W = try #require(matrix(i, "W"))
+    // Independent: the weight of stock k inside its sector is c_k / (total cap of that sector).
+    let caps = [120.0, 80, 45, 300, 60, 95]
+    let sectorOf = [2, 2, 0, 1, 0, 1]
+    for k in 0..<6 {
+        let total = (0..<6).filter { sectorOf[$0] == sectorOf[k] }.map { caps[$0] }.reduce(0, +)
+        for s in 0..<3 {
+            #expect(abs(W[k, s] - (s == sectorOf[k] ? caps[k] / total : 0)) < 1e-12)
+        }
+    }
+    let wb = try #require(matrix(i, "wb"))
+    #expect(abs(wb[0, 0] - 105.0 / 700) < 1e-12 && abs(wb[1, 0] - 395.0 / 700) < 1e-12 && abs(wb[2, 0] - 200.0 / 700) < 1e-12)
+    // The benchmark's exposures are the same through the sectors or stock by stock.
+    let a = try #require(matrix(i, "viaSectors")), b = try #require(matrix(i, "direct"))
+    for r in 0..<2 { #expect(abs(a[r, 0] - b[r, 0]) < 1e-12) }
+}
+
+@Test func arithmeticFollowsTheDocumentedRules() {
+    let (i, _, errors) = run("""
+    let a = [1, 2; 3, 4]
+    let det = a[1, 1] * a[2, 2] - a[1, 2] * a[2, 1]
+    let p = a^2
+    let q = a .^ 2
+    let s = 2 * a + 1
+    let t = [1, 2, 3]'[2]
+    let u = 10% to 30% by 10%
+    let v = mu'f
+    """.replacingOccurrences(of: "let v = mu'f", with: "let mu = [1; 2]\nlet f = [3; 4]\nlet v = mu'f"))
+    #expect(errors.isEmpty, "\(errors)")
+    #expect(number(i, "det") == -2)
+    #expect(matrix(i, "p")?.storage == [7, 15, 10, 22])
+    #expect(matrix(i, "q")?.storage == [1, 9, 4, 16])
+    #expect(matrix(i, "s")?.storage == [3, 7, 5, 9])
+    #expect(number(i, "t") == 2)
+    #expect(matrix(i, "u")?.storage.map { ($0 * 100).rounded() } == [10, 20, 30])
+    #expect(number(i, "v") == 11)
+}
+
+@Test func labelIndexingOnReadData() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    try "month,mktrf,smb,hml\n1994-01,0.01,0.02,0.03\n1994-02,-0.01,0.00,0.05\n".write(
+        to: dir.appendingPathComponent("f.csv"), atomically: true, encoding: .utf8)
+    let (i, _, errors) = run("""
+    let F = read("f.csv")
+    let h = F[hml]
+    let jan = F[1994-01, :]
+    let x = F["smb"][2]
+    """, directory: dir.path)
+    #expect(errors.isEmpty, "\(errors)")
+    #expect(matrix(i, "h")?.storage == [0.03, 0.05])
+    #expect(matrix(i, "jan")?.storage == [0.01, 0.02, 0.03])
+    #expect(number(i, "x") == 0)
+    let (_, _, bad) = run("let F = read(\"f.csv\")\nF[hlm]", directory: dir.path)
+    #expect(bad.contains("t.tilt:2:3: error: no column labelled `hlm` (columns: mktrf, smb, hml)"))
+    #expect(bad.contains("hint: did you mean `hml`?"))
+}
+
+@Test func runtimeErrorsPointAtTheSpan() {
+    let (_, _, e1) = run("let F = ones(48, 6)\nlet x = ones(5)\nF * x")
+    #expect(e1 == "t.tilt:3:3: error: cannot multiply 48×6 by 5×1\n  F * x\n    ^\n")
+    let (_, _, e2) = run("let a = [1, 2; 2, 4]\ninv(a)")
+    #expect(e2.contains("t.tilt:2:1: error:") && e2.contains("singular"))
+    let (_, _, e3) = run("let a = [1, 2; 3, 4]\na[3, 1]")
+    #expect(e3.contains("t.tilt:2:3: error: row 3 is out of range: there are 2 rows"))
+    let (_, _, e4) = run("log([1, -2])")
+    #expect(e4.contains("t.tilt:1:5: error: log of -2 (entry 1, 2): logarithm of a number that is not positive"))
+    let (_, _, e5) = run("let r = 1 to 1e12")
+    #expect(e5.contains("more than 10000000"))
+}
+
+@Test func checkerReportsEveryUnknownNameWithSuggestions() {
+    let file = SourceFile(name: "s.tilt", text: """
+    universe crps
+    benchmark mktcp
+    model ols(windw: expanding)
+    rebalance montly
+    maximize mu'f s.t. tve <= 6%
+    """)
+    let (_, diagnostics) = Session.check(file)
+    #expect(diagnostics.map(\.message) == [
+        "unknown universe `crps`", "unknown benchmark `mktcp`", "`ols` has no option `windw`",
+        "unknown rebalancing frequency `montly`", "unknown name `tve`",
+    ])
+    #expect(diagnostics.map(\.hint) == [
+        "did you mean `crsp`?", "did you mean `mktcap`?", "did you mean `window`?", "did you mean `monthly`?",
+        "did you mean `tev`?",
+    ])
+}
+
+@Test func strategyNamesOnlyExistInsideAStrategyObjective() {
+    let (_, diagnostics) = Session.check(SourceFile(name: "s", text: "let x = tev * 2"))
+    #expect(diagnostics.first?.message == "unknown name `tev`")
+    #expect(diagnostics.first?.hint?.contains("strategy objective") == true)
+}
