@@ -36,7 +36,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "TiltSyntaxTests", dependencies: ["TiltSyntax"]),
-        .testTarget(name: "TiltLinearAlgebraTests", dependencies: ["TiltLinearAlgebra"]),
+        .testTarget(name: "TiltLinearAlgebraTests", dependencies: ["TiltLinearAlgebra"], exclude: ["References"]),
         .testTarget(name: "TiltSolverTests", dependencies: ["TiltSolver", "TiltLinearAlgebra"]),
         .testTarget(name: "TiltDataTests", dependencies: ["TiltData", "TiltLinearAlgebra"]),
         .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra"]),

@@ -46,6 +46,33 @@ enum SparseSamples {
         return QuasiDefiniteSample(upper: SparseMatrixCSC(rows: n + m, cols: n + m, triplets: triplets), signs: signs)
     }
 
+    /// Portfolio-style KKT matrix: variables `x` (assets) and `y` (factor exposures), constraints
+    /// `y_f = Σ_i F_if x_i` (F about 3/4 dense), a budget row `Σ x = 1` (dense: the arrow) and
+    /// bounds `x ≥ 0`; `P = diag`, `−W² = −diag`. Mirrored in References/amd_fill_reference.py.
+    static func factorModelKKT(assets: Int, factors: Int) -> QuasiDefiniteSample {
+        let variables = assets + factors
+        var triplets: [(row: Int, col: Int, value: Double)] = []
+        for i in 0..<assets { triplets.append((i, i, 1.0 + 0.01 * Double(i % 7))) }
+        for f in 0..<factors { triplets.append((assets + f, assets + f, 2.0)) }
+        var constraintRows: [[(Int, Double)]] = []
+        for f in 0..<factors {
+            var row = (0..<assets).filter { ($0 * 7 + f * 13) % 4 != 0 }
+                .map { ($0, 0.1 + Double(($0 * 31 + f * 17) % 11) / 10) }
+            row.append((assets + f, -1))
+            constraintRows.append(row)
+        }
+        constraintRows.append((0..<assets).map { ($0, 1.0) })
+        for i in 0..<assets { constraintRows.append([(i, -1.0)]) }
+        for (r, row) in constraintRows.enumerated() {
+            let column = variables + r
+            for (i, value) in row { triplets.append((i, column, value)) }
+            triplets.append((column, column, -(1.0 + 0.5 * Double(r % 5))))
+        }
+        let dimension = variables + constraintRows.count
+        let signs = [Int8](repeating: 1, count: variables) + [Int8](repeating: -1, count: constraintRows.count)
+        return QuasiDefiniteSample(upper: SparseMatrixCSC(rows: dimension, cols: dimension, triplets: triplets), signs: signs)
+    }
+
     /// Upper triangle of the 5-point Laplacian on a `side × side` grid (natural row-major numbering).
     static func gridLaplacian(side: Int) -> SparseMatrixCSC {
         var triplets: [(row: Int, col: Int, value: Double)] = []
