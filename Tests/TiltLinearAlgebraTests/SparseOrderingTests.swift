@@ -77,11 +77,27 @@ private func upperFromEdges(_ n: Int, _ edges: [(Int, Int)], diagonal: Bool = tr
 /// References/amd_fill_reference.py: grid 50×50 → 33413 (natural 122549); factor-model KKT with
 /// 300 assets and 10 factors → 2915 (natural 50990). The natural-order counts also check the
 /// elimination-tree column counts against a dense Cholesky.
-@Test(arguments: [
-    (SparseSamples.gridLaplacian(side: 50), 33413, 122_549),
-    (SparseSamples.factorModelKKT(assets: 300, factors: 10).upper, 2915, 50990),
-])
-func amdFillMatchesSuiteSparseReference(matrix: SparseMatrixCSC, suiteSparseFill: Int, naturalFill: Int) throws {
+enum FillReferenceCase: String, CaseIterable, CustomTestStringConvertible {
+    case grid50, factorModelKKT300
+    var testDescription: String { rawValue }
+    var matrix: SparseMatrixCSC {
+        switch self {
+        case .grid50: return SparseSamples.gridLaplacian(side: 50)
+        case .factorModelKKT300: return SparseSamples.factorModelKKT(assets: 300, factors: 10).upper
+        }
+    }
+    var fills: (suiteSparse: Int, natural: Int) {
+        switch self {
+        case .grid50: return (33413, 122_549)
+        case .factorModelKKT300: return (2915, 50990)
+        }
+    }
+}
+
+@Test(arguments: FillReferenceCase.allCases)
+func amdFillMatchesSuiteSparseReference(_ reference: FillReferenceCase) throws {
+    let matrix = reference.matrix
+    let (suiteSparseFill, naturalFill) = reference.fills
     let natural = try QuasiDefiniteLDL(pattern: matrix, ordering: Array(0..<matrix.cols)).factorNonzeroCount
     #expect(natural == naturalFill)
     for aggressive in [true, false] {
