@@ -11,7 +11,6 @@ public final class QuasiDefiniteLDL {
     public let dimension: Int
     /// The symmetric permutation used: row/column `i` of the factored matrix is `K`'s `permutation[i]`.
     public let permutation: [Int]
-    private let inversePermutation: [Int]
     private let inputEntryCount: Int
     private let upper: PermutedUpperTriangle
     private let tree: EliminationTree
@@ -39,7 +38,6 @@ public final class QuasiDefiniteLDL {
         let inverse = try Self.inverse(of: p, dimension: n)
         dimension = n
         permutation = p
-        inversePermutation = inverse
         inputEntryCount = upperTriangle.rowIndices.count
         upper = try PermutedUpperTriangle(upper: upperTriangle, inversePermutation: inverse)
         tree = EliminationTree(upper: upper)
