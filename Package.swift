@@ -22,7 +22,7 @@ let package = Package(
         // Layers, bottom to top.
         .target(name: "TiltSyntax"),
         .target(name: "TiltLinearAlgebra", dependencies: ["CLapack"]),
-        .target(name: "TiltSolver", dependencies: ["TiltLinearAlgebra"]),
+        .target(name: "TiltSolver", dependencies: ["TiltLinearAlgebra", "CLapack"]),
         .target(name: "TiltData", dependencies: ["TiltLinearAlgebra"]),
         .target(name: "TiltModels", dependencies: ["TiltLinearAlgebra", "TiltData"]),
         .target(name: "TiltBacktest", dependencies: ["TiltModels", "TiltSolver", "TiltData"]),
@@ -37,7 +37,7 @@ let package = Package(
 
         .testTarget(name: "TiltSyntaxTests", dependencies: ["TiltSyntax"]),
         .testTarget(name: "TiltLinearAlgebraTests", dependencies: ["TiltLinearAlgebra"]),
-        .testTarget(name: "TiltSolverTests", dependencies: ["TiltSolver", "TiltLinearAlgebra"]),
+        .testTarget(name: "TiltSolverTests", dependencies: ["TiltSolver", "TiltLinearAlgebra"], exclude: ["References"]),
         .testTarget(name: "TiltDataTests", dependencies: ["TiltData", "TiltLinearAlgebra"]),
         .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra"]),
         .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI"]),
