@@ -53,6 +53,9 @@ public final class InteriorPointSolver {
         guard problem.A.rows == m, problem.A.cols == n else {
             throw SolverError.dimensionMismatch("A is \(problem.A.rows)×\(problem.A.cols), expected \(m)×\(n)")
         }
+        for (name, matrix) in [("P", problem.P), ("A", problem.A)] {
+            do { try matrix.validateStructure() } catch { throw SolverError.invalidMatrix("\(name): \(error)") }
+        }
         let coneRows = problem.cones.reduce(0) { $0 + $1.dimension }
         guard coneRows == m else {
             throw SolverError.dimensionMismatch("cones cover \(coneRows) rows, b has \(m)")

@@ -127,16 +127,19 @@ final class KKTSystem {
         updateMatrixData(P: P, A: A)
     }
 
-    /// Writes new values of `P` (upper triangle, same pattern) and `A` (same pattern).
+    /// Writes new values of `P` (upper triangle, same pattern) and `A` (same pattern); duplicate
+    /// entries are summed.
     func updateMatrixData(P: SparseMatrixCSC, A: SparseMatrixCSC) {
+        for slot in pSlots { values[slot] = 0 }
+        for slot in aSlots { values[slot] = 0 }
         var k = 0
         for j in 0..<P.cols {
             for p in P.colPointers[j]..<P.colPointers[j + 1] where P.rowIndices[p] <= j {
-                values[pSlots[k]] = P.values[p]
+                values[pSlots[k]] += P.values[p]
                 k += 1
             }
         }
-        for (k, slot) in aSlots.enumerated() { values[slot] = A.values[k] }
+        for (k, slot) in aSlots.enumerated() { values[slot] += A.values[k] }
     }
 
     /// Writes the current cone scalings (`−H` blocks) and factors; false if the factorisation failed.

@@ -1,14 +1,27 @@
 import TiltLinearAlgebra
 
-/// Placeholder until the sparse LDLᵀ lands: the dense factorisation behind the sparse interface.
+/// Sparse quasi-definite LDLᵀ (`QuasiDefiniteLDL`: AMD ordering and symbolic analysis once, at
+/// construction; numeric factorisation with static and dynamic regularisation every iteration).
 struct SparseKKTSolver: KKTSolver {
-    private var dense: DenseKKTSolver
-    init(pattern: SparseMatrixCSC, signs: [Int]) throws { dense = try DenseKKTSolver(pattern: pattern, signs: signs) }
+    private let factorization: QuasiDefiniteLDL
+    private let signs: [Int8]
+
+    init(pattern: SparseMatrixCSC, signs: [Int]) throws {
+        factorization = try QuasiDefiniteLDL(pattern: pattern)
+        self.signs = signs.map { Int8($0) }
+    }
+
     mutating func factor(values: [Double], staticRegularization: Double,
                          dynamicRegularizationEpsilon: Double, dynamicRegularizationDelta: Double) -> Bool {
-        dense.factor(values: values, staticRegularization: staticRegularization,
-                     dynamicRegularizationEpsilon: dynamicRegularizationEpsilon,
-                     dynamicRegularizationDelta: dynamicRegularizationDelta)
+        do {
+            try factorization.factor(values: values, signs: signs, staticRegularization: staticRegularization,
+                                     dynamicRegularization: dynamicRegularizationEpsilon,
+                                     dynamicDelta: dynamicRegularizationDelta)
+            return true
+        } catch {
+            return false
+        }
     }
-    func solve(_ rhs: inout [Double]) { dense.solve(&rhs) }
+
+    func solve(_ rhs: inout [Double]) { factorization.solve(&rhs) }
 }
