@@ -68,3 +68,16 @@ func resolveWithNewValuesMatchesFreshSolve(backend: LinearSolverChoice) throws {
     #expect(SolverStatus.primalInfeasible.description == "the constraints are infeasible")
     #expect(SolverStatus.dualInfeasible.description == "the objective is unbounded")
 }
+
+/// Timings of the factor-model TEV SOCP (run with `TILT_BENCHMARK=1 swift test -c release
+/// --filter factorTEVTimings`); compare with `make_references.py --benchmark`.
+@Test(.enabled(if: ProcessInfo.processInfo.environment["TILT_BENCHMARK"] != nil))
+func factorTEVTimings() throws {
+    for n in [48, 500, 2000, 5000] {
+        let solution = try benchmarkFactorTEV(n: n, k: 6)
+        print(String(format: "n=%5d k=6  %@ obj=%.10e iters=%d setup=%.1f ms solve=%.1f ms", n,
+                     solution.status.description, solution.primalObjective, solution.info.iterations,
+                     solution.info.setupTime * 1e3, solution.info.solveTime * 1e3))
+        #expect(solution.status == .optimal)
+    }
+}
