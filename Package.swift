@@ -22,7 +22,7 @@ let package = Package(
         // Layers, bottom to top.
         .target(name: "TiltSyntax"),
         .target(name: "TiltLinearAlgebra", dependencies: ["CLapack"]),
-        .target(name: "TiltSolver", dependencies: ["TiltLinearAlgebra"]),
+        .target(name: "TiltSolver", dependencies: ["TiltLinearAlgebra", "CLapack"]),
         .target(name: "TiltModeling", dependencies: ["TiltSolver", "TiltLinearAlgebra"]),
         .target(name: "TiltData", dependencies: ["TiltLinearAlgebra"]),
         .target(name: "TiltModels", dependencies: ["TiltLinearAlgebra", "TiltData"]),
@@ -41,7 +41,7 @@ let package = Package(
 
         .testTarget(name: "TiltSyntaxTests", dependencies: ["TiltSyntax"]),
         .testTarget(name: "TiltLinearAlgebraTests", dependencies: ["TiltLinearAlgebra"], exclude: ["References"]),
-        .testTarget(name: "TiltSolverTests", dependencies: ["TiltSolver", "TiltLinearAlgebra"]),
+        .testTarget(name: "TiltSolverTests", dependencies: ["TiltSolver", "TiltLinearAlgebra"], exclude: ["References"]),
         .testTarget(name: "TiltModelingTests", dependencies: ["TiltModeling", "TiltSolver", "TiltLinearAlgebra"]),
         .testTarget(name: "TiltDataTests", dependencies: ["TiltData", "TiltLinearAlgebra"]),
         .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra"]),

@@ -1,0 +1,65 @@
+import Foundation
+import TiltLinearAlgebra
+
+/// splitmix64 uniform generator, identical to the one in
+/// Tests/TiltSolverTests/References/make_references.py so both solvers see the same data.
+struct SplitMix64 {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    /// Uniform in [0, 1) from the top 53 bits.
+    mutating func uniform() -> Double {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return Double(z >> 11) / Double(UInt64(1) << 53)
+    }
+}
+
+/// The factor-model tracking-error SOCP used for timings: maximise `αᵀ(w − b)` subject to
+/// `w ≥ 0`, `1ᵀw = 1`, `f = Bᵀ(w − b)` and `‖[Σ_f^{1/2} f; √E (w − b)]‖ ≤ 2%` (monthly decimals),
+/// variables `(w, f)`. Data: `B_ij = 0.5·U(−1,1)` (+1 on factor 0), `Σ_f = diag(0.0004(1 + U))`,
+/// `E_i = (0.02 + 0.04U)²`, `α_i = 0.02(U − ½)`, `b = 1/n`.
+public func factorTEVProblem(n: Int, k: Int, seed: UInt64 = 42) -> ConicProblem {
+    var rng = SplitMix64(seed: seed)
+    var B = [[Double]](repeating: [Double](repeating: 0, count: k), count: n)
+    for i in 0..<n { for j in 0..<k { B[i][j] = 0.5 * (2 * rng.uniform() - 1) + (j == 0 ? 1 : 0) } }
+    let factorVariance = (0..<k).map { _ in 0.0004 * (1 + rng.uniform()) }
+    let idiosyncratic = (0..<n).map { _ in pow(0.02 + 0.04 * rng.uniform(), 2) }
+    let alpha = (0..<n).map { _ in 0.02 * (rng.uniform() - 0.5) }
+    let bench = 1 / Double(n)
+    let budget = 0.02
+
+    var triplets: [(row: Int, col: Int, value: Double)] = []
+    var b: [Double] = []
+    // Zero rows: f − Bᵀw = −Bᵀb, then 1ᵀw = 1.
+    for j in 0..<k {
+        var exposure = 0.0
+        for i in 0..<n { triplets.append((j, i, -B[i][j])); exposure += B[i][j] * bench }
+        triplets.append((j, n + j, 1))
+        b.append(-exposure)
+    }
+    for i in 0..<n { triplets.append((k, i, 1)) }
+    b.append(1)
+    // w ≥ 0.
+    for i in 0..<n { triplets.append((k + 1 + i, i, -1)); b.append(0) }
+    // SOC (budget; Σ_f^{1/2} f; √E (w − b)).
+    let socStart = k + 1 + n
+    b.append(budget)
+    for j in 0..<k { triplets.append((socStart + 1 + j, n + j, -factorVariance[j].squareRoot())); b.append(0) }
+    for i in 0..<n {
+        let sd = idiosyncratic[i].squareRoot()
+        triplets.append((socStart + 1 + k + i, i, -sd))
+        b.append(-sd * bench)
+    }
+    let A = SparseMatrixCSC(rows: b.count, cols: n + k, triplets: triplets)
+    return ConicProblem(P: SparseMatrixCSC(zeros: n + k, n + k), q: alpha.map { -$0 } + [Double](repeating: 0, count: k),
+                        A: A, b: b, cones: [.zero(k + 1), .nonnegative(n), .secondOrder(1 + k + n)])
+}
+
+/// Builds and solves `factorTEVProblem(n:k:)`; returns the solution (its `info` carries setup and
+/// solve times in seconds). For release-build timings next to Clarabel's.
+public func benchmarkFactorTEV(n: Int, k: Int) throws -> SolverSolution {
+    try InteriorPointSolver(problem: factorTEVProblem(n: n, k: k)).solve()
+}

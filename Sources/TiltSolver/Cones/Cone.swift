@@ -1,0 +1,62 @@
+/// How a cone's block of the scaling matrix `H` (with `H Δz + Δs = −offset` the linearised
+/// complementarity) enters the KKT matrix.
+enum HessianShape: Equatable {
+    /// `H = diag(h)`; `writeHessian` writes `dimension` values.
+    case diagonal
+    /// `H` dense; `writeHessian` writes `dimension²` values, column-major.
+    case dense
+    /// `H = η²D + (ηu)(ηu)ᵀ − (ηv)(ηv)ᵀ` with `D` diagonal, kept sparse in the KKT matrix by two
+    /// extra rows/columns; `writeHessian` writes `η²D` (dimension values), then `ηu`, then `ηv`.
+    case sparseExpansion
+}
+
+/// One cone of the product `K`, with the operations the interior-point method needs. A cone owns
+/// the rows `range` of the stacked vectors `s`, `z` (every method reads and writes only those rows)
+/// and keeps its current scaling between `updateScaling` and the next call.
+protocol Cone: AnyObject {
+    /// Rows of `s`/`z` this cone owns.
+    var range: Range<Int> { get }
+    /// Barrier degree ν of this cone (0 for the zero cone).
+    var degree: Int { get }
+    /// Whether the cone is self-dual with a Nesterov–Todd scaling (`λ = Wz = W⁻ᵀs`).
+    var isSymmetric: Bool { get }
+    var hessianShape: HessianShape { get }
+
+    /// Central starting point: `s = z =` the cone's unit (or central) point.
+    func unitInitialization(s: inout [Double], z: inout [Double])
+    /// Moves `v` (a primal `s` when `isPrimal`, else a dual `z`) strictly inside the cone by
+    /// adding a multiple of the unit vector if needed (used by the symmetric start).
+    func shiftInside(_ v: inout [Double], isPrimal: Bool)
+    /// Recomputes the scaling from interior `s`, `z`; false if they are not interior.
+    func updateScaling(s: [Double], z: [Double], mu: Double) -> Bool
+    /// Writes this cone's `H` values in the layout of `hessianShape`, starting at `out[base]`.
+    func writeHessian(into out: inout [Double], at base: Int)
+    /// `y[range] = H x[range]`.
+    func multiplyHessian(_ x: [Double], into y: inout [Double])
+    /// Right-hand side `ds` of the affine (predictor) complementarity equation.
+    func affineDs(_ ds: inout [Double], s: [Double])
+    /// Adds the Mehrotra/third-order correction and centring `σμ` to the affine `ds`, given the
+    /// affine directions.
+    func addCombinedShift(_ ds: inout [Double], dz: [Double], ds affineDs: [Double], sigmaMu: Double)
+    /// `offset` such that `Δs = −offset − H Δz` solves the complementarity equation for `ds`.
+    func deltaSOffset(_ out: inout [Double], ds: [Double], z: [Double])
+    /// Largest `α ≤ alphaMax` keeping `z + αdz` in the dual and `s + αds` in the primal cone.
+    func stepLength(dz: [Double], ds: [Double], z: [Double], s: [Double], alphaMax: Double) -> Double
+    /// Whether `z + αdz`, `s + αds` stay well centred (nonsymmetric cones; symmetric cones: true).
+    func isCentred(dz: [Double], ds: [Double], z: [Double], s: [Double], alpha: Double,
+                   mu: Double) -> Bool
+}
+
+extension Cone {
+    var dimension: Int { range.count }
+
+    func isCentred(dz: [Double], ds: [Double], z: [Double], s: [Double], alpha: Double,
+                   mu: Double) -> Bool { true }
+}
+
+/// Largest `α ≤ alphaMax` with `x + α dx ≥ 0` componentwise over `range`.
+func orthantStepLength(_ x: [Double], _ dx: [Double], _ range: Range<Int>, alphaMax: Double) -> Double {
+    var alpha = alphaMax
+    for i in range where dx[i] < 0 { alpha = min(alpha, -x[i] / dx[i]) }
+    return alpha
+}

@@ -1,0 +1,184 @@
+/// The second-order cone `{(t, x) : ‖x‖₂ ≤ t}` with Nesterov–Todd scaling
+/// `W = η·[[w₀, w₁ᵀ], [w₁, I + w₁w₁ᵀ/(1 + w₀)]]` (hyperbolic unit `w₀² − ‖w₁‖² = 1`), so that
+/// `H = WᵀW = η²(2wwᵀ − J)`, `J = diag(1, −1, …, −1)`.
+///
+/// Large cones keep `H` out of the KKT matrix as a dense block: `H = η²(D + uuᵀ − vvᵀ)` with
+/// `D = diag(d, 1, …, 1)`, `u = (u₀, u₁w₁)`, `v = (0, v₁w₁)`, which the KKT matrix represents with
+/// two extra rows/columns (quasi-definite because `vᵀD⁻¹v < 1`).
+final class SecondOrderCone: Cone {
+    /// Cones above this dimension use the sparse expansion of `H`.
+    static let sparseExpansionThreshold = 4
+
+    let range: Range<Int>
+    private var w: [Double]
+    private var eta = 1.0
+    /// `λ = Wz = W⁻¹s`.
+    private var lambda: [Double]
+    private var work: [Double]
+
+    init(range: Range<Int>) {
+        self.range = range
+        w = [Double](repeating: 0, count: range.count)
+        w[0] = 1
+        lambda = w
+        work = w
+    }
+
+    var degree: Int { 1 }
+    var isSymmetric: Bool { true }
+    var hessianShape: HessianShape {
+        range.count > Self.sparseExpansionThreshold ? .sparseExpansion : .dense
+    }
+
+    /// `v₀² − ‖v₁‖²` over this cone's rows of `v`.
+    private func jResidual(_ v: [Double]) -> Double {
+        let head = v[range.lowerBound]
+        var tail = 0.0
+        for i in range.dropFirst() { tail += v[i] * v[i] }
+        return head * head - tail
+    }
+
+    func unitInitialization(s: inout [Double], z: inout [Double]) {
+        for i in range { s[i] = 0; z[i] = 0 }
+        s[range.lowerBound] = 1
+        z[range.lowerBound] = 1
+    }
+
+    func shiftInside(_ v: inout [Double], isPrimal: Bool) {
+        let margin = v[range.lowerBound] - VectorMath.norm2(v, range.dropFirst())
+        if margin < 1e-8 { v[range.lowerBound] += 1 - margin }
+    }
+
+    func updateScaling(s: [Double], z: [Double], mu: Double) -> Bool {
+        let sRes = jResidual(s), zRes = jResidual(z)
+        guard sRes > 0, zRes > 0, s[range.lowerBound] > 0, z[range.lowerBound] > 0 else { return false }
+        let sScale = sRes.squareRoot(), zScale = zRes.squareRoot()
+        // w ∝ s/‖s‖_J + J z/‖z‖_J, normalised to a hyperbolic unit.
+        for (k, i) in range.enumerated() {
+            w[k] = s[i] / sScale + (k == 0 ? 1 : -1) * z[i] / zScale
+        }
+        var tail = 0.0
+        for k in 1..<w.count { tail += w[k] * w[k] }
+        let wRes = w[0] * w[0] - tail
+        guard wRes > 0 else { return false }
+        let wScale = wRes.squareRoot()
+        tail = 0
+        for k in 1..<w.count { w[k] /= wScale; tail += w[k] * w[k] }
+        w[0] = (1 + tail).squareRoot()
+        eta = (sScale / zScale).squareRoot()
+        for k in 0..<w.count { work[k] = z[range.lowerBound + k] }
+        applyW(work, into: &lambda, inverse: false)
+        return true
+    }
+
+    /// `y = W x` (or `W⁻¹x`), both local vectors of this cone's length.
+    private func applyW(_ x: [Double], into y: inout [Double], inverse: Bool) {
+        var zeta = 0.0
+        for k in 1..<w.count { zeta += w[k] * x[k] }
+        let sign = inverse ? -1.0 : 1.0
+        let scale = inverse ? 1 / eta : eta
+        let c = sign * x[0] + zeta / (1 + w[0])
+        y[0] = scale * (w[0] * x[0] + sign * zeta)
+        for k in 1..<w.count { y[k] = scale * (x[k] + c * w[k]) }
+    }
+
+    private func local(_ v: [Double]) -> [Double] { Array(v[range]) }
+
+    func writeHessian(into out: inout [Double], at base: Int) {
+        let n = range.count
+        let eta2 = eta * eta
+        switch hessianShape {
+        case .dense:
+            for j in 0..<n {
+                for i in 0..<n {
+                    let jordan: Double = i != j ? 0 : (i == 0 ? -1 : 1)
+                    out[base + j * n + i] = eta2 * (2 * w[i] * w[j] + jordan)
+                }
+            }
+        case .sparseExpansion:
+            var tail = 0.0
+            for k in 1..<n { tail += w[k] * w[k] }
+            let wsq = w[0] * w[0] + tail
+            let d = 0.5 / wsq
+            let u0 = (wsq - d).squareRoot()
+            let u1 = 2 * w[0] / u0
+            let v1 = max(u1 * u1 - 2, 0).squareRoot()
+            out[base] = eta2 * d
+            for k in 1..<n { out[base + k] = eta2 }
+            out[base + n] = eta * u0
+            out[base + 2 * n] = 0
+            for k in 1..<n {
+                out[base + n + k] = eta * u1 * w[k]
+                out[base + 2 * n + k] = eta * v1 * w[k]
+            }
+        case .diagonal:
+            preconditionFailure("second-order cone blocks are never diagonal")
+        }
+    }
+
+    func multiplyHessian(_ x: [Double], into y: inout [Double]) {
+        var wx = work
+        applyW(local(x), into: &wx, inverse: false)
+        var hx = wx
+        applyW(wx, into: &hx, inverse: false)
+        for (k, i) in range.enumerated() { y[i] = hx[k] }
+    }
+
+    /// Jordan product `x∘y = (xᵀy, x₀y₁ + y₀x₁)` of local vectors.
+    private func jordanProduct(_ x: [Double], _ y: [Double]) -> [Double] {
+        var out = [Double](repeating: 0, count: x.count)
+        for k in 0..<x.count { out[0] += x[k] * y[k] }
+        for k in 1..<x.count { out[k] = x[0] * y[k] + y[0] * x[k] }
+        return out
+    }
+
+    func affineDs(_ ds: inout [Double], s: [Double]) {
+        let l2 = jordanProduct(lambda, lambda)
+        for (k, i) in range.enumerated() { ds[i] = l2[k] }
+    }
+
+    func addCombinedShift(_ ds: inout [Double], dz: [Double], ds affineDs: [Double], sigmaMu: Double) {
+        var scaledS = work, scaledZ = work
+        applyW(local(affineDs), into: &scaledS, inverse: true)
+        applyW(local(dz), into: &scaledZ, inverse: false)
+        let correction = jordanProduct(scaledS, scaledZ)
+        for (k, i) in range.enumerated() { ds[i] += correction[k] }
+        ds[range.lowerBound] -= sigmaMu
+    }
+
+    /// `W(λ \ ds)` where `λ \ v` solves `λ∘x = v`.
+    func deltaSOffset(_ out: inout [Double], ds: [Double], z: [Double]) {
+        let v = local(ds)
+        var l1v = 0.0, l1l1 = 0.0
+        for k in 1..<v.count { l1v += lambda[k] * v[k]; l1l1 += lambda[k] * lambda[k] }
+        let l0 = lambda[0]
+        var x = work
+        x[0] = (l0 * v[0] - l1v) / (l0 * l0 - l1l1)
+        for k in 1..<v.count { x[k] = (v[k] - x[0] * lambda[k]) / l0 }
+        var y = work
+        applyW(x, into: &y, inverse: false)
+        for (k, i) in range.enumerated() { out[i] = y[k] }
+    }
+
+    func stepLength(dz: [Double], ds: [Double], z: [Double], s: [Double], alphaMax: Double) -> Double {
+        min(componentStep(z, dz, alphaMax), componentStep(s, ds, alphaMax))
+    }
+
+    /// Largest `α ≤ alphaMax` keeping `x + αy` in the cone: the smallest positive root of
+    /// `res(x + αy) = aα² + bα + c`, computed without cancellation.
+    private func componentStep(_ x: [Double], _ y: [Double], _ alphaMax: Double) -> Double {
+        let a = jResidual(y)
+        var cross = x[range.lowerBound] * y[range.lowerBound]
+        for i in range.dropFirst() { cross -= x[i] * y[i] }
+        let b = 2 * cross
+        let c = max(0, jResidual(x))
+        let disc = b * b - 4 * a * c
+        if (a > 0 && b > 0) || disc < 0 || a == 0 { return alphaMax }
+        if c == 0 { return a >= 0 ? alphaMax : 0 }
+        let t = b >= 0 ? -b - disc.squareRoot() : -b + disc.squareRoot()
+        var r1 = 2 * c / t, r2 = t / (2 * a)
+        if r1 < 0 { r1 = .infinity }
+        if r2 < 0 { r2 = .infinity }
+        return min(alphaMax, r1, r2)
+    }
+}

@@ -1,0 +1,382 @@
+import Foundation
+import TiltLinearAlgebra
+
+/// Clarabel's interior-point method (Goulart & Chen, 2024) for
+///
+///     minimize ½xᵀPx + qᵀx + c   s.t.  Ax + s = b,  s ∈ K
+///
+/// on the homogeneous self-dual embedding: iterates `(x, s, z, τ, κ)` with
+///
+///     r_x = Px + Aᵀz + qτ,   r_z = Ax + s − bτ,   r_τ = κ + qᵀx + bᵀz + xᵀPx/τ,
+///
+/// driven to zero by Mehrotra predictor–corrector steps; `τ → 0 < κ` certifies infeasibility.
+/// Build once, then `solve()`; `update(...)` swaps in new values with the same sparsity and keeps
+/// the KKT structure (and symbolic factorisation) for the next solve.
+public final class InteriorPointSolver {
+    public let settings: SolverSettings
+    private var problem: ConicProblem
+    private let cones: CompositeCone
+    private let equilibration: Equilibration
+    private var scaled: (P: SparseMatrixCSC, q: [Double], A: SparseMatrixCSC, b: [Double])
+    private let kkt: KKTSystem
+    private let setupTime: Double
+
+    /// Validates the data, equilibrates it and assembles (and symbolically analyses) the KKT system.
+    /// Throws `SolverError` for NaN/Inf entries or inconsistent dimensions.
+    public init(problem: ConicProblem, settings: SolverSettings = SolverSettings()) throws {
+        let start = Date()
+        try Self.validate(problem)
+        self.settings = settings
+        // Keep only P's upper triangle so that every later product sees the same matrix.
+        var problem = problem
+        problem.P = problem.P.upperTriangle()
+        self.problem = problem
+        cones = CompositeCone(problem.cones)
+        equilibration = Equilibration(problem: problem, cones: cones, settings: settings)
+        scaled = equilibration.scaled(P: problem.P, q: problem.q, A: problem.A, b: problem.b)
+        let size = problem.variableCount + problem.constraintCount
+        let backend: KKTSystem.Backend
+        switch settings.linearSolver {
+        case .dense: backend = .dense
+        case .sparse: backend = .sparse
+        case .automatic: backend = size <= LinearSolverChoice.denseThreshold ? .dense : .sparse
+        }
+        kkt = try KKTSystem(P: scaled.P, A: scaled.A, cones: cones, settings: settings, backend: backend)
+        setupTime = Date().timeIntervalSince(start)
+    }
+
+    private static func validate(_ problem: ConicProblem) throws {
+        let n = problem.variableCount, m = problem.constraintCount
+        guard problem.P.rows == n, problem.P.cols == n else {
+            throw SolverError.dimensionMismatch("P is \(problem.P.rows)×\(problem.P.cols), q has \(n) entries")
+        }
+        guard problem.A.rows == m, problem.A.cols == n else {
+            throw SolverError.dimensionMismatch("A is \(problem.A.rows)×\(problem.A.cols), expected \(m)×\(n)")
+        }
+        for (name, matrix) in [("P", problem.P), ("A", problem.A)] {
+            do { try matrix.validateStructure() } catch { throw SolverError.invalidMatrix("\(name): \(error)") }
+        }
+        let coneRows = problem.cones.reduce(0) { $0 + $1.dimension }
+        guard coneRows == m else {
+            throw SolverError.dimensionMismatch("cones cover \(coneRows) rows, b has \(m)")
+        }
+        for cone in problem.cones {
+            switch cone {
+            case .zero(let k), .nonnegative(let k):
+                if k < 0 { throw SolverError.invalidCone("negative dimension \(k)") }
+            case .secondOrder(let k):
+                if k < 1 { throw SolverError.invalidCone("second-order cone of dimension \(k)") }
+            case .exponential: break
+            }
+        }
+        for (name, values) in [("P", problem.P.values), ("q", problem.q), ("A", problem.A.values), ("b", problem.b)]
+        where !VectorMath.allFinite(values) {
+            throw SolverError.nonFiniteData(name)
+        }
+        guard problem.objectiveConstant.isFinite else { throw SolverError.nonFiniteData("objective constant") }
+    }
+
+    /// Replaces problem values keeping every sparsity pattern: `q`, `b` (full vectors), and the
+    /// stored values of `P` (its upper triangle, in CSC order) and `A` (CSC order).
+    public func update(q: [Double]? = nil, b: [Double]? = nil, P pValues: [Double]? = nil,
+                       A aValues: [Double]? = nil) throws {
+        var next = problem
+        if let q {
+            guard q.count == next.q.count else { throw SolverError.dimensionMismatch("q has \(q.count) entries, expected \(next.q.count)") }
+            next.q = q
+        }
+        if let b {
+            guard b.count == next.b.count else { throw SolverError.dimensionMismatch("b has \(b.count) entries, expected \(next.b.count)") }
+            next.b = b
+        }
+        if let pValues {
+            guard pValues.count == next.P.values.count else { throw SolverError.patternChanged("P (\(pValues.count) values, expected \(next.P.values.count))") }
+            next.P.values = pValues
+        }
+        if let aValues {
+            guard aValues.count == next.A.values.count else { throw SolverError.patternChanged("A (\(aValues.count) values, expected \(next.A.values.count))") }
+            next.A.values = aValues
+        }
+        try Self.validate(next)
+        problem = next
+        scaled = equilibration.scaled(P: problem.P, q: problem.q, A: problem.A, b: problem.b)
+        kkt.updateMatrixData(P: scaled.P, A: scaled.A)
+    }
+
+    // MARK: - Solve
+
+    /// Runs the interior-point method from a fresh starting point.
+    public func solve() -> SolverSolution {
+        let start = Date()
+        var state = IterationState(n: problem.variableCount, m: problem.constraintCount)
+        var status: SolverStatus? = nil
+        var metrics = TerminationMetrics()
+        var iteration = 0
+
+        if !initialize(&state) { status = .numericalError }
+        var lastAlpha = 1.0
+        while status == nil {
+            computeResiduals(&state)
+            metrics = measure(state)
+            if settings.verbose { printProgress(iteration, metrics, state, lastAlpha) }
+            if let done = checkTermination(metrics, reduced: false) { status = done; break }
+            if iteration >= settings.maxIterations { status = checkTermination(metrics, reduced: true) ?? .maxIterations; break }
+            if Date().timeIntervalSince(start) > settings.timeLimit { status = checkTermination(metrics, reduced: true) ?? .timeLimit; break }
+            guard let alpha = takeStep(&state) else {
+                status = checkTermination(metrics, reduced: true) ?? .numericalError
+                break
+            }
+            lastAlpha = alpha
+            iteration += 1
+            if alpha < 1e-8 {
+                computeResiduals(&state)
+                metrics = measure(state)
+                status = checkTermination(metrics, reduced: false)
+                    ?? checkTermination(metrics, reduced: true) ?? .numericalError
+            }
+        }
+        return makeSolution(state, status: status ?? .numericalError, metrics: metrics,
+                            iterations: iteration, solveTime: Date().timeIntervalSince(start))
+    }
+
+    /// The iterate and per-iteration work vectors (scaled space).
+    private struct IterationState {
+        var x, s, z: [Double]
+        var tau = 1.0, kappa = 1.0
+        var rx, rz: [Double]
+        var rtau = 0.0
+        var px: [Double]
+        var xPx = 0.0
+        var mu = 1.0
+        init(n: Int, m: Int) {
+            x = [Double](repeating: 0, count: n); px = x; rx = x
+            s = [Double](repeating: 0, count: m); z = s; rz = s
+        }
+    }
+
+    /// A search direction.
+    private struct Direction {
+        var x, s, z: [Double]
+        var tau = 0.0, kappa = 0.0
+    }
+
+    /// Symmetric cones: least-squares start with `H = I`, shifted into the cones.
+    /// Otherwise the central point of every cone with `x = 0`.
+    private func initialize(_ state: inout IterationState) -> Bool {
+        cones.unitInitialization(s: &state.s, z: &state.z)
+        state.tau = 1; state.kappa = 1
+        guard cones.isSymmetric else { return true }
+        guard cones.updateScaling(s: state.s, z: state.z, mu: 1), kkt.refactor() else { return false }
+        let n = problem.variableCount, m = problem.constraintCount
+        var scratchX = [Double](repeating: 0, count: n), scratchZ = [Double](repeating: 0, count: m)
+        kkt.solve(rhsX: [Double](repeating: 0, count: n), rhsZ: scaled.b, x: &state.x, z: &scratchZ)
+        state.s = scratchZ.map { -$0 }
+        kkt.solve(rhsX: scaled.q.map { -$0 }, rhsZ: [Double](repeating: 0, count: m), x: &scratchX, z: &state.z)
+        cones.shiftInside(&state.s, isPrimal: true)
+        cones.shiftInside(&state.z, isPrimal: false)
+        return VectorMath.allFinite(state.x) && VectorMath.allFinite(state.s) && VectorMath.allFinite(state.z)
+    }
+
+    private func computeResiduals(_ st: inout IterationState) {
+        let (P, q, A, b) = scaled
+        for j in st.px.indices { st.px[j] = 0 }
+        P.symmetricUpperMultiplyAdd(st.x, into: &st.px)
+        st.xPx = VectorMath.dot(st.x, st.px)
+        st.rx = st.px
+        A.transposeMultiplyAdd(st.z, into: &st.rx)
+        VectorMath.axpy(st.tau, q, &st.rx)
+        st.rz = st.s
+        A.multiplyAdd(st.x, into: &st.rz)
+        VectorMath.axpy(-st.tau, b, &st.rz)
+        st.rtau = st.kappa + VectorMath.dot(q, st.x) + VectorMath.dot(b, st.z) + st.xPx / st.tau
+        st.mu = (VectorMath.dot(st.s, st.z) + st.tau * st.kappa) / Double(cones.degree + 1)
+    }
+
+    /// One predictor–corrector step; returns the step length, or nil on a numerical failure.
+    private func takeStep(_ st: inout IterationState) -> Double? {
+        guard cones.updateScaling(s: st.s, z: st.z, mu: st.mu), kkt.refactor() else { return nil }
+        let n = problem.variableCount, m = problem.constraintCount
+
+        // Constant part of every step: K [Δx₁; Δz₁] = [−q; b].
+        var dx1 = [Double](repeating: 0, count: n), dz1 = [Double](repeating: 0, count: m)
+        kkt.solve(rhsX: scaled.q.map { -$0 }, rhsZ: scaled.b, x: &dx1, z: &dz1)
+        let xi = st.x.map { $0 / st.tau }
+        let qPlus2Pxi = (0..<n).map { scaled.q[$0] + 2 * st.px[$0] / st.tau }
+        var diff = (0..<n).map { dx1[$0] - xi[$0] }
+        let pDiff = scaled.P.symmetricUpperTimes(diff)
+        var hdz1 = [Double](repeating: 0, count: m)
+        cones.multiplyHessian(dz1, into: &hdz1)
+        let denominator = -(st.kappa / st.tau + VectorMath.dot(diff, pDiff) + VectorMath.dot(dz1, hdz1))
+        diff = []
+        let constant = (dx: dx1, dz: dz1, qPlus2Pxi: qPlus2Pxi, denominator: denominator)
+
+        // Predictor (affine scaling) direction.
+        var ds = [Double](repeating: 0, count: m)
+        cones.affineDs(&ds, s: st.s)
+        let affine = solveDirection(st, constant, residualScale: 1, ds: ds, dkappa: st.tau * st.kappa)
+        guard let affine else { return nil }
+        let alphaAffine = stepLength(st, affine, centrality: false)
+        let sigma = pow(1 - alphaAffine, 3)
+
+        // Corrector (combined) direction.
+        cones.addCombinedShift(&ds, dz: affine.z, ds: affine.s, sigmaMu: sigma * st.mu)
+        let dkappa = st.tau * st.kappa + affine.tau * affine.kappa - sigma * st.mu
+        guard let step = solveDirection(st, constant, residualScale: 1 - sigma, ds: ds, dkappa: dkappa) else { return nil }
+        let alpha = settings.maxStepFraction * stepLength(st, step, centrality: !cones.isSymmetric)
+
+        VectorMath.axpy(alpha, step.x, &st.x)
+        VectorMath.axpy(alpha, step.s, &st.s)
+        VectorMath.axpy(alpha, step.z, &st.z)
+        st.tau += alpha * step.tau
+        st.kappa += alpha * step.kappa
+        return alpha
+    }
+
+    /// Solves the Newton system for right-hand sides `(residualScale·r, ds, dκ)` by block elimination:
+    /// `Δ = Δ₂ + Δτ·Δ₁`, `Δs = −offset − HΔz`, `Δκ = −(dκ + κΔτ)/τ`.
+    private func solveDirection(_ st: IterationState,
+                                _ constant: (dx: [Double], dz: [Double], qPlus2Pxi: [Double], denominator: Double),
+                                residualScale: Double, ds: [Double], dkappa: Double) -> Direction? {
+        let n = problem.variableCount, m = problem.constraintCount
+        var offset = [Double](repeating: 0, count: m)
+        cones.deltaSOffset(&offset, ds: ds, z: st.z)
+        let rhsX = st.rx.map { -residualScale * $0 }
+        let rhsZ = (0..<m).map { -residualScale * st.rz[$0] + offset[$0] }
+        var dx = [Double](repeating: 0, count: n), dz = [Double](repeating: 0, count: m)
+        kkt.solve(rhsX: rhsX, rhsZ: rhsZ, x: &dx, z: &dz)
+        let numerator = -residualScale * st.rtau + dkappa / st.tau
+            - VectorMath.dot(constant.qPlus2Pxi, dx) - VectorMath.dot(scaled.b, dz)
+        let dtau = numerator / constant.denominator
+        VectorMath.axpy(dtau, constant.dx, &dx)
+        VectorMath.axpy(dtau, constant.dz, &dz)
+        var hdz = [Double](repeating: 0, count: m)
+        cones.multiplyHessian(dz, into: &hdz)
+        let dsVec = (0..<m).map { -offset[$0] - hdz[$0] }
+        let dkappaStep = -(dkappa + st.kappa * dtau) / st.tau
+        let direction = Direction(x: dx, s: dsVec, z: dz, tau: dtau, kappa: dkappaStep)
+        guard dtau.isFinite, dkappaStep.isFinite, VectorMath.allFinite(dx), VectorMath.allFinite(dz) else { return nil }
+        return direction
+    }
+
+    /// Largest step in `[0, 1]` keeping `s, z` in the cones and `τ, κ ≥ 0`; with `centrality`, also
+    /// backtracks until nonsymmetric cones stay near the central path.
+    private func stepLength(_ st: IterationState, _ d: Direction, centrality: Bool) -> Double {
+        var alpha = 1.0
+        if d.tau < 0 { alpha = min(alpha, -st.tau / d.tau) }
+        if d.kappa < 0 { alpha = min(alpha, -st.kappa / d.kappa) }
+        alpha = cones.stepLength(dz: d.z, ds: d.s, z: st.z, s: st.s, alphaMax: alpha)
+        guard centrality else { return alpha }
+        while alpha > 1e-10 {
+            let tau = st.tau + alpha * d.tau, kappa = st.kappa + alpha * d.kappa
+            var sz = 0.0
+            for i in st.s.indices { sz += (st.s[i] + alpha * d.s[i]) * (st.z[i] + alpha * d.z[i]) }
+            let mu = (sz + tau * kappa) / Double(cones.degree + 1)
+            if cones.isCentred(dz: d.z, ds: d.s, z: st.z, s: st.s, alpha: alpha, mu: mu) { break }
+            alpha *= 0.8
+        }
+        return alpha
+    }
+
+    // MARK: - Termination
+
+    /// Convergence measures in the original (unscaled) problem.
+    private struct TerminationMetrics {
+        var primalObjective = Double.nan, dualObjective = Double.nan
+        var gapAbsolute = Double.infinity, gapRelative = Double.infinity
+        var primalResidual = Double.infinity, dualResidual = Double.infinity
+        /// `bᵀz` and `‖Aᵀz‖∞` of the (unnormalised) dual direction.
+        var bTz = 0.0, primalInfeasibilityResidual = Double.infinity
+        /// `qᵀx` and `max(‖Px‖∞, ‖Ax + s‖∞)` of the (unnormalised) primal direction.
+        var qTx = 0.0, dualInfeasibilityResidual = Double.infinity
+        var tau = 1.0, kappa = 1.0
+    }
+
+    private func measure(_ st: IterationState) -> TerminationMetrics {
+        let (P, q, A, b) = (problem.P, problem.q, problem.A, problem.b)
+        var t = TerminationMetrics()
+        t.tau = st.tau; t.kappa = st.kappa
+        // Directions (homogeneous, not divided by τ).
+        let xd = equilibration.unscaleX(st.x), sd = equilibration.unscaleS(st.s), zd = equilibration.unscaleZ(st.z)
+        let pxd = P.symmetricUpperTimes(xd), axd = A.times(xd), atzd = A.transposeTimes(zd)
+        t.bTz = VectorMath.dot(b, zd)
+        t.qTx = VectorMath.dot(q, xd)
+        t.primalInfeasibilityResidual = VectorMath.normInf(atzd)
+        let axs = (0..<axd.count).map { axd[$0] + sd[$0] }
+        t.dualInfeasibilityResidual = max(VectorMath.normInf(pxd), VectorMath.normInf(axs))
+
+        // Solution estimates x/τ, s/τ, z/τ.
+        let inv = 1 / st.tau
+        let xPx = VectorMath.dot(xd, pxd) * inv * inv
+        t.primalObjective = 0.5 * xPx + t.qTx * inv + problem.objectiveConstant
+        t.dualObjective = -0.5 * xPx - t.bTz * inv + problem.objectiveConstant
+        t.gapAbsolute = abs(t.primalObjective - t.dualObjective)
+        t.gapRelative = t.gapAbsolute / max(1, min(abs(t.primalObjective), abs(t.dualObjective)))
+        let rp = (0..<axs.count).map { (axs[$0] - st.tau * b[$0]) * inv }
+        t.primalResidual = VectorMath.normInf(rp)
+            / max(1, VectorMath.normInf(b) + (VectorMath.normInf(axd) + VectorMath.normInf(sd)) * inv)
+        let rd = (0..<q.count).map { (pxd[$0] + atzd[$0]) * inv + q[$0] }
+        t.dualResidual = VectorMath.normInf(rd)
+            / max(1, VectorMath.normInf(q) + (VectorMath.normInf(pxd) + VectorMath.normInf(atzd)) * inv)
+        if !t.primalObjective.isFinite || !t.dualObjective.isFinite {
+            t.gapAbsolute = .infinity; t.gapRelative = .infinity
+        }
+        return t
+    }
+
+    private func checkTermination(_ t: TerminationMetrics, reduced: Bool) -> SolverStatus? {
+        let gapAbs = reduced ? settings.reducedGapAbsoluteTolerance : settings.gapAbsoluteTolerance
+        let gapRel = reduced ? settings.reducedGapRelativeTolerance : settings.gapRelativeTolerance
+        let feas = reduced ? settings.reducedFeasibilityTolerance : settings.feasibilityTolerance
+        let infAbs = reduced ? settings.reducedInfeasibilityAbsoluteTolerance : settings.infeasibilityAbsoluteTolerance
+        let infRel = reduced ? settings.reducedInfeasibilityRelativeTolerance : settings.infeasibilityRelativeTolerance
+        if t.kappa <= t.tau, t.primalResidual < feas, t.dualResidual < feas,
+           t.gapAbsolute < gapAbs || t.gapRelative < gapRel {
+            return reduced ? .almostOptimal : .optimal
+        }
+        if t.bTz < -infAbs, t.primalInfeasibilityResidual < -infRel * t.bTz {
+            return reduced ? .almostPrimalInfeasible : .primalInfeasible
+        }
+        if t.qTx < -infAbs, t.dualInfeasibilityResidual < -infRel * t.qTx {
+            return reduced ? .almostDualInfeasible : .dualInfeasible
+        }
+        return nil
+    }
+
+    private func makeSolution(_ st: IterationState, status: SolverStatus, metrics t: TerminationMetrics,
+                              iterations: Int, solveTime: Double) -> SolverSolution {
+        let info = SolverInfo(iterations: iterations, primalResidual: t.primalResidual, dualResidual: t.dualResidual,
+                              gapAbsolute: t.gapAbsolute, gapRelative: t.gapRelative,
+                              solveTime: solveTime, setupTime: setupTime)
+        switch status {
+        case .primalInfeasible, .almostPrimalInfeasible:
+            // Farkas certificate: z with Aᵀz ≈ 0, bᵀz = −1.
+            let z = equilibration.unscaleZ(st.z, factor: -1 / t.bTz)
+            return SolverSolution(status: status, x: [Double](repeating: .nan, count: st.x.count),
+                                  s: [Double](repeating: .nan, count: st.s.count), z: z,
+                                  primalObjective: .infinity, dualObjective: .infinity, info: info)
+        case .dualInfeasible, .almostDualInfeasible:
+            // Unbounded direction: x with Px ≈ 0, Ax + s ≈ 0, qᵀx = −1.
+            let scale = -1 / t.qTx
+            return SolverSolution(status: status, x: equilibration.unscaleX(st.x, factor: scale),
+                                  s: equilibration.unscaleS(st.s, factor: scale),
+                                  z: [Double](repeating: .nan, count: st.z.count),
+                                  primalObjective: -.infinity, dualObjective: -.infinity, info: info)
+        default:
+            let inv = 1 / st.tau
+            let solved = status.isSolved
+            return SolverSolution(status: status, x: equilibration.unscaleX(st.x, factor: inv),
+                                  s: equilibration.unscaleS(st.s, factor: inv),
+                                  z: equilibration.unscaleZ(st.z, factor: inv),
+                                  primalObjective: solved ? t.primalObjective : .nan,
+                                  dualObjective: solved ? t.dualObjective : .nan, info: info)
+        }
+    }
+
+    private func printProgress(_ iteration: Int, _ t: TerminationMetrics, _ st: IterationState, _ alpha: Double) {
+        func f(_ v: Double) -> String { String(format: "%+.4e", v) }
+        if iteration == 0 { print("iter    pcost        dcost       gap       pres      dres      k/t       μ       step") }
+        print(String(format: "%3d  ", iteration) + [f(t.primalObjective), f(t.dualObjective),
+              String(format: "%.2e  %.2e  %.2e  %.2e  %.2e  %.2e", t.gapRelative, t.primalResidual, t.dualResidual,
+                     st.kappa / st.tau, st.mu, alpha)].joined(separator: "  "))
+    }
+}

@@ -1,0 +1,20 @@
+import TiltLinearAlgebra
+
+/// A factorisation back end for the quasi-definite KKT matrix. The sparsity pattern (upper triangle,
+/// CSC) is fixed at construction so that symbolic work is done once; each iteration supplies new
+/// values, factors and solves.
+protocol KKTSolver {
+    /// - Parameters:
+    ///   - pattern: upper triangle of the KKT matrix (values ignored).
+    ///   - signs: `+1` for rows of the positive-definite block (x and the `u` expansion rows),
+    ///     `−1` for the negative-definite block (z and the `v` expansion rows).
+    init(pattern: SparseMatrixCSC, signs: [Int]) throws
+
+    /// Factors the matrix with the given values (in the order of `pattern`) after adding
+    /// `signs[i]·staticRegularization` to each diagonal entry; returns false if it is singular.
+    mutating func factor(values: [Double], staticRegularization: Double,
+                         dynamicRegularizationEpsilon: Double, dynamicRegularizationDelta: Double) -> Bool
+
+    /// Solves with the last factorisation (including its regularisation), overwriting `rhs`.
+    func solve(_ rhs: inout [Double])
+}

@@ -1,0 +1,206 @@
+import TiltLinearAlgebra
+
+/// The regularised quasi-definite KKT system of one interior-point iteration,
+///
+///     [ P + σI      Aᵀ    ] [Δx]   [r_x]
+///     [   A      −H − δI  ] [Δz] = [r_z]
+///
+/// assembled once (pattern and value slots) and refreshed each iteration with new `H` blocks.
+/// Large second-order cones enter through two extra rows/columns each (see `SecondOrderCone`).
+/// Solves use iterative refinement against the unregularised matrix.
+final class KKTSystem {
+    let variableCount: Int
+    let constraintCount: Int
+    /// Size of the (possibly expanded) KKT matrix.
+    let size: Int
+    private let pattern: SparseMatrixCSC
+    private let signs: [Int]
+    private var values: [Double]
+    /// Slot of each stored entry of `P`'s upper triangle.
+    private let pSlots: [Int]
+    /// Slot of each stored entry of `A`.
+    private let aSlots: [Int]
+    /// Slots for each cone's `writeHessian` layout (−1: not stored, lower triangle).
+    private let hessianSlots: [[Int]]
+    private let hessianBuffers: [Int]
+    private var hessianScratch: [Double]
+    private let cones: CompositeCone
+    private var solver: any KKTSolver
+    private let settings: SolverSettings
+    private var rhsBuffer: [Double]
+    private var residualBuffer: [Double]
+    private var productBuffer: [Double]
+
+    /// Which factorisation back end to use.
+    enum Backend { case dense, sparse }
+
+    init(P: SparseMatrixCSC, A: SparseMatrixCSC, cones: CompositeCone, settings: SolverSettings,
+         backend: Backend) throws {
+        let n = A.cols, m = A.rows
+        variableCount = n
+        constraintCount = m
+        self.cones = cones
+        self.settings = settings
+        let expanded = cones.cones.filter { $0.hessianShape == .sparseExpansion }
+        size = n + m + 2 * expanded.count
+
+        // Collect (row, col) pairs with a source tag, then compress to CSC once.
+        var entries: [(row: Int, col: Int)] = []
+        var pSources: [Int] = [], aSources: [Int] = []
+        for j in 0..<n {
+            for p in P.colPointers[j]..<P.colPointers[j + 1] where P.rowIndices[p] <= j {
+                pSources.append(entries.count)
+                entries.append((P.rowIndices[p], j))
+            }
+            entries.append((j, j)) // structural diagonal for σ
+        }
+        for j in 0..<n {
+            for p in A.colPointers[j]..<A.colPointers[j + 1] {
+                aSources.append(entries.count)
+                entries.append((j, n + A.rowIndices[p]))
+            }
+        }
+        var hessianSources: [[Int]] = []
+        var buffers: [Int] = []
+        var extraSigns: [Int] = []
+        var extraColumn = n + m
+        for cone in cones.cones {
+            let rows = cone.range.map { n + $0 }
+            var sources: [Int] = []
+            switch cone.hessianShape {
+            case .diagonal:
+                for r in rows { sources.append(entries.count); entries.append((r, r)) }
+            case .dense:
+                for (jj, c) in rows.enumerated() {
+                    for (ii, r) in rows.enumerated() {
+                        if ii <= jj { sources.append(entries.count); entries.append((r, c)) } else { sources.append(-1) }
+                    }
+                }
+            case .sparseExpansion:
+                let vColumn = extraColumn, uColumn = extraColumn + 1
+                extraColumn += 2
+                for r in rows { sources.append(entries.count); entries.append((r, r)) }
+                for r in rows { sources.append(entries.count); entries.append((r, uColumn)) }
+                for r in rows { sources.append(entries.count); entries.append((r, vColumn)) }
+                sources.append(entries.count); entries.append((vColumn, vColumn))
+                sources.append(entries.count); entries.append((uColumn, uColumn))
+                extraSigns += [-1, +1]
+            }
+            hessianSources.append(sources)
+            buffers.append(sources.count)
+        }
+
+        // Compress: sort entry ids by (col, row), merge duplicates, map each source to its slot.
+        let order = entries.indices.sorted {
+            entries[$0].col != entries[$1].col ? entries[$0].col < entries[$1].col : entries[$0].row < entries[$1].row
+        }
+        var slotOf = [Int](repeating: -1, count: entries.count)
+        var colPointers = [Int](repeating: 0, count: size + 1)
+        var rowIndices: [Int] = []
+        var last: (row: Int, col: Int) = (-1, -1)
+        for id in order {
+            let e = entries[id]
+            if e != last {
+                rowIndices.append(e.row)
+                colPointers[e.col + 1] = rowIndices.count
+                last = e
+            }
+            slotOf[id] = rowIndices.count - 1
+        }
+        for j in 0..<size { colPointers[j + 1] = max(colPointers[j + 1], colPointers[j]) }
+        pattern = SparseMatrixCSC(rows: size, cols: size, colPointers: colPointers, rowIndices: rowIndices,
+                                  values: [Double](repeating: 0, count: rowIndices.count))
+        pSlots = pSources.map { slotOf[$0] }
+        aSlots = aSources.map { slotOf[$0] }
+        hessianSlots = hessianSources.map { $0.map { $0 < 0 ? -1 : slotOf[$0] } }
+        hessianBuffers = buffers
+        hessianScratch = [Double](repeating: 0, count: buffers.max() ?? 0)
+        signs = [Int](repeating: 1, count: n) + [Int](repeating: -1, count: m) + extraSigns
+        values = [Double](repeating: 0, count: rowIndices.count)
+        rhsBuffer = [Double](repeating: 0, count: size)
+        residualBuffer = rhsBuffer
+        productBuffer = rhsBuffer
+        switch backend {
+        case .dense: solver = try DenseKKTSolver(pattern: pattern, signs: signs)
+        case .sparse: solver = try SparseKKTSolver(pattern: pattern, signs: signs)
+        }
+        updateMatrixData(P: P, A: A)
+    }
+
+    /// Writes new values of `P` (upper triangle, same pattern) and `A` (same pattern); duplicate
+    /// entries are summed.
+    func updateMatrixData(P: SparseMatrixCSC, A: SparseMatrixCSC) {
+        for slot in pSlots { values[slot] = 0 }
+        for slot in aSlots { values[slot] = 0 }
+        var k = 0
+        for j in 0..<P.cols {
+            for p in P.colPointers[j]..<P.colPointers[j + 1] where P.rowIndices[p] <= j {
+                values[pSlots[k]] += P.values[p]
+                k += 1
+            }
+        }
+        for (k, slot) in aSlots.enumerated() { values[slot] += A.values[k] }
+    }
+
+    /// Writes the current cone scalings (`−H` blocks) and factors; false if the factorisation failed.
+    func refactor() -> Bool {
+        for (index, cone) in cones.cones.enumerated() {
+            cone.writeHessian(into: &hessianScratch, at: 0)
+            let slots = hessianSlots[index]
+            let d = cone.dimension
+            switch cone.hessianShape {
+            case .diagonal, .dense:
+                for (k, slot) in slots.enumerated() where slot >= 0 { values[slot] = -hessianScratch[k] }
+            case .sparseExpansion:
+                for k in 0..<d { values[slots[k]] = -hessianScratch[k] }
+                for k in d..<(3 * d) { values[slots[k]] = hessianScratch[k] }
+                values[slots[3 * d]] = -1
+                values[slots[3 * d + 1]] = 1
+            }
+        }
+        var maxDiagonal = 0.0
+        for j in 0..<size {
+            let end = pattern.colPointers[j + 1]
+            if end > pattern.colPointers[j], pattern.rowIndices[end - 1] == j { maxDiagonal = max(maxDiagonal, abs(values[end - 1])) }
+        }
+        let regularization = settings.staticRegularizationConstant
+            + settings.staticRegularizationProportional * maxDiagonal
+        return solver.factor(values: values, staticRegularization: regularization,
+                             dynamicRegularizationEpsilon: settings.dynamicRegularizationEpsilon,
+                             dynamicRegularizationDelta: settings.dynamicRegularizationDelta)
+    }
+
+    /// Solves `K [x; z] = [rhsX; rhsZ]` (extra expansion rows get zero right-hand side) with
+    /// iterative refinement against the unregularised `K`.
+    func solve(rhsX: [Double], rhsZ: [Double], x: inout [Double], z: inout [Double]) {
+        let n = variableCount, m = constraintCount
+        for i in 0..<size { rhsBuffer[i] = 0 }
+        for i in 0..<n { rhsBuffer[i] = rhsX[i] }
+        for i in 0..<m { rhsBuffer[n + i] = rhsZ[i] }
+        var solution = rhsBuffer
+        solver.solve(&solution)
+        if settings.iterativeRefinement {
+            let rhsNorm = VectorMath.normInf(rhsBuffer)
+            var previousError = Double.infinity
+            for _ in 0..<settings.iterativeRefinementMaxIterations {
+                // residual = rhs − K·solution
+                for i in 0..<size { residualBuffer[i] = rhsBuffer[i] }
+                for i in 0..<size { productBuffer[i] = 0 }
+                let matrix = SparseMatrixCSC(rows: size, cols: size, colPointers: pattern.colPointers,
+                                             rowIndices: pattern.rowIndices, values: values)
+                matrix.symmetricUpperMultiplyAdd(solution, into: &productBuffer)
+                for i in 0..<size { residualBuffer[i] -= productBuffer[i] }
+                let error = VectorMath.normInf(residualBuffer)
+                if error <= settings.iterativeRefinementAbsoluteTolerance
+                    + settings.iterativeRefinementRelativeTolerance * rhsNorm { break }
+                if error > previousError / settings.iterativeRefinementStopRatio { break }
+                previousError = error
+                var correction = residualBuffer
+                solver.solve(&correction)
+                for i in 0..<size { solution[i] += correction[i] }
+            }
+        }
+        for i in 0..<n { x[i] = solution[i] }
+        for i in 0..<m { z[i] = solution[n + i] }
+    }
+}

@@ -1,0 +1,27 @@
+import TiltLinearAlgebra
+
+/// Sparse quasi-definite LDLᵀ (`QuasiDefiniteLDL`: AMD ordering and symbolic analysis once, at
+/// construction; numeric factorisation with static and dynamic regularisation every iteration).
+struct SparseKKTSolver: KKTSolver {
+    private let factorization: QuasiDefiniteLDL
+    private let signs: [Int8]
+
+    init(pattern: SparseMatrixCSC, signs: [Int]) throws {
+        factorization = try QuasiDefiniteLDL(pattern: pattern)
+        self.signs = signs.map { Int8($0) }
+    }
+
+    mutating func factor(values: [Double], staticRegularization: Double,
+                         dynamicRegularizationEpsilon: Double, dynamicRegularizationDelta: Double) -> Bool {
+        do {
+            try factorization.factor(values: values, signs: signs, staticRegularization: staticRegularization,
+                                     dynamicRegularization: dynamicRegularizationEpsilon,
+                                     dynamicDelta: dynamicRegularizationDelta)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    func solve(_ rhs: inout [Double]) { factorization.solve(&rhs) }
+}

@@ -1,0 +1,69 @@
+/// Tolerances and algorithm switches of the interior-point solver (defaults as Clarabel's).
+public struct SolverSettings: Sendable, Equatable {
+    /// Maximum number of interior-point iterations.
+    public var maxIterations = 200
+    /// Wall-clock limit for one `solve()` in seconds (`.infinity`: none).
+    public var timeLimit = Double.infinity
+    /// Print one line per iteration to standard output.
+    public var verbose = false
+
+    /// Absolute duality-gap tolerance for `optimal`.
+    public var gapAbsoluteTolerance = 1e-8
+    /// Relative duality-gap tolerance for `optimal`.
+    public var gapRelativeTolerance = 1e-8
+    /// Relative primal/dual residual tolerance for `optimal`.
+    public var feasibilityTolerance = 1e-8
+    /// Absolute tolerance on `bᵀz` / `qᵀx` of an infeasibility certificate.
+    public var infeasibilityAbsoluteTolerance = 1e-8
+    /// Relative tolerance on the residual of an infeasibility certificate.
+    public var infeasibilityRelativeTolerance = 1e-8
+    /// Looser tolerances for the `almost…` statuses, accepted when progress stalls.
+    public var reducedGapAbsoluteTolerance = 5e-5
+    public var reducedGapRelativeTolerance = 5e-5
+    public var reducedFeasibilityTolerance = 1e-4
+    public var reducedInfeasibilityAbsoluteTolerance = 5e-12
+    public var reducedInfeasibilityRelativeTolerance = 5e-5
+
+    /// Fraction of the step to the cone boundary actually taken.
+    public var maxStepFraction = 0.99
+
+    /// Modified Ruiz equilibration of the data before solving.
+    public var equilibrate = true
+    public var equilibrationIterations = 10
+    /// Bounds on the individual scaling factors.
+    public var equilibrationMinScale = 1e-4
+    public var equilibrationMaxScale = 1e4
+
+    /// Static regularisation `σ = c + p·max|diag K|` added with the block's sign to the KKT diagonal.
+    public var staticRegularizationConstant = 1e-8
+    public var staticRegularizationProportional = Double.ulpOfOne * Double.ulpOfOne
+    /// Pivots below `epsilon` in magnitude are replaced by `±delta` (sparse LDLᵀ only).
+    public var dynamicRegularizationEpsilon = 1e-13
+    public var dynamicRegularizationDelta = 2e-7
+
+    /// Iterative refinement of every KKT solve against the unregularised matrix.
+    public var iterativeRefinement = true
+    public var iterativeRefinementMaxIterations = 10
+    public var iterativeRefinementAbsoluteTolerance = 1e-12
+    public var iterativeRefinementRelativeTolerance = 1e-12
+    /// Refinement stops once an iteration improves the residual by less than this factor.
+    public var iterativeRefinementStopRatio = 5.0
+
+    /// Which KKT factorisation to use.
+    public var linearSolver: LinearSolverChoice = .automatic
+
+    public init() {}
+}
+
+/// KKT factorisation back end.
+public enum LinearSolverChoice: Sendable, Equatable {
+    /// Dense for small KKT systems (at most `denseThreshold` rows), sparse otherwise.
+    case automatic
+    /// LAPACK Bunch–Kaufman on the dense KKT matrix.
+    case dense
+    /// Sparse quasi-definite LDLᵀ with AMD ordering.
+    case sparse
+
+    /// Largest KKT dimension for which `.automatic` picks the dense factorisation.
+    public static let denseThreshold = 300
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import TiltLinearAlgebra
+@testable import TiltSolver
+
+@Test func benchmarkProblemMatchesClarabelReference() throws {
+    // Same generator as make_references.py: its JSON holds exactly this problem.
+    let reference = try ReferenceProblem.load("portfolio_tev_benchmark_48")
+    let problem = factorTEVProblem(n: 48, k: 6)
+    #expect(problem.b.count == reference.b.count)
+    for (x, y) in zip(problem.b, reference.b) { #expect(abs(x - y) <= 1e-15 * max(1, abs(y))) }
+    for (x, y) in zip(problem.A.values, reference.A.values) { #expect(abs(x - y) <= 1e-15 * max(1, abs(y))) }
+    let solution = try benchmarkFactorTEV(n: 48, k: 6)
+    let expected = try #require(reference.objective)
+    #expect(solution.status == .optimal)
+    #expect(abs(solution.primalObjective - expected) <= 1e-6 * abs(expected))
+}
+
+@Test(arguments: [LinearSolverChoice.dense, .sparse])
+func resolveWithNewValuesMatchesFreshSolve(backend: LinearSolverChoice) throws {
+    var settings = SolverSettings()
+    settings.linearSolver = backend
+    let original = try ReferenceProblem.load("portfolio_risk_aversion_48").problem
+    let solver = try InteriorPointSolver(problem: original, settings: settings)
+    _ = solver.solve()
+    // A new month: different alphas, a scaled covariance and perturbed exposures (same patterns).
+    var changed = original
+    changed.q = original.q.enumerated().map { $0.element * (1 + 0.3 * sin(Double($0.offset))) }
+    changed.P.values = original.P.values.map { $0 * 1.7 }
+    changed.A.values = original.A.values.enumerated().map { abs($0.element) == 1 ? $0.element : $0.element * 1.1 }
+    try solver.update(q: changed.q, P: changed.P.values, A: changed.A.values)
+    let resolved = solver.solve()
+    let fresh = try InteriorPointSolver(problem: changed, settings: settings).solve()
+    #expect(resolved.status == .optimal && fresh.status == .optimal)
+    #expect(abs(resolved.primalObjective - fresh.primalObjective) <= 1e-9 * max(1, abs(fresh.primalObjective)))
+    // Weights agree to solver accuracy (the re-solve keeps the setup-time equilibration).
+    #expect(zip(resolved.x, fresh.x).allSatisfy { abs($0 - $1) < 1e-5 })
+    #expect(KKTCheck.dualResidual(changed, resolved) < 1e-7)
+    // And changing b only (a new tracking budget would be b in the TEV problem).
+    let tev = try ReferenceProblem.load("portfolio_tev_48").problem
+    let tevSolver = try InteriorPointSolver(problem: tev, settings: settings)
+    var looser = tev
+    let budgetRow = tev.b.count - tev.cones.last!.dimension
+    looser.b[budgetRow] *= 1.5
+    try tevSolver.update(b: looser.b)
+    let tevResolved = tevSolver.solve()
+    let tevFresh = try InteriorPointSolver(problem: looser, settings: settings).solve()
+    #expect(abs(tevResolved.primalObjective - tevFresh.primalObjective) <= 1e-9)
+    #expect(tevResolved.primalObjective < (try InteriorPointSolver(problem: tev).solve()).primalObjective)
+}
+
+@Test func nonFiniteDataIsAnError() throws {
+    var problem = try ReferenceProblem.load("lp_random").problem
+    problem.q[3] = .nan
+    #expect(throws: SolverError.nonFiniteData("q")) { try InteriorPointSolver(problem: problem) }
+    let good = try ReferenceProblem.load("lp_random").problem
+    let solver = try InteriorPointSolver(problem: good)
+    var b = good.b
+    b[0] = .infinity
+    #expect(throws: SolverError.nonFiniteData("b")) { try solver.update(b: b) }
+    #expect(throws: SolverError.self) { try solver.update(A: [1, 2]) }
+    var badRows = good
+    badRows.b.removeLast()
+    #expect(throws: SolverError.self) { try InteriorPointSolver(problem: badRows) }
+}
+
+@Test func statusDescriptionsAreUserFacing() {
+    #expect(SolverStatus.primalInfeasible.description == "the constraints are infeasible")
+    #expect(SolverStatus.dualInfeasible.description == "the objective is unbounded")
+}
+
+/// Timings of the factor-model TEV SOCP (run with `TILT_BENCHMARK=1 swift test -c release
+/// --filter factorTEVTimings`); compare with `make_references.py --benchmark`.
+@Test(.enabled(if: ProcessInfo.processInfo.environment["TILT_BENCHMARK"] != nil))
+func factorTEVTimings() throws {
+    for n in [48, 500, 2000, 5000] {
+        let solution = try benchmarkFactorTEV(n: n, k: 6)
+        print(String(format: "n=%5d k=6  %@ obj=%.10e iters=%d setup=%.1f ms solve=%.1f ms", n,
+                     solution.status.description, solution.primalObjective, solution.info.iterations,
+                     solution.info.setupTime * 1e3, solution.info.solveTime * 1e3))
+        #expect(solution.status == .optimal)
+    }
+}
