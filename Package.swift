@@ -37,7 +37,7 @@ let package = Package(
 
         .testTarget(name: "TiltSyntaxTests", dependencies: ["TiltSyntax"]),
         .testTarget(name: "TiltLinearAlgebraTests", dependencies: ["TiltLinearAlgebra"]),
-        .testTarget(name: "TiltSolverTests", dependencies: ["TiltSolver", "TiltLinearAlgebra"]),
+        .testTarget(name: "TiltSolverTests", dependencies: ["TiltSolver", "TiltLinearAlgebra"], exclude: ["FormatFixtures"]),
         .testTarget(name: "TiltDataTests", dependencies: ["TiltData", "TiltLinearAlgebra"]),
         .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra"]),
         .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI"]),
