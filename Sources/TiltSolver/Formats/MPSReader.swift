@@ -129,7 +129,8 @@ struct MPSReader {
         case "SOS":
             throw error(line, 1, "special ordered sets (SOS) are not supported")
         default:
-            if !fixed, !rowNames.isEmpty { return nil }
+            // Free MPS may start data lines in column 1; a lone word there is a section name.
+            if !fixed, !rowNames.isEmpty, tokens.count > 1 { return nil }
             throw error(line, 1, "unknown section '\(tokens[0].text)'")
         }
     }
