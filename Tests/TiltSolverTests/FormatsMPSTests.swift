@@ -174,6 +174,8 @@ private func rowInterval(_ parsed: ParsedProblem) -> (Double, Double) {
         ("COLUMNS\n    x obj 1\nROWS\n N obj\nENDATA", "unknown row 'obj'", 2),
         ("ROWS\n N obj\nCOLUMNS\nENDATA", "no variables", nil),
         ("", "missing ENDATA", nil),
+        ("OBJSENSE\nROWS\n N obj\nENDATA", "missing value after OBJSENSE", 2),
+        ("OBJSENSE\n    BEST\nROWS\n N obj\nENDATA", "must be MAX or MIN", 2),
     ]
     for (text, message, line) in cases {
         let error = mpsError(text)
@@ -214,4 +216,12 @@ private func rowInterval(_ parsed: ParsedProblem) -> (Double, Double) {
     #expect(spilled == nil)
     let outside = mpsError(text.replacingOccurrences(of: "    VAR A     COST", with: "    VARIABLEA COST"), layout: .fixed)
     #expect(outside?.line == 6 && outside?.column == 13)
+}
+
+@Test func numbersAcceptFortranExponentsAndRejectNaN() {
+    #expect(parseReal("1.5D+02") == 150)
+    #expect(parseReal("-2e-1") == -0.2)
+    #expect(parseReal("nan") == nil)
+    #expect(parseReal("0x10") == nil)
+    #expect(parseReal("-inf") == -.infinity)
 }

@@ -84,6 +84,9 @@ struct MPSReader {
             guard let first = line.firstByte, first != UInt8(ascii: "*"), !line.isBlank else { continue }
             let tokens = line.tokens()
             if !isWhitespace(first), let header = try sectionHeader(tokens, line: line) {
+                if let pending = awaitingValueFor {
+                    throw error(line, 1, "missing value after \(pending == .objectiveSense ? "OBJSENSE" : "OBJNAME")")
+                }
                 if header == .end { return try finish() }
                 if header != .quadratic || !seen.contains(.quadratic) {
                     guard !seen.contains(header) else {
@@ -313,7 +316,7 @@ struct MPSReader {
             lower.append(nil)
             upper.append(nil)
         }
-        try forEachPair(record) { rowToken, valueToken in
+        for (rowToken, valueToken) in try pairs(record) {
             let r = try row(rowToken, on: line)
             let value = try number(valueToken, on: line)
             if r == objectiveRow {
@@ -332,15 +335,16 @@ struct MPSReader {
         }
     }
 
-    /// Calls `body` for the (name, value) pairs in fields 3–4 and 5–6; the first pair is required.
-    private func forEachPair(_ record: MPSRecord, _ body: (Token, Token) throws -> Void) throws {
+    /// The (name, value) pairs in fields 3–4 and 5–6; the first pair is required.
+    private func pairs(_ record: MPSRecord) throws -> [(name: Token, value: Token)] {
         let name = try required(record, 3, "row name")
-        try body(name, try required(record, 4, "value"))
+        var result = [(name, try required(record, 4, "value"))]
         if let secondName = record[5] {
-            try body(secondName, try required(record, 6, "value"))
-        } else if record[6] != nil {
-            throw error(record.line, record[6]?.column, "value without a row name")
+            result.append((secondName, try required(record, 6, "value")))
+        } else if let stray = record[6] {
+            throw error(stray, on: record.line, "value without a row name")
         }
+        return result
     }
 
     /// Whether a data line belongs to the first vector of its section (RHS, RANGES, BOUNDS).
@@ -354,7 +358,7 @@ struct MPSReader {
     private mutating func readVector(_ record: MPSRecord, section: MPSSection) throws {
         guard isFirstVector(record, section: section) else { return }
         let line = record.line
-        try forEachPair(record) { rowToken, valueToken in
+        for (rowToken, valueToken) in try pairs(record) {
             let r = try row(rowToken, on: line)
             let value = try number(valueToken, on: line)
             let constraint = constraintOfRow[r]

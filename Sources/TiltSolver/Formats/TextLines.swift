@@ -64,8 +64,9 @@ func parseReal(_ text: String) -> Double? {
             || byte == UInt8(ascii: "E") || byte == UInt8(ascii: "d") || byte == UInt8(ascii: "D")
     }
     if allowed {
-        let normalised = String(text.map { $0 == "d" || $0 == "D" ? "e" : $0 })
-        return Double(normalised)
+        let isFortran = text.utf8.contains { $0 == UInt8(ascii: "d") || $0 == UInt8(ascii: "D") }
+        let value = isFortran ? Double(String(text.map { $0 == "d" || $0 == "D" ? "e" : $0 })) : Double(text)
+        return value?.isNaN == true ? nil : value
     }
     switch text.lowercased() {
     case "inf", "+inf", "infinity", "+infinity": return .infinity
