@@ -33,34 +33,8 @@ public struct FactorFile: Sendable {
     /// (`YYYY-MM`, `YYYYMM` or `YYYY-MM-DD`), factor returns in decimals; a column named `rf` (any case)
     /// is the risk-free rate. Empty cells and `NA` are NaN.
     public static func loadTidy(path: String) throws -> FactorFile {
-        let document = try CSVDocument(path: path)
-        let records = try document.records().filter { !$0.isBlank }
-        guard let header = records.first else {
-            throw document.error(line: 1, column: nil, message: "the file is empty")
-        }
-        guard Month(parsing: document.trimmedText(of: header.fields[0])) == nil else {
-            throw document.error(at: header.fields[0], "a header line (month,<factor>,...) is required")
-        }
-        guard header.fields.count >= 2 else {
-            throw document.error(line: header.line, column: nil, message: "the header names no factor columns")
-        }
-        let rows = records.dropFirst()
-        guard !rows.isEmpty else {
-            throw document.error(line: header.line, column: nil, message: "the file has a header but no data rows")
-        }
-        let names = header.fields.dropFirst().map(document.trimmedText)
-        let reader = NumericRows(document: document, fieldCount: header.fields.count, firstValueField: 1,
-                                 countSource: "the header on line \(header.line)", columnNames: names)
-        var periods = IncreasingPeriods(document: document)
-        for row in rows {
-            try reader.checkFieldCount(row)
-            let month = try document.month(in: row.fields[0])
-            try periods.append(ordinal: month.ordinal, label: month.description, at: row.fields[0])
-        }
-        let months = periods.ordinals.map(Month.init(ordinal:))
-        let values = Matrix(rows: rows.count, cols: names.count, columnMajor: try reader.read(rows),
-                            rowLabels: months.map(\.description), colLabels: names)
-        return try FactorFile(path: path, months: months, values: values, headerLine: header.line)
+        let table = try MonthlyTable(document: CSVDocument(path: path))
+        return try FactorFile(path: path, months: table.months, values: table.values, headerLine: table.headerLine)
     }
 
     /// The canonical form of a factor column name (`Mkt-RF` → `mktrf`, `Mom` → `umd`).
