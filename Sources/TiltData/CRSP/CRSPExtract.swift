@@ -69,20 +69,20 @@ public enum CRSPExtract {
         for (j, permno) in permnos.enumerated() {
             let rows = (rowsByPermno[permno] ?? []).sorted { ($0.sortKey, $0.line) < ($1.sortKey, $1.line) }
             var latestSIC: Int? = nil
-            var growth = 1.0
+            var compounded = 0.0   // (1 + R)(1 + r) − 1 = R + r + R·r: exact for one row, no cancellation
             for (k, row) in rows.enumerated() {
                 if k > 0, rows[k - 1].sortKey == row.sortKey {
                     throw document.error(line: max(row.line, rows[k - 1].line), column: nil,
                                          message: "permno \(permno) has the date \(row.dateText) twice (also on line \(min(row.line, rows[k - 1].line)))")
                 }
-                growth *= 1 + row.ret
+                compounded += row.ret + compounded * row.ret
                 latestSIC = row.siccd ?? latestSIC
                 let endOfMonth = k + 1 == rows.count || rows[k + 1].month != row.month
                 if endOfMonth {
                     let t = row.month - first + j * monthCount
-                    returns[t] = growth - 1
+                    returns[t] = compounded
                     caps[t] = row.prc == 0 ? .nan : abs(row.prc) * row.shrout
-                    growth = 1
+                    compounded = 0
                 }
             }
             sectors.append(SICDivision(sicCode: latestSIC).name)
