@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TiltLinearAlgebra
 @testable import TiltData
@@ -74,6 +75,8 @@ Copyright 2024 Kenneth R. French
     #expect(factors.months == [Month(1927, 1), Month(1927, 2), Month(1927, 3)])
     let expected: [Double] = [0.57, -1.50, 3.52].map { $0 / 100 }
     #expect(factors.returns.storage == expected)
+    let windows = try temporaryFile("crlf.CSV", momentumLayout.replacingOccurrences(of: "\n", with: "\r\n"))
+    #expect(try FactorFile.load(path: windows).returns.storage == expected)
 }
 
 private func kenFrench(_ rows: String) throws -> KenFrenchFile {

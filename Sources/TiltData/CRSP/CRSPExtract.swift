@@ -114,7 +114,7 @@ private struct CRSPRow {
 /// Where the needed columns are, found from the header.
 private struct CRSPLayout {
     static let required = ["permno", "date", "ret", "prc", "shrout", "siccd"]
-    let index: [String: Int]
+    let permno, date, ret, prc, shrout, siccd: Int
     let rows: NumericRows
 
     init(header: CSVRecord, document: CSVDocument) throws {
@@ -133,44 +133,50 @@ private struct CRSPLayout {
                 : "the header lacks the column(s) \(missing.joined(separator: ", "))"
             throw document.error(line: header.line, column: nil, message: lead)
         }
-        self.index = index
+        (permno, date, ret, prc, shrout, siccd) = (index["permno"] ?? 0, index["date"] ?? 0, index["ret"] ?? 0,
+                                                   index["prc"] ?? 0, index["shrout"] ?? 0, index["siccd"] ?? 0)
         rows = NumericRows(document: document, fieldCount: names.count, firstValueField: 0,
                            countSource: "the header on line \(header.line)", columnNames: names)
     }
 
     func row(_ record: CSVRecord, document: CSVDocument) throws -> (permno: Int, row: CRSPRow) {
         try rows.checkFieldCount(record)
-        func field(_ name: String) -> CSVField { record.fields[index[name] ?? 0] }
-        func integer(_ name: String) throws -> Int? {
-            switch document.cell(field(name)) {
+        func integer(_ j: Int) throws -> Int? {
+            let field = record.fields[j]
+            switch document.cell(field) {
             case .missing: return nil
             case .number(let x) where x == x.rounded() && abs(x) < 1e15: return Int(x)
-            default: throw document.error(at: field(name), "'\(document.trimmedText(of: field(name)))' is not a whole number (\(name))")
+            default: throw document.error(at: field, "'\(document.trimmedText(of: field))' is not a whole number (\(CRSPLayout.columnName(j, rows)))")
             }
         }
-        guard let permno = try integer("permno") else {
-            throw document.error(at: field("permno"), "the permno is missing")
+        guard let permnoValue = try integer(permno) else {
+            throw document.error(at: record.fields[permno], "the permno is missing")
         }
-        let dateText = document.trimmedText(of: field("date"))
+        let dateText = document.trimmedText(of: record.fields[date])
         guard let (month, day) = CRSPLayout.calendarDate(dateText) else {
-            throw document.error(at: field("date"), "'\(dateText)' is not a date (expected YYYYMMDD or YYYY-MM-DD)")
+            throw document.error(at: record.fields[date], "'\(dateText)' is not a date (expected YYYYMMDD or YYYY-MM-DD)")
         }
-        let retField = field("ret")
-        let ret: Double
+        let retField = record.fields[ret]
+        let returnValue: Double
         switch document.cell(retField) {
-        case .number(let x): ret = CRSPExtract.missingReturnCodes.contains(x) ? .nan : x
-        case .missing: ret = .nan
+        case .number(let x): returnValue = CRSPExtract.missingReturnCodes.contains(x) ? .nan : x
+        case .missing: returnValue = .nan
         case .text:
             let code = document.trimmedText(of: retField).uppercased()
             guard CRSPExtract.missingReturnLetters.contains(code) else {
                 throw document.error(at: retField, "'\(document.trimmedText(of: retField))' is not a return (a number or a CRSP missing code B, C, -66, -77, -88, -99)")
             }
-            ret = .nan
+            returnValue = .nan
         }
-        let prc = try rows.value(record, field: index["prc"] ?? 0) { $0 }
-        let shrout = try rows.value(record, field: index["shrout"] ?? 0) { $0 }
-        return (permno, CRSPRow(month: month, sortKey: month.ordinal * 32 + day, dateText: dateText, line: record.line,
-                                ret: ret, prc: prc, shrout: shrout, siccd: try integer("siccd")))
+        return (permnoValue, CRSPRow(month: month, sortKey: month.ordinal * 32 + day, dateText: dateText,
+                                     line: record.line, ret: returnValue,
+                                     prc: try rows.value(record, field: prc) { $0 },
+                                     shrout: try rows.value(record, field: shrout) { $0 },
+                                     siccd: try integer(siccd)))
+    }
+
+    private static func columnName(_ j: Int, _ rows: NumericRows) -> String {
+        rows.columnNames.map { j < $0.count ? $0[j] : "" } ?? ""
     }
 
     /// (month, day) of `YYYYMMDD`, `YYYY-MM-DD`, `YYYY/MM/DD`; day 0 for `YYYYMM` and `YYYY-MM`.

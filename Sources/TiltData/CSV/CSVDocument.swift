@@ -146,7 +146,11 @@ public struct CSVDocument: Sendable {
 
     /// The field's text without surrounding spaces and tabs (how header names and labels are read).
     public func trimmedText(of field: CSVField) -> String {
-        text(of: field).trimmingCharacters(in: .whitespaces)
+        var s = field.start, e = field.end
+        while s < e, bytes[s] == 0x20 || bytes[s] == 0x09 { s += 1 }
+        while e > s, bytes[e - 1] == 0x20 || bytes[e - 1] == 0x09 { e -= 1 }
+        let raw = String(decoding: bytes[s..<e], as: UTF8.self)
+        return field.hasEscapedQuotes ? raw.replacingOccurrences(of: "\"\"", with: "\"") : raw
     }
 
     /// The text of line `line` (1-based) without its line ending, or `nil` past the end of the file.
