@@ -1,0 +1,37 @@
+/// An asset panel and factor returns restricted to the months both cover, row for row: row t of
+/// `panel.returns` and of `factors.returns` is the same month, `months[t]`.
+public struct AlignedData: Sendable {
+    /// The common months, increasing.
+    public let months: [Month]
+    /// The panel restricted to `months`.
+    public let panel: AssetPanel
+    /// The factors restricted to `months`.
+    public let factors: FactorFile
+
+    /// Intersects the months of `panel` and `factors`. Throws `DataError` naming both date ranges when
+    /// they share no month.
+    public init(panel: AssetPanel, factors: FactorFile) throws {
+        var panelRows: [Int] = [], factorRows: [Int] = []
+        var i = 0, k = 0
+        while i < panel.months.count, k < factors.months.count {
+            if panel.months[i] == factors.months[k] {
+                panelRows.append(i); factorRows.append(k); i += 1; k += 1
+            } else if panel.months[i] < factors.months[k] {
+                i += 1
+            } else {
+                k += 1
+            }
+        }
+        guard !panelRows.isEmpty else {
+            func range(_ m: [Month]) -> String {
+                guard let first = m.first, let last = m.last else { return "no months" }
+                return "\(first)…\(last)"
+            }
+            throw DataError(path: factors.path, line: 0,
+                            message: "no common months: the asset panel (\(panel.path)) covers \(range(panel.months)), the factors (\(factors.path)) cover \(range(factors.months))")
+        }
+        months = panelRows.map { panel.months[$0] }
+        self.panel = try panel.pickingRows(panelRows)
+        self.factors = factors.pickingRows(factorRows)
+    }
+}

@@ -1,0 +1,41 @@
+/// What a data cell holds once read as a number.
+public enum CSVCell: Sendable, Equatable {
+    /// A decimal number (`-0.39`, `1e-3`, `+2`).
+    case number(Double)
+    /// An empty cell or a missing-value marker: `NA`, `N/A`, `NaN` (any case). Read as NaN.
+    case missing
+    /// Anything else: not a number.
+    case text
+}
+
+extension CSVDocument {
+    /// Reads `field` as a number. Surrounding spaces and tabs are ignored; empty cells and `NA`, `N/A`,
+    /// `NaN` are `.missing`; anything that is not a plain decimal number (hex, `inf`, `1,5`) is `.text`.
+    public func cell(_ field: CSVField) -> CSVCell {
+        guard !field.hasEscapedQuotes else { return .text }
+        return bytes.withUnsafeBufferPointer { b in
+            var s = field.start, e = field.end
+            while s < e, b[s] == 0x20 || b[s] == 0x09 { s += 1 }
+            while e > s, b[e - 1] == 0x20 || b[e - 1] == 0x09 { e -= 1 }
+            if s == e { return .missing }
+            var digits = 0
+            for k in s..<e {
+                switch b[k] {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
+                case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): break
+                default:
+                    return CSVDocument.isMissingMarker(UnsafeBufferPointer(rebasing: b[s..<e])) ? .missing : .text
+                }
+            }
+            guard digits > 0, let value = Double(String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self))
+            else { return .text }
+            return .number(value)
+        }
+    }
+
+    /// `NA`, `N/A` or `NaN` in any case.
+    private static func isMissingMarker(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
+        let upper = token.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+        return upper == Array("NA".utf8) || upper == Array("N/A".utf8) || upper == Array("NAN".utf8)
+    }
+}

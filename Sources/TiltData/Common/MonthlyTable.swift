@@ -1,0 +1,42 @@
+import TiltLinearAlgebra
+
+/// A tidy monthly CSV: a required header (`month,<name>,...`, the first column's name is free), one row
+/// per month (`YYYY-MM`, `YYYYMM` or `YYYY-MM-DD`), strictly increasing, numeric values taken as written
+/// (empty cells and `NA` are NaN). Shared by the tidy factor files and the wide asset files.
+struct MonthlyTable {
+    let months: [Month]
+    /// months × columns, rows labelled `YYYY-MM`, columns by the header names (trimmed).
+    let values: Matrix
+    /// 1-based line of the header.
+    let headerLine: Int
+
+    init(document: CSVDocument) throws {
+        let records = try document.records().filter { !$0.isBlank }
+        guard let header = records.first else {
+            throw document.error(line: 1, column: nil, message: "the file is empty")
+        }
+        guard Month(parsing: document.trimmedText(of: header.fields[0])) == nil else {
+            throw document.error(at: header.fields[0], "a header line (month,<name>,...) is required")
+        }
+        guard header.fields.count >= 2 else {
+            throw document.error(line: header.line, column: nil, message: "the header names no value columns")
+        }
+        let rows = records.dropFirst()
+        guard !rows.isEmpty else {
+            throw document.error(line: header.line, column: nil, message: "the file has a header but no data rows")
+        }
+        let names = header.fields.dropFirst().map(document.trimmedText)
+        let reader = NumericRows(document: document, fieldCount: header.fields.count, firstValueField: 1,
+                                 countSource: "the header on line \(header.line)", columnNames: names)
+        var periods = IncreasingPeriods(document: document)
+        for row in rows {
+            try reader.checkFieldCount(row)
+            let month = try document.month(in: row.fields[0])
+            try periods.append(ordinal: month.ordinal, label: month.description, at: row.fields[0])
+        }
+        months = periods.ordinals.map(Month.init(ordinal:))
+        values = Matrix(rows: rows.count, cols: names.count, columnMajor: try reader.read(rows),
+                        rowLabels: months.map(\.description), colLabels: names)
+        headerLine = header.line
+    }
+}

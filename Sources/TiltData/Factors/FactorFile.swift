@@ -1,0 +1,78 @@
+import TiltLinearAlgebra
+
+/// Monthly factor returns (decimals) with the risk-free rate kept apart, read from a Ken French factor
+/// file (`F-F_Research_Data_5_Factors_2x3.csv`, `F-F_Momentum_Factor.CSV`) or a tidy CSV
+/// (`month,mktrf,smb,...`).
+///
+/// Factor names are canonical: lower case, letters and digits only (`Mkt-RF` → `mktrf`, `SMB` → `smb`),
+/// and momentum (`Mom`) is called `umd`.
+public struct FactorFile: Sendable {
+    /// The path the factors were read from.
+    public let path: String
+    /// The months of the rows, strictly increasing.
+    public let months: [Month]
+    /// Canonical factor names, in file order, without `rf`.
+    public let factorNames: [String]
+    /// months × factors, monthly returns in decimals; rows labelled `YYYY-MM`, columns by `factorNames`.
+    public let returns: Matrix
+    /// The one-month T-bill rate (monthly, decimal) as a months × 1 vector labelled `rf`, when the file
+    /// has an `rf` column.
+    public let riskFree: Matrix?
+
+    /// Reads a Ken French factor file exactly as downloaded (percent). Only the first monthly returns
+    /// section is used; annual blocks are recognised and skipped.
+    public static func load(path: String) throws -> FactorFile {
+        let file = try KenFrenchFile.load(path: path)
+        guard let monthly = file.sections.first(where: { $0.kind == .monthly && $0.quantity == .returns }) else {
+            throw DataError(path: path, line: 0, message: "no monthly factor section (rows YYYYMM) in the file")
+        }
+        return try FactorFile(path: path, months: monthly.months, values: monthly.values, headerLine: monthly.headerLine)
+    }
+
+    /// Reads a tidy CSV: a header `month,<factor>,...` (the first column's name is free), one row per month
+    /// (`YYYY-MM`, `YYYYMM` or `YYYY-MM-DD`), factor returns in decimals; a column named `rf` (any case)
+    /// is the risk-free rate. Empty cells and `NA` are NaN.
+    public static func loadTidy(path: String) throws -> FactorFile {
+        let table = try MonthlyTable(document: CSVDocument(path: path))
+        return try FactorFile(path: path, months: table.months, values: table.values, headerLine: table.headerLine)
+    }
+
+    /// The canonical form of a factor column name (`Mkt-RF` → `mktrf`, `Mom` → `umd`).
+    public static func canonicalName(_ name: String) -> String {
+        let plain = String(name.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) })
+        return plain == "mom" ? "umd" : plain
+    }
+
+    /// Splits `values` (months × columns, decimals) into factors and the risk-free column.
+    private init(path: String, months: [Month], values: Matrix, headerLine: Int) throws {
+        let names = (values.colLabels ?? []).map(FactorFile.canonicalName)
+        var seen: Set<String> = []
+        for name in names where !seen.insert(name).inserted {
+            throw DataError(path: path, line: headerLine, message: "factor '\(name)' appears twice in the header")
+        }
+        let factorColumns = names.indices.filter { names[$0] != "rf" }
+        var factors = values.pickingColumns(factorColumns)
+        factors.colLabels = factorColumns.map { names[$0] }
+        self.init(path: path, months: months, factorNames: factorColumns.map { names[$0] }, returns: factors,
+                  riskFree: names.firstIndex(of: "rf").map { j in
+                      var rf = values.pickingColumns([j])
+                      rf.colLabels = ["rf"]
+                      return rf
+                  })
+    }
+
+    /// A factor set from parts already checked (used when restricting to common months).
+    init(path: String, months: [Month], factorNames: [String], returns: Matrix, riskFree: Matrix?) {
+        self.path = path
+        self.months = months
+        self.factorNames = factorNames
+        self.returns = returns
+        self.riskFree = riskFree
+    }
+
+    /// The same factors restricted to the rows at `indices` (increasing).
+    func pickingRows(_ indices: [Int]) -> FactorFile {
+        FactorFile(path: path, months: indices.map { months[$0] }, factorNames: factorNames,
+                   returns: returns.pickingRows(indices), riskFree: riskFree?.pickingRows(indices))
+    }
+}

@@ -1,0 +1,76 @@
+import TiltLinearAlgebra
+
+extension AssetPanel {
+    /// Reads a panel from wide CSV files.
+    ///
+    /// - `returns`: header `month,<asset>,<asset>,...`, one row per month (`YYYY-MM` or `YYYYMM`, strictly
+    ///   increasing), monthly returns in decimals; empty cells and `NA` are missing (NaN).
+    /// - `caps` (optional): the same layout with end-of-month market caps, in any unit; it must cover the
+    ///   same months and assets (columns may come in another order).
+    /// - `sectors` (optional): two columns `asset,sector` with an optional header; every asset of the
+    ///   returns file needs exactly one sector; assets not in the returns file are ignored.
+    public static func loadWide(returns: String, caps: String? = nil, sectors: String? = nil) throws -> AssetPanel {
+        let table = try MonthlyTable(document: CSVDocument(path: returns))
+        let assets = table.values.colLabels ?? []
+        try checkDistinct(assets, path: returns, line: table.headerLine)
+        let capsMatrix = try caps.map { try alignedCaps(path: $0, months: table.months, assets: assets) }
+        let sectorNames = try sectors.map { try sectorMap(path: $0, assets: assets) }
+        return try AssetPanel(path: returns, months: table.months, assetIDs: assets, returns: table.values,
+                              marketCaps: capsMatrix, sectors: sectorNames)
+    }
+
+    private static func checkDistinct(_ assets: [String], path: String, line: Int) throws {
+        var seen: Set<String> = []
+        for asset in assets where !seen.insert(asset).inserted {
+            throw DataError(path: path, line: line, message: "asset '\(asset)' appears twice in the header")
+        }
+    }
+
+    /// The caps file's matrix with its columns put in the order of `assets`.
+    private static func alignedCaps(path: String, months: [Month], assets: [String]) throws -> Matrix {
+        let table = try MonthlyTable(document: CSVDocument(path: path))
+        let capAssets = table.values.colLabels ?? []
+        try checkDistinct(capAssets, path: path, line: table.headerLine)
+        guard table.months == months else {
+            let range = { (m: [Month]) in "\(m.first?.description ?? "?")…\(m.last?.description ?? "?") (\(m.count) months)" }
+            throw DataError(path: path, line: table.headerLine,
+                            message: "the caps cover \(range(table.months)) but the returns cover \(range(months))")
+        }
+        let position = Dictionary(uniqueKeysWithValues: capAssets.enumerated().map { ($1, $0) })
+        guard Set(capAssets) == Set(assets) else {
+            let missing = assets.filter { position[$0] == nil }
+            let extra = capAssets.filter { !assets.contains($0) }
+            throw DataError(path: path, line: table.headerLine,
+                            message: "the caps' assets differ from the returns' (missing: \(missing.prefix(5).joined(separator: ", ")); extra: \(extra.prefix(5).joined(separator: ", ")))")
+        }
+        return table.values.pickingColumns(assets.compactMap { position[$0] })
+    }
+
+    /// One sector per asset from an `asset,sector` file.
+    private static func sectorMap(path: String, assets: [String]) throws -> [String] {
+        let document = try CSVDocument(path: path)
+        let records = try document.records().filter { !$0.isBlank }
+        guard let first = records.first else {
+            throw document.error(line: 1, column: nil, message: "the file is empty")
+        }
+        let known = Set(assets)
+        let hasHeader = !known.contains(document.trimmedText(of: first.fields[0]))
+        let checker = NumericRows(document: document, fieldCount: 2, firstValueField: 0,
+                                  countSource: "an asset,sector file", columnNames: nil)
+        var sectorOf: [String: (sector: String, line: Int)] = [:]
+        for record in records.dropFirst(hasHeader ? 1 : 0) {
+            try checker.checkFieldCount(record)
+            let asset = document.trimmedText(of: record.fields[0])
+            if let earlier = sectorOf[asset] {
+                throw document.error(at: record.fields[0], "asset '\(asset)' already has a sector (line \(earlier.line))")
+            }
+            sectorOf[asset] = (document.trimmedText(of: record.fields[1]), record.line)
+        }
+        let missing = assets.filter { sectorOf[$0] == nil }
+        guard missing.isEmpty else {
+            throw DataError(path: path, line: 0,
+                            message: "no sector for \(missing.count) asset(s): \(missing.prefix(5).joined(separator: ", "))")
+        }
+        return assets.map { sectorOf[$0]?.sector ?? "" }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+@testable import TiltData
+
+/// Path of a file in the shared read-only data folder (`<repo>/../shared/data`).
+func sharedDataPath(_ name: String, file: String = #filePath) -> String {
+    URL(fileURLWithPath: file)
+        .deletingLastPathComponent()   // TiltDataTests
+        .deletingLastPathComponent()   // Tests
+        .deletingLastPathComponent()   // repo root
+        .deletingLastPathComponent()
+        .appendingPathComponent("shared/data/\(name)").path
+}
+
+/// Writes `bytes` to a fresh file in a temporary directory and returns its path.
+func temporaryFile(_ name: String, bytes: [UInt8]) throws -> String {
+    let directory = FileManager.default.temporaryDirectory
+        .appendingPathComponent("tilt-data-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let url = directory.appendingPathComponent(name)
+    try Data(bytes).write(to: url)
+    return url.path
+}
+
+/// Writes `text` (UTF-8) to a fresh temporary file and returns its path.
+func temporaryFile(_ name: String, _ text: String) throws -> String {
+    try temporaryFile(name, bytes: Array(text.utf8))
+}
+
+/// Runs `body` and returns the `DataError` it throws, or `nil` when it throws nothing (or something else).
+func dataError<T>(_ body: () throws -> T) -> DataError? {
+    do {
+        _ = try body()
+        return nil
+    } catch let error as DataError {
+        return error
+    } catch {
+        return nil
+    }
+}
