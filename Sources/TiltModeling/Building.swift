@@ -63,18 +63,36 @@ extension ModelExpression {
             guard a.cols == mb.rows else { throw ModelingError("cannot multiply \(a.shapeDescription) by \(b.shapeDescription)") }
             return ModelExpression(.multiplyRight(a, mb), rows: a.rows, cols: mb.cols)
         }
-        if let (x, p) = quadraticForm(a, b) { return try quad(x, p) }
+        if let (scale, x, p) = quadraticForm(a, b) {
+            let form = try quad(x, p)
+            return scale == 1 ? form : ModelExpression(.multiplyElementwise(Matrix(rows: 1, cols: 1, columnMajor: [scale]), form), rows: 1, cols: 1)
+        }
         throw ModelingError("cannot multiply two expressions that both depend on variables",
                             hint: "a quadratic form is written x'P x (or quad(x, P)); otherwise the product is not convex")
     }
 
-    /// Recognises `x' * x` and `(x' * P) * x` with the same x on both sides.
-    private static func quadraticForm(_ a: ModelExpression, _ b: ModelExpression) -> (ModelExpression, Matrix?)? {
+    /// Recognises `c·x' * x` and `(c·x' * P) * x` with the same x on both sides (c a constant scale, as in
+    /// `2 * w'S w`, which parses as `((2 * w') * S) * w`).
+    private static func quadraticForm(_ a: ModelExpression, _ b: ModelExpression) -> (Double, ModelExpression, Matrix?)? {
         guard b.cols == 1 else { return nil }
-        switch a.node {
-        case .transpose(let x) where x.sameStructure(as: b): return (b, nil)
+        /// Splits constant scalings off a row expression: (scale, the rest).
+        func peel(_ e: ModelExpression) -> (Double, ModelExpression) {
+            switch e.node {
+            case .multiplyElementwise(let m, let inner) where m.isScalar:
+                let (c, core) = peel(inner)
+                return (c * m[0, 0], core)
+            case .negate(let inner):
+                let (c, core) = peel(inner)
+                return (-c, core)
+            default: return (1, e)
+            }
+        }
+        let (scale, core) = peel(a)
+        switch core.node {
+        case .transpose(let x) where x.sameStructure(as: b): return (scale, b, nil)
         case .multiplyRight(let left, let p):
-            if case .transpose(let x) = left.node, x.sameStructure(as: b) { return (b, p) }
+            let (innerScale, innerCore) = peel(left)
+            if case .transpose(let x) = innerCore.node, x.sameStructure(as: b) { return (scale * innerScale, b, p) }
             return nil
         default: return nil
         }

@@ -39,8 +39,9 @@ public struct CompiledProblem: Sendable {
     /// Column offset of each variable in x.
     public var variableOffsets: [(Variable, Int)]
     /// For each constraint of the problem, the rows of `Ax + s = b` (in the final order) holding its
-    /// multipliers, and the constraint's shape.
-    public var constraintRows: [(rows: [Int], shapeRows: Int, shapeCols: Int)]
+    /// multipliers, the constraint's shape, and the sign that turns the cone program's multipliers into
+    /// CVXPY's convention (−1 for equalities).
+    public var constraintRows: [(rows: [Int], shapeRows: Int, shapeCols: Int, sign: Double)]
     /// −1 when the problem maximises (the cone program minimises the negated objective).
     public var objectiveSign: Double
 
@@ -51,11 +52,12 @@ public struct CompiledProblem: Sendable {
         }
     }
 
-    /// The multipliers of constraint `index` at a dual solution z: non-negative for `<=`/`>=` constraints
-    /// (the rate at which the optimum improves as the constraint is relaxed), free for `==`.
+    /// The multipliers of constraint `index` at a dual solution z, with CVXPY's signs: non-negative for
+    /// `<=`/`>=` constraints (the rate at which the optimum improves as the constraint is relaxed); for
+    /// `lhs == rhs` the ν of the Lagrangian f + ν(lhs − rhs) of the minimisation.
     public func dual(of index: Int, from z: [Double]) -> Matrix {
         let c = constraintRows[index]
-        return Matrix(rows: c.shapeRows, cols: c.shapeCols, columnMajor: c.rows.map { z[$0] })
+        return Matrix(rows: c.shapeRows, cols: c.shapeCols, columnMajor: c.rows.map { c.sign * z[$0] })
     }
 }
 
@@ -88,7 +90,7 @@ public struct ConeCompiler {
             variableOffsets.append((v, columns))
             columns += v.count
         }
-        var ownedBlocks: [Int: (rows: Int, cols: Int)] = [:]
+        var ownedBlocks: [Int: (rows: Int, cols: Int, sign: Double)] = [:]
         for (index, c) in problem.constraints.enumerated() {
             currentOwner = index
             let lhs = try affine(c.lhs), rhs = try affine(c.rhs)
@@ -98,7 +100,7 @@ public struct ConeCompiler {
             case .greaterEqual: add(.nonnegative, lhs + -rhs)
             }
             let shape = c.lhs.isScalar ? (c.rhs.rows, c.rhs.cols) : (c.lhs.rows, c.lhs.cols)
-            ownedBlocks[index] = shape
+            ownedBlocks[index] = (shape.0, shape.1, c.relation == .equal ? -1 : 1)
             currentOwner = nil
         }
         let sign: Double = problem.sense == .minimize ? 1 : -1
@@ -363,7 +365,7 @@ public struct ConeCompiler {
     // MARK: Assembly
 
     private func assemble(_ objective: ObjectiveParts, sign: Double, constraintCount: Int,
-                          shapes: [Int: (rows: Int, cols: Int)]) -> CompiledProblem {
+                          shapes: [Int: (rows: Int, cols: Int, sign: Double)]) -> CompiledProblem {
         let ordered = blocks.enumerated().sorted { ($0.element.kind.rawValue, $0.offset) < ($1.element.kind.rawValue, $1.offset) }.map(\.element)
         var triplets: [(row: Int, col: Int, value: Double)] = []
         var b: [Double] = []
@@ -393,7 +395,7 @@ public struct ConeCompiler {
                                  A: SparseMatrixCSC(rows: row, cols: columns, triplets: triplets), b: b, cones: cones,
                                  objectiveConstant: objective.linear.constant[0])
         let constraintRows = (0..<constraintCount).map { i in
-            (rows: rowsOf[i], shapeRows: shapes[i]?.rows ?? 1, shapeCols: shapes[i]?.cols ?? 1)
+            (rows: rowsOf[i], shapeRows: shapes[i]?.rows ?? 1, shapeCols: shapes[i]?.cols ?? 1, sign: shapes[i]?.sign ?? 1)
         }
         return CompiledProblem(conic: conic, variableOffsets: variableOffsets, constraintRows: constraintRows,
                                objectiveSign: sign)

@@ -1,0 +1,38 @@
+import TiltLinearAlgebra
+import TiltSolver
+
+extension OptimizationProblem {
+    /// Compiles the problem to a cone program, solves it with Tilt's interior-point solver and reads the
+    /// solution back: variable values, the objective as stated (maximisations are not negated) and one
+    /// multiplier matrix per constraint. A DCP violation or bad data throws a `ModelingError`; a problem
+    /// that is infeasible, unbounded or not solved comes back with that status and no values.
+    public func solve(settings: SolverSettings = SolverSettings()) throws -> ProblemSolution {
+        let compiled = try ConeCompiler.compile(self)
+        let result: SolverSolution
+        do {
+            result = try InteriorPointSolver(problem: compiled.conic, settings: settings).solve()
+        } catch let error as SolverError {
+            throw ModelingError("the problem's data cannot be solved: \(error.description)",
+                                hint: "look for NaN or infinite values in the data")
+        }
+        let status: ProblemSolution.Status
+        switch result.status {
+        case .optimal: status = .optimal
+        case .almostOptimal: status = .almostOptimal
+        case .primalInfeasible, .almostPrimalInfeasible: status = .infeasible
+        case .dualInfeasible, .almostDualInfeasible: status = .unbounded
+        case .maxIterations: status = .iterationLimit
+        case .timeLimit: status = .timeLimit
+        case .numericalError: status = .numericalError
+        }
+        guard result.status.isSolved else {
+            return ProblemSolution(status: status, objective: nil, values: [], duals: [], iterations: result.info.iterations,
+                                   solveTime: result.info.solveTime)
+        }
+        return ProblemSolution(
+            status: status, objective: compiled.objectiveSign * result.primalObjective,
+            values: compiled.values(from: result.x),
+            duals: (0..<constraints.count).map { compiled.dual(of: $0, from: result.z) },
+            iterations: result.info.iterations, solveTime: result.info.solveTime)
+    }
+}
