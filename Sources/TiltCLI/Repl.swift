@@ -62,7 +62,9 @@ struct ReplLoop {
             guard let entry = readEntry() else { break }
             let trimmed = entry.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }
-            add_history(entry)
+            // A multi-line entry continued inside brackets or after an operator means the same on one
+            // line, and a one-line history entry is recalled whole.
+            add_history(entry.replacingOccurrences(of: "\n", with: " "))
             _ = write_history(historyPath)
             _ = history_truncate_file(historyPath, 1000)
             if trimmed.hasPrefix(":") {
@@ -167,6 +169,7 @@ struct ReplLoop {
         rl_readline_name = UnsafePointer(strdup("tilt"))
         rl_attempted_completion_function = { text, _, _ in
             rl_attempted_completion_over = 1 // no file-name completion
+            rl_completion_append_character = 0 // `cumsum` then `(`, not `cumsum (`
             return rl_completion_matches(text) { partial, state in
                 nonisolated(unsafe) enum Cursor { static var index = 0 }
                 if state == 0 { Cursor.index = 0 }
@@ -180,6 +183,11 @@ struct ReplLoop {
             }
         }
         rl_catch_signals = 0 // our handler below cancels the entry; readline's would only clean up
+        // A launcher may have left SIGINT blocked (the mask survives exec); Ctrl-C must reach us.
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &interrupt, nil)
         signal(SIGINT) { _ in
             entryCancelled = true
             fputs("\n", stdout)

@@ -8,9 +8,13 @@ import Glibc
 /// terminal, Ctrl-C reaches the REPL as SIGINT (setsid makes the pty its controlling terminal).
 final class PseudoTerminalSession {
     let master: Int32
-    let process = Process()
+    let pid: pid_t
     private(set) var transcript = ""
 
+    /// Starts `tilt ARGS` in a new session whose controlling terminal is a fresh pseudo-terminal:
+    /// posix_spawn with POSIX_SPAWN_SETSID opens the slave in the child, so it becomes the session's
+    /// terminal and Ctrl-C typed on the master reaches the REPL as SIGINT. Signal mask and dispositions are
+    /// reset so that nothing blocked in the test runner leaks into the child.
     init(arguments: [String], home: String) throws {
         // Linux pseudo-terminal multiplexer; ioctls: TIOCSPTLCK (unlock) and TIOCGPTN (slave number).
         master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
@@ -18,23 +22,40 @@ final class PseudoTerminalSession {
         guard master >= 0, ioctl(master, 0x4004_5431, &unlock) == 0, ioctl(master, 0x8004_5430, &number) == 0 else {
             throw POSIXError(.ENODEV)
         }
-        let slavePath = "/dev/pts/\(number)"
-        guard let slave = FileHandle(forUpdatingAtPath: slavePath) else { throw POSIXError(.ENODEV) }
         var size = winsize(ws_row: 40, ws_col: 120, ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(master, UInt(TIOCSWINSZ), &size)
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-        process.arguments = ["-c", TiltBinary.path] + arguments
-        var env = ProcessInfo.processInfo.environment
-        env["HOME"] = home
-        env["TERM"] = "xterm"
-        env["NO_COLOR"] = "1"
-        env["INPUTRC"] = "/dev/null"
-        process.environment = env
-        process.standardInput = slave
-        process.standardOutput = slave
-        process.standardError = slave
-        try process.run()
-        try slave.close()
+        let slavePath = "/dev/pts/\(number)"
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addclose(&actions, master)
+        posix_spawn_file_actions_addopen(&actions, 0, slavePath, O_RDWR, 0)
+        posix_spawn_file_actions_adddup2(&actions, 0, 1)
+        posix_spawn_file_actions_adddup2(&actions, 0, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t(), defaults = sigset_t()
+        sigemptyset(&empty)
+        sigfillset(&defaults)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        let setSession: Int32 = 0x80 // POSIX_SPAWN_SETSID (glibc)
+        posix_spawnattr_setflags(&attributes, Int16(setSession | Int32(POSIX_SPAWN_SETSIGMASK) | Int32(POSIX_SPAWN_SETSIGDEF)))
+
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = home
+        environment["TERM"] = "xterm"
+        environment["NO_COLOR"] = "1"
+        environment["INPUTRC"] = "/dev/null"
+        let argv = ([TiltBinary.path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        var child: pid_t = 0
+        let status = posix_spawn(&child, TiltBinary.path, &actions, &attributes, argv, envp)
+        guard status == 0 else { throw POSIXError(.ECHILD) }
+        pid = child
     }
 
     func type(_ text: String) {
@@ -59,18 +80,39 @@ final class PseudoTerminalSession {
         return transcript.contains(needle)
     }
 
+    /// Waits until the REPL shows a fresh prompt (the output ends with it), then gives readline a moment
+    /// to switch the terminal to raw mode, as a person's reaction time would.
+    @discardableResult
+    func atPrompt(_ prompt: String = "tilt> ", timeout: TimeInterval = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if transcript.hasSuffix(prompt) {
+                usleep(50_000)
+                return true
+            }
+            _ = waitFor("\u{0}", timeout: 0.05)
+        }
+        return false
+    }
+
     /// Forgets what has been read so far, so that the next `waitFor` looks only at new output.
     func clear() { transcript = "" }
 
+    /// Waits (at most 10 s) for the REPL to exit; its exit status, or -1 when it had to be killed.
     func finish() -> Int32 {
+        var status: Int32 = 0
         let deadline = Date().addingTimeInterval(10)
-        while process.isRunning && Date() < deadline {
-            _ = waitFor("\u{0}", timeout: 0.2)
+        while Date() < deadline {
+            if waitpid(pid, &status, WNOHANG) == pid {
+                close(master)
+                return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+            }
+            _ = waitFor("\u{0}", timeout: 0.1)
         }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        kill(pid, SIGKILL)
+        waitpid(pid, &status, 0)
         close(master)
-        return process.terminationStatus
+        return -1
     }
 }
 
@@ -78,48 +120,51 @@ final class PseudoTerminalSession {
     let home = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-home-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
     let repl = try PseudoTerminalSession(arguments: ["repl"], home: home.path)
-    #expect(repl.waitFor("tilt> "), "prompt: \(repl.transcript)")
+    #expect(repl.atPrompt(), "prompt: \(repl.transcript)")
 
     // A multi-line entry: the bracket stays open, the continuation prompt appears.
     repl.clear()
     repl.type("let A = [2, 1;\r")
-    #expect(repl.waitFor("  ... "), "continuation: \(repl.transcript)")
+    #expect(repl.atPrompt("  ... "), "continuation: \(repl.transcript)")
     repl.type("1, 3]\r")
-    #expect(repl.waitFor("tilt> "))
+    #expect(repl.atPrompt())
 
     // Tab completion of a built-in: `cums` + TAB completes to `cumsum`.
     repl.clear()
     repl.type("cums\t")
     #expect(repl.waitFor("cumsum"), "completion: \(repl.transcript)")
     repl.type("(A)\r")
-    #expect(repl.waitFor("cumsum(A) =\n") || repl.waitFor("cumsum(A) =\r\n"), "\(repl.transcript)")
-    #expect(repl.waitFor("tilt> "))
+    #expect(repl.waitFor("cumsum(A) =\r\n"), "\(repl.transcript)")
+    #expect(repl.atPrompt())
 
     // An error is reported with its location and the session goes on.
     repl.clear()
     repl.type("inv(B)\r")
     #expect(repl.waitFor("error: unknown name `B`"), "\(repl.transcript)")
-    #expect(repl.waitFor("tilt> "))
+    #expect(repl.atPrompt())
 
     // Ctrl-C abandons a half-typed multi-line entry.
     repl.clear()
     repl.type("let z = (1 +\r")
-    #expect(repl.waitFor("  ... "))
+    #expect(repl.atPrompt("  ... "))
     repl.type("\u{3}")
-    #expect(repl.waitFor("tilt> "), "after Ctrl-C: \(repl.transcript)")
+    #expect(repl.atPrompt(), "after Ctrl-C: \(repl.transcript)")
     repl.clear()
     repl.type("inv(A) * A\r")
     #expect(repl.waitFor("2×2 matrix"), "\(repl.transcript)")
+    #expect(repl.atPrompt())
 
     // :type shows type and shape.
     repl.clear()
     repl.type(":type A[:, 1]\r")
     #expect(repl.waitFor("2-vector (2×1 column)"), "\(repl.transcript)")
+    #expect(repl.atPrompt())
 
-    // Ctrl-D leaves; history was saved.
+    // Ctrl-D (typed at the prompt, as a person would) leaves; history was saved.
     repl.type("\u{4}")
-    #expect(repl.finish() == 0)
+    let exitStatus = repl.finish()
+    #expect(exitStatus == 0, "\(repl.transcript.debugDescription)")
     let history = (try? String(contentsOf: home.appendingPathComponent(".tilt_history"), encoding: .utf8)) ?? ""
-    #expect(history.contains("let A = [2, 1;"))
+    #expect(history.contains("let A = [2, 1; 1, 3]"))
     #expect(history.contains(":type A[:, 1]"))
 }
