@@ -79,3 +79,28 @@ struct Format: ParsableCommand {
         }
     }
 }
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show how each `solve` is understood: curvature of every sub-expression, DCP standing, cone program size.",
+        discussion: """
+        Runs the program's other statements (so data is loaded) but does not solve.
+
+        Examples:
+          tilt explain portfolio.tilt
+        """)
+
+    @Argument(help: "The program file, or - for standard input.")
+    var file: String
+
+    @Option(help: "Folder searched for data files after the program's own folder (default: $TILT_DATA).")
+    var data: String?
+
+    func run() throws {
+        let source = try loadProgram(file)
+        let interpreter = Interpreter(programDirectory: directory(of: source), dataDirectory: dataDirectory(data),
+                                      output: { FileHandle.standardOutput.write(Data($0.utf8)) })
+        interpreter.explainOnly = true
+        try reportAndExitOnErrors(Session(interpreter: interpreter).run(source), in: source)
+    }
+}

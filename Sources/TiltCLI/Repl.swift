@@ -45,6 +45,7 @@ struct ReplLoop {
         (":help", "this list, and the built-in functions"),
         (":type EXPR", "type and shape of an expression"),
         (":load FILE", "run a file in this session"),
+        (":explain STMT", "how a `solve …` statement is understood (curvature, cone program), without solving"),
         (":reset", "forget every name"),
         (":quit", "leave (also Ctrl-D)"),
     ]
@@ -131,7 +132,7 @@ struct ReplLoop {
             return false
         case ":help", ":h":
             print("Commands:")
-            for (c, d) in ReplLoop.commands { print("  \(c.padding(toLength: 12, withPad: " ", startingAt: 0)) \(d)") }
+            for (c, d) in ReplLoop.commands { print("  \(c.padding(toLength: 14, withPad: " ", startingAt: 0)) \(d)") }
             print("Statements: let x = EXPR, print EXPR, or an expression to see its value.")
             print("Built-in functions:")
             for line in Builtins.help { print("  " + line) }
@@ -152,6 +153,14 @@ struct ReplLoop {
             session.interpreter.programDirectory = directory(of: file)
             let diagnostics = session.run(file)
             session.interpreter.programDirectory = previous
+            if !diagnostics.isEmpty {
+                printError(DiagnosticList(file: file, diagnostics: diagnostics).rendered(color: stderrWantsColor))
+            }
+        case ":explain", ":e":
+            let file = SourceFile(name: "<explain>", text: argument)
+            session.interpreter.explainOnly = true
+            let diagnostics = session.run(file)
+            session.interpreter.explainOnly = false
             if !diagnostics.isEmpty {
                 printError(DiagnosticList(file: file, diagnostics: diagnostics).rendered(color: stderrWantsColor))
             }

@@ -144,9 +144,14 @@ struct ExpressionPrinter {
         }
     }
 
+    /// Whether the text of `e` ends with `'` (so that an implicit product follows without a space).
     private func endsWithTranspose(_ e: Expr) -> Bool {
-        if case .transpose = e.kind { return true }
-        return false
+        switch e.kind {
+        case .transpose: return true
+        case .binary(let op, _, let r, _, _) where op != .power && op != .elementwisePower: return endsWithTranspose(r)
+        case .unary(_, let x): return endsWithTranspose(x)
+        default: return false
+        }
     }
 
     private func argument(_ a: CallArgument) -> String {

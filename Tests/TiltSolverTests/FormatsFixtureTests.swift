@@ -122,7 +122,18 @@ func checkFixtureSolutions(solve: (ConicProblem) -> (status: String, objective: 
     }
 }
 
-@Test(.disabled("enable once TiltSolver's conic solver lands: pass it as the solve closure"))
-func fixtureObjectivesMatchClarabel() throws {
-    try checkFixtureSolutions { _ in nil }
+/// Every fixture read from its file and solved by Tilt's solver matches Clarabel's status and objective.
+@Test func fixtureObjectivesMatchClarabel() throws {
+    try checkFixtureSolutions { problem in
+        guard let solution = try? InteriorPointSolver(problem: problem).solve() else { return nil }
+        let status: String
+        switch solution.status {
+        case .optimal: status = "Solved"
+        case .almostOptimal: status = "AlmostSolved"
+        case .primalInfeasible: status = "PrimalInfeasible"
+        case .dualInfeasible: status = "DualInfeasible"
+        default: status = "\(solution.status)"
+        }
+        return (status, solution.primalObjective)
+    }
 }

@@ -44,6 +44,9 @@ public final class Interpreter {
     var duals: [String: Value] = [:]
     /// Set while a `solve` statement's objective and constraints are evaluated: variables stay symbolic.
     var buildingProblem = false
+    /// `tilt explain`: `solve` statements print their curvature analysis and cone program size instead of
+    /// solving.
+    public var explainOnly = false
 
     /// Outside a problem, a variable (or an expression of variables) that has been solved for reads as
     /// its value.
@@ -63,7 +66,19 @@ public final class Interpreter {
     public func execute(_ program: Program) throws(Diagnostic) {
         currentFile = program.file
         defer { currentFile = nil }
-        for stmt in program.statements {
+        var statements = program.statements[...]
+        if explainOnly {
+            // Explaining needs the data each `solve` uses, not what is printed or computed afterwards.
+            let lastSolve = statements.lastIndex { if case .solve = $0.kind { return true }; return false }
+            statements = statements.prefix(lastSolve.map { $0 + 1 } ?? 0)
+        }
+        for stmt in statements {
+            if explainOnly {
+                switch stmt.kind {
+                case .print, .expression: continue
+                default: break
+                }
+            }
             try execute(stmt, in: program.file)
         }
     }

@@ -64,6 +64,11 @@ extension Interpreter {
         }
         let problem = OptimizationProblem(sense: sense == .minimize ? .minimize : .maximize, objective: goal,
                                           constraints: problemConstraints)
+        if explainOnly {
+            let location = file.location(of: statement.range.start)
+            output("solve at \(file.name):\(location.line):\(location.column)\n" + Explainer.explain(problem))
+            return
+        }
         let outcome: ProblemSolution
         do {
             outcome = try problem.solve()

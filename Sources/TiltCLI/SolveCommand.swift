@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import TiltSolver
+
+/// `tilt solve FILE`: an optimisation problem in a standard file format, solved by Tilt's solver.
+struct Solve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Solve a problem file: MPS (free or fixed), QPS or CBF.",
+        discussion: """
+        Prints the status, the objective (10 significant digits, in the file's own sense), iterations and
+        time. Exit status 0 when solved, 1 when the file is malformed or the problem is infeasible,
+        unbounded or not solved.
+
+        Examples:
+          tilt solve afiro.mps
+          tilt solve --json hs21.qps
+          tilt solve --format free-mps problem.txt
+        """)
+
+    @Argument(help: "The problem file (.mps, .qps, .freemps, .cbf).")
+    var file: String
+
+    @Option(help: "The file's format when its extension does not say: mps, free-mps, fixed-mps, qps or cbf.")
+    var format: String?
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    @Option(help: "Iteration limit.")
+    var maxIterations: Int = 200
+
+    @Option(help: "Time limit in seconds.")
+    var timeLimit: Double?
+
+    func validate() throws {
+        if let format, Solve.formats[format] == nil {
+            throw ValidationError("unknown format `\(format)`; expected one of: \(Solve.formats.keys.sorted().joined(separator: ", "))")
+        }
+    }
+
+    static let formats: [String: ProblemFileFormat] = [
+        "mps": .mps(.automatic), "qps": .mps(.automatic), "free-mps": .mps(.free), "fixed-mps": .mps(.fixed), "cbf": .cbf,
+    ]
+
+    func run() throws {
+        let parsed: ParsedProblem
+        do {
+            parsed = try ProblemFileReader.read(path: file, format: format.flatMap { Solve.formats[$0] })
+        } catch {
+            printError("\(error)\n")
+            throw userErrorExit
+        }
+        var settings = SolverSettings()
+        settings.maxIterations = maxIterations
+        if let timeLimit { settings.timeLimit = timeLimit }
+        let solution: SolverSolution
+        do {
+            solution = try InteriorPointSolver(problem: parsed.problem, settings: settings).solve()
+        } catch {
+            printError("\(file): error: \(error)\n")
+            throw userErrorExit
+        }
+        let objective = solution.status.isSolved ? parsed.userObjective(solution.primalObjective) : nil
+        let time = solution.info.setupTime + solution.info.solveTime
+        if json {
+            var fields: [String] = [
+                "\"file\": \(jsonString(file))",
+                "\"name\": \(jsonString(parsed.name))",
+                "\"status\": \(jsonString(Solve.statusName(solution.status)))",
+                "\"objective\": \(objective.map { String(format: "%.10g", $0) } ?? "null")",
+                "\"iterations\": \(solution.info.iterations)",
+                "\"solve_time_seconds\": \(String(format: "%.6g", time))",
+                "\"variables\": \(parsed.problem.variableCount)",
+                "\"constraints\": \(parsed.problem.constraintCount)",
+            ]
+            if !solution.status.isSolved { fields.append("\"message\": \(jsonString(solution.status.description))") }
+            print("{" + fields.joined(separator: ", ") + "}")
+        } else {
+            print("problem:    \(parsed.name.isEmpty ? file : parsed.name) (\(parsed.problem.variableCount) variables, \(parsed.problem.constraintCount) constraint rows)")
+            print("status:     \(Solve.statusName(solution.status))\(solution.status.isSolved ? "" : " — \(solution.status.description)")")
+            if let objective { print("objective:  \(String(format: "%.10g", objective))") }
+            print("iterations: \(solution.info.iterations)")
+            print("time:       \(String(format: "%.3f", time * 1000)) ms")
+        }
+        if !solution.status.isSolved { throw userErrorExit }
+    }
+
+    static func statusName(_ status: SolverStatus) -> String {
+        switch status {
+        case .optimal: return "optimal"
+        case .almostOptimal: return "almost optimal"
+        case .primalInfeasible: return "primal infeasible"
+        case .dualInfeasible: return "dual infeasible"
+        case .almostPrimalInfeasible: return "almost primal infeasible"
+        case .almostDualInfeasible: return "almost dual infeasible"
+        case .maxIterations: return "max iterations"
+        case .timeLimit: return "time limit"
+        case .numericalError: return "numerical error"
+        }
+    }
+}
+
+/// A JSON string literal.
+func jsonString(_ s: String) -> String {
+    var out = "\""
+    for scalar in s.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+        }
+    }
+    return out + "\""
+}
