@@ -112,3 +112,46 @@ struct SplitMix64 {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct SolveCommandTests {
+    let fixtures = "Tests/TiltSolverTests/FormatFixtures/"
+
+    @Test func solvesAQPSFileToItsKnownOptimum() throws {
+        // HS21: minimum −99.96 (Hock & Schittkowski).
+        let result = try TiltBinary.run(["solve", fixtures + "hs21.qps"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = result.stdout.split(separator: "\n").first { $0.hasPrefix("objective:") }
+        let objective = Double(line?.split(separator: " ").last ?? "") ?? .nan
+        #expect(abs(objective + 99.96) <= 1e-6 * 99.96)
+    }
+
+    @Test func jsonOutputParses() throws {
+        let result = try TiltBinary.run(["solve", "--json", fixtures + "hs35.qps"])
+        #expect(result.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(object?["status"] as? String == "optimal")
+        #expect(abs(((object?["objective"] as? Double) ?? 0) - 1.0 / 9) < 1e-8)
+    }
+
+    @Test func infeasibleAndMalformedFilesExitWithOne() throws {
+        let infeasible = try TiltBinary.run(["solve", fixtures + "lp_infeasible.mps"])
+        #expect(infeasible.status == 1)
+        #expect(infeasible.stdout.contains("status:     primal infeasible"))
+        let malformed = try TiltBinary.run(["solve", "-"], input: Data())
+        #expect(malformed.status == 1)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let bad = dir.appendingPathComponent("bad.mps")
+        try "NAME x\nROWS\n N obj\n L c1\nCOLUMNS\n    x obj 1 c1 zz\n".write(to: bad, atomically: true, encoding: .utf8)
+        let result = try TiltBinary.run(["solve", bad.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("bad.mps:6:16: error: 'zz' is not a number"))
+    }
+
+    @Test func explainPrintsTheConeProgram() throws {
+        let text = "var w[3] >= 0\nsolve minimize sumsq(w) s.t. sum(w) == 1\n"
+        let result = try TiltBinary.run(["explain", "-"], input: Data(text.utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("cone program: 3 variables, 4 rows (zero 1, nonnegative 3)"))
+    }
+}

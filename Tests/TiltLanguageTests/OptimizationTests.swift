@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import TiltLanguage
+import TiltLinearAlgebra
+import TiltSyntax
+
+private func run(_ text: String) -> (Interpreter, String, String) {
+    final class Sink: @unchecked Sendable { var text = "" }
+    let sink = Sink()
+    let interpreter = Interpreter(output: { sink.text += $0 })
+    let file = SourceFile(name: "o.tilt", text: text)
+    let diagnostics = Session(interpreter: interpreter).run(file)
+    return (interpreter, sink.text, DiagnosticList(file: file, diagnostics: diagnostics).rendered())
+}
+
+private func value(_ i: Interpreter, _ name: String) -> [Double]? {
+    switch i.bindings[name] {
+    case .number(let x): return [x]
+    case .matrix(let m): return m.storage
+    default: return nil
+    }
+}
+
+/// Minimum variance with a budget only has a closed form: w = Σ⁻¹1 / 1ᵀΣ⁻¹1, variance 1 / 1ᵀΣ⁻¹1, and
+/// the budget's multiplier (CVXPY's sign) ν = −2 / 1ᵀΣ⁻¹1.
+@Test func minimumVarianceMatchesTheClosedForm() throws {
+    let (i, output, errors) = run("""
+    let S = [0.04, 0.006, 0.002; 0.006, 0.09, 0.009; 0.002, 0.009, 0.0625]
+    var w[3]
+    solve minimize w'S w s.t. budget: sum(w) == 1
+    let weights = w
+    let variance = optval
+    let nu = dual(budget)
+    let closed = inv(S) * ones(3) / sum(inv(S) * ones(3))
+    let closedVariance = 1 / sum(inv(S) * ones(3))
+    """)
+    #expect(errors.isEmpty, "\(errors)")
+    #expect(output.hasPrefix("minimize: optimal, optval = "))
+    let w = try #require(value(i, "weights")), closed = try #require(value(i, "closed"))
+    for k in 0..<3 { #expect(abs(w[k] - closed[k]) < 1e-7) }
+    let v = try #require(value(i, "variance")?.first), cv = try #require(value(i, "closedVariance")?.first)
+    #expect(abs(v - cv) <= 1e-6 * cv)
+    let nu = try #require(value(i, "nu")?.first)
+    #expect(abs(nu - (-2 * cv)) <= 1e-6 * abs(2 * cv))
+    #expect(i.bindings["status"].map { if case .string(let s) = $0 { return s == "optimal" }; return false } == true)
+}
+
+@Test func variableBoundsAndExpressionsReadAsValuesAfterTheSolve() throws {
+    let (i, _, errors) = run("""
+    let mu = [0.08; 0.12; 0.10]
+    var w[3] >= 0
+    let ret = mu'w
+    solve maximize ret s.t. sum(w) == 1, w <= 0.5
+    let best = ret
+    let weights = w
+    """)
+    #expect(errors.isEmpty, "\(errors)")
+    // The LP puts 0.5 on the best asset, 0.5 on the second best.
+    let w = try #require(value(i, "weights"))
+    #expect(abs(w[0]) < 1e-7 && abs(w[1] - 0.5) < 1e-7 && abs(w[2] - 0.5) < 1e-7)
+    #expect(abs((value(i, "best")?.first ?? 0) - 0.11) < 1e-8)
+}
+
+@Test func nonDCPProblemsAreRejectedWithTheOffendingSpan() {
+    let (_, _, e1) = run("let S = [2, 0; 0, 1]\nvar w[2]\nsolve maximize quad(w, S) s.t. sum(w) == 1")
+    #expect(e1.hasPrefix("o.tilt:3:16: error: cannot maximize convex `quad(w, S)`\n"))
+    let (_, _, e2) = run("var x[2]\nsolve minimize x'x s.t. sqrt(sum(x)) <= norm(x)")
+    #expect(e2.contains("o.tilt:2:25: error: `sqrt(sum(x)) <= norm(x)` is not DCP: the smaller side must be convex, but `sqrt(sum(x))` is concave"))
+    let (_, _, e3) = run("var x[2]\nvar y[2]\nsolve minimize x'y")
+    #expect(e3.contains("cannot multiply two expressions that both depend on variables"))
+    let (_, _, e4) = run("let P = [1, 2; 2, 1]\nvar x[2]\nsolve minimize quad(x, P)")
+    #expect(e4.contains("quad(x, P) needs P positive semidefinite; its smallest eigenvalue is -1"))
+}
+
+@Test func infeasibleAndUnboundedProblemsSayWhy() {
+    let (i, _, e1) = run("var x[2] >= 0\nsolve minimize sum(x) s.t. sum(x) <= -1")
+    #expect(e1.contains("error: the problem is infeasible: no point satisfies all the constraints"))
+    #expect(i.bindings["optval"].map { if case .number(let x) = $0 { return x == .infinity }; return false } == true)
+    let (_, _, e2) = run("var x\nsolve minimize x")
+    #expect(e2.contains("error: the problem is unbounded"))
+    #expect(e2.contains("hint: a bound is probably missing"))
+}
+
+@Test func explainShowsCurvatureAndConeSizesWithoutSolving() {
+    final class Sink: @unchecked Sendable { var text = "" }
+    let sink = Sink()
+    let interpreter = Interpreter(output: { sink.text += $0 })
+    interpreter.explainOnly = true
+    let file = SourceFile(name: "e.tilt", text: "var x[3]\nsolve minimize norm(x - [1; 2; 3]) s.t. sum(x) == 1\nx")
+    #expect(Session(interpreter: interpreter).run(file).isEmpty)
+    #expect(sink.text.contains("objective (minimize): convex — DCP"))
+    #expect(sink.text.contains("cone program: 4 variables, 5 rows (zero 1, second-order 4), 1 second-order cone"))
+    #expect(!sink.text.contains("x ="))
+}
