@@ -11,6 +11,10 @@ struct GrammarRecognizer {
 
     let grammar: EBNFGrammar
     let sideConditions: [Int: SideCondition]
+    /// Per production: whether it can match no token, and which terminals can begin it. Only used to
+    /// skip productions that cannot start at a position; acceptance does not depend on them.
+    private let nullable: [Bool]
+    private let first: [[Bool]]
 
     init(grammar: EBNFGrammar, sideConditions: [String: SideCondition] = [:]) {
         self.grammar = grammar
@@ -19,6 +23,47 @@ struct GrammarRecognizer {
             if let id = grammar.ruleNames.firstIndex(of: name) { byID[id] = condition }
         }
         self.sideConditions = byID
+        (nullable, first) = Self.startSets(grammar)
+    }
+
+    /// Nullable flags and FIRST sets of every production, by fixed-point iteration.
+    private static func startSets(_ grammar: EBNFGrammar) -> ([Bool], [[Bool]]) {
+        var nullable = [Bool](repeating: false, count: grammar.bodies.count)
+        var first = [[Bool]](repeating: [Bool](repeating: false, count: grammar.terminals.count),
+                             count: grammar.bodies.count)
+        /// Adds the terminals that can begin `node` to `set`; returns whether `node` can match nothing.
+        func visit(_ node: GrammarNode, into set: inout [Bool]) -> Bool {
+            switch node {
+            case .terminal(let t): set[t] = true; return false
+            case .rule(let r):
+                for t in first[r].indices where first[r][t] { set[t] = true }
+                return nullable[r]
+            case .sequence(let items):
+                for item in items where !visit(item, into: &set) { return false }
+                return true
+            case .choice(let alternatives):
+                return alternatives.map { visit($0, into: &set) }.contains(true)
+            case .optional(let x), .repetition(let x):
+                _ = visit(x, into: &set)
+                return true
+            case .lookahead, .spacing:
+                return true
+            }
+        }
+        var changed = true
+        while changed {
+            changed = false
+            for r in grammar.bodies.indices {
+                var set = first[r]
+                let empty = visit(grammar.bodies[r], into: &set)
+                if set != first[r] || empty != nullable[r] {
+                    first[r] = set
+                    nullable[r] = empty
+                    changed = true
+                }
+            }
+        }
+        return (nullable, first)
     }
 
     /// The grammar symbol a token stands for: `IDENT`, `NUMBER`, …, a keyword's or punctuation's text;
@@ -39,13 +84,22 @@ struct GrammarRecognizer {
         }
     }
 
-    /// The productions of one derivation of `file`, or nil when the grammar rejects it (a file with a
-    /// lexical diagnostic is rejected, as the grammar's header says).
-    func recognize(_ file: SourceFile) -> Set<String>? {
+    /// Whether the grammar derives the tokens of `file` (a file with a lexical diagnostic is rejected, as
+    /// the grammar's header says).
+    func accepts(_ file: SourceFile) -> Bool {
+        guard var run = run(file) else { return false }
+        return run.accepts()
+    }
+
+    /// The productions on one derivation of `file`, or nil when the grammar rejects it.
+    func derivation(_ file: SourceFile) -> Set<String>? {
+        guard var run = run(file), run.accepts() else { return nil }
+        return run.productionsOnADerivation()
+    }
+
+    private func run(_ file: SourceFile) -> Run? {
         let lexed = Lexer.tokenize(file)
-        guard lexed.diagnostics.isEmpty else { return nil }
-        var run = Run(recognizer: self, tokens: lexed.tokens)
-        return run.accept()
+        return lexed.diagnostics.isEmpty ? Run(recognizer: self, tokens: lexed.tokens) : nil
     }
 
     private struct Run {
@@ -53,8 +107,9 @@ struct GrammarRecognizer {
         let tokens: [Token]
         /// Terminal index per token (-1: matches nothing); the end-of-file token is not included.
         let symbols: [Int]
-        var memo: [Int: [Int]] = [:]
-        var inProgress: Set<Int> = []
+        /// Per (production, position): the positions where the production can end, once known.
+        var memo: [[Int]?]
+        var inProgress: [Bool]
 
         init(recognizer: GrammarRecognizer, tokens: [Token]) {
             self.recognizer = recognizer
@@ -62,13 +117,18 @@ struct GrammarRecognizer {
             symbols = tokens.dropLast().map { token in
                 GrammarRecognizer.symbol(of: token.kind).flatMap { recognizer.grammar.terminalIDs[$0] } ?? -1
             }
+            memo = Array(repeating: nil, count: recognizer.grammar.bodies.count * tokens.count)
+            inProgress = Array(repeating: false, count: memo.count)
         }
 
-        mutating func accept() -> Set<String>? {
-            let start = GrammarNode.rule(0)
-            guard ends(start, symbols.startIndex).contains(symbols.count) else { return nil }
+        mutating func accepts() -> Bool {
+            ends(.rule(0), 0).contains(symbols.count)
+        }
+
+        /// Call only after `accepts()` returned true.
+        mutating func productionsOnADerivation() -> Set<String> {
             var used: Set<String> = []
-            let derived = derive(start, from: 0, to: symbols.count, used: &used)
+            let derived = derive(.rule(0), from: 0, to: symbols.count, used: &used)
             precondition(derived, "a recognised span always has a derivation")
             return used
         }
@@ -107,15 +167,19 @@ struct GrammarRecognizer {
                 }
                 return result
             case .rule(let r):
-                let key = r * (symbols.count + 1) + position
+                if !recognizer.nullable[r] {
+                    guard position < symbols.count, symbols[position] >= 0,
+                          recognizer.first[r][symbols[position]] else { return [] }
+                }
+                let key = r * tokens.count + position
                 if let known = memo[key] { return known }
-                precondition(inProgress.insert(key).inserted,
-                             "left recursion through `\(recognizer.grammar.ruleNames[r])`")
+                precondition(!inProgress[key], "left recursion through `\(recognizer.grammar.ruleNames[r])`")
+                inProgress[key] = true
                 var result = ends(recognizer.grammar.bodies[r], position)
                 if let condition = recognizer.sideConditions[r] {
                     result = result.filter { condition(tokens, position..<$0) }
                 }
-                inProgress.remove(key)
+                inProgress[key] = false
                 memo[key] = result
                 return result
             }
@@ -153,10 +217,20 @@ struct GrammarRecognizer {
             }
         }
 
+        /// Merges two ascending position lists without duplicates.
         private static func union(_ a: [Int], _ b: [Int]) -> [Int] {
-            if a.isEmpty { return b }
+            if a.isEmpty || a == b { return b }
             if b.isEmpty { return a }
-            return Array(Set(a).union(b)).sorted()
+            var merged: [Int] = []
+            merged.reserveCapacity(a.count + b.count)
+            var i = 0, j = 0
+            while i < a.count || j < b.count {
+                let next = j == b.count || (i < a.count && a[i] <= b[j]) ? a[i] : b[j]
+                if i < a.count, a[i] == next { i += 1 }
+                if j < b.count, b[j] == next { j += 1 }
+                merged.append(next)
+            }
+            return merged
         }
     }
 }

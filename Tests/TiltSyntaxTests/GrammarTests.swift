@@ -25,7 +25,7 @@ private func rendered(_ file: SourceFile) -> String {
     for (name, text) in GrammarCorpus.all() {
         let file = SourceFile(name: name, text: text)
         #expect(parserAccepts(file), "\(name) has diagnostics:\n\(rendered(file))")
-        #expect(recognizer.recognize(file) != nil, "the grammar rejects \(name)")
+        #expect(recognizer.accepts(file), "the grammar rejects \(name)")
     }
 }
 
@@ -33,7 +33,7 @@ private func rendered(_ file: SourceFile) -> String {
     let recognizer = try GrammarCorpus.recognizer()
     var used: Set<String> = []
     for (_, text) in GrammarCorpus.all() {
-        used.formUnion(recognizer.recognize(SourceFile(name: "t", text: text)) ?? [])
+        used.formUnion(recognizer.derivation(SourceFile(name: "t", text: text)) ?? [])
     }
     let unused = recognizer.grammar.ruleNames.filter { !used.contains($0) }
     #expect(unused.isEmpty, "productions no example or inline program uses: \(unused)")
@@ -64,7 +64,7 @@ func parserAndGrammarAgreeOnTheTrickyRules(_ text: String, _ valid: Bool) throws
     let file = SourceFile(name: "t", text: text)
     let recognizer = try GrammarCorpus.recognizer()
     #expect(parserAccepts(file) == valid, "parser on \(text.debugDescription):\n\(rendered(file))")
-    #expect((recognizer.recognize(file) != nil) == valid, "grammar on \(text.debugDescription)")
+    #expect((recognizer.accepts(file)) == valid, "grammar on \(text.debugDescription)")
 }
 
 /// Differential test: on random token-level mutations of the corpus the grammar accepts exactly when the
@@ -80,7 +80,7 @@ func parserAndGrammarAgreeOnTheTrickyRules(_ text: String, _ valid: Bool) throws
             let mutated = TokenMutator.mutate(Array(text.utf8), using: &rng)
             let file = SourceFile(name: "mutation of \(name)", bytes: mutated)
             let byParser = parserAccepts(file)
-            let byGrammar = recognizer.recognize(file) != nil
+            let byGrammar = recognizer.accepts(file)
             total += 1
             if byParser { accepted += 1 }
             guard byParser == byGrammar else {
@@ -94,7 +94,6 @@ func parserAndGrammarAgreeOnTheTrickyRules(_ text: String, _ valid: Bool) throws
             }
         }
     }
-    print("differential: \(accepted) of \(total) accepted")
     // Enough mutations must stay valid for the "grammar accepts" direction to be tested.
     #expect(accepted * 20 >= total, "only \(accepted) of \(total) mutations were valid")
 }
