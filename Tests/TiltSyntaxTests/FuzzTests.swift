@@ -150,6 +150,8 @@ enum KnownFormatterBug: String, CaseIterable {
         "an implicit product before `(`/`[` is printed without its space: `x' [1]` becomes the index `x'[1]`"
     case appliedNameBeforeOtherOperand =
         "an applied name's operand loses its parentheses: `g(rolling (-1))` becomes `g(rolling -1)`, a subtraction"
+    case parenthesizedLiteral =
+        "a parenthesised number or string is printed from its source, comments and line breaks included"
 
     /// The first known bug that `statement` contains a trigger for.
     static func trigger(in statement: Stmt, of file: SourceFile) -> KnownFormatterBug? {
@@ -175,6 +177,9 @@ enum KnownFormatterBug: String, CaseIterable {
             case .identifier, .number, .leftParen, .leftBracket: return false
             default: return true
             }
+        case (.parenthesizedLiteral, .number), (.parenthesizedLiteral, .string):
+            // The parser gives `(1)` the range of the parentheses; the formatter prints that text.
+            return file.text(e.range).hasPrefix("(")
         default:
             return false
         }
@@ -248,6 +253,7 @@ private func formattingViolation(_ program: Program, _ diagnostics: [Diagnostic]
     ("g(rolling (-1))", .appliedNameBeforeOtherOperand),
     ("g(rolling (|x|))", .appliedNameBeforeOtherOperand),
     ("g(rolling (1994-01))", .appliedNameBeforeOtherOperand),
+    ("let x = (1 # one\n)", .parenthesizedLiteral),
 ])
 func knownFormatterBugsStillReproduce(_ text: String, _ bug: KnownFormatterBug) {
     let (program, diagnostics) = Parser.parse(SourceFile(name: "t", text: text))
@@ -257,4 +263,16 @@ func knownFormatterBugsStillReproduce(_ text: String, _ bug: KnownFormatterBug) 
     withKnownIssue("\(bug.rawValue)") {
         #expect(formattingViolation(program, diagnostics) == nil, "\(text)")
     }
+}
+
+/// Known bug, disabled because it crashes the test process: the parser bounds nesting depth but not the
+/// length of operator chains, so `a + a + … + a` builds a left-leaning tree as deep as the chain, and
+/// the recursive formatter (and, at about 200,000 terms, the tree's own deallocation) overflows the stack.
+/// In a debug build on a test thread, 4,000 terms are enough.
+@Test(.disabled("stack overflow: long operator chains build trees as deep as they are long"))
+func longOperatorChainsFormatWithoutExhaustingTheStack() {
+    let text = "let y = " + Array(repeating: "a", count: 10_000).joined(separator: " + ")
+    let (program, diagnostics) = Parser.parse(SourceFile(name: "t", text: text))
+    #expect(diagnostics.isEmpty)
+    #expect(Formatter.format(program).hasPrefix("let y = a + a"))
 }

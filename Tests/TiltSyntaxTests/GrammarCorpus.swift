@@ -94,6 +94,18 @@ enum GrammarCorpus {
         let sweep = "text with \\"escapes\\"\\n"
         lag(x, 1) ./ |y - z|
         """,
+        // Comments everywhere, including inside brackets and multi-line statements.
+        """
+        # heading
+
+        let weights = [0.5, # first
+            0.5]  # trailing
+        maximize mu'w s.t. # constraints follow
+            w >= 0, # long only
+            sum(w) == 1
+        let half = (0.5 # inside parentheses
+        )
+        """,
     ]
 }
 
