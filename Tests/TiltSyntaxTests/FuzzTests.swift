@@ -87,7 +87,8 @@ enum TreeStructure {
             return "(\(op.rawValue)\(implicit ? "implicit" : "") \(expr(l)) \(expr(r)))"
         case .transpose(let x): return "(' \(expr(x)))"
         case .call(let f, let args):
-            return "(call \(f.name) \(args.map { ($0.label.map { $0.name + ":" } ?? "") + expr($0.value) }.joined(separator: " ")))"
+            let printed = args.map { ($0.label.map { $0.name + ":" } ?? "") + expr($0.value) }
+            return "(call \(f.name) \(printed.joined(separator: " ")))"
         case .index(let x, let items): return "(index \(expr(x)) \(items.map(indexItem).joined(separator: " ")))"
         case .matrix(let rows): return "(matrix \(rows.map { "[\(list($0))]" }.joined(separator: " ")))"
         case .absoluteValue(let x): return "(abs \(expr(x)))"
@@ -197,7 +198,8 @@ private func formattingViolation(_ program: Program, _ diagnostics: [Diagnostic]
     let file = program.file, bytes = file.bytes
     for d in diagnostics {
         guard 0 <= d.range.start, d.range.start <= d.range.end, d.range.end <= bytes.count else {
-            return "diagnostic `\(d.message)` at \(d.range.start)..<\(d.range.end) is outside the \(bytes.count)-byte input"
+            return "diagnostic `\(d.message)` at \(d.range.start)..<\(d.range.end) is outside the "
+                + "\(bytes.count)-byte input"
         }
         _ = DiagnosticRenderer.render(d, in: file)
     }

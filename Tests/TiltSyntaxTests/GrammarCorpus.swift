@@ -11,7 +11,7 @@ enum GrammarCorpus {
         (try? String(contentsOf: repositoryRoot.appendingPathComponent("Grammar/tilt.ebnf"), encoding: .utf8)) ?? ""
     }()
 
-    /// Every texts a quoted terminal of the grammar may have.
+    /// The texts a quoted terminal of the grammar may have: keywords and punctuation.
     static let tokenTexts: Set<String> =
         Set(Keyword.allCases.map(\.rawValue)).union(TokenKind.punctuationText.values)
 
@@ -28,7 +28,8 @@ enum GrammarCorpus {
         let folder = repositoryRoot.appendingPathComponent("Examples")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return names.filter { $0.hasSuffix(".tilt") }.sorted().compactMap { name in
-            (try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)).map { ("Examples/" + name, $0) }
+            let text = try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            return text.map { ("Examples/" + name, $0) }
         }
     }
 
@@ -138,7 +139,8 @@ enum TokenMutator {
         var pieces: [(gap: [UInt8], body: [UInt8])] = []
         var previousEnd = 0
         for token in tokens {
-            pieces.append((Array(text[previousEnd..<token.range.start]), Array(text[token.range.start..<token.range.end])))
+            let range = token.range
+            pieces.append((Array(text[previousEnd..<range.start]), Array(text[range.start..<range.end])))
             previousEnd = token.range.end
         }
         let trailing = pieces.removeLast()
@@ -151,7 +153,8 @@ enum TokenMutator {
             case (false, 1): pieces.remove(at: i)
             case (false, 2): pieces.insert(pieces[i], at: i)
             case (false, 3):
-                let j = Bool.random(using: &rng) ? min(i + 1, pieces.count - 1) : Int.random(in: 0..<pieces.count, using: &rng)
+                let j = Bool.random(using: &rng)
+                    ? min(i + 1, pieces.count - 1) : Int.random(in: 0..<pieces.count, using: &rng)
                 (pieces[i].body, pieces[j].body) = (pieces[j].body, pieces[i].body)
             case (false, 4): pieces[i].body = word
             default: pieces[i].gap = pieces[i].gap.isEmpty ? [UInt8(ascii: " ")] : []

@@ -54,7 +54,8 @@ struct GrammarGenerator {
         var spaced = false
     }
 
-    private func write(_ node: GrammarNode, depth: Int, into state: inout WriterState, using rng: inout SeededGenerator) {
+    private func write(_ node: GrammarNode, depth: Int, into state: inout WriterState,
+                       using rng: inout SeededGenerator) {
         let free = depth > 0 && state.budget > 0
         switch node {
         case .terminal(let t):

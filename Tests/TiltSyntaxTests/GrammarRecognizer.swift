@@ -238,6 +238,7 @@ struct GrammarRecognizer {
 /// The side condition the grammar states for `matrix`: every row (elements separated by `,`, rows by
 /// `;`, at the matrix's own bracket level) has the same number of elements.
 @Sendable func matrixRowsHaveEqualLength(_ tokens: [Token], _ span: Range<Int>) -> Bool {
+    if span.count == 2 { return true } // `[]`
     var depth = 0, elements = 1
     var width: Int?
     for token in tokens[(span.lowerBound + 1)..<(span.upperBound - 1)] {
@@ -252,6 +253,5 @@ struct GrammarRecognizer {
         default: break
         }
     }
-    if span.count == 2 { return true } // `[]`
     return width.map { $0 == elements } ?? true
 }
