@@ -2,7 +2,7 @@
 /// binary operators, no redundant parentheses, literals as written, comments and single blank lines kept.
 /// Formatting is idempotent: formatting formatted text changes nothing.
 ///
-/// Comments that stood inside a multi-line statement are moved to the line before it.
+/// Comments that stood inside a multi-line statement are moved to the line after it.
 public enum Formatter {
     /// Lines longer than this break their constraint list one constraint per line.
     public static let lineWidth = 100
@@ -118,8 +118,11 @@ struct ExpressionPrinter {
             let me = level(of: e)
             if implicit {
                 let left = wrap(l, atLeast: .multiplicative)
-                let right = wrap(r, atLeast: .power)
-                return left + (endsWithTranspose(l) ? "" : " ") + right
+                var right = wrap(r, atLeast: .power)
+                if !ExpressionPrinter.startsAsOperand(right) { right = "(" + right + ")" }
+                // `x'f` reads as written; before `(` or `[` the space keeps it a product, not a call or index.
+                let tight = endsWithTranspose(l) && !(right.hasPrefix("(") || right.hasPrefix("["))
+                return left + (tight ? "" : " ") + right
             }
             switch op {
             case .power, .elementwisePower:
@@ -135,12 +138,26 @@ struct ExpressionPrinter {
             return wrap(x, atLeast: .postfix) + "[" + items.map(indexItem).joined(separator: ", ") + "]"
         case .matrix(let rows):
             return "[" + rows.map { $0.map(print).joined(separator: ", ") }.joined(separator: "; ") + "]"
-        case .absoluteValue(let x): return "|" + print(x) + "|"
+        case .absoluteValue(let x):
+            // Bars do not nest unambiguously: `||a| - b|`. Inner bars get parentheses.
+            let inner = print(x)
+            return inner.contains("|") ? "|(" + inner + ")|" : "|" + inner + "|"
         case .range(let lo, let hi, let step):
             var s = wrap(lo, above: .range) + " to " + wrap(hi, above: .range)
             if let step { s += " by " + wrap(step, above: .range) }
             return s
-        case .apply(let name, let x): return name.name + " " + print(x)
+        case .apply(let name, let x):
+            let operand = print(x)
+            return name.name + " " + (ExpressionPrinter.startsAsOperand(operand) ? operand : "(" + operand + ")")
+        }
+    }
+
+    /// Whether printed text can follow a name or a transpose as a juxtaposed operand (`rolling 120`,
+    /// `x'S`): its first token must be a name, a plain number, `(` or `[` — not `-`, `|`, a month or `6%`.
+    static func startsAsOperand(_ text: String) -> Bool {
+        switch Lexer.tokenize(SourceFile(name: "", text: text)).tokens.first?.kind {
+        case .identifier, .number, .leftParen, .leftBracket: return true
+        default: return false
         }
     }
 

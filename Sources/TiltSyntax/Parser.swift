@@ -5,6 +5,9 @@ public struct Parser {
     /// The deepest nesting of brackets and operators accepted; deeper input is reported, never a stack
     /// overflow.
     public static let maximumDepth = 200
+    /// The deepest syntax tree accepted, counting operator chains (`a + b + …` is as deep as it is long):
+    /// every later pass walks the tree recursively.
+    public static let maximumTreeDepth = 1000
     /// Errors reported at most per file; more are almost always consequences of the first ones.
     public static let maximumErrors = 50
 
@@ -13,6 +16,7 @@ public struct Parser {
     private var index = 0
     private var diagnostics: [Diagnostic]
     private var depth = 0
+    private var treeDepth = 0
 
     /// Parses a whole file. `Program` is returned even when there are errors (statements that failed to
     /// parse are left out); the diagnostics list all problems found by the lexer and parser.
@@ -244,9 +248,19 @@ public struct Parser {
 
     // MARK: Expressions (lowest to highest precedence)
 
+    /// One more level in a left-leaning operator chain; the caller restores `treeDepth` when the chain ends.
+    private mutating func growChain() throws {
+        treeDepth += 1
+        if treeDepth > Parser.maximumTreeDepth {
+            throw fail("expression is too long (more than \(Parser.maximumTreeDepth) operators in a chain)",
+                       hint: "split it with `let` into parts")
+        }
+    }
+
     public mutating func parseExpression() throws -> Expr {
         depth += 1
-        defer { depth -= 1 }
+        treeDepth += 1
+        defer { depth -= 1; treeDepth -= 1 }
         if depth > Parser.maximumDepth {
             throw fail("expression is nested too deeply (more than \(Parser.maximumDepth) levels)")
         }
@@ -292,8 +306,11 @@ public struct Parser {
     }
 
     private mutating func parseAdditive() throws -> Expr {
+        let savedTreeDepth = treeDepth
+        defer { treeDepth = savedTreeDepth }
         var lhs = try parseMultiplicative()
         while current.kind == .plus || current.kind == .minus {
+            try growChain()
             let op: BinaryOperator = current.kind == .plus ? .add : .subtract
             let opRange = advance().range
             skipNewlines()
@@ -327,9 +344,14 @@ public struct Parser {
     }
 
     private mutating func parseMultiplicative() throws -> Expr {
+        let savedTreeDepth = treeDepth
+        defer { treeDepth = savedTreeDepth }
         var lhs = try parseUnary()
         var inImplicitChain = endsWithTranspose(lhs)
         while true {
+            if multiplicativeOperator(current.kind) != nil || (inImplicitChain && startsImplicitOperand(current.kind)) {
+                try growChain()
+            }
             if let op = multiplicativeOperator(current.kind) {
                 let opRange = advance().range
                 skipNewlines()
@@ -373,8 +395,14 @@ public struct Parser {
     }
 
     private mutating func parsePostfix() throws -> Expr {
+        let savedTreeDepth = treeDepth
+        defer { treeDepth = savedTreeDepth }
         var e = try parsePrimaryExpression()
         while true {
+            switch current.kind {
+            case .apostrophe, .leftParen, .leftBracket: try growChain()
+            default: break
+            }
             switch current.kind {
             case .apostrophe:
                 let t = advance()
@@ -446,8 +474,8 @@ public struct Parser {
         case .leftParen:
             advance()
             let inner = try parseExpression()
-            let close = try expect(.rightParen, "`)`")
-            return Expr(inner.kind, t.range.union(close.range))
+            _ = try expect(.rightParen, "`)`")
+            return inner // its range is the inner expression's, so literals keep their own text
         case .bar:
             advance()
             let inner = try parseExpression()

@@ -146,52 +146,12 @@ private enum ByteMutator {
 
 /// Formatter bugs found by this fuzz test (reported; Sources/TiltSyntax is not this test's to fix), each
 /// with a trigger that tells whether a program can hit it.
-enum KnownFormatterBug: String, CaseIterable {
-    case implicitProductBeforeBracket =
-        "an implicit product before `(`/`[` is printed without its space: `x' [1]` becomes the index `x'[1]`"
-    case appliedNameBeforeOtherOperand =
-        "an applied name's operand loses its parentheses: `g(rolling (-1))` becomes `g(rolling -1)`, a subtraction"
-    case parenthesizedLiteral =
-        "a parenthesised number or string is printed from its source, comments and line breaks included"
-
-    /// The first known bug that `statement` contains a trigger for.
-    static func trigger(in statement: Stmt, of file: SourceFile) -> KnownFormatterBug? {
-        let expressions = TreeStructure.expressions(of: statement).flatMap(TreeStructure.subexpressions)
-        return allCases.first { bug in expressions.contains { bug.isTriggered(by: $0, in: file) } }
-    }
-
-    /// `program` without the statements that trigger a known bug, so that fuzzing still checks the rest.
-    static func withoutTriggers(_ program: Program) -> Program {
-        var clean = program
-        clean.statements.removeAll { trigger(in: $0, of: program.file) != nil }
-        return clean
-    }
-
-    private func isTriggered(by e: Expr, in file: SourceFile) -> Bool {
-        switch (self, e.kind) {
-        case (.implicitProductBeforeBracket, .binary(_, _, _, let op, true)):
-            // An implicit product's operator range is empty, at the right operand's first token.
-            return op.start < file.bytes.count && [UInt8(ascii: "("), UInt8(ascii: "[")].contains(file.bytes[op.start])
-        case (.appliedNameBeforeOtherOperand, .apply(_, let operand)):
-            let printed = Formatter.format(operand, in: file)
-            switch Lexer.tokenize(SourceFile(name: "operand", text: printed)).tokens.first?.kind {
-            case .identifier, .number, .leftParen, .leftBracket: return false
-            default: return true
-            }
-        case (.parenthesizedLiteral, .number), (.parenthesizedLiteral, .string):
-            // The parser gives `(1)` the range of the parentheses; the formatter prints that text.
-            return file.text(e.range).hasPrefix("(")
-        default:
-            return false
-        }
-    }
-}
 
 /// Parses `bytes` and checks the fuzz properties, leaving out statements that hit a known formatter bug;
 /// returns a description of the first violation.
 private func violation(in bytes: [UInt8]) -> String? {
     let (program, diagnostics) = Parser.parse(SourceFile(name: "fuzz", bytes: bytes))
-    return formattingViolation(KnownFormatterBug.withoutTriggers(program), diagnostics)
+    return formattingViolation(program, diagnostics)
 }
 
 private func formattingViolation(_ program: Program, _ diagnostics: [Diagnostic]) -> String? {
@@ -248,33 +208,29 @@ private func formattingViolation(_ program: Program, _ diagnostics: [Diagnostic]
     }
 }
 
-/// Minimal inputs for the known formatter bugs; they fail (as known issues) until the formatter is fixed.
-@Test(arguments: [
-    ("x' [1, 2]", KnownFormatterBug.implicitProductBeforeBracket),
-    ("x' (y + 1)", .implicitProductBeforeBracket),
-    ("g(rolling (-1))", .appliedNameBeforeOtherOperand),
-    ("g(rolling (|x|))", .appliedNameBeforeOtherOperand),
-    ("g(rolling (1994-01))", .appliedNameBeforeOtherOperand),
-    ("let x = (1 # one\n)", .parenthesizedLiteral),
-])
-func knownFormatterBugsStillReproduce(_ text: String, _ bug: KnownFormatterBug) {
+/// Inputs that once broke formatting: an implicit product before `(`/`[` printed without its space (an
+/// index or a call instead), an applied name's operand without its parentheses, a parenthesised literal
+/// printed from its source with the comment inside.
+@Test(arguments: ["x' [1, 2]", "x' (y + 1)", "g(rolling (-1))", "g(rolling (|x|))", "g(rolling (1994-01))",
+                  "let x = (1 # one\n)"])
+func formatterRegressions(_ text: String) {
     let (program, diagnostics) = Parser.parse(SourceFile(name: "t", text: text))
     #expect(diagnostics.isEmpty)
     #expect(program.statements.count == 1)
-    #expect(program.statements.first.flatMap { KnownFormatterBug.trigger(in: $0, of: program.file) } == bug)
-    withKnownIssue("\(bug.rawValue)") {
-        #expect(formattingViolation(program, diagnostics) == nil, "\(text)")
-    }
+    #expect(formattingViolation(program, diagnostics) == nil, "\(text)")
 }
 
-/// Known bug, disabled because it crashes the test process: the parser bounds nesting depth but not the
-/// length of operator chains, so `a + a + … + a` builds a left-leaning tree as deep as the chain, and
-/// the recursive formatter (and, at about 200,000 terms, the tree's own deallocation) overflows the stack.
-/// In a debug build on a test thread, 4,000 terms are enough.
-@Test(.disabled("stack overflow: long operator chains build trees as deep as they are long"))
-func longOperatorChainsFormatWithoutExhaustingTheStack() {
-    let text = "let y = " + Array(repeating: "a", count: 10_000).joined(separator: " + ")
-    let (program, diagnostics) = Parser.parse(SourceFile(name: "t", text: text))
+/// Operator chains build trees as deep as they are long, and every pass after the parser is recursive:
+/// the parser bounds the tree's depth, so a long chain is a clean error, not a stack overflow.
+@Test func longOperatorChainsAreBoundedNotOverflowing() {
+    let long = "let y = " + Array(repeating: "a", count: 10_000).joined(separator: " + ")
+    let (_, longDiagnostics) = Parser.parse(SourceFile(name: "t", text: long))
+    #expect(longDiagnostics.first?.message == "expression is too long (more than \(Parser.maximumTreeDepth) operators in a chain)")
+    let fine = "let y = " + Array(repeating: "a", count: 900).joined(separator: " + ")
+    let (program, diagnostics) = Parser.parse(SourceFile(name: "t", text: fine))
     #expect(diagnostics.isEmpty)
     #expect(Formatter.format(program).hasPrefix("let y = a + a"))
+    for chain in ["x" + String(repeating: "'", count: 5_000), "x" + String(repeating: "[1]", count: 5_000)] {
+        #expect(Parser.parse(SourceFile(name: "t", text: chain)).diagnostics.first?.message.contains("too long") == true)
+    }
 }
