@@ -1,1 +1,0 @@
-// The TiltBacktest layer; see Docs/architecture.md.

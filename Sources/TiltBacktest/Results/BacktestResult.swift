@@ -1,0 +1,118 @@
+import TiltData
+
+/// Everything a backtest produced: the monthly return series and what was held, decided and expected at
+/// every rebalance. Metrics and reports are computed from it (see `PerformanceMetrics`, `TiltReport`).
+///
+/// Timing: the weights chosen at the rebalance at the end of month T (using data labelled ≤ T) earn the
+/// returns of the months after T until the next rebalance. Returns are decimals, monthly.
+public struct BacktestResult: Sendable {
+    /// What this run is, for tables and legends: the strategy's name and, in a sweep, the swept value
+    /// (e.g. `tev = 6%`).
+    public var name: String
+    /// The months whose returns were earned, in order (the first is the month after the first rebalance).
+    public var months: [Month]
+    /// Portfolio return of each month, net of trading costs (decimal).
+    public var portfolioReturns: [Double]
+    /// Benchmark return of each month (decimal).
+    public var benchmarkReturns: [Double]
+    /// Trading cost charged in each month (decimal, already subtracted from `portfolioReturns`).
+    public var costs: [Double]
+    /// The risk-free rate of each month (decimal), when the data has one; used for Sharpe ratios.
+    public var riskFree: [Double]?
+    public var rebalances: [Rebalance]
+    /// Named crisis windows (built-in and the program's own `crisis` statements).
+    public var crises: [CrisisWindow]
+
+    public init(name: String, months: [Month], portfolioReturns: [Double], benchmarkReturns: [Double],
+                costs: [Double], riskFree: [Double]?, rebalances: [Rebalance], crises: [CrisisWindow]) {
+        self.name = name
+        self.months = months
+        self.portfolioReturns = portfolioReturns
+        self.benchmarkReturns = benchmarkReturns
+        self.costs = costs
+        self.riskFree = riskFree
+        self.rebalances = rebalances
+        self.crises = crises
+    }
+
+    /// Portfolio minus benchmark return of each month.
+    public var activeReturns: [Double] { zip(portfolioReturns, benchmarkReturns).map { $0 - $1 } }
+
+    /// One rebalance: the decision taken at the end of `month` and the ex-ante view behind it.
+    public struct Rebalance: Sendable {
+        /// The month T at whose end the weights were chosen (data ≤ T).
+        public var month: Month
+        /// The assets eligible at this rebalance (with their weights below, in the same order).
+        public var assets: [String]
+        /// Portfolio weights (sum to 1 for a fully invested strategy).
+        public var weights: [Double]
+        /// Benchmark weights over the same assets.
+        public var benchmarkWeights: [Double]
+        /// The sector of each asset, when known.
+        public var sectors: [String]?
+        /// Σ|w − w_before|, where w_before are the previous weights drifted by returns (one-way turnover ×2).
+        public var turnover: Double
+        /// Factor names in the order of `activeExposures` (the intercept first: "alpha").
+        public var factorNames: [String]
+        /// Active factor exposures f = Bᵀ(w − b), intercept first.
+        public var activeExposures: [Double]
+        /// Ex-ante contributions to monthly active variance, one per factor (not the intercept), summing
+        /// with `specificRiskContribution` to `exAnteActiveVariance`.
+        public var factorRiskContributions: [Double]
+        public var specificRiskContribution: Double
+        /// Ex-ante monthly active variance fᵀΣ_f f + (w − b)ᵀE(w − b).
+        public var exAnteActiveVariance: Double
+        /// The solver's status word ("optimal", …).
+        public var status: String
+
+        public init(month: Month, assets: [String], weights: [Double], benchmarkWeights: [Double], sectors: [String]?,
+                    turnover: Double, factorNames: [String], activeExposures: [Double],
+                    factorRiskContributions: [Double], specificRiskContribution: Double,
+                    exAnteActiveVariance: Double, status: String) {
+            self.month = month
+            self.assets = assets
+            self.weights = weights
+            self.benchmarkWeights = benchmarkWeights
+            self.sectors = sectors
+            self.turnover = turnover
+            self.factorNames = factorNames
+            self.activeExposures = activeExposures
+            self.factorRiskContributions = factorRiskContributions
+            self.specificRiskContribution = specificRiskContribution
+            self.exAnteActiveVariance = exAnteActiveVariance
+            self.status = status
+        }
+
+        /// Annualised ex-ante tracking error √(12 · variance).
+        public var exAnteTrackingError: Double { (12 * exAnteActiveVariance).squareRoot() }
+    }
+}
+
+/// A named period of market stress, inclusive of both months.
+public struct CrisisWindow: Sendable, Equatable {
+    public var name: String
+    public var from: Month
+    public var to: Month
+
+    public init(name: String, from: Month, to: Month) {
+        self.name = name
+        self.from = from
+        self.to = to
+    }
+
+    /// The built-in windows: NBER recessions 1969–2020, the 1987 crash, the dot-com bust, the GFC, COVID and
+    /// 2022's inflation sell-off.
+    public static let builtIn: [CrisisWindow] = [
+        CrisisWindow(name: "1969–70 recession", from: Month(1969, 12), to: Month(1970, 11)),
+        CrisisWindow(name: "1973–75 recession", from: Month(1973, 11), to: Month(1975, 3)),
+        CrisisWindow(name: "1980 recession", from: Month(1980, 1), to: Month(1980, 7)),
+        CrisisWindow(name: "1981–82 recession", from: Month(1981, 7), to: Month(1982, 11)),
+        CrisisWindow(name: "1987 crash", from: Month(1987, 10), to: Month(1987, 10)),
+        CrisisWindow(name: "1990–91 recession", from: Month(1990, 7), to: Month(1991, 3)),
+        CrisisWindow(name: "Dot-com", from: Month(2000, 3), to: Month(2002, 10)),
+        CrisisWindow(name: "2001 recession", from: Month(2001, 3), to: Month(2001, 11)),
+        CrisisWindow(name: "GFC", from: Month(2007, 12), to: Month(2009, 6)),
+        CrisisWindow(name: "COVID", from: Month(2020, 2), to: Month(2020, 4)),
+        CrisisWindow(name: "2022 sell-off", from: Month(2022, 1), to: Month(2022, 12)),
+    ]
+}
