@@ -6,11 +6,15 @@ public final class Variable: Sendable, Hashable, CustomStringConvertible {
     public let name: String
     public let rows: Int
     public let cols: Int
+    /// Names of the entries of a column variable (e.g. factor names for active exposures `f`), so that
+    /// `f[hml]` can select by label.
+    public let rowLabels: [String]?
 
-    public init(name: String, rows: Int, cols: Int = 1) {
+    public init(name: String, rows: Int, cols: Int = 1, rowLabels: [String]? = nil) {
         self.name = name
         self.rows = rows
         self.cols = cols
+        self.rowLabels = rowLabels?.count == rows ? rowLabels : nil
     }
 
     public var count: Int { rows * cols }

@@ -98,6 +98,16 @@ enum Indexing {
             case .all: return nil
             case .positions(let ps): return ps
             case .labels(let names, _):
+                // Labels are known for variables declared with them, such as the active exposures `f`.
+                if case .variable(let v) = x.node, let labels = v.rowLabels {
+                    return try names.map { name in
+                        guard let p = labels.firstIndex(of: name) else {
+                            throw Diagnostic("`\(v.name)` has no entry labelled `\(name)` (entries: \(labels.joined(separator: ", ")))",
+                                             at: item.1, hint: closestName(to: name, among: labels).map { "did you mean `\($0)`?" })
+                        }
+                        return p
+                    }
+                }
                 throw Diagnostic("optimisation expressions have no labels to look up `\(names.first ?? "")` in", at: item.1,
                                  hint: "index by position (1-based)")
             }

@@ -1,0 +1,203 @@
+import Foundation
+import TiltData
+import TiltLinearAlgebra
+import TiltModeling
+import TiltModels
+
+/// Runs a strategy through history: at the end of each rebalance month T it estimates the factor model on
+/// data labelled ≤ T, forms the benchmark, solves the strategy's problem and holds the weights (drifting
+/// with returns) over the following months until the next rebalance.
+///
+/// Eligibility at T: a return in month T+1, a positive market cap at T (when caps are known) and a
+/// complete estimation window (no missing return in it). A missing return later in a multi-month holding
+/// period counts as 0 for that month (the position is carried as cash); with monthly rebalancing this
+/// never happens.
+public enum Backtester {
+    public static func run(_ spec: StrategySpecification, progress: ((Int, Int) -> Void)? = nil) throws -> BacktestResult {
+        let data = spec.data
+        let months = data.months
+        let panel = data.panel
+        let factors = data.factors
+        let riskFree = (0..<months.count).map { factors.riskFree?[$0, 0] ?? 0 }
+        var excess = panel.returns
+        for t in 0..<excess.rows { for j in 0..<excess.cols { excess[t, j] -= riskFree[t] } }
+        let indexOfMonth = Dictionary(uniqueKeysWithValues: months.enumerated().map { ($1, $0) })
+        let schedule = try spec.rebalanceMonths.map { m -> Int in
+            guard let t = indexOfMonth[m], t + 1 < months.count else {
+                throw BacktestError(month: m, "there is no data for the month after this rebalance",
+                                    hint: "the data runs \(months.first.map(\.description) ?? "?")…\(months.last.map(\.description) ?? "?")")
+            }
+            return t
+        }
+        guard !schedule.isEmpty else { throw BacktestError(month: nil, "there is no rebalance month in the data") }
+
+        var result = BacktestResult(name: spec.name, months: [], portfolioReturns: [], benchmarkReturns: [], costs: [],
+                                    riskFree: factors.riskFree == nil ? nil : [], rebalances: [], crises: spec.crises)
+        /// Stock-level weights held, after drift, by asset id.
+        var held: [String: Double] = [:]
+        for (step, t) in schedule.enumerated() {
+            progress?(step, schedule.count)
+            let month = months[t]
+            let decision = try rebalance(spec, at: t, month: month, excess: excess, held: held)
+            result.rebalances.append(decision.record)
+            held = [:]
+            let holdingEnd = step + 1 < schedule.count ? schedule[step + 1] : t + 1
+            var stock = decision.stockWeights
+            var bench = decision.stockBenchmark
+            for m in (t + 1)...max(t + 1, holdingEnd) where m < months.count {
+                let r = decision.stockColumns.map { c -> Double in let x = panel.returns[m, c]; return x.isFinite ? x : 0 }
+                var rp = zip(stock, r).reduce(0) { $0 + $1.0 * $1.1 }
+                let rb = zip(bench, r).reduce(0) { $0 + $1.0 * $1.1 }
+                let cost = m == t + 1 ? spec.costPerTurnover * decision.record.turnover : 0
+                let gross = rp
+                rp -= cost
+                result.months.append(months[m])
+                result.portfolioReturns.append(rp)
+                result.benchmarkReturns.append(rb)
+                result.costs.append(cost)
+                result.riskFree?.append(riskFree[m])
+                stock = drift(stock, r, gross)
+                bench = drift(bench, r, rb)
+            }
+            for (i, c) in decision.stockColumns.enumerated() { held[panel.assetIDs[c]] = stock[i] }
+        }
+        progress?(schedule.count, schedule.count)
+        return result
+    }
+
+    /// Weights after one month of returns: wᵢ(1 + rᵢ)/(1 + r_p).
+    private static func drift(_ w: [Double], _ r: [Double], _ portfolioReturn: Double) -> [Double] {
+        let growth = 1 + portfolioReturn
+        guard growth > 0 else { return w }
+        return zip(w, r).map { $0 * (1 + $1) / growth }
+    }
+
+    private struct Decision {
+        var record: BacktestResult.Rebalance
+        /// Panel columns of the stocks held and their weights (sector allocations expanded to stocks).
+        var stockColumns: [Int]
+        var stockWeights: [Double]
+        var stockBenchmark: [Double]
+    }
+
+    private static func rebalance(_ spec: StrategySpecification, at t: Int, month: Month, excess: Matrix,
+                                  held: [String: Double]) throws -> Decision {
+        let panel = spec.data.panel
+        let eligible = panel.eligibleAssets(atRebalance: t)
+        guard !eligible.isEmpty else { throw BacktestError(month: month, "no asset has a return in the following month") }
+        let model: OLSFactorModel
+        do {
+            var factorReturns = spec.data.factors.returns
+            factorReturns.colLabels = spec.data.factors.factorNames
+            model = try OLSFactorModel.estimate(excessReturns: try excess.selecting(rows: nil, cols: eligible),
+                                                factorReturns: factorReturns, months: spec.data.months,
+                                                rebalance: month, window: spec.window)
+        } catch let error as ModelError {
+            throw BacktestError(month: month, error.message)
+        }
+        // Keep assets with a complete window.
+        let complete = (0..<eligible.count).filter { model.observationCounts[$0] == model.windowMonths.count }
+        guard !complete.isEmpty else {
+            throw BacktestError(month: month, "no asset has a complete estimation window (\(model.windowMonths.first.map(\.description) ?? "?")…\(month))")
+        }
+        let columns = complete.map { eligible[$0] }
+        let loadings = try model.loadings.selecting(rows: nil, cols: complete)
+        let residuals = complete.map { model.residualVariances[$0, 0] }
+        let caps = columns.map { c in panel.marketCaps.map { $0[t, c] } ?? 1 }
+        let benchmark = try benchmarkWeights(spec.benchmark, ids: columns.map { panel.assetIDs[$0] }, caps: caps, month: month)
+        let sectorOfStock = panel.sectors.map { s in columns.map { s[$0] } }
+
+        // The decision units and the map from units to stocks.
+        var units: [String]
+        var unitLoadings = loadings
+        var unitResiduals = residuals
+        var unitBenchmark = benchmark
+        var unitSectors = sectorOfStock
+        var membership: [[(stock: Int, share: Double)]] // per unit: stocks and their share of the unit
+        switch spec.allocation {
+        case .assets:
+            units = columns.map { panel.assetIDs[$0] }
+            membership = (0..<columns.count).map { [($0, 1.0)] }
+        case .sectors:
+            guard let sectors = sectorOfStock else {
+                throw BacktestError(month: month, "`allocate by sector` needs sectors, and this universe has none")
+            }
+            units = Array(Set(sectors)).sorted()
+            membership = units.map { name in
+                let members = sectors.indices.filter { sectors[$0] == name }
+                let total = members.reduce(0) { $0 + caps[$1] }
+                return members.map { ($0, total > 0 ? caps[$0] / total : 1 / Double(members.count)) }
+            }
+            var l = Matrix(rows: loadings.rows, cols: units.count)
+            for (u, members) in membership.enumerated() {
+                for (s, share) in members { for r in 0..<loadings.rows { l[r, u] += share * loadings[r, s] } }
+            }
+            l.rowLabels = loadings.rowLabels
+            l.colLabels = units
+            unitLoadings = l
+            unitResiduals = membership.map { $0.reduce(0) { $0 + $1.share * $1.share * residuals[$1.stock] } }
+            unitBenchmark = membership.map { $0.reduce(0) { $0 + benchmark[$1.stock] } }
+            unitSectors = units
+        }
+        let previous = membership.map { members in
+            members.reduce(0) { $0 + (held[panel.assetIDs[columns[$1.stock]]] ?? 0) }
+        }
+        let names = ["alpha"] + spec.data.factors.factorNames
+        let context = PortfolioContext(month: month, units: units, loadings: unitLoadings, mu: model.mu.storage,
+                                       factorCovariance: model.factorCovariance, residualVariances: unitResiduals,
+                                       benchmark: unitBenchmark, previousWeights: previous, sectors: unitSectors,
+                                       exposureNames: names)
+        let solution: ProblemSolution
+        do {
+            solution = try spec.problem(context).solve()
+        } catch let error as ModelingError {
+            throw BacktestError(month: month, error.message, hint: error.hint)
+        } catch let error as BacktestError {
+            throw error
+        }
+        guard solution.status == .optimal || solution.status == .almostOptimal,
+              let w = solution.values.first(where: { $0.0 === context.weightVariable })?.1.storage else {
+            throw BacktestError(month: month, "the problem is \(solution.status.description)", hint: solution.status.hint)
+        }
+        let active = zip(w, unitBenchmark).map { $0 - $1 }
+        let exposures = (0..<unitLoadings.rows).map { r in (0..<units.count).reduce(0) { $0 + unitLoadings[r, $1] * active[$1] } }
+        let k = model.factorCovariance.rows
+        let factorExposures = Array(exposures.dropFirst())
+        let sigmaF = (0..<k).map { i in (0..<k).reduce(0) { $0 + model.factorCovariance[i, $1] * factorExposures[$1] } }
+        let factorContributions = (0..<k).map { factorExposures[$0] * sigmaF[$0] }
+        let specific = zip(active, unitResiduals).reduce(0) { $0 + $1.0 * $1.0 * $1.1 }
+        let turnover = zip(w, previous).reduce(0) { $0 + abs($1.0 - $1.1) }
+        var stockWeights = [Double](repeating: 0, count: columns.count)
+        var stockBenchmark = [Double](repeating: 0, count: columns.count)
+        for (u, members) in membership.enumerated() {
+            for (s, share) in members {
+                stockWeights[s] += w[u] * share
+                stockBenchmark[s] += unitBenchmark[u] * share
+            }
+        }
+        let record = BacktestResult.Rebalance(
+            month: month, assets: units, weights: w, benchmarkWeights: unitBenchmark, sectors: unitSectors,
+            turnover: turnover, factorNames: names, activeExposures: exposures,
+            factorRiskContributions: factorContributions, specificRiskContribution: specific,
+            exAnteActiveVariance: factorContributions.reduce(0, +) + specific, status: solution.status.rawValue)
+        return Decision(record: record, stockColumns: columns, stockWeights: stockWeights, stockBenchmark: stockBenchmark)
+    }
+
+    private static func benchmarkWeights(_ rule: StrategySpecification.Benchmark, ids: [String], caps: [Double],
+                                         month: Month) throws -> [Double] {
+        let n = ids.count
+        switch rule {
+        case .none: return Array(repeating: 0, count: n)
+        case .equal: return Array(repeating: 1 / Double(n), count: n)
+        case .marketCap:
+            let total = caps.reduce(0, +)
+            guard total > 0, total.isFinite else { throw BacktestError(month: month, "the market caps of the eligible assets do not add up to a positive number") }
+            return caps.map { $0 / total }
+        case .fixed(let weights):
+            let raw = ids.map { weights[$0] ?? 0 }
+            let total = raw.reduce(0, +)
+            guard total > 0 else { throw BacktestError(month: month, "none of the benchmark's assets is eligible") }
+            return raw.map { $0 / total }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import TiltData
+import TiltLinearAlgebra
+import TiltModeling
+
+/// What a strategy's objective and constraints may refer to at one rebalance (end of month T): the
+/// decision weights `w`, the benchmark `b`, the factor model's quantities and the expressions built from
+/// them. The factor structure is kept: the active exposures `f` are variables tied to the weights by
+/// `f == Bᵀ(w − b)`, so the risk model never appears as an n×n covariance.
+public struct PortfolioContext: Sendable {
+    /// The month T at whose end the decision is taken.
+    public let month: Month
+    /// The decision units: assets, or sectors for `allocate by sector`.
+    public let units: [String]
+    /// (K+1) × n loadings of the units, intercept row first.
+    public let loadings: Matrix
+    /// K+1: 1 followed by the mean factor returns (monthly).
+    public let mu: [Double]
+    /// K × K factor covariance (monthly).
+    public let factorCovariance: Matrix
+    /// n residual variances (monthly).
+    public let residualVariances: [Double]
+    /// n benchmark weights.
+    public let benchmark: [Double]
+    /// n weights held just before the rebalance (the previous decision drifted by returns; 0 for new units).
+    public let previousWeights: [Double]
+    /// The sector of each unit, when known (for `sector("name")`).
+    public let sectors: [String]?
+    /// The names of the exposures: "alpha" then the factor names.
+    public let exposureNames: [String]
+
+    /// The decision variable w (n).
+    public let weightVariable: Variable
+    /// The active exposures f (K+1), labelled by `exposureNames`.
+    public let exposureVariable: Variable
+
+    public init(month: Month, units: [String], loadings: Matrix, mu: [Double], factorCovariance: Matrix,
+                residualVariances: [Double], benchmark: [Double], previousWeights: [Double], sectors: [String]?,
+                exposureNames: [String]) {
+        self.month = month
+        self.units = units
+        self.loadings = loadings
+        self.mu = mu
+        self.factorCovariance = factorCovariance
+        self.residualVariances = residualVariances
+        self.benchmark = benchmark
+        self.previousWeights = previousWeights
+        self.sectors = sectors
+        self.exposureNames = exposureNames
+        weightVariable = Variable(name: "w", rows: units.count, rowLabels: units)
+        exposureVariable = Variable(name: "f", rows: exposureNames.count, rowLabels: exposureNames)
+    }
+
+    public var w: ModelExpression { .variable(weightVariable) }
+    public var f: ModelExpression { .variable(exposureVariable) }
+    public var b: ModelExpression { .constant(Matrix(column: benchmark, labels: units)) }
+    public var muExpression: ModelExpression { .constant(Matrix(column: mu, labels: exposureNames)) }
+
+    /// w − b.
+    public var activeWeights: ModelExpression {
+        get throws { try .subtract(w, b) }
+    }
+
+    /// The constraint that defines the exposures: f == Bᵀ(w − b).
+    public var exposureDefinition: OptimizationProblem.Constraint {
+        get throws {
+            OptimizationProblem.Constraint(lhs: f, relation: .equal,
+                                           rhs: try .multiply(.constant(loadings.transposed()), activeWeights),
+                                           text: "f == B'(w - b)")
+        }
+    }
+
+    /// The vector whose squared norm is the monthly active variance:
+    /// [Lᵀ f_factors; √E ∘ (w − b)] with Σ_f = L Lᵀ, so ‖·‖² = fᵀΣ_f f + (w − b)ᵀE(w − b).
+    public var activeRiskVector: ModelExpression {
+        get throws {
+            let k = factorCovariance.rows
+            let factorExposures = try ModelExpression.select(f, rows: Array(1..<(k + 1)), cols: nil)
+            let lower = try factorCovariance.cholesky()
+            let factorPart = try ModelExpression.multiply(.constant(lower.transposed()), factorExposures)
+            let scale = Matrix(column: residualVariances.map { max(0, $0).squareRoot() })
+            let specificPart = try ModelExpression.multiplyElementwise(.constant(scale), activeWeights)
+            return try .concatenate([factorPart, specificPart], horizontal: false)
+        }
+    }
+
+    /// Monthly ex-ante active variance, `risk`.
+    public var risk: ModelExpression {
+        get throws { try .quad(activeRiskVector, nil) }
+    }
+
+    /// Annualised ex-ante tracking error, `tev` = √12 · ‖activeRiskVector‖ (so `tev <= x` ⇔ risk ≤ x²/12).
+    public var trackingError: ModelExpression {
+        get throws { try .multiply(.constant(12.0.squareRoot()), .apply(.norm2, [activeRiskVector])) }
+    }
+
+    /// Σ|w − w_before|, `turnover`.
+    public var turnover: ModelExpression {
+        get throws { try .apply(.norm1, [.subtract(w, .constant(Matrix(column: previousWeights)))]) }
+    }
+
+    /// The total weight of a sector, `sector("Finance")`.
+    public func sector(_ name: String) throws -> ModelExpression {
+        guard let sectors else { throw ModelingError("the universe has no sectors, so `sector(\"\(name)\")` has no meaning") }
+        let members = sectors.indices.filter { sectors[$0] == name }
+        guard !members.isEmpty else {
+            let known = Array(Set(sectors)).sorted()
+            throw ModelingError("no sector is named \"\(name)\" (sectors: \(known.joined(separator: ", ")))")
+        }
+        return .sum(try .select(w, rows: members, cols: nil))
+    }
+}

@@ -1,0 +1,69 @@
+import TiltData
+import TiltModeling
+import TiltModels
+
+/// Everything a backtest needs, independent of how it was written (a Tilt program builds one).
+public struct StrategySpecification: Sendable {
+    /// How the benchmark's weights are set at each rebalance.
+    public enum Benchmark: Sendable {
+        /// Market caps at T, normalised over the eligible units.
+        case marketCap
+        /// 1/n over the eligible units.
+        case equal
+        /// No benchmark: b = 0, so "active" means absolute.
+        case none
+        /// Fixed weights by unit name (renormalised over the eligible units).
+        case fixed([String: Double])
+    }
+
+    /// What the decision variables are.
+    public enum Allocation: Sendable {
+        case assets
+        /// Sector weights; inside a sector, stocks are held in proportion to their market caps (sector rotation).
+        case sectors
+    }
+
+    public var name: String
+    public var data: AlignedData
+    public var benchmark: Benchmark
+    public var window: EstimationWindow
+    /// The months T at whose end the portfolio is rebalanced (increasing, each in the data and before its last month).
+    public var rebalanceMonths: [Month]
+    /// Proportional trading cost per unit of turnover (10bps = 0.001), charged in the month after the rebalance.
+    public var costPerTurnover: Double
+    public var allocation: Allocation
+    public var crises: [CrisisWindow]
+    /// Builds the optimisation problem of one rebalance from its context.
+    public var problem: @Sendable (PortfolioContext) throws -> OptimizationProblem
+
+    public init(name: String, data: AlignedData, benchmark: Benchmark, window: EstimationWindow, rebalanceMonths: [Month],
+                costPerTurnover: Double, allocation: Allocation, crises: [CrisisWindow],
+                problem: @escaping @Sendable (PortfolioContext) throws -> OptimizationProblem) {
+        self.name = name
+        self.data = data
+        self.benchmark = benchmark
+        self.window = window
+        self.rebalanceMonths = rebalanceMonths
+        self.costPerTurnover = costPerTurnover
+        self.allocation = allocation
+        self.crises = crises
+        self.problem = problem
+    }
+}
+
+/// A backtest that could not be completed, with the rebalance month where it stopped.
+public struct BacktestError: Error, Sendable, CustomStringConvertible {
+    public var month: Month?
+    public var message: String
+    public var hint: String?
+
+    public init(month: Month?, _ message: String, hint: String? = nil) {
+        self.month = month
+        self.message = message
+        self.hint = hint
+    }
+
+    public var description: String {
+        (month.map { "at the rebalance of \($0): " } ?? "") + message
+    }
+}
