@@ -1,6 +1,7 @@
 import Foundation
 import TiltData
 import TiltLinearAlgebra
+import TiltBacktest
 import TiltModeling
 import TiltSyntax
 
@@ -26,8 +27,25 @@ public final class Interpreter {
         self.output = output
     }
 
+    /// Runs the gathered strategy when it is complete (or reports what is missing, for a file).
+    private func finishStrategy(in file: SourceFile) throws(Diagnostic) {
+        guard !strategy.isEmpty, !explainOnly else { return }
+        if !strategy.isComplete && keepsIncompleteStrategies { return }
+        let draft = strategy
+        strategy = StrategyDraft()
+        do {
+            let results = try runStrategy(draft, file: file)
+            try strategyResults?(results)
+        } catch let d as Diagnostic {
+            throw d
+        } catch {
+            throw Diagnostic(String(describing: error), at: draft.firstRange ?? .empty)
+        }
+    }
+
     /// Forgets every binding (`:reset`).
     public func reset() {
+        strategy = StrategyDraft()
         bindings = [:]
         solution = [:]
         variableBounds = [:]
@@ -44,6 +62,16 @@ public final class Interpreter {
     var duals: [String: Value] = [:]
     /// Set while a `solve` statement's objective and constraints are evaluated: variables stay symbolic.
     var buildingProblem = false
+    /// The strategy statements seen so far (a strategy runs once it is complete).
+    var strategy = StrategyDraft()
+    /// The rebalance being built, while a strategy's problem is evaluated (for `sector("…")`).
+    var strategyContext: PortfolioContext?
+    /// The REPL keeps an incomplete strategy across entries; a file must state a whole strategy.
+    public var keepsIncompleteStrategies = false
+    /// Called with (done, total) while backtests run, for a progress bar.
+    public var progress: ((Int, Int) -> Void)?
+    /// Called with the results of each strategy run, to present or save them.
+    public var strategyResults: (([BacktestResult]) throws -> Void)?
     /// `tilt explain`: `solve` statements print their curvature analysis and cone program size instead of
     /// solving.
     public var explainOnly = false
@@ -81,6 +109,7 @@ public final class Interpreter {
             }
             try execute(stmt, in: program.file)
         }
+        try finishStrategy(in: program.file)
     }
 
     func execute(_ stmt: Stmt, in file: SourceFile) throws(Diagnostic) {
@@ -101,8 +130,7 @@ public final class Interpreter {
                 try solve(sense, objective, constraints, statement: stmt, file: file)
             case .objective, .universe, .factors, .benchmark, .model, .policy, .allocate, .rebalance, .costs,
                  .crisis, .sweep:
-                throw Diagnostic("strategy statements are checked but cannot be run by this build of Tilt yet",
-                                 at: stmt.range, hint: "`tilt check` validates a strategy file")
+                try strategy.add(stmt)
             }
         } catch let d as Diagnostic {
             throw d
@@ -175,6 +203,12 @@ public final class Interpreter {
 
     private func call(_ name: Identifier, _ arguments: [CallArgument], at range: SourceRange) throws -> Value {
         if name.name == "dual" { return try dual(arguments, at: range) }
+        if name.name == "sector", let context = strategyContext {
+            guard arguments.count == 1, case .string(let sector) = try evaluate(arguments[0].value) else {
+                throw Diagnostic("`sector` takes a sector name in quotes", at: range)
+            }
+            return .expression(try modeling(at: range) { try context.sector(sector) })
+        }
         guard let builtin = Builtins.named(name.name) else {
             throw Diagnostic("unknown function `\(name.name)`", at: name.range,
                              hint: closestName(to: name.name, among: Builtins.names).map { "did you mean `\($0)`?" })

@@ -30,8 +30,10 @@ extension Interpreter {
         }
     }
 
-    func solve(_ sense: ObjectiveSense, _ objective: Expr, _ constraints: [Constraint], statement: Stmt,
-               file: SourceFile) throws {
+    /// The objective and the constraints of a `solve` (or a strategy objective) evaluated into a problem,
+    /// with each constraint's label. Variables stay symbolic while this runs.
+    func buildProblem(_ sense: ObjectiveSense, _ objective: Expr, _ constraints: [Constraint], file: SourceFile)
+        throws -> (OptimizationProblem, labels: [String?]) {
         buildingProblem = true
         defer { buildingProblem = false }
         guard let goal = ModelArithmetic.expression(try evaluate(objective)) else {
@@ -62,8 +64,14 @@ extension Interpreter {
         for v in problemVariables.sorted(by: { $0.name < $1.name }) {
             if let bound = variableBounds[v] { problemConstraints.append(bound); labels.append(nil) }
         }
-        let problem = OptimizationProblem(sense: sense == .minimize ? .minimize : .maximize, objective: goal,
-                                          constraints: problemConstraints)
+        return (OptimizationProblem(sense: sense == .minimize ? .minimize : .maximize, objective: goal,
+                                    constraints: problemConstraints), labels)
+    }
+
+    func solve(_ sense: ObjectiveSense, _ objective: Expr, _ constraints: [Constraint], statement: Stmt,
+               file: SourceFile) throws {
+        let (problem, labels) = try buildProblem(sense, objective, constraints, file: file)
+        let problemVariables = Set(([problem.objective] + problem.constraints.flatMap { [$0.lhs, $0.rhs] }).flatMap(\.variables))
         if explainOnly {
             let location = file.location(of: statement.range.start)
             output("solve at \(file.name):\(location.line):\(location.column)\n" + Explainer.explain(problem))

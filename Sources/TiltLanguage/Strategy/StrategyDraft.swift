@@ -1,0 +1,62 @@
+import TiltSyntax
+
+/// The strategy statements of a program (or of REPL entries), gathered until the strategy is complete:
+/// a universe, an objective and a rebalancing schedule. A program describes one strategy.
+struct StrategyDraft {
+    var universe: Expr?
+    var factors: Expr?
+    var benchmark: Expr?
+    var model: Expr?
+    var objective: (sense: ObjectiveSense, objective: Expr, constraints: [Constraint], range: SourceRange)?
+    var allocateBySector = false
+    var rebalance: (frequency: Identifier, window: Expr?, range: SourceRange)?
+    var costs: Expr?
+    var crises: [(name: Expr, window: Expr)] = []
+    var sweeps: [(name: Identifier, values: Expr)] = []
+    /// Where the strategy begins in the source (for errors about the whole strategy).
+    var firstRange: SourceRange?
+
+    var isEmpty: Bool { firstRange == nil }
+    var isComplete: Bool { universe != nil && objective != nil && rebalance != nil }
+
+    /// Adds a statement; a statement given twice is an error at the second one.
+    mutating func add(_ stmt: Stmt) throws {
+        if firstRange == nil { firstRange = stmt.range }
+        func once<T>(_ slot: inout T?, _ value: T, _ word: String) throws {
+            if slot != nil {
+                throw Diagnostic("a second `\(word)` statement: a program describes one strategy", at: stmt.range,
+                                 hint: "to compare settings, sweep a parameter: `tev in 2% to 8% by 1%`")
+            }
+            slot = value
+        }
+        switch stmt.kind {
+        case .universe(let e): try once(&universe, e, "universe")
+        case .factors(let e): try once(&factors, e, "factors")
+        case .benchmark(let e): try once(&benchmark, e, "benchmark")
+        case .model(let e): try once(&model, e, "model")
+        case .costs(let e): try once(&costs, e, "costs")
+        case .objective(let sense, let e, let constraints):
+            if objective != nil {
+                throw Diagnostic("a second objective: a program describes one strategy", at: stmt.range)
+            }
+            objective = (sense, e, constraints, stmt.range)
+        case .allocate: allocateBySector = true
+        case .rebalance(let frequency, let window):
+            if rebalance != nil { throw Diagnostic("a second `rebalance` statement", at: stmt.range) }
+            rebalance = (frequency, window, stmt.range)
+        case .crisis(let name, let window): crises.append((name, window))
+        case .sweep(let name, let values): sweeps.append((name, values))
+        case .policy:
+            throw Diagnostic("parametric portfolio policies are not available in this build of Tilt yet", at: stmt.range)
+        default: break
+        }
+    }
+
+    /// The statement that is missing for the strategy to run, for the error message.
+    var missingPart: String? {
+        if universe == nil { return "a `universe` statement (e.g. `universe synthetic(stocks: 500, seed: 42)`)" }
+        if objective == nil { return "an objective (e.g. `maximize mu'f s.t. tev <= 6%`)" }
+        if rebalance == nil { return "a `rebalance` statement (e.g. `rebalance monthly`)" }
+        return nil
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import TiltBacktest
+import TiltData
+import TiltLinearAlgebra
+import TiltModeling
+import TiltModels
+import TiltSyntax
+
+/// Turns a complete `StrategyDraft` into backtests: loads the universe and factors, sets the estimation
+/// window, benchmark, schedule and costs, and for each value of a swept parameter runs the backtester with
+/// a problem built from the program's objective and constraints at every rebalance.
+extension Interpreter {
+    func runStrategy(_ draft: StrategyDraft, file: SourceFile) throws -> [BacktestResult] {
+        guard let universeExpr = draft.universe, let objective = draft.objective, let rebalance = draft.rebalance else {
+            throw Diagnostic("the strategy is incomplete: it needs \(draft.missingPart ?? "more statements")",
+                             at: draft.firstRange ?? .empty)
+        }
+        let (panel, builtInFactors) = try loadUniverse(universeExpr)
+        let factors: FactorFile
+        if let factorsExpr = draft.factors {
+            factors = try loadFactors(factorsExpr)
+        } else if let builtInFactors {
+            factors = builtInFactors
+        } else {
+            throw Diagnostic("this universe has no factors of its own", at: universeExpr.range,
+                             hint: "add `factors \"F-F_Research_Data_5_Factors_2x3.csv\"` (Ken French or tidy CSV)")
+        }
+        let data: AlignedData
+        do { data = try AlignedData(panel: panel, factors: factors) } catch {
+            throw Diagnostic(String(describing: error), at: draft.factors?.range ?? universeExpr.range)
+        }
+        let window = try estimationWindow(draft.model, data: data)
+        let months = try rebalanceMonths(rebalance.frequency, rebalance.window, window: window, data: data)
+        let benchmark = try benchmarkRule(draft.benchmark)
+        var cost = 0.0
+        if let costsExpr = draft.costs {
+            guard case .number(let c) = try evaluate(costsExpr), c >= 0, c < 1 else {
+                throw Diagnostic("costs are a proportion of turnover, like `10bps`", at: costsExpr.range)
+            }
+            cost = c
+        }
+        var crises = CrisisWindow.builtIn
+        for (nameExpr, windowExpr) in draft.crises {
+            guard case .string(let name) = try evaluate(nameExpr) else { throw Diagnostic("a crisis needs a name", at: nameExpr.range) }
+            let (from, to) = try monthRange(windowExpr)
+            crises.append(CrisisWindow(name: name, from: from, to: to))
+        }
+        var sweepValues: [(label: String, bindings: [String: Value])] = [("", [:])]
+        if draft.sweeps.count > 1 {
+            throw Diagnostic("one parameter can be swept at a time", at: draft.sweeps[1].name.range)
+        }
+        if let sweep = draft.sweeps.first {
+            let values = try evaluate(sweep.values)
+            let numbers: [Double]
+            switch values {
+            case .number(let x): numbers = [x]
+            case .matrix(let m) where m.isVector: numbers = m.storage
+            default: throw Diagnostic("a sweep runs over numbers: a list or a range", at: sweep.values.range)
+            }
+            let style = sweep.values.literalStyle
+            sweepValues = numbers.map { x in ("\(sweep.name.name) = \(style.format(x))", [sweep.name.name: .number(x)]) }
+        }
+        let builder = StrategyProblemBuilder(bindings: bindings, file: file, sense: objective.sense,
+                                             objective: objective.objective, constraints: objective.constraints)
+        var results: [BacktestResult] = []
+        for (index, (label, extra)) in sweepValues.enumerated() {
+            var b = builder
+            b.bindings.merge(extra) { $1 }
+            let spec = StrategySpecification(
+                name: label.isEmpty ? "strategy" : label, data: data, benchmark: benchmark, window: window,
+                rebalanceMonths: months, costPerTurnover: cost, allocation: draft.allocateBySector ? .sectors : .assets,
+                crises: crises, problem: { context in try b.problem(for: context) })
+            do {
+                results.append(try Backtester.run(spec, progress: { done, total in
+                    self.progress?(index * total + done, sweepValues.count * total)
+                }))
+            } catch let error as BacktestError {
+                throw Diagnostic((label.isEmpty ? "" : "with \(label), ") + error.description,
+                                 at: objective.range, hint: error.hint)
+            }
+        }
+        return results
+    }
+
+    // MARK: Data
+
+    private func path(_ e: Expr, what: String) throws -> String {
+        guard case .string(let p) = try evaluate(e) else {
+            throw Diagnostic("expected the file name of \(what) in quotes", at: e.range)
+        }
+        return Interpreter.resolve(path: p, programDirectory: programDirectory, dataDirectory: dataDirectory)
+    }
+
+    private func dataError(_ error: Error, at range: SourceRange) -> Diagnostic {
+        Diagnostic(String(describing: error), at: range)
+    }
+
+    private func loadUniverse(_ e: Expr) throws -> (AssetPanel, FactorFile?) {
+        switch e.kind {
+        case .name("crsp"):
+            let file = Interpreter.resolve(path: "crsp.csv", programDirectory: programDirectory, dataDirectory: dataDirectory)
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw Diagnostic("`universe crsp` reads crsp.csv (CRSP columns permno, date, ret, prc, shrout, siccd) from the program's folder or the data directory, and there is none",
+                                 at: e.range,
+                                 hint: "pass --data DIR or set TILT_DATA; or use `universe synthetic(stocks: 500, seed: 42)`")
+            }
+            do { return (try CRSPExtract.load(path: file), nil) } catch { throw dataError(error, at: e.range) }
+        case .call(let name, let arguments) where name.name == "kenfrench":
+            guard arguments.count == 1 else { throw Diagnostic("kenfrench takes the file name", at: e.range) }
+            let file = try path(arguments[0].value, what: "the Ken French industry portfolios")
+            do {
+                let industries = try IndustryPortfolios.load(path: file)
+                let panel = try AssetPanel(path: file, months: industries.months, assetIDs: industries.industries,
+                                           returns: industries.valueWeightedReturns, marketCaps: industries.marketCap,
+                                           sectors: nil)
+                return (panel, nil)
+            } catch {
+                throw dataError(error, at: arguments[0].value.range)
+            }
+        case .string:
+            let file = try path(e, what: "the returns")
+            do { return (try AssetPanel.loadWide(returns: file), nil) } catch { throw dataError(error, at: e.range) }
+        default:
+            throw Diagnostic("this universe is not available in this build of Tilt yet", at: e.range,
+                             hint: "use `universe kenfrench(\"48_Industry_Portfolios.CSV\")`, `universe crsp` or a wide CSV of returns")
+        }
+    }
+
+    private func loadFactors(_ e: Expr) throws -> FactorFile {
+        let file = try path(e, what: "the factors")
+        do {
+            // A tidy file starts with a `month` column; a Ken French file with its description text.
+            let head = (try? String(contentsOfFile: file, encoding: .utf8))?.prefix(200) ?? ""
+            return head.lowercased().hasPrefix("month") ? try FactorFile.loadTidy(path: file) : try FactorFile.load(path: file)
+        } catch {
+            throw dataError(error, at: e.range)
+        }
+    }
+
+    // MARK: Settings
+
+    private func monthRange(_ e: Expr) throws -> (Month, Month) {
+        guard case .range(let lo, let hi, nil) = e.kind, case .month(let y0, let m0) = lo.kind, case .month(let y1, let m1) = hi.kind else {
+            throw Diagnostic("expected a month range like `1993-12 to 2024-11`", at: e.range)
+        }
+        let from = Month(y0, m0), to = Month(y1, m1)
+        guard from <= to else { throw Diagnostic("the range is empty: \(from) is after \(to)", at: e.range) }
+        return (from, to)
+    }
+
+    private func estimationWindow(_ e: Expr?, data: AlignedData) throws -> EstimationWindow {
+        let start = data.months[0]
+        guard let e else { return .expanding(from: start) }
+        guard case .call(let name, let arguments) = e.kind, name.name == "ols" else {
+            throw Diagnostic("this model is not available in this build of Tilt yet", at: e.range, hint: "use `model ols(window: expanding)`")
+        }
+        var window = EstimationWindow.expanding(from: start)
+        var from = start
+        for argument in arguments {
+            switch (argument.label?.name, argument.value.kind) {
+            case ("from", .month(let y, let m)): from = Month(y, m)
+            case ("window", .name("expanding")): window = .expanding(from: start)
+            case ("window", .apply(let word, let length)) where word.name == "rolling":
+                guard case .number(let n) = try evaluate(length), n >= 2, n == n.rounded(), n <= 1200 else {
+                    throw Diagnostic("a rolling window is a whole number of months, e.g. `rolling 120`", at: length.range)
+                }
+                window = .rolling(months: Int(n))
+            default:
+                throw Diagnostic("unknown ols option", at: argument.value.range, hint: "ols(window: expanding | rolling 120, from: 1963-07)")
+            }
+        }
+        if case .expanding = window { window = .expanding(from: from) }
+        return window
+    }
+
+    private func rebalanceMonths(_ frequency: Identifier, _ range: Expr?, window: EstimationWindow, data: AlignedData) throws -> [Month] {
+        let step: Int
+        switch frequency.name {
+        case "monthly": step = 1
+        case "quarterly": step = 3
+        case "annually": step = 12
+        default: throw Diagnostic("unknown rebalancing frequency `\(frequency.name)`", at: frequency.range)
+        }
+        let months = data.months
+        guard let last = months.dropLast().last else { throw Diagnostic("the data has fewer than two months", at: frequency.range) }
+        var first: Month
+        var end = last
+        if let range {
+            (first, end) = try monthRange(range)
+            guard first >= months[0], end <= last else {
+                throw Diagnostic("the rebalancing window \(first)…\(end) is outside the data (\(months[0])…\(last) for rebalances)", at: range.range)
+            }
+        } else {
+            // By default, start once the estimation window holds five years of data.
+            switch window {
+            case .expanding(let from): first = max(from, months[0]) + 59
+            case .rolling(let length): first = months[0] + (length - 1)
+            }
+        }
+        let available = Set(months)
+        let schedule = stride(from: first.ordinal, through: end.ordinal, by: step).map { Month(ordinal: $0) }.filter(available.contains)
+        guard !schedule.isEmpty else {
+            throw Diagnostic("no rebalance month falls inside the data (\(months[0])…\(last))", at: range?.range ?? frequency.range)
+        }
+        return schedule
+    }
+
+    private func benchmarkRule(_ e: Expr?) throws -> StrategySpecification.Benchmark {
+        guard let e else { return .marketCap }
+        switch e.kind {
+        case .name("mktcap"): return .marketCap
+        case .name("equal"): return .equal
+        case .name("none"): return .none
+        case .call(let name, let arguments) where name.name == "read" && arguments.count == 1:
+            guard case .matrix(let m) = try evaluate(e), m.cols == 1, let labels = m.rowLabels else {
+                throw Diagnostic("a benchmark file has two columns: asset and weight", at: e.range)
+            }
+            return .fixed(Dictionary(zip(labels, m.storage), uniquingKeysWith: +))
+        default:
+            throw Diagnostic("unknown benchmark", at: e.range, hint: "mktcap, equal, none or read(\"weights.csv\")")
+        }
+    }
+}
+
+private extension Expr {
+    /// How the values of a swept range were written (percent, basis points or plain), to label results.
+    var literalStyle: NumberStyle {
+        switch kind {
+        case .number(_, let style): return style
+        case .range(let lo, _, _): return lo.literalStyle
+        case .matrix(let rows): return rows.first?.first?.literalStyle ?? .plain
+        default: return .plain
+        }
+    }
+}
+
+private extension NumberStyle {
+    func format(_ x: Double) -> String {
+        switch self {
+        case .plain: return formatNumber(x)
+        case .percent: return formatNumber((x * 100 * 1e9).rounded() / 1e9) + "%"
+        case .basisPoints: return formatNumber((x * 10_000 * 1e9).rounded() / 1e9) + "bps"
+        }
+    }
+}
