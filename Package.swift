@@ -44,6 +44,7 @@ let package = Package(
         .testTarget(name: "TiltSolverTests", dependencies: ["TiltSolver", "TiltLinearAlgebra"], exclude: ["References", "FormatFixtures"]),
         .testTarget(name: "TiltModelingTests", dependencies: ["TiltModeling", "TiltSolver", "TiltLinearAlgebra"]),
         .testTarget(name: "TiltDataTests", dependencies: ["TiltData", "TiltLinearAlgebra"]),
+        .testTarget(name: "TiltModelsTests", dependencies: ["TiltModels", "TiltData", "TiltLinearAlgebra"], exclude: ["References"]),
         .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra"]),
         .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI"]),
     ]

@@ -1,1 +1,0 @@
-// The TiltModels layer; see Docs/architecture.md.
