@@ -92,8 +92,10 @@ public struct ConeCompiler {
         }
         var ownedBlocks: [Int: (rows: Int, cols: Int, sign: Double)] = [:]
         for (index, c) in problem.constraints.enumerated() {
-            currentOwner = index
+            // Epigraph cones of the sides belong to no constraint; only the relation's own rows carry
+            // the constraint's multipliers.
             let lhs = try affine(c.lhs), rhs = try affine(c.rhs)
+            currentOwner = index
             switch c.relation {
             case .equal: add(.zero, lhs + -rhs)
             case .lessEqual: add(.nonnegative, rhs + -lhs)

@@ -65,7 +65,7 @@ public struct PortfolioContext: Sendable {
     public var exposureDefinition: OptimizationProblem.Constraint {
         get throws {
             OptimizationProblem.Constraint(lhs: f, relation: .equal,
-                                           rhs: try .multiply(.constant(loadings.transposed()), activeWeights),
+                                           rhs: try .multiply(.constant(loadings), activeWeights),
                                            text: "f == B'(w - b)")
         }
     }

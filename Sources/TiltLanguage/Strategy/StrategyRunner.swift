@@ -64,8 +64,9 @@ extension Interpreter {
                                              objective: objective.objective, constraints: objective.constraints)
         var results: [BacktestResult] = []
         for (index, (label, extra)) in sweepValues.enumerated() {
-            var b = builder
-            b.bindings.merge(extra) { $1 }
+            var configured = builder
+            configured.bindings.merge(extra) { $1 }
+            let b = configured
             let spec = StrategySpecification(
                 name: label.isEmpty ? "strategy" : label, data: data, benchmark: benchmark, window: window,
                 rebalanceMonths: months, costPerTurnover: cost, allocation: draft.allocateBySector ? .sectors : .assets,
