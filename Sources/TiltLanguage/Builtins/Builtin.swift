@@ -39,6 +39,17 @@ struct CallArguments {
         return s
     }
 
+    /// The most entries a matrix built by a function may have (400 MB of doubles): a typo such as
+    /// `ones(1e6, 1e6)` is an error, not an out-of-memory crash.
+    static let maximumEntries = 50_000_000
+
+    func checkSize(_ rows: Int, _ cols: Int) throws {
+        let (entries, overflow) = rows.multipliedReportingOverflow(by: cols)
+        guard !overflow, entries <= CallArguments.maximumEntries else {
+            throw Diagnostic("a \(rows)×\(cols) matrix is too large (more than \(CallArguments.maximumEntries) entries)", at: callRange)
+        }
+    }
+
     /// A linear-algebra failure, placed under the call.
     func fail(_ error: Error) -> Diagnostic {
         Diagnostic(String(describing: error), at: callRange)

@@ -16,6 +16,7 @@ enum MatrixBuiltins {
         { args in
             let r = try args.count(0, "the number of rows")
             let c = args.count == 2 ? try args.count(1, "the number of columns") : 1
+            try args.checkSize(r, c)
             return .matrix(Matrix.filled(rows: r, cols: c, value: value))
         }
     }
@@ -32,11 +33,14 @@ enum MatrixBuiltins {
         Builtin(name: "zeros", signature: "zeros(n) | zeros(r, c)", summary: "column of n zeros, or an r×c matrix of zeros",
                 arity: 1...2, implementation: filled(0)),
         Builtin(name: "eye", signature: "eye(n)", summary: "n×n identity matrix", arity: 1...1) { args in
-            .matrix(Matrix.identity(try args.count(0, "the size")))
+            let n = try args.count(0, "the size")
+            try args.checkSize(n, n)
+            return .matrix(Matrix.identity(n))
         },
         Builtin(name: "diag", signature: "diag(x)", summary: "diagonal matrix of a vector, or the diagonal of a matrix",
                 arity: 1...1) { args in
             let m = try args.matrix(0)
+            if m.isVector { try args.checkSize(m.rows * m.cols, m.rows * m.cols) }
             return .matrix(Matrix.diagonal(m))
         },
         Builtin(name: "dummies", signature: "dummies(categories)",
@@ -50,6 +54,7 @@ enum MatrixBuiltins {
             default:
                 throw Diagnostic("dummies needs a vector or list of categories, found \(args.values[0].kindName)", at: args.ranges[0])
             }
+            try args.checkSize(categories.count, Set(categories).count)
             return .matrix(Matrix.dummies(categories))
         },
     ]

@@ -20,6 +20,14 @@ enum Arithmetic {
         }
         let a = try operand(lhs, op, at: range)
         let b = try operand(rhs, op, at: range)
+        // The result's size, checked before anything is allocated: an outer product of two long vectors
+        // is an error, not an out-of-memory crash.
+        let resultRows = op == .multiply && !a.isScalar && !b.isScalar ? a.rows : max(a.rows, b.rows)
+        let resultCols = op == .multiply && !a.isScalar && !b.isScalar ? b.cols : max(a.cols, b.cols)
+        let (entries, overflow) = resultRows.multipliedReportingOverflow(by: resultCols)
+        if overflow || entries > CallArguments.maximumEntries {
+            throw Diagnostic("the result would be a \(resultRows)×\(resultCols) matrix, too large (more than \(CallArguments.maximumEntries) entries)", at: range)
+        }
         do {
             switch op {
             case .add: return Value.normalized(try Matrix.elementwise(.add, a, b))
