@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TiltData
 import TiltLinearAlgebra
-@testable import TiltModels
+import TiltModels
 
 /// The committed numpy reference (References/make_ols_reference.py).
 private struct OLSReference: Decodable {
@@ -141,7 +141,7 @@ private func gappyData() -> (returns: Matrix, factors: Matrix, months: [Month]) 
     for j in 0..<4 {
         let rows = (0..<40).filter { returns[$0, j].isFinite }
         let alone = try OLSFactorModel.estimate(
-            excessReturns: Matrix(column: rows.map { returns[$0, j] }), factorReturns: factors.selectingRows(rows),
+            excessReturns: Matrix(column: rows.map { returns[$0, j] }), factorReturns: factors.selecting(rows: rows, cols: nil),
             months: rows.map { months[$0] }, rebalance: months[rows[rows.count - 1]], window: .expanding(from: months[0]))
         for k in 0..<3 { #expect(abs(model.loadings[k, j] - alone.loadings[k, 0]) < 1e-13) }
         #expect(abs(model.residualVariances[j, 0] - alone.residualVariances[0, 0]) < 1e-15)
@@ -203,4 +203,26 @@ private func gappyData() -> (returns: Matrix, factors: Matrix, months: [Month]) 
     #expect(message { try OLSFactorModel.estimate(excessReturns: returns, factorReturns: factors, months: Array(months.dropLast()),
                                                   rebalance: months[30], window: .rolling(months: 24)) }
             == "the returns are 40×5 and the factors 40×2, but there are 39 months: both need one row per month")
+}
+
+@Test func assetsWhoseRowsCannotIdentifyTheLoadingsAreNaN() throws {
+    var (returns, factors, months) = gappyData()
+    for i in 0..<12 { factors[i, 1] = 0 }                 // factor b is flat in 2020
+    for i in 12..<40 { returns[i, 4] = .nan }             // asset 5 is only observed in 2020
+    for i in 0..<12 { returns[i, 4] = 0.01 * noise(i, 9) }
+    let model = try OLSFactorModel.estimate(excessReturns: returns, factorReturns: factors, months: months,
+                                            rebalance: months[39], window: .expanding(from: months[0]))
+    #expect(model.observationCounts[4] == 12)
+    #expect((0..<3).allSatisfy { model.loadings[$0, 4].isNaN } && model.residualVariances[4, 0].isNaN)
+    #expect((0..<4).allSatisfy { model.loadings[2, $0].isFinite })
+}
+
+@Test func collinearFactorsThrowEvenWhenNoAssetIsComplete() throws {
+    var (returns, factors, months) = gappyData()
+    for j in 0..<5 { returns[39, j] = .nan }
+    for i in 0..<40 { factors[i, 1] = 0.5 - 3 * factors[i, 0] }
+    #expect(throws: ModelError("the factors a, b and the intercept are linearly dependent over the window 2020-01…2023-04")) {
+        try OLSFactorModel.estimate(excessReturns: returns, factorReturns: factors, months: months,
+                                    rebalance: months[39], window: .expanding(from: months[0]))
+    }
 }

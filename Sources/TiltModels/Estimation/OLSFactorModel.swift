@@ -53,7 +53,7 @@ public struct OLSFactorModel: Sendable {
                                 rebalance: Month, window: EstimationWindow,
                                 minimumObservations: Int? = nil) throws -> OLSFactorModel {
         let factorCount = factorReturns.cols
-        let names = factorReturns.colLabels ?? (1...max(1, factorCount)).prefix(factorCount).map { "f\($0)" }
+        let names = factorReturns.colLabels ?? (0..<factorCount).map { "f\($0 + 1)" }
         let assets = excessReturns.colLabels ?? (0..<excessReturns.cols).map { "\($0 + 1)" }
         guard excessReturns.rows == months.count, factorReturns.rows == months.count else {
             throw ModelError("the returns are \(excessReturns.shapeDescription) and the factors \(factorReturns.shapeDescription), but there are \(months.count) months: both need one row per month")
@@ -77,11 +77,17 @@ public struct OLSFactorModel: Sendable {
         guard rows.count >= factorCount + 2 else {
             throw ModelError("the window \(months[first])…\(rebalance) has \(rows.count) month(s); \(factorCount) factor(s) need at least \(factorCount + 2)")
         }
-        let factors = factorReturns.selectingRows(rows)
+        let factors = try factorReturns.selecting(rows: Array(rows), cols: nil)
         if let bad = factors.storage.firstIndex(where: { !$0.isFinite }) {
             throw ModelError("factor '\(names[bad / rows.count])' has no return in \(months[first + bad % rows.count]), inside the estimation window \(months[first])…\(rebalance)")
         }
         let design = designMatrix(factors)
+        do {
+            // The same rank test as the fits below (dgels' triangular factor), on the full window.
+            _ = try Matrix.solve(design, Matrix(rows: rows.count, cols: 1))
+        } catch {
+            throw ModelError("the factors \(names.joined(separator: ", ")) and the intercept are linearly dependent over the window \(months[first])…\(rebalance)")
+        }
         let labels = ["alpha"] + names
         var loadings = Matrix(rows: factorCount + 1, cols: assets.count, columnMajor:
                                 [Double](repeating: .nan, count: (factorCount + 1) * assets.count),
@@ -91,14 +97,9 @@ public struct OLSFactorModel: Sendable {
         for group in ObservationGroups(returns: excessReturns, window: rows).groups {
             for j in group.columns { counts[j] = group.rows.count }
             guard group.rows.count >= minimum else { continue }
-            let fit: GroupFit
-            do {
-                fit = try GroupFit(design: design, returns: excessReturns, window: rows, group: group)
-            } catch where group.rows.count == rows.count {
-                throw ModelError("the factors \(names.joined(separator: ", ")) and the intercept are linearly dependent over the window \(months[first])…\(rebalance)")
-            } catch {
-                continue   // this group's rows alone cannot identify the loadings: left NaN
-            }
+            // Only a group with gaps can fail here (the full design was checked): its rows alone
+            // cannot identify the loadings, which stay NaN.
+            guard let fit = try? GroupFit(design: design, returns: excessReturns, window: rows, group: group) else { continue }
             for (position, j) in group.columns.enumerated() {
                 for k in 0...factorCount { loadings[k, j] = fit.coefficients[k, position] }
                 residualVariances[j, 0] = fit.residualVariances[position]
@@ -148,17 +149,11 @@ private struct GroupFit {
     let residualVariances: [Double]
 
     init(design: Matrix, returns: Matrix, window: Range<Int>, group: ObservationGroups.Group) throws {
-        let complete = group.rows.count == window.count
-        let x = complete ? design : design.selectingRows(group.rows)
-        let windowRows = group.rows.map { window.lowerBound + $0 }
-        var y = Matrix(rows: windowRows.count, cols: group.columns.count)
-        for (position, j) in group.columns.enumerated() {
-            let source = j * returns.rows, target = position * windowRows.count
-            for (k, i) in windowRows.enumerated() { y.storage[target + k] = returns.storage[source + i] }
-        }
+        let x = group.rows.count == window.count ? design : try design.selecting(rows: group.rows, cols: nil)
+        let y = try returns.selecting(rows: group.rows.map { window.lowerBound + $0 }, cols: group.columns)
         coefficients = try Matrix.solve(x, y)
         let fitted = try Matrix.product(x, coefficients)
-        let n = windowRows.count
+        let n = group.rows.count
         residualVariances = (0..<group.columns.count).map { position in
             var sum = 0.0
             for k in (position * n)..<((position + 1) * n) {
@@ -167,17 +162,5 @@ private struct GroupFit {
             }
             return sum / Double(n)
         }
-    }
-}
-
-extension Matrix {
-    /// The rows at `indices` (any sequence of row positions, in order), without labels.
-    func selectingRows<S: Sequence<Int>>(_ indices: S) -> Matrix {
-        let picked = Array(indices)
-        var storage = [Double](repeating: 0, count: picked.count * cols)
-        for j in 0..<cols {
-            for (k, i) in picked.enumerated() { storage[k + j * picked.count] = self[i, j] }
-        }
-        return Matrix(rows: picked.count, cols: cols, columnMajor: storage)
     }
 }
