@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "TiltSyntaxTests", dependencies: ["TiltSyntax"]),
         .testTarget(name: "TiltLinearAlgebraTests", dependencies: ["TiltLinearAlgebra"], exclude: ["References"]),
         .testTarget(name: "TiltSolverTests", dependencies: ["TiltSolver", "TiltLinearAlgebra"], exclude: ["References", "FormatFixtures"]),
-        .testTarget(name: "TiltModelingTests", dependencies: ["TiltModeling", "TiltSolver", "TiltLinearAlgebra"]),
+        .testTarget(name: "TiltModelingTests", dependencies: ["TiltModeling", "TiltSolver", "TiltLinearAlgebra"], exclude: ["References"]),
         .testTarget(name: "TiltDataTests", dependencies: ["TiltData", "TiltLinearAlgebra"]),
         .testTarget(name: "TiltModelsTests", dependencies: ["TiltModels", "TiltData", "TiltLinearAlgebra"], exclude: ["References"]),
         .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra"]),
