@@ -14,10 +14,11 @@ extension ModelExpression {
         constant(Matrix(rows: 1, cols: 1, columnMajor: [x]))
     }
 
-    /// The constant value, when the expression has no variable.
+    /// The constant value, when the expression has no variable (`c'` written as `transpose(constant c)`
+    /// is as constant as `c`).
     public var constantValue: Matrix? {
         if case .constant(let m) = node { return m }
-        return nil
+        return dependsOnVariables ? nil : value(at: [:])
     }
 
     private static func broadcastShape(_ a: ModelExpression, _ b: ModelExpression, _ verb: String) throws -> (Int, Int) {

@@ -112,9 +112,12 @@ public enum DCPAnalysis {
     public static func objectiveViolation(_ e: ModelExpression, sense: String, wanted: Curvature) -> ModelingError? {
         let r = analyze(e)
         if wanted == .convex ? r.curvature.isConvex : r.curvature.isConcave { return nil }
-        if let v = r.violation { return v }
+        // The term with the wrong curvature names the mistake better than the sum it sits in; a rule broken
+        // inside that term comes first.
         let term = offendingTerm(e, wanted: wanted) ?? e
-        let c = analyze(term).curvature
+        let termResult = analyze(term)
+        if let v = termResult.violation { return v }
+        let c = termResult.curvature
         return ModelingError("cannot \(sense) \(c.rawValue) `\(term.displayText)`", at: term.origin ?? e.origin,
                              hint: wanted == .convex ? "minimize a convex expression, or maximize a concave one"
                                                      : "maximize a concave expression, or minimize a convex one")

@@ -133,12 +133,9 @@ struct DCPAnalysisTests {
         #expect(throws: ModelingError.self) { try quad(v(x), Matrix(rows: 2, cols: 2, repeating: 0)) }
     }
 
-    /// A constant written as an expression (`c'` is `transpose(constant c)`) is not folded, so `c' * x`
-    /// is taken for a product of two variable expressions.
+    /// A constant written as an expression (`c'` is `transpose(constant c)`) counts as a constant.
     @Test func transposedConstantTimesVariable() throws {
-        withKnownIssue("multiply only recognises a bare .constant node as constant; transpose(constant) is not folded") {
-            let product = try Expr.transpose(a) * v(x)
-            #expect(product.rows == 1 && product.cols == 1)
-        }
+        let product = try Expr.transpose(a) * v(x)
+        #expect(product.rows == 1 && product.cols == 1)
     }
 }

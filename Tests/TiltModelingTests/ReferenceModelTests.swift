@@ -18,7 +18,7 @@ func problemMatchesCvxpy(name: String) throws {
     let reference = try #require(ModelReference.all[name])
     let builder = try #require(ReferenceModels.builders[name])
     let built = try builder(reference)
-    let solution = try solveAvoidingKnownIssues(built.problem, settings: SolverSettings())
+    let solution = try solveReference(built.problem, settings: SolverSettings())
 
     switch reference.status {
     case "infeasible": #expect(solution.status == .infeasible); return
@@ -43,7 +43,7 @@ func problemMatchesCvxpy(name: String) throws {
     // Values and duals: a 1e-8 gap leaves the point of a flat optimum uncertain at ~1e-5, so they are
     // compared after a solve to 1e-10; where the solver cannot get there, the default solve is compared
     // ten times more loosely.
-    let precise = try solveAvoidingKnownIssues(built.problem, settings: preciseSettings)
+    let precise = try solveReference(built.problem, settings: preciseSettings)
     let (compared, widening) = precise.status == .optimal ? (precise, 1.0) : (solution, 10.0)
     if reference.uniqueValues {
         for variable in built.variables {
@@ -69,7 +69,7 @@ struct ReferenceSolve {
     var status: ProblemSolution.Status
     var objective: Double?
     var values: [Variable: Matrix]
-    /// `nil` when the duals cannot be read (see `solveAvoidingKnownIssues`).
+    /// `nil` when the problem was not solved.
     var duals: [Matrix]?
 }
 
@@ -82,31 +82,11 @@ let preciseSettings: SolverSettings = {
     return s
 }()
 
-/// `problem.solve()`, except for a problem with an atom inside a constraint: there `ConeCompiler` gives the
-/// constraint the rows of the atom's epigraph cones as well as its own (constraintRows[i].rows has more
-/// entries than the constraint has), and `solve()` then traps in `Matrix.init` while reading the duals.
-/// Such a problem is recorded as a known issue and solved through the compiled cone program directly, so
-/// that its status, objective and values are still checked; its duals are not.
-func solveAvoidingKnownIssues(_ problem: OptimizationProblem, settings: SolverSettings) throws -> ReferenceSolve {
-    let compiled = try ConeCompiler.compile(problem)
-    let dualRowsMatch = compiled.constraintRows.allSatisfy { $0.rows.count == $0.shapeRows * $0.shapeCols }
-    if dualRowsMatch {
-        let s = try problem.solve(settings: settings)
-        return ReferenceSolve(status: s.status, objective: s.objective,
-                              values: Dictionary(uniqueKeysWithValues: s.values.map { ($0.0, $0.1) }), duals: s.duals)
-    }
-    withKnownIssue("ConeCompiler assigns the epigraph cones of atoms inside a constraint to that constraint's duals") {
-        #expect(dualRowsMatch)
-    }
-    let result = try InteriorPointSolver(problem: compiled.conic, settings: settings).solve()
-    guard result.status == .optimal else {
-        let status: ProblemSolution.Status = result.status == .primalInfeasible ? .infeasible
-            : result.status == .dualInfeasible ? .unbounded : .numericalError
-        return ReferenceSolve(status: status, objective: nil, values: [:], duals: nil)
-    }
-    return ReferenceSolve(status: .optimal, objective: compiled.objectiveSign * result.primalObjective,
-                          values: Dictionary(uniqueKeysWithValues: compiled.values(from: result.x).map { ($0.0, $0.1) }),
-                          duals: nil)
+/// `problem.solve()` in the harness's terms.
+func solveReference(_ problem: OptimizationProblem, settings: SolverSettings) throws -> ReferenceSolve {
+    let s = try problem.solve(settings: settings)
+    return ReferenceSolve(status: s.status, objective: s.objective,
+                          values: Dictionary(uniqueKeysWithValues: s.values.map { ($0.0, $0.1) }), duals: s.duals)
 }
 
 /// How far `constraint` is from holding at `values` (0 when it holds), relative to the size of its sides.
