@@ -22,8 +22,14 @@ extension Interpreter {
         } else if let builtInFactors {
             factors = builtInFactors
         } else {
-            throw Diagnostic("this universe has no factors of its own", at: universeExpr.range,
-                             hint: "add `factors \"F-F_Research_Data_5_Factors_2x3.csv\"` (Ken French or tidy CSV)")
+            // Without a `factors` statement, factors.csv beside the data (as `tilt synth` writes it).
+            let file = Interpreter.resolve(path: "factors.csv", programDirectory: programDirectory, dataDirectory: dataDirectory)
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw Diagnostic("this universe has no factors of its own and there is no factors.csv beside the data",
+                                 at: universeExpr.range,
+                                 hint: "add `factors \"F-F_Research_Data_5_Factors_2x3.csv\"` (Ken French or tidy CSV)")
+            }
+            do { factors = try FactorFile.loadTidy(path: file) } catch { throw dataError(error, at: universeExpr.range) }
         }
         let data: AlignedData
         do { data = try AlignedData(panel: panel, factors: factors) } catch {
@@ -117,6 +123,14 @@ extension Interpreter {
                 return (panel, nil)
             } catch {
                 throw dataError(error, at: arguments[0].value.range)
+            }
+        case .call(let name, let arguments) where name.name == "synthetic":
+            let options = try SyntheticOptions(arguments, evaluate: evaluate)
+            do {
+                let market = try SyntheticMarket.generate(stocks: options.stocks, seed: options.seed, from: options.from, to: options.to)
+                return (market.panel, market.factors)
+            } catch {
+                throw Diagnostic(String(describing: error), at: e.range)
             }
         case .string:
             let file = try path(e, what: "the returns")
@@ -220,6 +234,31 @@ extension Interpreter {
         default:
             throw Diagnostic("unknown benchmark", at: e.range, hint: "mktcap, equal, none or read(\"weights.csv\")")
         }
+    }
+}
+
+/// The options of `universe synthetic(stocks: 500, seed: 42, from: 1970-01, to: 2024-12)`, with those
+/// defaults.
+struct SyntheticOptions {
+    var stocks = 500
+    var seed: UInt64 = 42
+    var from = Month(1970, 1)
+    var to = Month(2024, 12)
+
+    init(_ arguments: [CallArgument], evaluate: (Expr) throws -> Value) throws {
+        for argument in arguments {
+            let value = try evaluate(argument.value)
+            switch (argument.label?.name, value) {
+            case ("stocks", .number(let n)) where n >= 2 && n <= 100_000 && n == n.rounded(): stocks = Int(n)
+            case ("seed", .number(let n)) where n >= 0 && n < 9e15 && n == n.rounded(): seed = UInt64(n)
+            case ("from", .month(let m)): from = m
+            case ("to", .month(let m)): to = m
+            default:
+                throw Diagnostic("synthetic takes stocks: (2 to 100000), seed: (a whole number), from: and to: (months)",
+                                 at: argument.value.range)
+            }
+        }
+        guard from < to else { throw Diagnostic("the synthetic market must run forward in time: \(from) is not before \(to)", at: arguments.first?.value.range ?? .empty) }
     }
 }
 
