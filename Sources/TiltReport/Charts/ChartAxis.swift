@@ -19,8 +19,8 @@ enum ChartAxis {
         let last = (range.upperBound / step).rounded(.down)
         guard first <= last else { return [] }
         return stride(from: first, through: last, by: 1).map { k in
-            let v = k * step
-            return Tick(value: v == 0 ? 0 : v, label: label(v, step))
+            let v = k * step + 0.0          // + 0.0 turns −0 into 0, so no "-0%" label
+            return Tick(value: v, label: label(v, step))
         }
     }
 

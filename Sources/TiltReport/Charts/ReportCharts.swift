@@ -30,8 +30,7 @@ enum ReportCharts {
     /// Portfolio weight per sector at each rebalance, stacked; `nil` when no rebalance knows sectors.
     static func sectorWeights(_ result: BacktestResult) -> SVGChart? {
         let rebalances = result.rebalances.filter { $0.sectors != nil }
-        var sectors: [String] = []
-        for r in rebalances { sectors += (r.sectors ?? []).filter { !sectors.contains($0) } }
+        let sectors = orderedUnion(rebalances.map { $0.sectors ?? [] })
         guard !sectors.isEmpty else { return nil }
         let index = Dictionary(uniqueKeysWithValues: sectors.enumerated().map { ($1, $0) })
         let totals = rebalances.map { r in

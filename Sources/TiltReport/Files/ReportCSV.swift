@@ -45,8 +45,7 @@ enum ReportCSV {
     /// contribution to monthly ex-ante active variance, factor columns the union over the results.
     static func contributions(_ results: [BacktestResult]) -> String {
         let histories = results.map { RiskContributionHistory(rebalances: $0.rebalances) }
-        var factors: [String] = []
-        for h in histories { factors += h.factorNames.filter { !factors.contains($0) } }
+        let factors = orderedUnion(histories.map(\.factorNames))
         var csv = CSVText(header: ["result", "rebalance_month", "ex_ante_te"] + factors + ["specific"])
         for (result, h) in zip(results, histories) {
             let te = h.exAnteTrackingErrors

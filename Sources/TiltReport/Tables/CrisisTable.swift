@@ -2,7 +2,8 @@ import TiltBacktest
 
 /// Tables of how one backtest fared in its crisis windows.
 public enum CrisisTable {
-    /// One row per window: returns, drawdowns inside it, time to recover after it and ex-ante risk.
+    /// One row per window: active return over it and per year, portfolio (P.) and benchmark (B.)
+    /// drawdowns inside it and months to recover after it, and the average ex-ante tracking error.
     public static func make(_ analysis: CrisisAnalysis, name: String) -> Table {
         let rows = analysis.windows.map { w in
             Table.Row.values(w.crisis.name, [
@@ -17,7 +18,7 @@ public enum CrisisTable {
             ])
         }
         return Table(title: "Crises: \(name)", labelHeader: "Crisis",
-                     columns: ["Months", "Active", "Act./yr", "Port. DD", "Bench. DD", "Recovery", "Bench. rec.", "Ex-ante TE"],
+                     columns: ["Months", "Active", "Act./yr", "P. DD", "B. DD", "P. rec.", "B. rec.", "Ex-ante TE"],
                      rows: rows)
     }
 
@@ -25,11 +26,7 @@ public enum CrisisTable {
     /// ex-ante active variance inside it.
     public static func positions(_ analysis: CrisisAnalysis, name: String) -> Table {
         let windows = analysis.windows
-        func union(_ names: (CrisisAnalysis.Window) -> [String]) -> [String] {
-            var all: [String] = []
-            for w in windows { all += names(w).filter { !all.contains($0) } }
-            return all
-        }
+        func union(_ names: (CrisisAnalysis.Window) -> [String]) -> [String] { orderedUnion(windows.map(names)) }
         func rows(_ names: [String], _ lookup: @escaping (CrisisAnalysis.Window, String) -> String) -> [Table.Row] {
             names.map { n in .values("  \(n)", windows.map { lookup($0, n) }) }
         }

@@ -4,7 +4,7 @@ import TiltBacktest
 public enum SummaryTable {
     /// One column per result; rows grouped into portfolio, benchmark, active, trading, holdings and
     /// ex-ante risk. Percentages are annualised unless the row says otherwise.
-    public static func make(_ metrics: [PerformanceMetrics], title: String = "Performance") -> Table {
+    public static func make(_ metrics: [PerformanceMetrics], title: String = "Metrics (annualised unless stated)") -> Table {
         typealias Row = Table.Row
         func row(_ label: String, _ cell: (PerformanceMetrics) -> String) -> Row { .values(label, metrics.map(cell)) }
         func returnRows(_ stats: (PerformanceMetrics) -> ReturnStatistics, volatility: String, ratio: String) -> [Row] {
@@ -51,8 +51,7 @@ public enum SummaryTable {
     /// One row per factor (union over the histories, first-seen order) and one for specific risk: the
     /// average share of ex-ante active variance ± its standard deviation through time.
     static func riskShareRows(_ histories: [RiskContributionHistory]) -> [Table.Row] {
-        var factors: [String] = []
-        for h in histories { factors += h.factorNames.filter { !factors.contains($0) } }
+        let factors = orderedUnion(histories.map(\.factorNames))
         func cell(_ mean: Double, _ sd: Double) -> String {
             ValueFormat.percent(mean, decimals: 1) + (sd.isFinite ? " ± " + ValueFormat.percent(sd, decimals: 1) : "")
         }

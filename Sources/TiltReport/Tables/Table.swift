@@ -29,7 +29,7 @@ public struct Table: Sendable, Equatable {
     /// over-long cells are shortened with "…".
     public func text(width: Int = 100) -> String {
         let gap = 2
-        let labelWidth = min(width / 2, (rows.map(\.label) + [labelHeader]).map(\.count).max() ?? 0)
+        let labelWidth = min(width / 2, (rows.filter { $0.cells != nil }.map(\.label) + [labelHeader]).map(\.count).max() ?? 0)
         let available = max(1, width - labelWidth - gap)
         let columnWidths = columns.indices.map { c in
             min(available, ([columns[c]] + rows.compactMap { $0.cells?[c] }).map(\.count).max() ?? 0)
