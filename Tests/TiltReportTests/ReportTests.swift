@@ -96,6 +96,15 @@ import TiltData
         #expect(md.contains("### Crises: tev = 4%"))
     }
 
+    @Test func singleResultShowsPortfolioAgainstBenchmark() throws {
+        let preview = ProcessInfo.processInfo.environment["TILT_REPORT_PREVIEW_DIR"]
+        let folder = try preview.map { URL(fileURLWithPath: $0).appendingPathComponent("single") } ?? temporaryFolder()
+        try ReportWriter.write(results: [sampleResult(name: "momentum tilt", seed: 9, years: 3)], to: folder, title: "One result")
+        let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains(">portfolio</text>") && html.contains(">benchmark</text>"))
+        #expect(TagBalance.check(html).isEmpty)
+    }
+
     @Test func unwritableFolderIsAClearError() throws {
         let folder = try temporaryFolder()
         let blocker = folder.appendingPathComponent("not-a-folder")
