@@ -1,1 +1,0 @@
-// The TiltReport layer; see Docs/architecture.md.

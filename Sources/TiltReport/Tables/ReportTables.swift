@@ -1,0 +1,31 @@
+import TiltBacktest
+
+/// All tables of a report for a set of results: the side-by-side summary, then per result its crisis
+/// table and crisis positions (when any crisis window overlaps it).
+public struct ReportTables: Sendable {
+    public var summary: Table
+    public var crises: [Table]
+
+    /// Computes the metrics of `results`; throws when a result's series do not fit together.
+    public init(_ results: [BacktestResult]) throws(ResultInconsistency) {
+        var metrics: [PerformanceMetrics] = []
+        var crises: [Table] = []
+        for result in results {
+            metrics.append(try PerformanceMetrics(result))
+            let analysis = try CrisisAnalysis(result)
+            if !analysis.windows.isEmpty {
+                crises += [CrisisTable.make(analysis, name: result.name), CrisisTable.positions(analysis, name: result.name)]
+            }
+        }
+        summary = SummaryTable.make(metrics)
+        self.crises = crises
+    }
+
+    /// Every table as aligned plain text no wider than `width` (for the terminal).
+    public func text(width: Int = 100) -> String {
+        ([summary] + crises).map { $0.text(width: width) }.joined(separator: "\n")
+    }
+
+    /// Every table in Markdown.
+    public func markdown() -> String { ([summary] + crises).map { $0.markdown() }.joined(separator: "\n") }
+}

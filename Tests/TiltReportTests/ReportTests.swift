@@ -1,0 +1,189 @@
+import Foundation
+import Testing
+import TiltBacktest
+import TiltData
+@testable import TiltReport
+
+@Suite struct ReportWriterTests {
+    let sweep = [sampleResult(name: "tev = 2%", seed: 1, tilt: 0.5), sampleResult(name: "tev = 4%", seed: 2),
+                 sampleResult(name: "tev = 6%", seed: 3, tilt: 1.5)]
+
+    /// Writes the report of a three-result sweep; with TILT_REPORT_PREVIEW_DIR set it goes there (to open
+    /// or render it by hand), else to a temporary folder.
+    func writeSweep() throws -> URL {
+        let folder = try ProcessInfo.processInfo.environment["TILT_REPORT_PREVIEW_DIR"].map { URL(fileURLWithPath: $0) }
+            ?? temporaryFolder()
+        try ReportWriter.write(results: sweep, to: folder, title: "Sweep of the tracking-error budget")
+        return folder
+    }
+
+    @Test func writesEveryFile() throws {
+        let folder = try writeSweep()
+        for name in ReportWriter.fileNames {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path))
+        }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".tmp") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func returnsCSVParsesBack() throws {
+        let text = try String(contentsOf: try writeSweep().appendingPathComponent("returns.csv"), encoding: .utf8)
+        let rows = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows[0] == ["month"] + sweep.flatMap { r in ["portfolio", "benchmark", "active"].map { "\(r.name) \($0)" } })
+        #expect(rows.count == sweep[0].months.count + 1)
+        for (t, row) in rows.dropFirst().enumerated() {
+            #expect(row[0] == sweep[0].months[t].description)
+            for (k, r) in sweep.enumerated() {
+                let values = row[(1 + 3 * k)...(3 + 3 * k)].compactMap(Double.init)
+                #expect(values == [r.portfolioReturns[t], r.benchmarkReturns[t], r.portfolioReturns[t] - r.benchmarkReturns[t]])
+            }
+        }
+    }
+
+    @Test func weightsCSVParsesBack() throws {
+        let text = try String(contentsOf: try writeSweep().appendingPathComponent("weights.csv"), encoding: .utf8)
+        let rows = text.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        #expect(rows[0] == ["result", "rebalance_month", "asset", "sector", "weight", "benchmark_weight"])
+        let expected = sweep.flatMap { result in
+            result.rebalances.flatMap { r in
+                r.assets.indices.map { i in
+                    [result.name, r.month.description, r.assets[i], r.sectors?[i] ?? "", "\(r.weights[i])", "\(r.benchmarkWeights[i])"]
+                }
+            }
+        }
+        #expect(Array(rows.dropFirst()) == expected)
+        let weights = rows.dropFirst().compactMap { Double($0[4]) }
+        #expect(weights.count == expected.count)
+    }
+
+    @Test func contributionsCSVParsesBack() throws {
+        let text = try String(contentsOf: try writeSweep().appendingPathComponent("contributions.csv"), encoding: .utf8)
+        let rows = text.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        #expect(rows[0] == ["result", "rebalance_month", "ex_ante_te", "mkt", "smb", "hml", "specific"])
+        let first = sweep[0].rebalances[1]
+        let row = rows[2]
+        #expect(row[0] == sweep[0].name && row[1] == first.month.description)
+        #expect(Double(row[2]) == first.exAnteTrackingError)
+        #expect(row[3...5].compactMap(Double.init) == first.factorRiskContributions)
+        #expect(Double(row[6]) == first.specificRiskContribution)
+        #expect(rows.count == 1 + sweep.map(\.rebalances.count).reduce(0, +))
+    }
+
+    @Test func csvFieldsWithCommasAreQuoted() {
+        #expect(CSVText.quote("tev = 2%, long only") == "\"tev = 2%, long only\"")
+        #expect(CSVText.quote("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(CSVText.quote("plain") == "plain")
+    }
+
+    @Test func htmlIsSelfContained() throws {
+        let html = try String(contentsOf: try writeSweep().appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(!html.contains("<script") && !html.contains("href=") && !html.contains("src="))
+        #expect(html.components(separatedBy: "<svg ").count - 1 == 2 + 3 + 3)   // growth, drawdown, 3 sectors, 3 risk
+        #expect(html.components(separatedBy: "</svg>").count == html.components(separatedBy: "<svg ").count)
+        #expect(html.contains("GFC"))
+    }
+
+    @Test func htmlTagsBalance() throws {
+        let html = try String(contentsOf: try writeSweep().appendingPathComponent("report.html"), encoding: .utf8)
+        let problems = TagBalance.check(html)
+        #expect(problems.isEmpty, "\(problems.prefix(5))")
+    }
+
+    @Test func markdownHasTheTables() throws {
+        let md = try String(contentsOf: try writeSweep().appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(md.hasPrefix("# Sweep of the tracking-error budget\n"))
+        #expect(md.contains("|  | tev = 2% | tev = 4% | tev = 6% |"))
+        #expect(md.contains("### Crises: tev = 4%"))
+    }
+
+    @Test func singleResultShowsPortfolioAgainstBenchmark() throws {
+        let preview = ProcessInfo.processInfo.environment["TILT_REPORT_PREVIEW_DIR"]
+        let folder = try preview.map { URL(fileURLWithPath: $0).appendingPathComponent("single") } ?? temporaryFolder()
+        try ReportWriter.write(results: [sampleResult(name: "momentum tilt", seed: 9, years: 3)], to: folder, title: "One result")
+        let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains(">portfolio</text>") && html.contains(">benchmark</text>"))
+        #expect(TagBalance.check(html).isEmpty)
+    }
+
+    @Test func unwritableFolderIsAClearError() throws {
+        let folder = try temporaryFolder()
+        let blocker = folder.appendingPathComponent("not-a-folder")
+        try Data("x".utf8).write(to: blocker)
+        #expect(throws: ReportError.self) {
+            try ReportWriter.write(results: sweep, to: blocker.appendingPathComponent("report"), title: "t")
+        }
+    }
+
+    @Test func failedWriteLeavesNoPartialFile() throws {
+        let folder = try temporaryFolder()
+        // The target is an existing non-empty folder: the temporary file is written, the rename fails.
+        let target = folder.appendingPathComponent("report.html")
+        try FileManager.default.createDirectory(at: target.appendingPathComponent("inside"), withIntermediateDirectories: true)
+        #expect(throws: ReportError.self) { try AtomicFile.write("<html/>", to: target) }
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(names == ["report.html"])
+        // A read-only folder: nothing can be created in it (skipped when running as root, who may write anyway).
+        if getuid() != 0 {
+            let readOnly = try temporaryFolder()
+            try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: readOnly.path)
+            #expect(throws: ReportError.self) { try AtomicFile.write("x", to: readOnly.appendingPathComponent("a.csv")) }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: readOnly.path).isEmpty)
+        }
+    }
+
+    @Test func inconsistentResultIsAnError() {
+        var broken = sweep[0]
+        broken.costs.removeLast()
+        #expect(throws: ReportError.self) { try ReportWriter.write(results: [broken], to: URL(fileURLWithPath: "/tmp/x"), title: "t") }
+    }
+}
+
+@Suite struct TableAndChartTests {
+    @Test func terminalTablesFitIn100Columns() throws {
+        let sweep = (1...7).map { sampleResult(name: "tev = \($0)% long name", seed: UInt64($0)) }
+        let text = try ReportTables(sweep).text(width: 100)
+        let widths = text.split(separator: "\n").map(\.count)
+        #expect(widths.max() ?? 0 <= 100)
+        #expect(text.contains("tev = 7% long name") && text.contains("GFC") && text.contains("Information ratio"))
+        if ProcessInfo.processInfo.environment["TILT_REPORT_PREVIEW_DIR"] != nil { print(text) }
+    }
+
+    @Test func textTableAlignsColumns() {
+        let table = Table(title: "T", labelHeader: "", columns: ["a", "bb"],
+                          rows: [.section("S"), .values("x", ["1.00%", "2"]), .values("longer", ["10.00%", "n/a"])])
+        #expect(table.text() == """
+            T
+                         a   bb
+            ───────────────────
+            S
+            x        1.00%    2
+            longer  10.00%  n/a
+
+            """)
+    }
+
+    @Test func narrowWidthSplitsColumnsIntoBlocks() {
+        let table = Table(title: "T", labelHeader: "k", columns: ["col one", "col two", "col three"],
+                          rows: [.values("row", ["1", "2", "3"])])
+        let lines = table.text(width: 20).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.allSatisfy { $0.count <= 20 })
+        #expect(lines.filter { $0.hasPrefix("row") }.count == 3)
+    }
+
+    @Test func niceTicks() {
+        let ticks = ChartAxis.niceTicks(-0.31...0.0, label: ChartAxis.percentLabel)
+        #expect(ticks.map(\.label) == ["-30%", "-20%", "-10%", "0%"])
+        #expect(ChartAxis.logWealthTicks(log(0.9)...log(6)).map(\.label) == ["1", "2", "5"])
+        #expect(ChartAxis.monthTicks(Month(2005, 1).ordinal...Month(2022, 12).ordinal).map(\.label).first == "2006")
+        #expect(ChartAxis.monthTicks(Month(2020, 1).ordinal...Month(2020, 6).ordinal).map(\.label)
+                == ["2020-01", "2020-02", "2020-03", "2020-04", "2020-05", "2020-06"])
+    }
+
+    @Test func progressBarLine() {
+        let bar = ProgressBar(total: 40, label: "sweep", width: 10, enabled: false)
+        #expect(bar.line(completed: 10) == "sweep [##--------] 10/40 25%")
+        #expect(bar.line(completed: 99) == "sweep [##########] 40/40 100%")
+        bar.update(completed: 5)      // disabled: writes nothing
+        bar.finish()
+    }
+}
