@@ -10,6 +10,7 @@ struct Run: ParsableCommand {
         Examples:
           tilt run Examples/quickstart.tilt
           tilt run strategy.tilt --data ../shared/data
+          tilt run Examples/tev_cap.tilt --data ../shared/data --out report
           echo 'let x = [1, 2; 3, 4]; inv(x)' | tilt run -
         """)
 
@@ -19,10 +20,14 @@ struct Run: ParsableCommand {
     @Option(help: "Folder searched for data files after the program's own folder (default: $TILT_DATA).")
     var data: String?
 
+    @Option(help: "Write a backtest's report to this folder: returns.csv, weights.csv, contributions.csv, report.md, report.html.")
+    var out: String?
+
     func run() throws {
         let source = try loadProgram(file)
         let interpreter = Interpreter(programDirectory: directory(of: source), dataDirectory: dataDirectory(data),
                                       output: { FileHandle.standardOutput.write(Data($0.utf8)) })
+        presentStrategies(on: interpreter, title: source.name, outputDirectory: out)
         let session = Session(interpreter: interpreter)
         try reportAndExitOnErrors(session.run(source), in: source)
     }

@@ -23,6 +23,8 @@ struct Repl: ParsableCommand {
     func run() throws {
         let interpreter = Interpreter(dataDirectory: dataDirectory(data),
                                       output: { FileHandle.standardOutput.write(Data($0.utf8)) })
+        interpreter.keepsIncompleteStrategies = true
+        presentStrategies(on: interpreter, title: "REPL", outputDirectory: nil)
         MainActor.assumeIsolated {
             ReplLoop(session: Session(interpreter: interpreter)).run()
         }
