@@ -119,7 +119,7 @@ extension Interpreter {
                 let industries = try IndustryPortfolios.load(path: file)
                 let panel = try AssetPanel(path: file, months: industries.months, assetIDs: industries.industries,
                                            returns: industries.valueWeightedReturns, marketCaps: industries.marketCap,
-                                           sectors: nil)
+                                           sectors: industries.sectors)
                 return (panel, nil)
             } catch {
                 throw dataError(error, at: arguments[0].value.range)
