@@ -69,7 +69,7 @@ public final class Interpreter {
     /// The REPL keeps an incomplete strategy across entries; a file must state a whole strategy.
     public var keepsIncompleteStrategies = false
     /// Called with (done, total) while backtests run, for a progress bar.
-    public var progress: ((Int, Int) -> Void)?
+    public var progress: (@Sendable (Int, Int) -> Void)?
     /// Called with the results of each strategy run, to present or save them.
     public var strategyResults: (([BacktestResult]) throws -> Void)?
     /// `tilt explain`: `solve` statements print their curvature analysis and cone program size instead of

@@ -68,25 +68,33 @@ extension Interpreter {
         }
         let builder = StrategyProblemBuilder(bindings: bindings, file: file, sense: objective.sense,
                                              objective: objective.objective, constraints: objective.constraints)
-        var results: [BacktestResult] = []
-        for (index, (label, extra)) in sweepValues.enumerated() {
+        let specs = sweepValues.map { label, extra in
             var configured = builder
             configured.bindings.merge(extra) { $1 }
             let b = configured
-            let spec = StrategySpecification(
+            return StrategySpecification(
                 name: label.isEmpty ? "strategy" : label, data: data, benchmark: benchmark, window: window,
                 rebalanceMonths: months, costPerTurnover: cost, allocation: draft.allocateBySector ? .sectors : .assets,
                 crises: crises, problem: { context in try b.problem(for: context) })
+        }
+        // The values of a sweep are independent backtests: they run on all cores.
+        let outcomes = SweepOutcomes(count: specs.count)
+        let report = progress
+        let total = specs.count * months.count
+        DispatchQueue.concurrentPerform(iterations: specs.count) { i in
+            let outcome = Result { try Backtester.run(specs[i], progress: { done, _ in
+                outcomes.progressed(run: i, done: done) { report?($0, total) }
+            }) }
+            outcomes.store(outcome, at: i)
+        }
+        return try outcomes.results.enumerated().map { i, outcome in
             do {
-                results.append(try Backtester.run(spec, progress: { done, total in
-                    self.progress?(index * total + done, sweepValues.count * total)
-                }))
+                return try outcome.get()
             } catch let error as BacktestError {
-                throw Diagnostic((label.isEmpty ? "" : "with \(label), ") + error.description,
-                                 at: objective.range, hint: error.hint)
+                let label = sweepValues[i].label
+                throw Diagnostic((label.isEmpty ? "" : "with \(label), ") + error.description, at: objective.range, hint: error.hint)
             }
         }
-        return results
     }
 
     // MARK: Data
@@ -234,6 +242,35 @@ extension Interpreter {
         default:
             throw Diagnostic("unknown benchmark", at: e.range, hint: "mktcap, equal, none or read(\"weights.csv\")")
         }
+    }
+}
+
+/// Results of a sweep's backtests, filled from several threads, and their combined progress.
+private final class SweepOutcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcomes: [Result<BacktestResult, Error>?]
+    private var done: [Int]
+
+    init(count: Int) {
+        outcomes = Array(repeating: nil, count: count)
+        done = Array(repeating: 0, count: count)
+    }
+
+    func store(_ outcome: Result<BacktestResult, Error>, at index: Int) {
+        lock.withLock { outcomes[index] = outcome }
+    }
+
+    /// Records a run's progress and reports the total under the lock (so a progress bar is drawn by one
+    /// thread at a time).
+    func progressed(run: Int, done count: Int, report: (Int) -> Void) {
+        lock.withLock {
+            done[run] = count
+            report(done.reduce(0, +))
+        }
+    }
+
+    var results: [Result<BacktestResult, Error>] {
+        lock.withLock { outcomes.map { $0 ?? .failure(BacktestError(month: nil, "the backtest did not run")) } }
     }
 }
 
