@@ -72,6 +72,8 @@ import Testing
         #expect(result.stdout.contains("Energy"))
         // sum(W) is a row of ones: cap weights inside each sector add up to 1.
         #expect(result.stdout.contains("sum(W) =\n1×3 matrix"))
+        // …then a backtest on the built-in synthetic market.
+        #expect(result.stdout.contains("Metrics (annualised unless stated)"))
     }
 
     @Test func formattingExamplesIsIdempotent() throws {
