@@ -48,6 +48,6 @@ let package = Package(
         .testTarget(name: "TiltBacktestTests", dependencies: ["TiltBacktest", "TiltData"], exclude: ["References"]),
         .testTarget(name: "TiltReportTests", dependencies: ["TiltReport", "TiltBacktest", "TiltData"]),
         .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra"]),
-        .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI"]),
+        .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI"], exclude: ["Golden"]),
     ]
 )

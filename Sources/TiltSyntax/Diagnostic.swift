@@ -6,11 +6,15 @@ public struct Diagnostic: Error, Sendable, Equatable {
     public var message: String
     public var range: SourceRange
     public var hint: String?
+    /// More context printed verbatim after the source excerpt, such as the offending line of a data file.
+    public var note: String?
 
-    public init(_ message: String, at range: SourceRange, hint: String? = nil, severity: Severity = .error) {
+    public init(_ message: String, at range: SourceRange, hint: String? = nil, note: String? = nil,
+                severity: Severity = .error) {
         self.message = message
         self.range = range
         self.hint = hint
+        self.note = note
         self.severity = severity
     }
 }
@@ -54,6 +58,7 @@ public enum DiagnosticRenderer {
         let pad = String(repeating: " ", count: max(0, loc.column - 1))
         out += "  \(pad)\(green)^\(String(repeating: "~", count: width - 1))\(reset)\n"
         if let hint = d.hint { out += "\(cyan)hint:\(reset) \(hint)\n" }
+        if let note = d.note { out += note.split(separator: "\n", omittingEmptySubsequences: false).map { "  \($0)\n" }.joined() }
         return out
     }
 }

@@ -11,6 +11,8 @@ struct CallArguments {
     var callRange: SourceRange
     /// Resolves a data path the way `read("x.csv")` does (program folder, then the data directory).
     var resolvePath: (String) -> String
+    /// Where data paths are looked up, for a message about a missing file.
+    var dataPlaces: [String]
 
     var count: Int { values.count }
 

@@ -153,11 +153,15 @@ enum MatrixBuiltins {
     static let data: [Builtin] = [
         Builtin(name: "read", signature: "read(\"file.csv\")",
                 summary: "a numeric CSV (header and a label column optional) as a labelled matrix", arity: 1...1) { args in
-            let path = args.resolvePath(try args.string(0, "the file name"))
+            let name = try args.string(0, "the file name")
+            let path = args.resolvePath(name)
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw Diagnostic.missingFile(name, looked: args.dataPlaces, at: args.ranges[0])
+            }
             do {
                 return Value.normalized(try readNumericCSV(path: path))
             } catch {
-                throw Diagnostic(String(describing: error), at: args.ranges[0])
+                throw Diagnostic.data(error, at: args.ranges[0])
             }
         },
     ]

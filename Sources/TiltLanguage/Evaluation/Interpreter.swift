@@ -238,7 +238,7 @@ public final class Interpreter {
                                  ranges: arguments.map(\.value.range), callRange: range,
                                  resolvePath: { [programDirectory, dataDirectory] in
                                      Interpreter.resolve(path: $0, programDirectory: programDirectory, dataDirectory: dataDirectory)
-                                 })
+                                 }, dataPlaces: dataPlaces)
         return try builtin.implementation(args)
     }
 

@@ -103,11 +103,15 @@ extension Interpreter {
         guard case .string(let p) = try evaluate(e) else {
             throw Diagnostic("expected the file name of \(what) in quotes", at: e.range)
         }
-        return Interpreter.resolve(path: p, programDirectory: programDirectory, dataDirectory: dataDirectory)
+        let resolved = Interpreter.resolve(path: p, programDirectory: programDirectory, dataDirectory: dataDirectory)
+        guard FileManager.default.fileExists(atPath: resolved) else {
+            throw Diagnostic.missingFile(p, looked: dataPlaces, at: e.range)
+        }
+        return resolved
     }
 
     private func dataError(_ error: Error, at range: SourceRange) -> Diagnostic {
-        Diagnostic(String(describing: error), at: range)
+        Diagnostic.data(error, at: range)
     }
 
     private func loadUniverse(_ e: Expr) throws -> (AssetPanel, FactorFile?) {
