@@ -189,7 +189,10 @@ def main():
 
     rows, failures = [], []
     with tempfile.TemporaryDirectory() as export_dir:
-        for record in run_tilt(args.tilt, args.sizes, args.repeats, export_dir):
+        # One size at a time, Tilt then Python, so that the times compared are taken close together (a
+        # shared machine's load drifts during a run).
+        sizes = [size.strip() for size in args.sizes.split(",")]
+        for record in (r for size in sizes for r in run_tilt(args.tilt, size, args.repeats, export_dir)):
             kind, n = record["kind"], record["n"]
             direct = clarabel_direct(os.path.join(export_dir, f"{kind}_{n}.json"), args.repeats)
             natural = cvxpy_whole_call(record, args.repeats)
