@@ -21,16 +21,18 @@ struct BenchSolver: ParsableCommand {
         commandName: "solver",
         abstract: "Time factor-model tracking-error SOCPs and risk-aversion QPs at several sizes.",
         discussion: """
-        For each size n (assets, \(BenchmarkFactorModel.factorCount) factors, synthetic data from the splitmix64 generator that
-        Tests/TiltSolverTests/References/make_references.py reproduces) and each problem:
-          tev            maximize expected active return s.t. long-only, fully invested,
-                         ex-ante tracking error <= \(BenchmarkProblemKind.monthlyTrackingErrorBudget) monthly
-          risk-aversion  maximize expected active return - \(Int(BenchmarkProblemKind.riskAversionCoefficient)) x active variance (monthly),
-                         long-only, fully invested
-        two times are reported, each the median of --repeats runs after one warm-up:
-          pipeline  building the problem as a strategy does (exposures f as variables, f == B'(w - b),
-                    no n x n covariance), compiling it to a cone program and solving it
-          solve     Tilt's interior-point solver alone on the compiled cone program (setup + solve)
+        Each size n is a synthetic market of n assets and \(BenchmarkFactorModel.factorCount) factors (the
+        splitmix64 data of Tests/TiltSolverTests/References/make_references.py).
+        Both problems are long-only and fully invested:
+          tev            maximize expected active return
+                         s.t. tracking error <= \(BenchmarkProblemKind.monthlyTrackingErrorBudget) (monthly)
+          risk-aversion  maximize expected active return
+                         - \(Int(BenchmarkProblemKind.riskAversionCoefficient)) x active variance (monthly)
+        Times, medians of --repeats runs after one warm-up:
+          pipeline  build the problem as a strategy does (exposures f as
+                    variables, f == B'(w - b)), compile it, solve it
+          solve     the interior-point solver alone on the compiled cone
+                    program (setup + solve)
         Exit status 1 when a problem is not solved to optimality.
 
         Examples:
