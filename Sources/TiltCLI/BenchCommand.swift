@@ -1,0 +1,333 @@
+import ArgumentParser
+import Foundation
+import TiltBacktest
+import TiltData
+import TiltLinearAlgebra
+import TiltModeling
+import TiltSolver
+
+/// `tilt bench`: performance measurements, meant for release builds. Not a test: nothing is asserted
+/// about time, only that every problem is solved to optimality.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks (build with `swift build -c release --product tilt` first).",
+        subcommands: [BenchSolver.self])
+}
+
+/// `tilt bench solver`: the factor-model portfolio problems of Docs/performance.md, timed through the
+/// whole modelling pipeline and through the interior-point solver alone.
+struct BenchSolver: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "solver",
+        abstract: "Time factor-model tracking-error SOCPs and risk-aversion QPs at several sizes.",
+        discussion: """
+        Each size n is a synthetic market of n assets and \(BenchmarkFactorModel.factorCount) factors (the
+        splitmix64 data of Tests/TiltSolverTests/References/make_references.py).
+        Both problems are long-only and fully invested:
+          tev            maximize expected active return
+                         s.t. tracking error <= \(BenchmarkProblemKind.monthlyTrackingErrorBudget) (monthly)
+          risk-aversion  maximize expected active return
+                         - \(Int(BenchmarkProblemKind.riskAversionCoefficient)) x active variance (monthly)
+        Times, medians of --repeats runs after one warm-up:
+          pipeline  build the problem as a strategy does (exposures f as
+                    variables, f == B'(w - b)), compile it, solve it
+          solve     the interior-point solver alone on the compiled cone
+                    program (setup + solve)
+        Exit status 1 when a problem is not solved to optimality.
+
+        Examples:
+          tilt bench solver
+          tilt bench solver --sizes 48,500 --repeats 3 --json
+        """)
+
+    @Option(help: "Comma-separated numbers of assets.")
+    var sizes = "48,500,2000,5000"
+
+    @Option(help: "Timed runs per problem (the median is reported), after one warm-up run.")
+    var repeats = 5
+
+    @Flag(help: "Print one JSON object per problem instead of a table.")
+    var json = false
+
+    @Option(help: "Write each compiled cone program as JSON into this existing folder (read by bench_python.py).")
+    var export: String?
+
+    func validate() throws {
+        _ = try assetCounts()
+        guard (1...1000).contains(repeats) else { throw ValidationError("--repeats must be from 1 to 1000") }
+        if let export {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: export, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--export needs an existing folder; `\(export)` is not one")
+            }
+        }
+    }
+
+    /// The sizes from `--sizes`, checked.
+    private func assetCounts() throws -> [Int] {
+        let fields = sizes.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        return try fields.map { field in
+            guard let n = Int(field), (2...1_000_000).contains(n) else {
+                throw ValidationError("--sizes takes numbers of assets from 2 to 1000000 separated by commas; `\(field)` is not one")
+            }
+            return n
+        }
+    }
+
+    func run() throws {
+        if !json { print(BenchmarkResult.tableHeader) }
+        var allOptimal = true
+        for n in try assetCounts() {
+            let model = BenchmarkFactorModel(assets: n)
+            for kind in BenchmarkProblemKind.allCases {
+                let result: BenchmarkResult
+                do {
+                    result = try BenchmarkResult.measure(kind, model: model, repeats: repeats)
+                    if let export { try result.compiled.conic.writeJSON(to: exportPath(export, kind, n), objectiveSign: result.compiled.objectiveSign) }
+                } catch {
+                    printError("tilt bench solver: \(kind.rawValue), n = \(n): \(error)\n")
+                    throw userErrorExit
+                }
+                print(json ? result.jsonLine : result.tableRow)
+                if result.status != .optimal {
+                    printError("tilt bench solver: \(kind.rawValue), n = \(n) was not solved: \(result.status.description)\n")
+                    allOptimal = false
+                }
+            }
+        }
+        if !allOptimal { throw userErrorExit }
+    }
+
+    private func exportPath(_ folder: String, _ kind: BenchmarkProblemKind, _ n: Int) -> String {
+        (folder as NSString).appendingPathComponent("\(kind.rawValue)_\(n).json")
+    }
+}
+
+// MARK: - Data
+
+/// The synthetic factor model of the solver benchmark (monthly decimals): loadings `B_ij = 0.5·U(−1, 1)`
+/// (+1 on the first, market-like factor), diagonal factor covariance `0.0004·(1 + U)`, residual variances
+/// `(0.02 + 0.04·U)²`, per-asset alphas `0.02·(U − ½)` and an equal-weight benchmark. The uniforms come
+/// from splitmix64 in the same order as `factorTEVProblem(n:k:seed:)` in TiltSolver and
+/// `benchmark_tev_data` in make_references.py, so all three describe the same market.
+struct BenchmarkFactorModel {
+    static let factorCount = 6
+    static let seed: UInt64 = 42
+
+    let assets: Int
+    /// (K+1)×n: the alphas (intercepts) in row 0, then each factor's loadings, as `PortfolioContext` takes them.
+    let loadings: Matrix
+    let factorVariances: [Double]
+    let residualVariances: [Double]
+
+    init(assets n: Int) {
+        let k = Self.factorCount
+        var random = SplitMix64Uniform(seed: Self.seed)
+        var loadings = Matrix(rows: k + 1, cols: n, repeating: 0)
+        for i in 0..<n { for j in 0..<k { loadings[j + 1, i] = 0.5 * (2 * random.next() - 1) + (j == 0 ? 1 : 0) } }
+        factorVariances = (0..<k).map { _ in 0.0004 * (1 + random.next()) }
+        residualVariances = (0..<n).map { _ in pow(0.02 + 0.04 * random.next(), 2) }
+        for i in 0..<n { loadings[0, i] = 0.02 * (random.next() - 0.5) }
+        self.assets = n
+        self.loadings = loadings
+    }
+
+    var alphas: [Double] { (0..<assets).map { loadings[0, $0] } }
+
+    /// The decision context a strategy would see: alpha as the intercept exposure with `mu = (1, 0, …, 0)`,
+    /// so `mu'f` is the expected active return `αᵀ(w − b)`.
+    func context() -> PortfolioContext {
+        let k = Self.factorCount
+        var factorCovariance = Matrix(rows: k, cols: k, repeating: 0)
+        for j in 0..<k { factorCovariance[j, j] = factorVariances[j] }
+        return PortfolioContext(
+            month: Month(2024, 12), units: (0..<assets).map { "asset\($0 + 1)" }, loadings: loadings,
+            mu: [1] + [Double](repeating: 0, count: k), factorCovariance: factorCovariance,
+            residualVariances: residualVariances, benchmark: [Double](repeating: 1 / Double(assets), count: assets),
+            previousWeights: [Double](repeating: 0, count: assets), sectors: nil,
+            exposureNames: ["alpha"] + (1...k).map { "factor\($0)" })
+    }
+}
+
+/// splitmix64 uniforms in [0, 1) from the top 53 bits (the generator of make_references.py; TiltSolver's
+/// copy is internal to that module).
+private struct SplitMix64Uniform {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> Double {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return Double(z >> 11) / Double(UInt64(1) << 53)
+    }
+}
+
+// MARK: - Problems
+
+/// The two benchmark problems, stated with the modelling API as a strategy states them.
+enum BenchmarkProblemKind: String, CaseIterable {
+    case trackingError = "tev"
+    case riskAversion = "risk-aversion"
+
+    /// Ex-ante tracking-error budget, monthly decimal (2% monthly ≈ 6.9% annualised), as in `factorTEVProblem`.
+    static let monthlyTrackingErrorBudget = 0.02
+    /// γ in `maximize mu'f − γ·risk`, with `risk` the monthly active variance in decimals².
+    static let riskAversionCoefficient = 100.0
+
+    /// The parameter JSON reports for the problem (budget or γ), so bench_python.py states the same problem.
+    var parameter: Double { self == .trackingError ? Self.monthlyTrackingErrorBudget : Self.riskAversionCoefficient }
+
+    /// Long-only, fully invested, exposures tied to the weights; the objective and the risk limit by kind.
+    func problem(in context: PortfolioContext) throws -> OptimizationProblem {
+        let expectedActiveReturn = try ModelExpression.multiply(.transpose(context.muExpression), context.f)
+        var constraints = [
+            try context.exposureDefinition,
+            OptimizationProblem.Constraint(lhs: .sum(context.w), relation: .equal, rhs: .constant(1), text: "sum(w) == 1"),
+            OptimizationProblem.Constraint(lhs: context.w, relation: .greaterEqual, rhs: .constant(0), text: "w >= 0"),
+        ]
+        switch self {
+        case .trackingError:
+            // `tev` is annualised: tev <= √12·budget ⇔ monthly ‖·‖ <= budget.
+            let annualBudget = Self.monthlyTrackingErrorBudget * 12.0.squareRoot()
+            constraints.append(.init(lhs: try context.trackingError, relation: .lessEqual, rhs: .constant(annualBudget), text: "tev <= budget"))
+            return OptimizationProblem(sense: .maximize, objective: expectedActiveReturn, constraints: constraints)
+        case .riskAversion:
+            let penalty = try ModelExpression.multiply(.constant(Self.riskAversionCoefficient), try context.risk)
+            return OptimizationProblem(sense: .maximize, objective: try .subtract(expectedActiveReturn, penalty), constraints: constraints)
+        }
+    }
+}
+
+// MARK: - Measurement
+
+/// One problem's timings (seconds, medians over the repeats) and solution.
+struct BenchmarkResult {
+    let kind: BenchmarkProblemKind
+    let assets: Int
+    let compiled: CompiledProblem
+    let status: ProblemSolution.Status
+    /// The objective as stated (expected active return, minus the risk penalty for `risk-aversion`), monthly.
+    let objective: Double?
+    let iterations: Int
+    /// Build + compile + solve + read back, as `OptimizationProblem.solve()` does for a strategy.
+    let pipelineSeconds: Double
+    /// `InteriorPointSolver(problem:)` + `solve()` on the compiled cone program, wall clock.
+    let solveSeconds: Double
+    /// The solver's own setup and iteration times within `solveSeconds`.
+    let solverSetupSeconds: Double
+    let solverIterationSeconds: Double
+
+    static func measure(_ kind: BenchmarkProblemKind, model: BenchmarkFactorModel, repeats: Int) throws -> BenchmarkResult {
+        func pipeline() throws -> ProblemSolution { try kind.problem(in: model.context()).solve() }
+        let compiled = try ConeCompiler.compile(kind.problem(in: model.context()))
+        func solve() throws -> SolverSolution { try InteriorPointSolver(problem: compiled.conic).solve() }
+
+        let solution = try pipeline()
+        let pipelineSeconds = try medianSeconds(repeats) { _ = try pipeline() }
+        var solverRuns: [SolverSolution] = [try solve()]
+        let solveSeconds = try medianSeconds(repeats) { solverRuns.append(try solve()) }
+        let timed = solverRuns.dropFirst()
+        if kind == .trackingError, let objective = solution.objective { try checkGenerator(model, objective: objective) }
+        return BenchmarkResult(
+            kind: kind, assets: model.assets, compiled: compiled, status: solution.status, objective: solution.objective,
+            iterations: solution.iterations, pipelineSeconds: pipelineSeconds, solveSeconds: solveSeconds,
+            solverSetupSeconds: median(timed.map(\.info.setupTime)), solverIterationSeconds: median(timed.map(\.info.solveTime)))
+    }
+
+    /// The tracking-error optimum must match TiltSolver's own hand-built cone form of the same problem
+    /// (`factorTEVProblem`, which minimises −αᵀw), or this file's generator has drifted from the library's.
+    private static func checkGenerator(_ model: BenchmarkFactorModel, objective: Double) throws {
+        let reference = try benchmarkFactorTEV(n: model.assets, k: BenchmarkFactorModel.factorCount)
+        guard reference.status == .optimal else {
+            throw BenchmarkError("TiltSolver's factorTEVProblem(n: \(model.assets)) was not solved (\(reference.status)), so the data cannot be cross-checked")
+        }
+        let benchmarkAlpha = model.alphas.reduce(0, +) / Double(model.assets)
+        let expected = -reference.primalObjective - benchmarkAlpha
+        guard abs(objective - expected) <= 1e-6 * max(1e-6, abs(expected)) else {
+            throw BenchmarkError("the tracking-error optimum \(objective) differs from factorTEVProblem's \(expected): the benchmark data no longer match TiltSolver's generator")
+        }
+    }
+
+    private static func medianSeconds(_ repeats: Int, _ body: () throws -> Void) throws -> Double {
+        let clock = ContinuousClock()
+        var seconds: [Double] = []
+        for _ in 0..<repeats {
+            let elapsed = try clock.measure(body)
+            seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        }
+        return median(seconds)
+    }
+
+    private static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+
+    static let tableHeader = [
+        pad("n", 6), pad("problem", 14), pad("status", 9), pad("objective", 16), pad("iter", 5),
+        pad("pipeline ms", 12), pad("solve ms", 10), pad("setup ms", 10), pad("vars", 7), pad("rows", 7),
+    ].joined(separator: " ")
+
+    var tableRow: String {
+        [
+            Self.pad("\(assets)", 6), Self.pad(kind.rawValue, 14), Self.pad(status.rawValue, 9),
+            Self.pad(objective.map { String(format: "%.10e", $0) } ?? "—", 16), Self.pad("\(iterations)", 5),
+            Self.pad(String(format: "%.2f", pipelineSeconds * 1000), 12), Self.pad(String(format: "%.2f", solveSeconds * 1000), 10),
+            Self.pad(String(format: "%.2f", solverSetupSeconds * 1000), 10),
+            Self.pad("\(compiled.conic.variableCount)", 7), Self.pad("\(compiled.conic.constraintCount)", 7),
+        ].joined(separator: " ")
+    }
+
+    var jsonLine: String {
+        let fields: [(String, String)] = [
+            ("kind", jsonString(kind.rawValue)), ("n", "\(assets)"), ("factors", "\(BenchmarkFactorModel.factorCount)"),
+            ("seed", "\(BenchmarkFactorModel.seed)"), ("parameter", "\(kind.parameter)"),
+            ("status", jsonString(status.rawValue)), ("objective", objective.map { "\($0)" } ?? "null"),
+            ("iterations", "\(iterations)"), ("pipeline_seconds", "\(pipelineSeconds)"), ("solve_seconds", "\(solveSeconds)"),
+            ("solver_setup_seconds", "\(solverSetupSeconds)"), ("solver_iteration_seconds", "\(solverIterationSeconds)"),
+            ("variables", "\(compiled.conic.variableCount)"), ("constraints", "\(compiled.conic.constraintCount)"),
+        ]
+        return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+    }
+}
+
+/// A benchmark that cannot be trusted, in words.
+struct BenchmarkError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+// MARK: - Export
+
+extension ConicProblem {
+    /// Writes the cone program as JSON in the layout of Tests/TiltSolverTests/References (P upper triangle
+    /// and A in CSC, q, b, cones), plus `objectiveConstant` and `objectiveSign` (−1 when the stated problem
+    /// maximises), so another solver can be given exactly the program Tilt solves.
+    func writeJSON(to path: String, objectiveSign: Double) throws {
+        func numbers<T>(_ values: [T]) -> String { "[" + values.map { "\($0)" }.joined(separator: ",") + "]" }
+        func csc(_ m: SparseMatrixCSC) -> String {
+            "{\"rows\": \(m.rows), \"cols\": \(m.cols), \"colPointers\": \(numbers(m.colPointers)), "
+                + "\"rowIndices\": \(numbers(m.rowIndices)), \"values\": \(numbers(m.values))}"
+        }
+        let coneList = cones.map { cone -> String in
+            switch cone {
+            case .zero(let d): return "{\"type\": \"zero\", \"dimension\": \(d)}"
+            case .nonnegative(let d): return "{\"type\": \"nonnegative\", \"dimension\": \(d)}"
+            case .secondOrder(let d): return "{\"type\": \"secondOrder\", \"dimension\": \(d)}"
+            case .exponential: return "{\"type\": \"exponential\", \"dimension\": 3}"
+            }
+        }
+        let text = "{\"P\": \(csc(P)), \"q\": \(numbers(q)), \"A\": \(csc(A)), \"b\": \(numbers(b)), "
+            + "\"cones\": [\(coneList.joined(separator: ", "))], \"objectiveConstant\": \(objectiveConstant), "
+            + "\"objectiveSign\": \(objectiveSign)}\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}
