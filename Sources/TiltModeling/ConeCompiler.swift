@@ -338,29 +338,30 @@ public struct ConeCompiler {
     }
 
     /// weight × (Ex + c)ᵀP(Ex + c) = ½xᵀ(2w EᵀPE)x + 2w cᵀPE x + w cᵀPc  (P = I when nil).
+    /// With P = I (sumsq, the risk of a factor model) the work is linear in the number of terms.
     private func addQuadratic(_ x: AffineMap, _ p: Matrix?, weight: Double, into parts: inout ObjectiveParts) {
         let byRow = x.termsByRow
         let n = x.rows
-        func pEntry(_ i: Int, _ j: Int) -> Double { p.map { $0[i, j] } ?? (i == j ? 1 : 0) }
-        for r1 in 0..<n where !byRow[r1].isEmpty {
-            let partners = p == nil ? [r1] : Array(0..<n)
-            for r2 in partners where !byRow[r2].isEmpty {
-                let prr = pEntry(r1, r2)
-                if prr == 0 { continue }
-                for (c1, v1) in byRow[r1] {
-                    for (c2, v2) in byRow[r2] where c1 <= c2 {
-                        parts.quadratic[c2, default: [:]][c1, default: 0] += 2 * weight * prr * v1 * v2
-                    }
+        let rows = (0..<n).filter { !byRow[$0].isEmpty }
+        func addPair(_ r1: Int, _ r2: Int, _ prr: Double) {
+            for (c1, v1) in byRow[r1] {
+                for (c2, v2) in byRow[r2] where c1 <= c2 {
+                    parts.quadratic[c2, default: [:]][c1, default: 0] += 2 * weight * prr * v1 * v2
                 }
             }
         }
-        // Linear and constant parts from the constant c.
-        for r1 in 0..<n {
-            var pc = 0.0
-            for r2 in 0..<n { let c = x.constant[r2]; if c != 0 { pc += pEntry(r1, r2) * c } }
-            if pc == 0 { continue }
-            for (col, v) in byRow[r1] { parts.linear.terms.append((0, col, 2 * weight * pc * v)) }
-            parts.linear.constant[0] += weight * pc * x.constant[r1]
+        // P·c, the constant's image (only where c is not zero).
+        var pc = [Double](repeating: 0, count: n)
+        if let p {
+            for r1 in rows { for r2 in rows { let v = p[r1, r2]; if v != 0 { addPair(r1, r2, v) } } }
+            for r2 in 0..<n where x.constant[r2] != 0 { for r1 in 0..<n { pc[r1] += p[r1, r2] * x.constant[r2] } }
+        } else {
+            for r in rows { addPair(r, r, 1) }
+            pc = x.constant
+        }
+        for r in 0..<n where pc[r] != 0 {
+            for (col, v) in byRow[r] { parts.linear.terms.append((0, col, 2 * weight * pc[r] * v)) }
+            parts.linear.constant[0] += weight * pc[r] * x.constant[r]
         }
     }
 
