@@ -14,8 +14,7 @@ let package = Package(
     ],
     targets: [
         // System libraries (Debian: libreadline-dev, liblapack-dev + libopenblas-dev).
-        .systemLibrary(name: "CReadline", path: "Sources/CReadline", pkgConfig: "readline",
-                       providers: [.apt(["libreadline-dev"])]),
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
         .systemLibrary(name: "CLapack", path: "Sources/CLapack",
                        providers: [.apt(["liblapack-dev", "libopenblas-dev"])]),
 

@@ -35,6 +35,8 @@ struct Repl: ParsableCommand {
 nonisolated(unsafe) private var completionWords: [String] = []
 /// Set by the SIGINT handler: the entry being typed is abandoned.
 nonisolated(unsafe) private var entryCancelled = false
+/// Where readline's completion generator is in `completionWords` (it is called repeatedly per word).
+nonisolated(unsafe) private var completionCursor = 0
 
 private let mainPrompt = "tilt> "
 private let continuationPrompt = "  ... "
@@ -182,12 +184,11 @@ struct ReplLoop {
             rl_attempted_completion_over = 1 // no file-name completion
             rl_completion_append_character = 0 // `cumsum` then `(`, not `cumsum (`
             return rl_completion_matches(text) { partial, state in
-                nonisolated(unsafe) enum Cursor { static var index = 0 }
-                if state == 0 { Cursor.index = 0 }
+                if state == 0 { completionCursor = 0 }
                 let prefix = partial.map { String(cString: $0) } ?? ""
-                while Cursor.index < completionWords.count {
-                    let word = completionWords[Cursor.index]
-                    Cursor.index += 1
+                while completionCursor < completionWords.count {
+                    let word = completionWords[completionCursor]
+                    completionCursor += 1
                     if word.hasPrefix(prefix) { return strdup(word) }
                 }
                 return nil
