@@ -25,11 +25,9 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let source = try loadProgram(file)
-        let interpreter = Interpreter(programDirectory: directory(of: source), dataDirectory: dataDirectory(data),
-                                      output: { FileHandle.standardOutput.write(Data($0.utf8)) })
+        let interpreter = makeInterpreter(for: source, data: data)
         presentStrategies(on: interpreter, title: source.name, outputDirectory: out)
-        let session = Session(interpreter: interpreter)
-        try reportAndExitOnErrors(session.run(source), in: source)
+        try reportAndExitOnErrors(Session(interpreter: interpreter).run(source), in: source)
     }
 }
 
@@ -103,8 +101,7 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         let source = try loadProgram(file)
-        let interpreter = Interpreter(programDirectory: directory(of: source), dataDirectory: dataDirectory(data),
-                                      output: { FileHandle.standardOutput.write(Data($0.utf8)) })
+        let interpreter = makeInterpreter(for: source, data: data)
         interpreter.explainOnly = true
         try reportAndExitOnErrors(Session(interpreter: interpreter).run(source), in: source)
     }

@@ -41,6 +41,13 @@ func dataDirectory(_ option: String?) -> String? {
     option ?? ProcessInfo.processInfo.environment["TILT_DATA"]
 }
 
+/// An interpreter for a program file: data looked up beside it, then in the data directory; values
+/// printed to standard output.
+func makeInterpreter(for source: SourceFile, data: String?) -> Interpreter {
+    Interpreter(programDirectory: directory(of: source), dataDirectory: dataDirectory(data),
+                output: { FileHandle.standardOutput.write(Data($0.utf8)) })
+}
+
 func directory(of file: SourceFile) -> String {
     file.name.hasPrefix("<") ? FileManager.default.currentDirectoryPath
         : (file.name as NSString).deletingLastPathComponent.isEmpty ? "." : (file.name as NSString).deletingLastPathComponent
