@@ -6,7 +6,7 @@ import TiltModeling
 /// What a strategy's objective and constraints may refer to at one rebalance (end of month T): the
 /// decision weights `w`, the benchmark `b`, the factor model's quantities and the expressions built from
 /// them. The factor structure is kept: the active exposures `f` are variables tied to the weights by
-/// `f == Bᵀ(w − b)`, so the risk model never appears as an n×n covariance.
+/// `f == B(w − b)` (B the (K+1)×n loadings), so the risk model never appears as an n×n covariance.
 public struct PortfolioContext: Sendable {
     /// The month T at whose end the decision is taken.
     public let month: Month
@@ -61,12 +61,12 @@ public struct PortfolioContext: Sendable {
         get throws { try .subtract(w, b) }
     }
 
-    /// The constraint that defines the exposures: f == Bᵀ(w − b).
+    /// The constraint that defines the exposures: f == B(w − b).
     public var exposureDefinition: OptimizationProblem.Constraint {
         get throws {
             OptimizationProblem.Constraint(lhs: f, relation: .equal,
                                            rhs: try .multiply(.constant(loadings), activeWeights),
-                                           text: "f == B'(w - b)")
+                                           text: "f == B(w - b)")
         }
     }
 
