@@ -46,12 +46,7 @@ let package = Package(
         .testTarget(name: "TiltModelsTests", dependencies: ["TiltModels", "TiltData", "TiltLinearAlgebra"], exclude: ["References"]),
         .testTarget(name: "TiltBacktestTests", dependencies: ["TiltBacktest", "TiltData"], exclude: ["References"]),
         .testTarget(name: "TiltReportTests", dependencies: ["TiltReport", "TiltBacktest", "TiltData"]),
-<<<<<<< HEAD
-        .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra"]),
+        .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltBacktest"], exclude: ["References"]),
         .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI"], exclude: ["Golden"]),
-=======
-        .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra"], exclude: ["References"]),
-        .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI"]),
->>>>>>> e2e
     ]
 )
