@@ -1,44 +1,100 @@
 /// The numeric part of `QuasiDefiniteLDL`: `L` (row indices and values, strictly lower part, in
 /// columns laid out by the symbolic column pointers), `D`, `D⁻¹`, and the workspaces of the
-/// up-looking (row-by-row) factorisation of QDLDL, all allocated once.
-struct NumericLDLFactor {
-    private var lRowIndices: [Int]
-    private var lValues: [Double]
-    private var d: [Double]
-    private var dInverse: [Double]
-    private var assembled: [Double]
-    private var rowValues: [Double]
-    private var rowMarked: [Bool]
-    private var rowPattern: [Int]
-    private var pathBuffer: [Int]
-    private var nextSlotInColumn: [Int]
-    private var solveWork: [Double]
+/// up-looking (row-by-row) factorisation of QDLDL.
+///
+/// Everything, including a copy of the symbolic data, lives in buffers allocated once in `init`: the
+/// factorisation runs every interior-point iteration and the solve several times per iteration, so
+/// the kernels work on raw pointers (no bounds, uniqueness or exclusivity checks in the inner loops).
+final class NumericLDLFactor {
+    private let dimension: Int
+    // Symbolic data (copied from `PermutedUpperTriangle`, `EliminationTree` and the column layout).
+    private let upperColPointers: UnsafeMutablePointer<Int>
+    private let upperRowIndices: UnsafeMutablePointer<Int>
+    private let slotOfInputEntry: UnsafeMutablePointer<Int>
+    private let inputEntryCount: Int
+    private let assembledEntryCount: Int
+    private let diagonalSlot: UnsafeMutablePointer<Int>
+    private let parent: UnsafeMutablePointer<Int>
+    private let lColPointers: UnsafeMutablePointer<Int>
+    private let permutation: UnsafeMutablePointer<Int>
+    // Numeric factor.
+    private let lRowIndices: UnsafeMutablePointer<Int>
+    private let lValues: UnsafeMutablePointer<Double>
+    private let d: UnsafeMutablePointer<Double>
+    private let dInverse: UnsafeMutablePointer<Double>
+    // Workspaces.
+    private let assembled: UnsafeMutablePointer<Double>
+    private let rowValues: UnsafeMutablePointer<Double>
+    private let rowMarked: UnsafeMutablePointer<Bool>
+    private let rowPattern: UnsafeMutablePointer<Int>
+    private let pathBuffer: UnsafeMutablePointer<Int>
+    private let nextSlotInColumn: UnsafeMutablePointer<Int>
+    private let solveWork: UnsafeMutablePointer<Double>
 
-    init(dimension n: Int, factorEntries: Int, assembledEntries: Int) {
-        lRowIndices = [Int](repeating: 0, count: factorEntries)
-        lValues = [Double](repeating: 0, count: factorEntries)
-        d = [Double](repeating: 0, count: n)
-        dInverse = [Double](repeating: 0, count: n)
-        assembled = [Double](repeating: 0, count: assembledEntries)
-        rowValues = [Double](repeating: 0, count: n)
-        rowMarked = [Bool](repeating: false, count: n)
-        rowPattern = [Int](repeating: 0, count: n)
-        pathBuffer = [Int](repeating: 0, count: n)
-        nextSlotInColumn = [Int](repeating: 0, count: n)
-        solveWork = [Double](repeating: 0, count: n)
+    init(upper: PermutedUpperTriangle, tree: EliminationTree, lColPointers pointers: [Int], permutation p: [Int]) {
+        let n = upper.dimension
+        dimension = n
+        upperColPointers = Self.copy(upper.colPointers)
+        upperRowIndices = Self.copy(upper.rowIndices)
+        slotOfInputEntry = Self.copy(upper.slotOfInputEntry)
+        inputEntryCount = upper.slotOfInputEntry.count
+        assembledEntryCount = upper.rowIndices.count
+        diagonalSlot = Self.copy(upper.diagonalSlot)
+        parent = Self.copy(tree.parent)
+        lColPointers = Self.copy(pointers)
+        permutation = Self.copy(p)
+        let factorEntries = pointers[n]
+        lRowIndices = Self.allocate(factorEntries, 0)
+        lValues = Self.allocate(factorEntries, 0.0)
+        d = Self.allocate(n, 0.0)
+        dInverse = Self.allocate(n, 0.0)
+        assembled = Self.allocate(upper.rowIndices.count, 0.0)
+        rowValues = Self.allocate(n, 0.0)
+        rowMarked = Self.allocate(n, false)
+        rowPattern = Self.allocate(n, 0)
+        pathBuffer = Self.allocate(n, 0)
+        nextSlotInColumn = Self.allocate(n, 0)
+        solveWork = Self.allocate(n, 0.0)
+    }
+
+    deinit {
+        for buffer in [upperColPointers, upperRowIndices, slotOfInputEntry, diagonalSlot, parent, lColPointers,
+                       permutation, lRowIndices, rowPattern, pathBuffer, nextSlotInColumn] {
+            buffer.deallocate()
+        }
+        for buffer in [lValues, d, dInverse, assembled, rowValues, solveWork] { buffer.deallocate() }
+        rowMarked.deallocate()
+    }
+
+    private static func allocate<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
+        let buffer = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
+        buffer.initialize(repeating: value, count: max(count, 1))
+        return buffer
+    }
+
+    private static func copy(_ array: [Int]) -> UnsafeMutablePointer<Int> {
+        let buffer = allocate(array.count, 0)
+        array.withUnsafeBufferPointer { source in
+            if let base = source.baseAddress { buffer.update(from: base, count: source.count) }
+        }
+        return buffer
     }
 
     /// Assembles `upper(P K Pᵀ) + static regularisation` and factors it row by row: row `k` of `L`
     /// solves `L[0..<k, 0..<k] D y = C[0..<k, k]` over the reach of column `k` in the elimination tree.
-    mutating func factor(values: [Double], upper: PermutedUpperTriangle, tree: EliminationTree,
-                         lColPointers: [Int], signs: [Double], staticRegularization: Double,
-                         dynamicEpsilon: Double, dynamicDelta: Double,
-                         originalColumn: [Int]) throws -> (regularizedPivots: Int, positivePivots: Int) {
-        let n = upper.dimension
-        for q in assembled.indices { assembled[q] = 0 }
-        for (k, value) in values.enumerated() { assembled[upper.slotOfInputEntry[k]] += value }
-        for j in 0..<n { assembled[upper.diagonalSlot[j]] += signs[j] * staticRegularization }
-        for j in 0..<n { nextSlotInColumn[j] = lColPointers[j] }
+    /// `signs` are indexed by permuted column; on a zero or non-finite pivot, throws with `K`'s
+    /// original column.
+    func factor(values: [Double], signs: [Double], staticRegularization: Double,
+                dynamicEpsilon: Double, dynamicDelta: Double) throws -> (regularizedPivots: Int, positivePivots: Int) {
+        let n = dimension
+        assembled.update(repeating: 0, count: assembledEntryCount)
+        values.withUnsafeBufferPointer { v in
+            for k in 0..<inputEntryCount { assembled[slotOfInputEntry[k]] += v[k] }
+        }
+        signs.withUnsafeBufferPointer { s in
+            for j in 0..<n { assembled[diagonalSlot[j]] += s[j] * staticRegularization }
+        }
+        nextSlotInColumn.update(from: lColPointers, count: n)
 
         var regularized = 0
         var positive = 0
@@ -46,11 +102,11 @@ struct NumericLDLFactor {
             // Pattern of row k of L: union of tree paths from each nonzero of C[:, k], collected in
             // topological order (descendants before ancestors when read backwards).
             var patternCount = 0
-            d[k] = 0
-            for p in upper.colPointers[k]..<upper.colPointers[k + 1] {
-                let row = upper.rowIndices[p]
+            var diagonal = 0.0
+            for p in upperColPointers[k]..<upperColPointers[k + 1] {
+                let row = upperRowIndices[p]
                 if row == k {
-                    d[k] += assembled[p]
+                    diagonal += assembled[p]
                     continue
                 }
                 rowValues[row] += assembled[p]
@@ -58,12 +114,12 @@ struct NumericLDLFactor {
                 rowMarked[row] = true
                 pathBuffer[0] = row
                 var pathLength = 1
-                var node = tree.parent[row]
+                var node = parent[row]
                 while node != -1 && node < k && !rowMarked[node] {
                     rowMarked[node] = true
                     pathBuffer[pathLength] = node
                     pathLength += 1
-                    node = tree.parent[node]
+                    node = parent[node]
                 }
                 while pathLength > 0 {
                     pathLength -= 1
@@ -82,46 +138,49 @@ struct NumericLDLFactor {
                 let lkj = y * dInverse[column]
                 lRowIndices[slot] = k
                 lValues[slot] = lkj
-                d[k] -= y * lkj
+                diagonal -= y * lkj
                 nextSlotInColumn[column] = slot + 1
                 rowValues[column] = 0
                 rowMarked[column] = false
                 q -= 1
             }
-            if signs[k] * d[k] < dynamicEpsilon {
-                d[k] = signs[k] * dynamicDelta
+            let sign = signs[k]
+            if sign * diagonal < dynamicEpsilon {
+                diagonal = sign * dynamicDelta
                 regularized += 1
             }
-            guard d[k] != 0 && d[k].isFinite else {
-                throw SparseMatrixError.singularPivot(column: originalColumn[k], value: d[k])
+            guard diagonal != 0 && diagonal.isFinite else {
+                throw SparseMatrixError.singularPivot(column: permutation[k], value: diagonal)
             }
-            if d[k] > 0 { positive += 1 }
-            dInverse[k] = 1 / d[k]
+            if diagonal > 0 { positive += 1 }
+            d[k] = diagonal
+            dInverse[k] = 1 / diagonal
         }
         return (regularized, positive)
     }
 
-    /// Overwrites `b` with `Pᵀ L⁻ᵀ D⁻¹ L⁻¹ P b`.
-    mutating func solve(_ b: inout [Double], lColPointers: [Int], permutation: [Int]) {
-        let n = permutation.count
-        for i in 0..<n { solveWork[i] = b[permutation[i]] }
+    /// Overwrites `b` (length `dimension`) with `Pᵀ L⁻ᵀ D⁻¹ L⁻¹ P b`.
+    func solve(_ b: UnsafeMutablePointer<Double>) {
+        let n = dimension
+        let x = solveWork
+        for i in 0..<n { x[i] = b[permutation[i]] }
         for j in 0..<n {
-            let xj = solveWork[j]
+            let xj = x[j]
             if xj == 0 { continue }
             for t in lColPointers[j]..<lColPointers[j + 1] {
-                solveWork[lRowIndices[t]] -= lValues[t] * xj
+                x[lRowIndices[t]] -= lValues[t] * xj
             }
         }
-        for i in 0..<n { solveWork[i] *= dInverse[i] }
+        for i in 0..<n { x[i] *= dInverse[i] }
         var j = n - 1
         while j >= 0 {
-            var sum = solveWork[j]
+            var sum = x[j]
             for t in lColPointers[j]..<lColPointers[j + 1] {
-                sum -= lValues[t] * solveWork[lRowIndices[t]]
+                sum -= lValues[t] * x[lRowIndices[t]]
             }
-            solveWork[j] = sum
+            x[j] = sum
             j -= 1
         }
-        for i in 0..<n { b[permutation[i]] = solveWork[i] }
+        for i in 0..<n { b[permutation[i]] = x[i] }
     }
 }

@@ -39,8 +39,8 @@ struct DenseKKTSolver: KKTSolver {
         return info == 0
     }
 
-    func solve(_ rhs: inout [Double]) {
+    func solve(_ rhs: UnsafeMutableBufferPointer<Double>) {
         var nn = Int32(pattern.cols), one: Int32 = 1, info: Int32 = 0
-        dsytrs_("U", &nn, &one, factors, &nn, pivots, &rhs, &nn, &info)
+        dsytrs_("U", &nn, &one, factors, &nn, pivots, rhs.baseAddress, &nn, &info)
     }
 }

@@ -16,5 +16,5 @@ protocol KKTSolver {
                          dynamicRegularizationEpsilon: Double, dynamicRegularizationDelta: Double) -> Bool
 
     /// Solves with the last factorisation (including its regularisation), overwriting `rhs`.
-    func solve(_ rhs: inout [Double])
+    func solve(_ rhs: UnsafeMutableBufferPointer<Double>)
 }

@@ -27,9 +27,10 @@ final class KKTSystem {
     private let cones: CompositeCone
     private var solver: any KKTSolver
     private let settings: SolverSettings
-    private var rhsBuffer: [Double]
-    private var residualBuffer: [Double]
-    private var productBuffer: [Double]
+    /// Solve workspaces (`size` entries each), allocated once.
+    private let rhs: UnsafeMutableBufferPointer<Double>
+    private let solution: UnsafeMutableBufferPointer<Double>
+    private let residual: UnsafeMutableBufferPointer<Double>
 
     /// Which factorisation back end to use.
     enum Backend { case dense, sparse }
@@ -117,14 +118,23 @@ final class KKTSystem {
         hessianScratch = [Double](repeating: 0, count: buffers.max() ?? 0)
         signs = [Int](repeating: 1, count: n) + [Int](repeating: -1, count: m) + extraSigns
         values = [Double](repeating: 0, count: rowIndices.count)
-        rhsBuffer = [Double](repeating: 0, count: size)
-        residualBuffer = rhsBuffer
-        productBuffer = rhsBuffer
+        rhs = .allocate(capacity: size)
+        rhs.initialize(repeating: 0)
+        solution = .allocate(capacity: size)
+        solution.initialize(repeating: 0)
+        residual = .allocate(capacity: size)
+        residual.initialize(repeating: 0)
         switch backend {
         case .dense: solver = try DenseKKTSolver(pattern: pattern, signs: signs)
         case .sparse: solver = try SparseKKTSolver(pattern: pattern, signs: signs)
         }
         updateMatrixData(P: P, A: A)
+    }
+
+    deinit {
+        rhs.deallocate()
+        solution.deallocate()
+        residual.deallocate()
     }
 
     /// Writes new values of `P` (upper triangle, same pattern) and `A` (same pattern); duplicate
@@ -174,33 +184,66 @@ final class KKTSystem {
     /// iterative refinement against the unregularised `K`.
     func solve(rhsX: [Double], rhsZ: [Double], x: inout [Double], z: inout [Double]) {
         let n = variableCount, m = constraintCount
-        for i in 0..<size { rhsBuffer[i] = 0 }
-        for i in 0..<n { rhsBuffer[i] = rhsX[i] }
-        for i in 0..<m { rhsBuffer[n + i] = rhsZ[i] }
-        var solution = rhsBuffer
-        solver.solve(&solution)
-        if settings.iterativeRefinement {
-            let rhsNorm = VectorMath.normInf(rhsBuffer)
-            var previousError = Double.infinity
-            for _ in 0..<settings.iterativeRefinementMaxIterations {
-                // residual = rhs − K·solution
-                for i in 0..<size { residualBuffer[i] = rhsBuffer[i] }
-                for i in 0..<size { productBuffer[i] = 0 }
-                let matrix = SparseMatrixCSC(rows: size, cols: size, colPointers: pattern.colPointers,
-                                             rowIndices: pattern.rowIndices, values: values)
-                matrix.symmetricUpperMultiplyAdd(solution, into: &productBuffer)
-                for i in 0..<size { residualBuffer[i] -= productBuffer[i] }
-                let error = VectorMath.normInf(residualBuffer)
-                if error <= settings.iterativeRefinementAbsoluteTolerance
-                    + settings.iterativeRefinementRelativeTolerance * rhsNorm { break }
-                if error > previousError / settings.iterativeRefinementStopRatio { break }
-                previousError = error
-                var correction = residualBuffer
-                solver.solve(&correction)
-                for i in 0..<size { solution[i] += correction[i] }
+        rhsX.withUnsafeBufferPointer { source in
+            for i in 0..<n { rhs[i] = source[i] }
+        }
+        rhsZ.withUnsafeBufferPointer { source in
+            for i in 0..<m { rhs[n + i] = source[i] }
+        }
+        for i in (n + m)..<size { rhs[i] = 0 }
+        solveBuffers()
+        x.withUnsafeMutableBufferPointer { out in
+            for i in 0..<n { out[i] = solution[i] }
+        }
+        z.withUnsafeMutableBufferPointer { out in
+            for i in 0..<m { out[i] = solution[n + i] }
+        }
+    }
+
+    /// `solution ← K⁻¹ rhs`, refined while the residual `rhs − K·solution` keeps shrinking fast.
+    private func solveBuffers() {
+        _ = solution.update(fromContentsOf: rhs)
+        solver.solve(solution)
+        guard settings.iterativeRefinement else { return }
+        var rhsNorm = 0.0
+        for i in 0..<size { rhsNorm = max(rhsNorm, abs(rhs[i])) }
+        let tolerance = settings.iterativeRefinementAbsoluteTolerance + settings.iterativeRefinementRelativeTolerance * rhsNorm
+        var previousError = Double.infinity
+        for _ in 0..<settings.iterativeRefinementMaxIterations {
+            let error = computeResidual()
+            if error <= tolerance || error > previousError / settings.iterativeRefinementStopRatio { break }
+            previousError = error
+            solver.solve(residual)
+            for i in 0..<size { solution[i] += residual[i] }
+        }
+    }
+
+    /// `residual ← rhs − K·solution` with `K` the unregularised symmetric matrix stored as `values`
+    /// on `pattern`'s upper triangle; returns `‖residual‖∞`.
+    private func computeResidual() -> Double {
+        _ = residual.update(fromContentsOf: rhs)
+        values.withUnsafeBufferPointer { v in
+            pattern.colPointers.withUnsafeBufferPointer { colPointers in
+                pattern.rowIndices.withUnsafeBufferPointer { rowIndices in
+                    for j in 0..<size {
+                        let xj = solution[j]
+                        var sum = 0.0
+                        for p in colPointers[j]..<colPointers[j + 1] {
+                            let i = rowIndices[p]
+                            if i == j {
+                                sum += v[p] * xj
+                            } else {
+                                residual[i] -= v[p] * xj
+                                sum += v[p] * solution[i]
+                            }
+                        }
+                        residual[j] -= sum
+                    }
+                }
             }
         }
-        for i in 0..<n { x[i] = solution[i] }
-        for i in 0..<m { z[i] = solution[n + i] }
+        var norm = 0.0
+        for i in 0..<size { norm = max(norm, abs(residual[i])) }
+        return norm
     }
 }

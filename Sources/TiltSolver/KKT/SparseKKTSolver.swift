@@ -23,5 +23,5 @@ struct SparseKKTSolver: KKTSolver {
         }
     }
 
-    func solve(_ rhs: inout [Double]) { factorization.solve(&rhs) }
+    func solve(_ rhs: UnsafeMutableBufferPointer<Double>) { factorization.solve(rhs) }
 }
