@@ -14,14 +14,17 @@ final class SecondOrderCone: Cone {
     private var eta = 1.0
     /// `λ = Wz = W⁻¹s`.
     private var lambda: [Double]
-    private var work: [Double]
+    /// Scaled affine directions `W⁻¹Δs`, `WΔz` of the corrector.
+    private var scaledS: [Double]
+    private var scaledZ: [Double]
 
     init(range: Range<Int>) {
         self.range = range
         w = [Double](repeating: 0, count: range.count)
         w[0] = 1
         lambda = w
-        work = w
+        scaledS = w
+        scaledZ = w
     }
 
     var degree: Int { 1 }
@@ -66,23 +69,23 @@ final class SecondOrderCone: Cone {
         for k in 1..<w.count { w[k] /= wScale; tail += w[k] * w[k] }
         w[0] = (1 + tail).squareRoot()
         eta = (sScale / zScale).squareRoot()
-        for k in 0..<w.count { work[k] = z[range.lowerBound + k] }
-        applyW(work, into: &lambda, inverse: false)
+        for k in 0..<w.count { lambda[k] = z[range.lowerBound + k] }
+        applyW(to: &lambda, at: 0, inverse: false)
         return true
     }
 
-    /// `y = W x` (or `W⁻¹x`), both local vectors of this cone's length.
-    private func applyW(_ x: [Double], into y: inout [Double], inverse: Bool) {
+    /// `v[o..<o+d] ← W v[o..<o+d]` (or `W⁻¹`), in place.
+    private func applyW(to v: inout [Double], at o: Int, inverse: Bool) {
+        let d = w.count
         var zeta = 0.0
-        for k in 1..<w.count { zeta += w[k] * x[k] }
+        for k in 1..<d { zeta += w[k] * v[o + k] }
         let sign = inverse ? -1.0 : 1.0
         let scale = inverse ? 1 / eta : eta
-        let c = sign * x[0] + zeta / (1 + w[0])
-        y[0] = scale * (w[0] * x[0] + sign * zeta)
-        for k in 1..<w.count { y[k] = scale * (x[k] + c * w[k]) }
+        let x0 = v[o]
+        let c = sign * x0 + zeta / (1 + w[0])
+        v[o] = scale * (w[0] * x0 + sign * zeta)
+        for k in 1..<d { v[o + k] = scale * (v[o + k] + c * w[k]) }
     }
-
-    private func local(_ v: [Double]) -> [Double] { Array(v[range]) }
 
     func writeHessian(into out: inout [Double], at base: Int) {
         let n = range.count
@@ -116,48 +119,47 @@ final class SecondOrderCone: Cone {
         }
     }
 
+    /// `H x = η²(2w(wᵀx) − Jx)`.
     func multiplyHessian(_ x: [Double], into y: inout [Double]) {
-        var wx = work
-        applyW(local(x), into: &wx, inverse: false)
-        var hx = wx
-        applyW(wx, into: &hx, inverse: false)
-        for (k, i) in range.enumerated() { y[i] = hx[k] }
+        let o = range.lowerBound, d = w.count
+        var wx = 0.0
+        for k in 0..<d { wx += w[k] * x[o + k] }
+        let eta2 = eta * eta
+        y[o] = eta2 * (2 * w[0] * wx - x[o])
+        for k in 1..<d { y[o + k] = eta2 * (2 * w[k] * wx + x[o + k]) }
     }
 
-    /// Jordan product `x∘y = (xᵀy, x₀y₁ + y₀x₁)` of local vectors.
-    private func jordanProduct(_ x: [Double], _ y: [Double]) -> [Double] {
-        var out = [Double](repeating: 0, count: x.count)
-        for k in 0..<x.count { out[0] += x[k] * y[k] }
-        for k in 1..<x.count { out[k] = x[0] * y[k] + y[0] * x[k] }
-        return out
-    }
-
+    /// `λ∘λ` with the Jordan product `x∘y = (xᵀy, x₀y₁ + y₀x₁)`.
     func affineDs(_ ds: inout [Double], s: [Double]) {
-        let l2 = jordanProduct(lambda, lambda)
-        for (k, i) in range.enumerated() { ds[i] = l2[k] }
+        let o = range.lowerBound
+        var squared = 0.0
+        for k in 0..<lambda.count { squared += lambda[k] * lambda[k] }
+        ds[o] = squared
+        for k in 1..<lambda.count { ds[o + k] = 2 * lambda[0] * lambda[k] }
     }
 
+    /// Adds the Mehrotra correction `(W⁻¹Δs)∘(WΔz)` and subtracts `σμe`.
     func addCombinedShift(_ ds: inout [Double], dz: [Double], ds affineDs: [Double], sigmaMu: Double) {
-        var scaledS = work, scaledZ = work
-        applyW(local(affineDs), into: &scaledS, inverse: true)
-        applyW(local(dz), into: &scaledZ, inverse: false)
-        let correction = jordanProduct(scaledS, scaledZ)
-        for (k, i) in range.enumerated() { ds[i] += correction[k] }
-        ds[range.lowerBound] -= sigmaMu
+        let o = range.lowerBound, d = w.count
+        for k in 0..<d { scaledS[k] = affineDs[o + k]; scaledZ[k] = dz[o + k] }
+        applyW(to: &scaledS, at: 0, inverse: true)
+        applyW(to: &scaledZ, at: 0, inverse: false)
+        var head = 0.0
+        for k in 0..<d { head += scaledS[k] * scaledZ[k] }
+        ds[o] += head - sigmaMu
+        for k in 1..<d { ds[o + k] += scaledS[0] * scaledZ[k] + scaledZ[0] * scaledS[k] }
     }
 
     /// `W(λ \ ds)` where `λ \ v` solves `λ∘x = v`.
     func deltaSOffset(_ out: inout [Double], ds: [Double], z: [Double]) {
-        let v = local(ds)
+        let o = range.lowerBound, d = w.count
         var l1v = 0.0, l1l1 = 0.0
-        for k in 1..<v.count { l1v += lambda[k] * v[k]; l1l1 += lambda[k] * lambda[k] }
+        for k in 1..<d { l1v += lambda[k] * ds[o + k]; l1l1 += lambda[k] * lambda[k] }
         let l0 = lambda[0]
-        var x = work
-        x[0] = (l0 * v[0] - l1v) / (l0 * l0 - l1l1)
-        for k in 1..<v.count { x[k] = (v[k] - x[0] * lambda[k]) / l0 }
-        var y = work
-        applyW(x, into: &y, inverse: false)
-        for (k, i) in range.enumerated() { out[i] = y[k] }
+        let x0 = (l0 * ds[o] - l1v) / (l0 * l0 - l1l1)
+        out[o] = x0
+        for k in 1..<d { out[o + k] = (ds[o + k] - x0 * lambda[k]) / l0 }
+        applyW(to: &out, at: o, inverse: false)
     }
 
     func stepLength(dz: [Double], ds: [Double], z: [Double], s: [Double], alphaMax: Double) -> Double {
