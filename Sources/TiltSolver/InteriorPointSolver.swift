@@ -34,14 +34,7 @@ public final class InteriorPointSolver {
         cones = CompositeCone(problem.cones)
         equilibration = Equilibration(problem: problem, cones: cones, settings: settings)
         scaled = equilibration.scaled(P: problem.P, q: problem.q, A: problem.A, b: problem.b)
-        let size = problem.variableCount + problem.constraintCount
-        let backend: KKTSystem.Backend
-        switch settings.linearSolver {
-        case .dense: backend = .dense
-        case .sparse: backend = .sparse
-        case .automatic: backend = size <= LinearSolverChoice.denseThreshold ? .dense : .sparse
-        }
-        kkt = try KKTSystem(P: scaled.P, A: scaled.A, cones: cones, settings: settings, backend: backend)
+        kkt = try KKTSystem(P: scaled.P, A: scaled.A, cones: cones, settings: settings)
         setupTime = Date().timeIntervalSince(start)
     }
 

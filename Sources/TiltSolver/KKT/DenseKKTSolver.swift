@@ -2,7 +2,8 @@ import CLapack
 import TiltLinearAlgebra
 
 /// Dense symmetric-indefinite (Bunch–Kaufman, LAPACK `dsytrf`/`dsytrs`) KKT factorisation: the
-/// right choice for small problems where sparse bookkeeping costs more than it saves.
+/// right choice for larger problems whose sparse factor would be nearly full, where LAPACK's
+/// blocked kernels beat the scalar sparse loops (see `LinearSolverChoice.denseMinimumFill`).
 struct DenseKKTSolver: KKTSolver {
     private let pattern: SparseMatrixCSC
     private let signs: [Int]

@@ -32,11 +32,8 @@ final class KKTSystem {
     private let solution: UnsafeMutableBufferPointer<Double>
     private let residual: UnsafeMutableBufferPointer<Double>
 
-    /// Which factorisation back end to use.
-    enum Backend { case dense, sparse }
-
-    init(P: SparseMatrixCSC, A: SparseMatrixCSC, cones: CompositeCone, settings: SolverSettings,
-         backend: Backend) throws {
+    /// Assembles the pattern and picks the factorisation back end from `settings.linearSolver`.
+    init(P: SparseMatrixCSC, A: SparseMatrixCSC, cones: CompositeCone, settings: SolverSettings) throws {
         let n = A.cols, m = A.rows
         variableCount = n
         constraintCount = m
@@ -91,24 +88,34 @@ final class KKTSystem {
             buffers.append(sources.count)
         }
 
-        // Compress: sort entry ids by (col, row), merge duplicates, map each source to its slot.
-        let order = entries.indices.sorted {
-            entries[$0].col != entries[$1].col ? entries[$0].col < entries[$1].col : entries[$0].row < entries[$1].row
+        // Compress: bucket entry ids by column, order each column by row (almost always already
+        // in order), merge duplicates, map each source to its slot.
+        var columnStart = [Int](repeating: 0, count: size + 1)
+        for e in entries { columnStart[e.col + 1] += 1 }
+        for j in 0..<size { columnStart[j + 1] += columnStart[j] }
+        var order = [Int](repeating: 0, count: entries.count)
+        var fill = columnStart
+        for (id, e) in entries.enumerated() {
+            order[fill[e.col]] = id
+            fill[e.col] += 1
         }
         var slotOf = [Int](repeating: -1, count: entries.count)
         var colPointers = [Int](repeating: 0, count: size + 1)
         var rowIndices: [Int] = []
-        var last: (row: Int, col: Int) = (-1, -1)
-        for id in order {
-            let e = entries[id]
-            if e != last {
-                rowIndices.append(e.row)
-                colPointers[e.col + 1] = rowIndices.count
-                last = e
+        rowIndices.reserveCapacity(entries.count)
+        for j in 0..<size {
+            let column = columnStart[j]..<columnStart[j + 1]
+            if !zip(order[column], order[column].dropFirst()).allSatisfy({ entries[$0].row <= entries[$1].row }) {
+                order[column].sort { entries[$0].row < entries[$1].row }
             }
-            slotOf[id] = rowIndices.count - 1
+            for id in order[column] {
+                if rowIndices.count == colPointers[j] || rowIndices[rowIndices.count - 1] != entries[id].row {
+                    rowIndices.append(entries[id].row)
+                }
+                slotOf[id] = rowIndices.count - 1
+            }
+            colPointers[j + 1] = rowIndices.count
         }
-        for j in 0..<size { colPointers[j + 1] = max(colPointers[j + 1], colPointers[j]) }
         pattern = SparseMatrixCSC(rows: size, cols: size, colPointers: colPointers, rowIndices: rowIndices,
                                   values: [Double](repeating: 0, count: rowIndices.count))
         pSlots = pSources.map { slotOf[$0] }
@@ -124,11 +131,23 @@ final class KKTSystem {
         solution.initialize(repeating: 0)
         residual = .allocate(capacity: size)
         residual.initialize(repeating: 0)
-        switch backend {
-        case .dense: solver = try DenseKKTSolver(pattern: pattern, signs: signs)
-        case .sparse: solver = try SparseKKTSolver(pattern: pattern, signs: signs)
-        }
+        solver = try Self.makeSolver(pattern: pattern, signs: signs, choice: settings.linearSolver)
         updateMatrixData(P: P, A: A)
+    }
+
+    private static func makeSolver(pattern: SparseMatrixCSC, signs: [Int], choice: LinearSolverChoice) throws
+        -> any KKTSolver {
+        switch choice {
+        case .dense: return try DenseKKTSolver(pattern: pattern, signs: signs)
+        case .sparse: return try SparseKKTSolver(pattern: pattern, signs: signs)
+        case .automatic:
+            let sparse = try SparseKKTSolver(pattern: pattern, signs: signs)
+            let size = Double(pattern.cols)
+            guard pattern.cols >= LinearSolverChoice.denseMinimumDimension,
+                  Double(sparse.factorNonzeroCount) >= LinearSolverChoice.denseMinimumFill * size * (size - 1) / 2
+            else { return sparse }
+            return try DenseKKTSolver(pattern: pattern, signs: signs)
+        }
     }
 
     deinit {
