@@ -36,6 +36,9 @@ public final class QuasiDefiniteLDL {
     public init(pattern upperTriangle: SparseMatrixCSC, ordering: [Int]? = nil) throws {
         try upperTriangle.validateSquareStructure()
         let n = upperTriangle.cols
+        guard n <= Int(Int32.max) else {
+            throw SparseMatrixError.invalidStructure("dimension \(n) exceeds the 32-bit row indices of the factor")
+        }
         let p = try ordering ?? ApproximateMinimumDegree.ordering(upperTriangle)
         let inverse = try Self.inverse(of: p, dimension: n)
         dimension = n
