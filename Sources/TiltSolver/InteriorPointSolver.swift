@@ -102,7 +102,7 @@ public final class InteriorPointSolver {
     public func solve() -> SolverSolution {
         let start = Date()
         var state = IterationState(n: problem.variableCount, m: problem.constraintCount)
-        var work = StepWorkspace(n: problem.variableCount, m: problem.constraintCount)
+        var work = StepWorkspace(n: problem.variableCount, m: problem.constraintCount, q: scaled.q)
         var affine = Direction(n: problem.variableCount, m: problem.constraintCount), step = affine
         var status: SolverStatus? = nil
         var metrics = TerminationMetrics()
@@ -166,13 +166,15 @@ public final class InteriorPointSolver {
     private struct StepWorkspace {
         /// `K [Δx₁; Δz₁] = [−q̂; b̂]`, the part of every direction proportional to `Δτ`.
         var constantX, constantZ: [Double]
+        let negatedQ: [Double]
         /// `−(κ/τ + (Δx₁ − x/τ)ᵀP̂(Δx₁ − x/τ) + Δz₁ᵀHΔz₁)`, the `Δτ` pivot of the block elimination.
         var denominator = 1.0
         var rhsX, rhsZ: [Double]
         /// Complementarity right-hand side `ds` and the matching `Δs` offset.
         var ds, offset: [Double]
         var scratchX, productX, scratchZ: [Double]
-        init(n: Int, m: Int) {
+        init(n: Int, m: Int, q: [Double]) {
+            negatedQ = q.map { -$0 }
             constantX = [Double](repeating: 0, count: n); rhsX = constantX; scratchX = constantX; productX = constantX
             constantZ = [Double](repeating: 0, count: m); rhsZ = constantZ; ds = constantZ; offset = constantZ
             scratchZ = constantZ
@@ -190,9 +192,8 @@ public final class InteriorPointSolver {
         for j in 0..<n { work.rhsX[j] = 0 }
         kkt.solve(rhsX: work.rhsX, rhsZ: scaled.b, x: &state.x, z: &work.scratchZ)
         for i in 0..<m { state.s[i] = -work.scratchZ[i] }
-        for j in 0..<n { work.rhsX[j] = -scaled.q[j] }
         for i in 0..<m { work.rhsZ[i] = 0 }
-        kkt.solve(rhsX: work.rhsX, rhsZ: work.rhsZ, x: &work.scratchX, z: &state.z)
+        kkt.solve(rhsX: work.negatedQ, rhsZ: work.rhsZ, x: &work.scratchX, z: &state.z)
         cones.shiftInside(&state.s, isPrimal: true)
         cones.shiftInside(&state.z, isPrimal: false)
         return VectorMath.allFinite(state.x) && VectorMath.allFinite(state.s) && VectorMath.allFinite(state.z)
@@ -219,9 +220,12 @@ public final class InteriorPointSolver {
         guard cones.updateScaling(s: st.s, z: st.z, mu: st.mu), kkt.refactor() else { return nil }
         let n = problem.variableCount
 
-        // Constant part of every step: K [Δx₁; Δz₁] = [−q; b].
-        for j in 0..<n { work.rhsX[j] = -scaled.q[j] }
-        kkt.solve(rhsX: work.rhsX, rhsZ: scaled.b, x: &work.constantX, z: &work.constantZ)
+        // Constant part of every step, K [Δx₁; Δz₁] = [−q; b], solved together with the predictor
+        // (affine scaling) system, whose right-hand side does not depend on it.
+        cones.affineDs(&work.ds, s: st.s)
+        loadDirectionRHS(st, &work, residualScale: 1)
+        kkt.solve(rhsX: work.negatedQ, rhsZ: scaled.b, x: &work.constantX, z: &work.constantZ,
+                  rhsX: work.rhsX, rhsZ: work.rhsZ, x: &affine.x, z: &affine.z)
         var curvature = 0.0
         if scaled.P.nonzeroCount > 0 {
             for j in 0..<n { work.scratchX[j] = work.constantX[j] - st.x[j] / st.tau; work.productX[j] = 0 }
@@ -230,17 +234,16 @@ public final class InteriorPointSolver {
         }
         cones.multiplyHessian(work.constantZ, into: &work.scratchZ)
         work.denominator = -(st.kappa / st.tau + curvature + VectorMath.dot(work.constantZ, work.scratchZ))
-
-        // Predictor (affine scaling) direction.
-        cones.affineDs(&work.ds, s: st.s)
-        guard solveDirection(st, &work, residualScale: 1, dkappa: st.tau * st.kappa, into: &affine) else { return nil }
+        guard completeDirection(st, work, residualScale: 1, dkappa: st.tau * st.kappa, &affine) else { return nil }
         let alphaAffine = stepLength(st, affine, centrality: false)
         let sigma = pow(1 - alphaAffine, 3)
 
         // Corrector (combined) direction.
         cones.addCombinedShift(&work.ds, dz: affine.z, ds: affine.s, sigmaMu: sigma * st.mu)
         let dkappa = st.tau * st.kappa + affine.tau * affine.kappa - sigma * st.mu
-        guard solveDirection(st, &work, residualScale: 1 - sigma, dkappa: dkappa, into: &step) else { return nil }
+        loadDirectionRHS(st, &work, residualScale: 1 - sigma)
+        kkt.solve(rhsX: work.rhsX, rhsZ: work.rhsZ, x: &step.x, z: &step.z)
+        guard completeDirection(st, work, residualScale: 1 - sigma, dkappa: dkappa, &step) else { return nil }
         let alpha = settings.maxStepFraction * stepLength(st, step, centrality: !cones.isSymmetric)
 
         VectorMath.axpy(alpha, step.x, &st.x)
@@ -251,16 +254,19 @@ public final class InteriorPointSolver {
         return alpha
     }
 
-    /// Solves the Newton system for right-hand sides `(residualScale·r, work.ds, dκ)` by block
-    /// elimination: `Δ = Δ₂ + Δτ·Δ₁`, `Δs = −offset − HΔz`, `Δκ = −(dκ + κΔτ)/τ`. False if the
-    /// direction is not finite.
-    private func solveDirection(_ st: IterationState, _ work: inout StepWorkspace, residualScale: Double,
-                                dkappa: Double, into d: inout Direction) -> Bool {
-        let n = problem.variableCount, m = problem.constraintCount
+    /// The Newton system for right-hand sides `(residualScale·r, work.ds, dκ)` is solved by block
+    /// elimination: `K [Δx₂; Δz₂] = [−residualScale·r_x; −residualScale·r_z + offset]` (loaded into
+    /// `work.rhsX`, `work.rhsZ` here), then `completeDirection`.
+    private func loadDirectionRHS(_ st: IterationState, _ work: inout StepWorkspace, residualScale: Double) {
         cones.deltaSOffset(&work.offset, ds: work.ds, z: st.z)
-        for j in 0..<n { work.rhsX[j] = -residualScale * st.rx[j] }
-        for i in 0..<m { work.rhsZ[i] = -residualScale * st.rz[i] + work.offset[i] }
-        kkt.solve(rhsX: work.rhsX, rhsZ: work.rhsZ, x: &d.x, z: &d.z)
+        for j in 0..<problem.variableCount { work.rhsX[j] = -residualScale * st.rx[j] }
+        for i in 0..<problem.constraintCount { work.rhsZ[i] = -residualScale * st.rz[i] + work.offset[i] }
+    }
+
+    /// Turns `d.x, d.z = [Δx₂; Δz₂]` into the full direction: `Δ = Δ₂ + Δτ·Δ₁`,
+    /// `Δs = −offset − HΔz`, `Δκ = −(dκ + κΔτ)/τ`. False if the direction is not finite.
+    private func completeDirection(_ st: IterationState, _ work: StepWorkspace, residualScale: Double,
+                                   dkappa: Double, _ d: inout Direction) -> Bool {
         // (q̂ + 2P̂x/τ)ᵀΔx₂ + b̂ᵀΔz₂
         let projection = VectorMath.dot(scaled.q, d.x) + 2 / st.tau * VectorMath.dot(st.px, d.x)
             + VectorMath.dot(scaled.b, d.z)
@@ -269,7 +275,7 @@ public final class InteriorPointSolver {
         VectorMath.axpy(dtau, work.constantX, &d.x)
         VectorMath.axpy(dtau, work.constantZ, &d.z)
         cones.multiplyHessian(d.z, into: &d.s)
-        for i in 0..<m { d.s[i] = -work.offset[i] - d.s[i] }
+        for i in 0..<problem.constraintCount { d.s[i] = -work.offset[i] - d.s[i] }
         d.tau = dtau
         d.kappa = -(dkappa + st.kappa * dtau) / st.tau
         return dtau.isFinite && d.kappa.isFinite && VectorMath.allFinite(d.x) && VectorMath.allFinite(d.z)

@@ -31,6 +31,7 @@ final class NumericLDLFactor {
     private let pathBuffer: UnsafeMutablePointer<Int>
     private let nextSlotInColumn: UnsafeMutablePointer<Int>
     private let solveWork: UnsafeMutablePointer<Double>
+    private let secondSolveWork: UnsafeMutablePointer<Double>
 
     init(upper: PermutedUpperTriangle, tree: EliminationTree, lColPointers pointers: [Int], permutation p: [Int]) {
         let n = upper.dimension
@@ -56,6 +57,7 @@ final class NumericLDLFactor {
         pathBuffer = Self.allocate(n, 0)
         nextSlotInColumn = Self.allocate(n, 0)
         solveWork = Self.allocate(n, 0.0)
+        secondSolveWork = Self.allocate(n, 0.0)
     }
 
     deinit {
@@ -65,7 +67,7 @@ final class NumericLDLFactor {
         }
         upperRowIndices.deallocate()
         lRowIndices.deallocate()
-        for buffer in [lValues, d, dInverse, assembled, rowValues, solveWork] { buffer.deallocate() }
+        for buffer in [lValues, d, dInverse, assembled, rowValues, solveWork, secondSolveWork] { buffer.deallocate() }
         rowMarked.deallocate()
     }
 
@@ -192,5 +194,43 @@ final class NumericLDLFactor {
             j -= 1
         }
         for i in 0..<n { b[permutation[i]] = x[i] }
+    }
+
+    /// `solve` for two right-hand sides, sharing each read of `L`.
+    func solve(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>) {
+        let n = dimension
+        let x = solveWork, y = secondSolveWork
+        for i in 0..<n {
+            x[i] = a[permutation[i]]
+            y[i] = b[permutation[i]]
+        }
+        for j in 0..<n {
+            let xj = x[j], yj = y[j]
+            for t in lColPointers[j]..<lColPointers[j + 1] {
+                let row = Int(lRowIndices[t]), l = lValues[t]
+                x[row] -= l * xj
+                y[row] -= l * yj
+            }
+        }
+        for i in 0..<n {
+            x[i] *= dInverse[i]
+            y[i] *= dInverse[i]
+        }
+        var j = n - 1
+        while j >= 0 {
+            var sumX = x[j], sumY = y[j]
+            for t in lColPointers[j]..<lColPointers[j + 1] {
+                let row = Int(lRowIndices[t]), l = lValues[t]
+                sumX -= l * x[row]
+                sumY -= l * y[row]
+            }
+            x[j] = sumX
+            y[j] = sumY
+            j -= 1
+        }
+        for i in 0..<n {
+            a[permutation[i]] = x[i]
+            b[permutation[i]] = y[i]
+        }
     }
 }

@@ -101,6 +101,15 @@ public final class QuasiDefiniteLDL {
         if let base = b.baseAddress { numeric.solve(base) }
     }
 
+    /// Two right-hand sides in one pass over `L` (the solve is bound by reading the factor, so the
+    /// second costs much less than a separate `solve`).
+    public func solve(_ first: UnsafeMutableBufferPointer<Double>, _ second: UnsafeMutableBufferPointer<Double>) {
+        precondition(isFactored, "QuasiDefiniteLDL.solve called before a successful factor")
+        precondition(first.count == dimension && second.count == dimension,
+                     "QuasiDefiniteLDL.solve: right-hand sides have \(first.count) and \(second.count) entries, expected \(dimension)")
+        if let a = first.baseAddress, let b = second.baseAddress { numeric.solve(a, b) }
+    }
+
     private static func inverse(of p: [Int], dimension n: Int) throws -> [Int] {
         guard p.count == n else {
             throw SparseMatrixError.invalidPermutation("has \(p.count) entries for dimension \(n)")

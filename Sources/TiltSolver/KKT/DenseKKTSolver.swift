@@ -40,8 +40,11 @@ struct DenseKKTSolver: KKTSolver {
         return info == 0
     }
 
-    func solve(_ rhs: UnsafeMutableBufferPointer<Double>) {
+    func solve(_ first: UnsafeMutableBufferPointer<Double>, _ second: UnsafeMutableBufferPointer<Double>?) {
         var nn = Int32(pattern.cols), one: Int32 = 1, info: Int32 = 0
-        dsytrs_("U", &nn, &one, factors, &nn, pivots, rhs.baseAddress, &nn, &info)
+        for rhs in [first, second] {
+            guard let rhs else { continue }
+            dsytrs_("U", &nn, &one, factors, &nn, pivots, rhs.baseAddress, &nn, &info)
+        }
     }
 }

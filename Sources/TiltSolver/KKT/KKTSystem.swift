@@ -22,15 +22,25 @@ final class KKTSystem {
     private let aSlots: [Int]
     /// Slots for each cone's `writeHessian` layout (−1: not stored, lower triangle).
     private let hessianSlots: [[Int]]
-    private let hessianBuffers: [Int]
     private var hessianScratch: [Double]
     private let cones: CompositeCone
     private var solver: any KKTSolver
     private let settings: SolverSettings
-    /// Solve workspaces (`size` entries each), allocated once.
-    private let rhs: UnsafeMutableBufferPointer<Double>
-    private let solution: UnsafeMutableBufferPointer<Double>
-    private let residual: UnsafeMutableBufferPointer<Double>
+    /// Workspaces of one right-hand side (`size` entries each).
+    private struct SolveBuffers {
+        let rhs, solution, residual: UnsafeMutableBufferPointer<Double>
+        init(size: Int) {
+            rhs = .allocate(capacity: size)
+            solution = .allocate(capacity: size)
+            residual = .allocate(capacity: size)
+            for buffer in [rhs, solution, residual] { buffer.initialize(repeating: 0) }
+        }
+        func deallocate() {
+            for buffer in [rhs, solution, residual] { buffer.deallocate() }
+        }
+    }
+    /// Two sets, allocated once: single solves use the first, paired solves both.
+    private let workspaces: [SolveBuffers]
 
     /// Assembles the pattern and picks the factorisation back end from `settings.linearSolver`.
     init(P: SparseMatrixCSC, A: SparseMatrixCSC, cones: CompositeCone, settings: SolverSettings) throws {
@@ -121,16 +131,10 @@ final class KKTSystem {
         pSlots = pSources.map { slotOf[$0] }
         aSlots = aSources.map { slotOf[$0] }
         hessianSlots = hessianSources.map { $0.map { $0 < 0 ? -1 : slotOf[$0] } }
-        hessianBuffers = buffers
         hessianScratch = [Double](repeating: 0, count: buffers.max() ?? 0)
         signs = [Int](repeating: 1, count: n) + [Int](repeating: -1, count: m) + extraSigns
         values = [Double](repeating: 0, count: rowIndices.count)
-        rhs = .allocate(capacity: size)
-        rhs.initialize(repeating: 0)
-        solution = .allocate(capacity: size)
-        solution.initialize(repeating: 0)
-        residual = .allocate(capacity: size)
-        residual.initialize(repeating: 0)
+        workspaces = [SolveBuffers(size: size), SolveBuffers(size: size)]
         solver = try Self.makeSolver(pattern: pattern, signs: signs, choice: settings.linearSolver)
         updateMatrixData(P: P, A: A)
     }
@@ -151,9 +155,7 @@ final class KKTSystem {
     }
 
     deinit {
-        rhs.deallocate()
-        solution.deallocate()
-        residual.deallocate()
+        for b in workspaces { b.deallocate() }
     }
 
     /// Writes new values of `P` (upper triangle, same pattern) and `A` (same pattern); duplicate
@@ -202,7 +204,24 @@ final class KKTSystem {
     /// Solves `K [x; z] = [rhsX; rhsZ]` (extra expansion rows get zero right-hand side) with
     /// iterative refinement against the unregularised `K`.
     func solve(rhsX: [Double], rhsZ: [Double], x: inout [Double], z: inout [Double]) {
-        let n = variableCount, m = constraintCount
+        load(rhsX, rhsZ, into: 0)
+        solveLoaded(count: 1)
+        store(from: 0, &x, &z)
+    }
+
+    /// Two independent solves sharing each pass over the factor and over `K` (the sparse solve is
+    /// limited by reading `L`, so the second right-hand side comes at a fraction of the cost).
+    func solve(rhsX: [Double], rhsZ: [Double], x: inout [Double], z: inout [Double],
+               rhsX second: [Double], rhsZ secondZ: [Double], x secondXOut: inout [Double], z secondZOut: inout [Double]) {
+        load(rhsX, rhsZ, into: 0)
+        load(second, secondZ, into: 1)
+        solveLoaded(count: 2)
+        store(from: 0, &x, &z)
+        store(from: 1, &secondXOut, &secondZOut)
+    }
+
+    private func load(_ rhsX: [Double], _ rhsZ: [Double], into index: Int) {
+        let n = variableCount, m = constraintCount, rhs = workspaces[index].rhs
         rhsX.withUnsafeBufferPointer { source in
             for i in 0..<n { rhs[i] = source[i] }
         }
@@ -210,7 +229,10 @@ final class KKTSystem {
             for i in 0..<m { rhs[n + i] = source[i] }
         }
         for i in (n + m)..<size { rhs[i] = 0 }
-        solveBuffers()
+    }
+
+    private func store(from index: Int, _ x: inout [Double], _ z: inout [Double]) {
+        let n = variableCount, m = constraintCount, solution = workspaces[index].solution
         x.withUnsafeMutableBufferPointer { out in
             for i in 0..<n { out[i] = solution[i] }
         }
@@ -219,50 +241,83 @@ final class KKTSystem {
         }
     }
 
-    /// `solution ← K⁻¹ rhs`, refined while the residual `rhs − K·solution` keeps shrinking fast.
-    private func solveBuffers() {
-        _ = solution.update(fromContentsOf: rhs)
-        solver.solve(solution)
+    /// `solution ← K⁻¹ rhs` for the first `count` buffers, each refined while its residual
+    /// `rhs − K·solution` keeps shrinking fast enough (`active[i] == 1`: buffer `i` still refining).
+    private func solveLoaded(count: Int) {
+        let first = workspaces[0], second = workspaces[1]
+        for b in workspaces.prefix(count) { _ = b.solution.update(fromContentsOf: b.rhs) }
+        solver.solve(first.solution, count == 2 ? second.solution : nil)
         guard settings.iterativeRefinement else { return }
-        var rhsNorm = 0.0
-        for i in 0..<size { rhsNorm = max(rhsNorm, abs(rhs[i])) }
-        let tolerance = settings.iterativeRefinementAbsoluteTolerance + settings.iterativeRefinementRelativeTolerance * rhsNorm
-        var previousError = Double.infinity
+        var tolerance = SIMD2<Double>(0, 0), previousError = SIMD2<Double>(.infinity, .infinity)
+        var active = SIMD2<Int>(1, count == 2 ? 1 : 0)
+        for index in 0..<count {
+            let rhs = workspaces[index].rhs
+            var rhsNorm = 0.0
+            for i in 0..<size { rhsNorm = max(rhsNorm, abs(rhs[i])) }
+            tolerance[index] = settings.iterativeRefinementAbsoluteTolerance
+                + settings.iterativeRefinementRelativeTolerance * rhsNorm
+        }
         for _ in 0..<settings.iterativeRefinementMaxIterations {
-            let error = computeResidual()
-            if error <= tolerance || error > previousError / settings.iterativeRefinementStopRatio { break }
-            previousError = error
-            solver.solve(residual)
-            for i in 0..<size { solution[i] += residual[i] }
+            let errors = computeResiduals(first: active[0] == 1, second: active[1] == 1)
+            for index in 0..<count where active[index] == 1 {
+                let error = index == 0 ? errors.first : errors.second
+                if error <= tolerance[index] || error > previousError[index] / settings.iterativeRefinementStopRatio {
+                    active[index] = 0
+                } else {
+                    previousError[index] = error
+                }
+            }
+            switch (active[0], active[1]) {
+            case (0, 0): return
+            case (1, 1): solver.solve(first.residual, second.residual)
+            default: solver.solve(active[0] == 1 ? first.residual : second.residual, nil)
+            }
+            for index in 0..<count where active[index] == 1 {
+                let b = workspaces[index]
+                for i in 0..<size { b.solution[i] += b.residual[i] }
+            }
         }
     }
 
-    /// `residual ← rhs − K·solution` with `K` the unregularised symmetric matrix stored as `values`
-    /// on `pattern`'s upper triangle; returns `‖residual‖∞`.
-    private func computeResidual() -> Double {
-        _ = residual.update(fromContentsOf: rhs)
+    /// `residual ← rhs − K·solution` for the selected buffers, with `K` the unregularised symmetric
+    /// matrix stored as `values` on `pattern`'s upper triangle, in one pass over `K`; returns the
+    /// residuals' `‖·‖∞` (0 for an unselected buffer).
+    private func computeResiduals(first: Bool, second: Bool) -> (first: Double, second: Double) {
+        let a = workspaces[0], b = workspaces[1]
+        if first { _ = a.residual.update(fromContentsOf: a.rhs) }
+        if second { _ = b.residual.update(fromContentsOf: b.rhs) }
+        // An unselected buffer is multiplied with a zero weight into its own (unused) residual.
+        let weightA = first ? 1.0 : 0.0, weightB = second ? 1.0 : 0.0
+        let xa = a.solution, xb = b.solution, ra = a.residual, rb = b.residual
         values.withUnsafeBufferPointer { v in
             pattern.colPointers.withUnsafeBufferPointer { colPointers in
                 pattern.rowIndices.withUnsafeBufferPointer { rowIndices in
                     for j in 0..<size {
-                        let xj = solution[j]
-                        var sum = 0.0
+                        let xaj = weightA * xa[j], xbj = weightB * xb[j]
+                        var sumA = 0.0, sumB = 0.0
                         for p in colPointers[j]..<colPointers[j + 1] {
-                            let i = rowIndices[p]
+                            let i = rowIndices[p], value = v[p]
                             if i == j {
-                                sum += v[p] * xj
+                                sumA += value * xaj
+                                sumB += value * xbj
                             } else {
-                                residual[i] -= v[p] * xj
-                                sum += v[p] * solution[i]
+                                ra[i] -= value * xaj
+                                rb[i] -= value * xbj
+                                sumA += value * weightA * xa[i]
+                                sumB += value * weightB * xb[i]
                             }
                         }
-                        residual[j] -= sum
+                        ra[j] -= sumA
+                        rb[j] -= sumB
                     }
                 }
             }
         }
-        var norm = 0.0
-        for i in 0..<size { norm = max(norm, abs(residual[i])) }
-        return norm
+        var normA = 0.0, normB = 0.0
+        for i in 0..<size {
+            normA = max(normA, abs(ra[i]))
+            normB = max(normB, abs(rb[i]))
+        }
+        return (first ? normA : 0, second ? normB : 0)
     }
 }

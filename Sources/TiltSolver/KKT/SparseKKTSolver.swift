@@ -26,5 +26,11 @@ struct SparseKKTSolver: KKTSolver {
         }
     }
 
-    func solve(_ rhs: UnsafeMutableBufferPointer<Double>) { factorization.solve(rhs) }
+    func solve(_ first: UnsafeMutableBufferPointer<Double>, _ second: UnsafeMutableBufferPointer<Double>?) {
+        if let second {
+            factorization.solve(first, second)
+        } else {
+            factorization.solve(first)
+        }
+    }
 }
