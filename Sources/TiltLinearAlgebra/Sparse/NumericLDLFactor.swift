@@ -7,18 +7,24 @@
 /// the kernels work on raw pointers (no bounds, uniqueness or exclusivity checks in the inner loops).
 final class NumericLDLFactor {
     private let dimension: Int
-    // Symbolic data (copied from `PermutedUpperTriangle`, `EliminationTree` and the column layout).
+    // Symbolic data (copied from `PermutedUpperTriangle` and the column layout).
     private let upperColPointers: UnsafeMutablePointer<Int>
     private let upperRowIndices: UnsafeMutablePointer<Int32>
     private let slotOfInputEntry: UnsafeMutablePointer<Int>
     private let inputEntryCount: Int
     private let assembledEntryCount: Int
     private let diagonalSlot: UnsafeMutablePointer<Int>
-    private let parent: UnsafeMutablePointer<Int>
     private let lColPointers: UnsafeMutablePointer<Int>
     private let permutation: UnsafeMutablePointer<Int>
+    /// Row `k` of `L`, precomputed once: entries `rowPatternStart[k]..<rowPatternStart[k + 1]` list
+    /// its columns in the order the up-looking solve must visit them (`patternColumn`) and the slot
+    /// of `L` each entry fills (`patternSlot`). The pattern depends on the structure only, so the
+    /// numeric factorisation skips the elimination-tree walks of QDLDL.
+    private let rowPatternStart: UnsafeMutablePointer<Int>
+    private let patternColumn: UnsafeMutablePointer<Int32>
+    private let patternSlot: UnsafeMutablePointer<Int>
     // Numeric factor.
-    /// Row indices as 32-bit integers: half the memory traffic of the solve's index stream.
+    /// Row indices as 32-bit integers (fixed by the structure; written once in `init`).
     private let lRowIndices: UnsafeMutablePointer<Int32>
     private let lValues: UnsafeMutablePointer<Double>
     private let d: UnsafeMutablePointer<Double>
@@ -26,10 +32,6 @@ final class NumericLDLFactor {
     // Workspaces.
     private let assembled: UnsafeMutablePointer<Double>
     private let rowValues: UnsafeMutablePointer<Double>
-    private let rowMarked: UnsafeMutablePointer<Bool>
-    private let rowPattern: UnsafeMutablePointer<Int>
-    private let pathBuffer: UnsafeMutablePointer<Int>
-    private let nextSlotInColumn: UnsafeMutablePointer<Int>
     private let solveWork: UnsafeMutablePointer<Double>
     private let secondSolveWork: UnsafeMutablePointer<Double>
 
@@ -42,33 +44,77 @@ final class NumericLDLFactor {
         inputEntryCount = upper.slotOfInputEntry.count
         assembledEntryCount = upper.rowIndices.count
         diagonalSlot = Self.copy(upper.diagonalSlot)
-        parent = Self.copy(tree.parent)
         lColPointers = Self.copy(pointers)
         permutation = Self.copy(p)
         let factorEntries = pointers[n]
+        rowPatternStart = Self.allocate(n + 1, 0)
+        patternColumn = Self.allocate(factorEntries, Int32(0))
+        patternSlot = Self.allocate(factorEntries, 0)
         lRowIndices = Self.allocate(factorEntries, Int32(0))
         lValues = Self.allocate(factorEntries, 0.0)
         d = Self.allocate(n, 0.0)
         dInverse = Self.allocate(n, 0.0)
         assembled = Self.allocate(upper.rowIndices.count, 0.0)
         rowValues = Self.allocate(n, 0.0)
-        rowMarked = Self.allocate(n, false)
-        rowPattern = Self.allocate(n, 0)
-        pathBuffer = Self.allocate(n, 0)
-        nextSlotInColumn = Self.allocate(n, 0)
         solveWork = Self.allocate(n, 0.0)
         secondSolveWork = Self.allocate(n, 0.0)
+        recordRowPatterns(upper: upper, parent: tree.parent)
+    }
+
+    /// The symbolic half of the up-looking factorisation: the pattern of row `k` of `L` is the union
+    /// of the elimination-tree paths from each nonzero of column `k` of the upper triangle, visited
+    /// descendants first. Fills `rowPatternStart`, `patternColumn`, `patternSlot` and `lRowIndices`.
+    private func recordRowPatterns(upper: PermutedUpperTriangle, parent: [Int]) {
+        let n = dimension
+        var marked = [Bool](repeating: false, count: n)
+        var path = [Int](repeating: 0, count: n)
+        var pattern = [Int](repeating: 0, count: n)
+        var nextSlot = Array(UnsafeBufferPointer(start: lColPointers, count: n))
+        var entry = 0
+        for k in 0..<n {
+            rowPatternStart[k] = entry
+            var patternCount = 0
+            for p in upper.colPointers[k]..<upper.colPointers[k + 1] {
+                let row = upper.rowIndices[p]
+                if row == k || marked[row] { continue }
+                marked[row] = true
+                path[0] = row
+                var pathLength = 1
+                var node = parent[row]
+                while node != -1 && node < k && !marked[node] {
+                    marked[node] = true
+                    path[pathLength] = node
+                    pathLength += 1
+                    node = parent[node]
+                }
+                while pathLength > 0 {
+                    pathLength -= 1
+                    pattern[patternCount] = path[pathLength]
+                    patternCount += 1
+                }
+            }
+            var q = patternCount - 1
+            while q >= 0 {
+                let column = pattern[q]
+                patternColumn[entry] = Int32(truncatingIfNeeded: column)
+                patternSlot[entry] = nextSlot[column]
+                lRowIndices[nextSlot[column]] = Int32(truncatingIfNeeded: k)
+                nextSlot[column] += 1
+                marked[column] = false
+                entry += 1
+                q -= 1
+            }
+        }
+        rowPatternStart[n] = entry
     }
 
     deinit {
-        for buffer in [upperColPointers, slotOfInputEntry, diagonalSlot, parent, lColPointers, permutation,
-                       rowPattern, pathBuffer, nextSlotInColumn] {
+        for buffer in [upperColPointers, slotOfInputEntry, diagonalSlot, lColPointers, permutation,
+                       rowPatternStart, patternSlot] {
             buffer.deallocate()
         }
-        upperRowIndices.deallocate()
-        lRowIndices.deallocate()
+        for buffer in [upperRowIndices, lRowIndices, patternColumn] { buffer.deallocate() }
         for buffer in [lValues, d, dInverse, assembled, rowValues, solveWork, secondSolveWork] { buffer.deallocate() }
-        rowMarked.deallocate()
     }
 
     private static func allocate<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
@@ -106,55 +152,30 @@ final class NumericLDLFactor {
         signs.withUnsafeBufferPointer { s in
             for j in 0..<n { assembled[diagonalSlot[j]] += s[j] * staticRegularization }
         }
-        nextSlotInColumn.update(from: lColPointers, count: n)
 
         var regularized = 0
         var positive = 0
         for k in 0..<n {
-            // Pattern of row k of L: union of tree paths from each nonzero of C[:, k], collected in
-            // topological order (descendants before ancestors when read backwards).
-            var patternCount = 0
+            // Row k of L solves L[0..<k, 0..<k] D y = C[0..<k, k] over the precomputed pattern.
             var diagonal = 0.0
             for p in upperColPointers[k]..<upperColPointers[k + 1] {
                 let row = Int(upperRowIndices[p])
                 if row == k {
                     diagonal += assembled[p]
-                    continue
-                }
-                rowValues[row] += assembled[p]
-                if rowMarked[row] { continue }
-                rowMarked[row] = true
-                pathBuffer[0] = row
-                var pathLength = 1
-                var node = parent[row]
-                while node != -1 && node < k && !rowMarked[node] {
-                    rowMarked[node] = true
-                    pathBuffer[pathLength] = node
-                    pathLength += 1
-                    node = parent[node]
-                }
-                while pathLength > 0 {
-                    pathLength -= 1
-                    rowPattern[patternCount] = pathBuffer[pathLength]
-                    patternCount += 1
+                } else {
+                    rowValues[row] += assembled[p]
                 }
             }
-            var q = patternCount - 1
-            while q >= 0 {
-                let column = rowPattern[q]
+            for e in rowPatternStart[k]..<rowPatternStart[k + 1] {
+                let column = Int(patternColumn[e]), slot = patternSlot[e]
                 let y = rowValues[column]
-                let slot = nextSlotInColumn[column]
                 for t in lColPointers[column]..<slot {
                     rowValues[Int(lRowIndices[t])] -= lValues[t] * y
                 }
                 let lkj = y * dInverse[column]
-                lRowIndices[slot] = Int32(truncatingIfNeeded: k)
                 lValues[slot] = lkj
                 diagonal -= y * lkj
-                nextSlotInColumn[column] = slot + 1
                 rowValues[column] = 0
-                rowMarked[column] = false
-                q -= 1
             }
             let sign = signs[k]
             if sign * diagonal < dynamicEpsilon {
