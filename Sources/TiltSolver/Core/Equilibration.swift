@@ -30,26 +30,23 @@ struct Equilibration {
         let (lo, hi) = (settings.equilibrationMinScale, settings.equilibrationMaxScale)
         func factor(_ norm: Double) -> Double { norm == 0 ? 1 : min(max(1 / norm.squareRoot(), lo), hi) }
 
+        var columnNorms = [Double](repeating: 0, count: n)
+        var rowNorms = [Double](repeating: 0, count: m)
+        var d = columnNorms, e = rowNorms
+        // Cones whose rows must share one factor (the scaled slack has to stay in the cone).
+        let sharedBlocks = cones.cones.filter { $0 is SecondOrderCone || $0 is ExponentialCone }.map(\.range)
         for _ in 0..<settings.equilibrationIterations {
-            var columnNorms = [Double](repeating: 0, count: n)
-            var rowNorms = [Double](repeating: 0, count: m)
-            for j in 0..<n {
-                for p in P.colPointers[j]..<P.colPointers[j + 1] {
-                    let v = abs(P.values[p]), i = P.rowIndices[p]
-                    columnNorms[j] = max(columnNorms[j], v)
-                    columnNorms[i] = max(columnNorms[i], v)
-                }
-                for p in A.colPointers[j]..<A.colPointers[j + 1] {
-                    let v = abs(A.values[p])
-                    columnNorms[j] = max(columnNorms[j], v)
-                    rowNorms[A.rowIndices[p]] = max(rowNorms[A.rowIndices[p]], v)
-                }
-            }
-            let d = columnNorms.map(factor)
-            var e = rowNorms.map(factor)
-            for cone in cones.cones where cone is SecondOrderCone || cone is ExponentialCone {
-                let mean = cone.range.reduce(0) { $0 + e[$1] } / Double(cone.dimension)
-                for i in cone.range { e[i] = mean }
+            for j in 0..<n { columnNorms[j] = 0 }
+            for i in 0..<m { rowNorms[i] = 0 }
+            Self.accumulateSymmetricNorms(P, into: &columnNorms)
+            Self.accumulateNorms(A, rows: &rowNorms, cols: &columnNorms)
+            for j in 0..<n { d[j] = factor(columnNorms[j]) }
+            for i in 0..<m { e[i] = factor(rowNorms[i]) }
+            for block in sharedBlocks {
+                var sum = 0.0
+                for i in block { sum += e[i] }
+                let mean = sum / Double(block.count)
+                for i in block { e[i] = mean }
             }
             Self.scale(&P, rows: d, cols: d)
             Self.scale(&A, rows: e, cols: d)
@@ -59,13 +56,7 @@ struct Equilibration {
 
         // Cost scaling: bring the larger of the mean column norm of P and ‖q‖∞ to one.
         var pColumnNorms = [Double](repeating: 0, count: n)
-        for j in 0..<n {
-            for p in P.colPointers[j]..<P.colPointers[j + 1] {
-                let v = abs(P.values[p])
-                pColumnNorms[j] = max(pColumnNorms[j], v)
-                pColumnNorms[P.rowIndices[p]] = max(pColumnNorms[P.rowIndices[p]], v)
-            }
-        }
+        Self.accumulateSymmetricNorms(P, into: &pColumnNorms)
         let meanP = n == 0 ? 0 : pColumnNorms.reduce(0, +) / Double(n)
         var qNorm = 0.0
         for j in 0..<n { qNorm = max(qNorm, abs(problem.q[j] * variableScale[j])) }
@@ -73,10 +64,59 @@ struct Equilibration {
         costScale = size == 0 ? 1 : min(max(1 / size, lo), hi)
     }
 
+    /// `norms[i] = max(norms[i], max |S_ij|)` over the columns and rows of the symmetric `S` whose
+    /// upper triangle `M` stores (each stored entry counts for its row and its column).
+    private static func accumulateSymmetricNorms(_ M: SparseMatrixCSC, into norms: inout [Double]) {
+        M.colPointers.withUnsafeBufferPointer { pointers in
+            M.rowIndices.withUnsafeBufferPointer { rowIndices in
+                M.values.withUnsafeBufferPointer { values in
+                    norms.withUnsafeMutableBufferPointer { norms in
+                        for j in 0..<M.cols {
+                            for p in pointers[j]..<pointers[j + 1] {
+                                let v = abs(values[p]), i = rowIndices[p]
+                                norms[j] = max(norms[j], v)
+                                norms[i] = max(norms[i], v)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Row and column `∞`-norms of `M`, folded into `rows` and `cols` by `max`.
+    private static func accumulateNorms(_ M: SparseMatrixCSC, rows: inout [Double], cols: inout [Double]) {
+        M.colPointers.withUnsafeBufferPointer { pointers in
+            M.rowIndices.withUnsafeBufferPointer { rowIndices in
+                M.values.withUnsafeBufferPointer { values in
+                    rows.withUnsafeMutableBufferPointer { rows in
+                        for j in 0..<M.cols {
+                            var column = cols[j]
+                            for p in pointers[j]..<pointers[j + 1] {
+                                let v = abs(values[p]), i = rowIndices[p]
+                                column = max(column, v)
+                                rows[i] = max(rows[i], v)
+                            }
+                            cols[j] = column
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// `M ← diag(rows)·M·diag(cols)` in place.
     private static func scale(_ M: inout SparseMatrixCSC, rows: [Double], cols: [Double]) {
-        for j in 0..<M.cols {
-            for p in M.colPointers[j]..<M.colPointers[j + 1] { M.values[p] *= rows[M.rowIndices[p]] * cols[j] }
+        let columnCount = M.cols
+        M.colPointers.withUnsafeBufferPointer { pointers in
+            M.rowIndices.withUnsafeBufferPointer { rowIndices in
+                M.values.withUnsafeMutableBufferPointer { values in
+                    for j in 0..<columnCount {
+                        let cj = cols[j]
+                        for p in pointers[j]..<pointers[j + 1] { values[p] *= rows[rowIndices[p]] * cj }
+                    }
+                }
+            }
         }
     }
 

@@ -41,10 +41,15 @@ final class KKTSystem {
     }
     /// Two sets, allocated once: single solves use the first, paired solves both.
     private let workspaces: [SolveBuffers]
+    /// `pattern`'s row indices as 32-bit integers (the index stream of the refinement products).
+    private let strictRows: UnsafeMutableBufferPointer<Int32>
 
     /// Assembles the pattern and picks the factorisation back end from `settings.linearSolver`.
     init(P: SparseMatrixCSC, A: SparseMatrixCSC, cones: CompositeCone, settings: SolverSettings) throws {
         let n = A.cols, m = A.rows
+        guard n + m < Int(Int32.max) / 2 else {
+            throw SolverError.dimensionMismatch("\(n) variables and \(m) constraints exceed the solver's 32-bit indices")
+        }
         variableCount = n
         constraintCount = m
         self.cones = cones
@@ -135,6 +140,12 @@ final class KKTSystem {
         signs = [Int](repeating: 1, count: n) + [Int](repeating: -1, count: m) + extraSigns
         values = [Double](repeating: 0, count: rowIndices.count)
         workspaces = [SolveBuffers(size: size), SolveBuffers(size: size)]
+        strictRows = .allocate(capacity: rowIndices.count)
+        for (p, row) in rowIndices.enumerated() { strictRows[p] = Int32(truncatingIfNeeded: row) }
+        for j in 0..<size {
+            precondition(colPointers[j + 1] > colPointers[j] && rowIndices[colPointers[j + 1] - 1] == j,
+                         "KKT column \(j) must end with its diagonal")
+        }
         solver = try Self.makeSolver(pattern: pattern, signs: signs, choice: settings.linearSolver)
         updateMatrixData(P: P, A: A)
     }
@@ -156,6 +167,7 @@ final class KKTSystem {
 
     deinit {
         for b in workspaces { b.deallocate() }
+        strictRows.deallocate()
     }
 
     /// Writes new values of `P` (upper triangle, same pattern) and `A` (same pattern); duplicate
@@ -279,45 +291,64 @@ final class KKTSystem {
         }
     }
 
-    /// `residual ← rhs − K·solution` for the selected buffers, with `K` the unregularised symmetric
-    /// matrix stored as `values` on `pattern`'s upper triangle, in one pass over `K`; returns the
-    /// residuals' `‖·‖∞` (0 for an unselected buffer).
+    /// `residual ← rhs − K·solution` for the selected buffers (one pass over `K` for both); returns
+    /// the residuals' `‖·‖∞` (0 for an unselected buffer).
     private func computeResiduals(first: Bool, second: Bool) -> (first: Double, second: Double) {
         let a = workspaces[0], b = workspaces[1]
         if first { _ = a.residual.update(fromContentsOf: a.rhs) }
         if second { _ = b.residual.update(fromContentsOf: b.rhs) }
-        // An unselected buffer is multiplied with a zero weight into its own (unused) residual.
-        let weightA = first ? 1.0 : 0.0, weightB = second ? 1.0 : 0.0
-        let xa = a.solution, xb = b.solution, ra = a.residual, rb = b.residual
+        switch (first, second) {
+        case (true, true): subtractProduct(a.solution, from: a.residual, b.solution, from: b.residual)
+        case (true, false): subtractProduct(a.solution, from: a.residual, nil, from: nil)
+        case (false, true): subtractProduct(b.solution, from: b.residual, nil, from: nil)
+        case (false, false): return (0, 0)
+        }
+        func norm(_ r: UnsafeMutableBufferPointer<Double>) -> Double {
+            var m = 0.0
+            for i in 0..<size { m = max(m, abs(r[i])) }
+            return m
+        }
+        return (first ? norm(a.residual) : 0, second ? norm(b.residual) : 0)
+    }
+
+    /// `r ← r − K x` (and `r2 ← r2 − K x2` in the same pass) with `K` the unregularised symmetric
+    /// matrix stored as `values` on `pattern`'s upper triangle. Every column ends with its diagonal
+    /// (checked in `init`), so the inner loops run over the strict upper part without a branch; the
+    /// paired variant is a separate loop because it is the hot one.
+    private func subtractProduct(_ x: UnsafeMutableBufferPointer<Double>, from r: UnsafeMutableBufferPointer<Double>,
+                                 _ x2: UnsafeMutableBufferPointer<Double>?, from r2: UnsafeMutableBufferPointer<Double>?) {
+        let rows = strictRows
         values.withUnsafeBufferPointer { v in
             pattern.colPointers.withUnsafeBufferPointer { colPointers in
-                pattern.rowIndices.withUnsafeBufferPointer { rowIndices in
+                if let x2, let r2 {
                     for j in 0..<size {
-                        let xaj = weightA * xa[j], xbj = weightB * xb[j]
-                        var sumA = 0.0, sumB = 0.0
-                        for p in colPointers[j]..<colPointers[j + 1] {
-                            let i = rowIndices[p], value = v[p]
-                            if i == j {
-                                sumA += value * xaj
-                                sumB += value * xbj
-                            } else {
-                                ra[i] -= value * xaj
-                                rb[i] -= value * xbj
-                                sumA += value * weightA * xa[i]
-                                sumB += value * weightB * xb[i]
-                            }
+                        let diagonal = colPointers[j + 1] - 1
+                        let xj = x[j], yj = x2[j]
+                        var sumX = v[diagonal] * xj, sumY = v[diagonal] * yj
+                        for p in colPointers[j]..<diagonal {
+                            let i = Int(rows[p]), value = v[p]
+                            r[i] -= value * xj
+                            r2[i] -= value * yj
+                            sumX += value * x[i]
+                            sumY += value * x2[i]
                         }
-                        ra[j] -= sumA
-                        rb[j] -= sumB
+                        r[j] -= sumX
+                        r2[j] -= sumY
+                    }
+                } else {
+                    for j in 0..<size {
+                        let diagonal = colPointers[j + 1] - 1
+                        let xj = x[j]
+                        var sum = v[diagonal] * xj
+                        for p in colPointers[j]..<diagonal {
+                            let i = Int(rows[p]), value = v[p]
+                            r[i] -= value * xj
+                            sum += value * x[i]
+                        }
+                        r[j] -= sum
                     }
                 }
             }
         }
-        var normA = 0.0, normB = 0.0
-        for i in 0..<size {
-            normA = max(normA, abs(ra[i]))
-            normB = max(normB, abs(rb[i]))
-        }
-        return (first ? normA : 0, second ? normB : 0)
     }
 }
