@@ -189,11 +189,12 @@ public final class InteriorPointSolver {
         guard cones.isSymmetric else { return true }
         guard cones.updateScaling(s: state.s, z: state.z, mu: 1), kkt.refactor() else { return false }
         let n = problem.variableCount, m = problem.constraintCount
+        // Primal start K [x; −s] = [0; b] and dual start K [·; z] = [−q; 0], in one pass.
         for j in 0..<n { work.rhsX[j] = 0 }
-        kkt.solve(rhsX: work.rhsX, rhsZ: scaled.b, x: &state.x, z: &work.scratchZ)
-        for i in 0..<m { state.s[i] = -work.scratchZ[i] }
         for i in 0..<m { work.rhsZ[i] = 0 }
-        kkt.solve(rhsX: work.negatedQ, rhsZ: work.rhsZ, x: &work.scratchX, z: &state.z)
+        kkt.solve(rhsX: work.rhsX, rhsZ: scaled.b, x: &state.x, z: &work.scratchZ,
+                  rhsX: work.negatedQ, rhsZ: work.rhsZ, x: &work.scratchX, z: &state.z)
+        for i in 0..<m { state.s[i] = -work.scratchZ[i] }
         cones.shiftInside(&state.s, isPrimal: true)
         cones.shiftInside(&state.z, isPrimal: false)
         return VectorMath.allFinite(state.x) && VectorMath.allFinite(state.s) && VectorMath.allFinite(state.z)

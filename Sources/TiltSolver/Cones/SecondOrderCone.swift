@@ -10,22 +10,27 @@ final class SecondOrderCone: Cone {
     static let sparseExpansionThreshold = 4
 
     let range: Range<Int>
-    private var w: [Double]
     private var eta = 1.0
-    /// `λ = Wz = W⁻¹s`.
-    private var lambda: [Double]
-    /// Scaled affine directions `W⁻¹Δs`, `WΔz` of the corrector.
-    private var scaledS: [Double]
-    private var scaledZ: [Double]
+    /// One allocation holding, `dimension` entries each: `w`; `λ = Wz = W⁻¹s`; and the scaled
+    /// affine directions `W⁻¹Δs`, `WΔz` of the corrector. Raw storage because every operation runs
+    /// each iteration over the whole cone (large cones have thousands of rows).
+    private let storage: UnsafeMutableBufferPointer<Double>
+    private var w: UnsafeMutablePointer<Double> { storage.baseAddress.unsafelyUnwrapped }
+    private var lambda: UnsafeMutablePointer<Double> { w + range.count }
+    private var scaledS: UnsafeMutablePointer<Double> { w + 2 * range.count }
+    private var scaledZ: UnsafeMutablePointer<Double> { w + 3 * range.count }
 
+    /// `range` must be non-empty (`ConeSpec.secondOrder` dimensions are validated to be ≥ 1).
     init(range: Range<Int>) {
+        precondition(!range.isEmpty, "a second-order cone has at least one row")
         self.range = range
-        w = [Double](repeating: 0, count: range.count)
+        storage = .allocate(capacity: 4 * range.count)
+        storage.initialize(repeating: 0)
         w[0] = 1
-        lambda = w
-        scaledS = w
-        scaledZ = w
+        lambda[0] = 1
     }
+
+    deinit { storage.deallocate() }
 
     var degree: Int { 1 }
     var isSymmetric: Bool { true }
@@ -54,41 +59,49 @@ final class SecondOrderCone: Cone {
 
     func updateScaling(s: [Double], z: [Double], mu: Double) -> Bool {
         let sRes = jResidual(s), zRes = jResidual(z)
-        guard sRes > 0, zRes > 0, s[range.lowerBound] > 0, z[range.lowerBound] > 0 else { return false }
+        let o = range.lowerBound, d = range.count, w = self.w
+        guard sRes > 0, zRes > 0, s[o] > 0, z[o] > 0 else { return false }
         let sScale = sRes.squareRoot(), zScale = zRes.squareRoot()
         // w ∝ s/‖s‖_J + J z/‖z‖_J, normalised to a hyperbolic unit.
-        for (k, i) in range.enumerated() {
-            w[k] = s[i] / sScale + (k == 0 ? 1 : -1) * z[i] / zScale
-        }
         var tail = 0.0
-        for k in 1..<w.count { tail += w[k] * w[k] }
+        s.withUnsafeBufferPointer { s in
+            z.withUnsafeBufferPointer { z in
+                w[0] = s[o] / sScale + z[o] / zScale
+                for k in 1..<d {
+                    w[k] = s[o + k] / sScale - z[o + k] / zScale
+                    tail += w[k] * w[k]
+                }
+            }
+        }
         let wRes = w[0] * w[0] - tail
         guard wRes > 0 else { return false }
         let wScale = wRes.squareRoot()
         tail = 0
-        for k in 1..<w.count { w[k] /= wScale; tail += w[k] * w[k] }
+        for k in 1..<d { w[k] /= wScale; tail += w[k] * w[k] }
         w[0] = (1 + tail).squareRoot()
         eta = (sScale / zScale).squareRoot()
-        for k in 0..<w.count { lambda[k] = z[range.lowerBound + k] }
-        applyW(to: &lambda, at: 0, inverse: false)
+        z.withUnsafeBufferPointer { z in
+            for k in 0..<d { lambda[k] = z[o + k] }
+        }
+        applyW(to: lambda, inverse: false)
         return true
     }
 
-    /// `v[o..<o+d] ← W v[o..<o+d]` (or `W⁻¹`), in place.
-    private func applyW(to v: inout [Double], at o: Int, inverse: Bool) {
-        let d = w.count
+    /// `v ← W v` (or `W⁻¹v`) for a vector of this cone's length, in place.
+    private func applyW(to v: UnsafeMutablePointer<Double>, inverse: Bool) {
+        let d = range.count, w = self.w
         var zeta = 0.0
-        for k in 1..<d { zeta += w[k] * v[o + k] }
+        for k in 1..<d { zeta += w[k] * v[k] }
         let sign = inverse ? -1.0 : 1.0
         let scale = inverse ? 1 / eta : eta
-        let x0 = v[o]
+        let x0 = v[0]
         let c = sign * x0 + zeta / (1 + w[0])
-        v[o] = scale * (w[0] * x0 + sign * zeta)
-        for k in 1..<d { v[o + k] = scale * (v[o + k] + c * w[k]) }
+        v[0] = scale * (w[0] * x0 + sign * zeta)
+        for k in 1..<d { v[k] = scale * (v[k] + c * w[k]) }
     }
 
     func writeHessian(into out: inout [Double], at base: Int) {
-        let n = range.count
+        let n = range.count, w = self.w
         let eta2 = eta * eta
         switch hessianShape {
         case .dense:
@@ -106,13 +119,15 @@ final class SecondOrderCone: Cone {
             let u0 = (wsq - d).squareRoot()
             let u1 = 2 * w[0] / u0
             let v1 = max(u1 * u1 - 2, 0).squareRoot()
-            out[base] = eta2 * d
-            for k in 1..<n { out[base + k] = eta2 }
-            out[base + n] = eta * u0
-            out[base + 2 * n] = 0
-            for k in 1..<n {
-                out[base + n + k] = eta * u1 * w[k]
-                out[base + 2 * n + k] = eta * v1 * w[k]
+            out.withUnsafeMutableBufferPointer { out in
+                out[base] = eta2 * d
+                out[base + n] = eta * u0
+                out[base + 2 * n] = 0
+                for k in 1..<n {
+                    out[base + k] = eta2
+                    out[base + n + k] = eta * u1 * w[k]
+                    out[base + 2 * n + k] = eta * v1 * w[k]
+                }
             }
         case .diagonal:
             preconditionFailure("second-order cone blocks are never diagonal")
@@ -121,47 +136,62 @@ final class SecondOrderCone: Cone {
 
     /// `H x = η²(2w(wᵀx) − Jx)`.
     func multiplyHessian(_ x: [Double], into y: inout [Double]) {
-        let o = range.lowerBound, d = w.count
-        var wx = 0.0
-        for k in 0..<d { wx += w[k] * x[o + k] }
+        let o = range.lowerBound, d = range.count, w = self.w
         let eta2 = eta * eta
-        y[o] = eta2 * (2 * w[0] * wx - x[o])
-        for k in 1..<d { y[o + k] = eta2 * (2 * w[k] * wx + x[o + k]) }
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeMutableBufferPointer { y in
+                var wx = 0.0
+                for k in 0..<d { wx += w[k] * x[o + k] }
+                y[o] = eta2 * (2 * w[0] * wx - x[o])
+                for k in 1..<d { y[o + k] = eta2 * (2 * w[k] * wx + x[o + k]) }
+            }
+        }
     }
 
     /// `λ∘λ` with the Jordan product `x∘y = (xᵀy, x₀y₁ + y₀x₁)`.
     func affineDs(_ ds: inout [Double], s: [Double]) {
-        let o = range.lowerBound
-        var squared = 0.0
-        for k in 0..<lambda.count { squared += lambda[k] * lambda[k] }
-        ds[o] = squared
-        for k in 1..<lambda.count { ds[o + k] = 2 * lambda[0] * lambda[k] }
+        let o = range.lowerBound, d = range.count, lambda = self.lambda
+        ds.withUnsafeMutableBufferPointer { ds in
+            var squared = 0.0
+            for k in 0..<d { squared += lambda[k] * lambda[k] }
+            ds[o] = squared
+            for k in 1..<d { ds[o + k] = 2 * lambda[0] * lambda[k] }
+        }
     }
 
     /// Adds the Mehrotra correction `(W⁻¹Δs)∘(WΔz)` and subtracts `σμe`.
     func addCombinedShift(_ ds: inout [Double], dz: [Double], ds affineDs: [Double], sigmaMu: Double) {
-        let o = range.lowerBound, d = w.count
-        for k in 0..<d { scaledS[k] = affineDs[o + k]; scaledZ[k] = dz[o + k] }
-        applyW(to: &scaledS, at: 0, inverse: true)
-        applyW(to: &scaledZ, at: 0, inverse: false)
-        var head = 0.0
-        for k in 0..<d { head += scaledS[k] * scaledZ[k] }
-        ds[o] += head - sigmaMu
-        for k in 1..<d { ds[o + k] += scaledS[0] * scaledZ[k] + scaledZ[0] * scaledS[k] }
+        let o = range.lowerBound, d = range.count, scaledS = self.scaledS, scaledZ = self.scaledZ
+        affineDs.withUnsafeBufferPointer { affineDs in
+            dz.withUnsafeBufferPointer { dz in
+                for k in 0..<d { scaledS[k] = affineDs[o + k]; scaledZ[k] = dz[o + k] }
+            }
+        }
+        applyW(to: scaledS, inverse: true)
+        applyW(to: scaledZ, inverse: false)
+        ds.withUnsafeMutableBufferPointer { ds in
+            var head = 0.0
+            for k in 0..<d { head += scaledS[k] * scaledZ[k] }
+            ds[o] += head - sigmaMu
+            for k in 1..<d { ds[o + k] += scaledS[0] * scaledZ[k] + scaledZ[0] * scaledS[k] }
+        }
     }
 
     /// `W(λ \ ds)` where `λ \ v` solves `λ∘x = v`.
     func deltaSOffset(_ out: inout [Double], ds: [Double], z: [Double]) {
-        let o = range.lowerBound, d = w.count
-        var l1v = 0.0, l1l1 = 0.0
-        for k in 1..<d { l1v += lambda[k] * ds[o + k]; l1l1 += lambda[k] * lambda[k] }
-        let l0 = lambda[0]
-        let x0 = (l0 * ds[o] - l1v) / (l0 * l0 - l1l1)
-        out[o] = x0
-        for k in 1..<d { out[o + k] = (ds[o + k] - x0 * lambda[k]) / l0 }
-        applyW(to: &out, at: o, inverse: false)
+        let o = range.lowerBound, d = range.count, lambda = self.lambda
+        ds.withUnsafeBufferPointer { ds in
+            out.withUnsafeMutableBufferPointer { out in
+                var l1v = 0.0, l1l1 = 0.0
+                for k in 1..<d { l1v += lambda[k] * ds[o + k]; l1l1 += lambda[k] * lambda[k] }
+                let l0 = lambda[0]
+                let x0 = (l0 * ds[o] - l1v) / (l0 * l0 - l1l1)
+                out[o] = x0
+                for k in 1..<d { out[o + k] = (ds[o + k] - x0 * lambda[k]) / l0 }
+                applyW(to: out.baseAddress.unsafelyUnwrapped + o, inverse: false)
+            }
+        }
     }
-
     func stepLength(dz: [Double], ds: [Double], z: [Double], s: [Double], alphaMax: Double) -> Double {
         min(componentStep(z, dz, alphaMax), componentStep(s, ds, alphaMax))
     }
