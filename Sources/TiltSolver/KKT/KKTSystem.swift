@@ -60,6 +60,17 @@ final class KKTSystem {
         // Collect (row, col) pairs with a source tag, then compress to CSC once.
         var entries: [(row: Int, col: Int)] = []
         var pSources: [Int] = [], aSources: [Int] = []
+        pSources.reserveCapacity(P.rowIndices.count)
+        aSources.reserveCapacity(A.rowIndices.count)
+        let hessianEntries = cones.cones.reduce(0) { total, cone in
+            let d = cone.dimension
+            switch cone.hessianShape {
+            case .diagonal: return total + d
+            case .dense: return total + d * (d + 1) / 2
+            case .sparseExpansion: return total + 3 * d + 2
+            }
+        }
+        entries.reserveCapacity(P.rowIndices.count + n + A.rowIndices.count + hessianEntries)
         for j in 0..<n {
             for p in P.colPointers[j]..<P.colPointers[j + 1] where P.rowIndices[p] <= j {
                 pSources.append(entries.count)
