@@ -158,24 +158,33 @@ final class NumericLDLFactor {
         for k in 0..<n {
             // Row k of L solves L[0..<k, 0..<k] D y = C[0..<k, k] over the precomputed pattern.
             var diagonal = 0.0
-            for p in upperColPointers[k]..<upperColPointers[k + 1] {
+            var p = upperColPointers[k]
+            let pEnd = upperColPointers[k + 1]
+            while p < pEnd {
                 let row = Int(upperRowIndices[p])
                 if row == k {
                     diagonal += assembled[p]
                 } else {
                     rowValues[row] += assembled[p]
                 }
+                p &+= 1
             }
-            for e in rowPatternStart[k]..<rowPatternStart[k + 1] {
+            var e = rowPatternStart[k]
+            let eEnd = rowPatternStart[k + 1]
+            while e < eEnd {
                 let column = Int(patternColumn[e]), slot = patternSlot[e]
                 let y = rowValues[column]
-                for t in lColPointers[column]..<slot {
+                var t = lColPointers[column]
+                let tEnd = slot
+                while t < tEnd {
                     rowValues[Int(lRowIndices[t])] -= lValues[t] * y
+                    t &+= 1
                 }
                 let lkj = y * dInverse[column]
                 lValues[slot] = lkj
                 diagonal -= y * lkj
                 rowValues[column] = 0
+                e &+= 1
             }
             let sign = signs[k]
             if sign * diagonal < dynamicEpsilon {
@@ -200,16 +209,22 @@ final class NumericLDLFactor {
         for j in 0..<n {
             let xj = x[j]
             if xj == 0 { continue }
-            for t in lColPointers[j]..<lColPointers[j + 1] {
+            var t = lColPointers[j]
+            let tEnd = lColPointers[j + 1]
+            while t < tEnd {
                 x[Int(lRowIndices[t])] -= lValues[t] * xj
+                t &+= 1
             }
         }
         for i in 0..<n { x[i] *= dInverse[i] }
         var j = n - 1
         while j >= 0 {
             var sum = x[j]
-            for t in lColPointers[j]..<lColPointers[j + 1] {
+            var t = lColPointers[j]
+            let tEnd = lColPointers[j + 1]
+            while t < tEnd {
                 sum -= lValues[t] * x[Int(lRowIndices[t])]
+                t &+= 1
             }
             x[j] = sum
             j -= 1
@@ -227,10 +242,13 @@ final class NumericLDLFactor {
         }
         for j in 0..<n {
             let xj = x[j], yj = y[j]
-            for t in lColPointers[j]..<lColPointers[j + 1] {
+            var t = lColPointers[j]
+            let tEnd = lColPointers[j + 1]
+            while t < tEnd {
                 let row = Int(lRowIndices[t]), l = lValues[t]
                 x[row] -= l * xj
                 y[row] -= l * yj
+                t &+= 1
             }
         }
         for i in 0..<n {
@@ -240,10 +258,13 @@ final class NumericLDLFactor {
         var j = n - 1
         while j >= 0 {
             var sumX = x[j], sumY = y[j]
-            for t in lColPointers[j]..<lColPointers[j + 1] {
+            var t = lColPointers[j]
+            let tEnd = lColPointers[j + 1]
+            while t < tEnd {
                 let row = Int(lRowIndices[t]), l = lValues[t]
                 sumX -= l * x[row]
                 sumY -= l * y[row]
+                t &+= 1
             }
             x[j] = sumX
             y[j] = sumY

@@ -197,13 +197,23 @@ final class SecondOrderCone: Cone {
     }
 
     /// Largest `α ≤ alphaMax` keeping `x + αy` in the cone: the smallest positive root of
-    /// `res(x + αy) = aα² + bα + c`, computed without cancellation.
+    /// `res(x + αy) = aα² + bα + c` (`res(v) = v₀² − ‖v₁‖²`), computed without cancellation.
     private func componentStep(_ x: [Double], _ y: [Double], _ alphaMax: Double) -> Double {
-        let a = jResidual(y)
-        var cross = x[range.lowerBound] * y[range.lowerBound]
-        for i in range.dropFirst() { cross -= x[i] * y[i] }
-        let b = 2 * cross
-        let c = max(0, jResidual(x))
+        let o = range.lowerBound, dimension = range.count
+        var yTail = 0.0, crossTail = 0.0, xTail = 0.0
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeBufferPointer { y in
+                for k in 1..<dimension {
+                    let xk = x[o + k], yk = y[o + k]
+                    yTail += yk * yk
+                    crossTail += xk * yk
+                    xTail += xk * xk
+                }
+            }
+        }
+        let a = y[o] * y[o] - yTail
+        let b = 2 * (x[o] * y[o] - crossTail)
+        let c = max(0, x[o] * x[o] - xTail)
         let disc = b * b - 4 * a * c
         if (a > 0 && b > 0) || disc < 0 || a == 0 { return alphaMax }
         if c == 0 { return a >= 0 ? alphaMax : 0 }

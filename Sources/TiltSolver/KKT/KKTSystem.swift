@@ -324,8 +324,9 @@ final class KKTSystem {
 
     /// `r ← r − K x` (and `r2 ← r2 − K x2` in the same pass) with `K` the unregularised symmetric
     /// matrix stored as `values` on `pattern`'s upper triangle. Every column ends with its diagonal
-    /// (checked in `init`), so the inner loops run over the strict upper part without a branch; the
-    /// paired variant is a separate loop because it is the hot one.
+    /// (checked in `init`), so the inner loops run over the strict upper part without a branch (as
+    /// `while` loops: no range-construction checks); the paired variant is a separate loop because
+    /// it is the hot one.
     private func subtractProduct(_ x: UnsafeMutableBufferPointer<Double>, from r: UnsafeMutableBufferPointer<Double>,
                                  _ x2: UnsafeMutableBufferPointer<Double>?, from r2: UnsafeMutableBufferPointer<Double>?) {
         let rows = strictRows
@@ -336,12 +337,14 @@ final class KKTSystem {
                         let diagonal = colPointers[j + 1] - 1
                         let xj = x[j], yj = x2[j]
                         var sumX = v[diagonal] * xj, sumY = v[diagonal] * yj
-                        for p in colPointers[j]..<diagonal {
+                        var p = colPointers[j]
+                        while p < diagonal {
                             let i = Int(rows[p]), value = v[p]
                             r[i] -= value * xj
                             r2[i] -= value * yj
                             sumX += value * x[i]
                             sumY += value * x2[i]
+                            p &+= 1
                         }
                         r[j] -= sumX
                         r2[j] -= sumY
@@ -351,10 +354,12 @@ final class KKTSystem {
                         let diagonal = colPointers[j + 1] - 1
                         let xj = x[j]
                         var sum = v[diagonal] * xj
-                        for p in colPointers[j]..<diagonal {
+                        var p = colPointers[j]
+                        while p < diagonal {
                             let i = Int(rows[p]), value = v[p]
                             r[i] -= value * xj
                             sum += value * x[i]
+                            p &+= 1
                         }
                         r[j] -= sum
                     }
