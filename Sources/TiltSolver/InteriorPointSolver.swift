@@ -166,12 +166,14 @@ public final class InteriorPointSolver {
     private struct StepWorkspace {
         /// `K [Δx₁; Δz₁] = [−q̂; b̂]`, the part of every direction proportional to `Δτ`.
         var constantX, constantZ: [Double]
+        /// `−q̂`, the first block of that constant right-hand side.
         let negatedQ: [Double]
         /// `−(κ/τ + (Δx₁ − x/τ)ᵀP̂(Δx₁ − x/τ) + Δz₁ᵀHΔz₁)`, the `Δτ` pivot of the block elimination.
         var denominator = 1.0
         var rhsX, rhsZ: [Double]
         /// Complementarity right-hand side `ds` and the matching `Δs` offset.
         var ds, offset: [Double]
+        /// Temporaries of the `Δτ` pivot and of the initial point.
         var scratchX, productX, scratchZ: [Double]
         init(n: Int, m: Int, q: [Double]) {
             negatedQ = q.map { -$0 }
