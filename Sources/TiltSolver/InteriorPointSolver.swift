@@ -34,14 +34,7 @@ public final class InteriorPointSolver {
         cones = CompositeCone(problem.cones)
         equilibration = Equilibration(problem: problem, cones: cones, settings: settings)
         scaled = equilibration.scaled(P: problem.P, q: problem.q, A: problem.A, b: problem.b)
-        let size = problem.variableCount + problem.constraintCount
-        let backend: KKTSystem.Backend
-        switch settings.linearSolver {
-        case .dense: backend = .dense
-        case .sparse: backend = .sparse
-        case .automatic: backend = size <= LinearSolverChoice.denseThreshold ? .dense : .sparse
-        }
-        kkt = try KKTSystem(P: scaled.P, A: scaled.A, cones: cones, settings: settings, backend: backend)
+        kkt = try KKTSystem(P: scaled.P, A: scaled.A, cones: cones, settings: settings)
         setupTime = Date().timeIntervalSince(start)
     }
 
@@ -109,11 +102,13 @@ public final class InteriorPointSolver {
     public func solve() -> SolverSolution {
         let start = Date()
         var state = IterationState(n: problem.variableCount, m: problem.constraintCount)
+        var work = StepWorkspace(n: problem.variableCount, m: problem.constraintCount, q: scaled.q)
+        var affine = Direction(n: problem.variableCount, m: problem.constraintCount), step = affine
         var status: SolverStatus? = nil
         var metrics = TerminationMetrics()
         var iteration = 0
 
-        if !initialize(&state) { status = .numericalError }
+        if !initialize(&state, &work) { status = .numericalError }
         var lastAlpha = 1.0
         while status == nil {
             computeResiduals(&state)
@@ -122,7 +117,7 @@ public final class InteriorPointSolver {
             if let done = checkTermination(metrics, reduced: false) { status = done; break }
             if iteration >= settings.maxIterations { status = checkTermination(metrics, reduced: true) ?? .maxIterations; break }
             if Date().timeIntervalSince(start) > settings.timeLimit { status = checkTermination(metrics, reduced: true) ?? .timeLimit; break }
-            guard let alpha = takeStep(&state) else {
+            guard let alpha = takeStep(&state, &work, affine: &affine, step: &step) else {
                 status = checkTermination(metrics, reduced: true) ?? .numericalError
                 break
             }
@@ -139,18 +134,20 @@ public final class InteriorPointSolver {
                             iterations: iteration, solveTime: Date().timeIntervalSince(start))
     }
 
-    /// The iterate and per-iteration work vectors (scaled space).
+    /// The iterate and its residuals (scaled space).
     private struct IterationState {
         var x, s, z: [Double]
         var tau = 1.0, kappa = 1.0
+        /// `r_x = P̂x + Âᵀz + q̂τ`, `r_z = Âx + s − b̂τ`, `r_τ`.
         var rx, rz: [Double]
         var rtau = 0.0
-        var px: [Double]
+        /// The products `P̂x`, `Âᵀz` (length n) and `Âx` (length m) behind the residuals.
+        var px, atz, ax: [Double]
         var xPx = 0.0
         var mu = 1.0
         init(n: Int, m: Int) {
-            x = [Double](repeating: 0, count: n); px = x; rx = x
-            s = [Double](repeating: 0, count: m); z = s; rz = s
+            x = [Double](repeating: 0, count: n); px = x; rx = x; atz = x
+            s = [Double](repeating: 0, count: m); z = s; rz = s; ax = s
         }
     }
 
@@ -158,20 +155,48 @@ public final class InteriorPointSolver {
     private struct Direction {
         var x, s, z: [Double]
         var tau = 0.0, kappa = 0.0
+        init(n: Int, m: Int) {
+            x = [Double](repeating: 0, count: n)
+            s = [Double](repeating: 0, count: m)
+            z = s
+        }
+    }
+
+    /// Vectors reused by every step, allocated once per solve.
+    private struct StepWorkspace {
+        /// `K [Δx₁; Δz₁] = [−q̂; b̂]`, the part of every direction proportional to `Δτ`.
+        var constantX, constantZ: [Double]
+        /// `−q̂`, the first block of that constant right-hand side.
+        let negatedQ: [Double]
+        /// `−(κ/τ + (Δx₁ − x/τ)ᵀP̂(Δx₁ − x/τ) + Δz₁ᵀHΔz₁)`, the `Δτ` pivot of the block elimination.
+        var denominator = 1.0
+        var rhsX, rhsZ: [Double]
+        /// Complementarity right-hand side `ds` and the matching `Δs` offset.
+        var ds, offset: [Double]
+        /// Temporaries of the `Δτ` pivot and of the initial point.
+        var scratchX, productX, scratchZ: [Double]
+        init(n: Int, m: Int, q: [Double]) {
+            negatedQ = q.map { -$0 }
+            constantX = [Double](repeating: 0, count: n); rhsX = constantX; scratchX = constantX; productX = constantX
+            constantZ = [Double](repeating: 0, count: m); rhsZ = constantZ; ds = constantZ; offset = constantZ
+            scratchZ = constantZ
+        }
     }
 
     /// Symmetric cones: least-squares start with `H = I`, shifted into the cones.
     /// Otherwise the central point of every cone with `x = 0`.
-    private func initialize(_ state: inout IterationState) -> Bool {
+    private func initialize(_ state: inout IterationState, _ work: inout StepWorkspace) -> Bool {
         cones.unitInitialization(s: &state.s, z: &state.z)
         state.tau = 1; state.kappa = 1
         guard cones.isSymmetric else { return true }
         guard cones.updateScaling(s: state.s, z: state.z, mu: 1), kkt.refactor() else { return false }
         let n = problem.variableCount, m = problem.constraintCount
-        var scratchX = [Double](repeating: 0, count: n), scratchZ = [Double](repeating: 0, count: m)
-        kkt.solve(rhsX: [Double](repeating: 0, count: n), rhsZ: scaled.b, x: &state.x, z: &scratchZ)
-        state.s = scratchZ.map { -$0 }
-        kkt.solve(rhsX: scaled.q.map { -$0 }, rhsZ: [Double](repeating: 0, count: m), x: &scratchX, z: &state.z)
+        // Primal start K [x; −s] = [0; b] and dual start K [·; z] = [−q; 0], in one pass.
+        for j in 0..<n { work.rhsX[j] = 0 }
+        for i in 0..<m { work.rhsZ[i] = 0 }
+        kkt.solve(rhsX: work.rhsX, rhsZ: scaled.b, x: &state.x, z: &work.scratchZ,
+                  rhsX: work.negatedQ, rhsZ: work.rhsZ, x: &work.scratchX, z: &state.z)
+        for i in 0..<m { state.s[i] = -work.scratchZ[i] }
         cones.shiftInside(&state.s, isPrimal: true)
         cones.shiftInside(&state.z, isPrimal: false)
         return VectorMath.allFinite(state.x) && VectorMath.allFinite(state.s) && VectorMath.allFinite(state.z)
@@ -179,49 +204,49 @@ public final class InteriorPointSolver {
 
     private func computeResiduals(_ st: inout IterationState) {
         let (P, q, A, b) = scaled
-        for j in st.px.indices { st.px[j] = 0 }
+        let n = problem.variableCount, m = problem.constraintCount
+        for j in 0..<n { st.px[j] = 0; st.atz[j] = 0 }
+        for i in 0..<m { st.ax[i] = 0 }
         P.symmetricUpperMultiplyAdd(st.x, into: &st.px)
+        A.transposeMultiplyAdd(st.z, into: &st.atz)
+        A.multiplyAdd(st.x, into: &st.ax)
         st.xPx = VectorMath.dot(st.x, st.px)
-        st.rx = st.px
-        A.transposeMultiplyAdd(st.z, into: &st.rx)
-        VectorMath.axpy(st.tau, q, &st.rx)
-        st.rz = st.s
-        A.multiplyAdd(st.x, into: &st.rz)
-        VectorMath.axpy(-st.tau, b, &st.rz)
+        for j in 0..<n { st.rx[j] = st.px[j] + st.atz[j] + st.tau * q[j] }
+        for i in 0..<m { st.rz[i] = st.s[i] + st.ax[i] - st.tau * b[i] }
         st.rtau = st.kappa + VectorMath.dot(q, st.x) + VectorMath.dot(b, st.z) + st.xPx / st.tau
         st.mu = (VectorMath.dot(st.s, st.z) + st.tau * st.kappa) / Double(cones.degree + 1)
     }
 
     /// One predictor–corrector step; returns the step length, or nil on a numerical failure.
-    private func takeStep(_ st: inout IterationState) -> Double? {
+    private func takeStep(_ st: inout IterationState, _ work: inout StepWorkspace, affine: inout Direction,
+                          step: inout Direction) -> Double? {
         guard cones.updateScaling(s: st.s, z: st.z, mu: st.mu), kkt.refactor() else { return nil }
-        let n = problem.variableCount, m = problem.constraintCount
+        let n = problem.variableCount
 
-        // Constant part of every step: K [Δx₁; Δz₁] = [−q; b].
-        var dx1 = [Double](repeating: 0, count: n), dz1 = [Double](repeating: 0, count: m)
-        kkt.solve(rhsX: scaled.q.map { -$0 }, rhsZ: scaled.b, x: &dx1, z: &dz1)
-        let xi = st.x.map { $0 / st.tau }
-        let qPlus2Pxi = (0..<n).map { scaled.q[$0] + 2 * st.px[$0] / st.tau }
-        var diff = (0..<n).map { dx1[$0] - xi[$0] }
-        let pDiff = scaled.P.symmetricUpperTimes(diff)
-        var hdz1 = [Double](repeating: 0, count: m)
-        cones.multiplyHessian(dz1, into: &hdz1)
-        let denominator = -(st.kappa / st.tau + VectorMath.dot(diff, pDiff) + VectorMath.dot(dz1, hdz1))
-        diff = []
-        let constant = (dx: dx1, dz: dz1, qPlus2Pxi: qPlus2Pxi, denominator: denominator)
-
-        // Predictor (affine scaling) direction.
-        var ds = [Double](repeating: 0, count: m)
-        cones.affineDs(&ds, s: st.s)
-        let affine = solveDirection(st, constant, residualScale: 1, ds: ds, dkappa: st.tau * st.kappa)
-        guard let affine else { return nil }
+        // Constant part of every step, K [Δx₁; Δz₁] = [−q; b], solved together with the predictor
+        // (affine scaling) system, whose right-hand side does not depend on it.
+        cones.affineDs(&work.ds, s: st.s)
+        loadDirectionRHS(st, &work, residualScale: 1)
+        kkt.solve(rhsX: work.negatedQ, rhsZ: scaled.b, x: &work.constantX, z: &work.constantZ,
+                  rhsX: work.rhsX, rhsZ: work.rhsZ, x: &affine.x, z: &affine.z)
+        var curvature = 0.0
+        if scaled.P.nonzeroCount > 0 {
+            for j in 0..<n { work.scratchX[j] = work.constantX[j] - st.x[j] / st.tau; work.productX[j] = 0 }
+            scaled.P.symmetricUpperMultiplyAdd(work.scratchX, into: &work.productX)
+            curvature = VectorMath.dot(work.scratchX, work.productX)
+        }
+        cones.multiplyHessian(work.constantZ, into: &work.scratchZ)
+        work.denominator = -(st.kappa / st.tau + curvature + VectorMath.dot(work.constantZ, work.scratchZ))
+        guard completeDirection(st, work, residualScale: 1, dkappa: st.tau * st.kappa, &affine) else { return nil }
         let alphaAffine = stepLength(st, affine, centrality: false)
         let sigma = pow(1 - alphaAffine, 3)
 
         // Corrector (combined) direction.
-        cones.addCombinedShift(&ds, dz: affine.z, ds: affine.s, sigmaMu: sigma * st.mu)
+        cones.addCombinedShift(&work.ds, dz: affine.z, ds: affine.s, sigmaMu: sigma * st.mu)
         let dkappa = st.tau * st.kappa + affine.tau * affine.kappa - sigma * st.mu
-        guard let step = solveDirection(st, constant, residualScale: 1 - sigma, ds: ds, dkappa: dkappa) else { return nil }
+        loadDirectionRHS(st, &work, residualScale: 1 - sigma)
+        kkt.solve(rhsX: work.rhsX, rhsZ: work.rhsZ, x: &step.x, z: &step.z)
+        guard completeDirection(st, work, residualScale: 1 - sigma, dkappa: dkappa, &step) else { return nil }
         let alpha = settings.maxStepFraction * stepLength(st, step, centrality: !cones.isSymmetric)
 
         VectorMath.axpy(alpha, step.x, &st.x)
@@ -232,30 +257,31 @@ public final class InteriorPointSolver {
         return alpha
     }
 
-    /// Solves the Newton system for right-hand sides `(residualScale·r, ds, dκ)` by block elimination:
-    /// `Δ = Δ₂ + Δτ·Δ₁`, `Δs = −offset − HΔz`, `Δκ = −(dκ + κΔτ)/τ`.
-    private func solveDirection(_ st: IterationState,
-                                _ constant: (dx: [Double], dz: [Double], qPlus2Pxi: [Double], denominator: Double),
-                                residualScale: Double, ds: [Double], dkappa: Double) -> Direction? {
-        let n = problem.variableCount, m = problem.constraintCount
-        var offset = [Double](repeating: 0, count: m)
-        cones.deltaSOffset(&offset, ds: ds, z: st.z)
-        let rhsX = st.rx.map { -residualScale * $0 }
-        let rhsZ = (0..<m).map { -residualScale * st.rz[$0] + offset[$0] }
-        var dx = [Double](repeating: 0, count: n), dz = [Double](repeating: 0, count: m)
-        kkt.solve(rhsX: rhsX, rhsZ: rhsZ, x: &dx, z: &dz)
-        let numerator = -residualScale * st.rtau + dkappa / st.tau
-            - VectorMath.dot(constant.qPlus2Pxi, dx) - VectorMath.dot(scaled.b, dz)
-        let dtau = numerator / constant.denominator
-        VectorMath.axpy(dtau, constant.dx, &dx)
-        VectorMath.axpy(dtau, constant.dz, &dz)
-        var hdz = [Double](repeating: 0, count: m)
-        cones.multiplyHessian(dz, into: &hdz)
-        let dsVec = (0..<m).map { -offset[$0] - hdz[$0] }
-        let dkappaStep = -(dkappa + st.kappa * dtau) / st.tau
-        let direction = Direction(x: dx, s: dsVec, z: dz, tau: dtau, kappa: dkappaStep)
-        guard dtau.isFinite, dkappaStep.isFinite, VectorMath.allFinite(dx), VectorMath.allFinite(dz) else { return nil }
-        return direction
+    /// The Newton system for right-hand sides `(residualScale·r, work.ds, dκ)` is solved by block
+    /// elimination: `K [Δx₂; Δz₂] = [−residualScale·r_x; −residualScale·r_z + offset]` (loaded into
+    /// `work.rhsX`, `work.rhsZ` here), then `completeDirection`.
+    private func loadDirectionRHS(_ st: IterationState, _ work: inout StepWorkspace, residualScale: Double) {
+        cones.deltaSOffset(&work.offset, ds: work.ds, z: st.z)
+        for j in 0..<problem.variableCount { work.rhsX[j] = -residualScale * st.rx[j] }
+        for i in 0..<problem.constraintCount { work.rhsZ[i] = -residualScale * st.rz[i] + work.offset[i] }
+    }
+
+    /// Turns `d.x, d.z = [Δx₂; Δz₂]` into the full direction: `Δ = Δ₂ + Δτ·Δ₁`,
+    /// `Δs = −offset − HΔz`, `Δκ = −(dκ + κΔτ)/τ`. False if the direction is not finite.
+    private func completeDirection(_ st: IterationState, _ work: StepWorkspace, residualScale: Double,
+                                   dkappa: Double, _ d: inout Direction) -> Bool {
+        // (q̂ + 2P̂x/τ)ᵀΔx₂ + b̂ᵀΔz₂
+        let projection = VectorMath.dot(scaled.q, d.x) + 2 / st.tau * VectorMath.dot(st.px, d.x)
+            + VectorMath.dot(scaled.b, d.z)
+        let numerator = -residualScale * st.rtau + dkappa / st.tau - projection
+        let dtau = numerator / work.denominator
+        VectorMath.axpy(dtau, work.constantX, &d.x)
+        VectorMath.axpy(dtau, work.constantZ, &d.z)
+        cones.multiplyHessian(d.z, into: &d.s)
+        for i in 0..<problem.constraintCount { d.s[i] = -work.offset[i] - d.s[i] }
+        d.tau = dtau
+        d.kappa = -(dkappa + st.kappa * dtau) / st.tau
+        return dtau.isFinite && d.kappa.isFinite && VectorMath.allFinite(d.x) && VectorMath.allFinite(d.z)
     }
 
     /// Largest step in `[0, 1]` keeping `s, z` in the cones and `τ, κ ≥ 0`; with `centrality`, also
@@ -291,32 +317,42 @@ public final class InteriorPointSolver {
         var tau = 1.0, kappa = 1.0
     }
 
+    /// Unscales the residuals and products of `st` on the fly (`x = Dx̂`, `s = E⁻¹ŝ`, `z = Eẑ/c`, so
+    /// `Px = D⁻¹P̂x̂/c`, `Aᵀz = D⁻¹Âᵀẑ/c`, `Ax + s = E⁻¹(Âx̂ + ŝ)`, `Ax + s − bτ = E⁻¹r̂_z`,
+    /// `Px + Aᵀz + qτ = D⁻¹r̂_x/c`), without forming any original-space vector.
     private func measure(_ st: IterationState) -> TerminationMetrics {
-        let (P, q, A, b) = (problem.P, problem.q, problem.A, problem.b)
+        let d = equilibration.variableScale, e = equilibration.constraintScale, c = equilibration.costScale
         var t = TerminationMetrics()
         t.tau = st.tau; t.kappa = st.kappa
         // Directions (homogeneous, not divided by τ).
-        let xd = equilibration.unscaleX(st.x), sd = equilibration.unscaleS(st.s), zd = equilibration.unscaleZ(st.z)
-        let pxd = P.symmetricUpperTimes(xd), axd = A.times(xd), atzd = A.transposeTimes(zd)
-        t.bTz = VectorMath.dot(b, zd)
-        t.qTx = VectorMath.dot(q, xd)
-        t.primalInfeasibilityResidual = VectorMath.normInf(atzd)
-        let axs = (0..<axd.count).map { axd[$0] + sd[$0] }
-        t.dualInfeasibilityResidual = max(VectorMath.normInf(pxd), VectorMath.normInf(axs))
+        var pxNorm = 0.0, atzNorm = 0.0, dualResidualNorm = 0.0
+        for j in 0..<problem.variableCount {
+            pxNorm = max(pxNorm, abs(st.px[j] / d[j]))
+            atzNorm = max(atzNorm, abs(st.atz[j] / d[j]))
+            dualResidualNorm = max(dualResidualNorm, abs(st.rx[j] / d[j]))
+        }
+        pxNorm /= c; atzNorm /= c; dualResidualNorm /= c
+        var axNorm = 0.0, sNorm = 0.0, axsNorm = 0.0, primalResidualNorm = 0.0
+        for i in 0..<problem.constraintCount {
+            axNorm = max(axNorm, abs(st.ax[i] / e[i]))
+            sNorm = max(sNorm, abs(st.s[i] / e[i]))
+            axsNorm = max(axsNorm, abs((st.ax[i] + st.s[i]) / e[i]))
+            primalResidualNorm = max(primalResidualNorm, abs(st.rz[i] / e[i]))
+        }
+        t.bTz = VectorMath.dot(scaled.b, st.z) / c
+        t.qTx = VectorMath.dot(scaled.q, st.x) / c
+        t.primalInfeasibilityResidual = atzNorm
+        t.dualInfeasibilityResidual = max(pxNorm, axsNorm)
 
         // Solution estimates x/τ, s/τ, z/τ.
         let inv = 1 / st.tau
-        let xPx = VectorMath.dot(xd, pxd) * inv * inv
+        let xPx = st.xPx / c * inv * inv
         t.primalObjective = 0.5 * xPx + t.qTx * inv + problem.objectiveConstant
         t.dualObjective = -0.5 * xPx - t.bTz * inv + problem.objectiveConstant
         t.gapAbsolute = abs(t.primalObjective - t.dualObjective)
         t.gapRelative = t.gapAbsolute / max(1, min(abs(t.primalObjective), abs(t.dualObjective)))
-        let rp = (0..<axs.count).map { (axs[$0] - st.tau * b[$0]) * inv }
-        t.primalResidual = VectorMath.normInf(rp)
-            / max(1, VectorMath.normInf(b) + (VectorMath.normInf(axd) + VectorMath.normInf(sd)) * inv)
-        let rd = (0..<q.count).map { (pxd[$0] + atzd[$0]) * inv + q[$0] }
-        t.dualResidual = VectorMath.normInf(rd)
-            / max(1, VectorMath.normInf(q) + (VectorMath.normInf(pxd) + VectorMath.normInf(atzd)) * inv)
+        t.primalResidual = primalResidualNorm * inv / max(1, VectorMath.normInf(problem.b) + (axNorm + sNorm) * inv)
+        t.dualResidual = dualResidualNorm * inv / max(1, VectorMath.normInf(problem.q) + (pxNorm + atzNorm) * inv)
         if !t.primalObjective.isFinite || !t.dualObjective.isFinite {
             t.gapAbsolute = .infinity; t.gapRelative = .infinity
         }

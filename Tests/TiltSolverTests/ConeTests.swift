@@ -73,3 +73,24 @@ private func dualBarrier(_ z: [Double]) -> Double {
     for i in 0..<n { q += parts[2 * n + i] * parts[2 * n + i] / parts[i] }
     #expect(q < 1 && eta2 > 0)
 }
+
+@Test func wrightOmegaSolvesItsDefiningEquation() {
+    for t in [1.0, 1.001, 1.5, 2.7, 4.2, 10, 1e3, 1e6, 1e12] {
+        let w = ExponentialCone.wrightOmega(t)
+        #expect(abs(w + log(w) - t) <= 1e-14 * t, "ω(\(t)) = \(w)")
+    }
+}
+
+/// The primal barrier is the conjugate of the dual one: `−∇f*(−∇f(s)) = s` for interior `s`
+/// (checked through the independently tested dual gradient), and `−∇f(c) = c` at the central point.
+@Test func exponentialPrimalGradientIsConjugateToDualGradient() {
+    for s in [[-0.5, 0.8, 2.0], [-3.0, 0.2, 5.0], [0.4, 1.5, 2.0], [-1e-3, 1e-2, 1.0], [2.0, 0.5, 400.0]] {
+        #expect(ExponentialCone.isPrimalInterior(s))
+        let z = ExponentialCone.primalGradient(s).map { -$0 }
+        #expect(ExponentialCone.isDualInterior(z))
+        let back = ExponentialCone.dualGradient(z).map { -$0 }
+        for k in 0..<3 { #expect(abs(back[k] - s[k]) <= 1e-10 * max(1, abs(s[k])), "\(s)") }
+    }
+    let c = ExponentialCone.centralPoint
+    for (g, ck) in zip(ExponentialCone.primalGradient(c), c) { #expect(abs(-g - ck) < 1e-8) }
+}

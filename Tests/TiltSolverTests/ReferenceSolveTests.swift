@@ -40,3 +40,12 @@ func referenceProblemMatchesClarabel(name: String, backend: LinearSolverChoice) 
         Issue.record("unknown reference status \(reference.status)")
     }
 }
+
+/// Exponential-cone problems converge in about Clarabel's iteration counts (clarabel 0.11.1, as
+/// printed by References/make_references.py: 11, 9, 9).
+@Test(arguments: [("exp_logsumexp", 11), ("exp_entropy", 9), ("exp_explog", 9)])
+func exponentialConeIterationsStayNearClarabel(name: String, clarabelIterations: Int) throws {
+    let solution = try InteriorPointSolver(problem: try ReferenceProblem.load(name).problem).solve()
+    #expect(solution.status == .optimal)
+    #expect(solution.info.iterations <= clarabelIterations + 2, "\(name): \(solution.info.iterations) iterations")
+}

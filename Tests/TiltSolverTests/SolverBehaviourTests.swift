@@ -70,14 +70,23 @@ func resolveWithNewValuesMatchesFreshSolve(backend: LinearSolverChoice) throws {
 }
 
 /// Timings of the factor-model TEV SOCP (run with `TILT_BENCHMARK=1 swift test -c release
-/// --filter factorTEVTimings`); compare with `make_references.py --benchmark`.
+/// --filter factorTEVTimings`); compare with `make_references.py --benchmark`, which reports
+/// Clarabel's best of 15. Here: the run with the smallest setup + solve out of 15 per size (the
+/// machine is shared, so single runs mostly measure the neighbours).
 @Test(.enabled(if: ProcessInfo.processInfo.environment["TILT_BENCHMARK"] != nil))
 func factorTEVTimings() throws {
     for n in [48, 500, 2000, 5000] {
-        let solution = try benchmarkFactorTEV(n: n, k: 6)
-        print(String(format: "n=%5d k=6  %@ obj=%.10e iters=%d setup=%.1f ms solve=%.1f ms", n,
+        var best: SolverSolution?
+        for _ in 0..<15 {
+            let solution = try benchmarkFactorTEV(n: n, k: 6)
+            #expect(solution.status == .optimal)
+            if let b = best, b.info.setupTime + b.info.solveTime <= solution.info.setupTime + solution.info.solveTime { continue }
+            best = solution
+        }
+        let solution = try #require(best)
+        print(String(format: "n=%5d k=6  %@ obj=%.10e iters=%d setup=%.2f ms solve=%.2f ms total=%.2f ms", n,
                      solution.status.description, solution.primalObjective, solution.info.iterations,
-                     solution.info.setupTime * 1e3, solution.info.solveTime * 1e3))
-        #expect(solution.status == .optimal)
+                     solution.info.setupTime * 1e3, solution.info.solveTime * 1e3,
+                     (solution.info.setupTime + solution.info.solveTime) * 1e3))
     }
 }

@@ -1,127 +1,278 @@
 /// The numeric part of `QuasiDefiniteLDL`: `L` (row indices and values, strictly lower part, in
 /// columns laid out by the symbolic column pointers), `D`, `D⁻¹`, and the workspaces of the
-/// up-looking (row-by-row) factorisation of QDLDL, all allocated once.
-struct NumericLDLFactor {
-    private var lRowIndices: [Int]
-    private var lValues: [Double]
-    private var d: [Double]
-    private var dInverse: [Double]
-    private var assembled: [Double]
-    private var rowValues: [Double]
-    private var rowMarked: [Bool]
-    private var rowPattern: [Int]
-    private var pathBuffer: [Int]
-    private var nextSlotInColumn: [Int]
-    private var solveWork: [Double]
+/// up-looking (row-by-row) factorisation of QDLDL.
+///
+/// Everything, including a copy of the symbolic data, lives in buffers allocated once in `init`: the
+/// factorisation runs every interior-point iteration and the solve several times per iteration, so
+/// the kernels work on raw pointers (no bounds, uniqueness or exclusivity checks in the inner loops).
+final class NumericLDLFactor {
+    private let dimension: Int
+    // Symbolic data (copied from `PermutedUpperTriangle` and the column layout).
+    private let upperColPointers: UnsafeMutablePointer<Int>
+    private let upperRowIndices: UnsafeMutablePointer<Int32>
+    private let slotOfInputEntry: UnsafeMutablePointer<Int>
+    private let inputEntryCount: Int
+    private let assembledEntryCount: Int
+    private let diagonalSlot: UnsafeMutablePointer<Int>
+    private let lColPointers: UnsafeMutablePointer<Int>
+    private let permutation: UnsafeMutablePointer<Int>
+    /// Row `k` of `L`, precomputed once: entries `rowPatternStart[k]..<rowPatternStart[k + 1]` list
+    /// its columns in the order the up-looking solve must visit them (`patternColumn`) and the slot
+    /// of `L` each entry fills (`patternSlot`). The pattern depends on the structure only, so the
+    /// numeric factorisation skips the elimination-tree walks of QDLDL.
+    private let rowPatternStart: UnsafeMutablePointer<Int>
+    private let patternColumn: UnsafeMutablePointer<Int32>
+    private let patternSlot: UnsafeMutablePointer<Int>
+    // Numeric factor.
+    /// Row indices as 32-bit integers (fixed by the structure; written once in `init`).
+    private let lRowIndices: UnsafeMutablePointer<Int32>
+    private let lValues: UnsafeMutablePointer<Double>
+    private let d: UnsafeMutablePointer<Double>
+    private let dInverse: UnsafeMutablePointer<Double>
+    // Workspaces.
+    private let assembled: UnsafeMutablePointer<Double>
+    private let rowValues: UnsafeMutablePointer<Double>
+    private let solveWork: UnsafeMutablePointer<Double>
+    private let secondSolveWork: UnsafeMutablePointer<Double>
 
-    init(dimension n: Int, factorEntries: Int, assembledEntries: Int) {
-        lRowIndices = [Int](repeating: 0, count: factorEntries)
-        lValues = [Double](repeating: 0, count: factorEntries)
-        d = [Double](repeating: 0, count: n)
-        dInverse = [Double](repeating: 0, count: n)
-        assembled = [Double](repeating: 0, count: assembledEntries)
-        rowValues = [Double](repeating: 0, count: n)
-        rowMarked = [Bool](repeating: false, count: n)
-        rowPattern = [Int](repeating: 0, count: n)
-        pathBuffer = [Int](repeating: 0, count: n)
-        nextSlotInColumn = [Int](repeating: 0, count: n)
-        solveWork = [Double](repeating: 0, count: n)
+    init(upper: PermutedUpperTriangle, tree: EliminationTree, lColPointers pointers: [Int], permutation p: [Int]) {
+        let n = upper.dimension
+        dimension = n
+        upperColPointers = Self.copy(upper.colPointers)
+        upperRowIndices = Self.copy32(upper.rowIndices)
+        slotOfInputEntry = Self.copy(upper.slotOfInputEntry)
+        inputEntryCount = upper.slotOfInputEntry.count
+        assembledEntryCount = upper.rowIndices.count
+        diagonalSlot = Self.copy(upper.diagonalSlot)
+        lColPointers = Self.copy(pointers)
+        permutation = Self.copy(p)
+        let factorEntries = pointers[n]
+        rowPatternStart = Self.allocate(n + 1, 0)
+        patternColumn = Self.allocate(factorEntries, Int32(0))
+        patternSlot = Self.allocate(factorEntries, 0)
+        lRowIndices = Self.allocate(factorEntries, Int32(0))
+        lValues = Self.allocate(factorEntries, 0.0)
+        d = Self.allocate(n, 0.0)
+        dInverse = Self.allocate(n, 0.0)
+        assembled = Self.allocate(upper.rowIndices.count, 0.0)
+        rowValues = Self.allocate(n, 0.0)
+        solveWork = Self.allocate(n, 0.0)
+        secondSolveWork = Self.allocate(n, 0.0)
+        recordRowPatterns(upper: upper, parent: tree.parent)
     }
 
-    /// Assembles `upper(P K Pᵀ) + static regularisation` and factors it row by row: row `k` of `L`
-    /// solves `L[0..<k, 0..<k] D y = C[0..<k, k]` over the reach of column `k` in the elimination tree.
-    mutating func factor(values: [Double], upper: PermutedUpperTriangle, tree: EliminationTree,
-                         lColPointers: [Int], signs: [Double], staticRegularization: Double,
-                         dynamicEpsilon: Double, dynamicDelta: Double,
-                         originalColumn: [Int]) throws -> (regularizedPivots: Int, positivePivots: Int) {
-        let n = upper.dimension
-        for q in assembled.indices { assembled[q] = 0 }
-        for (k, value) in values.enumerated() { assembled[upper.slotOfInputEntry[k]] += value }
-        for j in 0..<n { assembled[upper.diagonalSlot[j]] += signs[j] * staticRegularization }
-        for j in 0..<n { nextSlotInColumn[j] = lColPointers[j] }
-
-        var regularized = 0
-        var positive = 0
+    /// The symbolic half of the up-looking factorisation: the pattern of row `k` of `L` is the union
+    /// of the elimination-tree paths from each nonzero of column `k` of the upper triangle, visited
+    /// descendants first. Fills `rowPatternStart`, `patternColumn`, `patternSlot` and `lRowIndices`.
+    private func recordRowPatterns(upper: PermutedUpperTriangle, parent: [Int]) {
+        let n = dimension
+        var marked = [Bool](repeating: false, count: n)
+        var path = [Int](repeating: 0, count: n)
+        var pattern = [Int](repeating: 0, count: n)
+        var nextSlot = Array(UnsafeBufferPointer(start: lColPointers, count: n))
+        var entry = 0
         for k in 0..<n {
-            // Pattern of row k of L: union of tree paths from each nonzero of C[:, k], collected in
-            // topological order (descendants before ancestors when read backwards).
+            rowPatternStart[k] = entry
             var patternCount = 0
-            d[k] = 0
             for p in upper.colPointers[k]..<upper.colPointers[k + 1] {
                 let row = upper.rowIndices[p]
-                if row == k {
-                    d[k] += assembled[p]
-                    continue
-                }
-                rowValues[row] += assembled[p]
-                if rowMarked[row] { continue }
-                rowMarked[row] = true
-                pathBuffer[0] = row
+                if row == k || marked[row] { continue }
+                marked[row] = true
+                path[0] = row
                 var pathLength = 1
-                var node = tree.parent[row]
-                while node != -1 && node < k && !rowMarked[node] {
-                    rowMarked[node] = true
-                    pathBuffer[pathLength] = node
+                var node = parent[row]
+                while node != -1 && node < k && !marked[node] {
+                    marked[node] = true
+                    path[pathLength] = node
                     pathLength += 1
-                    node = tree.parent[node]
+                    node = parent[node]
                 }
                 while pathLength > 0 {
                     pathLength -= 1
-                    rowPattern[patternCount] = pathBuffer[pathLength]
+                    pattern[patternCount] = path[pathLength]
                     patternCount += 1
                 }
             }
             var q = patternCount - 1
             while q >= 0 {
-                let column = rowPattern[q]
-                let y = rowValues[column]
-                let slot = nextSlotInColumn[column]
-                for t in lColPointers[column]..<slot {
-                    rowValues[lRowIndices[t]] -= lValues[t] * y
-                }
-                let lkj = y * dInverse[column]
-                lRowIndices[slot] = k
-                lValues[slot] = lkj
-                d[k] -= y * lkj
-                nextSlotInColumn[column] = slot + 1
-                rowValues[column] = 0
-                rowMarked[column] = false
+                let column = pattern[q]
+                patternColumn[entry] = Int32(truncatingIfNeeded: column)
+                patternSlot[entry] = nextSlot[column]
+                lRowIndices[nextSlot[column]] = Int32(truncatingIfNeeded: k)
+                nextSlot[column] += 1
+                marked[column] = false
+                entry += 1
                 q -= 1
             }
-            if signs[k] * d[k] < dynamicEpsilon {
-                d[k] = signs[k] * dynamicDelta
+        }
+        rowPatternStart[n] = entry
+    }
+
+    deinit {
+        for buffer in [upperColPointers, slotOfInputEntry, diagonalSlot, lColPointers, permutation,
+                       rowPatternStart, patternSlot] {
+            buffer.deallocate()
+        }
+        for buffer in [upperRowIndices, lRowIndices, patternColumn] { buffer.deallocate() }
+        for buffer in [lValues, d, dInverse, assembled, rowValues, solveWork, secondSolveWork] { buffer.deallocate() }
+    }
+
+    private static func allocate<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
+        let buffer = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
+        buffer.initialize(repeating: value, count: max(count, 1))
+        return buffer
+    }
+
+    private static func copy(_ array: [Int]) -> UnsafeMutablePointer<Int> {
+        let buffer = allocate(array.count, 0)
+        array.withUnsafeBufferPointer { source in
+            if let base = source.baseAddress { buffer.update(from: base, count: source.count) }
+        }
+        return buffer
+    }
+
+    /// Copies row indices (below the dimension, which `QuasiDefiniteLDL` keeps within `Int32`).
+    private static func copy32(_ array: [Int]) -> UnsafeMutablePointer<Int32> {
+        let buffer = allocate(array.count, Int32(0))
+        for (k, value) in array.enumerated() { buffer[k] = Int32(truncatingIfNeeded: value) }
+        return buffer
+    }
+
+    /// Assembles `upper(P K Pᵀ) + static regularisation` and factors it row by row: row `k` of `L`
+    /// solves `L[0..<k, 0..<k] D y = C[0..<k, k]` over the reach of column `k` in the elimination tree.
+    /// `signs` are indexed by permuted column; on a zero or non-finite pivot, throws with `K`'s
+    /// original column.
+    func factor(values: [Double], signs: [Double], staticRegularization: Double,
+                dynamicEpsilon: Double, dynamicDelta: Double) throws -> (regularizedPivots: Int, positivePivots: Int) {
+        let n = dimension
+        assembled.update(repeating: 0, count: assembledEntryCount)
+        values.withUnsafeBufferPointer { v in
+            for k in 0..<inputEntryCount { assembled[slotOfInputEntry[k]] += v[k] }
+        }
+        signs.withUnsafeBufferPointer { s in
+            for j in 0..<n { assembled[diagonalSlot[j]] += s[j] * staticRegularization }
+        }
+
+        var regularized = 0
+        var positive = 0
+        for k in 0..<n {
+            // Row k of L solves L[0..<k, 0..<k] D y = C[0..<k, k] over the precomputed pattern.
+            var diagonal = 0.0
+            var p = upperColPointers[k]
+            let pEnd = upperColPointers[k + 1]
+            while p < pEnd {
+                let row = Int(upperRowIndices[p])
+                if row == k {
+                    diagonal += assembled[p]
+                } else {
+                    rowValues[row] += assembled[p]
+                }
+                p &+= 1
+            }
+            var e = rowPatternStart[k]
+            let eEnd = rowPatternStart[k + 1]
+            while e < eEnd {
+                let column = Int(patternColumn[e]), slot = patternSlot[e]
+                let y = rowValues[column]
+                var t = lColPointers[column]
+                let tEnd = slot
+                while t < tEnd {
+                    rowValues[Int(lRowIndices[t])] -= lValues[t] * y
+                    t &+= 1
+                }
+                let lkj = y * dInverse[column]
+                lValues[slot] = lkj
+                diagonal -= y * lkj
+                rowValues[column] = 0
+                e &+= 1
+            }
+            let sign = signs[k]
+            if sign * diagonal < dynamicEpsilon {
+                diagonal = sign * dynamicDelta
                 regularized += 1
             }
-            guard d[k] != 0 && d[k].isFinite else {
-                throw SparseMatrixError.singularPivot(column: originalColumn[k], value: d[k])
+            guard diagonal != 0 && diagonal.isFinite else {
+                throw SparseMatrixError.singularPivot(column: permutation[k], value: diagonal)
             }
-            if d[k] > 0 { positive += 1 }
-            dInverse[k] = 1 / d[k]
+            if diagonal > 0 { positive += 1 }
+            d[k] = diagonal
+            dInverse[k] = 1 / diagonal
         }
         return (regularized, positive)
     }
 
-    /// Overwrites `b` with `Pᵀ L⁻ᵀ D⁻¹ L⁻¹ P b`.
-    mutating func solve(_ b: inout [Double], lColPointers: [Int], permutation: [Int]) {
-        let n = permutation.count
-        for i in 0..<n { solveWork[i] = b[permutation[i]] }
+    /// Overwrites `b` (length `dimension`) with `Pᵀ L⁻ᵀ D⁻¹ L⁻¹ P b`.
+    func solve(_ b: UnsafeMutablePointer<Double>) {
+        let n = dimension
+        let x = solveWork
+        for i in 0..<n { x[i] = b[permutation[i]] }
         for j in 0..<n {
-            let xj = solveWork[j]
+            let xj = x[j]
             if xj == 0 { continue }
-            for t in lColPointers[j]..<lColPointers[j + 1] {
-                solveWork[lRowIndices[t]] -= lValues[t] * xj
+            var t = lColPointers[j]
+            let tEnd = lColPointers[j + 1]
+            while t < tEnd {
+                x[Int(lRowIndices[t])] -= lValues[t] * xj
+                t &+= 1
             }
         }
-        for i in 0..<n { solveWork[i] *= dInverse[i] }
+        for i in 0..<n { x[i] *= dInverse[i] }
         var j = n - 1
         while j >= 0 {
-            var sum = solveWork[j]
-            for t in lColPointers[j]..<lColPointers[j + 1] {
-                sum -= lValues[t] * solveWork[lRowIndices[t]]
+            var sum = x[j]
+            var t = lColPointers[j]
+            let tEnd = lColPointers[j + 1]
+            while t < tEnd {
+                sum -= lValues[t] * x[Int(lRowIndices[t])]
+                t &+= 1
             }
-            solveWork[j] = sum
+            x[j] = sum
             j -= 1
         }
-        for i in 0..<n { b[permutation[i]] = solveWork[i] }
+        for i in 0..<n { b[permutation[i]] = x[i] }
+    }
+
+    /// `solve` for two right-hand sides, sharing each read of `L`.
+    func solve(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>) {
+        let n = dimension
+        let x = solveWork, y = secondSolveWork
+        for i in 0..<n {
+            x[i] = a[permutation[i]]
+            y[i] = b[permutation[i]]
+        }
+        for j in 0..<n {
+            let xj = x[j], yj = y[j]
+            var t = lColPointers[j]
+            let tEnd = lColPointers[j + 1]
+            while t < tEnd {
+                let row = Int(lRowIndices[t]), l = lValues[t]
+                x[row] -= l * xj
+                y[row] -= l * yj
+                t &+= 1
+            }
+        }
+        for i in 0..<n {
+            x[i] *= dInverse[i]
+            y[i] *= dInverse[i]
+        }
+        var j = n - 1
+        while j >= 0 {
+            var sumX = x[j], sumY = y[j]
+            var t = lColPointers[j]
+            let tEnd = lColPointers[j + 1]
+            while t < tEnd {
+                let row = Int(lRowIndices[t]), l = lValues[t]
+                sumX -= l * x[row]
+                sumY -= l * y[row]
+                t &+= 1
+            }
+            x[j] = sumX
+            y[j] = sumY
+            j -= 1
+        }
+        for i in 0..<n {
+            a[permutation[i]] = x[i]
+            b[permutation[i]] = y[i]
+        }
     }
 }

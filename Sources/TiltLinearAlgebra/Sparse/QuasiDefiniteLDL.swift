@@ -12,10 +12,12 @@ public final class QuasiDefiniteLDL {
     /// The symmetric permutation used: row/column `i` of the factored matrix is `K`'s `permutation[i]`.
     public let permutation: [Int]
     private let inputEntryCount: Int
-    private let upper: PermutedUpperTriangle
-    private let tree: EliminationTree
     private let lColPointers: [Int]
-    private var numeric: NumericLDLFactor
+    private let numeric: NumericLDLFactor
+    /// The last `signs` given to `factor` and their permuted copy (validated and permuted only when
+    /// they change, since an interior-point solver passes the same signs every iteration).
+    private var lastSigns: [Int8] = []
+    private var permutedSigns: [Double] = []
 
     /// Number of pivots replaced by `sign · dynamicDelta` in the last `factor` call.
     public private(set) var regularizedPivotCount = 0
@@ -34,17 +36,20 @@ public final class QuasiDefiniteLDL {
     public init(pattern upperTriangle: SparseMatrixCSC, ordering: [Int]? = nil) throws {
         try upperTriangle.validateSquareStructure()
         let n = upperTriangle.cols
+        guard n <= Int(Int32.max) else {
+            throw SparseMatrixError.invalidStructure("dimension \(n) exceeds the 32-bit row indices of the factor")
+        }
         let p = try ordering ?? ApproximateMinimumDegree.ordering(upperTriangle)
         let inverse = try Self.inverse(of: p, dimension: n)
         dimension = n
         permutation = p
         inputEntryCount = upperTriangle.rowIndices.count
-        upper = try PermutedUpperTriangle(upper: upperTriangle, inversePermutation: inverse)
-        tree = EliminationTree(upper: upper)
+        let upper = try PermutedUpperTriangle(upper: upperTriangle, inversePermutation: inverse)
+        let tree = EliminationTree(upper: upper)
         var pointers = [Int](repeating: 0, count: n + 1)
         for j in 0..<n { pointers[j + 1] = pointers[j] + tree.columnCounts[j] }
         lColPointers = pointers
-        numeric = NumericLDLFactor(dimension: n, factorEntries: pointers[n], assembledEntries: upper.rowIndices.count)
+        numeric = NumericLDLFactor(upper: upper, tree: tree, lColPointers: pointers, permutation: p)
     }
 
     /// Numeric factorisation of `K` with the given values.
@@ -65,14 +70,16 @@ public final class QuasiDefiniteLDL {
         guard signs.count == dimension else {
             throw SparseMatrixError.lengthMismatch(what: "signs", expected: dimension, actual: signs.count)
         }
-        for (column, sign) in signs.enumerated() where sign != 1 && sign != -1 {
-            throw SparseMatrixError.invalidSign(column: column, value: sign)
+        if signs != lastSigns {
+            for (column, sign) in signs.enumerated() where sign != 1 && sign != -1 {
+                throw SparseMatrixError.invalidSign(column: column, value: sign)
+            }
+            lastSigns = signs
+            permutedSigns = permutation.map { Double(signs[$0]) }
         }
-        let permutedSigns = permutation.map { Double(signs[$0]) }
-        let outcome = try numeric.factor(
-            values: values, upper: upper, tree: tree, lColPointers: lColPointers,
-            signs: permutedSigns, staticRegularization: staticRegularization,
-            dynamicEpsilon: eps, dynamicDelta: dynamicDelta, originalColumn: permutation)
+        let outcome = try numeric.factor(values: values, signs: permutedSigns,
+                                         staticRegularization: staticRegularization,
+                                         dynamicEpsilon: eps, dynamicDelta: dynamicDelta)
         regularizedPivotCount = outcome.regularizedPivots
         positivePivotCount = outcome.positivePivots
         isFactored = true
@@ -82,7 +89,25 @@ public final class QuasiDefiniteLDL {
     public func solve(_ b: inout [Double]) {
         precondition(isFactored, "QuasiDefiniteLDL.solve called before a successful factor")
         precondition(b.count == dimension, "QuasiDefiniteLDL.solve: right-hand side has \(b.count) entries, expected \(dimension)")
-        numeric.solve(&b, lColPointers: lColPointers, permutation: permutation)
+        b.withUnsafeMutableBufferPointer { solve($0) }
+    }
+
+    /// `solve` on a caller-owned buffer of `dimension` entries (no array bookkeeping: for solvers
+    /// that keep their own workspaces).
+    public func solve(_ b: UnsafeMutableBufferPointer<Double>) {
+        precondition(isFactored, "QuasiDefiniteLDL.solve called before a successful factor")
+        precondition(b.count == dimension,
+                     "QuasiDefiniteLDL.solve: right-hand side has \(b.count) entries, expected \(dimension)")
+        if let base = b.baseAddress { numeric.solve(base) }
+    }
+
+    /// Two right-hand sides in one pass over `L` (the solve is bound by reading the factor, so the
+    /// second costs much less than a separate `solve`).
+    public func solve(_ first: UnsafeMutableBufferPointer<Double>, _ second: UnsafeMutableBufferPointer<Double>) {
+        precondition(isFactored, "QuasiDefiniteLDL.solve called before a successful factor")
+        precondition(first.count == dimension && second.count == dimension,
+                     "QuasiDefiniteLDL.solve: right-hand sides have \(first.count) and \(second.count) entries, expected \(dimension)")
+        if let a = first.baseAddress, let b = second.baseAddress { numeric.solve(a, b) }
     }
 
     private static func inverse(of p: [Int], dimension n: Int) throws -> [Int] {

@@ -42,11 +42,39 @@ final class ExponentialCone: Cone {
         return a < 0 && c > 0 && b - a - a * log(-c / a) > 0
     }
 
-    /// `∇f(s)` of the primal barrier `f(x,y,z) = −log(y·log(z/y) − x) − log y − log z`.
+    /// `∇f(s)` of the primal barrier `f` conjugate to the dual barrier `f*` (as in Clarabel), so that
+    /// `−∇f(s)` and `−∇f*(z)` are inverse maps and the secant pair `(s̃, z̃)` of the scaling lies on
+    /// the same central path as `(s, z)`. With `ω = ω(1 − x/y + log(z/y))` (Wright omega):
+    /// `∂ₓf = 1/((ω − 1)y)`, `∂_yf = ∂ₓf·(1 + log(ωy/z)) − 1/y`, `∂_zf = ω/((1 − ω)z)`.
+    /// (The textbook barrier `−log(y·log(z/y) − x) − log y − log z` is not this conjugate; using it
+    /// roughly tripled the iteration counts.)
     static func primalGradient(_ s: [Double]) -> [Double] {
         let (x, y, z) = (s[0], s[1], s[2])
-        let psi = y * log(z / y) - x
-        return [1 / psi, -(log(z / y) - 1) / psi - 1 / y, -(y / z) / psi - 1 / z]
+        let omega = wrightOmega(1 - x / y + log(z / y))
+        let gx = 1 / ((omega - 1) * y)
+        return [gx, gx + gx * log(omega * y / z) - 1 / y, omega / ((1 - omega) * z)]
+    }
+
+    /// `ω(t)`: the solution `w > 0` of `w + log w = t`, for `t ≥ 1` (so `w ≥ 1`). Starts from a
+    /// series at `t = 1` or the asymptotic expansion `t − log t + log t / t`, then Halley steps on
+    /// `w + log w − t` (cubic convergence; two or three steps reach full precision).
+    static func wrightOmega(_ t: Double) -> Double {
+        var w: Double
+        if t < 1 + Double.pi {
+            let d = t - 1
+            w = 1 + d / 2 + d * d / 16 - d * d * d / 192
+        } else {
+            let logT = log(t)
+            w = t - logT + logT / t
+        }
+        for _ in 0..<8 {
+            let f = w + log(w) - t
+            let df = 1 + 1 / w, d2f = -1 / (w * w)
+            let step = 2 * f * df / (2 * df * df - f * d2f)
+            w -= step
+            if abs(step) <= 4 * Double.ulpOfOne * w { break }
+        }
+        return w
     }
 
     /// Pieces of the dual barrier `f*(a,b,c) = −log r − log(−a) − log c`, `r = b − a − a·log(−c/a)`.

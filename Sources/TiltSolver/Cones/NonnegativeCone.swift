@@ -27,12 +27,22 @@ final class NonnegativeCone: Cone {
     }
 
     func updateScaling(s: [Double], z: [Double], mu: Double) -> Bool {
-        for (k, i) in range.enumerated() {
-            guard s[i] > 0, z[i] > 0 else { return false }
-            hessianDiagonal[k] = s[i] / z[i]
-            lambdaSquared[k] = s[i] * z[i]
+        let o = range.lowerBound
+        return hessianDiagonal.withUnsafeMutableBufferPointer { h in
+            lambdaSquared.withUnsafeMutableBufferPointer { l in
+                s.withUnsafeBufferPointer { s in
+                    z.withUnsafeBufferPointer { z in
+                        for k in 0..<h.count {
+                            let si = s[o + k], zi = z[o + k]
+                            guard si > 0, zi > 0 else { return false }
+                            h[k] = si / zi
+                            l[k] = si * zi
+                        }
+                        return true
+                    }
+                }
+            }
         }
-        return true
     }
 
     func writeHessian(into out: inout [Double], at base: Int) {
@@ -40,22 +50,44 @@ final class NonnegativeCone: Cone {
     }
 
     func multiplyHessian(_ x: [Double], into y: inout [Double]) {
-        for (k, i) in range.enumerated() { y[i] = hessianDiagonal[k] * x[i] }
+        let o = range.lowerBound, h = hessianDiagonal
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeMutableBufferPointer { y in
+                for k in 0..<h.count { y[o + k] = h[k] * x[o + k] }
+            }
+        }
     }
 
     /// `λ∘λ = s∘z`.
     func affineDs(_ ds: inout [Double], s: [Double]) {
-        for (k, i) in range.enumerated() { ds[i] = lambdaSquared[k] }
+        let o = range.lowerBound, l = lambdaSquared
+        ds.withUnsafeMutableBufferPointer { ds in
+            for k in 0..<l.count { ds[o + k] = l[k] }
+        }
     }
 
     /// `(W⁻¹Δs)∘(WΔz) − σμe = Δs∘Δz − σμ`.
     func addCombinedShift(_ ds: inout [Double], dz: [Double], ds affineDs: [Double], sigmaMu: Double) {
-        for i in range { ds[i] += affineDs[i] * dz[i] - sigmaMu }
+        let range = self.range
+        affineDs.withUnsafeBufferPointer { affineDs in
+            dz.withUnsafeBufferPointer { dz in
+                ds.withUnsafeMutableBufferPointer { ds in
+                    for i in range { ds[i] += affineDs[i] * dz[i] - sigmaMu }
+                }
+            }
+        }
     }
 
     /// `W(λ \ ds) = ds / z`.
     func deltaSOffset(_ out: inout [Double], ds: [Double], z: [Double]) {
-        for i in range { out[i] = ds[i] / z[i] }
+        let range = self.range
+        ds.withUnsafeBufferPointer { ds in
+            z.withUnsafeBufferPointer { z in
+                out.withUnsafeMutableBufferPointer { out in
+                    for i in range { out[i] = ds[i] / z[i] }
+                }
+            }
+        }
     }
 
     func stepLength(dz: [Double], ds: [Double], z: [Double], s: [Double], alphaMax: Double) -> Double {

@@ -10,19 +10,27 @@ final class SecondOrderCone: Cone {
     static let sparseExpansionThreshold = 4
 
     let range: Range<Int>
-    private var w: [Double]
     private var eta = 1.0
-    /// `λ = Wz = W⁻¹s`.
-    private var lambda: [Double]
-    private var work: [Double]
+    /// One allocation holding, `dimension` entries each: `w`; `λ = Wz = W⁻¹s`; and the scaled
+    /// affine directions `W⁻¹Δs`, `WΔz` of the corrector. Raw storage because every operation runs
+    /// each iteration over the whole cone (large cones have thousands of rows).
+    private let storage: UnsafeMutableBufferPointer<Double>
+    private var w: UnsafeMutablePointer<Double> { storage.baseAddress.unsafelyUnwrapped }
+    private var lambda: UnsafeMutablePointer<Double> { w + range.count }
+    private var scaledS: UnsafeMutablePointer<Double> { w + 2 * range.count }
+    private var scaledZ: UnsafeMutablePointer<Double> { w + 3 * range.count }
 
+    /// `range` must be non-empty (`ConeSpec.secondOrder` dimensions are validated to be ≥ 1).
     init(range: Range<Int>) {
+        precondition(!range.isEmpty, "a second-order cone has at least one row")
         self.range = range
-        w = [Double](repeating: 0, count: range.count)
+        storage = .allocate(capacity: 4 * range.count)
+        storage.initialize(repeating: 0)
         w[0] = 1
-        lambda = w
-        work = w
+        lambda[0] = 1
     }
+
+    deinit { storage.deallocate() }
 
     var degree: Int { 1 }
     var isSymmetric: Bool { true }
@@ -51,41 +59,49 @@ final class SecondOrderCone: Cone {
 
     func updateScaling(s: [Double], z: [Double], mu: Double) -> Bool {
         let sRes = jResidual(s), zRes = jResidual(z)
-        guard sRes > 0, zRes > 0, s[range.lowerBound] > 0, z[range.lowerBound] > 0 else { return false }
+        let o = range.lowerBound, d = range.count, w = self.w
+        guard sRes > 0, zRes > 0, s[o] > 0, z[o] > 0 else { return false }
         let sScale = sRes.squareRoot(), zScale = zRes.squareRoot()
         // w ∝ s/‖s‖_J + J z/‖z‖_J, normalised to a hyperbolic unit.
-        for (k, i) in range.enumerated() {
-            w[k] = s[i] / sScale + (k == 0 ? 1 : -1) * z[i] / zScale
-        }
         var tail = 0.0
-        for k in 1..<w.count { tail += w[k] * w[k] }
+        s.withUnsafeBufferPointer { s in
+            z.withUnsafeBufferPointer { z in
+                w[0] = s[o] / sScale + z[o] / zScale
+                for k in 1..<d {
+                    w[k] = s[o + k] / sScale - z[o + k] / zScale
+                    tail += w[k] * w[k]
+                }
+            }
+        }
         let wRes = w[0] * w[0] - tail
         guard wRes > 0 else { return false }
         let wScale = wRes.squareRoot()
         tail = 0
-        for k in 1..<w.count { w[k] /= wScale; tail += w[k] * w[k] }
+        for k in 1..<d { w[k] /= wScale; tail += w[k] * w[k] }
         w[0] = (1 + tail).squareRoot()
         eta = (sScale / zScale).squareRoot()
-        for k in 0..<w.count { work[k] = z[range.lowerBound + k] }
-        applyW(work, into: &lambda, inverse: false)
+        z.withUnsafeBufferPointer { z in
+            for k in 0..<d { lambda[k] = z[o + k] }
+        }
+        applyW(to: lambda, inverse: false)
         return true
     }
 
-    /// `y = W x` (or `W⁻¹x`), both local vectors of this cone's length.
-    private func applyW(_ x: [Double], into y: inout [Double], inverse: Bool) {
+    /// `v ← W v` (or `W⁻¹v`) for a vector of this cone's length, in place.
+    private func applyW(to v: UnsafeMutablePointer<Double>, inverse: Bool) {
+        let d = range.count, w = self.w
         var zeta = 0.0
-        for k in 1..<w.count { zeta += w[k] * x[k] }
+        for k in 1..<d { zeta += w[k] * v[k] }
         let sign = inverse ? -1.0 : 1.0
         let scale = inverse ? 1 / eta : eta
-        let c = sign * x[0] + zeta / (1 + w[0])
-        y[0] = scale * (w[0] * x[0] + sign * zeta)
-        for k in 1..<w.count { y[k] = scale * (x[k] + c * w[k]) }
+        let x0 = v[0]
+        let c = sign * x0 + zeta / (1 + w[0])
+        v[0] = scale * (w[0] * x0 + sign * zeta)
+        for k in 1..<d { v[k] = scale * (v[k] + c * w[k]) }
     }
 
-    private func local(_ v: [Double]) -> [Double] { Array(v[range]) }
-
     func writeHessian(into out: inout [Double], at base: Int) {
-        let n = range.count
+        let n = range.count, w = self.w
         let eta2 = eta * eta
         switch hessianShape {
         case .dense:
@@ -103,75 +119,101 @@ final class SecondOrderCone: Cone {
             let u0 = (wsq - d).squareRoot()
             let u1 = 2 * w[0] / u0
             let v1 = max(u1 * u1 - 2, 0).squareRoot()
-            out[base] = eta2 * d
-            for k in 1..<n { out[base + k] = eta2 }
-            out[base + n] = eta * u0
-            out[base + 2 * n] = 0
-            for k in 1..<n {
-                out[base + n + k] = eta * u1 * w[k]
-                out[base + 2 * n + k] = eta * v1 * w[k]
+            out.withUnsafeMutableBufferPointer { out in
+                out[base] = eta2 * d
+                out[base + n] = eta * u0
+                out[base + 2 * n] = 0
+                for k in 1..<n {
+                    out[base + k] = eta2
+                    out[base + n + k] = eta * u1 * w[k]
+                    out[base + 2 * n + k] = eta * v1 * w[k]
+                }
             }
         case .diagonal:
             preconditionFailure("second-order cone blocks are never diagonal")
         }
     }
 
+    /// `H x = η²(2w(wᵀx) − Jx)`.
     func multiplyHessian(_ x: [Double], into y: inout [Double]) {
-        var wx = work
-        applyW(local(x), into: &wx, inverse: false)
-        var hx = wx
-        applyW(wx, into: &hx, inverse: false)
-        for (k, i) in range.enumerated() { y[i] = hx[k] }
+        let o = range.lowerBound, d = range.count, w = self.w
+        let eta2 = eta * eta
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeMutableBufferPointer { y in
+                var wx = 0.0
+                for k in 0..<d { wx += w[k] * x[o + k] }
+                y[o] = eta2 * (2 * w[0] * wx - x[o])
+                for k in 1..<d { y[o + k] = eta2 * (2 * w[k] * wx + x[o + k]) }
+            }
+        }
     }
 
-    /// Jordan product `x∘y = (xᵀy, x₀y₁ + y₀x₁)` of local vectors.
-    private func jordanProduct(_ x: [Double], _ y: [Double]) -> [Double] {
-        var out = [Double](repeating: 0, count: x.count)
-        for k in 0..<x.count { out[0] += x[k] * y[k] }
-        for k in 1..<x.count { out[k] = x[0] * y[k] + y[0] * x[k] }
-        return out
-    }
-
+    /// `λ∘λ` with the Jordan product `x∘y = (xᵀy, x₀y₁ + y₀x₁)`.
     func affineDs(_ ds: inout [Double], s: [Double]) {
-        let l2 = jordanProduct(lambda, lambda)
-        for (k, i) in range.enumerated() { ds[i] = l2[k] }
+        let o = range.lowerBound, d = range.count, lambda = self.lambda
+        ds.withUnsafeMutableBufferPointer { ds in
+            var squared = 0.0
+            for k in 0..<d { squared += lambda[k] * lambda[k] }
+            ds[o] = squared
+            for k in 1..<d { ds[o + k] = 2 * lambda[0] * lambda[k] }
+        }
     }
 
+    /// Adds the Mehrotra correction `(W⁻¹Δs)∘(WΔz)` and subtracts `σμe`.
     func addCombinedShift(_ ds: inout [Double], dz: [Double], ds affineDs: [Double], sigmaMu: Double) {
-        var scaledS = work, scaledZ = work
-        applyW(local(affineDs), into: &scaledS, inverse: true)
-        applyW(local(dz), into: &scaledZ, inverse: false)
-        let correction = jordanProduct(scaledS, scaledZ)
-        for (k, i) in range.enumerated() { ds[i] += correction[k] }
-        ds[range.lowerBound] -= sigmaMu
+        let o = range.lowerBound, d = range.count, scaledS = self.scaledS, scaledZ = self.scaledZ
+        affineDs.withUnsafeBufferPointer { affineDs in
+            dz.withUnsafeBufferPointer { dz in
+                for k in 0..<d { scaledS[k] = affineDs[o + k]; scaledZ[k] = dz[o + k] }
+            }
+        }
+        applyW(to: scaledS, inverse: true)
+        applyW(to: scaledZ, inverse: false)
+        ds.withUnsafeMutableBufferPointer { ds in
+            var head = 0.0
+            for k in 0..<d { head += scaledS[k] * scaledZ[k] }
+            ds[o] += head - sigmaMu
+            for k in 1..<d { ds[o + k] += scaledS[0] * scaledZ[k] + scaledZ[0] * scaledS[k] }
+        }
     }
 
     /// `W(λ \ ds)` where `λ \ v` solves `λ∘x = v`.
     func deltaSOffset(_ out: inout [Double], ds: [Double], z: [Double]) {
-        let v = local(ds)
-        var l1v = 0.0, l1l1 = 0.0
-        for k in 1..<v.count { l1v += lambda[k] * v[k]; l1l1 += lambda[k] * lambda[k] }
-        let l0 = lambda[0]
-        var x = work
-        x[0] = (l0 * v[0] - l1v) / (l0 * l0 - l1l1)
-        for k in 1..<v.count { x[k] = (v[k] - x[0] * lambda[k]) / l0 }
-        var y = work
-        applyW(x, into: &y, inverse: false)
-        for (k, i) in range.enumerated() { out[i] = y[k] }
+        let o = range.lowerBound, d = range.count, lambda = self.lambda
+        ds.withUnsafeBufferPointer { ds in
+            out.withUnsafeMutableBufferPointer { out in
+                var l1v = 0.0, l1l1 = 0.0
+                for k in 1..<d { l1v += lambda[k] * ds[o + k]; l1l1 += lambda[k] * lambda[k] }
+                let l0 = lambda[0]
+                let x0 = (l0 * ds[o] - l1v) / (l0 * l0 - l1l1)
+                out[o] = x0
+                for k in 1..<d { out[o + k] = (ds[o + k] - x0 * lambda[k]) / l0 }
+                applyW(to: out.baseAddress.unsafelyUnwrapped + o, inverse: false)
+            }
+        }
     }
-
     func stepLength(dz: [Double], ds: [Double], z: [Double], s: [Double], alphaMax: Double) -> Double {
         min(componentStep(z, dz, alphaMax), componentStep(s, ds, alphaMax))
     }
 
     /// Largest `α ≤ alphaMax` keeping `x + αy` in the cone: the smallest positive root of
-    /// `res(x + αy) = aα² + bα + c`, computed without cancellation.
+    /// `res(x + αy) = aα² + bα + c` (`res(v) = v₀² − ‖v₁‖²`), computed without cancellation.
     private func componentStep(_ x: [Double], _ y: [Double], _ alphaMax: Double) -> Double {
-        let a = jResidual(y)
-        var cross = x[range.lowerBound] * y[range.lowerBound]
-        for i in range.dropFirst() { cross -= x[i] * y[i] }
-        let b = 2 * cross
-        let c = max(0, jResidual(x))
+        let o = range.lowerBound, dimension = range.count
+        var yTail = 0.0, crossTail = 0.0, xTail = 0.0
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeBufferPointer { y in
+                for k in 1..<dimension {
+                    let xk = x[o + k], yk = y[o + k]
+                    yTail += yk * yk
+                    crossTail += xk * yk
+                    xTail += xk * xk
+                }
+            }
+        }
+        let a = y[o] * y[o] - yTail
+        let b = 2 * (x[o] * y[o] - crossTail)
+        let c = max(0, x[o] * x[o] - xTail)
         let disc = b * b - 4 * a * c
         if (a > 0 && b > 0) || disc < 0 || a == 0 { return alphaMax }
         if c == 0 { return a >= 0 ? alphaMax : 0 }

@@ -25,47 +25,45 @@ struct Equilibration {
     init(problem: ConicProblem, cones: CompositeCone, settings: SolverSettings) {
         self.init(variables: problem.variableCount, constraints: problem.constraintCount)
         guard settings.equilibrate else { return }
-        var P = problem.P, A = problem.A
+        let (P, A) = (problem.P, problem.A)
         let n = problem.variableCount, m = problem.constraintCount
         let (lo, hi) = (settings.equilibrationMinScale, settings.equilibrationMaxScale)
         func factor(_ norm: Double) -> Double { norm == 0 ? 1 : min(max(1 / norm.squareRoot(), lo), hi) }
 
+        // The Ruiz iterations rescale the matrices by each round's factors d, e; instead of
+        // rewriting them every round, the norms are taken on the fly through the running products
+        // (unclamped, unlike `variableScale`/`constraintScale`, which are bounded cumulatively).
+        var columnProduct = [Double](repeating: 1, count: n), rowProduct = [Double](repeating: 1, count: m)
+        var columnNorms = [Double](repeating: 0, count: n), rowNorms = [Double](repeating: 0, count: m)
+        // Cones whose rows must share one factor (the scaled slack has to stay in the cone).
+        let sharedBlocks = cones.cones.filter { $0 is SecondOrderCone || $0 is ExponentialCone }.map(\.range)
         for _ in 0..<settings.equilibrationIterations {
-            var columnNorms = [Double](repeating: 0, count: n)
-            var rowNorms = [Double](repeating: 0, count: m)
+            for j in 0..<n { columnNorms[j] = 0 }
+            for i in 0..<m { rowNorms[i] = 0 }
+            Self.accumulateSymmetricNorms(P, scale: columnProduct, into: &columnNorms)
+            Self.accumulateNorms(A, rowScale: rowProduct, columnScale: columnProduct, rows: &rowNorms, cols: &columnNorms)
+            for j in 0..<n { columnNorms[j] = factor(columnNorms[j]) }
+            for i in 0..<m { rowNorms[i] = factor(rowNorms[i]) }
+            for block in sharedBlocks {
+                var sum = 0.0
+                for i in block { sum += rowNorms[i] }
+                let mean = sum / Double(block.count)
+                for i in block { rowNorms[i] = mean }
+            }
+            // columnNorms, rowNorms now hold this round's factors d, e.
             for j in 0..<n {
-                for p in P.colPointers[j]..<P.colPointers[j + 1] {
-                    let v = abs(P.values[p]), i = P.rowIndices[p]
-                    columnNorms[j] = max(columnNorms[j], v)
-                    columnNorms[i] = max(columnNorms[i], v)
-                }
-                for p in A.colPointers[j]..<A.colPointers[j + 1] {
-                    let v = abs(A.values[p])
-                    columnNorms[j] = max(columnNorms[j], v)
-                    rowNorms[A.rowIndices[p]] = max(rowNorms[A.rowIndices[p]], v)
-                }
+                columnProduct[j] *= columnNorms[j]
+                variableScale[j] = min(max(variableScale[j] * columnNorms[j], lo), hi)
             }
-            let d = columnNorms.map(factor)
-            var e = rowNorms.map(factor)
-            for cone in cones.cones where cone is SecondOrderCone || cone is ExponentialCone {
-                let mean = cone.range.reduce(0) { $0 + e[$1] } / Double(cone.dimension)
-                for i in cone.range { e[i] = mean }
+            for i in 0..<m {
+                rowProduct[i] *= rowNorms[i]
+                constraintScale[i] = min(max(constraintScale[i] * rowNorms[i], lo), hi)
             }
-            Self.scale(&P, rows: d, cols: d)
-            Self.scale(&A, rows: e, cols: d)
-            for j in 0..<n { variableScale[j] = min(max(variableScale[j] * d[j], lo), hi) }
-            for i in 0..<m { constraintScale[i] = min(max(constraintScale[i] * e[i], lo), hi) }
         }
 
         // Cost scaling: bring the larger of the mean column norm of P and ‖q‖∞ to one.
         var pColumnNorms = [Double](repeating: 0, count: n)
-        for j in 0..<n {
-            for p in P.colPointers[j]..<P.colPointers[j + 1] {
-                let v = abs(P.values[p])
-                pColumnNorms[j] = max(pColumnNorms[j], v)
-                pColumnNorms[P.rowIndices[p]] = max(pColumnNorms[P.rowIndices[p]], v)
-            }
-        }
+        Self.accumulateSymmetricNorms(P, scale: columnProduct, into: &pColumnNorms)
         let meanP = n == 0 ? 0 : pColumnNorms.reduce(0, +) / Double(n)
         var qNorm = 0.0
         for j in 0..<n { qNorm = max(qNorm, abs(problem.q[j] * variableScale[j])) }
@@ -73,10 +71,66 @@ struct Equilibration {
         costScale = size == 0 ? 1 : min(max(1 / size, lo), hi)
     }
 
+    /// `norms[i] = max(norms[i], max |(DSD)_ij|)`, `D = diag(scale)`, over the columns and rows of
+    /// the symmetric `S` whose upper triangle `M` stores (each entry counts for its row and column).
+    private static func accumulateSymmetricNorms(_ M: SparseMatrixCSC, scale: [Double], into norms: inout [Double]) {
+        M.colPointers.withUnsafeBufferPointer { pointers in
+            M.rowIndices.withUnsafeBufferPointer { rowIndices in
+                M.values.withUnsafeBufferPointer { values in
+                    scale.withUnsafeBufferPointer { scale in
+                        norms.withUnsafeMutableBufferPointer { norms in
+                            for j in 0..<M.cols {
+                                for p in pointers[j]..<pointers[j + 1] {
+                                    let i = rowIndices[p], v = abs(values[p]) * scale[i] * scale[j]
+                                    norms[j] = max(norms[j], v)
+                                    norms[i] = max(norms[i], v)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Row and column `∞`-norms of `diag(rowScale)·M·diag(columnScale)`, folded into `rows` and
+    /// `cols` by `max`.
+    private static func accumulateNorms(_ M: SparseMatrixCSC, rowScale: [Double], columnScale: [Double],
+                                        rows: inout [Double], cols: inout [Double]) {
+        M.colPointers.withUnsafeBufferPointer { pointers in
+            M.rowIndices.withUnsafeBufferPointer { rowIndices in
+                M.values.withUnsafeBufferPointer { values in
+                    rowScale.withUnsafeBufferPointer { rowScale in
+                        rows.withUnsafeMutableBufferPointer { rows in
+                            for j in 0..<M.cols {
+                                let cj = columnScale[j]
+                                var column = cols[j]
+                                for p in pointers[j]..<pointers[j + 1] {
+                                    let i = rowIndices[p], v = abs(values[p]) * rowScale[i] * cj
+                                    column = max(column, v)
+                                    rows[i] = max(rows[i], v)
+                                }
+                                cols[j] = column
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// `M ← diag(rows)·M·diag(cols)` in place.
     private static func scale(_ M: inout SparseMatrixCSC, rows: [Double], cols: [Double]) {
-        for j in 0..<M.cols {
-            for p in M.colPointers[j]..<M.colPointers[j + 1] { M.values[p] *= rows[M.rowIndices[p]] * cols[j] }
+        let columnCount = M.cols
+        M.colPointers.withUnsafeBufferPointer { pointers in
+            M.rowIndices.withUnsafeBufferPointer { rowIndices in
+                M.values.withUnsafeMutableBufferPointer { values in
+                    for j in 0..<columnCount {
+                        let cj = cols[j]
+                        for p in pointers[j]..<pointers[j + 1] { values[p] *= rows[rowIndices[p]] * cj }
+                    }
+                }
+            }
         }
     }
 

@@ -2,7 +2,8 @@ import CLapack
 import TiltLinearAlgebra
 
 /// Dense symmetric-indefinite (Bunch–Kaufman, LAPACK `dsytrf`/`dsytrs`) KKT factorisation: the
-/// right choice for small problems where sparse bookkeeping costs more than it saves.
+/// right choice for larger problems whose sparse factor would be nearly full, where LAPACK's
+/// blocked kernels beat the scalar sparse loops (see `LinearSolverChoice.denseMinimumFill`).
 struct DenseKKTSolver: KKTSolver {
     private let pattern: SparseMatrixCSC
     private let signs: [Int]
@@ -39,8 +40,11 @@ struct DenseKKTSolver: KKTSolver {
         return info == 0
     }
 
-    func solve(_ rhs: inout [Double]) {
+    func solve(_ first: UnsafeMutableBufferPointer<Double>, _ second: UnsafeMutableBufferPointer<Double>?) {
         var nn = Int32(pattern.cols), one: Int32 = 1, info: Int32 = 0
-        dsytrs_("U", &nn, &one, factors, &nn, pivots, &rhs, &nn, &info)
+        for rhs in [first, second] {
+            guard let rhs else { continue }
+            dsytrs_("U", &nn, &one, factors, &nn, pivots, rhs.baseAddress, &nn, &info)
+        }
     }
 }

@@ -15,6 +15,7 @@ protocol KKTSolver {
     mutating func factor(values: [Double], staticRegularization: Double,
                          dynamicRegularizationEpsilon: Double, dynamicRegularizationDelta: Double) -> Bool
 
-    /// Solves with the last factorisation (including its regularisation), overwriting `rhs`.
-    func solve(_ rhs: inout [Double])
+    /// Solves with the last factorisation (including its regularisation), overwriting `first` and,
+    /// if given, `second` (two right-hand sides may share one pass over the factor).
+    func solve(_ first: UnsafeMutableBufferPointer<Double>, _ second: UnsafeMutableBufferPointer<Double>?)
 }

@@ -22,21 +22,34 @@ final class KKTSystem {
     private let aSlots: [Int]
     /// Slots for each cone's `writeHessian` layout (−1: not stored, lower triangle).
     private let hessianSlots: [[Int]]
-    private let hessianBuffers: [Int]
     private var hessianScratch: [Double]
     private let cones: CompositeCone
     private var solver: any KKTSolver
     private let settings: SolverSettings
-    private var rhsBuffer: [Double]
-    private var residualBuffer: [Double]
-    private var productBuffer: [Double]
+    /// Workspaces of one right-hand side (`size` entries each).
+    private struct SolveBuffers {
+        let rhs, solution, residual: UnsafeMutableBufferPointer<Double>
+        init(size: Int) {
+            rhs = .allocate(capacity: size)
+            solution = .allocate(capacity: size)
+            residual = .allocate(capacity: size)
+            for buffer in [rhs, solution, residual] { buffer.initialize(repeating: 0) }
+        }
+        func deallocate() {
+            for buffer in [rhs, solution, residual] { buffer.deallocate() }
+        }
+    }
+    /// Two sets, allocated once: single solves use the first, paired solves both.
+    private let workspaces: [SolveBuffers]
+    /// `pattern`'s row indices as 32-bit integers (the index stream of the refinement products).
+    private let strictRows: UnsafeMutableBufferPointer<Int32>
 
-    /// Which factorisation back end to use.
-    enum Backend { case dense, sparse }
-
-    init(P: SparseMatrixCSC, A: SparseMatrixCSC, cones: CompositeCone, settings: SolverSettings,
-         backend: Backend) throws {
+    /// Assembles the pattern and picks the factorisation back end from `settings.linearSolver`.
+    init(P: SparseMatrixCSC, A: SparseMatrixCSC, cones: CompositeCone, settings: SolverSettings) throws {
         let n = A.cols, m = A.rows
+        guard n + m < Int(Int32.max) / 2 else {
+            throw SolverError.dimensionMismatch("\(n) variables and \(m) constraints exceed the solver's 32-bit indices")
+        }
         variableCount = n
         constraintCount = m
         self.cones = cones
@@ -47,6 +60,17 @@ final class KKTSystem {
         // Collect (row, col) pairs with a source tag, then compress to CSC once.
         var entries: [(row: Int, col: Int)] = []
         var pSources: [Int] = [], aSources: [Int] = []
+        pSources.reserveCapacity(P.rowIndices.count)
+        aSources.reserveCapacity(A.rowIndices.count)
+        let hessianEntries = cones.cones.reduce(0) { total, cone in
+            let d = cone.dimension
+            switch cone.hessianShape {
+            case .diagonal: return total + d
+            case .dense: return total + d * (d + 1) / 2
+            case .sparseExpansion: return total + 3 * d + 2
+            }
+        }
+        entries.reserveCapacity(P.rowIndices.count + n + A.rowIndices.count + hessianEntries)
         for j in 0..<n {
             for p in P.colPointers[j]..<P.colPointers[j + 1] where P.rowIndices[p] <= j {
                 pSources.append(entries.count)
@@ -90,41 +114,71 @@ final class KKTSystem {
             buffers.append(sources.count)
         }
 
-        // Compress: sort entry ids by (col, row), merge duplicates, map each source to its slot.
-        let order = entries.indices.sorted {
-            entries[$0].col != entries[$1].col ? entries[$0].col < entries[$1].col : entries[$0].row < entries[$1].row
+        // Compress: bucket entry ids by column, order each column by row (almost always already
+        // in order), merge duplicates, map each source to its slot.
+        var columnStart = [Int](repeating: 0, count: size + 1)
+        for e in entries { columnStart[e.col + 1] += 1 }
+        for j in 0..<size { columnStart[j + 1] += columnStart[j] }
+        var order = [Int](repeating: 0, count: entries.count)
+        var fill = columnStart
+        for (id, e) in entries.enumerated() {
+            order[fill[e.col]] = id
+            fill[e.col] += 1
         }
         var slotOf = [Int](repeating: -1, count: entries.count)
         var colPointers = [Int](repeating: 0, count: size + 1)
         var rowIndices: [Int] = []
-        var last: (row: Int, col: Int) = (-1, -1)
-        for id in order {
-            let e = entries[id]
-            if e != last {
-                rowIndices.append(e.row)
-                colPointers[e.col + 1] = rowIndices.count
-                last = e
+        rowIndices.reserveCapacity(entries.count)
+        for j in 0..<size {
+            let column = columnStart[j]..<columnStart[j + 1]
+            if !zip(order[column], order[column].dropFirst()).allSatisfy({ entries[$0].row <= entries[$1].row }) {
+                order[column].sort { entries[$0].row < entries[$1].row }
             }
-            slotOf[id] = rowIndices.count - 1
+            for id in order[column] {
+                if rowIndices.count == colPointers[j] || rowIndices[rowIndices.count - 1] != entries[id].row {
+                    rowIndices.append(entries[id].row)
+                }
+                slotOf[id] = rowIndices.count - 1
+            }
+            colPointers[j + 1] = rowIndices.count
         }
-        for j in 0..<size { colPointers[j + 1] = max(colPointers[j + 1], colPointers[j]) }
         pattern = SparseMatrixCSC(rows: size, cols: size, colPointers: colPointers, rowIndices: rowIndices,
                                   values: [Double](repeating: 0, count: rowIndices.count))
         pSlots = pSources.map { slotOf[$0] }
         aSlots = aSources.map { slotOf[$0] }
         hessianSlots = hessianSources.map { $0.map { $0 < 0 ? -1 : slotOf[$0] } }
-        hessianBuffers = buffers
         hessianScratch = [Double](repeating: 0, count: buffers.max() ?? 0)
         signs = [Int](repeating: 1, count: n) + [Int](repeating: -1, count: m) + extraSigns
         values = [Double](repeating: 0, count: rowIndices.count)
-        rhsBuffer = [Double](repeating: 0, count: size)
-        residualBuffer = rhsBuffer
-        productBuffer = rhsBuffer
-        switch backend {
-        case .dense: solver = try DenseKKTSolver(pattern: pattern, signs: signs)
-        case .sparse: solver = try SparseKKTSolver(pattern: pattern, signs: signs)
+        workspaces = [SolveBuffers(size: size), SolveBuffers(size: size)]
+        strictRows = .allocate(capacity: rowIndices.count)
+        for (p, row) in rowIndices.enumerated() { strictRows[p] = Int32(truncatingIfNeeded: row) }
+        for j in 0..<size {
+            precondition(colPointers[j + 1] > colPointers[j] && rowIndices[colPointers[j + 1] - 1] == j,
+                         "KKT column \(j) must end with its diagonal")
         }
+        solver = try Self.makeSolver(pattern: pattern, signs: signs, choice: settings.linearSolver)
         updateMatrixData(P: P, A: A)
+    }
+
+    private static func makeSolver(pattern: SparseMatrixCSC, signs: [Int], choice: LinearSolverChoice) throws
+        -> any KKTSolver {
+        switch choice {
+        case .dense: return try DenseKKTSolver(pattern: pattern, signs: signs)
+        case .sparse: return try SparseKKTSolver(pattern: pattern, signs: signs)
+        case .automatic:
+            let sparse = try SparseKKTSolver(pattern: pattern, signs: signs)
+            let size = Double(pattern.cols)
+            guard pattern.cols >= LinearSolverChoice.denseMinimumDimension,
+                  Double(sparse.factorNonzeroCount) >= LinearSolverChoice.denseMinimumFill * size * (size - 1) / 2
+            else { return sparse }
+            return try DenseKKTSolver(pattern: pattern, signs: signs)
+        }
+    }
+
+    deinit {
+        for b in workspaces { b.deallocate() }
+        strictRows.deallocate()
     }
 
     /// Writes new values of `P` (upper triangle, same pattern) and `A` (same pattern); duplicate
@@ -173,34 +227,144 @@ final class KKTSystem {
     /// Solves `K [x; z] = [rhsX; rhsZ]` (extra expansion rows get zero right-hand side) with
     /// iterative refinement against the unregularised `K`.
     func solve(rhsX: [Double], rhsZ: [Double], x: inout [Double], z: inout [Double]) {
-        let n = variableCount, m = constraintCount
-        for i in 0..<size { rhsBuffer[i] = 0 }
-        for i in 0..<n { rhsBuffer[i] = rhsX[i] }
-        for i in 0..<m { rhsBuffer[n + i] = rhsZ[i] }
-        var solution = rhsBuffer
-        solver.solve(&solution)
-        if settings.iterativeRefinement {
-            let rhsNorm = VectorMath.normInf(rhsBuffer)
-            var previousError = Double.infinity
-            for _ in 0..<settings.iterativeRefinementMaxIterations {
-                // residual = rhs − K·solution
-                for i in 0..<size { residualBuffer[i] = rhsBuffer[i] }
-                for i in 0..<size { productBuffer[i] = 0 }
-                let matrix = SparseMatrixCSC(rows: size, cols: size, colPointers: pattern.colPointers,
-                                             rowIndices: pattern.rowIndices, values: values)
-                matrix.symmetricUpperMultiplyAdd(solution, into: &productBuffer)
-                for i in 0..<size { residualBuffer[i] -= productBuffer[i] }
-                let error = VectorMath.normInf(residualBuffer)
-                if error <= settings.iterativeRefinementAbsoluteTolerance
-                    + settings.iterativeRefinementRelativeTolerance * rhsNorm { break }
-                if error > previousError / settings.iterativeRefinementStopRatio { break }
-                previousError = error
-                var correction = residualBuffer
-                solver.solve(&correction)
-                for i in 0..<size { solution[i] += correction[i] }
+        load(rhsX, rhsZ, into: 0)
+        solveLoaded(count: 1)
+        store(from: 0, &x, &z)
+    }
+
+    /// Two independent solves sharing each pass over the factor and over `K` (the sparse solve is
+    /// limited by reading `L`, so the second right-hand side comes at a fraction of the cost).
+    func solve(rhsX: [Double], rhsZ: [Double], x: inout [Double], z: inout [Double],
+               rhsX second: [Double], rhsZ secondZ: [Double], x secondXOut: inout [Double], z secondZOut: inout [Double]) {
+        load(rhsX, rhsZ, into: 0)
+        load(second, secondZ, into: 1)
+        solveLoaded(count: 2)
+        store(from: 0, &x, &z)
+        store(from: 1, &secondXOut, &secondZOut)
+    }
+
+    private func load(_ rhsX: [Double], _ rhsZ: [Double], into index: Int) {
+        let n = variableCount, m = constraintCount, rhs = workspaces[index].rhs
+        rhsX.withUnsafeBufferPointer { source in
+            for i in 0..<n { rhs[i] = source[i] }
+        }
+        rhsZ.withUnsafeBufferPointer { source in
+            for i in 0..<m { rhs[n + i] = source[i] }
+        }
+        for i in (n + m)..<size { rhs[i] = 0 }
+    }
+
+    private func store(from index: Int, _ x: inout [Double], _ z: inout [Double]) {
+        let n = variableCount, m = constraintCount, solution = workspaces[index].solution
+        x.withUnsafeMutableBufferPointer { out in
+            for i in 0..<n { out[i] = solution[i] }
+        }
+        z.withUnsafeMutableBufferPointer { out in
+            for i in 0..<m { out[i] = solution[n + i] }
+        }
+    }
+
+    /// `solution ← K⁻¹ rhs` for the first `count` buffers, each refined while its residual
+    /// `rhs − K·solution` keeps shrinking fast enough (`active[i] == 1`: buffer `i` still refining).
+    private func solveLoaded(count: Int) {
+        let first = workspaces[0], second = workspaces[1]
+        for b in workspaces.prefix(count) { _ = b.solution.update(fromContentsOf: b.rhs) }
+        solver.solve(first.solution, count == 2 ? second.solution : nil)
+        guard settings.iterativeRefinement else { return }
+        var tolerance = SIMD2<Double>(0, 0), previousError = SIMD2<Double>(.infinity, .infinity)
+        var active = SIMD2<Int>(1, count == 2 ? 1 : 0)
+        for index in 0..<count {
+            let rhs = workspaces[index].rhs
+            var rhsNorm = 0.0
+            for i in 0..<size { rhsNorm = max(rhsNorm, abs(rhs[i])) }
+            tolerance[index] = settings.iterativeRefinementAbsoluteTolerance
+                + settings.iterativeRefinementRelativeTolerance * rhsNorm
+        }
+        for _ in 0..<settings.iterativeRefinementMaxIterations {
+            let errors = computeResiduals(first: active[0] == 1, second: active[1] == 1)
+            for index in 0..<count where active[index] == 1 {
+                let error = index == 0 ? errors.first : errors.second
+                if error <= tolerance[index] || error > previousError[index] / settings.iterativeRefinementStopRatio {
+                    active[index] = 0
+                } else {
+                    previousError[index] = error
+                }
+            }
+            switch (active[0], active[1]) {
+            case (0, 0): return
+            case (1, 1): solver.solve(first.residual, second.residual)
+            default: solver.solve(active[0] == 1 ? first.residual : second.residual, nil)
+            }
+            for index in 0..<count where active[index] == 1 {
+                let b = workspaces[index]
+                for i in 0..<size { b.solution[i] += b.residual[i] }
             }
         }
-        for i in 0..<n { x[i] = solution[i] }
-        for i in 0..<m { z[i] = solution[n + i] }
+    }
+
+    /// `residual ← rhs − K·solution` for the selected buffers (one pass over `K` for both); returns
+    /// the residuals' `‖·‖∞` (0 for an unselected buffer).
+    private func computeResiduals(first: Bool, second: Bool) -> (first: Double, second: Double) {
+        let a = workspaces[0], b = workspaces[1]
+        if first { _ = a.residual.update(fromContentsOf: a.rhs) }
+        if second { _ = b.residual.update(fromContentsOf: b.rhs) }
+        switch (first, second) {
+        case (true, true): subtractProduct(a.solution, from: a.residual, b.solution, from: b.residual)
+        case (true, false): subtractProduct(a.solution, from: a.residual, nil, from: nil)
+        case (false, true): subtractProduct(b.solution, from: b.residual, nil, from: nil)
+        case (false, false): return (0, 0)
+        }
+        func norm(_ r: UnsafeMutableBufferPointer<Double>) -> Double {
+            var m = 0.0
+            for i in 0..<size { m = max(m, abs(r[i])) }
+            return m
+        }
+        return (first ? norm(a.residual) : 0, second ? norm(b.residual) : 0)
+    }
+
+    /// `r ← r − K x` (and `r2 ← r2 − K x2` in the same pass) with `K` the unregularised symmetric
+    /// matrix stored as `values` on `pattern`'s upper triangle. Every column ends with its diagonal
+    /// (checked in `init`), so the inner loops run over the strict upper part without a branch (as
+    /// `while` loops: no range-construction checks); the paired variant is a separate loop because
+    /// it is the hot one.
+    private func subtractProduct(_ x: UnsafeMutableBufferPointer<Double>, from r: UnsafeMutableBufferPointer<Double>,
+                                 _ x2: UnsafeMutableBufferPointer<Double>?, from r2: UnsafeMutableBufferPointer<Double>?) {
+        let rows = strictRows
+        values.withUnsafeBufferPointer { v in
+            pattern.colPointers.withUnsafeBufferPointer { colPointers in
+                if let x2, let r2 {
+                    for j in 0..<size {
+                        let diagonal = colPointers[j + 1] - 1
+                        let xj = x[j], yj = x2[j]
+                        var sumX = v[diagonal] * xj, sumY = v[diagonal] * yj
+                        var p = colPointers[j]
+                        while p < diagonal {
+                            let i = Int(rows[p]), value = v[p]
+                            r[i] -= value * xj
+                            r2[i] -= value * yj
+                            sumX += value * x[i]
+                            sumY += value * x2[i]
+                            p &+= 1
+                        }
+                        r[j] -= sumX
+                        r2[j] -= sumY
+                    }
+                } else {
+                    for j in 0..<size {
+                        let diagonal = colPointers[j + 1] - 1
+                        let xj = x[j]
+                        var sum = v[diagonal] * xj
+                        var p = colPointers[j]
+                        while p < diagonal {
+                            let i = Int(rows[p]), value = v[p]
+                            r[i] -= value * xj
+                            sum += value * x[i]
+                            p &+= 1
+                        }
+                        r[j] -= sum
+                    }
+                }
+            }
+        }
     }
 }

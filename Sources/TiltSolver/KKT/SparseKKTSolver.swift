@@ -6,6 +6,9 @@ struct SparseKKTSolver: KKTSolver {
     private let factorization: QuasiDefiniteLDL
     private let signs: [Int8]
 
+    /// Entries of `L` below the diagonal (fill measure used to choose a back end).
+    var factorNonzeroCount: Int { factorization.factorNonzeroCount }
+
     init(pattern: SparseMatrixCSC, signs: [Int]) throws {
         factorization = try QuasiDefiniteLDL(pattern: pattern)
         self.signs = signs.map { Int8($0) }
@@ -23,5 +26,11 @@ struct SparseKKTSolver: KKTSolver {
         }
     }
 
-    func solve(_ rhs: inout [Double]) { factorization.solve(&rhs) }
+    func solve(_ first: UnsafeMutableBufferPointer<Double>, _ second: UnsafeMutableBufferPointer<Double>?) {
+        if let second {
+            factorization.solve(first, second)
+        } else {
+            factorization.solve(first)
+        }
+    }
 }
