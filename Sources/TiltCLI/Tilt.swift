@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TiltLinearAlgebra
 
 /// `tilt`: run, check, format and explore Tilt programs.
 struct Tilt: ParsableCommand {
@@ -28,6 +29,8 @@ let userErrorExit = ExitCode(1)
 @main
 enum Main {
     static func main() {
+        // Tilt parallelises whole backtests, not single small matrix products.
+        BLASThreads.setCount(1)
         do {
             var command = try Tilt.parseAsRoot()
             try command.run()
