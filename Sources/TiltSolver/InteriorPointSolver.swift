@@ -18,7 +18,8 @@ public final class InteriorPointSolver {
     private let cones: CompositeCone
     private let equilibration: Equilibration
     private var scaled: (P: SparseMatrixCSC, q: [Double], A: SparseMatrixCSC, b: [Double])
-    private let kkt: KKTSystem
+    /// Internal (not private) so that tests can see which factorisation `.automatic` picked.
+    let kkt: KKTSystem
     private let setupTime: Double
 
     /// Validates the data, equilibrates it and assembles (and symbolically analyses) the KKT system.
