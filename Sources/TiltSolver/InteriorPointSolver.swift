@@ -18,7 +18,8 @@ public final class InteriorPointSolver {
     private let cones: CompositeCone
     private let equilibration: Equilibration
     private var scaled: (P: SparseMatrixCSC, q: [Double], A: SparseMatrixCSC, b: [Double])
-    private let kkt: KKTSystem
+    /// Internal (not private) so that tests can see which factorisation `.automatic` picked.
+    let kkt: KKTSystem
     private let setupTime: Double
 
     /// Validates the data, equilibrates it and assembles (and symbolically analyses) the KKT system.
@@ -208,8 +209,7 @@ public final class InteriorPointSolver {
         for j in 0..<n { st.px[j] = 0; st.atz[j] = 0 }
         for i in 0..<m { st.ax[i] = 0 }
         P.symmetricUpperMultiplyAdd(st.x, into: &st.px)
-        A.transposeMultiplyAdd(st.z, into: &st.atz)
-        A.multiplyAdd(st.x, into: &st.ax)
+        A.multiplyAndTransposeMultiplyAdd(st.x, into: &st.ax, st.z, into: &st.atz)
         st.xPx = VectorMath.dot(st.x, st.px)
         for j in 0..<n { st.rx[j] = st.px[j] + st.atz[j] + st.tau * q[j] }
         for i in 0..<m { st.rz[i] = st.s[i] + st.ax[i] - st.tau * b[i] }

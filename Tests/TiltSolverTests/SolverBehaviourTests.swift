@@ -90,3 +90,26 @@ func factorTEVTimings() throws {
                      (solution.info.setupTime + solution.info.solveTime) * 1e3))
     }
 }
+
+/// `.automatic` keeps the sparse LDLᵀ for sparse KKT systems, however small, and switches to LAPACK
+/// only for large systems whose factor would be nearly full (a dense QP of KKT dimension 250).
+@Test func automaticBackendFollowsFactorFill() throws {
+    #expect(try !InteriorPointSolver(problem: factorTEVProblem(n: 48, k: 6)).kkt.usesDenseFactorization)
+    #expect(try !InteriorPointSolver(problem: ReferenceProblem.load("qp_random").problem).kkt.usesDenseFactorization)
+    var rng = SplitMix64(seed: 7)
+    let n = 100, m = 150
+    var pTriplets: [(row: Int, col: Int, value: Double)] = [], aTriplets: [(row: Int, col: Int, value: Double)] = []
+    for j in 0..<n { for i in 0...j { pTriplets.append((i, j, i == j ? Double(n) : rng.uniform() - 0.5)) } }
+    for j in 0..<n { for i in 0..<m { aTriplets.append((i, j, rng.uniform() - 0.5)) } }
+    let dense = ConicProblem(P: SparseMatrixCSC(rows: n, cols: n, triplets: pTriplets),
+                             q: (0..<n).map { _ in rng.uniform() - 0.5 },
+                             A: SparseMatrixCSC(rows: m, cols: n, triplets: aTriplets),
+                             b: (0..<m).map { _ in 1 + rng.uniform() }, cones: [.nonnegative(m)])
+    let solver = try InteriorPointSolver(problem: dense)
+    #expect(solver.kkt.usesDenseFactorization)
+    var sparseSettings = SolverSettings()
+    sparseSettings.linearSolver = .sparse
+    let viaDense = solver.solve(), viaSparse = try InteriorPointSolver(problem: dense, settings: sparseSettings).solve()
+    #expect(viaDense.status == .optimal && viaSparse.status == .optimal)
+    #expect(abs(viaDense.primalObjective - viaSparse.primalObjective) <= 1e-7 * max(1, abs(viaSparse.primalObjective)))
+}

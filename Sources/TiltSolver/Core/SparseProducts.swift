@@ -20,6 +20,39 @@ extension SparseMatrixCSC {
         }
     }
 
+    /// `ax ← ax + A x` and `atz ← atz + Aᵀ z` in one pass over the matrix (the interior-point
+    /// residuals need both every iteration).
+    func multiplyAndTransposeMultiplyAdd(_ x: [Double], into ax: inout [Double], _ z: [Double],
+                                         into atz: inout [Double]) {
+        colPointers.withUnsafeBufferPointer { pointers in
+            rowIndices.withUnsafeBufferPointer { rowIndices in
+                values.withUnsafeBufferPointer { values in
+                    x.withUnsafeBufferPointer { x in
+                        z.withUnsafeBufferPointer { z in
+                            ax.withUnsafeMutableBufferPointer { ax in
+                                atz.withUnsafeMutableBufferPointer { atz in
+                                    for j in 0..<cols {
+                                        let xj = x[j]
+                                        var sum = 0.0
+                                        var p = pointers[j]
+                                        let end = pointers[j + 1]
+                                        while p < end {
+                                            let i = rowIndices[p], v = values[p]
+                                            ax[i] += v * xj
+                                            sum += v * z[i]
+                                            p &+= 1
+                                        }
+                                        atz[j] += sum
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// `y ← y + α·S x` where `S` is the symmetric matrix whose upper triangle this matrix stores
     /// (entries below the diagonal are ignored).
     func symmetricUpperMultiplyAdd(_ x: [Double], into y: inout [Double], scale alpha: Double = 1) {

@@ -131,9 +131,9 @@ final class KKTSystem {
         rowIndices.reserveCapacity(entries.count)
         for j in 0..<size {
             let column = columnStart[j]..<columnStart[j + 1]
-            if !zip(order[column], order[column].dropFirst()).allSatisfy({ entries[$0].row <= entries[$1].row }) {
-                order[column].sort { entries[$0].row < entries[$1].row }
-            }
+            var sorted = true
+            for p in column.dropFirst() where entries[order[p - 1]].row > entries[order[p]].row { sorted = false; break }
+            if !sorted { order[column].sort { entries[$0].row < entries[$1].row } }
             for id in order[column] {
                 if rowIndices.count == colPointers[j] || rowIndices[rowIndices.count - 1] != entries[id].row {
                     rowIndices.append(entries[id].row)
@@ -160,6 +160,9 @@ final class KKTSystem {
         solver = try Self.makeSolver(pattern: pattern, signs: signs, choice: settings.linearSolver)
         updateMatrixData(P: P, A: A)
     }
+
+    /// Whether the factorisation back end is the dense LAPACK one (`.automatic` decides at setup).
+    var usesDenseFactorization: Bool { solver is DenseKKTSolver }
 
     private static func makeSolver(pattern: SparseMatrixCSC, signs: [Int], choice: LinearSolverChoice) throws
         -> any KKTSolver {
