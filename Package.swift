@@ -38,7 +38,7 @@ let package = Package(
         // mutable state; the REPL uses them from the main thread only.
         swiftSettings: [.swiftLanguageMode(.v5)]),
 
-        .testTarget(name: "TiltSyntaxTests", dependencies: ["TiltSyntax"]),
+        .testTarget(name: "TiltSyntaxTests", dependencies: ["TiltSyntax", "TiltLinearAlgebra"]),
         .testTarget(name: "TiltLinearAlgebraTests", dependencies: ["TiltLinearAlgebra"], exclude: ["References"]),
         .testTarget(name: "TiltSolverTests", dependencies: ["TiltSolver", "TiltLinearAlgebra"], exclude: ["References", "FormatFixtures"]),
         .testTarget(name: "TiltModelingTests", dependencies: ["TiltModeling", "TiltSolver", "TiltLinearAlgebra"], exclude: ["References"]),
@@ -47,6 +47,6 @@ let package = Package(
         .testTarget(name: "TiltBacktestTests", dependencies: ["TiltBacktest", "TiltData"], exclude: ["References"]),
         .testTarget(name: "TiltReportTests", dependencies: ["TiltReport", "TiltBacktest", "TiltData"]),
         .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltBacktest"], exclude: ["References"]),
-        .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI"], exclude: ["Golden"]),
+        .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI", "TiltLinearAlgebra"], exclude: ["Golden"]),
     ]
 )

@@ -122,12 +122,12 @@ struct BenchmarkFactorModel {
 
     init(assets n: Int) {
         let k = Self.factorCount
-        var random = SplitMix64Uniform(seed: Self.seed)
+        var random = SplitMix64(seed: Self.seed)
         var loadings = Matrix(rows: k + 1, cols: n, repeating: 0)
-        for i in 0..<n { for j in 0..<k { loadings[j + 1, i] = 0.5 * (2 * random.next() - 1) + (j == 0 ? 1 : 0) } }
-        factorVariances = (0..<k).map { _ in 0.0004 * (1 + random.next()) }
-        residualVariances = (0..<n).map { _ in pow(0.02 + 0.04 * random.next(), 2) }
-        for i in 0..<n { loadings[0, i] = 0.02 * (random.next() - 0.5) }
+        for i in 0..<n { for j in 0..<k { loadings[j + 1, i] = 0.5 * (2 * random.uniform() - 1) + (j == 0 ? 1 : 0) } }
+        factorVariances = (0..<k).map { _ in 0.0004 * (1 + random.uniform()) }
+        residualVariances = (0..<n).map { _ in pow(0.02 + 0.04 * random.uniform(), 2) }
+        for i in 0..<n { loadings[0, i] = 0.02 * (random.uniform() - 0.5) }
         self.assets = n
         self.loadings = loadings
     }
@@ -149,20 +149,6 @@ struct BenchmarkFactorModel {
     }
 }
 
-/// splitmix64 uniforms in [0, 1) from the top 53 bits (the generator of make_references.py; TiltSolver's
-/// copy is internal to that module).
-private struct SplitMix64Uniform {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Double(z >> 11) / Double(UInt64(1) << 53)
-    }
-}
 
 // MARK: - Problems
 

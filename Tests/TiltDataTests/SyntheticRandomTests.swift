@@ -1,5 +1,6 @@
 import Testing
 @testable import TiltData
+import TiltLinearAlgebra
 
 // Reference values: Tests/TiltModelsTests/References/make_prng_reference.py, an independent Python
 // transcription of Vigna's reference C code (the splitmix64 values are also the published ones).

@@ -1,4 +1,5 @@
 import Foundation
+import TiltLinearAlgebra
 @testable import TiltSyntax
 
 /// The programs the grammar and fuzz tests start from: every Examples/*.tilt file (read at run time) and
@@ -110,18 +111,8 @@ enum GrammarCorpus {
     ]
 }
 
-/// SplitMix64: a small, seedable generator so that every fuzz run is reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The project's SplitMix64, so random tests are reproducible.
+typealias SeededGenerator = SplitMix64
 
 /// Random token-level edits of a program: a token deleted, duplicated, swapped, replaced or inserted, or
 /// the whitespace before it added or removed. The text between tokens (spaces, comments) is kept.

@@ -1,21 +1,6 @@
+import TiltLinearAlgebra
+
 import Foundation
-
-/// SplitMix64 (Steele, Lea & Flood 2014; Vigna's reference `splitmix64.c`): a tiny generator used to
-/// expand one 64-bit seed into the state of a better generator.
-public struct SplitMix64: Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// xoshiro256** 1.0 (Blackman & Vigna 2018), seeded by SplitMix64: the deterministic random source of
 /// the synthetic market, so that a seed gives the same market on every platform and Swift version

@@ -1,21 +1,6 @@
 import Foundation
 import TiltLinearAlgebra
 
-/// splitmix64 uniform generator, identical to the one in
-/// Tests/TiltSolverTests/References/make_references.py so both solvers see the same data.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    /// Uniform in [0, 1) from the top 53 bits.
-    mutating func uniform() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Double(z >> 11) / Double(UInt64(1) << 53)
-    }
-}
 
 /// The factor-model tracking-error SOCP used for timings: maximise `αᵀ(w − b)` subject to
 /// `w ≥ 0`, `1ᵀw = 1`, `f = Bᵀ(w − b)` and `‖[Σ_f^{1/2} f; √E (w − b)]‖ ≤ 2%` (monthly decimals),
