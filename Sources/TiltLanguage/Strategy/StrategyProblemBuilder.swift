@@ -11,6 +11,9 @@ import TiltSyntax
 /// constraining `sum(w)` itself, and long-only by giving `w` its own lower bound (`w >= -10%`).
 struct StrategyProblemBuilder: Sendable {
     var bindings: [String: Value]
+    /// A sweep over a strategy quantity (`tev in 1% to 10% by 0.5%`): the value bounds that quantity,
+    /// replacing the program's own `tev <= …` constraint.
+    var sweptBound: (name: String, value: Double)?
     let file: SourceFile
     let sense: ObjectiveSense
     let objective: Expr
@@ -28,7 +31,15 @@ struct StrategyProblemBuilder: Sendable {
         interpreter.bindings["turnover"] = .expression(try context.turnover.named("turnover"))
         interpreter.strategyContext = context
         interpreter.currentFile = file
-        var (problem, _) = try interpreter.buildProblem(sense, objective, constraints, file: file)
+        let stated = constraints.filter { c in
+            guard let swept = sweptBound, case .binary(.lessEqual, let l, _, _, _) = c.expr.kind else { return true }
+            return l.kind != .name(swept.name)
+        }
+        var (problem, _) = try interpreter.buildProblem(sense, objective, stated, file: file)
+        if let swept = sweptBound, case .expression(let quantity) = interpreter.bindings[swept.name] {
+            problem.constraints.append(.init(lhs: quantity, relation: .lessEqual, rhs: .constant(swept.value),
+                                             text: "\(swept.name) <= \(swept.value)"))
+        }
         problem.constraints.append(try context.exposureDefinition)
         if !constrainsBudget {
             problem.constraints.append(.init(lhs: .sum(context.w), relation: .equal, rhs: .constant(1), text: "sum(w) == 1 (default)"))

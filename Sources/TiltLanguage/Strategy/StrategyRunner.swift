@@ -70,7 +70,12 @@ extension Interpreter {
                                              objective: objective.objective, constraints: objective.constraints)
         let specs = sweepValues.map { label, extra in
             var configured = builder
-            configured.bindings.merge(extra) { $1 }
+            // Sweeping a strategy quantity (`tev in …`) bounds it; any other name is a parameter.
+            if let (name, value) = extra.first, Self.boundableQuantities.contains(name), case .number(let x) = value {
+                configured.sweptBound = (name, x)
+            } else {
+                configured.bindings.merge(extra) { $1 }
+            }
             let b = configured
             return StrategySpecification(
                 name: label.isEmpty ? "strategy" : label, data: data, benchmark: benchmark, window: window,
@@ -96,6 +101,9 @@ extension Interpreter {
             }
         }
     }
+
+    /// Strategy quantities a sweep can bound: `tev in 1% to 10% by 0.5%` runs `tev <= value` for each value.
+    static let boundableQuantities: Set<String> = ["tev", "risk", "turnover"]
 
     // MARK: Data
 
