@@ -6,11 +6,15 @@ extension OptimizationProblem {
     /// solution back: variable values, the objective as stated (maximisations are not negated) and one
     /// multiplier matrix per constraint. A DCP violation or bad data throws a `ModelingError`; a problem
     /// that is infeasible, unbounded or not solved comes back with that status and no values.
-    public func solve(settings: SolverSettings = SolverSettings()) throws -> ProblemSolution {
+    ///
+    /// With `polish` (the default), an optimal solution of a problem without exponential cones is refined
+    /// by `SolutionPolisher` when the refinement verifies.
+    public func solve(settings: SolverSettings = SolverSettings(), polish: Bool = true) throws -> ProblemSolution {
         let compiled = try ConeCompiler.compile(self)
-        let result: SolverSolution
+        var result: SolverSolution
         do {
             result = try InteriorPointSolver(problem: compiled.conic, settings: settings).solve()
+            if polish, let polished = SolutionPolisher.polish(compiled.conic, result) { result = polished }
         } catch let error as SolverError {
             throw ModelingError("the problem's data cannot be solved: \(error.description)",
                                 hint: "look for NaN or infinite values in the data")

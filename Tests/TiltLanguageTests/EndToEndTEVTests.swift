@@ -115,23 +115,6 @@ private func largestDifference(_ a: [Double], _ b: [Double]) -> (value: Double, 
     }
 }
 
-/// Tilt's model inputs agree with the reference to ~1e-15 (benchmark weights, B(w − b), ex-ante
-/// variance at Tilt's own weights), and Tilt's weights are feasible and suboptimal by at most 6e-9 in
-/// monthly expected active return; yet they are up to 2.5e-4 away from the exact optimum (median 1.1e-5,
-/// 356 of 372 months over 1e-6; worst 1999-01, 1994-06, 1994-12, 2005-06, 2018-03). With a linear objective
-/// on the tracking-error ellipsoid an objective gap δ moves the weights by ~√δ, so the interior-point
-/// solver's default tolerances (gap and feasibility 1e-8, Sources/TiltSolver/Results/SolverSettings.swift)
-/// cannot give weights to 1e-6. The backtester solves with those defaults (Sources/TiltBacktest/Engine/
-/// Backtester.swift:152, `spec.problem(context).solve()`). Measured with Tilt's solver on these problems:
-/// tolerances 1e-10 leave 2.5e-6; 1e-12 gives 9.4e-7 at worst (2007-03) but every month ends "almost
-/// optimal". Fix: polish the interior-point solution (fix the active bounds, solve the KKT equations of the
-/// remaining problem exactly, keep it when its multipliers have the right signs, as tev48_reference.py's
-/// `exact_optimum` does), or solve backtests with gap/feasibility 1e-12 and accept the stall.
-private let solverAccuracyIssue: Testing.Comment = """
-    Tilt's weights come from the interior-point solver at default tolerances (1e-8, Backtester.swift:152): \
-    up to 2.5e-4 from the exact optimum (1999-01), so weights, portfolio returns and the statistics built \
-    on them miss 1e-6; needs a polishing step or gap/feasibility tolerances 1e-12
-    """
 
 @Suite(.serialized) struct EndToEndTEVTests {
     @Test func rebalanceMonthsAndEligibleSetsMatchTheReference() throws {
@@ -158,9 +141,7 @@ private let solverAccuracyIssue: Testing.Comment = """
             if d > worst.value { worst = (d, expected.month) }
             if d > 1e-6 { monthsOver.append(expected.month) }
         }
-        withKnownIssue(solverAccuracyIssue) {
-            #expect(worst.value <= 1e-6, "max |Δw| = \(worst.value) at \(worst.month); \(monthsOver.count) of \(run.reference.rebalances.count) months over 1e-6: \(monthsOver.prefix(12).joined(separator: ", "))")
-        }
+        #expect(worst.value <= 1e-6, "max |Δw| = \(worst.value) at \(worst.month); \(monthsOver.count) of \(run.reference.rebalances.count) months over 1e-6: \(monthsOver.prefix(12).joined(separator: ", "))")
     }
 
     @Test func monthlyReturnsMatchTheReferenceTo1e9() throws {
@@ -169,9 +150,7 @@ private let solverAccuracyIssue: Testing.Comment = """
         let benchmark = largestDifference(run.result.benchmarkReturns, run.reference.benchmarkReturns)
         #expect(benchmark.value <= 1e-9, "benchmark return off by \(benchmark.value) in \(run.reference.months[max(0, benchmark.index)])")
         let portfolio = largestDifference(run.result.portfolioReturns, run.reference.portfolioReturns)
-        withKnownIssue(solverAccuracyIssue) {
-            #expect(portfolio.value <= 1e-9, "portfolio return off by \(portfolio.value) in \(run.reference.months[max(0, portfolio.index)])")
-        }
+        #expect(portfolio.value <= 1e-9, "portfolio return off by \(portfolio.value) in \(run.reference.months[max(0, portfolio.index)])")
     }
 
     @Test func summaryStatisticsMatchTheReferenceTo1e6Relative() throws {
@@ -192,14 +171,12 @@ private let solverAccuracyIssue: Testing.Comment = """
         }
         // The benchmark does not depend on the solver.
         expectClose(series("benchmark", m.benchmark, s.benchmark))
-        withKnownIssue(solverAccuracyIssue) {
-            expectClose(series("portfolio", m.portfolio, s.portfolio) + series("active", m.active, s.active) + [
-                ("tracking error", m.trackingError, s.trackingError),
-                ("information ratio", m.informationRatio, s.informationRatio),
-                ("turnover per rebalance", m.trading.turnoverPerRebalance, s.turnoverPerRebalance),
-                ("annual turnover", m.trading.annualTurnover, s.annualTurnover),
-                ("average effective N", m.trading.averageEffectiveN, s.averageEffectiveN),
-            ])
-        }
+        expectClose(series("portfolio", m.portfolio, s.portfolio) + series("active", m.active, s.active) + [
+            ("tracking error", m.trackingError, s.trackingError),
+            ("information ratio", m.informationRatio, s.informationRatio),
+            ("turnover per rebalance", m.trading.turnoverPerRebalance, s.turnoverPerRebalance),
+            ("annual turnover", m.trading.annualTurnover, s.annualTurnover),
+            ("average effective N", m.trading.averageEffectiveN, s.averageEffectiveN),
+        ])
     }
 }

@@ -1,0 +1,220 @@
+import TiltLinearAlgebra
+
+/// Polishing: the interior-point method stops at a duality gap of about 1e-8, which leaves the solution of
+/// a problem with a curved active constraint (a tracking-error cone under a linear objective) off by about
+/// √gap ≈ 1e-4 in the variables. Polishing guesses the active set from the solution (tight inequality
+/// rows, second-order cones on their boundary), solves the optimality conditions of the problem with those
+/// constraints as equalities by Newton's method, and keeps the result only if it is verifiably optimal:
+/// every dropped inequality still holds, every kept one has a multiplier of the right sign, and the
+/// objective is no worse. Otherwise the interior-point solution stands.
+///
+/// Dense linear algebra, so only for problems up to `maximumSize` variables plus constraint rows;
+/// problems with exponential cones are not polished.
+public enum SolutionPolisher {
+    public static let maximumSize = 800
+
+    public static func polish(_ problem: ConicProblem, _ solution: SolverSolution) -> SolverSolution? {
+        let n = problem.variableCount, m = problem.constraintCount
+        guard solution.status == .optimal, n + m <= maximumSize, n > 0, m > 0,
+              !problem.cones.contains(.exponential) else { return nil }
+        let a = dense(problem.A)
+        let p = symmetric(problem.P)
+        let z = solution.z
+        let s0 = slack(a, problem.b, solution.x)
+
+        // The active set, from complementarity at the interior-point solution.
+        var equalities: [Int] = []
+        var inactive: [Int] = []
+        var curved: [Range<Int>] = []
+        var inactiveCones: [Range<Int>] = []
+        var row = 0
+        for cone in problem.cones {
+            let rows = row..<(row + cone.dimension)
+            row += cone.dimension
+            switch cone {
+            case .zero: equalities += rows
+            case .nonnegative:
+                for i in rows { if s0[i] <= z[i] { equalities.append(i) } else { inactive.append(i) } }
+            case .secondOrder:
+                let sNorm = norm(s0, rows.dropFirst()), zNorm = norm(z, rows.dropFirst())
+                let sGap = s0[rows.lowerBound] - sNorm, zGap = z[rows.lowerBound] - zNorm
+                if z[rows.lowerBound] <= sGap { inactiveCones.append(rows); continue }
+                // On the boundary, away from the vertex: one smooth equality. A cone at its vertex or with
+                // an interior multiplier is left to the interior-point solution.
+                guard sGap <= zGap || sGap < 1e-6 * max(1, s0[rows.lowerBound]), s0[rows.lowerBound] > 1e-10 else { return nil }
+                curved.append(rows)
+            case .exponential: return nil
+            }
+        }
+        // A few rounds of active-set correction: a dropped row that the refined point violates joins the
+        // active set; a kept inequality whose multiplier has the wrong sign leaves it.
+        for _ in 0..<8 {
+            switch refine(problem, a, p, solution, equalities: equalities, inactive: inactive, curved: curved,
+                          inactiveCones: inactiveCones) {
+            case .solved(let polished): return polished
+            case .failed: return nil
+            case .adjust(let violated, let wrongSign):
+                guard !violated.isEmpty || !wrongSign.isEmpty else { return nil }
+                equalities = equalities.filter { !wrongSign.contains($0) } + violated
+                inactive = inactive.filter { !violated.contains($0) } + wrongSign
+            }
+        }
+        return nil
+    }
+
+    private enum Outcome {
+        case solved(SolverSolution)
+        case failed
+        /// Rows to make active (violated) and to release (multiplier of the wrong sign).
+        case adjust(violated: [Int], wrongSign: [Int])
+    }
+
+    /// Newton's method on the optimality conditions with the given active set, then verification.
+    private static func refine(_ problem: ConicProblem, _ a: Matrix, _ p: Matrix, _ solution: SolverSolution,
+                               equalities: [Int], inactive: [Int], curved: [Range<Int>],
+                               inactiveCones: [Range<Int>]) -> Outcome {
+        let n = problem.variableCount, m = problem.constraintCount
+        let z = solution.z
+        let s0 = slack(a, problem.b, solution.x)
+        var x = solution.x
+        let e = equalities.count, c = curved.count
+        let size = n + e + c
+        var y = equalities.map { z[$0] }
+        // z = α(s₀, −s̄) on an active cone, and Aᵀz = −(α/2)∇φ for φ = s₀² − ‖s̄‖²: so μ = −α/2.
+        var mu = curved.map { rows in -z[rows.lowerBound] / (2 * s0[rows.lowerBound]) }
+        var converged = false
+
+        for _ in 0..<12 {
+            let s = slack(a, problem.b, x)
+            var r = [Double](repeating: 0, count: size)
+            for i in 0..<n {
+                var v = problem.q[i]
+                for j in 0..<n { v += p[i, j] * x[j] }
+                for (k, rowIndex) in equalities.enumerated() { v += a[rowIndex, i] * y[k] }
+                r[i] = v
+            }
+            var gradients: [[Double]] = []
+            for (j, rows) in curved.enumerated() {
+                // ∇φ = −2 A_Cᵀ D s_C, D = diag(1, −1, …, −1).
+                var g = [Double](repeating: 0, count: n)
+                for rowIndex in rows {
+                    let d = rowIndex == rows.lowerBound ? 1.0 : -1.0
+                    for i in 0..<n { g[i] -= 2 * d * s[rowIndex] * a[rowIndex, i] }
+                }
+                for i in 0..<n { r[i] += mu[j] * g[i] }
+                gradients.append(g)
+                r[n + e + j] = s[rows.lowerBound] * s[rows.lowerBound] - rows.dropFirst().reduce(0) { $0 + s[$1] * s[$1] }
+            }
+            for (k, rowIndex) in equalities.enumerated() { r[n + k] = -s[rowIndex] }
+            let scale = 1 + max(maxAbs(problem.q), maxAbs(problem.b))
+            if maxAbs(r) <= 1e-14 * scale { converged = true; break }
+            var jac = Matrix(rows: size, cols: size)
+            for i in 0..<n { for j in 0..<n { jac[i, j] = p[i, j] } }
+            for (j, rows) in curved.enumerated() {
+                // μ ∇²φ = 2μ A_Cᵀ D A_C.
+                for rowIndex in rows {
+                    let d = rowIndex == rows.lowerBound ? 2 * mu[j] : -2 * mu[j]
+                    for i in 0..<n where a[rowIndex, i] != 0 {
+                        for k in 0..<n where a[rowIndex, k] != 0 { jac[i, k] += d * a[rowIndex, i] * a[rowIndex, k] }
+                    }
+                }
+                for i in 0..<n {
+                    jac[i, n + e + j] = gradients[j][i]
+                    jac[n + e + j, i] = gradients[j][i]
+                }
+            }
+            for (k, rowIndex) in equalities.enumerated() {
+                for i in 0..<n {
+                    jac[i, n + k] = a[rowIndex, i]
+                    jac[n + k, i] = a[rowIndex, i]
+                }
+            }
+            guard let step = try? Matrix.solve(jac, Matrix(column: r.map { -$0 })), step.storage.allSatisfy(\.isFinite) else {
+                return .failed
+            }
+            for i in 0..<n { x[i] += step.storage[i] }
+            for k in 0..<e { y[k] += step.storage[n + k] }
+            for j in 0..<c { mu[j] += step.storage[n + e + j] }
+        }
+        guard converged else { return .failed }
+
+        // Verification.
+        let s = slack(a, problem.b, x)
+        let tolerance = 1e-9
+        let bScale = 1 + maxAbs(problem.b)
+        let violated = inactive.filter { s[$0] < -tolerance * bScale }
+        let wrongSign = equalities.enumerated().filter { k, rowIndex in
+            isNonnegativeRow(rowIndex, problem.cones) && y[k] < -tolerance
+        }.map(\.element)
+        if !violated.isEmpty || !wrongSign.isEmpty { return .adjust(violated: violated, wrongSign: wrongSign) }
+        for rows in inactiveCones where s[rows.lowerBound] - norm(s, rows.dropFirst()) < -tolerance * bScale { return .failed }
+        for (j, rows) in curved.enumerated() where mu[j] > tolerance || s[rows.lowerBound] <= 0 { return .failed }
+        let objective = primalObjective(problem, p, x)
+        guard objective <= solution.primalObjective + 1e-9 * (1 + abs(solution.primalObjective)) else { return .failed }
+
+        var polished = solution
+        polished.x = x
+        polished.s = s
+        var newZ = [Double](repeating: 0, count: m)
+        for (k, rowIndex) in equalities.enumerated() { newZ[rowIndex] = y[k] }
+        for (j, rows) in curved.enumerated() {
+            let alpha = -2 * mu[j]
+            for rowIndex in rows { newZ[rowIndex] = alpha * (rowIndex == rows.lowerBound ? s[rowIndex] : -s[rowIndex]) }
+        }
+        polished.z = newZ
+        polished.primalObjective = objective
+        polished.dualObjective = objective
+        return .solved(polished)
+    }
+
+    private static func isNonnegativeRow(_ row: Int, _ cones: [ConeSpec]) -> Bool {
+        var start = 0
+        for cone in cones {
+            if row < start + cone.dimension {
+                if case .nonnegative = cone { return true }
+                return false
+            }
+            start += cone.dimension
+        }
+        return false
+    }
+
+    private static func dense(_ a: SparseMatrixCSC) -> Matrix {
+        var d = Matrix(rows: a.rows, cols: a.cols)
+        for j in 0..<a.cols { for k in a.colPointers[j]..<a.colPointers[j + 1] { d[a.rowIndices[k], j] += a.values[k] } }
+        return d
+    }
+
+    /// The full symmetric P from its upper triangle.
+    private static func symmetric(_ upper: SparseMatrixCSC) -> Matrix {
+        var d = Matrix(rows: upper.rows, cols: upper.cols)
+        for j in 0..<upper.cols {
+            for k in upper.colPointers[j]..<upper.colPointers[j + 1] {
+                let i = upper.rowIndices[k]
+                guard i <= j else { continue }
+                d[i, j] += upper.values[k]
+                if i != j { d[j, i] += upper.values[k] }
+            }
+        }
+        return d
+    }
+
+    private static func slack(_ a: Matrix, _ b: [Double], _ x: [Double]) -> [Double] {
+        (0..<a.rows).map { i in b[i] - (0..<a.cols).reduce(0) { $0 + a[i, $1] * x[$1] } }
+    }
+
+    private static func primalObjective(_ problem: ConicProblem, _ p: Matrix, _ x: [Double]) -> Double {
+        var value = problem.objectiveConstant
+        for i in 0..<x.count {
+            value += problem.q[i] * x[i]
+            for j in 0..<x.count { value += 0.5 * x[i] * p[i, j] * x[j] }
+        }
+        return value
+    }
+
+    private static func norm(_ v: [Double], _ indices: Range<Int>.SubSequence) -> Double {
+        indices.reduce(0) { $0 + v[$1] * v[$1] }.squareRoot()
+    }
+
+    private static func maxAbs(_ v: [Double]) -> Double { v.reduce(0) { max($0, abs($1)) } }
+}
