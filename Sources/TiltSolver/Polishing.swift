@@ -70,6 +70,11 @@ public enum SolutionPolisher {
     }
 
     /// Newton's method on the optimality conditions with the given active set, then verification.
+    ///
+    /// An active row that bounds a single variable (`wᵢ ≥ 0` at zero) fixes that variable: it and its
+    /// multiplier leave the Newton system (which shrinks from all variables and active rows to the free
+    /// variables and the other active rows), and the multiplier is recovered afterwards from the
+    /// variable's stationarity condition.
     private static func refine(_ problem: ConicProblem, _ a: Matrix, _ p: Matrix, _ solution: SolverSolution,
                                equalities: [Int], inactive: [Int], curved: [Range<Int>],
                                inactiveCones: [Range<Int>]) -> Outcome {
@@ -77,69 +82,92 @@ public enum SolutionPolisher {
         let z = solution.z
         let s0 = slack(a, problem.b, solution.x)
         var x = solution.x
-        let e = equalities.count, c = curved.count
-        let size = n + e + c
         var y = equalities.map { z[$0] }
         // z = α(s₀, −s̄) on an active cone, and Aᵀz = −(α/2)∇φ for φ = s₀² − ‖s̄‖²: so μ = −α/2.
         var mu = curved.map { rows in -z[rows.lowerBound] / (2 * s0[rows.lowerBound]) }
+
+        let bounds = singleVariableBounds(a, equalities)
+        let fixedVariable = Set(bounds.map(\.variable))
+        for bound in bounds { x[bound.variable] = problem.b[equalities[bound.equality]] / bound.coefficient }
+        let free = (0..<n).filter { !fixedVariable.contains($0) }
+        let boundEqualities = Set(bounds.map(\.equality))
+        let general = equalities.indices.filter { !boundEqualities.contains($0) }
+        let nf = free.count, e = general.count, c = curved.count
+        let size = nf + e + c
         var converged = false
 
         for _ in 0..<12 {
             let s = slack(a, problem.b, x)
             var r = [Double](repeating: 0, count: size)
-            for i in 0..<n {
+            for (position, i) in free.enumerated() {
                 var v = problem.q[i]
                 for j in 0..<n { v += p[i, j] * x[j] }
-                for (k, rowIndex) in equalities.enumerated() { v += a[rowIndex, i] * y[k] }
-                r[i] = v
+                for k in general { v += a[equalities[k], i] * y[k] }
+                r[position] = v
             }
             var gradients: [[Double]] = []
             for (j, rows) in curved.enumerated() {
-                // ∇φ = −2 A_Cᵀ D s_C, D = diag(1, −1, …, −1).
-                var g = [Double](repeating: 0, count: n)
+                // ∇φ = −2 A_Cᵀ D s_C, D = diag(1, −1, …, −1), over the free variables.
+                var g = [Double](repeating: 0, count: nf)
                 for rowIndex in rows {
                     let d = rowIndex == rows.lowerBound ? 1.0 : -1.0
-                    for i in 0..<n { g[i] -= 2 * d * s[rowIndex] * a[rowIndex, i] }
+                    for (position, i) in free.enumerated() { g[position] -= 2 * d * s[rowIndex] * a[rowIndex, i] }
                 }
-                for i in 0..<n { r[i] += mu[j] * g[i] }
+                for position in 0..<nf { r[position] += mu[j] * g[position] }
                 gradients.append(g)
-                r[n + e + j] = s[rows.lowerBound] * s[rows.lowerBound] - rows.dropFirst().reduce(0) { $0 + s[$1] * s[$1] }
+                r[nf + e + j] = s[rows.lowerBound] * s[rows.lowerBound] - rows.dropFirst().reduce(0) { $0 + s[$1] * s[$1] }
             }
-            for (k, rowIndex) in equalities.enumerated() { r[n + k] = -s[rowIndex] }
+            for (position, k) in general.enumerated() { r[nf + position] = -s[equalities[k]] }
             let scale = 1 + max(maxAbs(problem.q), maxAbs(problem.b))
             if maxAbs(r) <= 1e-14 * scale { converged = true; break }
             var jac = Matrix(rows: size, cols: size)
-            for i in 0..<n { for j in 0..<n { jac[i, j] = p[i, j] } }
+            for (column, j) in free.enumerated() { for (row, i) in free.enumerated() { jac[row, column] = p[i, j] } }
             for (j, rows) in curved.enumerated() {
                 // μ ∇²φ = 2μ A_Cᵀ D A_C.
                 for rowIndex in rows {
                     let d = rowIndex == rows.lowerBound ? 2 * mu[j] : -2 * mu[j]
-                    for i in 0..<n where a[rowIndex, i] != 0 {
-                        for k in 0..<n where a[rowIndex, k] != 0 { jac[i, k] += d * a[rowIndex, i] * a[rowIndex, k] }
+                    let entries = free.indices.filter { a[rowIndex, free[$0]] != 0 }
+                    for u in entries {
+                        for v in entries { jac[u, v] += d * a[rowIndex, free[u]] * a[rowIndex, free[v]] }
                     }
                 }
-                for i in 0..<n {
-                    jac[i, n + e + j] = gradients[j][i]
-                    jac[n + e + j, i] = gradients[j][i]
+                for position in 0..<nf {
+                    jac[position, nf + e + j] = gradients[j][position]
+                    jac[nf + e + j, position] = gradients[j][position]
                 }
             }
-            for (k, rowIndex) in equalities.enumerated() {
-                for i in 0..<n {
-                    jac[i, n + k] = a[rowIndex, i]
-                    jac[n + k, i] = a[rowIndex, i]
+            for (row, k) in general.enumerated() {
+                for (position, i) in free.enumerated() {
+                    jac[position, nf + row] = a[equalities[k], i]
+                    jac[nf + row, position] = a[equalities[k], i]
                 }
             }
             guard let step = try? Matrix.solve(jac, Matrix(column: r.map { -$0 })), step.storage.allSatisfy(\.isFinite) else {
                 return .failed
             }
-            for i in 0..<n { x[i] += step.storage[i] }
-            for k in 0..<e { y[k] += step.storage[n + k] }
-            for j in 0..<c { mu[j] += step.storage[n + e + j] }
+            for (position, i) in free.enumerated() { x[i] += step.storage[position] }
+            for (row, k) in general.enumerated() { y[k] += step.storage[nf + row] }
+            for j in 0..<c { mu[j] += step.storage[nf + e + j] }
         }
         guard converged else { return .failed }
 
-        // Verification.
+        // The multipliers of the bounds, from the stationarity of the variables they fix.
         let s = slack(a, problem.b, x)
+        for bound in bounds {
+            let i = bound.variable
+            var v = problem.q[i]
+            for j in 0..<n { v += p[i, j] * x[j] }
+            for k in general { v += a[equalities[k], i] * y[k] }
+            for (j, rows) in curved.enumerated() {
+                for rowIndex in rows {
+                    let d = rowIndex == rows.lowerBound ? 1.0 : -1.0
+                    v -= mu[j] * 2 * d * s[rowIndex] * a[rowIndex, i]
+                }
+            }
+            y[bound.equality] = -v / bound.coefficient
+        }
+
+        // Verification.
         let tolerance = 1e-9
         let bScale = 1 + maxAbs(problem.b)
         let violated = inactive.filter { s[$0] < -tolerance * bScale }
@@ -165,6 +193,34 @@ public enum SolutionPolisher {
         polished.primalObjective = objective
         polished.dualObjective = objective
         return .solved(polished)
+    }
+
+    /// An active row `a·x` with one nonzero coefficient: it fixes `variable` at `b / coefficient`.
+    private struct SingleVariableBound {
+        /// Position in the list of active rows.
+        var equality: Int
+        var variable: Int
+        var coefficient: Double
+    }
+
+    /// The active rows that each bound a single variable, one per variable (a variable bounded by two
+    /// active rows keeps both in the Newton system).
+    private static func singleVariableBounds(_ a: Matrix, _ equalities: [Int]) -> [SingleVariableBound] {
+        var found: [Int: SingleVariableBound] = [:]
+        var repeated = Set<Int>()
+        for (k, row) in equalities.enumerated() {
+            var only: Int?
+            var count = 0
+            for i in 0..<a.cols where a[row, i] != 0 {
+                count += 1
+                only = i
+                if count > 1 { break }
+            }
+            guard count == 1, let i = only else { continue }
+            if found[i] != nil { repeated.insert(i) }
+            found[i] = SingleVariableBound(equality: k, variable: i, coefficient: a[row, i])
+        }
+        return found.values.filter { !repeated.contains($0.variable) }.sorted { $0.equality < $1.equality }
     }
 
     private static func isNonnegativeRow(_ row: Int, _ cones: [ConeSpec]) -> Bool {
