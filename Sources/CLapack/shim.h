@@ -19,6 +19,13 @@ void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const 
              double *w, double *work, const int *lwork, int *iwork, const int *liwork, int *info);
 void dgels_(const char *trans, const int *m, const int *n, const int *nrhs, double *a,
             const int *lda, double *b, const int *ldb, double *work, const int *lwork, int *info);
+void dgeqrf_(const int *m, const int *n, double *a, const int *lda, double *tau, double *work,
+             const int *lwork, int *info);
+void dormqr_(const char *side, const char *trans, const int *m, const int *n, const int *k,
+             const double *a, const int *lda, const double *tau, double *c, const int *ldc,
+             double *work, const int *lwork, int *info);
+void dtrtrs_(const char *uplo, const char *trans, const char *diag, const int *n, const int *nrhs,
+             const double *a, const int *lda, double *b, const int *ldb, int *info);
 void dsytrf_(const char *uplo, const int *n, double *a, const int *lda, int *ipiv, double *work,
              const int *lwork, int *info);
 void dsytrs_(const char *uplo, const int *n, const int *nrhs, const double *a, const int *lda,

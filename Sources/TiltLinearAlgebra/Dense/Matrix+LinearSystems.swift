@@ -68,10 +68,53 @@ extension Matrix {
         return Matrix(rows: a.rows, cols: b.cols, columnMajor: x)
     }
 
-    /// Least squares (tall) or minimum-norm (wide) solution of a non-empty system by QR/LQ (dgels).
+    /// Least squares (tall) or minimum-norm (wide) solution of a non-empty system by QR/LQ.
     /// Rank deficiency is detected from the triangular factor: a diagonal entry below 1e-14 times the
     /// largest one means the columns (tall) or rows (wide) of A are linearly dependent.
     private static func leastSquares(_ a: Matrix, _ b: Matrix) throws -> Matrix {
+        a.rows > a.cols ? try tallLeastSquares(a, b) : try wideMinimumNorm(a, b)
+    }
+
+    /// min ‖Ax − b‖ for a tall A: Householder QR (dgeqrf), Qᵀb (dormqr), Rx = (Qᵀb)[0..<n] (dtrtrs).
+    /// (dgels does the same after scaling A and b by their largest entries, whose reference-LAPACK norm
+    /// costs more than the factorisation when b has many columns; requireFinite already rules out the
+    /// non-finite entries that scaling guards against, and an overflow would show as a non-finite result.)
+    private static func tallLeastSquares(_ a: Matrix, _ b: Matrix) throws -> Matrix {
+        var m = try LAPACK.integer(a.rows)
+        var n = try LAPACK.integer(a.cols)
+        var nrhs = try LAPACK.integer(b.cols)
+        var factors = a.storage
+        var x = b.storage
+        var tau = [Double](repeating: 0, count: a.cols)
+        var info: Int32 = 0
+        var query = 0.0
+        var lwork: Int32 = -1
+        dgeqrf_(&m, &n, &factors, &m, &tau, &query, &lwork, &info)
+        try LAPACK.checkArguments(info, routine: "dgeqrf")
+        var side = Int8(UInt8(ascii: "L")), transpose = Int8(UInt8(ascii: "T"))
+        var multiplyQuery = 0.0
+        dormqr_(&side, &transpose, &m, &nrhs, &n, &factors, &m, &tau, &x, &m, &multiplyQuery, &lwork, &info)
+        try LAPACK.checkArguments(info, routine: "dormqr")
+        lwork = try LAPACK.workspaceSize(Swift.max(query, multiplyQuery))
+        var work = [Double](repeating: 0, count: Int(lwork))
+        dgeqrf_(&m, &n, &factors, &m, &tau, &work, &lwork, &info)
+        try LAPACK.checkArguments(info, routine: "dgeqrf")
+        guard hasFullRank(factors, rows: a.rows, cols: a.cols) else { throw linearlyDependent("columns", a) }
+        dormqr_(&side, &transpose, &m, &nrhs, &n, &factors, &m, &tau, &x, &m, &work, &lwork, &info)
+        try LAPACK.checkArguments(info, routine: "dormqr")
+        var upper = Int8(UInt8(ascii: "U")), noTranspose = Int8(UInt8(ascii: "N"))
+        dtrtrs_(&upper, &noTranspose, &noTranspose, &n, &nrhs, factors, &m, &x, &m, &info)
+        try LAPACK.checkArguments(info, routine: "dtrtrs")
+        var solution = [Double](repeating: 0, count: a.cols * b.cols)
+        for j in 0..<b.cols {
+            solution.replaceSubrange(j * a.cols ..< (j + 1) * a.cols, with: x[j * a.rows ..< j * a.rows + a.cols])
+        }
+        guard info == 0, solution.allSatisfy(\.isFinite) else { throw LinearAlgebraError.singular(operation: "solve") }
+        return Matrix(rows: a.cols, cols: b.cols, columnMajor: solution)
+    }
+
+    /// The minimum-norm solution of a wide system by LQ (dgels).
+    private static func wideMinimumNorm(_ a: Matrix, _ b: Matrix) throws -> Matrix {
         var m = try LAPACK.integer(a.rows)
         var n = try LAPACK.integer(a.cols)
         var nrhs = try LAPACK.integer(b.cols)
@@ -93,19 +136,25 @@ extension Matrix {
         var work = [Double](repeating: 0, count: Int(lwork))
         dgels_(&trans, &m, &n, &nrhs, &factors, &m, &x, &ldbInt, &work, &lwork, &info)
         try LAPACK.checkArguments(info, routine: "dgels")
-        let triangular = (0..<Swift.min(a.rows, a.cols)).map { abs(factors[$0 + $0 * a.rows]) }
-        let largest = triangular.max() ?? 0
-        if info > 0 || triangular.contains(where: { !($0 > LAPACK.singularityThreshold * largest) }) {
-            let dependent = a.rows > a.cols ? "columns" : "rows"
-            throw LinearAlgebraError.invalidArgument(
-                "cannot solve the least-squares problem: the \(dependent) of the \(a.shapeDescription) "
-                + "matrix are linearly dependent")
-        }
+        guard info == 0, hasFullRank(factors, rows: a.rows, cols: a.cols) else { throw linearlyDependent("rows", a) }
         var solution = [Double](repeating: 0, count: a.cols * b.cols)
         for j in 0..<b.cols {
             solution.replaceSubrange(j * a.cols ..< (j + 1) * a.cols, with: x[j * ldb ..< j * ldb + a.cols])
         }
         return Matrix(rows: a.cols, cols: b.cols, columnMajor: solution)
+    }
+
+    /// Whether the triangular factor (R of QR or L of LQ, on the diagonal of the column-major `factors`
+    /// of a `rows`×`cols` matrix) has every diagonal entry above 1e-14 times its largest one.
+    private static func hasFullRank(_ factors: [Double], rows: Int, cols: Int) -> Bool {
+        let triangular = (0..<Swift.min(rows, cols)).map { abs(factors[$0 + $0 * rows]) }
+        let largest = triangular.max() ?? 0
+        return triangular.allSatisfy { $0 > LAPACK.singularityThreshold * largest }
+    }
+
+    private static func linearlyDependent(_ what: String, _ a: Matrix) -> LinearAlgebraError {
+        .invalidArgument("cannot solve the least-squares problem: the \(what) of the \(a.shapeDescription) "
+                         + "matrix are linearly dependent")
     }
 
     /// The 1-norm (largest absolute column sum), the norm dgecon estimates the condition number in.
