@@ -16,15 +16,23 @@ struct ObservationGroups {
     /// The groups, ordered by their first column.
     let groups: [Group]
 
-    /// Groups the columns of `returns` by their finite entries in the rows `window`.
+    /// Groups the columns of `returns` by their finite entries in the rows `window`. Columns observed in
+    /// every row of the window (the common case) are found by one scan and form the first group of their
+    /// kind without hashing their pattern.
     init(returns: Matrix, window: Range<Int>) {
         let words = (window.count + 63) / 64
         var groupOfPattern: [[UInt64]: Int] = [:]
         var groups: [Group] = []
+        var completeGroup: Int?
         var pattern = [UInt64](repeating: 0, count: words)
         for j in 0..<returns.cols {
-            for w in pattern.indices { pattern[w] = 0 }
             let column = j * returns.rows
+            let complete = returns.storage[(column + window.lowerBound)..<(column + window.upperBound)].allSatisfy(\.isFinite)
+            if complete, let g = completeGroup {
+                groups[g].columns.append(j)
+                continue
+            }
+            for w in pattern.indices { pattern[w] = 0 }
             for (position, i) in window.enumerated() where returns.storage[column + i].isFinite {
                 pattern[position >> 6] |= 1 << UInt64(position & 63)
             }
@@ -32,6 +40,7 @@ struct ObservationGroups {
                 groups[g].columns.append(j)
             } else {
                 groupOfPattern[pattern] = groups.count
+                if complete { completeGroup = groups.count }
                 let rows = (0..<window.count).filter { pattern[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 }
                 groups.append(Group(rows: rows, columns: [j]))
             }
