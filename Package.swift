@@ -31,7 +31,7 @@ let package = Package(
             "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltModeling", "TiltData", "TiltModels", "TiltBacktest", "TiltReport",
         ]),
         .executableTarget(name: "TiltCLI", dependencies: [
-            "TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltData", "TiltBacktest", "TiltReport", "CReadline",
+            "TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltData", "TiltModels", "TiltBacktest", "TiltReport", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
         // GNU readline is configured through C global variables, which Swift 6 mode rejects as shared

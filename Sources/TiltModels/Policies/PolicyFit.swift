@@ -21,6 +21,8 @@ public struct PolicyFit: Sendable {
     public let gradient: [Double]
     /// The decision months of the estimation (their returns are earned the month after each).
     public let decisionMonths: ClosedRange<Month>
+    /// Number of decision months T in the estimation.
+    public let monthCount: Int
     /// Newton iterations taken.
     public let iterations: Int
 
@@ -35,6 +37,7 @@ public struct PolicyFit: Sendable {
         gradient = outcome.gradient
         decisionMonths = months
         iterations = outcome.iterations
+        monthCount = objective.monthCount
         let k = objective.dimension
         guard wanted else {
             standardErrors = [Double](repeating: .nan, count: k)

@@ -10,6 +10,8 @@ public struct PolicyHolding: Sendable {
     public let weights: [Double]
     /// Benchmark weights w̄ over the same assets.
     public let benchmarkWeights: [Double]
+    /// The assets' returns in month T + 1 (decimal).
+    public let assetReturns: [Double]
     /// Σ wᵢ rᵢ over month T + 1 (decimal).
     public let portfolioReturn: Double
     /// Σ w̄ᵢ rᵢ over month T + 1 (decimal).
@@ -41,6 +43,7 @@ public struct PolicyHolding: Sendable {
         assets = section.assets
         self.weights = weights
         benchmarkWeights = section.benchmarkWeights
+        assetReturns = section.nextReturns
         portfolioReturn = zip(weights, section.nextReturns).reduce(0) { $0 + $1.0 * $1.1 }
         benchmarkReturn = section.benchmarkReturn
         activeCharacteristics = active
