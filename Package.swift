@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "TiltModelsTests", dependencies: ["TiltModels", "TiltData", "TiltLinearAlgebra"], exclude: ["References"]),
         .testTarget(name: "TiltBacktestTests", dependencies: ["TiltBacktest", "TiltData"], exclude: ["References"]),
         .testTarget(name: "TiltReportTests", dependencies: ["TiltReport", "TiltBacktest", "TiltData"]),
-        .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltBacktest"], exclude: ["References"]),
+        .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltBacktest", "TiltData", "TiltModels"], exclude: ["References"]),
         .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI", "TiltLinearAlgebra"], exclude: ["Golden"]),
     ]
 )

@@ -185,7 +185,8 @@ def weight_stats(ws):
 
 
 def held(data, schedule, thetas, long_only):
-    """Returns, benchmark returns, weights and average turnover (sum |w - drifted previous w|)."""
+    """Returns, benchmark returns, weights and the average turnover sum |w - drifted previous w| of the
+    rebalances after the first (as Tilt's report counts it)."""
     rp, rbs, ws, turnovers, previous = [], [], [], [], {}
     for m, theta in zip(schedule, thetas):
         w, wbar, r, cols = weights(data, m, theta, long_only)
@@ -197,7 +198,7 @@ def held(data, schedule, thetas, long_only):
         rbs.append(wbar @ r)
         ws.append(w)
         previous = {c: wi * (1 + ri) / (1 + port) for c, wi, ri in zip(cols, w, r)}
-    return rp, rbs, ws, float(np.mean(turnovers))
+    return rp, rbs, ws, float(np.mean(turnovers[1:]))
 
 
 def main():
