@@ -31,7 +31,7 @@ let package = Package(
             "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltModeling", "TiltData", "TiltModels", "TiltBacktest", "TiltReport",
         ]),
         .executableTarget(name: "TiltCLI", dependencies: [
-            "TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltData", "TiltBacktest", "TiltReport", "CReadline",
+            "TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltData", "TiltModels", "TiltBacktest", "TiltReport", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
         // GNU readline is configured through C global variables, which Swift 6 mode rejects as shared
@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "TiltModelsTests", dependencies: ["TiltModels", "TiltData", "TiltLinearAlgebra"], exclude: ["References"]),
         .testTarget(name: "TiltBacktestTests", dependencies: ["TiltBacktest", "TiltData"], exclude: ["References"]),
         .testTarget(name: "TiltReportTests", dependencies: ["TiltReport", "TiltBacktest", "TiltData"]),
-        .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltBacktest"], exclude: ["References"]),
+        .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltBacktest", "TiltData", "TiltModels"], exclude: ["References"]),
         .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI", "TiltLinearAlgebra"], exclude: ["Golden"]),
     ]
 )

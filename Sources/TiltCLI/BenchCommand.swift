@@ -4,6 +4,7 @@ import TiltBacktest
 import TiltData
 import TiltLinearAlgebra
 import TiltModeling
+import TiltModels
 import TiltSolver
 
 /// `tilt bench`: performance measurements, meant for release builds. Not a test: nothing is asserted
@@ -11,7 +12,7 @@ import TiltSolver
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (build with `swift build -c release --product tilt` first).",
-        subcommands: [BenchSolver.self])
+        subcommands: [BenchSolver.self, BenchPolicy.self])
 }
 
 /// `tilt bench solver`: the factor-model portfolio problems of Docs/performance.md, timed through the
@@ -100,6 +101,71 @@ struct BenchSolver: ParsableCommand {
 
     private func exportPath(_ folder: String, _ kind: BenchmarkProblemKind, _ n: Int) -> String {
         (folder as NSString).appendingPathComponent("\(kind.rawValue)_\(n).json")
+    }
+}
+
+/// `tilt bench ppp`: the rolling out-of-sample run of Examples/ppp.tilt (parametric portfolio policy on the
+/// 48 industries, 612 monthly re-estimations of θ on 120 months), timed apart from loading the data.
+struct BenchPolicy: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ppp",
+        abstract: "Time the parametric portfolio policy's rolling out-of-sample re-estimation.",
+        discussion: """
+        Loads 48_Industry_Portfolios.CSV, builds the monthly cross-sections of size, value and momentum,
+        then times, as medians of --repeats runs after one warm-up:
+          fit  the in-sample fit (decisions 1927-06…1973-11, CRRA(5), with standard errors)
+          oos  the 612 re-estimations 1973-12…2024-11 on rolling 120-month windows,
+               each warm-started from the previous θ
+        Examples:
+          tilt bench ppp --data ../shared/data
+        """)
+
+    @Option(help: "Folder holding 48_Industry_Portfolios.CSV (default: $TILT_DATA, else ../shared/data).")
+    var data: String?
+
+    @Option(help: "Timed runs (the median is reported), after one warm-up run.")
+    var repeats = 5
+
+    func validate() throws {
+        guard (1...1000).contains(repeats) else { throw ValidationError("--repeats must be from 1 to 1000") }
+    }
+
+    func run() throws {
+        let folder = data ?? ProcessInfo.processInfo.environment["TILT_DATA"] ?? "../shared/data"
+        let path = (folder as NSString).appendingPathComponent("48_Industry_Portfolios.CSV")
+        let clock = ContinuousClock()
+        do {
+            var industries: IndustryPortfolios?
+            var sections: PolicyCrossSections?
+            let setup = try clock.measure {
+                let loaded = try IndustryPortfolios.load(path: path)
+                industries = loaded
+                sections = try PolicyCrossSections(
+                    months: loaded.months, assetNames: loaded.industries, returns: loaded.valueWeightedReturns,
+                    marketCaps: loaded.marketCap,
+                    characteristics: [.size(loaded), .value(loaded), .momentum(returns: loaded.valueWeightedReturns)],
+                    benchmark: .marketCap)
+            }
+            guard industries != nil, let sections else { throw BenchmarkError("the data did not load") }
+            let policy = ParametricPolicy(utility: try CRRAUtility(riskAversion: 5))
+            let schedule = (Month(1973, 12).ordinal...Month(2024, 11).ordinal).map(Month.init(ordinal:))
+            var decisions: [ParametricPolicy.Decision] = []
+            let oos = { decisions = try policy.outOfSample(sections, schedule: schedule, window: .rolling(months: 120)) }
+            let fit = { _ = try policy.fit(sections, decisionMonths: Month(1927, 6)...Month(1973, 11)) }
+            try oos()
+            try fit()
+            let fitSeconds = try BenchmarkResult.medianSeconds(repeats, fit)
+            let oosSeconds = try BenchmarkResult.medianSeconds(repeats, oos)
+            let setupSeconds = Double(setup.components.seconds) + Double(setup.components.attoseconds) * 1e-18
+            let iterations = decisions.reduce(0) { $0 + $1.iterations }
+            print(String(format: "load + cross-sections  %8.2f ms (once)", setupSeconds * 1000))
+            print(String(format: "in-sample fit          %8.3f ms", fitSeconds * 1000))
+            print(String(format: "out of sample          %8.2f ms  (%d re-estimations, %d Newton iterations, %.1f µs each)",
+                         oosSeconds * 1000, decisions.count, iterations, oosSeconds / Double(max(decisions.count, 1)) * 1e6))
+        } catch {
+            printError("tilt bench ppp: \(error)\n")
+            throw userErrorExit
+        }
     }
 }
 
@@ -236,7 +302,7 @@ struct BenchmarkResult {
         }
     }
 
-    private static func medianSeconds(_ repeats: Int, _ body: () throws -> Void) throws -> Double {
+    static func medianSeconds(_ repeats: Int, _ body: () throws -> Void) throws -> Double {
         let clock = ContinuousClock()
         var seconds: [Double] = []
         for _ in 0..<repeats {

@@ -1,5 +1,6 @@
 import Foundation
 import TiltBacktest
+import TiltModels
 import TiltLanguage
 import TiltReport
 
@@ -13,6 +14,21 @@ func presentStrategies(on interpreter: Interpreter, title: String, outputDirecto
         holder.bar?.update(completed: done)
         if done >= total { holder.bar?.finish(); holder.bar = nil }
     }
+    interpreter.policyResults = { report in
+        holder.bar?.finish()
+        holder.bar = nil
+        print(policyTables(report).map { $0.text() }.joined(separator: "\n"), terminator: "\n")
+        guard let outputDirectory else { return }
+        let folder = URL(fileURLWithPath: outputDirectory)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("theta.csv")
+        let rows = zip(report.outOfSampleMonths, report.thetaPath).map { month, theta in
+            ([month.description] + theta.map { "\($0)" }).joined(separator: ",")
+        }
+        try Data(((["month"] + report.characteristics).joined(separator: ",") + "\n" + rows.joined(separator: "\n") + "\n").utf8)
+            .write(to: file, options: .atomic)
+        print("wrote \(file.path)")
+    }
     interpreter.strategyResults = { results in
         holder.bar?.finish()
         holder.bar = nil
@@ -23,4 +39,44 @@ func presentStrategies(on interpreter: Interpreter, title: String, outputDirecto
         let written = try ReportWriter.write(results: results, to: folder, title: title)
         print("wrote " + written.map(\.path).joined(separator: ", "))
     }
+}
+
+/// A parametric policy's estimates: θ with standard errors, then in-sample returns and the weights' extremes
+/// in and out of sample.
+func policyTables(_ report: PolicyReport) -> [Table] {
+    let fit = report.inSample
+    let gamma = report.utility.riskAversion
+    let utility = gamma == 1 ? "log utility" : "CRRA(\(ValueFormat.number(gamma, decimals: gamma == gamma.rounded() ? 0 : 2)))"
+    let period = "\(fit.decisionMonths.lowerBound)–\(fit.decisionMonths.upperBound)"
+    let theta = Table(
+        title: "Parametric policy, \(utility): θ fitted on decisions \(period) (\(fit.monthCount) months; asymptotic SEs)",
+        labelHeader: "", columns: ["θ", "std. error", "t"],
+        rows: fit.characteristicNames.indices.map { k in
+            .values(fit.characteristicNames[k], [ValueFormat.number(fit.theta[k], decimals: 4),
+                                                  ValueFormat.number(fit.standardErrors[k], decimals: 4),
+                                                  ValueFormat.number(fit.tStatistics[k])])
+        })
+    func returnRows(_ label: String, _ s: ReturnStatistics) -> [Table.Row] {
+        [.section(label), .values("Return (arithmetic)", [ValueFormat.percent(s.annualArithmeticReturn)]),
+         .values("Volatility", [ValueFormat.percent(s.annualVolatility)]),
+         .values("Sharpe ratio (no risk-free rate)", [ValueFormat.number(s.sharpeRatio)])]
+    }
+    let inSample = Table(title: "In sample (annualised)", labelHeader: "", columns: [period],
+                         rows: returnRows("Policy", report.inSamplePolicy) + returnRows("Benchmark", report.inSampleBenchmark))
+    func weightColumn(_ w: PolicyWeightStatistics) -> [String] {
+        [ValueFormat.percent(w.averageMaximumWeight), ValueFormat.percent(w.averageMinimumWeight),
+         ValueFormat.percent(w.averageGrossExposure, decimals: 1), ValueFormat.percent(w.averageShortFraction, decimals: 1)]
+    }
+    let inColumn = weightColumn(report.inSampleWeights), outColumn = weightColumn(report.outOfSampleWeights)
+    let labels = ["Average max weight", "Average min weight", "Average Σ|w|", "Fraction short"]
+    let windowText: String
+    switch report.window {
+    case .rolling(let months): windowText = "rolling \(months)"
+    case .expanding: windowText = "expanding"
+    }
+    let weights = Table(
+        title: "Policy weights (averages over decision months)", labelHeader: "",
+        columns: ["in sample", "out of sample (\(windowText)\(report.longOnly ? ", long only" : ""))"],
+        rows: labels.indices.map { .values(labels[$0], [inColumn[$0], outColumn[$0]]) })
+    return [theta, inSample, weights]
 }

@@ -30,7 +30,8 @@ struct StrategyVocabulary {
              optionWords: ["window": ["expanding", "rolling"], "covariance": ["diag", "full"]]),
     ])
     static let policy = StrategyVocabulary(statement: "policy", forms: [
-        Form(name: "parametric", labels: [""], optionWords: ["": ["size", "value", "momentum"]]),
+        Form(name: "parametric", labels: ["", "window", "fit", "longonly"],
+             optionWords: ["": ["size", "value", "momentum"], "window": ["rolling", "expanding"], "longonly": ["true", "false"]]),
     ])
     static let utility = StrategyVocabulary(statement: "utility", forms: [
         Form(name: "crra", labels: [""]), Form(name: "log", labels: nil),

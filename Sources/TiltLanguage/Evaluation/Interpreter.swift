@@ -34,7 +34,7 @@ public final class Interpreter {
         let draft = strategy
         strategy = StrategyDraft()
         do {
-            let results = try runStrategy(draft, file: file)
+            let results = draft.policy == nil ? try runStrategy(draft, file: file) : try runPolicy(draft)
             try strategyResults?(results)
         } catch let d as Diagnostic {
             throw d
@@ -72,6 +72,9 @@ public final class Interpreter {
     public var progress: (@Sendable (Int, Int) -> Void)?
     /// Called with the results of each strategy run, to present or save them.
     public var strategyResults: (([BacktestResult]) throws -> Void)?
+    /// Called with a parametric policy's estimates (θ, standard errors, in-sample statistics) before its
+    /// out-of-sample backtest goes to `strategyResults`.
+    public var policyResults: ((PolicyReport) throws -> Void)?
     /// `tilt explain`: `solve` statements print their curvature analysis and cone program size instead of
     /// solving.
     public var explainOnly = false

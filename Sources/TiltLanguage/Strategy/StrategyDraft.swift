@@ -8,6 +8,8 @@ struct StrategyDraft {
     var benchmark: Expr?
     var model: Expr?
     var objective: (sense: ObjectiveSense, objective: Expr, constraints: [Constraint], range: SourceRange)?
+    /// `policy parametric(…) utility crra(5)`: a parametric portfolio policy replaces the objective.
+    var policy: (policy: Expr, utility: Expr?, range: SourceRange)?
     var allocateBySector = false
     var rebalance: (frequency: Identifier, window: Expr?, range: SourceRange)?
     var costs: Expr?
@@ -17,7 +19,7 @@ struct StrategyDraft {
     var firstRange: SourceRange?
 
     var isEmpty: Bool { firstRange == nil }
-    var isComplete: Bool { universe != nil && objective != nil && rebalance != nil }
+    var isComplete: Bool { universe != nil && (objective != nil || policy != nil) && rebalance != nil }
 
     /// Adds a statement; a statement given twice is an error at the second one.
     mutating func add(_ stmt: Stmt) throws {
@@ -39,6 +41,7 @@ struct StrategyDraft {
             if objective != nil {
                 throw Diagnostic("a second objective: a program describes one strategy", at: stmt.range)
             }
+            if policy != nil { throw Self.objectiveAndPolicy(at: stmt.range) }
             objective = (sense, e, constraints, stmt.range)
         case .allocate: allocateBySector = true
         case .rebalance(let frequency, let window):
@@ -46,8 +49,10 @@ struct StrategyDraft {
             rebalance = (frequency, window, stmt.range)
         case .crisis(let name, let window): crises.append((name, window))
         case .sweep(let name, let values): sweeps.append((name, values))
-        case .policy:
-            throw Diagnostic("parametric portfolio policies are not available in this build of Tilt yet", at: stmt.range)
+        case .policy(let e, let utility):
+            if policy != nil { throw Diagnostic("a second `policy` statement: a program describes one strategy", at: stmt.range) }
+            if objective != nil { throw Self.objectiveAndPolicy(at: stmt.range) }
+            policy = (e, utility, stmt.range)
         default: break
         }
     }
@@ -55,8 +60,16 @@ struct StrategyDraft {
     /// The statement that is missing for the strategy to run, for the error message.
     var missingPart: String? {
         if universe == nil { return "a `universe` statement (e.g. `universe synthetic(stocks: 500, seed: 42)`)" }
-        if objective == nil { return "an objective (e.g. `maximize mu'f s.t. tev <= 6%`)" }
+        if objective == nil && policy == nil {
+            return "an objective (e.g. `maximize mu'f s.t. tev <= 6%`) or a policy (e.g. `policy parametric(size, value, momentum)`)"
+        }
         if rebalance == nil { return "a `rebalance` statement (e.g. `rebalance monthly`)" }
         return nil
+    }
+
+    /// A strategy either optimises an objective at each rebalance or follows a parametric policy.
+    private static func objectiveAndPolicy(at range: SourceRange) -> Diagnostic {
+        Diagnostic("a strategy has either an objective or a policy, not both", at: range,
+                   hint: "a parametric policy chooses its weights itself: remove the `maximize …`/`minimize …` statement or the `policy` statement")
     }
 }

@@ -38,19 +38,8 @@ extension Interpreter {
         let window = try estimationWindow(draft.model, data: data)
         let months = try rebalanceMonths(rebalance.frequency, rebalance.window, window: window, data: data)
         let benchmark = try benchmarkRule(draft.benchmark)
-        var cost = 0.0
-        if let costsExpr = draft.costs {
-            guard case .number(let c) = try evaluate(costsExpr), c >= 0, c < 1 else {
-                throw Diagnostic("costs are a proportion of turnover, like `10bps`", at: costsExpr.range)
-            }
-            cost = c
-        }
-        var crises = CrisisWindow.builtIn
-        for (nameExpr, windowExpr) in draft.crises {
-            guard case .string(let name) = try evaluate(nameExpr) else { throw Diagnostic("a crisis needs a name", at: nameExpr.range) }
-            let (from, to) = try monthRange(windowExpr)
-            crises.append(CrisisWindow(name: name, from: from, to: to))
-        }
+        let cost = try costPerTurnover(draft)
+        let crises = try crisisWindows(draft)
         var sweepValues: [(label: String, bindings: [String: Value])] = [("", [:])]
         if draft.sweeps.count > 1 {
             throw Diagnostic("one parameter can be swept at a time", at: draft.sweeps[1].name.range)
@@ -102,12 +91,32 @@ extension Interpreter {
         }
     }
 
+    /// The program's `costs` (a proportion of turnover), 0 without one.
+    func costPerTurnover(_ draft: StrategyDraft) throws -> Double {
+        guard let costsExpr = draft.costs else { return 0 }
+        guard case .number(let c) = try evaluate(costsExpr), c >= 0, c < 1 else {
+            throw Diagnostic("costs are a proportion of turnover, like `10bps`", at: costsExpr.range)
+        }
+        return c
+    }
+
+    /// The built-in crisis windows and the program's own `crisis` statements.
+    func crisisWindows(_ draft: StrategyDraft) throws -> [CrisisWindow] {
+        var crises = CrisisWindow.builtIn
+        for (nameExpr, windowExpr) in draft.crises {
+            guard case .string(let name) = try evaluate(nameExpr) else { throw Diagnostic("a crisis needs a name", at: nameExpr.range) }
+            let (from, to) = try monthRange(windowExpr)
+            crises.append(CrisisWindow(name: name, from: from, to: to))
+        }
+        return crises
+    }
+
     /// Strategy quantities a sweep can bound: `tev in 1% to 10% by 0.5%` runs `tev <= value` for each value.
     static let boundableQuantities: Set<String> = ["tev", "risk", "turnover"]
 
     // MARK: Data
 
-    private func path(_ e: Expr, what: String) throws -> String {
+    func path(_ e: Expr, what: String) throws -> String {
         guard case .string(let p) = try evaluate(e) else {
             throw Diagnostic("expected the file name of \(what) in quotes", at: e.range)
         }
@@ -174,7 +183,7 @@ extension Interpreter {
 
     // MARK: Settings
 
-    private func monthRange(_ e: Expr) throws -> (Month, Month) {
+    func monthRange(_ e: Expr) throws -> (Month, Month) {
         guard case .range(let lo, let hi, nil) = e.kind, case .month(let y0, let m0) = lo.kind, case .month(let y1, let m1) = hi.kind else {
             throw Diagnostic("expected a month range like `1993-12 to 2024-11`", at: e.range)
         }
