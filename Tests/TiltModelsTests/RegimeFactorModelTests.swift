@@ -123,3 +123,19 @@ private struct RegimeData {
     #expect(maxRelativeDifference(regime.factorCovariance.storage, ols.factorCovariance.storage.map { $0 * scale }) < 1e-10)
     #expect(regime.observationCounts == ols.observationCounts)
 }
+
+@Test func regimeRefitFollowsThePreviousNumberingOfThreeStates() throws {
+    let data = try RegimeData()
+    let options = RegimeModelOptions(states: 3, covariance: .diagonal, restarts: 4)
+    let first = try data.estimate(at: Month(2000, 12), options: options)
+    // A first fit numbers states by increasing mean market return.
+    #expect(first.hmm.means[0, 0] < first.hmm.means[1, 0] && first.hmm.means[1, 0] < first.hmm.means[2, 0])
+    // Whatever numbering the previous fit had, the refit adopts it (EM moves on a little from the first
+    // fit's stopping point; a wrong numbering would differ by the gaps between states).
+    for order in [[2, 0, 1], [1, 2, 0], [0, 2, 1]] {
+        let previous = first.hmm.permuted(order)
+        let refit = try data.estimate(at: Month(2000, 12), options: options, previous: previous)
+        #expect(maxRelativeDifference(refit.hmm.means.storage, previous.means.storage, floor: 1e-3) < 1e-2)
+        #expect(maxRelativeDifference(refit.forecastProbabilities, order.map { first.forecastProbabilities[$0] }, floor: 1e-2) < 1e-3)
+    }
+}

@@ -47,11 +47,10 @@ enum StateLabelling {
 
     /// Advances to the next permutation in lexicographic order; false after the last one.
     private static func nextPermutation(_ a: inout [Int]) -> Bool {
-        guard a.count > 1, var i = a.indices.dropLast().last(where: { a[$0] < a[$0 + 1] }) as Int? else { return false }
-        let j = a.indices.last { a[$0] > a[i] } ?? i
-        a.swapAt(i, j)
-        i += 1
-        a[i...].reverse()
+        guard let pivot = a.indices.dropLast().last(where: { a[$0] < a[$0 + 1] }),
+              let successor = a.indices.last(where: { a[$0] > a[pivot] }) else { return false }
+        a.swapAt(pivot, successor)
+        a[(pivot + 1)...].reverse()
         return true
     }
 }
