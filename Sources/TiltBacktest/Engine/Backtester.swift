@@ -5,7 +5,8 @@ import TiltModeling
 import TiltModels
 
 /// Runs a strategy through history: at the end of each rebalance month T it estimates the factor model on
-/// data labelled ≤ T, forms the benchmark, solves the strategy's problem and holds the weights (drifting
+/// data labelled ≤ T (OLS, or a regime model whose HMM is warm-started from the previous rebalance's
+/// fit), forms the benchmark, solves the strategy's problem and holds the weights (drifting
 /// with returns) over the following months until the next rebalance.
 ///
 /// Eligibility at T: a return in month T+1, a positive market cap at T (when caps are known) and a
@@ -35,10 +36,13 @@ public enum Backtester {
                                     riskFree: factors.riskFree == nil ? nil : [], rebalances: [], crises: spec.crises)
         /// Stock-level weights held, after drift, by asset id.
         var held: [String: Double] = [:]
+        /// The regime model's HMM at the previous rebalance (its warm start and state numbering).
+        var previousHMM: GaussianHMM?
         for (step, t) in schedule.enumerated() {
             progress?(step, schedule.count)
             let month = months[t]
-            let decision = try rebalance(spec, at: t, month: month, excess: excess, held: held)
+            let decision = try rebalance(spec, at: t, month: month, excess: excess, held: held, previousHMM: previousHMM)
+            previousHMM = decision.hmm
             result.rebalances.append(decision.record)
             held = [:]
             let holdingEnd = step + 1 < schedule.count ? schedule[step + 1] : t + 1
@@ -78,23 +82,54 @@ public enum Backtester {
         var stockColumns: [Int]
         var stockWeights: [Double]
         var stockBenchmark: [Double]
+        /// The regime model's HMM, to warm-start the next rebalance.
+        var hmm: GaussianHMM?
     }
 
-    private static func rebalance(_ spec: StrategySpecification, at t: Int, month: Month, excess: Matrix,
-                                  held: [String: Double]) throws -> Decision {
-        let panel = spec.data.panel
-        let eligible = panel.eligibleAssets(atRebalance: t)
-        guard !eligible.isEmpty else { throw BacktestError(month: month, "no asset has a return in the following month") }
-        let model: OLSFactorModel
+    /// The factor model of the eligible assets at T, as the specification asks.
+    private static func estimate(_ spec: StrategySpecification, month: Month, excess: Matrix, eligible: [Int],
+                                 previousHMM: GaussianHMM?) throws -> (model: any FactorModel, regime: RegimeFactorModel?) {
+        var factorReturns = spec.data.factors.returns
+        factorReturns.colLabels = spec.data.factors.factorNames
+        let returns = try excess.selecting(rows: nil, cols: eligible)
         do {
-            var factorReturns = spec.data.factors.returns
-            factorReturns.colLabels = spec.data.factors.factorNames
-            model = try OLSFactorModel.estimate(excessReturns: try excess.selecting(rows: nil, cols: eligible),
-                                                factorReturns: factorReturns, months: spec.data.months,
-                                                rebalance: month, window: spec.window)
+            switch spec.model {
+            case .ols:
+                return (try OLSFactorModel.estimate(excessReturns: returns, factorReturns: factorReturns,
+                                                    months: spec.data.months, rebalance: month, window: spec.window), nil)
+            case .regime(let options):
+                let model = try RegimeFactorModel.estimate(excessReturns: returns, factorReturns: factorReturns,
+                                                           months: spec.data.months, rebalance: month, window: spec.window,
+                                                           options: options, previous: previousHMM)
+                return (model, model)
+            }
         } catch let error as ModelError {
             throw BacktestError(month: month, error.message)
         }
+    }
+
+    /// Loadings of the decision units: each unit's members' loadings weighted by their shares.
+    private static func aggregateLoadings(_ loadings: Matrix, membership: [[(stock: Int, share: Double)]], units: [String]) -> Matrix {
+        var l = Matrix(rows: loadings.rows, cols: units.count)
+        for (u, members) in membership.enumerated() {
+            for (s, share) in members { for r in 0..<loadings.rows { l[r, u] += share * loadings[r, s] } }
+        }
+        l.rowLabels = loadings.rowLabels
+        l.colLabels = units
+        return l
+    }
+
+    /// Residual variances of the decision units: Σ share² · E over the members (residuals independent).
+    private static func aggregateResiduals(_ residuals: [Double], membership: [[(stock: Int, share: Double)]]) -> [Double] {
+        membership.map { $0.reduce(0) { $0 + $1.share * $1.share * residuals[$1.stock] } }
+    }
+
+    private static func rebalance(_ spec: StrategySpecification, at t: Int, month: Month, excess: Matrix,
+                                  held: [String: Double], previousHMM: GaussianHMM?) throws -> Decision {
+        let panel = spec.data.panel
+        let eligible = panel.eligibleAssets(atRebalance: t)
+        guard !eligible.isEmpty else { throw BacktestError(month: month, "no asset has a return in the following month") }
+        let (model, regimeModel) = try estimate(spec, month: month, excess: excess, eligible: eligible, previousHMM: previousHMM)
         // Keep assets with a complete window.
         let complete = (0..<eligible.count).filter { model.observationCounts[$0] == model.windowMonths.count }
         guard !complete.isEmpty else {
@@ -109,9 +144,6 @@ public enum Backtester {
 
         // The decision units and the map from units to stocks.
         var units: [String]
-        var unitLoadings = loadings
-        var unitResiduals = residuals
-        var unitBenchmark = benchmark
         var unitSectors = sectorOfStock
         var membership: [[(stock: Int, share: Double)]] // per unit: stocks and their share of the unit
         switch spec.allocation {
@@ -128,16 +160,25 @@ public enum Backtester {
                 let total = members.reduce(0) { $0 + caps[$1] }
                 return members.map { ($0, total > 0 ? caps[$0] / total : 1 / Double(members.count)) }
             }
-            var l = Matrix(rows: loadings.rows, cols: units.count)
-            for (u, members) in membership.enumerated() {
-                for (s, share) in members { for r in 0..<loadings.rows { l[r, u] += share * loadings[r, s] } }
-            }
-            l.rowLabels = loadings.rowLabels
-            l.colLabels = units
-            unitLoadings = l
-            unitResiduals = membership.map { $0.reduce(0) { $0 + $1.share * $1.share * residuals[$1.stock] } }
-            unitBenchmark = membership.map { $0.reduce(0) { $0 + benchmark[$1.stock] } }
             unitSectors = units
+        }
+        // With one stock per unit at share 1 these are the stocks' own loadings and residual variances.
+        let unitLoadings = aggregateLoadings(loadings, membership: membership, units: units)
+        let unitResiduals = aggregateResiduals(residuals, membership: membership)
+        let unitBenchmark = membership.map { $0.reduce(0) { $0 + benchmark[$1.stock] } }
+        var regime: RegimeMoments?
+        if let regimeModel {
+            var states: [RegimeMoments.State] = []
+            for state in regimeModel.states {
+                let stockLoadings = try state.loadings.selecting(rows: nil, cols: complete)
+                let stockResiduals = complete.map { state.residualVariances[$0] }
+                states.append(RegimeMoments.State(
+                    loadings: aggregateLoadings(stockLoadings, membership: membership, units: units),
+                    factorMean: state.factorMean, factorCovariance: state.factorCovariance,
+                    residualVariances: aggregateResiduals(stockResiduals, membership: membership)))
+            }
+            regime = RegimeMoments(probabilities: regimeModel.forecastProbabilities,
+                                   filteredProbabilities: regimeModel.filteredProbabilities, states: states)
         }
         let previous = membership.map { members in
             members.reduce(0) { $0 + (held[panel.assetIDs[columns[$1.stock]]] ?? 0) }
@@ -146,7 +187,7 @@ public enum Backtester {
         let context = PortfolioContext(month: month, units: units, loadings: unitLoadings, mu: model.mu.storage,
                                        factorCovariance: model.factorCovariance, residualVariances: unitResiduals,
                                        benchmark: unitBenchmark, previousWeights: previous, sectors: unitSectors,
-                                       exposureNames: names)
+                                       exposureNames: names, regime: regime)
         let solution: ProblemSolution
         do {
             solution = try spec.problem(context).solve()
@@ -179,8 +220,10 @@ public enum Backtester {
             month: month, assets: units, weights: w, benchmarkWeights: unitBenchmark, sectors: unitSectors,
             turnover: turnover, factorNames: names, activeExposures: exposures,
             factorRiskContributions: factorContributions, specificRiskContribution: specific,
-            exAnteActiveVariance: factorContributions.reduce(0, +) + specific, status: solution.status.rawValue)
-        return Decision(record: record, stockColumns: columns, stockWeights: stockWeights, stockBenchmark: stockBenchmark)
+            exAnteActiveVariance: factorContributions.reduce(0, +) + specific, status: solution.status.rawValue,
+            regimeProbabilities: regime?.probabilities, filteredRegimeProbabilities: regime?.filteredProbabilities)
+        return Decision(record: record, stockColumns: columns, stockWeights: stockWeights, stockBenchmark: stockBenchmark,
+                        hmm: regimeModel?.hmm)
     }
 
     private static func benchmarkWeights(_ rule: StrategySpecification.Benchmark, ids: [String], caps: [Double],

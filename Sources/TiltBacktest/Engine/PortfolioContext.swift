@@ -28,6 +28,9 @@ public struct PortfolioContext: Sendable {
     public let sectors: [String]?
     /// The names of the exposures: "alpha" then the factor names.
     public let exposureNames: [String]
+    /// With a regime model (`model regime(…)`): the forecast regime probabilities and each regime's
+    /// moments for these units; nil with an OLS model. The fields above are then the regimes' mixture.
+    public let regime: RegimeMoments?
 
     /// The decision variable w (n).
     public let weightVariable: Variable
@@ -36,7 +39,7 @@ public struct PortfolioContext: Sendable {
 
     public init(month: Month, units: [String], loadings: Matrix, mu: [Double], factorCovariance: Matrix,
                 residualVariances: [Double], benchmark: [Double], previousWeights: [Double], sectors: [String]?,
-                exposureNames: [String]) {
+                exposureNames: [String], regime: RegimeMoments? = nil) {
         self.month = month
         self.units = units
         self.loadings = loadings
@@ -47,6 +50,7 @@ public struct PortfolioContext: Sendable {
         self.previousWeights = previousWeights
         self.sectors = sectors
         self.exposureNames = exposureNames
+        self.regime = regime
         weightVariable = Variable(name: "w", rows: units.count, rowLabels: units)
         exposureVariable = Variable(name: "f", rows: exposureNames.count, rowLabels: exposureNames)
     }

@@ -2,6 +2,15 @@ import TiltData
 import TiltModeling
 import TiltModels
 
+/// Which factor model a backtest estimates at each rebalance (over the specification's window).
+public enum FactorModelSpecification: Sendable, Equatable {
+    /// Time-series OLS per asset (`OLSFactorModel`): `model ols(…)`.
+    case ols
+    /// A regime-switching model (`RegimeFactorModel`): `model regime(…)`. The HMM is refitted at every
+    /// rebalance, warm-started from the previous rebalance's fit within one run.
+    case regime(RegimeModelOptions)
+}
+
 /// Everything a backtest needs, independent of how it was written (a Tilt program builds one).
 public struct StrategySpecification: Sendable {
     /// How the benchmark's weights are set at each rebalance.
@@ -26,7 +35,9 @@ public struct StrategySpecification: Sendable {
     public var name: String
     public var data: AlignedData
     public var benchmark: Benchmark
+    /// The estimation window of the factor model (data labelled ≤ T only).
     public var window: EstimationWindow
+    public var model: FactorModelSpecification
     /// The months T at whose end the portfolio is rebalanced (increasing, each in the data and before its last month).
     public var rebalanceMonths: [Month]
     /// Proportional trading cost per unit of turnover (10bps = 0.001), charged in the month after the rebalance.
@@ -36,13 +47,14 @@ public struct StrategySpecification: Sendable {
     /// Builds the optimisation problem of one rebalance from its context.
     public var problem: @Sendable (PortfolioContext) throws -> OptimizationProblem
 
-    public init(name: String, data: AlignedData, benchmark: Benchmark, window: EstimationWindow, rebalanceMonths: [Month],
-                costPerTurnover: Double, allocation: Allocation, crises: [CrisisWindow],
+    public init(name: String, data: AlignedData, benchmark: Benchmark, window: EstimationWindow, model: FactorModelSpecification = .ols,
+                rebalanceMonths: [Month], costPerTurnover: Double, allocation: Allocation, crises: [CrisisWindow],
                 problem: @escaping @Sendable (PortfolioContext) throws -> OptimizationProblem) {
         self.name = name
         self.data = data
         self.benchmark = benchmark
         self.window = window
+        self.model = model
         self.rebalanceMonths = rebalanceMonths
         self.costPerTurnover = costPerTurnover
         self.allocation = allocation

@@ -64,11 +64,16 @@ public struct BacktestResult: Sendable {
         public var exAnteActiveVariance: Double
         /// The solver's status word ("optimal", …).
         public var status: String
+        /// With a regime model: the forecast regime probabilities π_{T+h} the moments were mixed with.
+        public var regimeProbabilities: [Double]?
+        /// With a regime model: the filtered regime probabilities P(s_T | factors ≤ T) at the rebalance.
+        public var filteredRegimeProbabilities: [Double]?
 
         public init(month: Month, assets: [String], weights: [Double], benchmarkWeights: [Double], sectors: [String]?,
                     turnover: Double, factorNames: [String], activeExposures: [Double],
                     factorRiskContributions: [Double], specificRiskContribution: Double,
-                    exAnteActiveVariance: Double, status: String) {
+                    exAnteActiveVariance: Double, status: String, regimeProbabilities: [Double]? = nil,
+                    filteredRegimeProbabilities: [Double]? = nil) {
             self.month = month
             self.assets = assets
             self.weights = weights
@@ -81,6 +86,8 @@ public struct BacktestResult: Sendable {
             self.specificRiskContribution = specificRiskContribution
             self.exAnteActiveVariance = exAnteActiveVariance
             self.status = status
+            self.regimeProbabilities = regimeProbabilities
+            self.filteredRegimeProbabilities = filteredRegimeProbabilities
         }
 
         /// Annualised ex-ante tracking error √(12 · variance).

@@ -35,7 +35,7 @@ extension Interpreter {
         do { data = try AlignedData(panel: panel, factors: factors) } catch {
             throw Diagnostic(String(describing: error), at: draft.factors?.range ?? universeExpr.range)
         }
-        let window = try estimationWindow(draft.model, data: data)
+        let (window, model) = try factorModel(draft.model, data: data)
         let months = try rebalanceMonths(rebalance.frequency, rebalance.window, window: window, data: data)
         let benchmark = try benchmarkRule(draft.benchmark)
         let cost = try costPerTurnover(draft)
@@ -67,7 +67,7 @@ extension Interpreter {
             }
             let b = configured
             return StrategySpecification(
-                name: label.isEmpty ? "strategy" : label, data: data, benchmark: benchmark, window: window,
+                name: label.isEmpty ? "strategy" : label, data: data, benchmark: benchmark, window: window, model: model,
                 rebalanceMonths: months, costPerTurnover: cost, allocation: draft.allocateBySector ? .sectors : .assets,
                 crises: crises, problem: { context in try b.problem(for: context) })
         }
@@ -192,14 +192,22 @@ extension Interpreter {
         return (from, to)
     }
 
-    private func estimationWindow(_ e: Expr?, data: AlignedData) throws -> EstimationWindow {
+    /// The factor model and its estimation window: `model ols(window: expanding | rolling N, from: M)` or
+    /// `model regime(states: S, covariance: diag | full, horizon: h, window: …, from: M)`; OLS over an
+    /// expanding window from the first month without a `model` statement.
+    private func factorModel(_ e: Expr?, data: AlignedData) throws -> (EstimationWindow, FactorModelSpecification) {
         let start = data.months[0]
-        guard let e else { return .expanding(from: start) }
-        guard case .call(let name, let arguments) = e.kind, name.name == "ols" else {
-            throw Diagnostic("this model is not available in this build of Tilt yet", at: e.range, hint: "use `model ols(window: expanding)`")
+        guard let e else { return (.expanding(from: start), .ols) }
+        guard case .call(let name, let arguments) = e.kind, name.name == "ols" || name.name == "regime" else {
+            throw Diagnostic("this model is not available in this build of Tilt yet", at: e.range,
+                             hint: "use `model ols(window: expanding)` or `model regime(states: 2)`")
         }
+        let isRegime = name.name == "regime"
+        let usage = isRegime ? "regime(states: 2, covariance: diag | full, horizon: 1, window: expanding | rolling 120, from: 1963-07)"
+                             : "ols(window: expanding | rolling 120, from: 1963-07)"
         var window = EstimationWindow.expanding(from: start)
         var from = start
+        var options = RegimeModelOptions()
         for argument in arguments {
             switch (argument.label?.name, argument.value.kind) {
             case ("from", .month(let y, let m)): from = Month(y, m)
@@ -209,12 +217,26 @@ extension Interpreter {
                     throw Diagnostic("a rolling window is a whole number of months, e.g. `rolling 120`", at: length.range)
                 }
                 window = .rolling(months: Int(n))
+            case ("covariance", .name("diag")) where isRegime: options.covariance = .diagonal
+            case ("covariance", .name("full")) where isRegime: options.covariance = .full
+            case ("states", _) where isRegime:
+                options.states = try wholeNumber(argument.value, in: 1...8, what: "the number of regimes")
+            case ("horizon", _) where isRegime:
+                options.horizon = try wholeNumber(argument.value, in: 1...120, what: "the forecast horizon in months")
             default:
-                throw Diagnostic("unknown ols option", at: argument.value.range, hint: "ols(window: expanding | rolling 120, from: 1963-07)")
+                throw Diagnostic("unknown \(name.name) option", at: argument.value.range, hint: usage)
             }
         }
         if case .expanding = window { window = .expanding(from: from) }
-        return window
+        return (window, isRegime ? .regime(options) : .ols)
+    }
+
+    /// A whole number in `range` written in the program, or a diagnostic naming what it should be.
+    private func wholeNumber(_ e: Expr, in range: ClosedRange<Int>, what: String) throws -> Int {
+        guard case .number(let x) = try evaluate(e), x == x.rounded(), x >= Double(range.lowerBound), x <= Double(range.upperBound) else {
+            throw Diagnostic("\(what) is a whole number from \(range.lowerBound) to \(range.upperBound)", at: e.range)
+        }
+        return Int(x)
     }
 
     private func rebalanceMonths(_ frequency: Identifier, _ range: Expr?, window: EstimationWindow, data: AlignedData) throws -> [Month] {

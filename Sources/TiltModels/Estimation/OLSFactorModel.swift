@@ -59,21 +59,12 @@ public struct OLSFactorModel: Sendable {
             throw ModelError("the returns are \(excessReturns.shapeDescription) and the factors \(factorReturns.shapeDescription), but there are \(months.count) months: both need one row per month")
         }
         guard factorCount > 0 else { throw ModelError("a factor model needs at least one factor") }
-        if let k = months.indices.dropFirst().first(where: { months[$0] <= months[$0 - 1] }) {
-            throw ModelError("months must strictly increase (\(months[k - 1]) then \(months[k]))")
-        }
         let minimum = minimumObservations ?? factorCount + 2
         guard minimum >= factorCount + 1 else {
             throw ModelError("minimumObservations must be at least \(factorCount + 1) (one per loading and the intercept), got \(minimum)")
         }
-        try window.validate(at: rebalance)
-        guard let last = months.firstIndex(of: rebalance) else {
-            let range = months.isEmpty ? "no months" : "\(months[0])…\(months[months.count - 1])"
-            throw ModelError("the rebalance month \(rebalance) is not in the data (\(range))")
-        }
-        let firstMonth = window.firstMonth(endingAt: rebalance)
-        let first = months.firstIndex { $0 >= firstMonth } ?? last
-        let rows = first..<(last + 1)
+        let rows = try window.rows(of: months, endingAt: rebalance)
+        let first = rows.lowerBound
         guard rows.count >= factorCount + 2 else {
             throw ModelError("the window \(months[first])…\(rebalance) has \(rows.count) month(s); \(factorCount) factor(s) need at least \(factorCount + 2)")
         }

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import TiltBacktest
+import TiltLanguage
+import TiltSyntax
+
+/// Runs a strategy program on ../shared/data and returns its backtests (or the rendered diagnostics).
+private func backtests(_ program: String) -> (results: [BacktestResult], errors: String) {
+    final class Collected: @unchecked Sendable { var results: [BacktestResult] = [] }
+    let collected = Collected()
+    let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    let dataDirectory = here.deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("../shared/data").standardizedFileURL.path
+    let interpreter = Interpreter(dataDirectory: dataDirectory, output: { _ in })
+    interpreter.strategyResults = { collected.results += $0 }
+    let file = SourceFile(name: "regime.tilt", text: program)
+    let diagnostics = Session(interpreter: interpreter).run(file)
+    return (collected.results, DiagnosticList(file: file, diagnostics: diagnostics).rendered())
+}
+
+private func program(model: String, objective: String = "maximize mu'f s.t. tev <= 4%",
+                     rebalance: String = "rebalance monthly from 2018-12 to 2019-11") -> String {
+    """
+    universe kenfrench("48_Industry_Portfolios.CSV")
+    factors "F-F_Research_Data_5_Factors_2x3.csv"
+    benchmark mktcap
+    model \(model)
+    \(objective)
+    \(rebalance)
+    """
+}
+
+@Test func regimeStrategyRunsEndToEndAndRecordsRegimeProbabilities() throws {
+    let (results, errors) = backtests(program(model: "regime(states: 2, covariance: diag, horizon: 1, window: expanding, from: 1963-07)"))
+    #expect(errors.isEmpty, "\(errors)")
+    let result = try #require(results.first)
+    #expect(result.rebalances.count == 12)
+    for rebalance in result.rebalances {
+        let forecast = try #require(rebalance.regimeProbabilities)
+        let filtered = try #require(rebalance.filteredRegimeProbabilities)
+        #expect(forecast.count == 2 && filtered.count == 2)
+        #expect(abs(forecast.reduce(0, +) - 1) < 1e-12 && abs(filtered.reduce(0, +) - 1) < 1e-12)
+        #expect(rebalance.status == "optimal")
+        // The TEV budget binds on the mixture risk model.
+        #expect(rebalance.exAnteTrackingError <= 0.04 * (1 + 1e-6))
+    }
+    #expect(result.months.count == 12)
+}
+
+@Test func oneRegimeStrategyHasTheOLSLoadings() throws {
+    // An LP whose optimum depends only on mu and the loadings (not on the factor covariance, which the
+    // HMM estimates with divisor T and OLS with T − 1): the same weights and exposures.
+    let objective = "maximize mu'f s.t. w <= 10%"
+    let (regime, e1) = backtests(program(model: "regime(states: 1, covariance: full, window: expanding, from: 1963-07)",
+                                         objective: objective, rebalance: "rebalance annually from 2000-12 to 2003-12"))
+    let (ols, e2) = backtests(program(model: "ols(window: expanding, from: 1963-07)", objective: objective,
+                                      rebalance: "rebalance annually from 2000-12 to 2003-12"))
+    #expect(e1.isEmpty && e2.isEmpty, "\(e1)\(e2)")
+    let a = try #require(regime.first), b = try #require(ols.first)
+    #expect(a.rebalances.count == 4 && b.rebalances.count == 4)
+    for (x, y) in zip(a.rebalances, b.rebalances) {
+        #expect(x.assets == y.assets)
+        #expect(zip(x.weights, y.weights).allSatisfy { abs($0 - $1) < 1e-7 })
+        #expect(zip(x.activeExposures, y.activeExposures).allSatisfy { abs($0 - $1) < 1e-7 * max(1, abs($1)) })
+        #expect(abs(x.specificRiskContribution - y.specificRiskContribution) < 1e-7 * y.specificRiskContribution)
+        #expect(x.regimeProbabilities == [1])
+        #expect(y.regimeProbabilities == nil)
+    }
+}
+
+@Test func regimeModelOptionsAreChecked() {
+    let (_, e1) = backtests(program(model: "regime(states: 0)"))
+    #expect(e1.contains("the number of regimes is a whole number from 1 to 8"))
+    let (_, e2) = backtests(program(model: "regime(horizon: 1.5)"))
+    #expect(e2.contains("the forecast horizon in months is a whole number"))
+    let (_, e3) = backtests(program(model: "ols(states: 2)"))
+    #expect(!e3.isEmpty)
+}
