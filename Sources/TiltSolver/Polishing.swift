@@ -20,7 +20,7 @@ public enum SolutionPolisher {
         let a = dense(problem.A)
         let p = symmetric(problem.P)
         let z = solution.z
-        let s0 = slack(a, problem.b, solution.x)
+        let s0 = slack(problem, solution.x)
 
         // The active set, from complementarity at the interior-point solution.
         var equalities: [Int] = []
@@ -80,7 +80,7 @@ public enum SolutionPolisher {
                                inactiveCones: [Range<Int>]) -> Outcome {
         let n = problem.variableCount, m = problem.constraintCount
         let z = solution.z
-        let s0 = slack(a, problem.b, solution.x)
+        let s0 = slack(problem, solution.x)
         var x = solution.x
         var y = equalities.map { z[$0] }
         // z = α(s₀, −s̄) on an active cone, and Aᵀz = −(α/2)∇φ for φ = s₀² − ‖s̄‖²: so μ = −α/2.
@@ -97,7 +97,7 @@ public enum SolutionPolisher {
         var converged = false
 
         for _ in 0..<12 {
-            let s = slack(a, problem.b, x)
+            let s = slack(problem, x)
             var r = [Double](repeating: 0, count: size)
             for (position, i) in free.enumerated() {
                 var v = problem.q[i]
@@ -152,7 +152,7 @@ public enum SolutionPolisher {
         guard converged else { return .failed }
 
         // The multipliers of the bounds, from the stationarity of the variables they fix.
-        let s = slack(a, problem.b, x)
+        let s = slack(problem, x)
         for bound in bounds {
             let i = bound.variable
             var v = problem.q[i]
@@ -255,8 +255,11 @@ public enum SolutionPolisher {
         return d
     }
 
-    private static func slack(_ a: Matrix, _ b: [Double], _ x: [Double]) -> [Double] {
-        (0..<a.rows).map { i in b[i] - (0..<a.cols).reduce(0) { $0 + a[i, $1] * x[$1] } }
+    /// s = b − Ax, with the sparse A.
+    private static func slack(_ problem: ConicProblem, _ x: [Double]) -> [Double] {
+        var s = problem.b
+        problem.A.multiplyAdd(x, into: &s, scale: -1)
+        return s
     }
 
     private static func primalObjective(_ problem: ConicProblem, _ p: Matrix, _ x: [Double]) -> Double {

@@ -86,26 +86,35 @@ public enum Backtester {
         var hmm: GaussianHMM?
     }
 
-    /// The factor model of the eligible assets at T, as the specification asks.
-    private static func estimate(_ spec: StrategySpecification, month: Month, excess: Matrix, eligible: [Int],
-                                 previousHMM: GaussianHMM?) throws -> (model: any FactorModel, regime: RegimeFactorModel?) {
-        var factorReturns = spec.data.factors.returns
-        factorReturns.colLabels = spec.data.factors.factorNames
-        let returns = try excess.selecting(rows: nil, cols: eligible)
-        do {
-            switch spec.model {
-            case .ols:
-                return (try OLSFactorModel.estimate(excessReturns: returns, factorReturns: factorReturns,
-                                                    months: spec.data.months, rebalance: month, window: spec.window), nil)
-            case .regime(let options):
-                let model = try RegimeFactorModel.estimate(excessReturns: returns, factorReturns: factorReturns,
-                                                           months: spec.data.months, rebalance: month, window: spec.window,
-                                                           options: options, previous: previousHMM)
-                return (model, model)
+    /// The factor model of the eligible assets at T (data row `t`), as the specification asks; from the
+    /// specification's cache when another backtest of a sweep has already estimated it.
+    private static func estimate(_ spec: StrategySpecification, at t: Int, month: Month, excess: Matrix, eligible: [Int],
+                                 previousHMM: GaussianHMM?) throws -> FactorModelEstimate {
+        func estimateNow() throws -> FactorModelEstimate {
+            // Only the rows up to T: the model never sees later data (and copies less).
+            let history = Array(0...t)
+            var factorReturns = try spec.data.factors.returns.selecting(rows: history, cols: nil)
+            factorReturns.colLabels = spec.data.factors.factorNames
+            let returns = try excess.selecting(rows: history, cols: eligible)
+            let months = Array(spec.data.months[0...t])
+            do {
+                switch spec.model {
+                case .ols:
+                    return FactorModelEstimate(model: try OLSFactorModel.estimate(
+                        excessReturns: returns, factorReturns: factorReturns, months: months, rebalance: month,
+                        window: spec.window), regime: nil)
+                case .regime(let options):
+                    let model = try RegimeFactorModel.estimate(excessReturns: returns, factorReturns: factorReturns,
+                                                               months: months, rebalance: month, window: spec.window,
+                                                               options: options, previous: previousHMM)
+                    return FactorModelEstimate(model: model, regime: model)
+                }
+            } catch let error as ModelError {
+                throw BacktestError(month: month, error.message)
             }
-        } catch let error as ModelError {
-            throw BacktestError(month: month, error.message)
         }
+        guard let cache = spec.modelCache else { return try estimateNow() }
+        return try cache.estimate(at: t, estimateNow)
     }
 
     /// Loadings of the decision units: each unit's members' loadings weighted by their shares.
@@ -129,7 +138,8 @@ public enum Backtester {
         let panel = spec.data.panel
         let eligible = panel.eligibleAssets(atRebalance: t)
         guard !eligible.isEmpty else { throw BacktestError(month: month, "no asset has a return in the following month") }
-        let (model, regimeModel) = try estimate(spec, month: month, excess: excess, eligible: eligible, previousHMM: previousHMM)
+        let estimate = try estimate(spec, at: t, month: month, excess: excess, eligible: eligible, previousHMM: previousHMM)
+        let model = estimate.model, regimeModel = estimate.regime
         // Keep assets with a complete window.
         let complete = (0..<eligible.count).filter { model.observationCounts[$0] == model.windowMonths.count }
         guard !complete.isEmpty else {

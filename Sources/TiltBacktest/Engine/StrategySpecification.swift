@@ -46,9 +46,13 @@ public struct StrategySpecification: Sendable {
     public var crises: [CrisisWindow]
     /// Builds the optimisation problem of one rebalance from its context.
     public var problem: @Sendable (PortfolioContext) throws -> OptimizationProblem
+    /// Factor models shared with other specifications that have the same data, window, model and
+    /// schedule (the values of a sweep); `nil` to estimate every month afresh.
+    public var modelCache: FactorModelCache?
 
     public init(name: String, data: AlignedData, benchmark: Benchmark, window: EstimationWindow, model: FactorModelSpecification = .ols,
                 rebalanceMonths: [Month], costPerTurnover: Double, allocation: Allocation, crises: [CrisisWindow],
+                modelCache: FactorModelCache? = nil,
                 problem: @escaping @Sendable (PortfolioContext) throws -> OptimizationProblem) {
         self.name = name
         self.data = data
@@ -60,6 +64,7 @@ public struct StrategySpecification: Sendable {
         self.allocation = allocation
         self.crises = crises
         self.problem = problem
+        self.modelCache = modelCache
     }
 }
 

@@ -57,6 +57,8 @@ extension Interpreter {
         }
         let builder = StrategyProblemBuilder(bindings: bindings, file: file, sense: objective.sense,
                                              objective: objective.objective, constraints: objective.constraints)
+        // The values of a sweep share their data, window, model and schedule, so they share the models too.
+        let modelCache = FactorModelCache()
         let specs = sweepValues.map { label, extra in
             var configured = builder
             // Sweeping a strategy quantity (`tev in …`) bounds it; any other name is a parameter.
@@ -69,7 +71,7 @@ extension Interpreter {
             return StrategySpecification(
                 name: label.isEmpty ? "strategy" : label, data: data, benchmark: benchmark, window: window, model: model,
                 rebalanceMonths: months, costPerTurnover: cost, allocation: draft.allocateBySector ? .sectors : .assets,
-                crises: crises, problem: { context in try b.problem(for: context) })
+                crises: crises, modelCache: modelCache, problem: { context in try b.problem(for: context) })
         }
         // The values of a sweep are independent backtests: they run on all cores.
         let outcomes = SweepOutcomes(count: specs.count)
