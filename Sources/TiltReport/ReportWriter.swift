@@ -3,11 +3,11 @@ import TiltBacktest
 
 /// Writes the files of a backtest report into a folder.
 public enum ReportWriter {
-    /// The files `write` produces, in order.
+    /// The files `write` always produces, in order (`regimes.csv` follows when a result has a regime model).
     public static let fileNames = ["returns.csv", "weights.csv", "contributions.csv", "report.md", "report.html"]
 
     /// Writes returns.csv, weights.csv, contributions.csv, report.md and report.html for `results` (one
-    /// or several, e.g. a sweep) into `directory`, creating it when missing. Every file is written
+    /// or several, e.g. a sweep), and regimes.csv when a result has a regime model, into `directory`, creating it when missing. Every file is written
     /// atomically; returns the files written. Throws when the folder cannot be created or written, or a
     /// result is inconsistent.
     @discardableResult
@@ -24,12 +24,13 @@ public enum ReportWriter {
             throw ReportError(path: directory.path, message: "cannot create the report folder: \(AtomicFile.reason(error))")
         }
         let markdown = "# \(title)\n\n" + tables.markdown()
-        let contents = [
+        var files = Array(zip(fileNames, [
             ReportCSV.returns(results), ReportCSV.weights(results), ReportCSV.contributions(results), markdown,
             HTMLReport.page(title: title, results: results, tables: tables),
-        ]
+        ]))
+        if let regimes = ReportCSV.regimes(results) { files.append(("regimes.csv", regimes)) }
         var written: [URL] = []
-        for (name, text) in zip(fileNames, contents) {
+        for (name, text) in files {
             let url = directory.appendingPathComponent(name)
             try AtomicFile.write(text, to: url)
             written.append(url)

@@ -173,7 +173,14 @@ public struct Parser {
         case .keyword(.universe): advance(); return finish(.universe(try parseExpression()))
         case .keyword(.factors): advance(); return finish(.factors(try parseExpression()))
         case .keyword(.benchmark): advance(); return finish(.benchmark(try parseExpression()))
-        case .keyword(.model): advance(); return finish(.model(try parseExpression()))
+        case .keyword(.model):
+            let keyword = advance()
+            if match(.keyword(.in)) {
+                // `model in [regime(states: 2), ols]`: one backtest per model, side by side.
+                skipNewlines()
+                return finish(.sweep(Identifier("model", range: keyword.range), try parseExpression()))
+            }
+            return finish(.model(try parseExpression()))
         case .keyword(.costs): advance(); return finish(.costs(try parseExpression()))
         case .keyword(.print): advance(); return finish(.print(try parseExpression()))
         case .keyword(.policy):

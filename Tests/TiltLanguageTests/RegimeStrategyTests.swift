@@ -76,3 +76,31 @@ private func program(model: String, objective: String = "maximize mu'f s.t. tev 
     let (_, e3) = backtests(program(model: "ols(states: 2)"))
     #expect(!e3.isEmpty)
 }
+
+@Test func modelSweepRunsEachModelLikeItsOwnProgram() throws {
+    let rebalance = "rebalance monthly from 2018-12 to 2019-05"
+    let regimeModel = "regime(states: 2, covariance: diag, from: 1963-07)"
+    let olsModel = "ols(window: expanding, from: 1963-07)"
+    let (swept, errors) = backtests(program(model: "in [\(regimeModel), \(olsModel)]", rebalance: rebalance))
+    #expect(errors.isEmpty, "\(errors)")
+    #expect(swept.map(\.name) == ["regime", "ols"])
+    for (model, result) in zip([regimeModel, olsModel], swept) {
+        let (alone, e) = backtests(program(model: model, rebalance: rebalance))
+        #expect(e.isEmpty, "\(e)")
+        let single = try #require(alone.first)
+        // Each model is estimated on its own (no sharing of models between the values of a model sweep).
+        #expect(result.rebalances.map(\.weights) == single.rebalances.map(\.weights))
+        #expect(result.portfolioReturns == single.portfolioReturns)
+    }
+    #expect(swept[0].rebalances.allSatisfy { $0.regimeProbabilities != nil })
+    #expect(swept[1].rebalances.allSatisfy { $0.regimeProbabilities == nil })
+}
+
+@Test func modelSweepMistakesAreErrorsAtTheirSpan() {
+    let both = backtests(program(model: "ols\nmodel in [ols, regime(states: 2)]")).errors
+    #expect(both.contains("a `model` statement and `model in […]` together"), "\(both)")
+    let notAList = backtests(program(model: "in 3")).errors
+    #expect(notAList.contains("`model in` runs over a list of models"), "\(notAList)")
+    let unknown = backtests(program(model: "in [ols, regim(states: 2)]")).errors
+    #expect(unknown.contains("unknown model `regim`") && unknown.contains("did you mean `regime`?"), "\(unknown)")
+}

@@ -78,7 +78,7 @@ import TiltData
     @Test func htmlIsSelfContained() throws {
         let html = try String(contentsOf: try writeSweep().appendingPathComponent("report.html"), encoding: .utf8)
         #expect(!html.contains("<script") && !html.contains("href=") && !html.contains("src="))
-        #expect(html.components(separatedBy: "<svg ").count - 1 == 2 + 3 + 3)   // growth, drawdown, 3 sectors, 3 risk
+        #expect(html.components(separatedBy: "<svg ").count - 1 == 2 + 3 + 3 + 1)   // growth, drawdown, 3 sectors, 3 risk, diversification
         #expect(html.components(separatedBy: "</svg>").count == html.components(separatedBy: "<svg ").count)
         #expect(html.contains("GFC"))
     }
@@ -186,4 +186,35 @@ import TiltData
         bar.update(completed: 5)      // disabled: writes nothing
         bar.finish()
     }
+}
+
+@Test func regimeResultsGetProbabilitiesChartAndCSVAndSideBySideCrises() throws {
+    var regime = sampleResult(name: "regime", seed: 11)
+    for k in regime.rebalances.indices {
+        let p = 0.5 + 0.4 * sin(Double(k) / 7)
+        regime.rebalances[k].regimeProbabilities = [p, 1 - p]
+        regime.rebalances[k].filteredRegimeProbabilities = [1 - p, p]
+    }
+    let ols = sampleResult(name: "ols", seed: 12)
+    let folder = try temporaryFolder()
+    let written = try ReportWriter.write(results: [regime, ols], to: folder, title: "Regime vs OLS")
+    #expect(written.map(\.lastPathComponent) == ReportWriter.fileNames + ["regimes.csv"])
+    let csv = try String(contentsOf: folder.appendingPathComponent("regimes.csv"), encoding: .utf8)
+    let lines = csv.split(separator: "\n")
+    #expect(lines.first == "result,rebalance_month,forecast_1,forecast_2,filtered_1,filtered_2")
+    #expect(lines.count == regime.rebalances.count + 1)
+    let first = regime.rebalances[0]
+    #expect(lines[1] == "regime,\(first.month),0.5,0.5,0.5,0.5")
+    let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+    #expect(html.contains("<h2>Regimes</h2>") && html.contains("Regime probabilities"))
+    #expect(html.contains("Effective number of holdings"))
+    let tables = try ReportTables([regime, ols])
+    let comparison = try #require(tables.crises.first)
+    #expect(comparison.title.hasPrefix("Crises side by side"))
+    #expect(comparison.columns == ["regime: active", "regime: DD", "regime: rec.", "ols: active", "ols: DD", "ols: rec."])
+    // Without a regime model there is no regimes.csv and no Regimes section.
+    let plain = try temporaryFolder()
+    let plainWritten = try ReportWriter.write(results: [ols], to: plain, title: "OLS")
+    #expect(plainWritten.map(\.lastPathComponent) == ReportWriter.fileNames)
+    #expect(!(try String(contentsOf: plain.appendingPathComponent("report.html"), encoding: .utf8)).contains("<h2>Regimes</h2>"))
 }

@@ -61,6 +61,13 @@ public struct Checker {
         case .crisis(let name, let window):
             if case .string = name.kind {} else { report("a crisis needs a name in quotes", name.range, hint: "e.g. `crisis \"GFC\" 2007-10 to 2009-03`") }
             checkMonthRange(window)
+        case .sweep(let name, let values) where name.name == "model":
+            // `model in [regime(states: 2), ols]`: each value is a model form.
+            if case .matrix(let rows) = values.kind {
+                for model in rows.joined() { checkForm(model, StrategyVocabulary.model) }
+            } else {
+                report("`model in` runs over a list of models", values.range, hint: "e.g. `model in [regime(states: 2), ols]`")
+            }
         case .sweep(let name, let values):
             check(values, context: .plain)
             defined.insert(name.name)

@@ -35,48 +35,32 @@ extension Interpreter {
         do { data = try AlignedData(panel: panel, factors: factors) } catch {
             throw Diagnostic(String(describing: error), at: draft.factors?.range ?? universeExpr.range)
         }
-        let (window, model) = try factorModel(draft.model, data: data)
-        let months = try rebalanceMonths(rebalance.frequency, rebalance.window, window: window, data: data)
         let benchmark = try benchmarkRule(draft.benchmark)
         let cost = try costPerTurnover(draft)
         let crises = try crisisWindows(draft)
-        var sweepValues: [(label: String, bindings: [String: Value])] = [("", [:])]
-        if draft.sweeps.count > 1 {
-            throw Diagnostic("one parameter can be swept at a time", at: draft.sweeps[1].name.range)
-        }
-        if let sweep = draft.sweeps.first {
-            let values = try evaluate(sweep.values)
-            let numbers: [Double]
-            switch values {
-            case .number(let x): numbers = [x]
-            case .matrix(let m) where m.isVector: numbers = m.storage
-            default: throw Diagnostic("a sweep runs over numbers: a list or a range", at: sweep.values.range)
-            }
-            let style = sweep.values.literalStyle
-            sweepValues = numbers.map { x in ("\(sweep.name.name) = \(style.format(x))", [sweep.name.name: .number(x)]) }
-        }
+        let variants = try strategyVariants(draft, file: file)
         let builder = StrategyProblemBuilder(bindings: bindings, file: file, sense: objective.sense,
                                              objective: objective.objective, constraints: objective.constraints)
-        // The values of a sweep share their data, window, model and schedule, so they share the models too.
-        let modelCache = FactorModelCache()
-        let specs = sweepValues.map { label, extra in
+        // Values of a sweep with the same model share their data, window and schedule, so they share the
+        // estimated models too.
+        let sharedCache = FactorModelCache()
+        let specs = try variants.map { variant in
+            let (window, model) = try factorModel(variant.model, data: data)
+            let months = try rebalanceMonths(rebalance.frequency, rebalance.window, window: window, data: data)
             var configured = builder
-            // Sweeping a strategy quantity (`tev in …`) bounds it; any other name is a parameter.
-            if let (name, value) = extra.first, Self.boundableQuantities.contains(name), case .number(let x) = value {
-                configured.sweptBound = (name, x)
-            } else {
-                configured.bindings.merge(extra) { $1 }
-            }
+            configured.bindings.merge(variant.bindings) { $1 }
+            configured.sweptBound = variant.bound
             let b = configured
             return StrategySpecification(
-                name: label.isEmpty ? "strategy" : label, data: data, benchmark: benchmark, window: window, model: model,
-                rebalanceMonths: months, costPerTurnover: cost, allocation: draft.allocateBySector ? .sectors : .assets,
-                crises: crises, modelCache: modelCache, problem: { context in try b.problem(for: context) })
+                name: variant.label.isEmpty ? "strategy" : variant.label, data: data, benchmark: benchmark,
+                window: window, model: model, rebalanceMonths: months, costPerTurnover: cost,
+                allocation: draft.allocateBySector ? .sectors : .assets, crises: crises,
+                modelCache: variant.sweepsModel ? nil : sharedCache, problem: { context in try b.problem(for: context) })
         }
         // The values of a sweep are independent backtests: they run on all cores.
         let outcomes = SweepOutcomes(count: specs.count)
         let report = progress
-        let total = specs.count * months.count
+        let total = specs.reduce(0) { $0 + $1.rebalanceMonths.count }
         DispatchQueue.concurrentPerform(iterations: specs.count) { i in
             let outcome = Result { try Backtester.run(specs[i], progress: { done, _ in
                 outcomes.progressed(run: i, done: done) { report?($0, total) }
@@ -87,9 +71,68 @@ extension Interpreter {
             do {
                 return try outcome.get()
             } catch let error as BacktestError {
-                let label = sweepValues[i].label
+                let label = variants[i].label
                 throw Diagnostic((label.isEmpty ? "" : "with \(label), ") + error.description, at: objective.range, hint: error.hint)
             }
+        }
+    }
+
+    /// One backtest of a strategy and what sets it apart from the others of its sweep.
+    private struct StrategyVariant {
+        /// How results are named (`tev = 6%`, or the model: `regime`, `ols`); empty without a sweep.
+        var label = ""
+        /// Parameters bound for this run (`gamma in …`).
+        var bindings: [String: Value] = [:]
+        /// A strategy quantity bounded for this run (`tev in …` bounds `tev`).
+        var bound: (String, Double)?
+        /// The model expression (`model …` or one value of `model in […]`); nil for the default.
+        var model: Expr?
+        /// Whether the sweep runs over models (each then estimates its own).
+        var sweepsModel = false
+    }
+
+    /// The backtests a strategy asks for: one, or one per value of its sweep (a number list or range, or a
+    /// list of models).
+    private func strategyVariants(_ draft: StrategyDraft, file: SourceFile) throws -> [StrategyVariant] {
+        if draft.sweeps.count > 1 {
+            throw Diagnostic("one parameter can be swept at a time", at: draft.sweeps[1].name.range)
+        }
+        guard let sweep = draft.sweeps.first else { return [StrategyVariant(model: draft.model)] }
+        if sweep.name.name == "model" {
+            if let model = draft.model {
+                throw Diagnostic("a `model` statement and `model in […]` together: the sweep already names the models",
+                                 at: model.range, hint: "keep only `model in [ols, regime(states: 2)]`")
+            }
+            guard case .matrix(let rows) = sweep.values.kind, !rows.joined().isEmpty else {
+                throw Diagnostic("`model in` runs over a list of models", at: sweep.values.range,
+                                 hint: "e.g. `model in [regime(states: 2), ols]`")
+            }
+            // Results are named by the model's name (`regime`, `ols`), or by the whole form when two share it.
+            let models = Array(rows.joined())
+            let names = models.map { model -> String in
+                switch model.kind {
+                case .call(let name, _): return name.name
+                default: return Formatter.format(model, in: file)
+                }
+            }
+            return zip(models, names).map { model, name in
+                let label = names.filter { $0 == name }.count == 1 ? name : Formatter.format(model, in: file)
+                return StrategyVariant(label: label, model: model, sweepsModel: true)
+            }
+        }
+        let numbers: [Double]
+        switch try evaluate(sweep.values) {
+        case .number(let x): numbers = [x]
+        case .matrix(let m) where m.isVector: numbers = m.storage
+        default: throw Diagnostic("a sweep runs over numbers: a list or a range", at: sweep.values.range)
+        }
+        let style = sweep.values.literalStyle
+        let name = sweep.name.name
+        return numbers.map { x in
+            var variant = StrategyVariant(label: "\(name) = \(style.format(x))", model: draft.model)
+            // Sweeping a strategy quantity (`tev in …`) bounds it; any other name is a parameter.
+            if Self.boundableQuantities.contains(name) { variant.bound = (name, x) } else { variant.bindings = [name: .number(x)] }
+            return variant
         }
     }
 
@@ -200,7 +243,13 @@ extension Interpreter {
     private func factorModel(_ e: Expr?, data: AlignedData) throws -> (EstimationWindow, FactorModelSpecification) {
         let start = data.months[0]
         guard let e else { return (.expanding(from: start), .ols) }
-        guard case .call(let name, let arguments) = e.kind, name.name == "ols" || name.name == "regime" else {
+        let (name, arguments): (Identifier, [CallArgument])
+        switch e.kind {
+        case .call(let n, let a): (name, arguments) = (n, a)
+        case .name(let n): (name, arguments) = (Identifier(n, range: e.range), [])
+        default: (name, arguments) = (Identifier("", range: e.range), [])
+        }
+        guard name.name == "ols" || name.name == "regime" else {
             throw Diagnostic("this model is not available in this build of Tilt yet", at: e.range,
                              hint: "use `model ols(window: expanding)` or `model regime(states: 2)`")
         }

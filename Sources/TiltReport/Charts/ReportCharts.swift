@@ -59,6 +59,31 @@ enum ReportCharts {
                         valueAxis: .percent, series: series)
     }
 
+    /// The regime model's forecast probability of each regime at each rebalance (the weights its moments
+    /// were mixed with), stacked to 1, crisis windows shaded; `nil` for a result without a regime model.
+    static func regimeProbabilities(_ result: BacktestResult) -> SVGChart? {
+        let rebalances = result.rebalances.filter { $0.regimeProbabilities != nil }
+        guard let states = rebalances.first?.regimeProbabilities?.count, states > 0,
+              rebalances.allSatisfy({ $0.regimeProbabilities?.count == states }) else { return nil }
+        let months = rebalances.map(\.month)
+        let series = (0..<states).map { s in
+            ChartSeries(name: "regime \(s + 1)", months: months, values: rebalances.map { $0.regimeProbabilities?[s] ?? 0 })
+        }
+        return SVGChart(title: "Regime probabilities (forecast for the month after each rebalance): \(result.name)",
+                        style: .stackedAreas, valueAxis: .percent, series: series, bands: crisisBands([result]))
+    }
+
+    /// Diversification through time: the effective number of holdings 1/Σw² at each rebalance, one line
+    /// per result, crisis windows shaded.
+    static func diversification(_ results: [BacktestResult]) -> SVGChart {
+        let series = results.map { r in
+            ChartSeries(name: results.count == 1 ? "portfolio" : r.name, months: r.rebalances.map(\.month),
+                        values: r.rebalances.map { PortfolioStatistics.effectiveN($0.weights) })
+        }
+        return SVGChart(title: "Effective number of holdings (1/Σw²)", style: .lines, valueAxis: .number,
+                        series: series, bands: crisisBands(results))
+    }
+
     /// Portfolio and dashed benchmark for one result; for several, one line per result's portfolio and
     /// the first result's benchmark.
     private static func perResult(_ results: [BacktestResult],

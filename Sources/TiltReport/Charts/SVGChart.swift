@@ -32,6 +32,8 @@ struct SVGChart {
         case percent
         /// Values are ln(wealth); ticks are labelled with the wealth.
         case logWealth
+        /// Plain numbers (an effective number of holdings).
+        case number
     }
 
     var title: String
@@ -65,8 +67,12 @@ struct SVGChart {
         if yHigh - yLow < 1e-12 { yLow -= 0.01; yHigh += 0.01 }
         let pad = (yHigh - yLow) * 0.04
         yLow -= pad; yHigh += pad
-        let ticks = valueAxis == .logWealth
-            ? ChartAxis.logWealthTicks(yLow...yHigh) : ChartAxis.niceTicks(yLow...yHigh, label: ChartAxis.percentLabel)
+        let ticks: [ChartAxis.Tick]
+        switch valueAxis {
+        case .logWealth: ticks = ChartAxis.logWealthTicks(yLow...yHigh)
+        case .percent: ticks = ChartAxis.niceTicks(yLow...yHigh, label: ChartAxis.percentLabel)
+        case .number: ticks = ChartAxis.niceTicks(yLow...yHigh) { v, _ in String(format: "%g", v) }
+        }
         let x = { (ordinal: Double) in left + (ordinal - Double(xMin)) / Double(xMax - xMin) * plotWidth }
         let y = { (value: Double) in top + (yHigh - value) / (yHigh - yLow) * plotHeight }
         let e = XMLText.escape

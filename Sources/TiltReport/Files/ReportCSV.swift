@@ -59,4 +59,23 @@ enum ReportCSV {
         }
         return csv.text
     }
+
+    /// One row per rebalance of each result with a regime model: the forecast (mixing) probability and the
+    /// filtered probability of each regime; `nil` when no result has a regime model.
+    static func regimes(_ results: [BacktestResult]) -> String? {
+        let states = results.flatMap(\.rebalances).compactMap { $0.regimeProbabilities?.count }.max() ?? 0
+        guard states > 0 else { return nil }
+        let labels = (1...states).map { "forecast_\($0)" } + (1...states).map { "filtered_\($0)" }
+        var csv = CSVText(header: ["result", "rebalance_month"] + labels)
+        for result in results {
+            for r in result.rebalances {
+                guard let forecast = r.regimeProbabilities else { continue }
+                let filtered = r.filteredRegimeProbabilities ?? []
+                let cells = (0..<states).map { $0 < forecast.count ? ValueFormat.csv(forecast[$0]) : "" }
+                    + (0..<states).map { $0 < filtered.count ? ValueFormat.csv(filtered[$0]) : "" }
+                csv.append([result.name, r.month.description] + cells)
+            }
+        }
+        return csv.text
+    }
 }

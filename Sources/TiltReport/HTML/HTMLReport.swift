@@ -31,6 +31,9 @@ enum HTMLReport {
         if !sectorCharts.isEmpty { body += "<h2>Sector weights</h2>\n" + sectorCharts.map(figure).joined() }
         let riskCharts = results.compactMap(ReportCharts.riskContributions)
         if !riskCharts.isEmpty { body += "<h2>Ex-ante active risk</h2>\n" + riskCharts.map(figure).joined() }
+        body += "<h2>Diversification</h2>\n" + figure(ReportCharts.diversification(results))
+        let regimeCharts = results.compactMap(ReportCharts.regimeProbabilities)
+        if !regimeCharts.isEmpty { body += "<h2>Regimes</h2>\n" + regimeCharts.map(figure).joined() }
         if !tables.crises.isEmpty { body += "<h2>Crises</h2>\n" + tables.crises.map { $0.html() }.joined() }
         return """
             <!DOCTYPE html>

@@ -22,6 +22,23 @@ public enum CrisisTable {
                      rows: rows)
     }
 
+    /// Several results side by side in each crisis window (rows: windows; per result its active return over
+    /// the window, its drawdown inside it and the months it took to recover), for comparing strategies that
+    /// differ in one respect — a regime model against OLS, say.
+    public static func comparison(_ analyses: [(name: String, analysis: CrisisAnalysis)]) -> Table {
+        let crises = orderedUnion(analyses.map { $0.analysis.windows.map(\.crisis.name) })
+        let rows = crises.map { crisis in
+            Table.Row.values(crisis, analyses.flatMap { _, analysis -> [String] in
+                guard let w = analysis.windows.first(where: { $0.crisis.name == crisis }) else { return ["–", "–", "–"] }
+                return [ValueFormat.percent(w.activeReturn, decimals: 1), ValueFormat.percent(w.portfolioDrawdown, decimals: 1),
+                        ValueFormat.months(w.portfolioRecoveryMonths)]
+            })
+        }
+        let columns = analyses.flatMap { name, _ in ["\(name): active", "\(name): DD", "\(name): rec."] }
+        return Table(title: "Crises side by side (active return, portfolio drawdown, months to recover)",
+                     labelHeader: "Crisis", columns: columns, rows: rows)
+    }
+
     /// One column per window: the average active factor exposures, active sector weights and shares of
     /// ex-ante active variance inside it.
     public static func positions(_ analysis: CrisisAnalysis, name: String) -> Table {

@@ -1,7 +1,8 @@
 import TiltBacktest
 
-/// All tables of a report for a set of results: the side-by-side summary, then per result its crisis
-/// table and crisis positions (when any crisis window overlaps it).
+/// All tables of a report for a set of results: the side-by-side summary, the results side by side in
+/// each crisis window (for two or more), then per result its crisis table and crisis positions (when any
+/// crisis window overlaps it).
 public struct ReportTables: Sendable {
     public var summary: Table
     public var crises: [Table]
@@ -10,15 +11,17 @@ public struct ReportTables: Sendable {
     public init(_ results: [BacktestResult]) throws(ResultInconsistency) {
         var metrics: [PerformanceMetrics] = []
         var crises: [Table] = []
+        var analyses: [(name: String, analysis: CrisisAnalysis)] = []
         for result in results {
             metrics.append(try PerformanceMetrics(result))
             let analysis = try CrisisAnalysis(result)
             if !analysis.windows.isEmpty {
+                analyses.append((result.name, analysis))
                 crises += [CrisisTable.make(analysis, name: result.name), CrisisTable.positions(analysis, name: result.name)]
             }
         }
         summary = SummaryTable.make(metrics)
-        self.crises = crises
+        self.crises = (analyses.count >= 2 ? [CrisisTable.comparison(analyses)] : []) + crises
     }
 
     /// Every table as aligned plain text no wider than `width` (for the terminal).
