@@ -176,6 +176,7 @@ public struct Parser {
         case .keyword(.model): advance(); return finish(.model(try parseExpression()))
         case .keyword(.costs): advance(); return finish(.costs(try parseExpression()))
         case .keyword(.print): advance(); return finish(.print(try parseExpression()))
+        case .keyword(.experiment): advance(); return finish(.experiment(try parseExpression()))
         case .keyword(.policy):
             advance()
             let policy = try parseExpression()
