@@ -5,6 +5,7 @@ import TiltData
 import TiltLinearAlgebra
 import TiltModeling
 import TiltModels
+import TiltReport
 import TiltSolver
 
 /// `tilt bench`: performance measurements, meant for release builds. Not a test: nothing is asserted
@@ -12,7 +13,7 @@ import TiltSolver
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (build with `swift build -c release --product tilt` first).",
-        subcommands: [BenchSolver.self, BenchPolicy.self])
+        subcommands: [BenchSolver.self, BenchPolicy.self, BenchMonteCarlo.self])
 }
 
 /// `tilt bench solver`: the factor-model portfolio problems of Docs/performance.md, timed through the
@@ -381,5 +382,58 @@ extension ConicProblem {
             + "\"cones\": [\(coneList.joined(separator: ", "))], \"objectiveConstant\": \(objectiveConstant), "
             + "\"objectiveSign\": \(objectiveSign)}\n"
         try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}
+
+/// `tilt bench montecarlo`: the full regime study (`RegimeStudy`) on all cores, timed.
+struct BenchMonteCarlo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "montecarlo",
+        abstract: "Time the Monte Carlo regime study (regime-aware vs single-regime portfolios).",
+        discussion: """
+        Runs RegimeStudy with the given size on all cores: per trial and phi, one regime-aware
+        (exponential-cone) and one mean-variance (QP) solve. Prints the side-by-side table and the time.
+        Exit status 1 when a problem is not solved.
+
+        Examples:
+          tilt bench montecarlo
+          tilt bench montecarlo --trials 200 --stocks 100
+        """)
+
+    @Option(help: "Number of trials.")
+    var trials = 5_000
+
+    @Option(help: "Stocks per trial.")
+    var stocks = 500
+
+    @Option(help: "Comma-separated risk aversions phi.")
+    var phis = "1,5,25,50"
+
+    @Option(help: "Seed of the first trial's generator.")
+    var seed: UInt64 = 7
+
+    @Option(help: "Months of factor history behind each forecast.")
+    var history = 120
+
+    func run() throws {
+        let values = try phis.split(separator: ",").map { field -> Double in
+            guard let x = Double(field.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--phis takes numbers separated by commas; `\(field)` is not one")
+            }
+            return x
+        }
+        let settings = RegimeStudy.Settings(trials: trials, stocks: stocks, phis: values, seed: seed, historyMonths: history)
+        let result: RegimeStudyResult
+        do {
+            result = try RegimeStudy.run(settings)
+        } catch let error as RegimeStudyError {
+            print("error: \(error.description)")
+            throw ExitCode(1)
+        }
+        print(Table.regimeStudy(result).text(width: 140), terminator: "")
+        let solves = trials * values.count * 2
+        print(String(format: "time %.1f s on %d cores: %d solves, %.2f ms per solve per core", result.seconds,
+                     ProcessInfo.processInfo.activeProcessorCount, solves,
+                     result.seconds * 1000 * Double(ProcessInfo.processInfo.activeProcessorCount) / Double(solves)))
     }
 }

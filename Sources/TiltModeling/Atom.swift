@@ -82,6 +82,12 @@ public enum Atom: Sendable {
     case log
     /// Entry-wise `−x log x` (concave); `sum(entropy(w))` is the entropy of the weights.
     case entropy
+    /// `quad_over_lin(x, y) = Σ xᵢ² / y` for y > 0 (1×1), jointly convex: the perspective of `sumsq`
+    /// (a variance divided by a scale, as in EVaR's Gaussian term).
+    case quadOverLinear
+    /// Entry-wise `rel_entr(x, y) = x log(x / y)` for x ≥ 0, y > 0, jointly convex: the perspective of
+    /// `−entropy` (how `t · logsumexp(x / t)` is written with exponential cones).
+    case relativeEntropy
 
     public var name: String {
         switch self {
@@ -99,13 +105,16 @@ public enum Atom: Sendable {
         case .exp: return "exp"
         case .log: return "log"
         case .entropy: return "entropy"
+        case .quadOverLinear: return "quad_over_lin"
+        case .relativeEntropy: return "rel_entr"
         }
     }
 
     /// The curvature of the atom as a function (before composition).
     public var curvature: Curvature {
         switch self {
-        case .quad, .sumSquares, .norm2, .norm1, .normInf, .abs, .positivePart, .maxEntries, .maximum, .logSumExp, .exp:
+        case .quad, .sumSquares, .norm2, .norm1, .normInf, .abs, .positivePart, .maxEntries, .maximum, .logSumExp, .exp,
+             .quadOverLinear, .relativeEntropy:
             return .convex
         case .minEntries, .minimum, .sqrt, .log, .entropy:
             return .concave
@@ -115,11 +124,11 @@ public enum Atom: Sendable {
     /// The sign of the atom's value, given its arguments' signs.
     func sign(_ arguments: [Sign]) -> Sign {
         switch self {
-        case .quad, .sumSquares, .norm2, .norm1, .normInf, .abs, .positivePart, .sqrt, .exp: return .nonnegative
+        case .quad, .sumSquares, .norm2, .norm1, .normInf, .abs, .positivePart, .sqrt, .exp, .quadOverLinear: return .nonnegative
         case .maximum: return arguments.contains(.nonnegative) ? .nonnegative : (arguments.allSatisfy { $0 == .nonpositive } ? .nonpositive : .unknown)
         case .minimum: return arguments.contains(.nonpositive) ? .nonpositive : (arguments.allSatisfy { $0 == .nonnegative } ? .nonnegative : .unknown)
         case .maxEntries, .minEntries: return arguments.first ?? .unknown
-        case .logSumExp, .log, .entropy: return .unknown
+        case .logSumExp, .log, .entropy, .relativeEntropy: return .unknown
         }
     }
 
@@ -135,14 +144,15 @@ public enum Atom: Sendable {
             }
         case .quad: return .none
         case .positivePart, .maxEntries, .minEntries, .maximum, .minimum, .sqrt, .logSumExp, .exp, .log: return .increasing
-        case .entropy: return .none
+        case .entropy, .quadOverLinear, .relativeEntropy: return .none
         }
     }
 
-    /// Whether an argument must be affine whatever its sign (`quad`, `entropy`).
+    /// Whether an argument must be affine whatever its sign (`quad`, `entropy`, and the two-argument
+    /// perspectives, whose monotonicity differs between their arguments).
     var needsAffineArgument: Bool {
         switch self {
-        case .quad, .entropy: return true
+        case .quad, .entropy, .quadOverLinear, .relativeEntropy: return true
         default: return false
         }
     }

@@ -172,6 +172,17 @@ extension ModelExpression {
                 shape = (a.rows, a.cols)
             }
             return ModelExpression(.atom(atom, arguments), rows: shape.0, cols: shape.1)
+        case .quadOverLinear:
+            guard arguments.count == 2 else { throw ModelingError("quad_over_lin takes two arguments, x and y") }
+            guard arguments[1].isScalar else { throw ModelingError("quad_over_lin(x, y) needs a number y, found \(arguments[1].shapeDescription)") }
+            return ModelExpression(.atom(atom, arguments), rows: 1, cols: 1)
+        case .relativeEntropy:
+            guard arguments.count == 2 else { throw ModelingError("rel_entr takes two arguments, x and y") }
+            let (x, y) = (arguments[0], arguments[1])
+            guard x.rows == y.rows, x.cols == y.cols else {
+                throw ModelingError("rel_entr(x, y) needs x and y of one shape, found \(x.shapeDescription) and \(y.shapeDescription)")
+            }
+            return ModelExpression(.atom(atom, arguments), rows: x.rows, cols: x.cols)
         }
     }
 

@@ -274,6 +274,16 @@ public struct ConeCompiler {
             let t = newVariable(shape)
             for i in 0..<shape { add(.exponential, AffineMap.stacked([t.reindexed([i]), x.reindexed([i]), AffineMap.constant([1])])) }
             return t
+        case .quadOverLinear:
+            // ‖x‖² ≤ t·y with y ≥ 0  ⇔  ‖(y − t, 2x)‖ ≤ y + t.
+            let y = args[1], t = newVariable(1)
+            add(.secondOrder, AffineMap.stacked([y + t, y + -t, x.scaled(2)]))
+            return t
+        case .relativeEntropy:
+            // x log(x / y) ≤ t  ⇔  x exp(−t / x) ≤ y  ⇔  (−t, x, y) ∈ K_exp.
+            let y = args[1], t = newVariable(shape)
+            for i in 0..<shape { add(.exponential, AffineMap.stacked([-t.reindexed([i]), x.reindexed([i]), y.reindexed([i])])) }
+            return t
         case .logSumExp:
             let t = newVariable(1), u = newVariable(x.rows)
             for i in 0..<x.rows {

@@ -46,6 +46,15 @@ extension ModelExpression {
                 case .exp: return entrywise(x) { Foundation.exp($0) }
                 case .log: return entrywise(x) { Foundation.log($0) }
                 case .entropy: return entrywise(x) { $0 > 0 ? -$0 * Foundation.log($0) : ($0 == 0 ? 0 : -.infinity) }
+                case .quadOverLinear:
+                    return scalar(x.storage.reduce(0) { $0 + $1 * $1 } / args[1][0, 0])
+                case .relativeEntropy:
+                    let y = args[1].storage
+                    return Matrix(rows: x.rows, cols: x.cols, columnMajor: x.storage.indices.map { i in
+                        let (a, b) = (x.storage[i], y[i])
+                        if a == 0 && b >= 0 { return 0 }
+                        return a > 0 && b > 0 ? a * Foundation.log(a / b) : .infinity
+                    })
                 case .logSumExp:
                     let m = x.storage.max() ?? 0
                     return scalar(m + Foundation.log(x.storage.reduce(0) { $0 + Foundation.exp($1 - m) }))

@@ -114,6 +114,9 @@ public enum StmtKind: Sendable, Equatable {
     case crisis(name: Expr, window: Expr)
     /// `gamma in 10 to 100 by 10`: run the strategy once per value.
     case sweep(Identifier, Expr)
+    /// `experiment regime_study(trials: 5000, stocks: 500, phi: [1, 5, 25, 50], seed: 7)`: run a Monte
+    /// Carlo study now and print its table.
+    case experiment(Expr)
     case print(Expr)
     case expression(Expr)
 }

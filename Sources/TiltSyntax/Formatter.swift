@@ -210,6 +210,7 @@ struct ExpressionPrinter {
         case .model(let e): return ["model \(print(e))"]
         case .costs(let e): return ["costs \(print(e))"]
         case .print(let e): return ["print \(print(e))"]
+        case .experiment(let e): return ["experiment \(print(e))"]
         case .policy(let p, let utility):
             return ["policy \(print(p))" + (utility.map { " utility \(print($0))" } ?? "")]
         case .allocate(let by): return ["allocate by \(by.name)"]

@@ -183,6 +183,7 @@ public struct Parser {
             return finish(.model(try parseExpression()))
         case .keyword(.costs): advance(); return finish(.costs(try parseExpression()))
         case .keyword(.print): advance(); return finish(.print(try parseExpression()))
+        case .keyword(.experiment): advance(); return finish(.experiment(try parseExpression()))
         case .keyword(.policy):
             advance()
             let policy = try parseExpression()

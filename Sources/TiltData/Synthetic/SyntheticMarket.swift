@@ -94,7 +94,7 @@ public struct SyntheticMarket: Sendable {
     }
 
     /// The regime of each month: the first from the start probabilities, then the Markov chain.
-    private static func regimePath(months: Int, calibration: RegimeCalibration,
+    static func regimePath(months: Int, calibration: RegimeCalibration,
                                    random: inout Xoshiro256StarStar) -> [Int] {
         var path = [random.nextIndex(probabilities: calibration.startProbabilities)]
         while path.count < months {
@@ -104,7 +104,7 @@ public struct SyntheticMarket: Sendable {
     }
 
     /// months × K factor returns (column-major), each month from its regime's Gaussian.
-    private static func drawFactors(regimes: [Int], calibration: RegimeCalibration,
+    static func drawFactors(regimes: [Int], calibration: RegimeCalibration,
                                     random: inout Xoshiro256StarStar) throws -> [Double] {
         let samplers = try (0..<calibration.stateCount).map {
             try GaussianSampler(mean: calibration.factorMeans[$0], covariance: calibration.factorCovariances[$0])
@@ -171,7 +171,7 @@ private struct StockDraws {
 }
 
 /// Where each entry of the calibration's stacked loading vector goes: (regime, factor position).
-private struct LoadingSlots {
+struct LoadingSlots {
     let targets: [(state: Int, factor: Int)]
 
     init(_ calibration: RegimeCalibration) throws {
@@ -187,7 +187,7 @@ private struct LoadingSlots {
 }
 
 /// Draws from N(mean, covariance) as mean + L z with L the Cholesky factor.
-private struct GaussianSampler {
+struct GaussianSampler {
     let mean: [Double]
     let factor: Matrix
 

@@ -58,6 +58,8 @@ public struct Checker {
             if let window { checkMonthRange(window) }
         case .costs(let e):
             check(e, context: .plain)
+        case .experiment(let e):
+            checkForm(e, StrategyVocabulary.experiment)
         case .crisis(let name, let window):
             if case .string = name.kind {} else { report("a crisis needs a name in quotes", name.range, hint: "e.g. `crisis \"GFC\" 2007-10 to 2009-03`") }
             checkMonthRange(window)

@@ -36,6 +36,10 @@ struct StrategyVocabulary {
     static let utility = StrategyVocabulary(statement: "utility", forms: [
         Form(name: "crra", labels: [""]), Form(name: "log", labels: nil),
     ])
+    /// `experiment …`: the Monte Carlo studies.
+    static let experiment = StrategyVocabulary(statement: "experiment", forms: [
+        Form(name: "regime_study", labels: ["trials", "stocks", "phi", "seed", "history"]),
+    ])
     static let rebalanceFrequencies = ["monthly", "quarterly", "annually"]
     static let allocationKeys = ["sector"]
 

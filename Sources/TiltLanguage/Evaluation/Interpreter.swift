@@ -131,6 +131,8 @@ public final class Interpreter {
                 try declareVariable(name, dimensions: dimensions, bound: bound, file: file)
             case .solve(let sense, let objective, let constraints):
                 try solve(sense, objective, constraints, statement: stmt, file: file)
+            case .experiment(let e):
+                try runExperiment(e)
             case .objective, .universe, .factors, .benchmark, .model, .policy, .allocate, .rebalance, .costs,
                  .crisis, .sweep:
                 try strategy.add(stmt)

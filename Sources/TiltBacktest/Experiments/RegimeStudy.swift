@@ -1,0 +1,114 @@
+import Foundation
+import TiltData
+import TiltLinearAlgebra
+
+/// The Monte Carlo study of regime-aware portfolios, in the design of the regime study
+/// (`regime_calibration.json`, embedded as `RegimeCalibration.study`). Per trial:
+///
+/// 1. a regime path and factor returns over `historyMonths` months from the HMM, and `stocks` stocks'
+///    loadings in every regime from the cross-sectional loading distribution;
+/// 2. the forecast π_{T+1}: the filtered regime probabilities at T pushed through the transition matrix
+///    (`RegimeForecast`; the investor knows the HMM's parameters, not the regimes);
+/// 3. per regime s the stocks' expected excess returns R_s = B_sᵀm_s and covariance
+///    V_s = B_sᵀΣ_sB_s + e_s I (factor form, never formed);
+/// 4. for each φ, the **regime-aware** portfolio maximises the certainty equivalent
+///    −(1/φ) log Σ_s π_s exp(−φR_sᵀw + φ²/2 wᵀV_s w) and the **single-regime baseline** maximises
+///    R̄ᵀw − φ/2 wᵀV̄w with the stationary mixture loadings B̄ = Σπ̄_sB_s, the unconditional factor mean
+///    m̄ = Σπ̄_s m_s and covariance Σ̄ = Σπ̄_s(Σ_s + (m_s − m̄)(m_s − m̄)ᵀ), and ē = Σπ̄_s e_s; both long-only
+///    and fully invested;
+/// 5. month T+1's regime (from the chain), factor returns and residuals ε ~ N(0, e_{s_{T+1}}) give each
+///    stock's excess return B_{s_{T+1}}ᵀf_{T+1} + ε; the study records each portfolio's realised excess
+///    return and the entropy −Σ w log w of its weights.
+///
+/// All φ and both models of a trial share its draws, so differences are paired. Trials run in parallel
+/// on all cores; trial i draws from its own generator seeded by (seed, i), so the results do not depend
+/// on the number of threads.
+public enum RegimeStudy {
+    /// The study's size and seed.
+    public struct Settings: Sendable, Equatable {
+        public var trials: Int
+        public var stocks: Int
+        /// The risk aversions φ (per unit of monthly return).
+        public var phis: [Double]
+        public var seed: UInt64
+        /// Months of factor history behind the forecast (T).
+        public var historyMonths: Int
+
+        public init(trials: Int = 5_000, stocks: Int = 500, phis: [Double] = [1, 5, 25, 50], seed: UInt64 = 7,
+                    historyMonths: Int = 120) {
+            self.trials = trials
+            self.stocks = stocks
+            self.phis = phis
+            self.seed = seed
+            self.historyMonths = historyMonths
+        }
+    }
+
+    /// Runs the study. `progress(done, total)` is called after each trial (from worker threads, one at a
+    /// time). Throws `RegimeStudyError` for bad settings or when a solve fails.
+    public static func run(_ settings: Settings, calibration: RegimeCalibration = .study,
+                           progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> RegimeStudyResult {
+        try validate(settings)
+        let trial = try RegimeStudyTrial(settings: settings, calibration: calibration)
+        let store = TrialStore(trials: settings.trials)
+        let start = Date()
+        // Chunks of consecutive trials, a few per core, so that slow trials even out.
+        let chunkCount = min(settings.trials, max(1, ProcessInfo.processInfo.activeProcessorCount * 8))
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let range = (chunk * settings.trials / chunkCount)..<((chunk + 1) * settings.trials / chunkCount)
+            for index in range {
+                store.record(Result { try trial.run(index: index) }, at: index, progress: progress)
+            }
+        }
+        let outcomes = try store.outcomes()
+        return RegimeStudyResult(settings: settings, outcomes: outcomes, seconds: Date().timeIntervalSince(start))
+    }
+
+    private static func validate(_ s: Settings) throws {
+        guard s.trials >= 2 else { throw RegimeStudyError("the study needs at least 2 trials, got \(s.trials)") }
+        guard s.stocks >= 2 else { throw RegimeStudyError("the study needs at least 2 stocks, got \(s.stocks)") }
+        guard !s.phis.isEmpty, s.phis.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw RegimeStudyError("the risk aversions phi must be positive numbers, got \(s.phis)")
+        }
+        guard s.historyMonths >= 1 else { throw RegimeStudyError("the history needs at least one month, got \(s.historyMonths)") }
+    }
+}
+
+/// A study that cannot run: bad settings, or a portfolio problem that could not be solved.
+public struct RegimeStudyError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// What one trial records for one φ: realised excess return and entropy of each model's weights.
+struct TrialOutcome: Sendable {
+    /// Indexed like the settings' φ.
+    var regimeReturn: [Double], regimeEntropy: [Double]
+    var baselineReturn: [Double], baselineEntropy: [Double]
+}
+
+/// Trial outcomes filled from several threads (each index once) and the count of finished trials.
+private final class TrialStore: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<TrialOutcome, Error>?]
+    private var done = 0
+
+    init(trials: Int) { results = Array(repeating: nil, count: trials) }
+
+    func record(_ result: Result<TrialOutcome, Error>, at index: Int, progress: (@Sendable (Int, Int) -> Void)?) {
+        lock.withLock {
+            results[index] = result
+            done += 1
+            progress?(done, results.count)
+        }
+    }
+
+    func outcomes() throws -> [TrialOutcome] {
+        try lock.withLock {
+            try results.enumerated().map { index, result in
+                guard let result else { throw RegimeStudyError("trial \(index + 1) did not run") }
+                return try result.get()
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import TiltBacktest
+import TiltReport
+import TiltSyntax
+
+extension Interpreter {
+    /// Runs `experiment regime_study(trials: …, stocks: …, phi: […], seed: …, history: …)` now: the
+    /// Monte Carlo study of `RegimeStudy` on all cores (progress through `progress`), then prints the
+    /// side-by-side table. Defaults are the full study: 5000 trials, 500 stocks, φ ∈ {1, 5, 25, 50}, seed 7,
+    /// 120 months of history.
+    func runExperiment(_ e: Expr) throws {
+        guard case .call(let name, let arguments) = e.kind, name.name == "regime_study" else {
+            throw Diagnostic("unknown experiment", at: e.range,
+                             hint: "write `experiment regime_study(trials: 200, stocks: 100, phi: [1, 5, 25, 50], seed: 7)`")
+        }
+        var settings = RegimeStudy.Settings()
+        for argument in arguments {
+            let value = try evaluate(argument.value)
+            let label = argument.label?.name ?? ""
+            func whole(_ range: ClosedRange<Double>) throws -> Int {
+                guard case .number(let x) = value, range.contains(x), x == x.rounded() else {
+                    throw Diagnostic("`\(label):` takes a whole number from \(Int(range.lowerBound)) to \(Int(range.upperBound))",
+                                     at: argument.value.range)
+                }
+                return Int(x)
+            }
+            switch label {
+            case "trials": settings.trials = try whole(2...10_000_000)
+            case "stocks": settings.stocks = try whole(2...100_000)
+            case "seed": settings.seed = UInt64(try whole(0...9e15))
+            case "history": settings.historyMonths = try whole(1...10_000)
+            case "phi":
+                let phis: [Double]
+                switch value {
+                case .number(let x): phis = [x]
+                case .matrix(let m) where m.rows == 1 || m.cols == 1: phis = m.storage
+                default: phis = []
+                }
+                guard !phis.isEmpty, phis.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                    throw Diagnostic("`phi:` takes a positive number or a list of them, e.g. `phi: [1, 5, 25, 50]`",
+                                     at: argument.value.range)
+                }
+                settings.phis = phis
+            default:
+                throw Diagnostic("`regime_study` has no option `\(label)`", at: argument.label?.range ?? argument.value.range,
+                                 hint: "options: trials, stocks, phi, seed, history")
+            }
+        }
+        let result: RegimeStudyResult
+        do {
+            result = try RegimeStudy.run(settings, progress: progress)
+        } catch let error as RegimeStudyError {
+            throw Diagnostic(error.description, at: e.range)
+        }
+        output(Table.regimeStudy(result).text(width: 140))
+    }
+}
