@@ -53,7 +53,7 @@ public final class Session {
     /// Words the REPL completes: keywords, built-in functions, strategy words and bound names.
     public var completionWords: [String] {
         let keywords = Keyword.allCases.map(\.rawValue)
-        let strategy = StrategyVocabulary.objectiveNames.map(\.0) + StrategyVocabulary.rebalanceFrequencies
+        let strategy = StrategyVocabulary.objectiveNames.map { String($0.0.prefix { $0 != "(" }) } + StrategyVocabulary.rebalanceFrequencies
             + [StrategyVocabulary.universe, .benchmark, .model, .policy, .utility].flatMap(\.words)
         return Array(Set(keywords + Builtins.names + strategy + interpreter.bindings.keys)).sorted()
     }

@@ -104,3 +104,39 @@ private func program(model: String, objective: String = "maximize mu'f s.t. tev 
     let unknown = backtests(program(model: "in [ols, regim(states: 2)]")).errors
     #expect(unknown.contains("unknown model `regim`") && unknown.contains("did you mean `regime`?"), "\(unknown)")
 }
+
+@Test func regimeUtilityWithOneRegimeIsMeanVariance() throws {
+    // With OLS there is one regime with probability 1, so regime_utility(phi: φ) = R'w − φ/2·w'Vw; with no
+    // benchmark, mu'f = R'w and risk = w'Vw: the same problem as `maximize mu'f - φ/2 * risk`.
+    func weights(_ objective: String) throws -> [[Double]] {
+        let text = program(model: "ols(window: expanding, from: 1963-07)", objective: objective,
+                           rebalance: "rebalance monthly from 2019-06 to 2019-11")
+        let (results, errors) = backtests(text.replacingOccurrences(of: "benchmark mktcap", with: "benchmark none"))
+        #expect(errors.isEmpty, "\(errors)")
+        return try #require(results.first).rebalances.map(\.weights)
+    }
+    let utility = try weights("maximize regime_utility(phi: 8) s.t. w <= 25%")
+    let meanVariance = try weights("maximize mu'f - 4 * risk s.t. w <= 25%")
+    #expect(utility.count == 6)
+    for (a, b) in zip(utility, meanVariance) {
+        #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-6 }, "\(a) vs \(b)")
+    }
+}
+
+@Test func regimeObjectivesRunWithTheRegimeModelAndRejectBadArguments() throws {
+    let regime = "regime(states: 2, covariance: diag, from: 1963-07)"
+    for objective in ["maximize regime_utility(phi: 10) s.t. w <= 20%", "minimize evar(95%) s.t. w <= 20%"] {
+        let (results, errors) = backtests(program(model: regime, objective: objective,
+                                                  rebalance: "rebalance monthly from 2019-09 to 2019-11"))
+        #expect(errors.isEmpty, "\(errors)")
+        let result = try #require(results.first)
+        for r in result.rebalances {
+            #expect(r.status == "optimal")
+            #expect(abs(r.weights.reduce(0, +) - 1) < 1e-8 && r.weights.allSatisfy { $0 >= -1e-9 && $0 <= 0.2 + 1e-9 })
+        }
+    }
+    let badPhi = backtests(program(model: regime, objective: "maximize regime_utility(phi: -1)")).errors
+    #expect(badPhi.contains("`regime_utility` takes the risk aversion, a positive number"), "\(badPhi)")
+    let badLevel = backtests(program(model: regime, objective: "minimize evar(150%)")).errors
+    #expect(badLevel.contains("`evar` takes a confidence level strictly between 0 and 100%"), "\(badLevel)")
+}

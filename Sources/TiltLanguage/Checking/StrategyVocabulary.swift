@@ -52,7 +52,9 @@ struct StrategyVocabulary {
         ("risk", "monthly active variance fᵀΣ_f f + (w − b)ᵀE(w − b)"),
         ("tev", "annualised ex-ante tracking error; `tev <= x` means risk <= x²/12"),
         ("turnover", "Σ|w − w_previous| at the rebalance"),
+        ("regime_utility(phi: φ)", "certainty equivalent of next month's return under the regime mixture (maximize)"),
+        ("evar(95%)", "entropic value at risk of next month's loss under the regime mixture (minimize)"),
     ]
     /// Functions an objective or constraint of a strategy may call beyond the built-ins.
-    static let objectiveFunctions = ["sector"]
+    static let objectiveFunctions = ["sector", "regime_utility", "evar"]
 }

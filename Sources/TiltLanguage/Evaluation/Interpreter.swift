@@ -197,6 +197,30 @@ public final class Interpreter {
         }
     }
 
+    /// `regime_utility(phi: 10)` and `evar(95%)` inside a strategy's objective or constraints; nil for any
+    /// other name.
+    private func regimeObjective(_ name: Identifier, _ arguments: [CallArgument], _ context: PortfolioContext,
+                                 at range: SourceRange) throws -> Value? {
+        switch name.name {
+        case "regime_utility":
+            guard arguments.count == 1, arguments[0].label?.name ?? "phi" == "phi",
+                  case .number(let phi) = try evaluate(arguments[0].value), phi > 0, phi.isFinite else {
+                throw Diagnostic("`regime_utility` takes the risk aversion, a positive number", at: range,
+                                 hint: "e.g. `maximize regime_utility(phi: 10)`")
+            }
+            return .expression(try modeling(at: range) { try context.regimeUtility(phi: phi) })
+        case "evar":
+            guard arguments.count == 1, arguments[0].label == nil,
+                  case .number(let confidence) = try evaluate(arguments[0].value), confidence > 0, confidence < 1 else {
+                throw Diagnostic("`evar` takes a confidence level strictly between 0 and 100%", at: range,
+                                 hint: "e.g. `minimize evar(95%)`")
+            }
+            return .expression(try modeling(at: range) { try context.entropicValueAtRisk(confidence: confidence) })
+        default:
+            return nil
+        }
+    }
+
     func unknownName(_ name: String, at range: SourceRange) -> Diagnostic {
         let candidates = Array(bindings.keys) + Builtins.names
         if Builtins.named(name) != nil {
@@ -213,6 +237,9 @@ public final class Interpreter {
                 throw Diagnostic("`sector` takes a sector name in quotes", at: range)
             }
             return .expression(try modeling(at: range) { try context.sector(sector) })
+        }
+        if let context = strategyContext, let objective = try regimeObjective(name, arguments, context, at: range) {
+            return objective
         }
         guard let builtin = Builtins.named(name.name) else {
             throw Diagnostic("unknown function `\(name.name)`", at: name.range,

@@ -1,0 +1,41 @@
+import TiltLinearAlgebra
+import TiltModeling
+
+/// The regime-aware objectives of a strategy, `regime_utility(phi: φ)` and `evar(95%)`, on the context's
+/// decision weights `w` (whole-portfolio returns, not active ones: the objectives price the portfolio's own
+/// return distribution). Next month's unit excess returns are a Gaussian mixture: with `model regime(…)`
+/// one component per regime, weighted by the forecast probabilities, with that regime's loadings, factor
+/// mean and covariance and residual variances; with OLS a single component with the OLS moments (the
+/// objectives then reduce to mean–variance and Gaussian EVaR). Factor structure kept throughout.
+extension PortfolioContext {
+    /// The mixture components, in the form `RegimeObjectives` takes (factor rows of the loadings only; the
+    /// expected returns include the intercept).
+    public var regimeStates: [RegimeState] {
+        get throws {
+            let factorRows = Array(1..<loadings.rows)
+            guard let regime else {
+                let expected = (0..<units.count).map { j in (0..<mu.count).reduce(0) { $0 + loadings[$1, j] * mu[$1] } }
+                return [RegimeState(probability: 1, expectedReturns: expected,
+                                    loadings: try loadings.selecting(rows: factorRows, cols: nil),
+                                    factorCovariance: factorCovariance, residualVariances: residualVariances)]
+            }
+            return try zip(regime.probabilities, regime.states).map { probability, state in
+                RegimeState(probability: probability, expectedReturns: state.expectedReturns,
+                            loadings: try state.loadings.selecting(rows: factorRows, cols: nil),
+                            factorCovariance: state.factorCovariance, residualVariances: state.residualVariances)
+            }
+        }
+    }
+
+    /// `regime_utility(phi: φ)`: the certainty equivalent −(1/φ) log Σ_s π_s exp(−φ R_sᵀw + φ²/2 wᵀV_s w)
+    /// of next month's return (monthly, decimal; concave, to maximise).
+    public func regimeUtility(phi: Double) throws -> ModelExpression {
+        try RegimeObjectives.utility(weights: w, states: regimeStates, phi: phi)
+    }
+
+    /// `evar(95%)`: the entropic value at risk of next month's loss −R_p at the given confidence (monthly,
+    /// decimal; convex, to minimise).
+    public func entropicValueAtRisk(confidence: Double) throws -> ModelExpression {
+        try RegimeObjectives.evar(weights: w, states: regimeStates, confidence: confidence)
+    }
+}
