@@ -1,4 +1,5 @@
 import TiltLinearAlgebra
+import TiltSolver
 
 /// The outcome of solving an `OptimizationProblem`, in the problem's own terms.
 public struct ProblemSolution: Sendable {
@@ -44,4 +45,15 @@ public struct ProblemSolution: Sendable {
     public var iterations: Int
     /// Wall-clock time of the interior-point solve, seconds.
     public var solveTime: Double
+    /// The solved cone program's solution, to warm-start the next problem of the same structure (a
+    /// backtest's next rebalance); nil unless optimal.
+    public var warmStart: WarmStart? = nil
+}
+
+/// An optimal solution of a cone program kept to start the next solve of the same structure from its active
+/// set (`SolutionPolisher.solve(_:near:)`); used only when the cones match, and only when the result is
+/// verified optimal for the new problem, so a stale warm start costs time, never accuracy.
+public struct WarmStart: Sendable {
+    let cones: [ConeSpec]
+    let solution: SolverSolution
 }

@@ -8,13 +8,21 @@ extension OptimizationProblem {
     /// that is infeasible, unbounded or not solved comes back with that status and no values.
     ///
     /// With `polish` (the default), an optimal solution of a problem without exponential cones is refined
-    /// by `SolutionPolisher` when the refinement verifies.
-    public func solve(settings: SolverSettings = SolverSettings(), polish: Bool = true) throws -> ProblemSolution {
+    /// by `SolutionPolisher` when the refinement verifies. With `warmStart` (the solution of a problem of the
+    /// same structure, e.g. the previous rebalance's), the active set of that solution is tried first: when
+    /// it is still optimal (verified), the interior-point method is skipped (`iterations` is then 0).
+    public func solve(settings: SolverSettings = SolverSettings(), polish: Bool = true,
+                      warmStart: WarmStart? = nil) throws -> ProblemSolution {
         let compiled = try ConeCompiler.compile(self)
         var result: SolverSolution
         do {
-            result = try InteriorPointSolver(problem: compiled.conic, settings: settings).solve()
-            if polish, let polished = SolutionPolisher.polish(compiled.conic, result) { result = polished }
+            if polish, let warmStart, warmStart.cones == compiled.conic.cones,
+               let solved = SolutionPolisher.solve(compiled.conic, near: warmStart.solution) {
+                result = solved
+            } else {
+                result = try InteriorPointSolver(problem: compiled.conic, settings: settings).solve()
+                if polish, let polished = SolutionPolisher.polish(compiled.conic, result) { result = polished }
+            }
         } catch let error as SolverError {
             throw ModelingError("the problem's data cannot be solved: \(error.description)",
                                 hint: "look for NaN or infinite values in the data")
@@ -37,6 +45,7 @@ extension OptimizationProblem {
             status: status, objective: compiled.objectiveSign * result.primalObjective,
             values: compiled.values(from: result.x),
             duals: (0..<constraints.count).map { compiled.dual(of: $0, from: result.z) },
-            iterations: result.info.iterations, solveTime: result.info.solveTime)
+            iterations: result.info.iterations, solveTime: result.info.solveTime,
+            warmStart: result.status == .optimal ? WarmStart(cones: compiled.conic.cones, solution: result) : nil)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import TiltLinearAlgebra
 
 /// Polishing: the interior-point method stops at a duality gap of about 1e-8, which leaves the solution of
@@ -14,13 +15,55 @@ public enum SolutionPolisher {
     public static let maximumSize = 800
 
     public static func polish(_ problem: ConicProblem, _ solution: SolverSolution) -> SolverSolution? {
+        guard solution.status == .optimal else { return nil }
+        return refineActiveSet(problem, Start(x: solution.x, z: solution.z, s: slack(problem, solution.x),
+                                              referenceObjective: solution.primalObjective, template: solution))
+    }
+
+    /// Solves `problem` without the interior-point method when the optimal active set of `previous` — the
+    /// solution of a problem with the same structure (same cones and sizes) and nearby data, such as the
+    /// previous rebalance of a backtest — is still optimal: Newton's method on the optimality conditions of
+    /// that active set, from `previous`, with the same verification as `polish` (every dropped inequality
+    /// holds, every kept one has a multiplier of the right sign, the curved cones' multipliers are in the
+    /// dual cone: the KKT conditions hold to 1e-9, which certifies optimality of the convex problem).
+    /// Returns nil when they do not; the caller then runs the interior-point method.
+    public static func solve(_ problem: ConicProblem, near previous: SolverSolution) -> SolverSolution? {
+        guard previous.status == .optimal, previous.x.count == problem.variableCount,
+              previous.z.count == problem.constraintCount, previous.s.count == problem.constraintCount else { return nil }
+        let start = Date()
+        guard var solution = refineActiveSet(problem, Start(x: previous.x, z: previous.z, s: previous.s,
+                                                             referenceObjective: nil, template: previous)) else { return nil }
+        var stationarity = problem.q
+        problem.P.symmetricUpperMultiplyAdd(solution.x, into: &stationarity)
+        problem.A.transposeMultiplyAdd(solution.z, into: &stationarity)
+        var feasibility = solution.s
+        problem.A.multiplyAdd(solution.x, into: &feasibility)
+        for i in feasibility.indices { feasibility[i] -= problem.b[i] }
+        solution.info = SolverInfo(iterations: 0, primalResidual: maxAbs(feasibility), dualResidual: maxAbs(stationarity),
+                                   gapAbsolute: 0, gapRelative: 0, solveTime: Date().timeIntervalSince(start), setupTime: 0)
+        return solution
+    }
+
+    /// Where a refinement starts: primal and dual points, the slacks that classify the constraints (active
+    /// or not), the objective the result must not exceed (nil: the KKT verification alone decides) and the
+    /// solution whose other fields the result keeps.
+    private struct Start {
+        var x: [Double]
+        var z: [Double]
+        var s: [Double]
+        var referenceObjective: Double?
+        var template: SolverSolution
+    }
+
+    /// Guesses the active set from `start`'s complementarity and refines it (`refine`), correcting the set
+    /// a few times; nil when no verified optimum comes out.
+    private static func refineActiveSet(_ problem: ConicProblem, _ start: Start) -> SolverSolution? {
         let n = problem.variableCount, m = problem.constraintCount
-        guard solution.status == .optimal, n + m <= maximumSize, n > 0, m > 0,
-              !problem.cones.contains(.exponential) else { return nil }
+        guard n + m <= maximumSize, n > 0, m > 0, !problem.cones.contains(.exponential) else { return nil }
         let a = dense(problem.A)
         let p = symmetric(problem.P)
-        let z = solution.z
-        let s0 = slack(problem, solution.x)
+        let z = start.z
+        let s0 = start.s
 
         // The active set, from complementarity at the interior-point solution.
         var equalities: [Int] = []
@@ -49,7 +92,7 @@ public enum SolutionPolisher {
         // A few rounds of active-set correction: a dropped row that the refined point violates joins the
         // active set; a kept inequality whose multiplier has the wrong sign leaves it.
         for _ in 0..<8 {
-            switch refine(problem, a, p, solution, equalities: equalities, inactive: inactive, curved: curved,
+            switch refine(problem, a, p, start, equalities: equalities, inactive: inactive, curved: curved,
                           inactiveCones: inactiveCones) {
             case .solved(let polished): return polished
             case .failed: return nil
@@ -75,13 +118,13 @@ public enum SolutionPolisher {
     /// multiplier leave the Newton system (which shrinks from all variables and active rows to the free
     /// variables and the other active rows), and the multiplier is recovered afterwards from the
     /// variable's stationarity condition.
-    private static func refine(_ problem: ConicProblem, _ a: Matrix, _ p: Matrix, _ solution: SolverSolution,
+    private static func refine(_ problem: ConicProblem, _ a: Matrix, _ p: Matrix, _ start: Start,
                                equalities: [Int], inactive: [Int], curved: [Range<Int>],
                                inactiveCones: [Range<Int>]) -> Outcome {
         let n = problem.variableCount, m = problem.constraintCount
-        let z = solution.z
-        let s0 = slack(problem, solution.x)
-        var x = solution.x
+        let z = start.z
+        let s0 = start.s
+        var x = start.x
         var y = equalities.map { z[$0] }
         // z = α(s₀, −s̄) on an active cone, and Aᵀz = −(α/2)∇φ for φ = s₀² − ‖s̄‖²: so μ = −α/2.
         var mu = curved.map { rows in -z[rows.lowerBound] / (2 * s0[rows.lowerBound]) }
@@ -178,9 +221,11 @@ public enum SolutionPolisher {
         for rows in inactiveCones where s[rows.lowerBound] - norm(s, rows.dropFirst()) < -tolerance * bScale { return .failed }
         for (j, rows) in curved.enumerated() where mu[j] > tolerance || s[rows.lowerBound] <= 0 { return .failed }
         let objective = primalObjective(problem, p, x)
-        guard objective <= solution.primalObjective + 1e-9 * (1 + abs(solution.primalObjective)) else { return .failed }
+        if let reference = start.referenceObjective {
+            guard objective <= reference + 1e-9 * (1 + abs(reference)) else { return .failed }
+        }
 
-        var polished = solution
+        var polished = start.template
         polished.x = x
         polished.s = s
         var newZ = [Double](repeating: 0, count: m)

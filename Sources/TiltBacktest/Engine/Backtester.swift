@@ -36,13 +36,13 @@ public enum Backtester {
                                     riskFree: factors.riskFree == nil ? nil : [], rebalances: [], crises: spec.crises)
         /// Stock-level weights held, after drift, by asset id.
         var held: [String: Double] = [:]
-        /// The regime model's HMM at the previous rebalance (its warm start and state numbering).
-        var previousHMM: GaussianHMM?
+        /// What the previous rebalance hands on: its HMM and its solution (warm starts).
+        var carried = Carried()
         for (step, t) in schedule.enumerated() {
             progress?(step, schedule.count)
             let month = months[t]
-            let decision = try rebalance(spec, at: t, month: month, excess: excess, held: held, previousHMM: previousHMM)
-            previousHMM = decision.hmm
+            let decision = try rebalance(spec, at: t, month: month, excess: excess, held: held, carried: carried)
+            carried = decision.carried
             result.rebalances.append(decision.record)
             held = [:]
             let holdingEnd = step + 1 < schedule.count ? schedule[step + 1] : t + 1
@@ -82,8 +82,15 @@ public enum Backtester {
         var stockColumns: [Int]
         var stockWeights: [Double]
         var stockBenchmark: [Double]
-        /// The regime model's HMM, to warm-start the next rebalance.
+        var carried: Carried
+    }
+
+    /// What one rebalance hands on to the next, to start from: the regime model's HMM (its warm start and
+    /// state numbering) and the solution of the problem (its active set, tried before the interior-point
+    /// method; see `OptimizationProblem.solve(warmStart:)`).
+    private struct Carried {
         var hmm: GaussianHMM?
+        var warmStart: WarmStart?
     }
 
     /// The factor model of the eligible assets at T (data row `t`), as the specification asks; from the
@@ -134,11 +141,11 @@ public enum Backtester {
     }
 
     private static func rebalance(_ spec: StrategySpecification, at t: Int, month: Month, excess: Matrix,
-                                  held: [String: Double], previousHMM: GaussianHMM?) throws -> Decision {
+                                  held: [String: Double], carried: Carried) throws -> Decision {
         let panel = spec.data.panel
         let eligible = panel.eligibleAssets(atRebalance: t)
         guard !eligible.isEmpty else { throw BacktestError(month: month, "no asset has a return in the following month") }
-        let estimate = try estimate(spec, at: t, month: month, excess: excess, eligible: eligible, previousHMM: previousHMM)
+        let estimate = try estimate(spec, at: t, month: month, excess: excess, eligible: eligible, previousHMM: carried.hmm)
         let model = estimate.model, regimeModel = estimate.regime
         // Keep assets with a complete window.
         let complete = (0..<eligible.count).filter { model.observationCounts[$0] == model.windowMonths.count }
@@ -200,7 +207,7 @@ public enum Backtester {
                                        exposureNames: names, regime: regime)
         let solution: ProblemSolution
         do {
-            solution = try spec.problem(context).solve()
+            solution = try spec.problem(context).solve(warmStart: carried.warmStart)
         } catch let error as ModelingError {
             throw BacktestError(month: month, error.message, hint: error.hint)
         } catch let error as BacktestError {
@@ -233,7 +240,7 @@ public enum Backtester {
             exAnteActiveVariance: factorContributions.reduce(0, +) + specific, status: solution.status.rawValue,
             regimeProbabilities: regime?.probabilities, filteredRegimeProbabilities: regime?.filteredProbabilities)
         return Decision(record: record, stockColumns: columns, stockWeights: stockWeights, stockBenchmark: stockBenchmark,
-                        hmm: regimeModel?.hmm)
+                        carried: Carried(hmm: regimeModel?.hmm, warmStart: solution.warmStart))
     }
 
     private static func benchmarkWeights(_ rule: StrategySpecification.Benchmark, ids: [String], caps: [Double],

@@ -1,7 +1,7 @@
 import TiltBacktest
 
 /// All tables of a report for a set of results: the side-by-side summary, the results side by side in
-/// each crisis window (for two or more), then per result its crisis table and crisis positions (when any
+/// each crisis window (for two to four), then per result its crisis table and crisis positions (when any
 /// crisis window overlaps it).
 public struct ReportTables: Sendable {
     public var summary: Table
@@ -21,8 +21,12 @@ public struct ReportTables: Sendable {
             }
         }
         summary = SummaryTable.make(metrics)
-        self.crises = (analyses.count >= 2 ? [CrisisTable.comparison(analyses)] : []) + crises
+        self.crises = ((2...Self.sideBySideLimit).contains(analyses.count) ? [CrisisTable.comparison(analyses)] : []) + crises
     }
+
+    /// The most results the crises-side-by-side table compares (beyond that, e.g. a 19-value sweep, it
+    /// would not be readable; each result's own crisis tables remain).
+    public static let sideBySideLimit = 4
 
     /// Every table as aligned plain text no wider than `width` (for the terminal).
     public func text(width: Int = 100) -> String {
