@@ -50,7 +50,10 @@ func hmmFitIsAtLeastAsLikelyAsHmmlearnsBestOfTen(caseIndex: Int) throws {
     #expect(x.rows == expected.observations)
     let fit = try GaussianHMM.fit(x, states: expected.states, covariance: expected.covariance == "diag" ? .diagonal : .full,
                                   restarts: 10, seed: 1)
-    #expect(fit.logLikelihood >= expected.best_log_likelihood - 1e-6 * abs(expected.best_log_likelihood))
+    // At least as high, up to 1e-12 relative (≈ 1e-8 here: below hmmlearn's own stopping tolerance of 1e-9
+    // per iteration, so within what its "best" is converged to).
+    #expect(fit.logLikelihood >= expected.best_log_likelihood - 1e-12 * abs(expected.best_log_likelihood),
+            "Tilt \(fit.logLikelihood) vs hmmlearn \(expected.best_log_likelihood)")
     #expect(fit.converged)
     // EM never lowers the likelihood (up to the rounding of a sum of T logarithms).
     let trace = fit.logLikelihoodTrace

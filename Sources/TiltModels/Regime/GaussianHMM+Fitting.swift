@@ -18,7 +18,7 @@ extension GaussianHMM {
     ///     1e-6 is a monthly volatility of 0.1%.
     ///   - warmStart: a model to start from (same S, K and covariance type).
     public static func fit(_ x: Matrix, states: Int, covariance: HMMCovarianceType, restarts: Int = 10, seed: UInt64 = 0,
-                           maxIterations: Int = 1000, tolerance: Double = 1e-10, covarianceFloor: Double = 1e-6,
+                           maxIterations: Int = 1000, tolerance: Double = 1e-14, covarianceFloor: Double = 1e-6,
                            warmStart: GaussianHMM? = nil) throws -> GaussianHMM {
         let observations = try HMMObservations(x)
         guard states >= 1 else { throw ModelError("a hidden Markov model needs at least one state, got \(states)") }
