@@ -136,9 +136,9 @@ private func program(model: String, objective: String = "maximize mu'f s.t. tev 
         }
     }
     let badPhi = backtests(program(model: regime, objective: "maximize regime_utility(phi: -1)")).errors
-    #expect(badPhi.contains("`regime_utility` takes the risk aversion, a number from 0.001 to 1000"), "\(badPhi)")
+    #expect(badPhi.contains("`regime_utility` takes the risk aversion, a number from 0.01 to 100"), "\(badPhi)")
     let hugePhi = backtests(program(model: regime, objective: "maximize regime_utility(phi: 1e4)")).errors
-    #expect(hugePhi.contains("a number from 0.001 to 1000"), "\(hugePhi)")
+    #expect(hugePhi.contains("a number from 0.01 to 100"), "\(hugePhi)")
     let badLevel = backtests(program(model: regime, objective: "minimize evar(150%)")).errors
     #expect(badLevel.contains("`evar` takes a confidence level strictly between 0 and 100%"), "\(badLevel)")
 }

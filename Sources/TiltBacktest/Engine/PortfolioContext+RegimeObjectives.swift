@@ -30,12 +30,34 @@ extension PortfolioContext {
     /// `regime_utility(phi: φ)`: the certainty equivalent −(1/φ) log Σ_s π_s exp(−φ R_sᵀw + φ²/2 wᵀV_s w)
     /// of next month's return (monthly, decimal; concave, to maximise).
     public func regimeUtility(phi: Double) throws -> ModelExpression {
-        try RegimeObjectives.utility(weights: w, states: regimeStates, phi: phi)
+        try RegimeObjectives.utility(weights: w, states: regimeStates, phi: phi, exposures: regimeExposures)
     }
 
     /// `evar(95%)`: the entropic value at risk of next month's loss −R_p at the given confidence (monthly,
     /// decimal; convex, to minimise).
     public func entropicValueAtRisk(confidence: Double) throws -> ModelExpression {
-        try RegimeObjectives.evar(weights: w, states: regimeStates, confidence: confidence)
+        try RegimeObjectives.evar(weights: w, states: regimeStates, confidence: confidence, exposures: regimeExposures)
+    }
+
+    /// f_s == B_s w for each regime's exposure variables (the problem needs them when it uses a regime
+    /// objective with a regime model).
+    public var regimeExposureDefinitions: [OptimizationProblem.Constraint] {
+        get throws {
+            guard let regime else { return [] }
+            let factorRows = Array(1..<loadings.rows)
+            return try zip(regimeExposureVariables, regime.states).enumerated().map { s, pair in
+                let (variable, state) = pair
+                return OptimizationProblem.Constraint(
+                    lhs: .variable(variable), relation: .equal,
+                    rhs: try .multiply(.constant(state.loadings.selecting(rows: factorRows, cols: nil)), w),
+                    text: "f_regime\(s + 1) == B_\(s + 1) w")
+            }
+        }
+    }
+
+    /// The regime exposure variables as expressions, or nil without a regime model (one OLS component:
+    /// its exposures are a constant multiplication).
+    private var regimeExposures: [ModelExpression]? {
+        regime == nil ? nil : regimeExposureVariables.map { .variable($0) }
     }
 }

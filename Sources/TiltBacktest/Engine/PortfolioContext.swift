@@ -36,6 +36,10 @@ public struct PortfolioContext: Sendable {
     public let weightVariable: Variable
     /// The active exposures f (K+1), labelled by `exposureNames`.
     public let exposureVariable: Variable
+    /// With a regime model: each regime's factor exposures B_s w (K each, absolute weights), the variables
+    /// the regime objectives use so that each regime's risk stays K × K (`regimeExposureDefinitions` ties
+    /// them to w); empty without one.
+    public let regimeExposureVariables: [Variable]
 
     public init(month: Month, units: [String], loadings: Matrix, mu: [Double], factorCovariance: Matrix,
                 residualVariances: [Double], benchmark: [Double], previousWeights: [Double], sectors: [String]?,
@@ -53,6 +57,10 @@ public struct PortfolioContext: Sendable {
         self.regime = regime
         weightVariable = Variable(name: "w", rows: units.count, rowLabels: units)
         exposureVariable = Variable(name: "f", rows: exposureNames.count, rowLabels: exposureNames)
+        let factorNames = Array(exposureNames.dropFirst())
+        regimeExposureVariables = (regime?.states.indices ?? 0..<0).map { s in
+            Variable(name: "f_regime\(s + 1)", rows: factorNames.count, rowLabels: factorNames)
+        }
     }
 
     public var w: ModelExpression { .variable(weightVariable) }

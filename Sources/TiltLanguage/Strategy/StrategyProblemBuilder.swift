@@ -41,6 +41,11 @@ struct StrategyProblemBuilder: Sendable {
                                              text: "\(swept.name) <= \(swept.value)"))
         }
         problem.constraints.append(try context.exposureDefinition)
+        // A regime objective uses each regime's exposure variables: tie them to w.
+        let used = Set(([problem.objective] + problem.constraints.flatMap { [$0.lhs, $0.rhs] }).flatMap(\.variables))
+        if context.regimeExposureVariables.contains(where: used.contains) {
+            problem.constraints += try context.regimeExposureDefinitions
+        }
         if !constrainsBudget {
             problem.constraints.append(.init(lhs: .sum(context.w), relation: .equal, rhs: .constant(1), text: "sum(w) == 1 (default)"))
         }
