@@ -142,3 +142,24 @@ private func program(model: String, objective: String = "maximize mu'f s.t. tev 
     let badLevel = backtests(program(model: regime, objective: "minimize evar(150%)")).errors
     #expect(badLevel.contains("`evar` takes a confidence level strictly between 0 and 100%"), "\(badLevel)")
 }
+
+@Test func sweepValuesSharingModelsAndWarmStartsMatchSeparateRuns() throws {
+    // The values of a sweep share their factor models (one estimate per month) and each run warm-starts
+    // from its previous rebalance; separate programs estimate and solve afresh: the same weights.
+    let rebalance = "rebalance monthly from 2015-12 to 2016-11"
+    for model in ["ols(window: expanding, from: 1963-07)", "regime(states: 2, covariance: diag, from: 1963-07)"] {
+        let (swept, errors) = backtests(program(model: model, objective: "tev in [3%, 5%]\nmaximize mu'f s.t. tev <= 6%",
+                                                rebalance: rebalance))
+        #expect(errors.isEmpty, "\(errors)")
+        #expect(swept.map(\.name) == ["tev = 3%", "tev = 5%"])
+        for (budget, result) in zip(["3%", "5%"], swept) {
+            let (alone, e) = backtests(program(model: model, objective: "maximize mu'f s.t. tev <= \(budget)", rebalance: rebalance))
+            #expect(e.isEmpty, "\(e)")
+            let single = try #require(alone.first)
+            #expect(result.rebalances.count == 12 && single.rebalances.count == 12)
+            for (a, b) in zip(result.rebalances, single.rebalances) {
+                #expect(zip(a.weights, b.weights).allSatisfy { abs($0 - $1) <= 1e-9 }, "\(model) \(budget) \(a.month)")
+            }
+        }
+    }
+}
