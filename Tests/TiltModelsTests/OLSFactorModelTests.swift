@@ -24,27 +24,6 @@ private struct OLSReference: Decodable {
     let cases: [Case]
 }
 
-/// 48 value-weighted industries minus rf and the five Fama–French factors, as the reference uses them.
-private struct IndustryData {
-    let months: [Month]
-    let excessReturns: Matrix
-    let factors: Matrix
-    let aligned: AlignedData
-
-    init() throws {
-        let industries = try IndustryPortfolios.load(path: sharedDataPath("48_Industry_Portfolios.CSV"))
-        let panel = try AssetPanel(path: "48 industries", months: industries.months, assetIDs: industries.industries,
-                                   returns: industries.valueWeightedReturns)
-        aligned = try AlignedData(panel: panel, factors: FactorFile.loadTidy(path: sharedDataPath("ff6_monthly.csv")))
-        let rf = try #require(aligned.factors.riskFree)
-        var excess = aligned.panel.returns
-        for j in 0..<excess.cols { for i in 0..<excess.rows { excess[i, j] -= rf[i, 0] } }
-        excessReturns = excess
-        factors = try aligned.factors.returns.selecting(rows: nil, cols: Array(0..<5))
-        months = aligned.months
-    }
-}
-
 @Test(arguments: [0, 1])
 func matchesNumpyOnIndustries(caseIndex: Int) throws {
     let reference = try JSONDecoder().decode(OLSReference.self,

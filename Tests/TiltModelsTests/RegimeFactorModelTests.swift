@@ -4,36 +4,16 @@ import TiltData
 import TiltLinearAlgebra
 import TiltModels
 
-/// 48 value-weighted industries in excess of rf and the five Fama–French factors.
-private struct RegimeData {
-    let months: [Month]
-    let excess: Matrix
-    let factors: Matrix
-
-    init() throws {
-        let industries = try IndustryPortfolios.load(path: sharedDataPath("48_Industry_Portfolios.CSV"))
-        let panel = try AssetPanel(path: "48 industries", months: industries.months, assetIDs: industries.industries,
-                                   returns: industries.valueWeightedReturns)
-        let aligned = try AlignedData(panel: panel, factors: FactorFile.loadTidy(path: sharedDataPath("ff6_monthly.csv")))
-        let rf = try #require(aligned.factors.riskFree)
-        var excess = aligned.panel.returns
-        for j in 0..<excess.cols { for i in 0..<excess.rows { excess[i, j] -= rf[i, 0] } }
-        self.excess = excess
-        var factors = try aligned.factors.returns.selecting(rows: nil, cols: Array(0..<5))
-        factors.colLabels = Array(aligned.factors.factorNames.prefix(5))
-        self.factors = factors
-        months = aligned.months
-    }
-
+extension IndustryData {
     func estimate(at rebalance: Month, options: RegimeModelOptions, previous: GaussianHMM? = nil,
                   window: EstimationWindow? = nil) throws -> RegimeFactorModel {
-        try RegimeFactorModel.estimate(excessReturns: excess, factorReturns: factors, months: months, rebalance: rebalance,
+        try RegimeFactorModel.estimate(excessReturns: excessReturns, factorReturns: factors, months: months, rebalance: rebalance,
                                        window: window ?? .expanding(from: months[0]), options: options, previous: previous)
     }
 }
 
 @Test func regimeMixtureMomentsMatchMonteCarlo() throws {
-    let data = try RegimeData()
+    let data = try IndustryData()
     let model = try data.estimate(at: Month(2008, 12), options: RegimeModelOptions(states: 3, covariance: .full, restarts: 3))
     let pi = model.forecastProbabilities
     let k = model.factorNames.count
@@ -65,13 +45,13 @@ private struct RegimeData {
 }
 
 @Test func regimeForecastUsesOnlyDataUpToTheRebalance() throws {
-    let data = try RegimeData()
+    let data = try IndustryData()
     let options = RegimeModelOptions(states: 2, covariance: .diagonal, horizon: 3, restarts: 3)
     let rebalance = Month(1999, 12)
     let model = try data.estimate(at: rebalance, options: options)
     // Scrambling every month after T changes nothing.
     let t = try #require(data.months.firstIndex(of: rebalance))
-    var excess = data.excess, factors = data.factors
+    var excess = data.excessReturns, factors = data.factors
     for i in (t + 1)..<excess.rows {
         for j in 0..<excess.cols { excess[i, j] = .nan }
         for j in 0..<factors.cols { factors[i, j] = 1 }
@@ -92,7 +72,7 @@ private struct RegimeData {
 }
 
 @Test func regimeStatesKeepTheirNumbersAcrossRebalances() throws {
-    let data = try RegimeData()
+    let data = try IndustryData()
     let options = RegimeModelOptions(states: 2, covariance: .full, restarts: 5)
     let first = try data.estimate(at: Month(1990, 12), options: options)
     // A first fit numbers states by increasing mean market return.
@@ -107,11 +87,11 @@ private struct RegimeData {
 }
 
 @Test func regimeModelWithOneStateIsTheOLSModel() throws {
-    let data = try RegimeData()
+    let data = try IndustryData()
     let rebalance = Month(2005, 6)
     let window = EstimationWindow.rolling(months: 120)
     let regime = try data.estimate(at: rebalance, options: RegimeModelOptions(states: 1, covariance: .full, restarts: 1), window: window)
-    let ols = try OLSFactorModel.estimate(excessReturns: data.excess, factorReturns: data.factors, months: data.months,
+    let ols = try OLSFactorModel.estimate(excessReturns: data.excessReturns, factorReturns: data.factors, months: data.months,
                                           rebalance: rebalance, window: window)
     #expect(regime.forecastProbabilities == [1])
     #expect(regime.loadings.rowLabels == ols.loadings.rowLabels && regime.loadings.colLabels == ols.loadings.colLabels)
@@ -125,7 +105,7 @@ private struct RegimeData {
 }
 
 @Test func regimeRefitFollowsThePreviousNumberingOfThreeStates() throws {
-    let data = try RegimeData()
+    let data = try IndustryData()
     let options = RegimeModelOptions(states: 3, covariance: .diagonal, restarts: 4)
     let first = try data.estimate(at: Month(2000, 12), options: options)
     // A first fit numbers states by increasing mean market return.

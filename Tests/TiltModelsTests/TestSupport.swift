@@ -1,4 +1,6 @@
 import Foundation
+import Testing
+import TiltData
 import TiltLinearAlgebra
 
 /// Path of a file in the shared read-only data folder (`<repo>/../shared/data`).
@@ -32,4 +34,29 @@ func maxRelativeDifference(_ a: [Double], _ b: [Double], floor: Double = 1e-300)
 extension Matrix {
     /// Rows as nested arrays (for comparing with row-major JSON references).
     var nestedRows: [[Double]] { (0..<rows).map { i in (0..<cols).map { self[i, $0] } } }
+}
+
+/// The 48 value-weighted industries in excess of rf and the five Fama–French factors (ff6_monthly.csv
+/// without umd), as the OLS and regime references use them.
+struct IndustryData {
+    let months: [Month]
+    let excessReturns: Matrix
+    /// T × 5, columns labelled mktrf … cma.
+    let factors: Matrix
+    let aligned: AlignedData
+
+    init() throws {
+        let industries = try IndustryPortfolios.load(path: sharedDataPath("48_Industry_Portfolios.CSV"))
+        let panel = try AssetPanel(path: "48 industries", months: industries.months, assetIDs: industries.industries,
+                                   returns: industries.valueWeightedReturns)
+        aligned = try AlignedData(panel: panel, factors: FactorFile.loadTidy(path: sharedDataPath("ff6_monthly.csv")))
+        let rf = try #require(aligned.factors.riskFree)
+        var excess = aligned.panel.returns
+        for j in 0..<excess.cols { for i in 0..<excess.rows { excess[i, j] -= rf[i, 0] } }
+        excessReturns = excess
+        var factors = try aligned.factors.returns.selecting(rows: nil, cols: Array(0..<5))
+        factors.colLabels = Array(aligned.factors.factorNames.prefix(5))
+        self.factors = factors
+        months = aligned.months
+    }
 }
