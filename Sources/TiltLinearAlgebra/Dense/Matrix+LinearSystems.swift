@@ -105,10 +105,7 @@ extension Matrix {
         var upper = Int8(UInt8(ascii: "U")), noTranspose = Int8(UInt8(ascii: "N"))
         dtrtrs_(&upper, &noTranspose, &noTranspose, &n, &nrhs, factors, &m, &x, &m, &info)
         try LAPACK.checkArguments(info, routine: "dtrtrs")
-        var solution = [Double](repeating: 0, count: a.cols * b.cols)
-        for j in 0..<b.cols {
-            solution.replaceSubrange(j * a.cols ..< (j + 1) * a.cols, with: x[j * a.rows ..< j * a.rows + a.cols])
-        }
+        let solution = leadingRows(a.cols, of: x, leadingDimension: a.rows, columns: b.cols)
         guard info == 0, solution.allSatisfy(\.isFinite) else { throw LinearAlgebraError.singular(operation: "solve") }
         return Matrix(rows: a.cols, cols: b.cols, columnMajor: solution)
     }
@@ -137,11 +134,17 @@ extension Matrix {
         dgels_(&trans, &m, &n, &nrhs, &factors, &m, &x, &ldbInt, &work, &lwork, &info)
         try LAPACK.checkArguments(info, routine: "dgels")
         guard info == 0, hasFullRank(factors, rows: a.rows, cols: a.cols) else { throw linearlyDependent("rows", a) }
-        var solution = [Double](repeating: 0, count: a.cols * b.cols)
-        for j in 0..<b.cols {
-            solution.replaceSubrange(j * a.cols ..< (j + 1) * a.cols, with: x[j * ldb ..< j * ldb + a.cols])
+        return Matrix(rows: a.cols, cols: b.cols, columnMajor: leadingRows(a.cols, of: x, leadingDimension: ldb, columns: b.cols))
+    }
+
+    /// The first `rows` entries of each of `columns` columns of a column-major array with leading dimension
+    /// `leadingDimension` (LAPACK leaves a least-squares solution in the top of a taller right-hand side).
+    private static func leadingRows(_ rows: Int, of x: [Double], leadingDimension: Int, columns: Int) -> [Double] {
+        var result = [Double](repeating: 0, count: rows * columns)
+        for j in 0..<columns {
+            result.replaceSubrange(j * rows ..< (j + 1) * rows, with: x[j * leadingDimension ..< j * leadingDimension + rows])
         }
-        return Matrix(rows: a.cols, cols: b.cols, columnMajor: solution)
+        return result
     }
 
     /// Whether the triangular factor (R of QR or L of LQ, on the diagonal of the column-major `factors`
