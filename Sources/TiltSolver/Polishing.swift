@@ -139,25 +139,25 @@ public enum SolutionPolisher {
         let size = nf + e + c
         var converged = false
 
+        /// Component i of ∇φ for the active cone on `rows`: ∇φ = −2 A_Cᵀ D s_C, D = diag(1, −1, …, −1).
+        func coneGradient(_ rows: Range<Int>, _ s: [Double], _ i: Int) -> Double {
+            rows.reduce(0) { g, rowIndex in g - 2 * (rowIndex == rows.lowerBound ? 1 : -1) * s[rowIndex] * a[rowIndex, i] }
+        }
+        /// Component i of the stationarity condition q + Px + Σ aₖ yₖ (the non-bound active rows) + Σ μⱼ ∇φⱼ.
+        func stationarity(_ i: Int, _ s: [Double]) -> Double {
+            var v = problem.q[i]
+            for j in 0..<n { v += p[i, j] * x[j] }
+            for k in general { v += a[equalities[k], i] * y[k] }
+            for (j, rows) in curved.enumerated() { v += mu[j] * coneGradient(rows, s, i) }
+            return v
+        }
+
         for _ in 0..<12 {
             let s = slack(problem, x)
             var r = [Double](repeating: 0, count: size)
-            for (position, i) in free.enumerated() {
-                var v = problem.q[i]
-                for j in 0..<n { v += p[i, j] * x[j] }
-                for k in general { v += a[equalities[k], i] * y[k] }
-                r[position] = v
-            }
-            var gradients: [[Double]] = []
+            for (position, i) in free.enumerated() { r[position] = stationarity(i, s) }
+            let gradients = curved.map { rows in free.map { coneGradient(rows, s, $0) } }
             for (j, rows) in curved.enumerated() {
-                // ∇φ = −2 A_Cᵀ D s_C, D = diag(1, −1, …, −1), over the free variables.
-                var g = [Double](repeating: 0, count: nf)
-                for rowIndex in rows {
-                    let d = rowIndex == rows.lowerBound ? 1.0 : -1.0
-                    for (position, i) in free.enumerated() { g[position] -= 2 * d * s[rowIndex] * a[rowIndex, i] }
-                }
-                for position in 0..<nf { r[position] += mu[j] * g[position] }
-                gradients.append(g)
                 r[nf + e + j] = s[rows.lowerBound] * s[rows.lowerBound] - rows.dropFirst().reduce(0) { $0 + s[$1] * s[$1] }
             }
             for (position, k) in general.enumerated() { r[nf + position] = -s[equalities[k]] }
@@ -196,19 +196,7 @@ public enum SolutionPolisher {
 
         // The multipliers of the bounds, from the stationarity of the variables they fix.
         let s = slack(problem, x)
-        for bound in bounds {
-            let i = bound.variable
-            var v = problem.q[i]
-            for j in 0..<n { v += p[i, j] * x[j] }
-            for k in general { v += a[equalities[k], i] * y[k] }
-            for (j, rows) in curved.enumerated() {
-                for rowIndex in rows {
-                    let d = rowIndex == rows.lowerBound ? 1.0 : -1.0
-                    v -= mu[j] * 2 * d * s[rowIndex] * a[rowIndex, i]
-                }
-            }
-            y[bound.equality] = -v / bound.coefficient
-        }
+        for bound in bounds { y[bound.equality] = -stationarity(bound.variable, s) / bound.coefficient }
 
         // Verification.
         let tolerance = 1e-9

@@ -43,14 +43,11 @@ extension PortfolioContext {
     /// objective with a regime model).
     public var regimeExposureDefinitions: [OptimizationProblem.Constraint] {
         get throws {
-            guard let regime else { return [] }
-            let factorRows = Array(1..<loadings.rows)
-            return try zip(regimeExposureVariables, regime.states).enumerated().map { s, pair in
-                let (variable, state) = pair
-                return OptimizationProblem.Constraint(
-                    lhs: .variable(variable), relation: .equal,
-                    rhs: try .multiply(.constant(state.loadings.selecting(rows: factorRows, cols: nil)), w),
-                    text: "f_regime\(s + 1) == B_\(s + 1) w")
+            guard regime != nil else { return [] }
+            return try zip(regimeExposureVariables, regimeStates).enumerated().map { s, pair in
+                OptimizationProblem.Constraint(lhs: .variable(pair.0), relation: .equal,
+                                               rhs: try .multiply(.constant(pair.1.loadings), w),
+                                               text: "f_regime\(s + 1) == B_\(s + 1) w")
             }
         }
     }
