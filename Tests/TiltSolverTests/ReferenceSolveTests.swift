@@ -3,9 +3,10 @@ import Testing
 import TiltLinearAlgebra
 @testable import TiltSolver
 
-/// Every reference problem, with both KKT back ends: status and objective as Clarabel's (1e-6
-/// relative), and the KKT conditions of the returned point checked directly.
-@Test(arguments: ReferenceProblem.names, [LinearSolverChoice.dense, .sparse])
+/// Every reference problem, with every KKT back end (`.automatic` is the block-arrow one where the
+/// KKT system has that structure): status and objective as Clarabel's (1e-6 relative), and the KKT
+/// conditions of the returned point checked directly.
+@Test(arguments: ReferenceProblem.names, [LinearSolverChoice.dense, .sparse, .automatic])
 func referenceProblemMatchesClarabel(name: String, backend: LinearSolverChoice) throws {
     let reference = try ReferenceProblem.load(name)
     let problem = reference.problem

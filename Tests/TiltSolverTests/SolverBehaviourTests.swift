@@ -16,7 +16,7 @@ import TiltLinearAlgebra
     #expect(abs(solution.primalObjective - expected) <= 1e-6 * abs(expected))
 }
 
-@Test(arguments: [LinearSolverChoice.dense, .sparse])
+@Test(arguments: [LinearSolverChoice.dense, .sparse, .blockArrow])
 func resolveWithNewValuesMatchesFreshSolve(backend: LinearSolverChoice) throws {
     var settings = SolverSettings()
     settings.linearSolver = backend
@@ -112,4 +112,26 @@ func factorTEVTimings() throws {
     let viaDense = solver.solve(), viaSparse = try InteriorPointSolver(problem: dense, settings: sparseSettings).solve()
     #expect(viaDense.status == .optimal && viaSparse.status == .optimal)
     #expect(abs(viaDense.primalObjective - viaSparse.primalObjective) <= 1e-7 * max(1, abs(viaSparse.primalObjective)))
+}
+
+/// `.automatic` takes the block-arrow factorisation for factor-model portfolio problems (TEV and
+/// risk aversion, 48 to 2,000 assets) and not for problems without that structure; asking for it
+/// there is an error, not a silent fallback.
+@Test func automaticBackendTakesBlockArrowForPortfolios() throws {
+    for name in ["portfolio_tev_48", "portfolio_risk_aversion_48", "portfolio_tev_benchmark_48"] {
+        #expect(try InteriorPointSolver(problem: ReferenceProblem.load(name).problem).kkt.usesBlockArrowFactorization, "\(name)")
+    }
+    #expect(try InteriorPointSolver(problem: factorTEVProblem(n: 2000, k: 6)).kkt.usesBlockArrowFactorization)
+    // A random sparse LP (three nonzeros per column of A): one large connected component.
+    var rng = SplitMix64(seed: 5)
+    let n = 300, m = 200
+    var triplets: [(row: Int, col: Int, value: Double)] = []
+    for j in 0..<n { for _ in 0..<3 { triplets.append((Int(rng.uniform() * Double(m)), j, rng.uniform() + 0.5)) } }
+    let lp = ConicProblem(P: SparseMatrixCSC(zeros: n, n), q: (0..<n).map { _ in rng.uniform() },
+                          A: SparseMatrixCSC(rows: m, cols: n, triplets: triplets),
+                          b: (0..<m).map { _ in 1 + rng.uniform() }, cones: [.nonnegative(m)])
+    #expect(try !InteriorPointSolver(problem: lp).kkt.usesBlockArrowFactorization)
+    var settings = SolverSettings()
+    settings.linearSolver = .blockArrow
+    #expect(throws: SolverError.self) { try InteriorPointSolver(problem: lp, settings: settings) }
 }

@@ -163,13 +163,17 @@ final class KKTSystem {
 
     /// Whether the factorisation back end is the dense LAPACK one (`.automatic` decides at setup).
     var usesDenseFactorization: Bool { solver is DenseKKTSolver }
+    /// Whether it is the block-arrow one.
+    var usesBlockArrowFactorization: Bool { solver is BlockArrowKKTSolver }
 
     private static func makeSolver(pattern: SparseMatrixCSC, signs: [Int], choice: LinearSolverChoice) throws
         -> any KKTSolver {
         switch choice {
         case .dense: return try DenseKKTSolver(pattern: pattern, signs: signs)
         case .sparse: return try SparseKKTSolver(pattern: pattern, signs: signs)
+        case .blockArrow: return try BlockArrowKKTSolver(pattern: pattern, signs: signs)
         case .automatic:
+            if let blockArrow = BlockArrowKKTSolver(ifStructured: pattern, signs: signs) { return blockArrow }
             let sparse = try SparseKKTSolver(pattern: pattern, signs: signs)
             let size = Double(pattern.cols)
             guard pattern.cols >= LinearSolverChoice.denseMinimumDimension,

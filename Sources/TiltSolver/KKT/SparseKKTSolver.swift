@@ -1,7 +1,7 @@
 import TiltLinearAlgebra
 
 /// Sparse quasi-definite LDLᵀ (`QuasiDefiniteLDL`: AMD ordering (once per pattern in the process, see
-/// `OrderingCache`) and symbolic analysis at construction; numeric factorisation with static and dynamic regularisation every iteration).
+/// `KKTAnalysisCache`) and symbolic analysis at construction; numeric factorisation with static and dynamic regularisation every iteration).
 struct SparseKKTSolver: KKTSolver {
     private let factorization: QuasiDefiniteLDL
     private let signs: [Int8]
@@ -10,7 +10,7 @@ struct SparseKKTSolver: KKTSolver {
     var factorNonzeroCount: Int { factorization.factorNonzeroCount }
 
     init(pattern: SparseMatrixCSC, signs: [Int]) throws {
-        factorization = try QuasiDefiniteLDL(pattern: pattern, ordering: OrderingCache.ordering(of: pattern))
+        factorization = try QuasiDefiniteLDL(pattern: pattern, ordering: KKTAnalysisCache.ordering(of: pattern))
         self.signs = signs.map { Int8($0) }
     }
 

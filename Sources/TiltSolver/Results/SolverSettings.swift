@@ -57,13 +57,16 @@ public struct SolverSettings: Sendable, Equatable {
 
 /// KKT factorisation back end.
 public enum LinearSolverChoice: Sendable, Equatable {
-    /// Sparse, unless the KKT system is large and its sparse factor nearly full (see
-    /// `denseMinimumDimension`, `denseMinimumFill`).
+    /// Block arrow when the KKT system has that structure (many tiny blocks around a small
+    /// border: factor-model portfolio problems); otherwise sparse, unless the KKT system is large
+    /// and its sparse factor nearly full (see `denseMinimumDimension`, `denseMinimumFill`).
     case automatic
     /// LAPACK Bunch–Kaufman on the dense KKT matrix.
     case dense
     /// Sparse quasi-definite LDLᵀ with AMD ordering.
     case sparse
+    /// Bordered block-diagonal LDLᵀ (`BlockArrowLDL`); setup fails on a KKT system without that structure.
+    case blockArrow
 
     /// `.automatic` considers the dense factorisation only from this KKT dimension on. Measured
     /// (release): the sparse LDLᵀ was as fast or faster on every sparse problem (reference set,

@@ -1,0 +1,233 @@
+/// The numeric half of one group of same-shape blocks (`BlockProgram`): their values slot by slot
+/// across blocks, the inverse pivots, and the kernels that run the program.
+final class BlockGroup {
+    let program: BlockProgram
+    private let values: UnsafeMutablePointer<Double>
+    private let dInverse: UnsafeMutablePointer<Double>
+    private let work: UnsafeMutablePointer<Double>
+
+    init(program: BlockProgram) {
+        self.program = program
+        let b = program.blockCount
+        values = .allocate(capacity: max(1, program.slotCount * b))
+        values.initialize(repeating: 0, count: max(1, program.slotCount * b))
+        dInverse = .allocate(capacity: max(1, program.memberCount * b))
+        dInverse.initialize(repeating: 0, count: max(1, program.memberCount * b))
+        work = .allocate(capacity: max(1, program.memberCount * b))
+        work.initialize(repeating: 0, count: max(1, program.memberCount * b))
+    }
+
+    deinit {
+        values.deallocate()
+        dInverse.deallocate()
+        work.deallocate()
+    }
+
+    /// Eliminates every block and adds the blocks' contributions to `border`'s matrix; returns the
+    /// number of dynamically regularised pivots.
+    func factor(values input: UnsafeBufferPointer<Double>, staticRegularization: Double, eps: Double,
+                delta: Double, schur border: DenseBorder) throws -> Int {
+        let program = program, b = program.blockCount, values = values
+        program.sources.withUnsafeBufferPointer { sources in
+            for s in 0..<(program.sourcedSlotCount * b) { values[s] = input[sources[s]] }
+        }
+        (values + program.sourcedSlotCount * b).update(repeating: 0, count: (program.slotCount - program.sourcedSlotCount) * b)
+        var regularized = 0
+        for p in 0..<program.memberCount {
+            let sign = program.signs[p], d = values + program.diagonalSlot[p] * b, inverse = dInverse + p * b
+            for k in 0..<b {
+                var pivot = d[k] + sign * staticRegularization
+                if sign * pivot < eps {
+                    pivot = sign * delta
+                    regularized += 1
+                }
+                guard pivot != 0 && pivot.isFinite else {
+                    throw SparseMatrixError.singularPivot(column: program.columns[p * b + k], value: pivot)
+                }
+                d[k] = pivot
+                inverse[k] = 1 / pivot
+            }
+            for u in program.updateStart[p]..<program.updateStart[p + 1] {
+                let target = values + program.updateTarget[u] * b
+                let left = values + program.updateLeft[u] * b, right = values + program.updateRight[u] * b
+                for k in 0..<b { target[k] -= left[k] * right[k] * inverse[k] }
+            }
+            for u in program.schurStart[p]..<program.schurStart[p + 1] {
+                let left = values + program.schurLeft[u] * b, right = values + program.schurRight[u] * b
+                border.matrix[program.schurTarget[u]] -= blockDot(left, right, inverse, b)
+            }
+            for e in program.rowStart[p]..<program.rowStart[p + 1] {
+                let l = values + program.rowSlot[e] * b
+                for k in 0..<b { l[k] *= inverse[k] }
+            }
+        }
+        return regularized
+    }
+
+    /// Forward substitution and diagonal scaling of the blocks' part of `x`, subtracting their
+    /// contributions from the border's right-hand side.
+    func forward(_ x: UnsafeMutablePointer<Double>, border: DenseBorder) {
+        let program = program, b = program.blockCount, c = program.memberCount, work = work
+        program.columns.withUnsafeBufferPointer { columns in
+            for i in 0..<(c * b) { work[i] = x[columns[i]] }
+        }
+        for p in 0..<c {
+            let pivot = work + p * b
+            for e in program.rowStart[p]..<program.rowStart[p + 1] {
+                let j = program.rowTarget[e], l = values + program.rowSlot[e] * b
+                if j < c {
+                    let target = work + j * b
+                    for k in 0..<b { target[k] -= l[k] * pivot[k] }
+                } else {
+                    border.rhs[program.borderNeighbours[j - c]] -= blockDot(l, pivot, b)
+                }
+            }
+        }
+        for i in 0..<(c * b) { work[i] *= dInverse[i] }
+    }
+
+    /// Backward substitution once the border is solved; writes the blocks' part of `x`.
+    func backward(_ x: UnsafeMutablePointer<Double>, border: DenseBorder) {
+        let program = program, b = program.blockCount, c = program.memberCount, work = work
+        var p = c - 1
+        while p >= 0 {
+            let pivot = work + p * b
+            for e in program.rowStart[p]..<program.rowStart[p + 1] {
+                let j = program.rowTarget[e], l = values + program.rowSlot[e] * b
+                if j < c {
+                    let known = work + j * b
+                    for k in 0..<b { pivot[k] -= l[k] * known[k] }
+                } else {
+                    let known = border.rhs[program.borderNeighbours[j - c]]
+                    for k in 0..<b { pivot[k] -= l[k] * known }
+                }
+            }
+            p -= 1
+        }
+        program.columns.withUnsafeBufferPointer { columns in
+            for i in 0..<(c * b) { x[columns[i]] = work[i] }
+        }
+    }
+}
+
+/// The border's Schur complement, factored as a dense LDLᵀ without pivoting (lower triangle,
+/// column-major), and the border part of the right-hand side during a solve.
+final class DenseBorder {
+    let size: Int
+    private let columns: [Int]
+    private let signs: [Double]
+    /// Entries of `K` between border columns and where they go in `matrix`.
+    private let entries: [Int]
+    private let targets: [Int]
+    let matrix: UnsafeMutablePointer<Double>
+    private let dInverse: UnsafeMutablePointer<Double>
+    let rhs: UnsafeMutablePointer<Double>
+
+    init(structure: BlockArrowStructure) {
+        let m = structure.borderColumns.count
+        size = m
+        columns = structure.borderColumns
+        signs = structure.borderSigns
+        entries = structure.borderEntries
+        targets = structure.borderTargets
+        matrix = .allocate(capacity: max(1, m * m))
+        matrix.initialize(repeating: 0, count: max(1, m * m))
+        dInverse = .allocate(capacity: max(1, m))
+        dInverse.initialize(repeating: 0, count: max(1, m))
+        rhs = .allocate(capacity: max(1, m))
+        rhs.initialize(repeating: 0, count: max(1, m))
+    }
+
+    deinit {
+        matrix.deallocate()
+        dInverse.deallocate()
+        rhs.deallocate()
+    }
+
+    /// Loads the border's own entries of `K` (plus static regularisation); the blocks add theirs.
+    func assemble(values: UnsafeBufferPointer<Double>, staticRegularization: Double) {
+        let m = size
+        matrix.update(repeating: 0, count: max(1, m * m))
+        for (entry, target) in zip(entries, targets) { matrix[target] += values[entry] }
+        for t in 0..<m { matrix[t + t * m] += signs[t] * staticRegularization }
+    }
+
+    /// Right-looking LDLᵀ of the assembled Schur complement; returns the number of regularised pivots.
+    func factor(eps: Double, delta: Double) throws -> Int {
+        let m = size
+        var regularized = 0
+        for j in 0..<m {
+            let column = matrix + j * m
+            var pivot = column[j]
+            if signs[j] * pivot < eps {
+                pivot = signs[j] * delta
+                regularized += 1
+            }
+            guard pivot != 0 && pivot.isFinite else { throw SparseMatrixError.singularPivot(column: columns[j], value: pivot) }
+            column[j] = pivot
+            let inverse = 1 / pivot
+            dInverse[j] = inverse
+            for k in (j + 1)..<max(j + 1, m) {
+                let l = column[k] * inverse, target = matrix + k * m
+                for i in k..<m { target[i] -= column[i] * l }
+            }
+            for i in (j + 1)..<max(j + 1, m) { column[i] *= inverse }
+        }
+        return regularized
+    }
+
+    func gather(from x: UnsafeMutablePointer<Double>) {
+        for t in 0..<size { rhs[t] = x[columns[t]] }
+    }
+
+    /// `rhs ← S⁻¹ rhs` with the factored Schur complement `S`.
+    func solve() {
+        let m = size
+        for j in 0..<m {
+            let column = matrix + j * m, known = rhs[j]
+            for i in (j + 1)..<max(j + 1, m) { rhs[i] -= column[i] * known }
+        }
+        for j in 0..<m { rhs[j] *= dInverse[j] }
+        var j = m - 1
+        while j >= 0 {
+            let column = matrix + j * m
+            var sum = rhs[j]
+            for i in (j + 1)..<max(j + 1, m) { sum -= column[i] * rhs[i] }
+            rhs[j] = sum
+            j -= 1
+        }
+    }
+
+    func scatter(into x: UnsafeMutablePointer<Double>) {
+        for t in 0..<size { x[columns[t]] = rhs[t] }
+    }
+}
+
+/// `Σ x[k]·y[k]` over `count` entries, in four interleaved partial sums (which the compiler
+/// vectorises; a single running sum must be evaluated in order).
+@inline(__always)
+private func blockDot(_ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ count: Int) -> Double {
+    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    var k = 0
+    while k + 4 <= count {
+        s0 += x[k] * y[k]; s1 += x[k + 1] * y[k + 1]; s2 += x[k + 2] * y[k + 2]; s3 += x[k + 3] * y[k + 3]
+        k += 4
+    }
+    while k < count { s0 += x[k] * y[k]; k += 1 }
+    return (s0 + s1) + (s2 + s3)
+}
+
+/// `Σ x[k]·y[k]·z[k]` over `count` entries, in four interleaved partial sums.
+@inline(__always)
+private func blockDot(_ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+                      _ z: UnsafeMutablePointer<Double>, _ count: Int) -> Double {
+    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    var k = 0
+    while k + 4 <= count {
+        s0 += x[k] * y[k] * z[k]; s1 += x[k + 1] * y[k + 1] * z[k + 1]
+        s2 += x[k + 2] * y[k + 2] * z[k + 2]; s3 += x[k + 3] * y[k + 3] * z[k + 3]
+        k += 4
+    }
+    while k < count { s0 += x[k] * y[k] * z[k]; k += 1 }
+    return (s0 + s1) + (s2 + s3)
+}
