@@ -68,17 +68,30 @@ struct AffineMap {
     func multipliedLeft(by a: Matrix, innerRows q: Int) -> AffineMap {
         let p = a.rows
         let c = q == 0 ? 0 : rows / q
+        // A's non-zeros column by column (`entryRow`, `entryValue` from `columnStart[k]`), so that a sparse
+        // A (a selection, dummies) costs its non-zeros only.
+        var columnStart = [Int](repeating: 0, count: a.cols + 1)
+        var entryRow: [Int] = [], entryValue: [Double] = []
+        a.storage.withUnsafeBufferPointer { storage in
+            for k in 0..<a.cols {
+                for i in 0..<p where storage[i + k * p] != 0 {
+                    entryRow.append(i)
+                    entryValue.append(storage[i + k * p])
+                }
+                columnStart[k + 1] = entryRow.count
+            }
+        }
         var out = AffineMap(rows: p * c)
-        // Non-zeros of each column of A, so that a sparse A (a selection, dummies) costs its non-zeros only.
-        var columnEntries = [[(Int, Double)]](repeating: [], count: a.cols)
-        for k in 0..<a.cols { for i in 0..<p where a[i, k] != 0 { columnEntries[k].append((i, a[i, k])) } }
+        out.terms.reserveCapacity(terms.reduce(0) { $0 + columnStart[$1.row % q + 1] - columnStart[$1.row % q] })
         for t in terms {
             let k = t.row % q, j = t.row / q
-            for (i, aik) in columnEntries[k] { out.terms.append((i + j * p, t.column, aik * t.value)) }
+            for e in columnStart[k]..<columnStart[k + 1] {
+                out.terms.append((entryRow[e] + j * p, t.column, entryValue[e] * t.value))
+            }
         }
         for (row, value) in constant.enumerated() where value != 0 {
             let k = row % q, j = row / q
-            for (i, aik) in columnEntries[k] { out.constant[i + j * p] += aik * value }
+            for e in columnStart[k]..<columnStart[k + 1] { out.constant[entryRow[e] + j * p] += entryValue[e] * value }
         }
         return out
     }

@@ -312,7 +312,8 @@ public struct ConeCompiler {
     // MARK: Objective
 
     private struct ObjectiveParts {
-        var quadratic: [Int: [Int: Double]] = [:] // upper triangle of P: column → (row → value)
+        /// Upper triangle of P as triplets (duplicates add up).
+        var quadratic: [(row: Int, col: Int, value: Double)] = []
         var linear: AffineMap = AffineMap(rows: 1)
     }
 
@@ -356,7 +357,7 @@ public struct ConeCompiler {
         func addPair(_ r1: Int, _ r2: Int, _ prr: Double) {
             for (c1, v1) in byRow[r1] {
                 for (c2, v2) in byRow[r2] where c1 <= c2 {
-                    parts.quadratic[c2, default: [:]][c1, default: 0] += 2 * weight * prr * v1 * v2
+                    parts.quadratic.append((c1, c2, 2 * weight * prr * v1 * v2))
                 }
             }
         }
@@ -381,6 +382,7 @@ public struct ConeCompiler {
                           shapes: [Int: (rows: Int, cols: Int, sign: Double)]) -> CompiledProblem {
         let ordered = blocks.enumerated().sorted { ($0.element.kind.rawValue, $0.offset) < ($1.element.kind.rawValue, $1.offset) }.map(\.element)
         var triplets: [(row: Int, col: Int, value: Double)] = []
+        triplets.reserveCapacity(ordered.reduce(0) { $0 + $1.map.terms.count })
         var b: [Double] = []
         var cones: [ConeSpec] = []
         var rowsOf = [[Int]](repeating: [], count: constraintCount)
@@ -402,9 +404,7 @@ public struct ConeCompiler {
         }
         var q = [Double](repeating: 0, count: columns)
         for t in objective.linear.terms { q[t.column] += t.value }
-        var pTriplets: [(row: Int, col: Int, value: Double)] = []
-        for (col, entries) in objective.quadratic { for (r, v) in entries { pTriplets.append((r, col, v)) } }
-        let conic = ConicProblem(P: SparseMatrixCSC(rows: columns, cols: columns, triplets: pTriplets), q: q,
+        let conic = ConicProblem(P: SparseMatrixCSC(rows: columns, cols: columns, triplets: objective.quadratic), q: q,
                                  A: SparseMatrixCSC(rows: row, cols: columns, triplets: triplets), b: b, cones: cones,
                                  objectiveConstant: objective.linear.constant[0])
         let constraintRows = (0..<constraintCount).map { i in

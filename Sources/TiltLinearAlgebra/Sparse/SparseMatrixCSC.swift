@@ -22,37 +22,43 @@ public struct SparseMatrixCSC: Sendable, Equatable {
                   rowIndices: [], values: [])
     }
 
-    /// Builds a matrix from (row, col, value) triplets; duplicates are summed, explicit zeros kept
-    /// (so that a structure stays the same when only values change).
+    /// Builds a matrix from (row, col, value) triplets; duplicates are summed in the order given, explicit
+    /// zeros kept (so that a structure stays the same when only values change).
+    ///
+    /// Two stable counting passes (by row, then by column) leave each column's entries in row order with
+    /// duplicates next to each other, so no column is sorted.
     public init(rows: Int, cols: Int, triplets: [(row: Int, col: Int, value: Double)]) {
-        var counts = [Int](repeating: 0, count: cols + 1)
-        for t in triplets { counts[t.col + 1] += 1 }
-        for j in 0..<cols { counts[j + 1] += counts[j] }
-        var next = counts
-        var ri = [Int](repeating: 0, count: triplets.count)
-        var vals = [Double](repeating: 0, count: triplets.count)
-        for t in triplets {
-            let p = next[t.col]
-            ri[p] = t.row
-            vals[p] = t.value
-            next[t.col] += 1
+        let count = triplets.count
+        var rowStart = [Int](repeating: 0, count: rows + 1)
+        for t in triplets { rowStart[t.row + 1] += 1 }
+        for i in 0..<rows { rowStart[i + 1] += rowStart[i] }
+        var byRow = [Int](repeating: 0, count: count)
+        for (k, t) in triplets.enumerated() {
+            byRow[rowStart[t.row]] = k
+            rowStart[t.row] += 1
+        }
+        var columnStart = [Int](repeating: 0, count: cols + 1)
+        for t in triplets { columnStart[t.col + 1] += 1 }
+        for j in 0..<cols { columnStart[j + 1] += columnStart[j] }
+        var next = columnStart
+        var byColumn = [Int](repeating: 0, count: count)
+        for k in byRow {
+            let j = triplets[k].col
+            byColumn[next[j]] = k
+            next[j] += 1
         }
         var colPtr = [Int](repeating: 0, count: cols + 1)
-        var outRows: [Int] = []
-        var outVals: [Double] = []
-        outRows.reserveCapacity(triplets.count)
-        outVals.reserveCapacity(triplets.count)
+        var outRows: [Int] = [], outVals: [Double] = []
+        outRows.reserveCapacity(count)
+        outVals.reserveCapacity(count)
         for j in 0..<cols {
-            let range = counts[j]..<counts[j + 1]
-            let order = range.sorted { ri[$0] < ri[$1] }
-            var lastRow = -1
-            for p in order {
-                if ri[p] == lastRow {
-                    outVals[outVals.count - 1] += vals[p]
+            for p in columnStart[j]..<columnStart[j + 1] {
+                let t = triplets[byColumn[p]]
+                if outRows.count > colPtr[j], outRows[outRows.count - 1] == t.row {
+                    outVals[outVals.count - 1] += t.value
                 } else {
-                    outRows.append(ri[p])
-                    outVals.append(vals[p])
-                    lastRow = ri[p]
+                    outRows.append(t.row)
+                    outVals.append(t.value)
                 }
             }
             colPtr[j + 1] = outRows.count

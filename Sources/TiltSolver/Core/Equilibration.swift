@@ -38,11 +38,16 @@ struct Equilibration {
         // Cones whose rows must share one factor (the scaled slack has to stay in the cone).
         let sharedBlocks = cones.cones.filter { $0 is SecondOrderCone || $0 is ExponentialCone }.map(\.range)
         for _ in 0..<settings.equilibrationIterations {
-            for j in 0..<n { columnNorms[j] = 0 }
-            for i in 0..<m { rowNorms[i] = 0 }
+            // The norms start each round at zero (fresh arrays, then reset as they are consumed).
             Self.accumulateSymmetricNorms(P, scale: columnProduct, into: &columnNorms)
             Self.accumulateNorms(A, rowScale: rowProduct, columnScale: columnProduct, rows: &rowNorms, cols: &columnNorms)
-            for j in 0..<n { columnNorms[j] = factor(columnNorms[j]) }
+            // This round's factors d (from columnNorms) and e (rowNorms, averaged over shared blocks).
+            for j in 0..<n {
+                let d = factor(columnNorms[j])
+                columnProduct[j] *= d
+                variableScale[j] = min(max(variableScale[j] * d, lo), hi)
+                columnNorms[j] = 0
+            }
             for i in 0..<m { rowNorms[i] = factor(rowNorms[i]) }
             for block in sharedBlocks {
                 var sum = 0.0
@@ -50,14 +55,10 @@ struct Equilibration {
                 let mean = sum / Double(block.count)
                 for i in block { rowNorms[i] = mean }
             }
-            // columnNorms, rowNorms now hold this round's factors d, e.
-            for j in 0..<n {
-                columnProduct[j] *= columnNorms[j]
-                variableScale[j] = min(max(variableScale[j] * columnNorms[j], lo), hi)
-            }
             for i in 0..<m {
                 rowProduct[i] *= rowNorms[i]
                 constraintScale[i] = min(max(constraintScale[i] * rowNorms[i], lo), hi)
+                rowNorms[i] = 0
             }
         }
 
@@ -82,8 +83,8 @@ struct Equilibration {
                             for j in 0..<M.cols {
                                 for p in pointers[j]..<pointers[j + 1] {
                                     let i = rowIndices[p], v = abs(values[p]) * scale[i] * scale[j]
-                                    norms[j] = max(norms[j], v)
-                                    norms[i] = max(norms[i], v)
+                                    norms[j] = larger(norms[j], v)
+                                    norms[i] = larger(norms[i], v)
                                 }
                             }
                         }
@@ -107,8 +108,8 @@ struct Equilibration {
                                 var column = cols[j]
                                 for p in pointers[j]..<pointers[j + 1] {
                                     let i = rowIndices[p], v = abs(values[p]) * rowScale[i] * cj
-                                    column = max(column, v)
-                                    rows[i] = max(rows[i], v)
+                                    column = larger(column, v)
+                                    rows[i] = larger(rows[i], v)
                                 }
                                 cols[j] = column
                             }
@@ -118,6 +119,9 @@ struct Equilibration {
             }
         }
     }
+
+    /// `max(a, b)` for numbers that are not NaN, in the form that compiles to one `maxsd`.
+    @inline(__always) private static func larger(_ a: Double, _ b: Double) -> Double { a > b ? a : b }
 
     /// `M ← diag(rows)·M·diag(cols)` in place.
     private static func scale(_ M: inout SparseMatrixCSC, rows: [Double], cols: [Double]) {

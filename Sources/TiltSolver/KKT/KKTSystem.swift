@@ -54,105 +54,26 @@ final class KKTSystem {
         constraintCount = m
         self.cones = cones
         self.settings = settings
-        let expanded = cones.cones.filter { $0.hessianShape == .sparseExpansion }
-        size = n + m + 2 * expanded.count
-
-        // Collect (row, col) pairs with a source tag, then compress to CSC once.
-        var entries: [(row: Int, col: Int)] = []
-        var pSources: [Int] = [], aSources: [Int] = []
-        pSources.reserveCapacity(P.rowIndices.count)
-        aSources.reserveCapacity(A.rowIndices.count)
-        let hessianEntries = cones.cones.reduce(0) { total, cone in
-            let d = cone.dimension
-            switch cone.hessianShape {
-            case .diagonal: return total + d
-            case .dense: return total + d * (d + 1) / 2
-            case .sparseExpansion: return total + 3 * d + 2
-            }
-        }
-        entries.reserveCapacity(P.rowIndices.count + n + A.rowIndices.count + hessianEntries)
-        for j in 0..<n {
-            for p in P.colPointers[j]..<P.colPointers[j + 1] where P.rowIndices[p] <= j {
-                pSources.append(entries.count)
-                entries.append((P.rowIndices[p], j))
-            }
-            entries.append((j, j)) // structural diagonal for σ
-        }
-        for j in 0..<n {
-            for p in A.colPointers[j]..<A.colPointers[j + 1] {
-                aSources.append(entries.count)
-                entries.append((j, n + A.rowIndices[p]))
-            }
-        }
-        var hessianSources: [[Int]] = []
-        var buffers: [Int] = []
-        var extraSigns: [Int] = []
-        var extraColumn = n + m
-        for cone in cones.cones {
-            let rows = cone.range.map { n + $0 }
-            var sources: [Int] = []
-            switch cone.hessianShape {
-            case .diagonal:
-                for r in rows { sources.append(entries.count); entries.append((r, r)) }
-            case .dense:
-                for (jj, c) in rows.enumerated() {
-                    for (ii, r) in rows.enumerated() {
-                        if ii <= jj { sources.append(entries.count); entries.append((r, c)) } else { sources.append(-1) }
-                    }
-                }
-            case .sparseExpansion:
-                let vColumn = extraColumn, uColumn = extraColumn + 1
-                extraColumn += 2
-                for r in rows { sources.append(entries.count); entries.append((r, r)) }
-                for r in rows { sources.append(entries.count); entries.append((r, uColumn)) }
-                for r in rows { sources.append(entries.count); entries.append((r, vColumn)) }
-                sources.append(entries.count); entries.append((vColumn, vColumn))
-                sources.append(entries.count); entries.append((uColumn, uColumn))
-                extraSigns += [-1, +1]
-            }
-            hessianSources.append(sources)
-            buffers.append(sources.count)
-        }
-
-        // Compress: bucket entry ids by column, order each column by row (almost always already
-        // in order), merge duplicates, map each source to its slot.
-        var columnStart = [Int](repeating: 0, count: size + 1)
-        for e in entries { columnStart[e.col + 1] += 1 }
-        for j in 0..<size { columnStart[j + 1] += columnStart[j] }
-        var order = [Int](repeating: 0, count: entries.count)
-        var fill = columnStart
-        for (id, e) in entries.enumerated() {
-            order[fill[e.col]] = id
-            fill[e.col] += 1
-        }
-        var slotOf = [Int](repeating: -1, count: entries.count)
-        var colPointers = [Int](repeating: 0, count: size + 1)
-        var rowIndices: [Int] = []
-        rowIndices.reserveCapacity(entries.count)
-        for j in 0..<size {
-            let column = columnStart[j]..<columnStart[j + 1]
-            var sorted = true
-            for p in column.dropFirst() where entries[order[p - 1]].row > entries[order[p]].row { sorted = false; break }
-            if !sorted { order[column].sort { entries[$0].row < entries[$1].row } }
-            for id in order[column] {
-                if rowIndices.count == colPointers[j] || rowIndices[rowIndices.count - 1] != entries[id].row {
-                    rowIndices.append(entries[id].row)
-                }
-                slotOf[id] = rowIndices.count - 1
-            }
-            colPointers[j + 1] = rowIndices.count
-        }
-        pattern = SparseMatrixCSC(rows: size, cols: size, colPointers: colPointers, rowIndices: rowIndices,
+        let expansions = cones.cones.reduce(0) { $0 + ($1.hessianShape == .sparseExpansion ? 1 : 0) }
+        size = n + m + 2 * expansions
+        let layout = KKTPattern(P: P, A: A, cones: cones.cones, size: size)
+        let rowIndices = layout.rowIndices
+        pattern = SparseMatrixCSC(rows: size, cols: size, colPointers: layout.colPointers, rowIndices: rowIndices,
                                   values: [Double](repeating: 0, count: rowIndices.count))
-        pSlots = pSources.map { slotOf[$0] }
-        aSlots = aSources.map { slotOf[$0] }
-        hessianSlots = hessianSources.map { $0.map { $0 < 0 ? -1 : slotOf[$0] } }
-        hessianScratch = [Double](repeating: 0, count: buffers.max() ?? 0)
-        signs = [Int](repeating: 1, count: n) + [Int](repeating: -1, count: m) + extraSigns
+        pSlots = layout.pSlots
+        aSlots = layout.aSlots
+        hessianSlots = layout.hessianSlots
+        hessianScratch = [Double](repeating: 0, count: hessianSlots.map(\.count).max() ?? 0)
+        // +1 on x and on each expansion's u column, −1 on z and on each expansion's v column.
+        var signs = [Int](repeating: 1, count: size)
+        for k in n..<(n + m) { signs[k] = -1 }
+        for k in stride(from: n + m, to: size, by: 2) { signs[k] = -1 }
+        self.signs = signs
         values = [Double](repeating: 0, count: rowIndices.count)
         workspaces = [SolveBuffers(size: size), SolveBuffers(size: size)]
         strictRows = .allocate(capacity: rowIndices.count)
         for (p, row) in rowIndices.enumerated() { strictRows[p] = Int32(truncatingIfNeeded: row) }
+        let colPointers = layout.colPointers
         for j in 0..<size {
             precondition(colPointers[j + 1] > colPointers[j] && rowIndices[colPointers[j + 1] - 1] == j,
                          "KKT column \(j) must end with its diagonal")
