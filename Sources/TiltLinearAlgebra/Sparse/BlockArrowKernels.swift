@@ -1,23 +1,66 @@
 /// The numeric half of one group of same-shape blocks (`BlockProgram`): their values slot by slot
-/// across blocks, the inverse pivots, and the kernels that run the program.
+/// across blocks, the inverse pivots, and the kernels that run the program. The kernels run several
+/// times per interior-point iteration, on groups of a few to thousands of blocks, so they read the
+/// program through raw pointers (a copy of its index arrays, in one allocation): no bounds,
+/// uniqueness or reference-count traffic in the loops.
 final class BlockGroup {
-    let program: BlockProgram
+    private let blockCount: Int
+    private let memberCount: Int
+    private let slotCount: Int
+    private let sourcedSlotCount: Int
+    private let signs: UnsafeMutablePointer<Double>
+    private let index: ProgramIndex
     private let values: UnsafeMutablePointer<Double>
     private let dInverse: UnsafeMutablePointer<Double>
     private let work: UnsafeMutablePointer<Double>
 
+    /// `BlockProgram`'s index arrays behind pointers into one buffer.
+    private struct ProgramIndex {
+        let storage: UnsafeMutablePointer<Int>
+        let columns, sources, diagonalSlot, borderNeighbours: UnsafeMutablePointer<Int>
+        let rowStart, rowTarget, rowSlot: UnsafeMutablePointer<Int>
+        let updateStart, updateTarget, updateLeft, updateRight: UnsafeMutablePointer<Int>
+        let schurStart, schurLeft, schurRight, schurTarget: UnsafeMutablePointer<Int>
+
+        init(_ p: BlockProgram) {
+            let arrays = [p.columns, p.sources, p.diagonalSlot, p.borderNeighbours, p.rowStart, p.rowTarget, p.rowSlot,
+                          p.updateStart, p.updateTarget, p.updateLeft, p.updateRight,
+                          p.schurStart, p.schurLeft, p.schurRight, p.schurTarget]
+            storage = .allocate(capacity: max(1, arrays.reduce(0) { $0 + $1.count }))
+            var next = storage
+            var views: [UnsafeMutablePointer<Int>] = []
+            for array in arrays {
+                views.append(next)
+                array.withUnsafeBufferPointer { if let base = $0.baseAddress { next.initialize(from: base, count: $0.count) } }
+                next += array.count
+            }
+            (columns, sources, diagonalSlot, borderNeighbours) = (views[0], views[1], views[2], views[3])
+            (rowStart, rowTarget, rowSlot) = (views[4], views[5], views[6])
+            (updateStart, updateTarget, updateLeft, updateRight) = (views[7], views[8], views[9], views[10])
+            (schurStart, schurLeft, schurRight, schurTarget) = (views[11], views[12], views[13], views[14])
+        }
+    }
+
     init(program: BlockProgram) {
-        self.program = program
-        let b = program.blockCount
+        let b = program.blockCount, c = program.memberCount
+        blockCount = b
+        memberCount = c
+        slotCount = program.slotCount
+        sourcedSlotCount = program.sourcedSlotCount
+        signs = .allocate(capacity: max(1, c))
+        signs.initialize(from: program.signs, count: c)
+        index = ProgramIndex(program)
         values = .allocate(capacity: max(1, program.slotCount * b))
         values.initialize(repeating: 0, count: max(1, program.slotCount * b))
-        dInverse = .allocate(capacity: max(1, program.memberCount * b))
-        dInverse.initialize(repeating: 0, count: max(1, program.memberCount * b))
-        work = .allocate(capacity: max(1, program.memberCount * b))
-        work.initialize(repeating: 0, count: max(1, program.memberCount * b))
+        dInverse = .allocate(capacity: max(1, c * b))
+        dInverse.initialize(repeating: 0, count: max(1, c * b))
+        work = .allocate(capacity: max(1, c * b))
+        work.initialize(repeating: 0, count: max(1, c * b))
     }
 
     deinit {
+        signs.deallocate()
+        index.storage.deallocate()
         values.deallocate()
         dInverse.deallocate()
         work.deallocate()
@@ -27,14 +70,12 @@ final class BlockGroup {
     /// number of dynamically regularised pivots.
     func factor(values input: UnsafeBufferPointer<Double>, staticRegularization: Double, eps: Double,
                 delta: Double, schur border: DenseBorder) throws -> Int {
-        let program = program, b = program.blockCount, values = values
-        program.sources.withUnsafeBufferPointer { sources in
-            for s in 0..<(program.sourcedSlotCount * b) { values[s] = input[sources[s]] }
-        }
-        (values + program.sourcedSlotCount * b).update(repeating: 0, count: (program.slotCount - program.sourcedSlotCount) * b)
+        let b = blockCount, index = index, values = values, schur = border.matrix
+        for s in 0..<(sourcedSlotCount * b) { values[s] = input[index.sources[s]] }
+        (values + sourcedSlotCount * b).update(repeating: 0, count: (slotCount - sourcedSlotCount) * b)
         var regularized = 0
-        for p in 0..<program.memberCount {
-            let sign = program.signs[p], d = values + program.diagonalSlot[p] * b, inverse = dInverse + p * b
+        for p in 0..<memberCount {
+            let sign = signs[p], d = values + index.diagonalSlot[p] * b, inverse = dInverse + p * b
             for k in 0..<b {
                 var pivot = d[k] + sign * staticRegularization
                 if sign * pivot < eps {
@@ -42,22 +83,22 @@ final class BlockGroup {
                     regularized += 1
                 }
                 guard pivot != 0 && pivot.isFinite else {
-                    throw SparseMatrixError.singularPivot(column: program.columns[p * b + k], value: pivot)
+                    throw SparseMatrixError.singularPivot(column: index.columns[p * b + k], value: pivot)
                 }
                 d[k] = pivot
                 inverse[k] = 1 / pivot
             }
-            for u in program.updateStart[p]..<program.updateStart[p + 1] {
-                let target = values + program.updateTarget[u] * b
-                let left = values + program.updateLeft[u] * b, right = values + program.updateRight[u] * b
+            for u in index.updateStart[p]..<index.updateStart[p + 1] {
+                let target = values + index.updateTarget[u] * b
+                let left = values + index.updateLeft[u] * b, right = values + index.updateRight[u] * b
                 for k in 0..<b { target[k] -= left[k] * right[k] * inverse[k] }
             }
-            for u in program.schurStart[p]..<program.schurStart[p + 1] {
-                let left = values + program.schurLeft[u] * b, right = values + program.schurRight[u] * b
-                border.matrix[program.schurTarget[u]] -= blockDot(left, right, inverse, b)
+            for u in index.schurStart[p]..<index.schurStart[p + 1] {
+                let left = values + index.schurLeft[u] * b, right = values + index.schurRight[u] * b
+                schur[index.schurTarget[u]] -= blockDot(left, right, inverse, b)
             }
-            for e in program.rowStart[p]..<program.rowStart[p + 1] {
-                let l = values + program.rowSlot[e] * b
+            for e in index.rowStart[p]..<index.rowStart[p + 1] {
+                let l = values + index.rowSlot[e] * b
                 for k in 0..<b { l[k] *= inverse[k] }
             }
         }
@@ -67,19 +108,17 @@ final class BlockGroup {
     /// Forward substitution and diagonal scaling of the blocks' part of `x`, subtracting their
     /// contributions from the border's right-hand side.
     func forward(_ x: UnsafeMutablePointer<Double>, border: DenseBorder) {
-        let program = program, b = program.blockCount, c = program.memberCount, work = work
-        program.columns.withUnsafeBufferPointer { columns in
-            for i in 0..<(c * b) { work[i] = x[columns[i]] }
-        }
+        let b = blockCount, c = memberCount, index = index, values = values, work = work, rhs = border.rhs
+        for i in 0..<(c * b) { work[i] = x[index.columns[i]] }
         for p in 0..<c {
             let pivot = work + p * b
-            for e in program.rowStart[p]..<program.rowStart[p + 1] {
-                let j = program.rowTarget[e], l = values + program.rowSlot[e] * b
+            for e in index.rowStart[p]..<index.rowStart[p + 1] {
+                let j = index.rowTarget[e], l = values + index.rowSlot[e] * b
                 if j < c {
                     let target = work + j * b
                     for k in 0..<b { target[k] -= l[k] * pivot[k] }
                 } else {
-                    border.rhs[program.borderNeighbours[j - c]] -= blockDot(l, pivot, b)
+                    rhs[index.borderNeighbours[j - c]] -= blockDot(l, pivot, b)
                 }
             }
         }
@@ -88,25 +127,23 @@ final class BlockGroup {
 
     /// Backward substitution once the border is solved; writes the blocks' part of `x`.
     func backward(_ x: UnsafeMutablePointer<Double>, border: DenseBorder) {
-        let program = program, b = program.blockCount, c = program.memberCount, work = work
+        let b = blockCount, c = memberCount, index = index, values = values, work = work, rhs = border.rhs
         var p = c - 1
         while p >= 0 {
             let pivot = work + p * b
-            for e in program.rowStart[p]..<program.rowStart[p + 1] {
-                let j = program.rowTarget[e], l = values + program.rowSlot[e] * b
+            for e in index.rowStart[p]..<index.rowStart[p + 1] {
+                let j = index.rowTarget[e], l = values + index.rowSlot[e] * b
                 if j < c {
                     let known = work + j * b
                     for k in 0..<b { pivot[k] -= l[k] * known[k] }
                 } else {
-                    let known = border.rhs[program.borderNeighbours[j - c]]
+                    let known = rhs[index.borderNeighbours[j - c]]
                     for k in 0..<b { pivot[k] -= l[k] * known }
                 }
             }
             p -= 1
         }
-        program.columns.withUnsafeBufferPointer { columns in
-            for i in 0..<(c * b) { x[columns[i]] = work[i] }
-        }
+        for i in 0..<(c * b) { x[index.columns[i]] = work[i] }
     }
 }
 

@@ -35,8 +35,7 @@ struct BlockArrowKKTSolver: KKTSolver {
     }
 
     func solve(_ first: UnsafeMutableBufferPointer<Double>, _ second: UnsafeMutableBufferPointer<Double>?) {
-        for rhs in [first, second] {
-            if let base = rhs?.baseAddress { factorization.solve(base) }
-        }
+        if let base = first.baseAddress { factorization.solve(base) }
+        if let base = second?.baseAddress { factorization.solve(base) }
     }
 }

@@ -203,10 +203,8 @@ final class KKTSystem {
         var active = SIMD2<Int>(1, count == 2 ? 1 : 0)
         for index in 0..<count {
             let rhs = workspaces[index].rhs
-            var rhsNorm = 0.0
-            for i in 0..<size { rhsNorm = max(rhsNorm, abs(rhs[i])) }
             tolerance[index] = settings.iterativeRefinementAbsoluteTolerance
-                + settings.iterativeRefinementRelativeTolerance * rhsNorm
+                + settings.iterativeRefinementRelativeTolerance * Self.normInf(rhs)
         }
         for _ in 0..<settings.iterativeRefinementMaxIterations {
             let errors = computeResiduals(first: active[0] == 1, second: active[1] == 1)
@@ -242,12 +240,23 @@ final class KKTSystem {
         case (false, true): subtractProduct(b.solution, from: b.residual, nil, from: nil)
         case (false, false): return (0, 0)
         }
-        func norm(_ r: UnsafeMutableBufferPointer<Double>) -> Double {
-            var m = 0.0
-            for i in 0..<size { m = max(m, abs(r[i])) }
-            return m
+        return (first ? Self.normInf(a.residual) : 0, second ? Self.normInf(b.residual) : 0)
+    }
+
+    /// `‖v‖∞`, written so that it vectorises (`a > b ? a : b` is one `maxpd`; `Swift.max` orders
+    /// NaNs and does not). A NaN entry is ignored: refinement cannot repair a NaN solution, and the
+    /// interior-point method rejects the non-finite direction it produces.
+    private static func normInf(_ v: UnsafeMutableBufferPointer<Double>) -> Double {
+        var m0 = 0.0, m1 = 0.0
+        var i = 0
+        while i + 2 <= v.count {
+            let a = abs(v[i]), b = abs(v[i + 1])
+            m0 = a > m0 ? a : m0
+            m1 = b > m1 ? b : m1
+            i += 2
         }
-        return (first ? norm(a.residual) : 0, second ? norm(b.residual) : 0)
+        if i < v.count { let a = abs(v[i]); m0 = a > m0 ? a : m0 }
+        return m0 > m1 ? m0 : m1
     }
 
     /// `r ← r − K x` (and `r2 ← r2 − K x2` in the same pass) with `K` the unregularised symmetric
