@@ -1,31 +1,40 @@
+import CLapack
+
 /// The numeric half of one group of same-shape blocks (`BlockProgram`): their values slot by slot
 /// across blocks, the inverse pivots, and the kernels that run the program. The kernels run several
 /// times per interior-point iteration, on groups of a few to thousands of blocks, so they read the
 /// program through raw pointers (a copy of its index arrays, in one allocation): no bounds,
-/// uniqueness or reference-count traffic in the loops.
+/// uniqueness or reference-count traffic in the loops. The border part of a pivot row, over all
+/// blocks, is a dense `t × b` matrix: from `blasMinimumBlocks` blocks on, its products go to BLAS.
 final class BlockGroup {
+    /// Below this many blocks, BLAS's call overhead outweighs its faster kernels (measured: n = 48
+    /// portfolio KKT systems).
+    static let blasMinimumBlocks = 32
     private let blockCount: Int
     private let memberCount: Int
-    private let slotCount: Int
-    private let sourcedSlotCount: Int
+    private let entryCount: Int
+    private let fillCount: Int
     private let signs: UnsafeMutablePointer<Double>
     private let index: ProgramIndex
     private let values: UnsafeMutablePointer<Double>
     private let dInverse: UnsafeMutablePointer<Double>
     private let work: UnsafeMutablePointer<Double>
+    /// `t × b` normalised border rows during `factor`; `t` values during a solve; the `t × t` Gram matrix.
+    private let scaledRows: UnsafeMutablePointer<Double>
+    private let borderValues: UnsafeMutablePointer<Double>
+    private let gram: UnsafeMutablePointer<Double>
 
     /// `BlockProgram`'s index arrays behind pointers into one buffer.
     private struct ProgramIndex {
         let storage: UnsafeMutablePointer<Int>
-        let columns, sources, diagonalSlot, borderNeighbours: UnsafeMutablePointer<Int>
-        let rowStart, rowTarget, rowSlot: UnsafeMutablePointer<Int>
-        let updateStart, updateTarget, updateLeft, updateRight: UnsafeMutablePointer<Int>
-        let schurStart, schurLeft, schurRight, schurTarget: UnsafeMutablePointer<Int>
+        let columns, entrySlot, sources, fillSlots, diagonalSlot: UnsafeMutablePointer<Int>
+        let rowStart, rowTarget, rowSlot, borderStart, borderSlot, borderRow: UnsafeMutablePointer<Int>
+        let updateStart, updateTarget, updateLeft, updateRight, schurStart, schurTarget: UnsafeMutablePointer<Int>
 
         init(_ p: BlockProgram) {
-            let arrays = [p.columns, p.sources, p.diagonalSlot, p.borderNeighbours, p.rowStart, p.rowTarget, p.rowSlot,
-                          p.updateStart, p.updateTarget, p.updateLeft, p.updateRight,
-                          p.schurStart, p.schurLeft, p.schurRight, p.schurTarget]
+            let arrays = [p.columns, p.entrySlot, p.sources, p.fillSlots, p.diagonalSlot,
+                          p.rowStart, p.rowTarget, p.rowSlot, p.borderStart, p.borderSlot, p.borderRow,
+                          p.updateStart, p.updateTarget, p.updateLeft, p.updateRight, p.schurStart, p.schurTarget]
             storage = .allocate(capacity: max(1, arrays.reduce(0) { $0 + $1.count }))
             var next = storage
             var views: [UnsafeMutablePointer<Int>] = []
@@ -34,10 +43,11 @@ final class BlockGroup {
                 array.withUnsafeBufferPointer { if let base = $0.baseAddress { next.initialize(from: base, count: $0.count) } }
                 next += array.count
             }
-            (columns, sources, diagonalSlot, borderNeighbours) = (views[0], views[1], views[2], views[3])
-            (rowStart, rowTarget, rowSlot) = (views[4], views[5], views[6])
-            (updateStart, updateTarget, updateLeft, updateRight) = (views[7], views[8], views[9], views[10])
-            (schurStart, schurLeft, schurRight, schurTarget) = (views[11], views[12], views[13], views[14])
+            (columns, entrySlot, sources, fillSlots, diagonalSlot) = (views[0], views[1], views[2], views[3], views[4])
+            (rowStart, rowTarget, rowSlot, borderStart, borderSlot, borderRow) =
+                (views[5], views[6], views[7], views[8], views[9], views[10])
+            (updateStart, updateTarget, updateLeft, updateRight, schurStart, schurTarget) =
+                (views[11], views[12], views[13], views[14], views[15], views[16])
         }
     }
 
@@ -45,25 +55,29 @@ final class BlockGroup {
         let b = program.blockCount, c = program.memberCount
         blockCount = b
         memberCount = c
-        slotCount = program.slotCount
-        sourcedSlotCount = program.sourcedSlotCount
+        entryCount = program.entrySlot.count
+        fillCount = program.fillSlots.count
         signs = .allocate(capacity: max(1, c))
         signs.initialize(from: program.signs, count: c)
         index = ProgramIndex(program)
-        values = .allocate(capacity: max(1, program.slotCount * b))
-        values.initialize(repeating: 0, count: max(1, program.slotCount * b))
-        dInverse = .allocate(capacity: max(1, c * b))
-        dInverse.initialize(repeating: 0, count: max(1, c * b))
-        work = .allocate(capacity: max(1, c * b))
-        work.initialize(repeating: 0, count: max(1, c * b))
+        let widest = (0..<c).map { program.borderStart[$0 + 1] - program.borderStart[$0] }.max() ?? 0
+        func buffer(_ count: Int) -> UnsafeMutablePointer<Double> {
+            let pointer = UnsafeMutablePointer<Double>.allocate(capacity: max(1, count))
+            pointer.initialize(repeating: 0, count: max(1, count))
+            return pointer
+        }
+        values = buffer(program.slotCount * b)
+        dInverse = buffer(c * b)
+        work = buffer(c * b)
+        scaledRows = buffer(widest * b)
+        borderValues = buffer(widest)
+        gram = buffer(widest * widest)
     }
 
     deinit {
         signs.deallocate()
         index.storage.deallocate()
-        values.deallocate()
-        dInverse.deallocate()
-        work.deallocate()
+        for buffer in [values, dInverse, work, scaledRows, borderValues, gram] { buffer.deallocate() }
     }
 
     /// Eliminates every block and adds the blocks' contributions to `border`'s matrix; returns the
@@ -71,8 +85,11 @@ final class BlockGroup {
     func factor(values input: UnsafeBufferPointer<Double>, staticRegularization: Double, eps: Double,
                 delta: Double, schur border: DenseBorder) throws -> Int {
         let b = blockCount, index = index, values = values, schur = border.matrix
-        for s in 0..<(sourcedSlotCount * b) { values[s] = input[index.sources[s]] }
-        (values + sourcedSlotCount * b).update(repeating: 0, count: (slotCount - sourcedSlotCount) * b)
+        for e in 0..<entryCount {
+            let target = values + index.entrySlot[e] * b, source = index.sources + e * b
+            for k in 0..<b { target[k] = input[source[k]] }
+        }
+        for f in 0..<fillCount { (values + index.fillSlots[f] * b).update(repeating: 0, count: b) }
         var regularized = 0
         for p in 0..<memberCount {
             let sign = signs[p], d = values + index.diagonalSlot[p] * b, inverse = dInverse + p * b
@@ -93,9 +110,28 @@ final class BlockGroup {
                 let left = values + index.updateLeft[u] * b, right = values + index.updateRight[u] * b
                 for k in 0..<b { target[k] -= left[k] * right[k] * inverse[k] }
             }
-            for u in index.schurStart[p]..<index.schurStart[p + 1] {
-                let left = values + index.schurLeft[u] * b, right = values + index.schurRight[u] * b
-                schur[index.schurTarget[u]] -= blockDot(left, right, inverse, b)
+            let t = index.borderStart[p + 1] - index.borderStart[p]
+            if t > 0 {
+                // Border part X (t × b): S −= X·diag(1/d)·Xᵀ over the blocks, then L = X·diag(1/d).
+                let rows = values + index.borderSlot[p] * b
+                for e in 0..<t {
+                    let row = rows + e * b, scaled = scaledRows + e * b
+                    for k in 0..<b { scaled[k] = row[k] * inverse[k] }
+                }
+                if b >= Self.blasMinimumBlocks {
+                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(t), Int32(t), Int32(b),
+                                1, rows, Int32(b), scaledRows, Int32(b), 0, gram, Int32(t))
+                } else {
+                    for i in 0..<t { for j in i..<t { gram[i * t + j] = blockDot(rows + i * b, scaledRows + j * b, b) } }
+                }
+                var q = index.schurStart[p]
+                for i in 0..<t {
+                    for j in i..<t {
+                        schur[index.schurTarget[q]] -= gram[i * t + j]
+                        q += 1
+                    }
+                }
+                rows.update(from: scaledRows, count: t * b)
             }
             for e in index.rowStart[p]..<index.rowStart[p + 1] {
                 let l = values + index.rowSlot[e] * b
@@ -113,14 +149,18 @@ final class BlockGroup {
         for p in 0..<c {
             let pivot = work + p * b
             for e in index.rowStart[p]..<index.rowStart[p + 1] {
-                let j = index.rowTarget[e], l = values + index.rowSlot[e] * b
-                if j < c {
-                    let target = work + j * b
-                    for k in 0..<b { target[k] -= l[k] * pivot[k] }
-                } else {
-                    rhs[index.borderNeighbours[j - c]] -= blockDot(l, pivot, b)
-                }
+                let target = work + index.rowTarget[e] * b, l = values + index.rowSlot[e] * b
+                for k in 0..<b { target[k] -= l[k] * pivot[k] }
             }
+            let first = index.borderStart[p], t = index.borderStart[p + 1] - first
+            guard t > 0 else { continue }
+            let rows = values + index.borderSlot[p] * b
+            if b >= Self.blasMinimumBlocks {
+                cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(t), Int32(b), 1, rows, Int32(b), pivot, 1, 0, borderValues, 1)
+            } else {
+                for e in 0..<t { borderValues[e] = blockDot(rows + e * b, pivot, b) }
+            }
+            for e in 0..<t { rhs[index.borderRow[first + e]] -= borderValues[e] }
         }
         for i in 0..<(c * b) { work[i] *= dInverse[i] }
     }
@@ -132,13 +172,20 @@ final class BlockGroup {
         while p >= 0 {
             let pivot = work + p * b
             for e in index.rowStart[p]..<index.rowStart[p + 1] {
-                let j = index.rowTarget[e], l = values + index.rowSlot[e] * b
-                if j < c {
-                    let known = work + j * b
-                    for k in 0..<b { pivot[k] -= l[k] * known[k] }
+                let known = work + index.rowTarget[e] * b, l = values + index.rowSlot[e] * b
+                for k in 0..<b { pivot[k] -= l[k] * known[k] }
+            }
+            let first = index.borderStart[p], t = index.borderStart[p + 1] - first
+            if t > 0 {
+                let rows = values + index.borderSlot[p] * b
+                for e in 0..<t { borderValues[e] = rhs[index.borderRow[first + e]] }
+                if b >= Self.blasMinimumBlocks {
+                    cblas_dgemv(CblasRowMajor, CblasTrans, Int32(t), Int32(b), -1, rows, Int32(b), borderValues, 1, 1, pivot, 1)
                 } else {
-                    let known = rhs[index.borderNeighbours[j - c]]
-                    for k in 0..<b { pivot[k] -= l[k] * known }
+                    for e in 0..<t {
+                        let l = rows + e * b, known = borderValues[e]
+                        for k in 0..<b { pivot[k] -= l[k] * known }
+                    }
                 }
             }
             p -= 1

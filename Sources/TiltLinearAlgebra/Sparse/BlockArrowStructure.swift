@@ -264,38 +264,44 @@ struct BlockShape: Hashable, Sendable {
 /// The symbolic half of one group of same-shape blocks: which entries of `K` fill which slots, and
 /// the shape's elimination program (members pivoted in order, border positions not). Slot `s` of
 /// block `k` lives at `s·b + k` of the group's value array (`b` blocks), so every operation of the
-/// program is a loop over the blocks, innermost, over contiguous memory.
+/// program is a loop over the blocks, innermost, over contiguous memory. The border part of each
+/// pivot's row takes consecutive slots: across the blocks it is a dense `t × b` row-major matrix,
+/// which the kernels hand to BLAS when `b` is large.
 struct BlockProgram: Sendable {
     let blockCount: Int
     let memberCount: Int
-    /// Border indices of the local positions `memberCount...`.
-    let borderNeighbours: [Int]
     let slotCount: Int
-    /// The first `sourcedSlotCount` slots hold entries of `K`; the others only fill reaches.
-    let sourcedSlotCount: Int
-    let entryCount: Int
     /// Column of `K` at member position `p` of block `k`: `columns[p·b + k]`.
     let columns: [Int]
-    /// Entry of `K` (index into its values) behind slot `s < sourcedSlotCount` of block `k`: `sources[s·b + k]`.
+    /// Slot of each entry of the shape, and the entry of `K` (index into its values) behind it in
+    /// block `k`: `sources[e·b + k]`.
+    let entrySlot: [Int]
     let sources: [Int]
+    /// Slots that only fill reaches (zero before the elimination).
+    let fillSlots: [Int]
     let diagonalSlot: [Int]
     let signs: [Double]
-    /// Row `p` of the factor: local positions `rowTarget[rowStart[p]..<rowStart[p + 1]]` after `p`
-    /// with a structural nonzero, and the slots holding them.
+    /// Row `p` of the factor, member part: local positions `rowTarget[rowStart[p]..<rowStart[p + 1]]`
+    /// after `p` with a structural nonzero, and the slots holding them.
     let rowStart: [Int]
     let rowTarget: [Int]
     let rowSlot: [Int]
+    /// Row `p` of the factor, border part: `borderStart[p + 1] − borderStart[p]` consecutive slots
+    /// from `borderSlot[p]`, for the border rows `borderRow[borderStart[p]..<borderStart[p + 1]]`
+    /// (indices into the border's dense matrix).
+    let borderStart: [Int]
+    let borderSlot: [Int]
+    let borderRow: [Int]
     /// Pivot `p`'s rank-one update of the entries with a member position:
     /// `slot[target] −= slot[left] · slot[right] / d_p`.
     let updateStart: [Int]
     let updateTarget: [Int]
     let updateLeft: [Int]
     let updateRight: [Int]
-    /// …and of the entries between two border positions, which no later pivot reads: they go
-    /// straight into the border's dense matrix, summed over the blocks (`schurTarget` is the index there).
+    /// …and of the entries between two border positions, which no later pivot reads: the pairs
+    /// `(i, j ≥ i)` of row `p`'s border part, in that order, go straight into the border's dense
+    /// matrix (lower triangle, column-major) at `schurTarget[schurStart[p]...]`.
     let schurStart: [Int]
-    let schurLeft: [Int]
-    let schurRight: [Int]
     let schurTarget: [Int]
 
     /// Symbolic elimination of the shape's pattern, recording the slots it fills and the operations.
@@ -305,51 +311,73 @@ struct BlockProgram: Sendable {
         let c = shape.memberCount, size = shape.size, b = members.count / c
         blockCount = b
         memberCount = c
-        borderNeighbours = shape.borderNeighbours
         signs = shape.signs.map(Double.init)
-        entryCount = shape.entries.count
+        // Structure after elimination: the shape's entries, the members' diagonals, and fill.
+        var nonzero = [Bool](repeating: false, count: size * size)
+        for key in shape.entries { nonzero[key] = true }
+        for a in 0..<c { nonzero[a * size + a] = true }
+        var rows: [[Int]] = []
+        for p in 0..<c {
+            let row = ((p + 1)..<size).filter { nonzero[p * size + $0] }
+            for (index, i) in row.enumerated() { for j in row[index...] { nonzero[i * size + j] = true } }
+            rows.append(row)
+        }
+        // Slots: the border part of each pivot row first (consecutive), then every other entry
+        // with a member position.
         var slotOf = [Int](repeating: -1, count: size * size)
         var slots = 0
-        func slot(_ a: Int, _ b: Int) -> Int {
-            let key = min(a, b) * size + max(a, b)
-            if slotOf[key] < 0 { slotOf[key] = slots; slots += 1 }
-            return slotOf[key]
+        var borderStart = [0], borderSlot: [Int] = [], borderRow: [Int] = []
+        for (p, row) in rows.enumerated() {
+            borderSlot.append(slots)
+            for j in row where j >= c {
+                slotOf[p * size + j] = slots
+                slots += 1
+                borderRow.append(shape.borderNeighbours[j - c])
+            }
+            borderStart.append(borderRow.count)
         }
-        // The shape's entries take the first slots, in order.
-        for key in shape.entries { _ = slot(key / size, key % size) }
-        sourcedSlotCount = slots
+        for a in 0..<c {
+            for j in a..<size where nonzero[a * size + j] && slotOf[a * size + j] < 0 {
+                slotOf[a * size + j] = slots
+                slots += 1
+            }
+        }
+        slotCount = slots
+        func slot(_ a: Int, _ b: Int) -> Int { slotOf[min(a, b) * size + max(a, b)] }
+        entrySlot = shape.entries.map { slotOf[$0] }
+        let sourced = Set(entrySlot)
+        fillSlots = (0..<slots).filter { !sourced.contains($0) }
         diagonalSlot = (0..<c).map { slot($0, $0) }
         var rowStart = [0], rowTarget: [Int] = [], rowSlot: [Int] = []
         var updateStart = [0], updateTarget: [Int] = [], updateLeft: [Int] = [], updateRight: [Int] = []
-        var schurStart = [0], schurLeft: [Int] = [], schurRight: [Int] = [], schurTarget: [Int] = []
-        for p in 0..<c {
-            let row = ((p + 1)..<size).filter { slotOf[p * size + $0] >= 0 }
+        var schurStart = [0], schurTarget: [Int] = []
+        for (p, row) in rows.enumerated() {
             for (index, i) in row.enumerated() {
-                for j in row[index...] {
-                    if i < c {
+                if i < c {
+                    rowTarget.append(i)
+                    rowSlot.append(slot(p, i))
+                    for j in row[index...] {
                         updateTarget.append(slot(i, j))
                         updateLeft.append(slot(p, i))
                         updateRight.append(slot(p, j))
-                    } else {
+                    }
+                } else {
+                    for j in row[index...] {
                         let s = shape.borderNeighbours[i - c], t = shape.borderNeighbours[j - c]
                         schurTarget.append(max(s, t) + min(s, t) * borderSize)
-                        schurLeft.append(slot(p, i))
-                        schurRight.append(slot(p, j))
                     }
                 }
-                rowTarget.append(i)
-                rowSlot.append(slot(p, i))
             }
             rowStart.append(rowTarget.count)
             updateStart.append(updateTarget.count)
             schurStart.append(schurTarget.count)
         }
         (self.rowStart, self.rowTarget, self.rowSlot) = (rowStart, rowTarget, rowSlot)
+        (self.borderStart, self.borderSlot, self.borderRow) = (borderStart, borderSlot, borderRow)
         (self.updateStart, self.updateTarget, self.updateLeft, self.updateRight) =
             (updateStart, updateTarget, updateLeft, updateRight)
-        (self.schurStart, self.schurLeft, self.schurRight, self.schurTarget) =
-            (schurStart, schurLeft, schurRight, schurTarget)
-        slotCount = slots
+        (self.schurStart, self.schurTarget) = (schurStart, schurTarget)
+        let entryCount = shape.entries.count
         var columns = [Int](repeating: 0, count: c * b), sources = [Int](repeating: 0, count: entryCount * b)
         for k in 0..<b {
             for p in 0..<c { columns[p * b + k] = members[k * c + p] }
