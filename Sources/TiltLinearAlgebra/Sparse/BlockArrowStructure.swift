@@ -27,9 +27,10 @@ public final class BlockArrowStructure: Sendable {
     let borderTargets: [Int]
     let programs: [BlockProgram]
 
-    /// Number of blocks and number of distinct block shapes.
+    /// Number of blocks, number of distinct block shapes, and the most blocks sharing one shape.
     public var blockCount: Int { programs.reduce(0) { $0 + $1.blockCount } }
     public var shapeCount: Int { programs.count }
+    public var largestShapeGroup: Int { programs.map(\.blockCount).max() ?? 0 }
 
     /// Analyses the pattern of `K`'s upper triangle (values ignored; entry order defines the layout
     /// expected by `factor`). `signs[j]` is the expected sign (+1/−1) of pivot `j`. Nil when the

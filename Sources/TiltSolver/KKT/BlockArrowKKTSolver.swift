@@ -16,9 +16,12 @@ struct BlockArrowKKTSolver: KKTSolver {
         factorization = BlockArrowLDL(structure: structure)
     }
 
-    /// Nil when the pattern lacks the structure.
-    init?(ifStructured pattern: SparseMatrixCSC, signs: [Int]) {
-        guard let structure = KKTAnalysisCache.blockArrowStructure(of: pattern, signs: signs) else { return nil }
+    /// Nil when the pattern lacks the structure, or has it with too few blocks of one shape to gain
+    /// over the sparse LDLᵀ (`LinearSolverChoice.blockArrowMinimumGroup`).
+    init?(ifWorthwhile pattern: SparseMatrixCSC, signs: [Int]) {
+        guard let structure = KKTAnalysisCache.blockArrowStructure(of: pattern, signs: signs),
+              structure.largestShapeGroup >= LinearSolverChoice.blockArrowMinimumGroup
+        else { return nil }
         factorization = BlockArrowLDL(structure: structure)
     }
 

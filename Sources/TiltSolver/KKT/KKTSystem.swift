@@ -94,7 +94,7 @@ final class KKTSystem {
         case .sparse: return try SparseKKTSolver(pattern: pattern, signs: signs)
         case .blockArrow: return try BlockArrowKKTSolver(pattern: pattern, signs: signs)
         case .automatic:
-            if let blockArrow = BlockArrowKKTSolver(ifStructured: pattern, signs: signs) { return blockArrow }
+            if let blockArrow = BlockArrowKKTSolver(ifWorthwhile: pattern, signs: signs) { return blockArrow }
             let sparse = try SparseKKTSolver(pattern: pattern, signs: signs)
             let size = Double(pattern.cols)
             guard pattern.cols >= LinearSolverChoice.denseMinimumDimension,
