@@ -338,8 +338,8 @@ public final class InteriorPointSolver {
         let projection = qDx + 2 / st.tau * pxDx + VectorMath.dot(scaled.b, d.z)
         let numerator = -residualScale * st.rtau + dkappa / st.tau - projection
         let dtau = numerator / work.denominator
-        let finiteX = VectorMath.axpy(dtau, work.constantX, &d.x)
-        let finiteZ = VectorMath.axpy(dtau, work.constantZ, &d.z)
+        VectorMath.axpy(dtau, work.constantX, &d.x)
+        VectorMath.axpy(dtau, work.constantZ, &d.z)
         cones.multiplyHessian(d.z, into: &d.s)
         work.offset.withUnsafeBufferPointer { offset in
             d.s.withUnsafeMutableBufferPointer { ds in
@@ -348,7 +348,7 @@ public final class InteriorPointSolver {
         }
         d.tau = dtau
         d.kappa = -(dkappa + st.kappa * dtau) / st.tau
-        return dtau.isFinite && d.kappa.isFinite && finiteX && finiteZ
+        return dtau.isFinite && d.kappa.isFinite && VectorMath.allFinite(d.x) && VectorMath.allFinite(d.z)
     }
 
     /// Largest step in `[0, 1]` keeping `s, z` in the cones and `τ, κ ≥ 0`; with `centrality`, also

@@ -22,18 +22,11 @@ enum VectorMath {
         return sum.squareRoot()
     }
 
-    /// `y ← y + α x`; returns whether every entry of the new `y` is finite (checked in the same pass).
-    @discardableResult
-    static func axpy(_ alpha: Double, _ x: [Double], _ y: inout [Double]) -> Bool {
+    /// `y ← y + α x`.
+    static func axpy(_ alpha: Double, _ x: [Double], _ y: inout [Double]) {
         x.withUnsafeBufferPointer { x in
             y.withUnsafeMutableBufferPointer { y in
-                var finite = true
-                for i in 0..<y.count {
-                    let v = y[i] + alpha * x[i]
-                    y[i] = v
-                    finite = finite && v.isFinite
-                }
-                return finite
+                for i in 0..<y.count { y[i] += alpha * x[i] }
             }
         }
     }
@@ -44,7 +37,10 @@ enum VectorMath {
     }
 
     static func allFinite(_ a: [Double]) -> Bool {
-        a.allSatisfy { $0.isFinite }
+        a.withUnsafeBufferPointer { a in
+            for v in a where !v.isFinite { return false }
+            return true
+        }
     }
 
     /// Two arrays as buffers, for loops that run over them together.
