@@ -18,6 +18,8 @@ public final class InteriorPointSolver {
     private let cones: CompositeCone
     private let equilibration: Equilibration
     private var scaled: (P: SparseMatrixCSC, q: [Double], A: SparseMatrixCSC, b: [Double])
+    /// `‖b‖∞`, `‖q‖∞` of the original data (the denominators of the relative residuals).
+    private var dataNorms: (b: Double, q: Double)
     /// Internal (not private) so that tests can see which factorisation `.automatic` picked.
     let kkt: KKTSystem
     private let setupTime: Double
@@ -32,6 +34,7 @@ public final class InteriorPointSolver {
         var problem = problem
         problem.P = problem.P.upperTriangle()
         self.problem = problem
+        dataNorms = (VectorMath.normInf(problem.b), VectorMath.normInf(problem.q))
         cones = CompositeCone(problem.cones)
         equilibration = Equilibration(problem: problem, cones: cones, settings: settings)
         scaled = equilibration.scaled(P: problem.P, q: problem.q, A: problem.A, b: problem.b)
@@ -93,6 +96,7 @@ public final class InteriorPointSolver {
         }
         try Self.validate(next)
         problem = next
+        dataNorms = (VectorMath.normInf(problem.b), VectorMath.normInf(problem.q))
         scaled = equilibration.scaled(P: problem.P, q: problem.q, A: problem.A, b: problem.b)
         kkt.updateMatrixData(P: scaled.P, A: scaled.A)
     }
@@ -144,12 +148,22 @@ public final class InteriorPointSolver {
         var rtau = 0.0
         /// The products `P̂x`, `Âᵀz` (length n) and `Âx` (length m) behind the residuals.
         var px, atz, ax: [Double]
-        var xPx = 0.0
+        /// `x̂ᵀP̂x̂`, `q̂ᵀx̂`, `b̂ᵀẑ`.
+        var xPx = 0.0, qTx = 0.0, bTz = 0.0
         var mu = 1.0
+        /// The unscaled ∞-norms `measure` needs, taken with the residuals.
+        var norms = ResidualNorms()
         init(n: Int, m: Int) {
             x = [Double](repeating: 0, count: n); px = x; rx = x; atz = x
             s = [Double](repeating: 0, count: m); z = s; rz = s; ax = s
         }
+    }
+
+    /// `‖D⁻¹P̂x‖∞`, `‖D⁻¹Âᵀz‖∞`, `‖D⁻¹r̂_x‖∞` (the original `Px`, `Aᵀz`, `r_x` times `c`) and
+    /// `‖E⁻¹Âx‖∞`, `‖E⁻¹ŝ‖∞`, `‖E⁻¹(Âx + ŝ)‖∞`, `‖E⁻¹r̂_z‖∞` (the original `Ax`, `s`, `Ax + s`, `r_z`).
+    private struct ResidualNorms {
+        var px = 0.0, atz = 0.0, rx = 0.0
+        var ax = 0.0, s = 0.0, axs = 0.0, rz = 0.0
     }
 
     /// A search direction.
@@ -203,18 +217,54 @@ public final class InteriorPointSolver {
         return VectorMath.allFinite(state.x) && VectorMath.allFinite(state.s) && VectorMath.allFinite(state.z)
     }
 
+    /// The residuals, their products, `μ` and the unscaled norms of `ResidualNorms`: after the
+    /// products, one pass over the n-vectors and one over the m-vectors.
     private func computeResiduals(_ st: inout IterationState) {
-        let (P, q, A, b) = scaled
-        let n = problem.variableCount, m = problem.constraintCount
-        for j in 0..<n { st.px[j] = 0; st.atz[j] = 0 }
-        for i in 0..<m { st.ax[i] = 0 }
-        P.symmetricUpperMultiplyAdd(st.x, into: &st.px)
-        A.multiplyAndTransposeMultiplyAdd(st.x, into: &st.ax, st.z, into: &st.atz)
-        st.xPx = VectorMath.dot(st.x, st.px)
-        for j in 0..<n { st.rx[j] = st.px[j] + st.atz[j] + st.tau * q[j] }
-        for i in 0..<m { st.rz[i] = st.s[i] + st.ax[i] - st.tau * b[i] }
-        st.rtau = st.kappa + VectorMath.dot(q, st.x) + VectorMath.dot(b, st.z) + st.xPx / st.tau
-        st.mu = (VectorMath.dot(st.s, st.z) + st.tau * st.kappa) / Double(cones.degree + 1)
+        let n = problem.variableCount, m = problem.constraintCount, tau = st.tau
+        VectorMath.zero(&st.px)
+        VectorMath.zero(&st.atz)
+        VectorMath.zero(&st.ax)
+        scaled.P.symmetricUpperMultiplyAdd(st.x, into: &st.px)
+        scaled.A.multiplyAndTransposeMultiplyAdd(st.x, into: &st.ax, st.z, into: &st.atz)
+        var xPx = 0.0, qTx = 0.0, bTz = 0.0, sTz = 0.0
+        var norms = ResidualNorms()
+        VectorMath.withBuffers(st.x, st.px, st.atz) { x, px, atz in
+            VectorMath.withBuffers(scaled.q, equilibration.variableScale) { q, d in
+                st.rx.withUnsafeMutableBufferPointer { rx in
+                    for j in 0..<n {
+                        let pxj = px[j], atzj = atz[j]
+                        let r = pxj + atzj + tau * q[j]
+                        rx[j] = r
+                        xPx += x[j] * pxj
+                        qTx += q[j] * x[j]
+                        norms.px = max(norms.px, abs(pxj / d[j]))
+                        norms.atz = max(norms.atz, abs(atzj / d[j]))
+                        norms.rx = max(norms.rx, abs(r / d[j]))
+                    }
+                }
+            }
+        }
+        VectorMath.withBuffers(st.ax, st.s, st.z) { ax, s, z in
+            VectorMath.withBuffers(scaled.b, equilibration.constraintScale) { b, e in
+                st.rz.withUnsafeMutableBufferPointer { rz in
+                    for i in 0..<m {
+                        let axi = ax[i], si = s[i]
+                        let r = si + axi - tau * b[i]
+                        rz[i] = r
+                        bTz += b[i] * z[i]
+                        sTz += si * z[i]
+                        norms.ax = max(norms.ax, abs(axi / e[i]))
+                        norms.s = max(norms.s, abs(si / e[i]))
+                        norms.axs = max(norms.axs, abs((axi + si) / e[i]))
+                        norms.rz = max(norms.rz, abs(r / e[i]))
+                    }
+                }
+            }
+        }
+        st.xPx = xPx; st.qTx = qTx; st.bTz = bTz
+        st.norms = norms
+        st.rtau = st.kappa + qTx + bTz + xPx / tau
+        st.mu = (sTz + tau * st.kappa) / Double(cones.degree + 1)
     }
 
     /// One predictor–corrector step; returns the step length, or nil on a numerical failure.
@@ -262,8 +312,17 @@ public final class InteriorPointSolver {
     /// `work.rhsX`, `work.rhsZ` here), then `completeDirection`.
     private func loadDirectionRHS(_ st: IterationState, _ work: inout StepWorkspace, residualScale: Double) {
         cones.deltaSOffset(&work.offset, ds: work.ds, z: st.z)
-        for j in 0..<problem.variableCount { work.rhsX[j] = -residualScale * st.rx[j] }
-        for i in 0..<problem.constraintCount { work.rhsZ[i] = -residualScale * st.rz[i] + work.offset[i] }
+        let scale = -residualScale
+        st.rx.withUnsafeBufferPointer { rx in
+            work.rhsX.withUnsafeMutableBufferPointer { rhsX in
+                for j in 0..<rhsX.count { rhsX[j] = scale * rx[j] }
+            }
+        }
+        VectorMath.withBuffers(st.rz, work.offset) { rz, offset in
+            work.rhsZ.withUnsafeMutableBufferPointer { rhsZ in
+                for i in 0..<rhsZ.count { rhsZ[i] = scale * rz[i] + offset[i] }
+            }
+        }
     }
 
     /// Turns `d.x, d.z = [Δx₂; Δz₂]` into the full direction: `Δ = Δ₂ + Δτ·Δ₁`,
@@ -271,14 +330,22 @@ public final class InteriorPointSolver {
     private func completeDirection(_ st: IterationState, _ work: StepWorkspace, residualScale: Double,
                                    dkappa: Double, _ d: inout Direction) -> Bool {
         // (q̂ + 2P̂x/τ)ᵀΔx₂ + b̂ᵀΔz₂
-        let projection = VectorMath.dot(scaled.q, d.x) + 2 / st.tau * VectorMath.dot(st.px, d.x)
-            + VectorMath.dot(scaled.b, d.z)
+        let (qDx, pxDx) = VectorMath.withBuffers(scaled.q, st.px, d.x) { q, px, dx in
+            var qDx = 0.0, pxDx = 0.0
+            for j in 0..<dx.count { qDx += q[j] * dx[j]; pxDx += px[j] * dx[j] }
+            return (qDx, pxDx)
+        }
+        let projection = qDx + 2 / st.tau * pxDx + VectorMath.dot(scaled.b, d.z)
         let numerator = -residualScale * st.rtau + dkappa / st.tau - projection
         let dtau = numerator / work.denominator
         VectorMath.axpy(dtau, work.constantX, &d.x)
         VectorMath.axpy(dtau, work.constantZ, &d.z)
         cones.multiplyHessian(d.z, into: &d.s)
-        for i in 0..<problem.constraintCount { d.s[i] = -work.offset[i] - d.s[i] }
+        work.offset.withUnsafeBufferPointer { offset in
+            d.s.withUnsafeMutableBufferPointer { ds in
+                for i in 0..<ds.count { ds[i] = -offset[i] - ds[i] }
+            }
+        }
         d.tau = dtau
         d.kappa = -(dkappa + st.kappa * dtau) / st.tau
         return dtau.isFinite && d.kappa.isFinite && VectorMath.allFinite(d.x) && VectorMath.allFinite(d.z)
@@ -317,30 +384,18 @@ public final class InteriorPointSolver {
         var tau = 1.0, kappa = 1.0
     }
 
-    /// Unscales the residuals and products of `st` on the fly (`x = Dx̂`, `s = E⁻¹ŝ`, `z = Eẑ/c`, so
-    /// `Px = D⁻¹P̂x̂/c`, `Aᵀz = D⁻¹Âᵀẑ/c`, `Ax + s = E⁻¹(Âx̂ + ŝ)`, `Ax + s − bτ = E⁻¹r̂_z`,
-    /// `Px + Aᵀz + qτ = D⁻¹r̂_x/c`), without forming any original-space vector.
+    /// The termination measures from the norms and dots `computeResiduals` took, unscaled on the fly
+    /// (`x = Dx̂`, `s = E⁻¹ŝ`, `z = Eẑ/c`, so `Px = D⁻¹P̂x̂/c`, `Aᵀz = D⁻¹Âᵀẑ/c`, `Ax + s = E⁻¹(Âx̂ + ŝ)`,
+    /// `Ax + s − bτ = E⁻¹r̂_z`, `Px + Aᵀz + qτ = D⁻¹r̂_x/c`), without forming any original-space vector.
     private func measure(_ st: IterationState) -> TerminationMetrics {
-        let d = equilibration.variableScale, e = equilibration.constraintScale, c = equilibration.costScale
+        let c = equilibration.costScale
         var t = TerminationMetrics()
         t.tau = st.tau; t.kappa = st.kappa
         // Directions (homogeneous, not divided by τ).
-        var pxNorm = 0.0, atzNorm = 0.0, dualResidualNorm = 0.0
-        for j in 0..<problem.variableCount {
-            pxNorm = max(pxNorm, abs(st.px[j] / d[j]))
-            atzNorm = max(atzNorm, abs(st.atz[j] / d[j]))
-            dualResidualNorm = max(dualResidualNorm, abs(st.rx[j] / d[j]))
-        }
-        pxNorm /= c; atzNorm /= c; dualResidualNorm /= c
-        var axNorm = 0.0, sNorm = 0.0, axsNorm = 0.0, primalResidualNorm = 0.0
-        for i in 0..<problem.constraintCount {
-            axNorm = max(axNorm, abs(st.ax[i] / e[i]))
-            sNorm = max(sNorm, abs(st.s[i] / e[i]))
-            axsNorm = max(axsNorm, abs((st.ax[i] + st.s[i]) / e[i]))
-            primalResidualNorm = max(primalResidualNorm, abs(st.rz[i] / e[i]))
-        }
-        t.bTz = VectorMath.dot(scaled.b, st.z) / c
-        t.qTx = VectorMath.dot(scaled.q, st.x) / c
+        let pxNorm = st.norms.px / c, atzNorm = st.norms.atz / c, dualResidualNorm = st.norms.rx / c
+        let axNorm = st.norms.ax, sNorm = st.norms.s, axsNorm = st.norms.axs, primalResidualNorm = st.norms.rz
+        t.bTz = st.bTz / c
+        t.qTx = st.qTx / c
         t.primalInfeasibilityResidual = atzNorm
         t.dualInfeasibilityResidual = max(pxNorm, axsNorm)
 
@@ -351,8 +406,8 @@ public final class InteriorPointSolver {
         t.dualObjective = -0.5 * xPx - t.bTz * inv + problem.objectiveConstant
         t.gapAbsolute = abs(t.primalObjective - t.dualObjective)
         t.gapRelative = t.gapAbsolute / max(1, min(abs(t.primalObjective), abs(t.dualObjective)))
-        t.primalResidual = primalResidualNorm * inv / max(1, VectorMath.normInf(problem.b) + (axNorm + sNorm) * inv)
-        t.dualResidual = dualResidualNorm * inv / max(1, VectorMath.normInf(problem.q) + (pxNorm + atzNorm) * inv)
+        t.primalResidual = primalResidualNorm * inv / max(1, dataNorms.b + (axNorm + sNorm) * inv)
+        t.dualResidual = dualResidualNorm * inv / max(1, dataNorms.q + (pxNorm + atzNorm) * inv)
         if !t.primalObjective.isFinite || !t.dualObjective.isFinite {
             t.gapAbsolute = .infinity; t.gapRelative = .infinity
         }

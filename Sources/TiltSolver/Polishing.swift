@@ -139,24 +139,46 @@ public enum SolutionPolisher {
         let size = nf + e + c
         var converged = false
 
-        /// Component i of ∇φ for the active cone on `rows`: ∇φ = −2 A_Cᵀ D s_C, D = diag(1, −1, …, −1).
-        func coneGradient(_ rows: Range<Int>, _ s: [Double], _ i: Int) -> Double {
-            rows.reduce(0) { g, rowIndex in g - 2 * (rowIndex == rows.lowerBound ? 1 : -1) * s[rowIndex] * a[rowIndex, i] }
+        /// ∇φ of every active cone over all variables, `gradients[j][i]`: ∇φ = −2 A_Cᵀ D s_C,
+        /// D = diag(1, −1, …, −1), each component summed over the cone's rows in order (the cone's
+        /// rows of column i of the column-major `a` are contiguous).
+        func coneGradients(_ s: [Double]) -> [[Double]] {
+            a.storage.withUnsafeBufferPointer { entries in
+                s.withUnsafeBufferPointer { s in
+                    curved.map { rows in
+                        (0..<n).map { i in
+                            let column = i * m
+                            var g = 0.0
+                            for rowIndex in rows {
+                                let sign = rowIndex == rows.lowerBound ? 1.0 : -1.0
+                                g -= 2 * sign * s[rowIndex] * entries[column + rowIndex]
+                            }
+                            return g
+                        }
+                    }
+                }
+            }
         }
-        /// Component i of the stationarity condition q + Px + Σ aₖ yₖ (the non-bound active rows) + Σ μⱼ ∇φⱼ.
-        func stationarity(_ i: Int, _ s: [Double]) -> Double {
+        /// Component i of the stationarity condition q + Px + Σ aₖ yₖ (the non-bound active rows) + Σ μⱼ ∇φⱼ
+        /// (row i of the symmetric `p` read as its contiguous column i).
+        func stationarity(_ i: Int, _ gradients: [[Double]]) -> Double {
             var v = problem.q[i]
-            for j in 0..<n { v += p[i, j] * x[j] }
+            p.storage.withUnsafeBufferPointer { entries in
+                x.withUnsafeBufferPointer { x in
+                    let column = i * n
+                    for j in 0..<n { v += entries[column + j] * x[j] }
+                }
+            }
             for k in general { v += a[equalities[k], i] * y[k] }
-            for (j, rows) in curved.enumerated() { v += mu[j] * coneGradient(rows, s, i) }
+            for j in 0..<c { v += mu[j] * gradients[j][i] }
             return v
         }
 
         for _ in 0..<12 {
             let s = slack(problem, x)
             var r = [Double](repeating: 0, count: size)
-            for (position, i) in free.enumerated() { r[position] = stationarity(i, s) }
-            let gradients = curved.map { rows in free.map { coneGradient(rows, s, $0) } }
+            let gradients = coneGradients(s)
+            for (position, i) in free.enumerated() { r[position] = stationarity(i, gradients) }
             for (j, rows) in curved.enumerated() {
                 r[nf + e + j] = s[rows.lowerBound] * s[rows.lowerBound] - rows.dropFirst().reduce(0) { $0 + s[$1] * s[$1] }
             }
@@ -174,9 +196,9 @@ public enum SolutionPolisher {
                         for v in entries { jac[u, v] += d * a[rowIndex, free[u]] * a[rowIndex, free[v]] }
                     }
                 }
-                for position in 0..<nf {
-                    jac[position, nf + e + j] = gradients[j][position]
-                    jac[nf + e + j, position] = gradients[j][position]
+                for (position, i) in free.enumerated() {
+                    jac[position, nf + e + j] = gradients[j][i]
+                    jac[nf + e + j, position] = gradients[j][i]
                 }
             }
             for (row, k) in general.enumerated() {
@@ -196,7 +218,8 @@ public enum SolutionPolisher {
 
         // The multipliers of the bounds, from the stationarity of the variables they fix.
         let s = slack(problem, x)
-        for bound in bounds { y[bound.equality] = -stationarity(bound.variable, s) / bound.coefficient }
+        let gradients = coneGradients(s)
+        for bound in bounds { y[bound.equality] = -stationarity(bound.variable, gradients) / bound.coefficient }
 
         // Verification.
         let tolerance = 1e-9
@@ -295,11 +318,17 @@ public enum SolutionPolisher {
         return s
     }
 
+    /// ½xᵀPx + qᵀx + c, the entries of the symmetric `p` read column by column (`p[j, i] = p[i, j]`).
     private static func primalObjective(_ problem: ConicProblem, _ p: Matrix, _ x: [Double]) -> Double {
         var value = problem.objectiveConstant
-        for i in 0..<x.count {
-            value += problem.q[i] * x[i]
-            for j in 0..<x.count { value += 0.5 * x[i] * p[i, j] * x[j] }
+        p.storage.withUnsafeBufferPointer { entries in
+            x.withUnsafeBufferPointer { x in
+                let n = x.count
+                for i in 0..<n {
+                    value += problem.q[i] * x[i]
+                    for j in 0..<n { value += 0.5 * x[i] * entries[i * n + j] * x[j] }
+                }
+            }
         }
         return value
     }

@@ -54,9 +54,32 @@ extension Cone {
                    mu: Double) -> Bool { true }
 }
 
-/// Largest `α ≤ alphaMax` with `x + α dx ≥ 0` componentwise over `range`.
-func orthantStepLength(_ x: [Double], _ dx: [Double], _ range: Range<Int>, alphaMax: Double) -> Double {
-    var alpha = alphaMax
-    for i in range where dx[i] < 0 { alpha = min(alpha, -x[i] / dx[i]) }
-    return alpha
+/// This cone's rows of stacked vectors as buffers indexed from 0 (row `range.lowerBound` is entry
+/// 0), for the per-iteration loops.
+extension Cone {
+    typealias Rows = UnsafeBufferPointer<Double>
+    typealias MutableRows = UnsafeMutableBufferPointer<Double>
+
+    func withRows<R>(_ a: [Double], _ b: [Double], _ body: (Rows, Rows) -> R) -> R {
+        let range = self.range
+        return a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in body(Rows(rebasing: a[range]), Rows(rebasing: b[range])) }
+        }
+    }
+
+    func withRows<R>(_ y: inout [Double], _ body: (MutableRows) -> R) -> R {
+        let range = self.range
+        return y.withUnsafeMutableBufferPointer { y in body(MutableRows(rebasing: y[range])) }
+    }
+
+    func withRows<R>(_ a: [Double], _ y: inout [Double], _ body: (Rows, MutableRows) -> R) -> R {
+        let range = self.range
+        return a.withUnsafeBufferPointer { a in
+            y.withUnsafeMutableBufferPointer { y in body(Rows(rebasing: a[range]), MutableRows(rebasing: y[range])) }
+        }
+    }
+
+    func withRows<R>(_ a: [Double], _ b: [Double], _ y: inout [Double], _ body: (Rows, Rows, MutableRows) -> R) -> R {
+        withRows(a, b) { a, b in withRows(&y) { y in body(a, b, y) } }
+    }
 }

@@ -1,16 +1,20 @@
 /// `ℝⁿ₊`. Nesterov–Todd scaling is diagonal: `W = diag(√(s/z))`, `λ = √(s∘z)`, `H = diag(s/z)`.
 final class NonnegativeCone: Cone {
     let range: Range<Int>
-    /// `s/z` at the last scaling update.
-    private var hessianDiagonal: [Double]
-    /// `λ∘λ = s∘z` at the last scaling update.
-    private var lambdaSquared: [Double]
+    /// One allocation holding, `dimension` entries each: `s/z` (the diagonal of `H`) and
+    /// `λ∘λ = s∘z`, both at the last scaling update. Raw storage so that the per-iteration loops
+    /// run over plain pointers.
+    private let storage: UnsafeMutableBufferPointer<Double>
+    private var hessianDiagonal: UnsafeMutablePointer<Double> { storage.baseAddress.unsafelyUnwrapped }
+    private var lambdaSquared: UnsafeMutablePointer<Double> { hessianDiagonal + range.count }
 
     init(range: Range<Int>) {
         self.range = range
-        hessianDiagonal = [Double](repeating: 1, count: range.count)
-        lambdaSquared = [Double](repeating: 1, count: range.count)
+        storage = .allocate(capacity: 2 * range.count)
+        storage.initialize(repeating: 1)
     }
+
+    deinit { storage.deallocate() }
 
     var degree: Int { range.count }
     var isSymmetric: Bool { true }
@@ -27,70 +31,65 @@ final class NonnegativeCone: Cone {
     }
 
     func updateScaling(s: [Double], z: [Double], mu: Double) -> Bool {
-        let o = range.lowerBound
-        return hessianDiagonal.withUnsafeMutableBufferPointer { h in
-            lambdaSquared.withUnsafeMutableBufferPointer { l in
-                s.withUnsafeBufferPointer { s in
-                    z.withUnsafeBufferPointer { z in
-                        for k in 0..<h.count {
-                            let si = s[o + k], zi = z[o + k]
-                            guard si > 0, zi > 0 else { return false }
-                            h[k] = si / zi
-                            l[k] = si * zi
-                        }
-                        return true
-                    }
-                }
+        let h = hessianDiagonal, l = lambdaSquared
+        return withRows(s, z) { s, z in
+            for k in 0..<range.count {
+                let si = s[k], zi = z[k]
+                guard si > 0, zi > 0 else { return false }
+                h[k] = si / zi
+                l[k] = si * zi
             }
+            return true
         }
     }
 
     func writeHessian(into out: inout [Double], at base: Int) {
-        for k in 0..<range.count { out[base + k] = hessianDiagonal[k] }
+        let h = hessianDiagonal
+        out.withUnsafeMutableBufferPointer { out in
+            for k in 0..<range.count { out[base + k] = h[k] }
+        }
     }
 
     func multiplyHessian(_ x: [Double], into y: inout [Double]) {
-        let o = range.lowerBound, h = hessianDiagonal
-        x.withUnsafeBufferPointer { x in
-            y.withUnsafeMutableBufferPointer { y in
-                for k in 0..<h.count { y[o + k] = h[k] * x[o + k] }
-            }
+        let h = hessianDiagonal
+        withRows(x, &y) { x, y in
+            for k in 0..<range.count { y[k] = h[k] * x[k] }
         }
     }
 
     /// `λ∘λ = s∘z`.
     func affineDs(_ ds: inout [Double], s: [Double]) {
-        let o = range.lowerBound, l = lambdaSquared
-        ds.withUnsafeMutableBufferPointer { ds in
-            for k in 0..<l.count { ds[o + k] = l[k] }
+        let l = lambdaSquared
+        withRows(&ds) { ds in
+            for k in 0..<range.count { ds[k] = l[k] }
         }
     }
 
     /// `(W⁻¹Δs)∘(WΔz) − σμe = Δs∘Δz − σμ`.
     func addCombinedShift(_ ds: inout [Double], dz: [Double], ds affineDs: [Double], sigmaMu: Double) {
-        let range = self.range
-        affineDs.withUnsafeBufferPointer { affineDs in
-            dz.withUnsafeBufferPointer { dz in
-                ds.withUnsafeMutableBufferPointer { ds in
-                    for i in range { ds[i] += affineDs[i] * dz[i] - sigmaMu }
-                }
-            }
+        withRows(affineDs, dz, &ds) { affineDs, dz, ds in
+            for k in 0..<range.count { ds[k] += affineDs[k] * dz[k] - sigmaMu }
         }
     }
 
     /// `W(λ \ ds) = ds / z`.
     func deltaSOffset(_ out: inout [Double], ds: [Double], z: [Double]) {
-        let range = self.range
-        ds.withUnsafeBufferPointer { ds in
-            z.withUnsafeBufferPointer { z in
-                out.withUnsafeMutableBufferPointer { out in
-                    for i in range { out[i] = ds[i] / z[i] }
-                }
-            }
+        withRows(ds, z, &out) { ds, z, out in
+            for k in 0..<range.count { out[k] = ds[k] / z[k] }
         }
     }
 
+    /// The orthant step of `z` and `s` together, in one pass.
     func stepLength(dz: [Double], ds: [Double], z: [Double], s: [Double], alphaMax: Double) -> Double {
-        min(orthantStepLength(z, dz, range, alphaMax: alphaMax), orthantStepLength(s, ds, range, alphaMax: alphaMax))
+        var alpha = alphaMax
+        withRows(dz, ds) { dz, ds in
+            withRows(z, s) { z, s in
+                for k in 0..<range.count {
+                    if dz[k] < 0 { alpha = min(alpha, -z[k] / dz[k]) }
+                    if ds[k] < 0 { alpha = min(alpha, -s[k] / ds[k]) }
+                }
+            }
+        }
+        return alpha
     }
 }

@@ -11,20 +11,20 @@ final class SecondOrderCone: Cone {
 
     let range: Range<Int>
     private var eta = 1.0
-    /// One allocation holding, `dimension` entries each: `w`; `λ = Wz = W⁻¹s`; and the scaled
-    /// affine directions `W⁻¹Δs`, `WΔz` of the corrector. Raw storage because every operation runs
-    /// each iteration over the whole cone (large cones have thousands of rows).
+    /// `‖λ‖²` and `‖λ₁‖²` at the last scaling update (for `λ∘λ` and `λ \ v`).
+    private var lambdaNormSquared = 1.0, lambdaTailSquared = 0.0
+    /// One allocation holding, `dimension` entries each: `w` and `λ = Wz = W⁻¹s`. Raw storage
+    /// because every operation runs each iteration over the whole cone (large cones have thousands
+    /// of rows).
     private let storage: UnsafeMutableBufferPointer<Double>
     private var w: UnsafeMutablePointer<Double> { storage.baseAddress.unsafelyUnwrapped }
     private var lambda: UnsafeMutablePointer<Double> { w + range.count }
-    private var scaledS: UnsafeMutablePointer<Double> { w + 2 * range.count }
-    private var scaledZ: UnsafeMutablePointer<Double> { w + 3 * range.count }
 
     /// `range` must be non-empty (`ConeSpec.secondOrder` dimensions are validated to be ≥ 1).
     init(range: Range<Int>) {
         precondition(!range.isEmpty, "a second-order cone has at least one row")
         self.range = range
-        storage = .allocate(capacity: 4 * range.count)
+        storage = .allocate(capacity: 2 * range.count)
         storage.initialize(repeating: 0)
         w[0] = 1
         lambda[0] = 1
@@ -38,14 +38,6 @@ final class SecondOrderCone: Cone {
         range.count > Self.sparseExpansionThreshold ? .sparseExpansion : .dense
     }
 
-    /// `v₀² − ‖v₁‖²` over this cone's rows of `v`.
-    private func jResidual(_ v: [Double]) -> Double {
-        let head = v[range.lowerBound]
-        var tail = 0.0
-        for i in range.dropFirst() { tail += v[i] * v[i] }
-        return head * head - tail
-    }
-
     func unitInitialization(s: inout [Double], z: inout [Double]) {
         for i in range { s[i] = 0; z[i] = 0 }
         s[range.lowerBound] = 1
@@ -57,47 +49,68 @@ final class SecondOrderCone: Cone {
         if margin < 1e-8 { v[range.lowerBound] += 1 - margin }
     }
 
+    /// `w`, `η` and `λ = Wz` in four passes: the `J`-norms of `s` and `z`; `w` unnormalised; `w`
+    /// normalised with `w₁ᵀz₁` (for `λ`); `λ` with its norms.
     func updateScaling(s: [Double], z: [Double], mu: Double) -> Bool {
-        let sRes = jResidual(s), zRes = jResidual(z)
-        let o = range.lowerBound, d = range.count, w = self.w
-        guard sRes > 0, zRes > 0, s[o] > 0, z[o] > 0 else { return false }
-        let sScale = sRes.squareRoot(), zScale = zRes.squareRoot()
-        // w ∝ s/‖s‖_J + J z/‖z‖_J, normalised to a hyperbolic unit.
-        var tail = 0.0
-        s.withUnsafeBufferPointer { s in
-            z.withUnsafeBufferPointer { z in
-                w[0] = s[o] / sScale + z[o] / zScale
-                for k in 1..<d {
-                    w[k] = s[o + k] / sScale - z[o + k] / zScale
-                    tail += w[k] * w[k]
-                }
+        let d = range.count, w = self.w, lambda = self.lambda
+        return withRows(s, z) { s, z in
+            var sTail = 0.0, zTail = 0.0
+            for k in 1..<d { sTail += s[k] * s[k]; zTail += z[k] * z[k] }
+            let sRes = s[0] * s[0] - sTail, zRes = z[0] * z[0] - zTail
+            guard sRes > 0, zRes > 0, s[0] > 0, z[0] > 0 else { return false }
+            let sScale = sRes.squareRoot(), zScale = zRes.squareRoot()
+            // w ∝ s/‖s‖_J + J z/‖z‖_J, normalised to a hyperbolic unit.
+            var tail = 0.0
+            w[0] = s[0] / sScale + z[0] / zScale
+            for k in 1..<d {
+                w[k] = s[k] / sScale - z[k] / zScale
+                tail += w[k] * w[k]
             }
+            let wRes = w[0] * w[0] - tail
+            guard wRes > 0 else { return false }
+            let wScale = wRes.squareRoot()
+            tail = 0
+            var wz = 0.0
+            for k in 1..<d {
+                w[k] /= wScale
+                tail += w[k] * w[k]
+                wz += w[k] * z[k]
+            }
+            w[0] = (1 + tail).squareRoot()
+            eta = (sScale / zScale).squareRoot()
+            let map = scalingMap(z.baseAddress.unsafelyUnwrapped, tailDot: wz, inverse: false)
+            lambda[0] = map.head
+            var normSquared = lambda[0] * lambda[0], tailSquared = 0.0
+            for k in 1..<d {
+                lambda[k] = map[k]
+                normSquared += lambda[k] * lambda[k]
+                tailSquared += lambda[k] * lambda[k]
+            }
+            lambdaNormSquared = normSquared
+            lambdaTailSquared = tailSquared
+            return true
         }
-        let wRes = w[0] * w[0] - tail
-        guard wRes > 0 else { return false }
-        let wScale = wRes.squareRoot()
-        tail = 0
-        for k in 1..<d { w[k] /= wScale; tail += w[k] * w[k] }
-        w[0] = (1 + tail).squareRoot()
-        eta = (sScale / zScale).squareRoot()
-        z.withUnsafeBufferPointer { z in
-            for k in 0..<d { lambda[k] = z[o + k] }
-        }
-        applyW(to: lambda, inverse: false)
-        return true
     }
 
-    /// `v ← W v` (or `W⁻¹v`) for a vector of this cone's length, in place.
-    private func applyW(to v: UnsafeMutablePointer<Double>, inverse: Bool) {
-        let d = range.count, w = self.w
-        var zeta = 0.0
-        for k in 1..<d { zeta += w[k] * v[k] }
+    /// `W v` (or `W⁻¹v`) of a vector `v` of this cone's length, entry by entry, given `w₁ᵀv₁`:
+    /// `W v = η(w₀v₀ + w₁ᵀv₁, v₁ + (v₀ + w₁ᵀv₁/(1 + w₀))w₁)`, and `W⁻¹` with `η⁻¹` and `−v₀`, `−w₁ᵀv₁`
+    /// in the head.
+    private struct ScalingMap {
+        let v, w: UnsafePointer<Double>
+        /// Entry 0.
+        let head: Double
+        let scale, shift: Double
+        /// Entry `k ≥ 1`; `v[k]` is read here, so it may be overwritten once this entry is taken.
+        subscript(k: Int) -> Double { scale * (v[k] + shift * w[k]) }
+    }
+
+    private func scalingMap(_ v: UnsafePointer<Double>, tailDot zeta: Double, inverse: Bool) -> ScalingMap {
+        let w = self.w
         let sign = inverse ? -1.0 : 1.0
         let scale = inverse ? 1 / eta : eta
         let x0 = v[0]
-        let c = sign * x0 + zeta / (1 + w[0])
-        v[0] = scale * (w[0] * x0 + sign * zeta)
-        for k in 1..<d { v[k] = scale * (v[k] + c * w[k]) }
+        return ScalingMap(v: v, w: w, head: scale * (w[0] * x0 + sign * zeta), scale: scale,
+                          shift: sign * x0 + zeta / (1 + w[0]))
     }
 
     func writeHessian(into out: inout [Double], at base: Int) {
@@ -136,84 +149,92 @@ final class SecondOrderCone: Cone {
 
     /// `H x = η²(2w(wᵀx) − Jx)`.
     func multiplyHessian(_ x: [Double], into y: inout [Double]) {
-        let o = range.lowerBound, d = range.count, w = self.w
+        let d = range.count, w = self.w
         let eta2 = eta * eta
-        x.withUnsafeBufferPointer { x in
-            y.withUnsafeMutableBufferPointer { y in
-                var wx = 0.0
-                for k in 0..<d { wx += w[k] * x[o + k] }
-                y[o] = eta2 * (2 * w[0] * wx - x[o])
-                for k in 1..<d { y[o + k] = eta2 * (2 * w[k] * wx + x[o + k]) }
-            }
+        withRows(x, &y) { x, y in
+            var wx = 0.0
+            for k in 0..<d { wx += w[k] * x[k] }
+            let twoWx = 2 * wx
+            y[0] = eta2 * (w[0] * twoWx - x[0])
+            for k in 1..<d { y[k] = eta2 * (w[k] * twoWx + x[k]) }
         }
     }
 
     /// `λ∘λ` with the Jordan product `x∘y = (xᵀy, x₀y₁ + y₀x₁)`.
     func affineDs(_ ds: inout [Double], s: [Double]) {
-        let o = range.lowerBound, d = range.count, lambda = self.lambda
-        ds.withUnsafeMutableBufferPointer { ds in
-            var squared = 0.0
-            for k in 0..<d { squared += lambda[k] * lambda[k] }
-            ds[o] = squared
-            for k in 1..<d { ds[o + k] = 2 * lambda[0] * lambda[k] }
+        let d = range.count, lambda = self.lambda, normSquared = lambdaNormSquared
+        withRows(&ds) { ds in
+            ds[0] = normSquared
+            for k in 1..<d { ds[k] = 2 * lambda[0] * lambda[k] }
         }
     }
 
-    /// Adds the Mehrotra correction `(W⁻¹Δs)∘(WΔz)` and subtracts `σμe`.
+    /// Adds the Mehrotra correction `(W⁻¹Δs)∘(WΔz)` and subtracts `σμe`, with both scaled
+    /// directions taken entry by entry (one pass for their dots with `w₁`, one for the rest).
     func addCombinedShift(_ ds: inout [Double], dz: [Double], ds affineDs: [Double], sigmaMu: Double) {
-        let o = range.lowerBound, d = range.count, scaledS = self.scaledS, scaledZ = self.scaledZ
-        affineDs.withUnsafeBufferPointer { affineDs in
-            dz.withUnsafeBufferPointer { dz in
-                for k in 0..<d { scaledS[k] = affineDs[o + k]; scaledZ[k] = dz[o + k] }
+        let d = range.count, w = self.w
+        withRows(affineDs, dz, &ds) { affineDs, dz, ds in
+            var wS = 0.0, wZ = 0.0
+            for k in 1..<d { wS += w[k] * affineDs[k]; wZ += w[k] * dz[k] }
+            let scaledS = scalingMap(affineDs.baseAddress.unsafelyUnwrapped, tailDot: wS, inverse: true)
+            let scaledZ = scalingMap(dz.baseAddress.unsafelyUnwrapped, tailDot: wZ, inverse: false)
+            let s0 = scaledS.head, z0 = scaledZ.head
+            var head = s0 * z0
+            for k in 1..<d {
+                let sk = scaledS[k], zk = scaledZ[k]
+                head += sk * zk
+                ds[k] += s0 * zk + z0 * sk
             }
-        }
-        applyW(to: scaledS, inverse: true)
-        applyW(to: scaledZ, inverse: false)
-        ds.withUnsafeMutableBufferPointer { ds in
-            var head = 0.0
-            for k in 0..<d { head += scaledS[k] * scaledZ[k] }
-            ds[o] += head - sigmaMu
-            for k in 1..<d { ds[o + k] += scaledS[0] * scaledZ[k] + scaledZ[0] * scaledS[k] }
+            ds[0] += head - sigmaMu
         }
     }
 
-    /// `W(λ \ ds)` where `λ \ v` solves `λ∘x = v`.
+    /// `W(λ \ ds)` where `λ \ v` solves `λ∘x = v`; `w₁ᵀx₁` is taken while `x` is formed.
     func deltaSOffset(_ out: inout [Double], ds: [Double], z: [Double]) {
-        let o = range.lowerBound, d = range.count, lambda = self.lambda
-        ds.withUnsafeBufferPointer { ds in
-            out.withUnsafeMutableBufferPointer { out in
-                var l1v = 0.0, l1l1 = 0.0
-                for k in 1..<d { l1v += lambda[k] * ds[o + k]; l1l1 += lambda[k] * lambda[k] }
-                let l0 = lambda[0]
-                let x0 = (l0 * ds[o] - l1v) / (l0 * l0 - l1l1)
-                out[o] = x0
-                for k in 1..<d { out[o + k] = (ds[o + k] - x0 * lambda[k]) / l0 }
-                applyW(to: out.baseAddress.unsafelyUnwrapped + o, inverse: false)
+        let d = range.count, lambda = self.lambda, w = self.w, tailSquared = lambdaTailSquared
+        withRows(ds, &out) { ds, out in
+            var l1v = 0.0
+            for k in 1..<d { l1v += lambda[k] * ds[k] }
+            let l0 = lambda[0]
+            let x0 = (l0 * ds[0] - l1v) / (l0 * l0 - tailSquared)
+            out[0] = x0
+            var wx = 0.0
+            for k in 1..<d {
+                out[k] = (ds[k] - x0 * lambda[k]) / l0
+                wx += w[k] * out[k]
             }
+            let map = scalingMap(UnsafePointer(out.baseAddress.unsafelyUnwrapped), tailDot: wx, inverse: false)
+            out[0] = map.head
+            for k in 1..<d { out[k] = map[k] }
         }
     }
+
+    /// The steps of `z` and `s` from one pass over both.
     func stepLength(dz: [Double], ds: [Double], z: [Double], s: [Double], alphaMax: Double) -> Double {
-        min(componentStep(z, dz, alphaMax), componentStep(s, ds, alphaMax))
+        let d = range.count
+        return withRows(z, dz) { z, dz in
+            withRows(s, ds) { s, ds in
+                var zTail = 0.0, dzTail = 0.0, zCross = 0.0, sTail = 0.0, dsTail = 0.0, sCross = 0.0
+                for k in 1..<d {
+                    zTail += z[k] * z[k]; dzTail += dz[k] * dz[k]; zCross += z[k] * dz[k]
+                    sTail += s[k] * s[k]; dsTail += ds[k] * ds[k]; sCross += s[k] * ds[k]
+                }
+                return min(Self.componentStep(x0: z[0], y0: dz[0], xTail: zTail, yTail: dzTail, crossTail: zCross,
+                                              alphaMax: alphaMax),
+                           Self.componentStep(x0: s[0], y0: ds[0], xTail: sTail, yTail: dsTail, crossTail: sCross,
+                                              alphaMax: alphaMax))
+            }
+        }
     }
 
     /// Largest `α ≤ alphaMax` keeping `x + αy` in the cone: the smallest positive root of
-    /// `res(x + αy) = aα² + bα + c` (`res(v) = v₀² − ‖v₁‖²`), computed without cancellation.
-    private func componentStep(_ x: [Double], _ y: [Double], _ alphaMax: Double) -> Double {
-        let o = range.lowerBound, dimension = range.count
-        var yTail = 0.0, crossTail = 0.0, xTail = 0.0
-        x.withUnsafeBufferPointer { x in
-            y.withUnsafeBufferPointer { y in
-                for k in 1..<dimension {
-                    let xk = x[o + k], yk = y[o + k]
-                    yTail += yk * yk
-                    crossTail += xk * yk
-                    xTail += xk * xk
-                }
-            }
-        }
-        let a = y[o] * y[o] - yTail
-        let b = 2 * (x[o] * y[o] - crossTail)
-        let c = max(0, x[o] * x[o] - xTail)
+    /// `res(x + αy) = aα² + bα + c` (`res(v) = v₀² − ‖v₁‖²`), computed without cancellation, from
+    /// the heads and the tails' products `‖x₁‖²`, `‖y₁‖²`, `x₁ᵀy₁`.
+    private static func componentStep(x0: Double, y0: Double, xTail: Double, yTail: Double, crossTail: Double,
+                                      alphaMax: Double) -> Double {
+        let a = y0 * y0 - yTail
+        let b = 2 * (x0 * y0 - crossTail)
+        let c = max(0, x0 * x0 - xTail)
         let disc = b * b - 4 * a * c
         if (a > 0 && b > 0) || disc < 0 || a == 0 { return alphaMax }
         if c == 0 { return a >= 0 ? alphaMax : 0 }

@@ -56,17 +56,27 @@ extension SparseMatrixCSC {
     /// `y ← y + α·S x` where `S` is the symmetric matrix whose upper triangle this matrix stores
     /// (entries below the diagonal are ignored).
     func symmetricUpperMultiplyAdd(_ x: [Double], into y: inout [Double], scale alpha: Double = 1) {
-        for j in 0..<cols {
-            var sum = 0.0
-            let xj = alpha * x[j]
-            for p in colPointers[j]..<colPointers[j + 1] {
-                let i = rowIndices[p]
-                if i > j { continue }
-                let v = values[p]
-                sum += v * x[i]
-                if i != j { y[i] += v * xj }
+        colPointers.withUnsafeBufferPointer { pointers in
+            rowIndices.withUnsafeBufferPointer { rowIndices in
+                values.withUnsafeBufferPointer { values in
+                    x.withUnsafeBufferPointer { x in
+                        y.withUnsafeMutableBufferPointer { y in
+                            for j in 0..<cols {
+                                var sum = 0.0
+                                let xj = alpha * x[j]
+                                for p in pointers[j]..<pointers[j + 1] {
+                                    let i = rowIndices[p]
+                                    if i > j { continue }
+                                    let v = values[p]
+                                    sum += v * x[i]
+                                    if i != j { y[i] += v * xj }
+                                }
+                                y[j] += alpha * sum
+                            }
+                        }
+                    }
+                }
             }
-            y[j] += alpha * sum
         }
     }
 

@@ -1,15 +1,13 @@
 /// Small dense-vector kernels used by the interior-point iteration (all O(n), no allocation).
 enum VectorMath {
-    static func dot(_ a: [Double], _ b: [Double]) -> Double {
-        var sum = 0.0
-        for i in a.indices { sum += a[i] * b[i] }
-        return sum
-    }
+    typealias Buffer = UnsafeBufferPointer<Double>
 
-    static func dot(_ a: [Double], _ b: [Double], _ range: Range<Int>) -> Double {
-        var sum = 0.0
-        for i in range { sum += a[i] * b[i] }
-        return sum
+    static func dot(_ a: [Double], _ b: [Double]) -> Double {
+        withBuffers(a, b) { a, b in
+            var sum = 0.0
+            for i in 0..<a.count { sum += a[i] * b[i] }
+            return sum
+        }
     }
 
     static func normInf(_ a: [Double]) -> Double {
@@ -26,10 +24,32 @@ enum VectorMath {
 
     /// `y ← y + α x`.
     static func axpy(_ alpha: Double, _ x: [Double], _ y: inout [Double]) {
-        for i in y.indices { y[i] += alpha * x[i] }
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeMutableBufferPointer { y in
+                for i in 0..<y.count { y[i] += alpha * x[i] }
+            }
+        }
+    }
+
+    /// `y ← 0`.
+    static func zero(_ y: inout [Double]) {
+        y.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }
 
     static func allFinite(_ a: [Double]) -> Bool {
-        a.allSatisfy { $0.isFinite }
+        a.withUnsafeBufferPointer { a in
+            for v in a where !v.isFinite { return false }
+            return true
+        }
+    }
+
+    /// Two arrays as buffers, for loops that run over them together.
+    static func withBuffers<R>(_ a: [Double], _ b: [Double], _ body: (Buffer, Buffer) -> R) -> R {
+        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in body(a, b) } }
+    }
+
+    /// Three arrays as buffers, for loops that run over them together.
+    static func withBuffers<R>(_ a: [Double], _ b: [Double], _ c: [Double], _ body: (Buffer, Buffer, Buffer) -> R) -> R {
+        withBuffers(a, b) { a, b in c.withUnsafeBufferPointer { c in body(a, b, c) } }
     }
 }
