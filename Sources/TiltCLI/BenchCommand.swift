@@ -291,6 +291,9 @@ struct BenchmarkResult {
 
     /// The tracking-error optimum must match TiltSolver's own hand-built cone form of the same problem
     /// (`factorTEVProblem`, which minimises −αᵀw), or this file's generator has drifted from the library's.
+    /// That reference is the interior-point solution at default tolerances, unpolished: for objectives
+    /// below 1 its gap is 1e-8 absolute, hence the absolute part of the tolerance (1e-6 relative alone
+    /// failed at n = 64, where the optimum is 0.0089 and the reference 1.3e-8 below it).
     private static func checkGenerator(_ model: BenchmarkFactorModel, objective: Double) throws {
         let reference = try benchmarkFactorTEV(n: model.assets, k: BenchmarkFactorModel.factorCount)
         guard reference.status == .optimal else {
@@ -298,7 +301,7 @@ struct BenchmarkResult {
         }
         let benchmarkAlpha = model.alphas.reduce(0, +) / Double(model.assets)
         let expected = -reference.primalObjective - benchmarkAlpha
-        guard abs(objective - expected) <= 1e-6 * max(1e-6, abs(expected)) else {
+        guard abs(objective - expected) <= 1e-7 + 1e-6 * abs(expected) else {
             throw BenchmarkError("the tracking-error optimum \(objective) differs from factorTEVProblem's \(expected): the benchmark data no longer match TiltSolver's generator")
         }
     }
