@@ -75,15 +75,20 @@ func blockArrowMatchesDenseSolve(blocks: Int, border: Int, seed: UInt64) throws 
     for (xi, ri) in zip(x, reference) { #expect(abs(xi - ri) <= 1e-11 * scale) }
 }
 
-/// Shapes are shared: copies of the three templates fall into at most three groups (plus the
-/// one-off random blocks), and the KKT-like factor-model matrix has two shapes for its assets at most.
+/// Shapes are shared: copies of the three templates fall into three groups, and the one-off random
+/// blocks, in groups of one, join the border while it stays small. In the portfolio KKT matrix every
+/// asset's block (its weight and its bound row) has one of a few shapes; the six exposure variables,
+/// one block each, join the border of six exposure rows and the budget.
 @Test func blocksOfOneShapeAreGrouped() throws {
     let (sample, signs) = blockArrowSample(blocks: 500, border: 6, seed: 9)
     let structure = try #require(BlockArrowStructure(pattern: sample.upper, signs: signs))
     #expect(structure.shapeCount < 150)
+    #expect(structure.largestShapeGroup >= 100)
     let kkt = SparseSamples.factorModelKKT(assets: 400, factors: 6)
     let kktStructure = try #require(BlockArrowStructure(pattern: kkt.upper, signs: kkt.signs.map(Int.init)))
-    #expect(kktStructure.borderColumns.count == 7)   // six exposure rows and the budget
+    #expect(kktStructure.borderColumns.count == 13)
+    #expect(kktStructure.blockCount == 400)
+    #expect(kktStructure.shapeCount <= 4)
 }
 
 /// The same factorisation as the sparse LDLᵀ on a portfolio KKT matrix, refactored with new values.

@@ -11,6 +11,9 @@ public final class BlockArrowStructure: Sendable {
         public var maximumBorderSize = 96
         /// Border candidates tried, from the highest column degree down.
         public var maximumAttempts = 12
+        /// Blocks whose shape fewer blocks share join the border, while it stays within half its
+        /// limit: every group costs a pass of each kernel, which pays only when it holds many blocks.
+        public var minimumGroupSize = 4
         public init() {}
     }
 
@@ -40,19 +43,32 @@ public final class BlockArrowStructure: Sendable {
         guard pattern.rows == n, signs.count == n, pattern.colPointers.count == n + 1,
               signs.allSatisfy({ $0 == 1 || $0 == -1 }),
               let graph = SymmetricGraph(pattern: pattern),
-              let partition = BorderPartition.find(graph: graph, limits: limits)
+              var partition = BorderPartition.find(graph: graph, limits: limits)
         else { return nil }
+        var borderIndex = Self.borderIndex(partition.border, dimension: n)
+        var programs = BlockShape.group(partition: partition, graph: graph, borderIndex: borderIndex, signs: signs)
+        let stragglers = programs.filter { $0.blockCount < limits.minimumGroupSize }.flatMap(\.columns)
+        if !stragglers.isEmpty, partition.border.count + stragglers.count <= limits.maximumBorderSize / 2 {
+            partition = BorderPartition(border: (partition.border + stragglers).sorted(), graph: graph)
+            borderIndex = Self.borderIndex(partition.border, dimension: n)
+            programs = BlockShape.group(partition: partition, graph: graph, borderIndex: borderIndex, signs: signs)
+        }
         dimension = n
         inputEntryCount = pattern.rowIndices.count
         borderColumns = partition.border
         borderSigns = partition.border.map { Double(signs[$0]) }
-        var borderIndex = [Int](repeating: -1, count: n)
-        for (t, column) in partition.border.enumerated() { borderIndex[column] = t }
         let m = partition.border.count
         let entries = graph.borderEntries(borderIndex: borderIndex)
         borderEntries = entries.map(\.entry)
         borderTargets = entries.map { max($0.row, $0.column) + min($0.row, $0.column) * m }
-        programs = BlockShape.group(partition: partition, graph: graph, borderIndex: borderIndex, signs: signs)
+        self.programs = programs
+    }
+
+    /// Position of each column in the border, or −1.
+    private static func borderIndex(_ border: [Int], dimension: Int) -> [Int] {
+        var index = [Int](repeating: -1, count: dimension)
+        for (t, column) in border.enumerated() { index[column] = t }
+        return index
     }
 }
 
@@ -153,8 +169,9 @@ struct BorderPartition {
         return nil
     }
 
+
     /// Connected components of the graph without the border, flat (nil as soon as one exceeds `maximumSize`).
-    private static func components(graph: SymmetricGraph, inBorder: [Bool], maximumSize: Int)
+    fileprivate static func components(graph: SymmetricGraph, inBorder: [Bool], maximumSize: Int)
         -> (columns: [Int], start: [Int])? {
         let n = graph.dimension
         var visited = inBorder
@@ -178,6 +195,16 @@ struct BorderPartition {
             start.append(columns.count)
         }
         return (columns, start)
+    }
+}
+
+extension BorderPartition {
+    /// The blocks left by a given (sorted) border.
+    init(border: [Int], graph: SymmetricGraph) {
+        var inBorder = [Bool](repeating: false, count: graph.dimension)
+        for j in border { inBorder[j] = true }
+        let partition = Self.components(graph: graph, inBorder: inBorder, maximumSize: .max)
+        self.init(border: border, blockColumns: partition?.columns ?? [], blockStart: partition?.start ?? [0])
     }
 }
 
