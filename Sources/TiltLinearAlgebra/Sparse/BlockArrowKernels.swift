@@ -194,8 +194,10 @@ final class BlockGroup {
     }
 }
 
-/// The border's Schur complement, factored as a dense LDLᵀ without pivoting (lower triangle,
-/// column-major), and the border part of the right-hand side during a solve.
+/// The border's Schur complement, factored as a dense LDLᵀ without pivoting, and the border part
+/// of the right-hand side during a solve. The matrix is the lower triangle in row-major order
+/// (`DenseBorder.index`), so that the left-looking factorisation and the substitutions run over
+/// contiguous rows: dot products and row updates that vectorise.
 final class DenseBorder {
     let size: Int
     private let columns: [Int]
@@ -204,8 +206,14 @@ final class DenseBorder {
     private let entries: [Int]
     private let targets: [Int]
     let matrix: UnsafeMutablePointer<Double>
+    private let d: UnsafeMutablePointer<Double>
     private let dInverse: UnsafeMutablePointer<Double>
+    /// `L[j, k]·d[k]` for the row being factored.
+    private let scaledRow: UnsafeMutablePointer<Double>
     let rhs: UnsafeMutablePointer<Double>
+
+    /// Position of entry `(a, b)` (either order) of an `m × m` border matrix in `matrix`.
+    static func index(_ a: Int, _ b: Int, size m: Int) -> Int { max(a, b) * m + min(a, b) }
 
     init(structure: BlockArrowStructure) {
         let m = structure.borderColumns.count
@@ -214,18 +222,20 @@ final class DenseBorder {
         signs = structure.borderSigns
         entries = structure.borderEntries
         targets = structure.borderTargets
-        matrix = .allocate(capacity: max(1, m * m))
-        matrix.initialize(repeating: 0, count: max(1, m * m))
-        dInverse = .allocate(capacity: max(1, m))
-        dInverse.initialize(repeating: 0, count: max(1, m))
-        rhs = .allocate(capacity: max(1, m))
-        rhs.initialize(repeating: 0, count: max(1, m))
+        func buffer(_ count: Int) -> UnsafeMutablePointer<Double> {
+            let pointer = UnsafeMutablePointer<Double>.allocate(capacity: max(1, count))
+            pointer.initialize(repeating: 0, count: max(1, count))
+            return pointer
+        }
+        matrix = buffer(m * m)
+        d = buffer(m)
+        dInverse = buffer(m)
+        scaledRow = buffer(m)
+        rhs = buffer(m)
     }
 
     deinit {
-        matrix.deallocate()
-        dInverse.deallocate()
-        rhs.deallocate()
+        for buffer in [matrix, d, dInverse, scaledRow, rhs] { buffer.deallocate() }
     }
 
     /// Loads the border's own entries of `K` (plus static regularisation); the blocks add theirs.
@@ -233,29 +243,33 @@ final class DenseBorder {
         let m = size
         matrix.update(repeating: 0, count: max(1, m * m))
         for (entry, target) in zip(entries, targets) { matrix[target] += values[entry] }
-        for t in 0..<m { matrix[t + t * m] += signs[t] * staticRegularization }
+        for t in 0..<m { matrix[t * m + t] += signs[t] * staticRegularization }
     }
 
-    /// Right-looking LDLᵀ of the assembled Schur complement; returns the number of regularised pivots.
+    /// Left-looking LDLᵀ of the assembled Schur complement, row `j` of `L` at a time:
+    /// `d_j = S_jj − Σ_k L_jk² d_k`, then `L_ij = (S_ij − Σ_k L_ik·L_jk d_k) / d_j` for `i > j`.
+    /// Returns the number of regularised pivots.
     func factor(eps: Double, delta: Double) throws -> Int {
         let m = size
         var regularized = 0
         for j in 0..<m {
-            let column = matrix + j * m
-            var pivot = column[j]
+            let row = matrix + j * m
+            for k in 0..<j { scaledRow[k] = row[k] * d[k] }
+            var pivot = row[j] - blockDot(row, scaledRow, j)
             if signs[j] * pivot < eps {
                 pivot = signs[j] * delta
                 regularized += 1
             }
             guard pivot != 0 && pivot.isFinite else { throw SparseMatrixError.singularPivot(column: columns[j], value: pivot) }
-            column[j] = pivot
-            let inverse = 1 / pivot
-            dInverse[j] = inverse
-            for k in (j + 1)..<max(j + 1, m) {
-                let l = column[k] * inverse, target = matrix + k * m
-                for i in k..<m { target[i] -= column[i] * l }
+            row[j] = pivot
+            d[j] = pivot
+            dInverse[j] = 1 / pivot
+            var i = j + 1
+            while i < m {
+                let below = matrix + i * m
+                below[j] = (below[j] - blockDot(below, scaledRow, j)) * dInverse[j]
+                i += 1
             }
-            for i in (j + 1)..<max(j + 1, m) { column[i] *= inverse }
         }
         return regularized
     }
@@ -264,21 +278,17 @@ final class DenseBorder {
         for t in 0..<size { rhs[t] = x[columns[t]] }
     }
 
-    /// `rhs ← S⁻¹ rhs` with the factored Schur complement `S`.
+    /// `rhs ← S⁻¹ rhs` with the factored Schur complement `S`: forward substitution by rows (dot
+    /// products), scaling, backward substitution by rows (updates of the earlier entries).
     func solve() {
         let m = size
-        for j in 0..<m {
-            let column = matrix + j * m, known = rhs[j]
-            for i in (j + 1)..<max(j + 1, m) { rhs[i] -= column[i] * known }
-        }
-        for j in 0..<m { rhs[j] *= dInverse[j] }
-        var j = m - 1
-        while j >= 0 {
-            let column = matrix + j * m
-            var sum = rhs[j]
-            for i in (j + 1)..<max(j + 1, m) { sum -= column[i] * rhs[i] }
-            rhs[j] = sum
-            j -= 1
+        for i in 0..<m { rhs[i] -= blockDot(matrix + i * m, rhs, i) }
+        for i in 0..<m { rhs[i] *= dInverse[i] }
+        var i = m - 1
+        while i > 0 {
+            let row = matrix + i * m, known = rhs[i]
+            for k in 0..<i { rhs[k] -= row[k] * known }
+            i -= 1
         }
     }
 
@@ -298,20 +308,5 @@ private func blockDot(_ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePoint
         k += 4
     }
     while k < count { s0 += x[k] * y[k]; k += 1 }
-    return (s0 + s1) + (s2 + s3)
-}
-
-/// `Σ x[k]·y[k]·z[k]` over `count` entries, in four interleaved partial sums.
-@inline(__always)
-private func blockDot(_ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>,
-                      _ z: UnsafeMutablePointer<Double>, _ count: Int) -> Double {
-    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-    var k = 0
-    while k + 4 <= count {
-        s0 += x[k] * y[k] * z[k]; s1 += x[k + 1] * y[k + 1] * z[k + 1]
-        s2 += x[k + 2] * y[k + 2] * z[k + 2]; s3 += x[k + 3] * y[k + 3] * z[k + 3]
-        k += 4
-    }
-    while k < count { s0 += x[k] * y[k] * z[k]; k += 1 }
     return (s0 + s1) + (s2 + s3)
 }

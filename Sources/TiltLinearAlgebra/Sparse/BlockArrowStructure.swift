@@ -25,7 +25,7 @@ public final class BlockArrowStructure: Sendable {
     public let borderColumns: [Int]
     let borderSigns: [Double]
     /// Entries of `K` between two border columns and where each goes in the border's dense matrix
-    /// (lower triangle, column-major).
+    /// (`DenseBorder.index`).
     let borderEntries: [Int]
     let borderTargets: [Int]
     let programs: [BlockProgram]
@@ -60,7 +60,7 @@ public final class BlockArrowStructure: Sendable {
         let m = partition.border.count
         let entries = graph.borderEntries(borderIndex: borderIndex)
         borderEntries = entries.map(\.entry)
-        borderTargets = entries.map { max($0.row, $0.column) + min($0.row, $0.column) * m }
+        borderTargets = entries.map { DenseBorder.index($0.row, $0.column, size: m) }
         self.programs = programs
     }
 
@@ -328,7 +328,7 @@ struct BlockProgram: Sendable {
     let updateRight: [Int]
     /// …and of the entries between two border positions, which no later pivot reads: the pairs
     /// `(i, j ≥ i)` of row `p`'s border part, in that order, go straight into the border's dense
-    /// matrix (lower triangle, column-major) at `schurTarget[schurStart[p]...]`.
+    /// matrix (`DenseBorder.index`) at `schurTarget[schurStart[p]...]`.
     let schurStart: [Int]
     let schurTarget: [Int]
 
@@ -392,7 +392,7 @@ struct BlockProgram: Sendable {
                 } else {
                     for j in row[index...] {
                         let s = shape.borderNeighbours[i - c], t = shape.borderNeighbours[j - c]
-                        schurTarget.append(max(s, t) + min(s, t) * borderSize)
+                        schurTarget.append(DenseBorder.index(s, t, size: borderSize))
                     }
                 }
             }
