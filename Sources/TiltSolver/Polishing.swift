@@ -183,17 +183,14 @@ public enum SolutionPolisher {
                 for rowIndex in rows {
                     let sign = rowIndex == rows.lowerBound ? 1.0 : -1.0
                     let d = 2 * mu[j] * sign, gradientWeight = -2 * sign * s[rowIndex]
-                    for u in freeRows.entries(rowIndex) {
-                        let position = freeRows.columns[u], value = freeRows.values[u]
+                    for (position, value) in freeRows.row(rowIndex) {
                         jacobian.addSymmetric(gradientWeight * value, position, nf + e + j)
-                        for v in freeRows.entries(rowIndex) { jacobian.add(d * value * freeRows.values[v], position, freeRows.columns[v]) }
+                        for (other, otherValue) in freeRows.row(rowIndex) { jacobian.add(d * value * otherValue, position, other) }
                     }
                 }
             }
             for (row, k) in general.enumerated() {
-                for entry in freeRows.entries(equalities[k]) {
-                    jacobian.addSymmetric(freeRows.values[entry], freeRows.columns[entry], nf + row)
-                }
+                for (position, value) in freeRows.row(equalities[k]) { jacobian.addSymmetric(value, position, nf + row) }
             }
             guard jacobian.solve() else { return .failed }
             let step = jacobian.vector
@@ -244,9 +241,9 @@ public enum SolutionPolisher {
     /// active rows keeps both in the Newton system), in the order of `equalities`.
     private static func singleVariableBounds(_ a: SparseRows, _ equalities: [Int], variableCount: Int) -> [SingleVariableBound] {
         let bounds = equalities.enumerated().compactMap { k, row -> SingleVariableBound? in
-            let entries = a.entries(row)
-            guard entries.count == 1 else { return nil }
-            return SingleVariableBound(equality: k, variable: a.columns[entries.lowerBound], coefficient: a.values[entries.lowerBound])
+            let entries = a.row(row)
+            guard entries.count == 1, let (variable, coefficient) = entries.first else { return nil }
+            return SingleVariableBound(equality: k, variable: variable, coefficient: coefficient)
         }
         var boundCount = [Int](repeating: 0, count: variableCount)
         for bound in bounds { boundCount[bound.variable] += 1 }
@@ -295,78 +292,74 @@ public enum SolutionPolisher {
     private static func maxAbs(_ v: [Double]) -> Double { v.reduce(0) { max($0, abs($1)) } }
 }
 
-/// The rows of a sparse matrix: the nonzeros of row i are `columns[k]`, `values[k]` for k in `entries(i)`,
-/// in column order (repeated entries of the CSC form summed, zeros dropped).
+/// The rows of a sparse matrix: `row(i)` holds the nonzeros of row i in column order (repeated entries of
+/// the CSC form summed, zeros dropped: the nonzeros of the dense matrix).
 private struct SparseRows {
+    typealias Entry = (column: Int, value: Double)
     private var starts: [Int]
-    private(set) var columns: [Int]
-    private(set) var values: [Double]
+    private var entries: [Entry]
 
     init(_ a: SparseMatrixCSC) {
         // A counting sort of the entries by row: each row's arrive in column order, repeated ones adjacent.
-        var bucket = [Int](repeating: 0, count: a.rows + 1)
-        for i in a.rowIndices { bucket[i + 1] += 1 }
-        for i in 0..<a.rows { bucket[i + 1] += bucket[i] }
-        var byRow = [(column: Int, value: Double)](repeating: (0, 0), count: a.nonzeroCount)
-        var next = bucket
-        byRow.withUnsafeMutableBufferPointer { byRow in
+        var starts = [Int](repeating: 0, count: a.rows + 1)
+        for i in a.rowIndices { starts[i + 1] += 1 }
+        for i in 0..<a.rows { starts[i + 1] += starts[i] }
+        var entries = [Entry](repeating: (0, 0), count: a.nonzeroCount)
+        var next = starts
+        entries.withUnsafeMutableBufferPointer { entries in
             next.withUnsafeMutableBufferPointer { next in
                 for j in 0..<a.cols {
                     for k in a.colPointers[j]..<a.colPointers[j + 1] {
-                        let i = a.rowIndices[k]
-                        byRow[next[i]] = (j, a.values[k])
-                        next[i] += 1
+                        entries[next[a.rowIndices[k]]] = (j, a.values[k])
+                        next[a.rowIndices[k]] += 1
                     }
                 }
             }
-        }
-        // Repeated entries summed, zeros dropped.
-        var starts = [0], columns: [Int] = [], values: [Double] = []
-        starts.reserveCapacity(a.rows + 1)
-        columns.reserveCapacity(byRow.count)
-        values.reserveCapacity(byRow.count)
-        for i in 0..<a.rows {
-            var k = bucket[i]
-            while k < bucket[i + 1] {
-                let column = byRow[k].column
-                var value = 0.0
-                while k < bucket[i + 1], byRow[k].column == column {
-                    value += byRow[k].value
-                    k += 1
+            // In place, row by row: repeated entries summed, zeros dropped.
+            starts.withUnsafeMutableBufferPointer { starts in
+                var kept = 0
+                for i in 0..<a.rows {
+                    var k = starts[i]
+                    let end = starts[i + 1]
+                    starts[i] = kept
+                    while k < end {
+                        let column = entries[k].column
+                        var value = 0.0
+                        while k < end, entries[k].column == column {
+                            value += entries[k].value
+                            k += 1
+                        }
+                        if value != 0 {
+                            entries[kept] = (column, value)
+                            kept += 1
+                        }
+                    }
                 }
-                if value != 0 {
-                    columns.append(column)
-                    values.append(value)
-                }
+                starts[a.rows] = kept
             }
-            starts.append(columns.count)
         }
-        self.init(starts: starts, columns: columns, values: values)
+        self.init(starts: starts, entries: Array(entries[..<starts[a.rows]]))
     }
+
+    func row(_ i: Int) -> ArraySlice<Entry> { entries[starts[i]..<starts[i + 1]] }
 
     /// These rows over the columns that `renumbered` maps, each renamed to its new number; the others dropped.
     func restricted(to renumbered: [Int?]) -> SparseRows {
-        var result = SparseRows(starts: [0], columns: [], values: [])
+        var result = SparseRows(starts: [0], entries: [])
         result.starts.reserveCapacity(starts.count)
-        result.columns.reserveCapacity(columns.count)
-        result.values.reserveCapacity(values.count)
-        for row in 0..<(starts.count - 1) {
-            for k in entries(row) {
-                guard let column = renumbered[columns[k]] else { continue }
-                result.columns.append(column)
-                result.values.append(values[k])
+        result.entries.reserveCapacity(entries.count)
+        for i in 0..<(starts.count - 1) {
+            for (column, value) in row(i) {
+                if let newColumn = renumbered[column] { result.entries.append((newColumn, value)) }
             }
-            result.starts.append(result.columns.count)
+            result.starts.append(result.entries.count)
         }
         return result
     }
 
-    func entries(_ row: Int) -> Range<Int> { starts[row]..<starts[row + 1] }
-
-    private init(starts: [Int], columns: [Int], values: [Double]) {
+    private init(starts: [Int], entries: [Entry]) {
         self.starts = starts
-        self.columns = columns
-        self.values = values
+        self.entries = entries
     }
 }
 
