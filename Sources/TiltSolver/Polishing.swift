@@ -170,10 +170,10 @@ public enum SolutionPolisher {
             if maxAbs(r) <= 1e-14 * scale { converged = true; break }
             jacobian.reset(rightHandSide: r.map { -$0 })
             // P over the free variables, from its upper triangle.
-            for j in free {
+            for (column, j) in free.enumerated() {
                 for k in problem.P.colPointers[j]..<problem.P.colPointers[j + 1] {
                     let i = problem.P.rowIndices[k]
-                    guard i <= j, let row = freePosition[i], let column = freePosition[j] else { continue }
+                    guard i <= j, let row = freePosition[i] else { continue }
                     jacobian.add(problem.P.values[k], row, column)
                     if i != j { jacobian.add(problem.P.values[k], column, row) }
                 }
@@ -405,7 +405,7 @@ private final class DenseSystem {
         var oneNorm = 0.0
         for j in 0..<order {
             let columnSum = matrix[j * order ..< (j + 1) * order].reduce(0) { $0 + abs($1) }
-            guard columnSum.isFinite else { return false }
+            guard columnSum.isFinite else { return false }  // Finite exactly when the column's entries are.
             oneNorm = max(oneNorm, columnSum)
         }
         var n = Int32(order), one: Int32 = 1, info: Int32 = 0
