@@ -1,3 +1,4 @@
+import CLapack
 import Foundation
 import TiltLinearAlgebra
 
@@ -9,8 +10,8 @@ import TiltLinearAlgebra
 /// every dropped inequality still holds, every kept one has a multiplier of the right sign, and the
 /// objective is no worse. Otherwise the interior-point solution stands.
 ///
-/// Dense linear algebra, so only for problems up to `maximumSize` variables plus constraint rows;
-/// problems with exponential cones are not polished.
+/// The Newton systems are dense (LU factorisations), so only for problems up to `maximumSize` variables
+/// plus constraint rows; the problem data are read sparse. Problems with exponential cones are not polished.
 public enum SolutionPolisher {
     public static let maximumSize = 800
 
@@ -33,13 +34,11 @@ public enum SolutionPolisher {
         let start = Date()
         guard var solution = refineActiveSet(problem, Start(x: previous.x, z: previous.z, s: previous.s,
                                                              referenceObjective: nil, template: previous)) else { return nil }
-        var stationarity = problem.q
-        problem.P.symmetricUpperMultiplyAdd(solution.x, into: &stationarity)
-        problem.A.transposeMultiplyAdd(solution.z, into: &stationarity)
+        let dualResidual = stationarity(problem, solution.x, solution.z)
         var feasibility = solution.s
         problem.A.multiplyAdd(solution.x, into: &feasibility)
         for i in feasibility.indices { feasibility[i] -= problem.b[i] }
-        solution.info = SolverInfo(iterations: 0, primalResidual: maxAbs(feasibility), dualResidual: maxAbs(stationarity),
+        solution.info = SolverInfo(iterations: 0, primalResidual: maxAbs(feasibility), dualResidual: maxAbs(dualResidual),
                                    gapAbsolute: 0, gapRelative: 0, solveTime: Date().timeIntervalSince(start), setupTime: 0)
         return solution
     }
@@ -60,8 +59,7 @@ public enum SolutionPolisher {
     private static func refineActiveSet(_ problem: ConicProblem, _ start: Start) -> SolverSolution? {
         let n = problem.variableCount, m = problem.constraintCount
         guard n + m <= maximumSize, n > 0, m > 0, !problem.cones.contains(.exponential) else { return nil }
-        let a = dense(problem.A)
-        let p = symmetric(problem.P)
+        let a = SparseRows(problem.A)
         let z = start.z
         let s0 = start.s
 
@@ -92,7 +90,7 @@ public enum SolutionPolisher {
         // A few rounds of active-set correction: a dropped row that the refined point violates joins the
         // active set; a kept inequality whose multiplier has the wrong sign leaves it.
         for _ in 0..<8 {
-            switch refine(problem, a, p, start, equalities: equalities, inactive: inactive, curved: curved,
+            switch refine(problem, a, start, equalities: equalities, inactive: inactive, curved: curved,
                           inactiveCones: inactiveCones) {
             case .solved(let polished): return polished
             case .failed: return nil
@@ -118,7 +116,7 @@ public enum SolutionPolisher {
     /// multiplier leave the Newton system (which shrinks from all variables and active rows to the free
     /// variables and the other active rows), and the multiplier is recovered afterwards from the
     /// variable's stationarity condition.
-    private static func refine(_ problem: ConicProblem, _ a: Matrix, _ p: Matrix, _ start: Start,
+    private static func refine(_ problem: ConicProblem, _ a: SparseRows, _ start: Start,
                                equalities: [Int], inactive: [Int], curved: [Range<Int>],
                                inactiveCones: [Range<Int>]) -> Outcome {
         let n = problem.variableCount, m = problem.constraintCount
@@ -129,97 +127,83 @@ public enum SolutionPolisher {
         // z = α(s₀, −s̄) on an active cone, and Aᵀz = −(α/2)∇φ for φ = s₀² − ‖s̄‖²: so μ = −α/2.
         var mu = curved.map { rows in -z[rows.lowerBound] / (2 * s0[rows.lowerBound]) }
 
-        let bounds = singleVariableBounds(a, equalities)
-        let fixedVariable = Set(bounds.map(\.variable))
-        for bound in bounds { x[bound.variable] = problem.b[equalities[bound.equality]] / bound.coefficient }
-        let free = (0..<n).filter { !fixedVariable.contains($0) }
-        let boundEqualities = Set(bounds.map(\.equality))
-        let general = equalities.indices.filter { !boundEqualities.contains($0) }
+        let bounds = singleVariableBounds(a, equalities, variableCount: n)
+        var isFixed = [Bool](repeating: false, count: n)
+        var isBound = [Bool](repeating: false, count: equalities.count)
+        for bound in bounds {
+            x[bound.variable] = problem.b[equalities[bound.equality]] / bound.coefficient
+            y[bound.equality] = 0  // Left out of the stationarity condition until it is recovered from it.
+            isFixed[bound.variable] = true
+            isBound[bound.equality] = true
+        }
+        let free = (0..<n).filter { !isFixed[$0] }
+        let general = equalities.indices.filter { !isBound[$0] }
+        // Each variable's position among the free ones (nil: fixed): its row and column in the Jacobian.
+        var freePosition = [Int?](repeating: nil, count: n)
+        for (position, i) in free.enumerated() { freePosition[i] = position }
+        let freeRows = a.restricted(to: freePosition)
         let nf = free.count, e = general.count, c = curved.count
-        let size = nf + e + c
         var converged = false
 
-        /// ∇φ of every active cone over all variables, `gradients[j][i]`: ∇φ = −2 A_Cᵀ D s_C,
-        /// D = diag(1, −1, …, −1), each component summed over the cone's rows in order (the cone's
-        /// rows of column i of the column-major `a` are contiguous).
-        func coneGradients(_ s: [Double]) -> [[Double]] {
-            a.storage.withUnsafeBufferPointer { entries in
-                s.withUnsafeBufferPointer { s in
-                    curved.map { rows in
-                        (0..<n).map { i in
-                            let column = i * m
-                            var g = 0.0
-                            for rowIndex in rows {
-                                let sign = rowIndex == rows.lowerBound ? 1.0 : -1.0
-                                g -= 2 * sign * s[rowIndex] * entries[column + rowIndex]
-                            }
-                            return g
-                        }
-                    }
-                }
+        /// The multipliers over all rows: yₖ on the active rows, z = −2μ D s on an active cone's rows
+        /// (D = diag(1, −1, …, −1)), zero elsewhere. The stationarity condition q + Px + Aᵀz is then
+        /// q + Px + Σ aₖ yₖ + Σ μⱼ ∇φⱼ, with ∇φ = −2 A_Cᵀ D s_C.
+        func multipliers(_ s: [Double]) -> [Double] {
+            var w = [Double](repeating: 0, count: m)
+            for (k, rowIndex) in equalities.enumerated() { w[rowIndex] = y[k] }
+            for (j, rows) in curved.enumerated() {
+                let alpha = -2 * mu[j]
+                for rowIndex in rows { w[rowIndex] = alpha * (rowIndex == rows.lowerBound ? s[rowIndex] : -s[rowIndex]) }
             }
-        }
-        /// Component i of the stationarity condition q + Px + Σ aₖ yₖ (the non-bound active rows) + Σ μⱼ ∇φⱼ
-        /// (row i of the symmetric `p` read as its contiguous column i).
-        func stationarity(_ i: Int, _ gradients: [[Double]]) -> Double {
-            var v = problem.q[i]
-            p.storage.withUnsafeBufferPointer { entries in
-                x.withUnsafeBufferPointer { x in
-                    let column = i * n
-                    for j in 0..<n { v += entries[column + j] * x[j] }
-                }
-            }
-            for k in general { v += a[equalities[k], i] * y[k] }
-            for j in 0..<c { v += mu[j] * gradients[j][i] }
-            return v
+            return w
         }
 
+        let scale = 1 + max(maxAbs(problem.q), maxAbs(problem.b))
+        let jacobian = DenseSystem(order: nf + e + c)
         for _ in 0..<12 {
+            // The residual, in the order of the unknowns: free variables, general rows' and cones' multipliers.
             let s = slack(problem, x)
-            var r = [Double](repeating: 0, count: size)
-            let gradients = coneGradients(s)
-            for (position, i) in free.enumerated() { r[position] = stationarity(i, gradients) }
-            for (j, rows) in curved.enumerated() {
-                r[nf + e + j] = s[rows.lowerBound] * s[rows.lowerBound] - rows.dropFirst().reduce(0) { $0 + s[$1] * s[$1] }
+            let g = stationarity(problem, x, multipliers(s))
+            let r = free.map { g[$0] } + general.map { -s[equalities[$0]] } + curved.map { rows in
+                s[rows.lowerBound] * s[rows.lowerBound] - rows.dropFirst().reduce(0) { $0 + s[$1] * s[$1] }
             }
-            for (position, k) in general.enumerated() { r[nf + position] = -s[equalities[k]] }
-            let scale = 1 + max(maxAbs(problem.q), maxAbs(problem.b))
             if maxAbs(r) <= 1e-14 * scale { converged = true; break }
-            var jac = Matrix(rows: size, cols: size)
-            for (column, j) in free.enumerated() { for (row, i) in free.enumerated() { jac[row, column] = p[i, j] } }
-            for (j, rows) in curved.enumerated() {
-                // μ ∇²φ = 2μ A_Cᵀ D A_C.
-                for rowIndex in rows {
-                    let d = rowIndex == rows.lowerBound ? 2 * mu[j] : -2 * mu[j]
-                    let entries = free.indices.filter { a[rowIndex, free[$0]] != 0 }
-                    for u in entries {
-                        for v in entries { jac[u, v] += d * a[rowIndex, free[u]] * a[rowIndex, free[v]] }
-                    }
+            jacobian.reset(rightHandSide: r.map { -$0 })
+            // P over the free variables, from its upper triangle.
+            for (column, j) in free.enumerated() {
+                for k in problem.P.colPointers[j]..<problem.P.colPointers[j + 1] {
+                    let i = problem.P.rowIndices[k]
+                    guard i <= j, let row = freePosition[i] else { continue }
+                    jacobian.add(problem.P.values[k], row, column)
+                    if i != j { jacobian.add(problem.P.values[k], column, row) }
                 }
-                for (position, i) in free.enumerated() {
-                    jac[position, nf + e + j] = gradients[j][i]
-                    jac[nf + e + j, position] = gradients[j][i]
+            }
+            for (j, rows) in curved.enumerated() {
+                // μ ∇²φ = 2μ A_Cᵀ D A_C, and ∇φ = −2 A_Cᵀ D s_C in the cone's row and column.
+                for rowIndex in rows {
+                    let sign = rowIndex == rows.lowerBound ? 1.0 : -1.0
+                    let d = 2 * mu[j] * sign, gradientWeight = -2 * sign * s[rowIndex]
+                    for (position, value) in freeRows.row(rowIndex) {
+                        jacobian.addSymmetric(gradientWeight * value, position, nf + e + j)
+                        for (other, otherValue) in freeRows.row(rowIndex) { jacobian.add(d * value * otherValue, position, other) }
+                    }
                 }
             }
             for (row, k) in general.enumerated() {
-                for (position, i) in free.enumerated() {
-                    jac[position, nf + row] = a[equalities[k], i]
-                    jac[nf + row, position] = a[equalities[k], i]
-                }
+                for (position, value) in freeRows.row(equalities[k]) { jacobian.addSymmetric(value, position, nf + row) }
             }
-            guard let step = try? Matrix.solve(jac, Matrix(column: r.map { -$0 })), step.storage.allSatisfy(\.isFinite) else {
-                return .failed
-            }
-            for (position, i) in free.enumerated() { x[i] += step.storage[position] }
-            for (row, k) in general.enumerated() { y[k] += step.storage[nf + row] }
-            for j in 0..<c { mu[j] += step.storage[nf + e + j] }
+            guard jacobian.solve() else { return .failed }
+            let step = jacobian.vector
+            for (position, i) in free.enumerated() { x[i] += step[position] }
+            for (row, k) in general.enumerated() { y[k] += step[nf + row] }
+            for j in 0..<c { mu[j] += step[nf + e + j] }
         }
         guard converged else { return .failed }
 
         // The multipliers of the bounds, from the stationarity of the variables they fix.
         let s = slack(problem, x)
-        let gradients = coneGradients(s)
-        for bound in bounds { y[bound.equality] = -stationarity(bound.variable, gradients) / bound.coefficient }
+        let g = stationarity(problem, x, multipliers(s))
+        for bound in bounds { y[bound.equality] = -g[bound.variable] / bound.coefficient }
 
         // Verification.
         let tolerance = 1e-9
@@ -231,7 +215,7 @@ public enum SolutionPolisher {
         if !violated.isEmpty || !wrongSign.isEmpty { return .adjust(violated: violated, wrongSign: wrongSign) }
         for rows in inactiveCones where s[rows.lowerBound] - norm(s, rows.dropFirst()) < -tolerance * bScale { return .failed }
         for (j, rows) in curved.enumerated() where mu[j] > tolerance || s[rows.lowerBound] <= 0 { return .failed }
-        let objective = primalObjective(problem, p, x)
+        let objective = primalObjective(problem, x)
         if let reference = start.referenceObjective {
             guard objective <= reference + 1e-9 * (1 + abs(reference)) else { return .failed }
         }
@@ -239,13 +223,7 @@ public enum SolutionPolisher {
         var polished = start.template
         polished.x = x
         polished.s = s
-        var newZ = [Double](repeating: 0, count: m)
-        for (k, rowIndex) in equalities.enumerated() { newZ[rowIndex] = y[k] }
-        for (j, rows) in curved.enumerated() {
-            let alpha = -2 * mu[j]
-            for rowIndex in rows { newZ[rowIndex] = alpha * (rowIndex == rows.lowerBound ? s[rowIndex] : -s[rowIndex]) }
-        }
-        polished.z = newZ
+        polished.z = multipliers(s)
         polished.primalObjective = objective
         polished.dualObjective = objective
         return .solved(polished)
@@ -260,23 +238,16 @@ public enum SolutionPolisher {
     }
 
     /// The active rows that each bound a single variable, one per variable (a variable bounded by two
-    /// active rows keeps both in the Newton system).
-    private static func singleVariableBounds(_ a: Matrix, _ equalities: [Int]) -> [SingleVariableBound] {
-        var found: [Int: SingleVariableBound] = [:]
-        var repeated = Set<Int>()
-        for (k, row) in equalities.enumerated() {
-            var only: Int?
-            var count = 0
-            for i in 0..<a.cols where a[row, i] != 0 {
-                count += 1
-                only = i
-                if count > 1 { break }
-            }
-            guard count == 1, let i = only else { continue }
-            if found[i] != nil { repeated.insert(i) }
-            found[i] = SingleVariableBound(equality: k, variable: i, coefficient: a[row, i])
+    /// active rows keeps both in the Newton system), in the order of `equalities`.
+    private static func singleVariableBounds(_ a: SparseRows, _ equalities: [Int], variableCount: Int) -> [SingleVariableBound] {
+        let bounds = equalities.enumerated().compactMap { k, row -> SingleVariableBound? in
+            let entries = a.row(row)
+            guard entries.count == 1, let (variable, coefficient) = entries.first else { return nil }
+            return SingleVariableBound(equality: k, variable: variable, coefficient: coefficient)
         }
-        return found.values.filter { !repeated.contains($0.variable) }.sorted { $0.equality < $1.equality }
+        var boundCount = [Int](repeating: 0, count: variableCount)
+        for bound in bounds { boundCount[bound.variable] += 1 }
+        return bounds.filter { boundCount[$0.variable] == 1 }
     }
 
     private static func isNonnegativeRow(_ row: Int, _ cones: [ConeSpec]) -> Bool {
@@ -291,24 +262,12 @@ public enum SolutionPolisher {
         return false
     }
 
-    private static func dense(_ a: SparseMatrixCSC) -> Matrix {
-        var d = Matrix(rows: a.rows, cols: a.cols)
-        for j in 0..<a.cols { for k in a.colPointers[j]..<a.colPointers[j + 1] { d[a.rowIndices[k], j] += a.values[k] } }
-        return d
-    }
-
-    /// The full symmetric P from its upper triangle.
-    private static func symmetric(_ upper: SparseMatrixCSC) -> Matrix {
-        var d = Matrix(rows: upper.rows, cols: upper.cols)
-        for j in 0..<upper.cols {
-            for k in upper.colPointers[j]..<upper.colPointers[j + 1] {
-                let i = upper.rowIndices[k]
-                guard i <= j else { continue }
-                d[i, j] += upper.values[k]
-                if i != j { d[j, i] += upper.values[k] }
-            }
-        }
-        return d
+    /// q + Px + Aᵀz, the gradient of the Lagrangian (zero at an optimum).
+    private static func stationarity(_ problem: ConicProblem, _ x: [Double], _ z: [Double]) -> [Double] {
+        var v = problem.q
+        problem.P.symmetricUpperMultiplyAdd(x, into: &v)
+        problem.A.transposeMultiplyAdd(z, into: &v)
+        return v
     }
 
     /// s = b − Ax, with the sparse A.
@@ -318,18 +277,11 @@ public enum SolutionPolisher {
         return s
     }
 
-    /// ½xᵀPx + qᵀx + c, the entries of the symmetric `p` read column by column (`p[j, i] = p[i, j]`).
-    private static func primalObjective(_ problem: ConicProblem, _ p: Matrix, _ x: [Double]) -> Double {
+    /// ½xᵀPx + qᵀx + c.
+    private static func primalObjective(_ problem: ConicProblem, _ x: [Double]) -> Double {
+        let px = problem.P.symmetricUpperTimes(x)
         var value = problem.objectiveConstant
-        p.storage.withUnsafeBufferPointer { entries in
-            x.withUnsafeBufferPointer { x in
-                let n = x.count
-                for i in 0..<n {
-                    value += problem.q[i] * x[i]
-                    for j in 0..<n { value += 0.5 * x[i] * entries[i * n + j] * x[j] }
-                }
-            }
-        }
+        for i in x.indices { value += (problem.q[i] + 0.5 * px[i]) * x[i] }
         return value
     }
 
@@ -338,4 +290,130 @@ public enum SolutionPolisher {
     }
 
     private static func maxAbs(_ v: [Double]) -> Double { v.reduce(0) { max($0, abs($1)) } }
+}
+
+/// The rows of a sparse matrix: `row(i)` holds the nonzeros of row i in column order (repeated entries of
+/// the CSC form summed, zeros dropped: the nonzeros of the dense matrix).
+private struct SparseRows {
+    typealias Entry = (column: Int, value: Double)
+    private var starts: [Int]
+    private var entries: [Entry]
+
+    init(_ a: SparseMatrixCSC) {
+        // A counting sort of the entries by row: each row's arrive in column order, repeated ones adjacent.
+        var starts = [Int](repeating: 0, count: a.rows + 1)
+        for i in a.rowIndices { starts[i + 1] += 1 }
+        for i in 0..<a.rows { starts[i + 1] += starts[i] }
+        var entries = [Entry](repeating: (0, 0), count: a.nonzeroCount)
+        var next = starts
+        entries.withUnsafeMutableBufferPointer { entries in
+            next.withUnsafeMutableBufferPointer { next in
+                for j in 0..<a.cols {
+                    for k in a.colPointers[j]..<a.colPointers[j + 1] {
+                        entries[next[a.rowIndices[k]]] = (j, a.values[k])
+                        next[a.rowIndices[k]] += 1
+                    }
+                }
+            }
+            // In place, row by row: repeated entries summed, zeros dropped.
+            starts.withUnsafeMutableBufferPointer { starts in
+                var kept = 0
+                for i in 0..<a.rows {
+                    var k = starts[i]
+                    let end = starts[i + 1]
+                    starts[i] = kept
+                    while k < end {
+                        let column = entries[k].column
+                        var value = 0.0
+                        while k < end, entries[k].column == column {
+                            value += entries[k].value
+                            k += 1
+                        }
+                        if value != 0 {
+                            entries[kept] = (column, value)
+                            kept += 1
+                        }
+                    }
+                }
+                starts[a.rows] = kept
+            }
+        }
+        self.init(starts: starts, entries: Array(entries[..<starts[a.rows]]))
+    }
+
+    func row(_ i: Int) -> ArraySlice<Entry> { entries[starts[i]..<starts[i + 1]] }
+
+    /// These rows over the columns that `renumbered` maps, each renamed to its new number; the others dropped.
+    func restricted(to renumbered: [Int?]) -> SparseRows {
+        var result = SparseRows(starts: [0], entries: [])
+        result.starts.reserveCapacity(starts.count)
+        result.entries.reserveCapacity(entries.count)
+        for i in 0..<(starts.count - 1) {
+            for (column, value) in row(i) {
+                if let newColumn = renumbered[column] { result.entries.append((newColumn, value)) }
+            }
+            result.starts.append(result.entries.count)
+        }
+        return result
+    }
+
+    private init(starts: [Int], entries: [Entry]) {
+        self.starts = starts
+        self.entries = entries
+    }
+}
+
+/// A dense square system, column-major in buffers reused across solves, solved in place by LU with partial
+/// pivoting (LAPACK dgesv). Refused like `Matrix.solve` refuses it: a non-finite entry, a singular matrix
+/// or a reciprocal condition number (dgecon, 1-norm) below 1e-14; and a non-finite solution.
+private final class DenseSystem {
+    let order: Int
+    /// Entry (i, j) at `i + j * order`; the LU factors after `solve`.
+    private let matrix: UnsafeMutableBufferPointer<Double>
+    /// The right-hand side; the solution after `solve`.
+    private(set) var vector: [Double] = []
+    private var pivots: [Int32]
+    private var work: [Double]
+    private var integerWork: [Int32]
+
+    init(order: Int) {
+        self.order = order
+        matrix = .allocate(capacity: order * order)
+        pivots = [Int32](repeating: 0, count: order)
+        work = [Double](repeating: 0, count: 4 * order)
+        integerWork = [Int32](repeating: 0, count: order)
+    }
+
+    deinit { matrix.deallocate() }
+
+    /// A zero matrix and the given right-hand side.
+    func reset(rightHandSide: [Double]) {
+        matrix.update(repeating: 0)
+        vector = rightHandSide
+    }
+
+    func add(_ value: Double, _ row: Int, _ column: Int) { matrix[row + column * order] += value }
+
+    /// Adds `value` to entries (i, j) and (j, i), i ≠ j.
+    func addSymmetric(_ value: Double, _ i: Int, _ j: Int) {
+        matrix[i + j * order] += value
+        matrix[j + i * order] += value
+    }
+
+    /// Replaces `vector` by the solution; false when the system is refused.
+    func solve() -> Bool {
+        var oneNorm = 0.0
+        for j in 0..<order {
+            let columnSum = matrix[j * order ..< (j + 1) * order].reduce(0) { $0 + abs($1) }
+            guard columnSum.isFinite else { return false }  // Finite exactly when the column's entries are.
+            oneNorm = max(oneNorm, columnSum)
+        }
+        var n = Int32(order), one: Int32 = 1, info: Int32 = 0
+        dgesv_(&n, &one, matrix.baseAddress, &n, &pivots, &vector, &n, &info)
+        guard info == 0 else { return false }
+        var norm = Int8(UInt8(ascii: "1"))
+        var reciprocalCondition = 0.0
+        dgecon_(&norm, &n, matrix.baseAddress, &n, &oneNorm, &reciprocalCondition, &work, &integerWork, &info)
+        return info == 0 && reciprocalCondition >= 1e-14 && vector.allSatisfy(\.isFinite)
+    }
 }
