@@ -27,13 +27,10 @@ struct BlockArrowKKTSolver: KKTSolver {
 
     mutating func factor(values: [Double], staticRegularization: Double,
                          dynamicRegularizationEpsilon: Double, dynamicRegularizationDelta: Double) -> Bool {
-        do {
+        Self.succeeds {
             try factorization.factor(values: values, staticRegularization: staticRegularization,
                                      dynamicRegularization: dynamicRegularizationEpsilon,
                                      dynamicDelta: dynamicRegularizationDelta)
-            return true
-        } catch {
-            return false
         }
     }
 

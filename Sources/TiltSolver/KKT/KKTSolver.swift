@@ -19,3 +19,16 @@ protocol KKTSolver {
     /// if given, `second` (two right-hand sides may share one pass over the factor).
     func solve(_ first: UnsafeMutableBufferPointer<Double>, _ second: UnsafeMutableBufferPointer<Double>?)
 }
+
+extension KKTSolver {
+    /// Runs a factorisation that throws on a zero or non-finite pivot; false when it does, so that
+    /// the interior-point method can report numerical trouble.
+    static func succeeds(_ factorization: () throws -> Void) -> Bool {
+        do {
+            try factorization()
+            return true
+        } catch {
+            return false
+        }
+    }
+}

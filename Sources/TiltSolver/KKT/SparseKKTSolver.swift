@@ -16,13 +16,10 @@ struct SparseKKTSolver: KKTSolver {
 
     mutating func factor(values: [Double], staticRegularization: Double,
                          dynamicRegularizationEpsilon: Double, dynamicRegularizationDelta: Double) -> Bool {
-        do {
+        Self.succeeds {
             try factorization.factor(values: values, signs: signs, staticRegularization: staticRegularization,
                                      dynamicRegularization: dynamicRegularizationEpsilon,
                                      dynamicDelta: dynamicRegularizationDelta)
-            return true
-        } catch {
-            return false
         }
     }
 
