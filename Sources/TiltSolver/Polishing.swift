@@ -38,7 +38,7 @@ public enum SolutionPolisher {
         var feasibility = solution.s
         problem.A.multiplyAdd(solution.x, into: &feasibility)
         for i in feasibility.indices { feasibility[i] -= problem.b[i] }
-        solution.info = SolverInfo(iterations: 0, primalResidual: maxAbs(feasibility), dualResidual: maxAbs(dualResidual),
+        solution.info = SolverInfo(iterations: 0, primalResidual: VectorMath.normInf(feasibility), dualResidual: VectorMath.normInf(dualResidual),
                                    gapAbsolute: 0, gapRelative: 0, solveTime: Date().timeIntervalSince(start), setupTime: 0)
         return solution
     }
@@ -158,7 +158,7 @@ public enum SolutionPolisher {
             return w
         }
 
-        let scale = 1 + max(maxAbs(problem.q), maxAbs(problem.b))
+        let scale = 1 + max(VectorMath.normInf(problem.q), VectorMath.normInf(problem.b))
         let jacobian = DenseSystem(order: nf + e + c)
         for _ in 0..<12 {
             // The residual, in the order of the unknowns: free variables, general rows' and cones' multipliers.
@@ -167,7 +167,7 @@ public enum SolutionPolisher {
             let r = free.map { g[$0] } + general.map { -s[equalities[$0]] } + curved.map { rows in
                 s[rows.lowerBound] * s[rows.lowerBound] - rows.dropFirst().reduce(0) { $0 + s[$1] * s[$1] }
             }
-            if maxAbs(r) <= 1e-14 * scale { converged = true; break }
+            if VectorMath.normInf(r) <= 1e-14 * scale { converged = true; break }
             jacobian.reset(rightHandSide: r.map { -$0 })
             // P over the free variables, from its upper triangle.
             for (column, j) in free.enumerated() {
@@ -207,7 +207,7 @@ public enum SolutionPolisher {
 
         // Verification.
         let tolerance = 1e-9
-        let bScale = 1 + maxAbs(problem.b)
+        let bScale = 1 + VectorMath.normInf(problem.b)
         let violated = inactive.filter { s[$0] < -tolerance * bScale }
         let wrongSign = equalities.enumerated().filter { k, rowIndex in
             isNonnegativeRow(rowIndex, problem.cones) && y[k] < -tolerance
@@ -289,7 +289,6 @@ public enum SolutionPolisher {
         indices.reduce(0) { $0 + v[$1] * v[$1] }.squareRoot()
     }
 
-    private static func maxAbs(_ v: [Double]) -> Double { v.reduce(0) { max($0, abs($1)) } }
 }
 
 /// The rows of a sparse matrix: `row(i)` holds the nonzeros of row i in column order (repeated entries of
@@ -300,21 +299,11 @@ private struct SparseRows {
     private var entries: [Entry]
 
     init(_ a: SparseMatrixCSC) {
-        // A counting sort of the entries by row: each row's arrive in column order, repeated ones adjacent.
-        var starts = [Int](repeating: 0, count: a.rows + 1)
-        for i in a.rowIndices { starts[i + 1] += 1 }
-        for i in 0..<a.rows { starts[i + 1] += starts[i] }
-        var entries = [Entry](repeating: (0, 0), count: a.nonzeroCount)
-        var next = starts
+        // The rows of A are the columns of Aᵀ: each row's entries in column order, repeated ones adjacent.
+        let transposed = a.transposed()
+        var starts = transposed.colPointers
+        var entries = zip(transposed.rowIndices, transposed.values).map { Entry(column: $0, value: $1) }
         entries.withUnsafeMutableBufferPointer { entries in
-            next.withUnsafeMutableBufferPointer { next in
-                for j in 0..<a.cols {
-                    for k in a.colPointers[j]..<a.colPointers[j + 1] {
-                        entries[next[a.rowIndices[k]]] = (j, a.values[k])
-                        next[a.rowIndices[k]] += 1
-                    }
-                }
-            }
             // In place, row by row: repeated entries summed, zeros dropped.
             starts.withUnsafeMutableBufferPointer { starts in
                 var kept = 0

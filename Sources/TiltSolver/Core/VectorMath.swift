@@ -11,9 +11,23 @@ enum VectorMath {
     }
 
     static func normInf(_ a: [Double]) -> Double {
-        var m = 0.0
-        for v in a { m = max(m, abs(v)) }
-        return m
+        a.withUnsafeBufferPointer { normInf($0) }
+    }
+
+    /// `‖v‖∞`, in two running maxima written `a > m ? a : m` so that the loop vectorises. A NaN
+    /// entry is passed over, as `Swift.max(m, NaN)` passes it over: callers that must reject
+    /// non-finite vectors check `allFinite`.
+    static func normInf(_ v: UnsafeBufferPointer<Double>) -> Double {
+        var m0 = 0.0, m1 = 0.0
+        var i = 0
+        while i + 2 <= v.count {
+            let a = abs(v[i]), b = abs(v[i + 1])
+            m0 = a > m0 ? a : m0
+            m1 = b > m1 ? b : m1
+            i += 2
+        }
+        if i < v.count { let a = abs(v[i]); m0 = a > m0 ? a : m0 }
+        return m0 > m1 ? m0 : m1
     }
 
     static func norm2(_ a: [Double], _ range: Range<Int>) -> Double {

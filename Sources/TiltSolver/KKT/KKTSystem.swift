@@ -204,7 +204,7 @@ final class KKTSystem {
         for index in 0..<count {
             let rhs = workspaces[index].rhs
             tolerance[index] = settings.iterativeRefinementAbsoluteTolerance
-                + settings.iterativeRefinementRelativeTolerance * Self.normInf(rhs)
+                + settings.iterativeRefinementRelativeTolerance * VectorMath.normInf(UnsafeBufferPointer(rhs))
         }
         for _ in 0..<settings.iterativeRefinementMaxIterations {
             let errors = computeResiduals(first: active[0] == 1, second: active[1] == 1)
@@ -240,23 +240,8 @@ final class KKTSystem {
         case (false, true): subtractProduct(b.solution, from: b.residual, nil, from: nil)
         case (false, false): return (0, 0)
         }
-        return (first ? Self.normInf(a.residual) : 0, second ? Self.normInf(b.residual) : 0)
-    }
-
-    /// `‖v‖∞`, written so that it vectorises (`a > b ? a : b` is one `maxpd`; `Swift.max` orders
-    /// NaNs and does not). A NaN entry is ignored: refinement cannot repair a NaN solution, and the
-    /// interior-point method rejects the non-finite direction it produces.
-    private static func normInf(_ v: UnsafeMutableBufferPointer<Double>) -> Double {
-        var m0 = 0.0, m1 = 0.0
-        var i = 0
-        while i + 2 <= v.count {
-            let a = abs(v[i]), b = abs(v[i + 1])
-            m0 = a > m0 ? a : m0
-            m1 = b > m1 ? b : m1
-            i += 2
-        }
-        if i < v.count { let a = abs(v[i]); m0 = a > m0 ? a : m0 }
-        return m0 > m1 ? m0 : m1
+        return (first ? VectorMath.normInf(UnsafeBufferPointer(a.residual)) : 0,
+                second ? VectorMath.normInf(UnsafeBufferPointer(b.residual)) : 0)
     }
 
     /// `r ← r − K x` (and `r2 ← r2 − K x2` in the same pass) with `K` the unregularised symmetric
