@@ -28,12 +28,12 @@ final class BlockGroup {
     private struct ProgramIndex {
         let storage: UnsafeMutablePointer<Int>
         let columns, entrySlot, sources, fillSlots, diagonalSlot: UnsafeMutablePointer<Int>
-        let rowStart, rowTarget, rowSlot, borderStart, borderSlot, borderRow: UnsafeMutablePointer<Int>
+        let rowStart, rowTarget, rowSlot, borderStart, borderRow: UnsafeMutablePointer<Int>
         let updateStart, updateTarget, updateLeft, updateRight, schurStart, schurTarget: UnsafeMutablePointer<Int>
 
         init(_ p: BlockProgram) {
             let arrays = [p.columns, p.entrySlot, p.sources, p.fillSlots, p.diagonalSlot,
-                          p.rowStart, p.rowTarget, p.rowSlot, p.borderStart, p.borderSlot, p.borderRow,
+                          p.rowStart, p.rowTarget, p.rowSlot, p.borderStart, p.borderRow,
                           p.updateStart, p.updateTarget, p.updateLeft, p.updateRight, p.schurStart, p.schurTarget]
             storage = .allocate(capacity: max(1, arrays.reduce(0) { $0 + $1.count }))
             var next = storage
@@ -44,10 +44,9 @@ final class BlockGroup {
                 next += array.count
             }
             (columns, entrySlot, sources, fillSlots, diagonalSlot) = (views[0], views[1], views[2], views[3], views[4])
-            (rowStart, rowTarget, rowSlot, borderStart, borderSlot, borderRow) =
-                (views[5], views[6], views[7], views[8], views[9], views[10])
+            (rowStart, rowTarget, rowSlot, borderStart, borderRow) = (views[5], views[6], views[7], views[8], views[9])
             (updateStart, updateTarget, updateLeft, updateRight, schurStart, schurTarget) =
-                (views[11], views[12], views[13], views[14], views[15], views[16])
+                (views[10], views[11], views[12], views[13], views[14], views[15])
         }
     }
 
@@ -113,7 +112,7 @@ final class BlockGroup {
             let t = index.borderStart[p + 1] - index.borderStart[p]
             if t > 0 {
                 // Border part X (t × b): S −= X·diag(1/d)·Xᵀ over the blocks, then L = X·diag(1/d).
-                let rows = values + index.borderSlot[p] * b
+                let rows = values + index.borderStart[p] * b
                 for e in 0..<t {
                     let row = rows + e * b, scaled = scaledRows + e * b
                     for k in 0..<b { scaled[k] = row[k] * inverse[k] }
@@ -154,7 +153,7 @@ final class BlockGroup {
             }
             let first = index.borderStart[p], t = index.borderStart[p + 1] - first
             guard t > 0 else { continue }
-            let rows = values + index.borderSlot[p] * b
+            let rows = values + index.borderStart[p] * b
             if b >= Self.blasMinimumBlocks {
                 cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(t), Int32(b), 1, rows, Int32(b), pivot, 1, 0, borderValues, 1)
             } else {
@@ -177,7 +176,7 @@ final class BlockGroup {
             }
             let first = index.borderStart[p], t = index.borderStart[p + 1] - first
             if t > 0 {
-                let rows = values + index.borderSlot[p] * b
+                let rows = values + index.borderStart[p] * b
                 for e in 0..<t { borderValues[e] = rhs[index.borderRow[first + e]] }
                 if b >= Self.blasMinimumBlocks {
                     cblas_dgemv(CblasRowMajor, CblasTrans, Int32(t), Int32(b), -1, rows, Int32(b), borderValues, 1, 1, pivot, 1)
@@ -261,7 +260,6 @@ final class DenseBorder {
                 regularized += 1
             }
             guard pivot != 0 && pivot.isFinite else { throw SparseMatrixError.singularPivot(column: columns[j], value: pivot) }
-            row[j] = pivot
             d[j] = pivot
             dInverse[j] = 1 / pivot
             var i = j + 1

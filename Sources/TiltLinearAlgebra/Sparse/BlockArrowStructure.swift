@@ -169,7 +169,6 @@ struct BorderPartition {
         return nil
     }
 
-
     /// Connected components of the graph without the border, flat (nil as soon as one exceeds `maximumSize`).
     fileprivate static func components(graph: SymmetricGraph, inBorder: [Bool], maximumSize: Int)
         -> (columns: [Int], start: [Int])? {
@@ -219,7 +218,6 @@ struct BlockShape: Hashable, Sendable {
     var memberCount: Int { signs.count }
     var size: Int { signs.count + borderNeighbours.count }
 
-    /// Groups the blocks by shape and records, for each group, which entry of `K` fills which local slot.
     /// Whether a block with these signs, border neighbours and (sorted) local entries has this shape.
     func matches(signs memberSigns: [Int], borderNeighbours neighbours: [Int], entries pairs: [(key: Int, entry: Int)]) -> Bool {
         guard signs == memberSigns, borderNeighbours == neighbours, entries.count == pairs.count else { return false }
@@ -314,11 +312,10 @@ struct BlockProgram: Sendable {
     let rowStart: [Int]
     let rowTarget: [Int]
     let rowSlot: [Int]
-    /// Row `p` of the factor, border part: `borderStart[p + 1] − borderStart[p]` consecutive slots
-    /// from `borderSlot[p]`, for the border rows `borderRow[borderStart[p]..<borderStart[p + 1]]`
-    /// (indices into the border's dense matrix).
+    /// Row `p` of the factor, border part: the slots `borderStart[p]..<borderStart[p + 1]` (the border
+    /// parts take the first slots, row after row), for the border rows
+    /// `borderRow[borderStart[p]..<borderStart[p + 1]]` (indices into the border's dense matrix).
     let borderStart: [Int]
-    let borderSlot: [Int]
     let borderRow: [Int]
     /// Pivot `p`'s rank-one update of the entries with a member position:
     /// `slot[target] −= slot[left] · slot[right] / d_p`.
@@ -354,9 +351,8 @@ struct BlockProgram: Sendable {
         // with a member position.
         var slotOf = [Int](repeating: -1, count: size * size)
         var slots = 0
-        var borderStart = [0], borderSlot: [Int] = [], borderRow: [Int] = []
+        var borderStart = [0], borderRow: [Int] = []
         for (p, row) in rows.enumerated() {
-            borderSlot.append(slots)
             for j in row where j >= c {
                 slotOf[p * size + j] = slots
                 slots += 1
@@ -401,7 +397,7 @@ struct BlockProgram: Sendable {
             schurStart.append(schurTarget.count)
         }
         (self.rowStart, self.rowTarget, self.rowSlot) = (rowStart, rowTarget, rowSlot)
-        (self.borderStart, self.borderSlot, self.borderRow) = (borderStart, borderSlot, borderRow)
+        (self.borderStart, self.borderRow) = (borderStart, borderRow)
         (self.updateStart, self.updateTarget, self.updateLeft, self.updateRight) =
             (updateStart, updateTarget, updateLeft, updateRight)
         (self.schurStart, self.schurTarget) = (schurStart, schurTarget)

@@ -8,7 +8,7 @@ import TiltLinearAlgebra
 struct BlockArrowKKTSolver: KKTSolver {
     private let factorization: BlockArrowLDL
 
-    /// Throws `SolverError.invalidMatrix` when the pattern lacks the structure (`BlockArrowLDL.Limits`).
+    /// Throws `SolverError.invalidMatrix` when the pattern lacks the structure (`BlockArrowStructure.Limits`).
     init(pattern: SparseMatrixCSC, signs: [Int]) throws {
         guard let structure = KKTAnalysisCache.blockArrowStructure(of: pattern, signs: signs) else {
             throw SolverError.invalidMatrix("the KKT matrix has no block-arrow structure (small blocks around a small border)")
