@@ -59,6 +59,33 @@ public struct Parser {
         while current.kind == .newline { advance() }
     }
 
+    /// Newlines after a binary operator continue the expression. When what follows cannot begin an
+    /// operand, the mistake is the dangling operator, so the error points at it rather than at the
+    /// next line.
+    private mutating func skipNewlines(after op: Token) throws {
+        guard current.kind == .newline || current.kind == .endOfFile else { return }
+        var next = index
+        while tokens[next].kind == .newline, next < tokens.count - 1 { next += 1 }
+        if startsOperand(tokens[next].kind) {
+            index = next
+            return
+        }
+        // Left at the newline, so that recovery resumes with the next line's statement.
+        throw fail("expected an expression after \(op.kind.display), found \(tokens[next].kind.display)", at: op.range,
+                   hint: "the line ends with \(op.kind.display): write what follows it, or remove it")
+    }
+
+    /// Whether a token can begin an expression (`parseUnary`).
+    private func startsOperand(_ kind: TokenKind) -> Bool {
+        switch kind {
+        case .number, .percent, .basisPoints, .month, .date, .string, .identifier, .leftParen, .leftBracket,
+             .bar, .minus, .plus:
+            return true
+        default:
+            return false
+        }
+    }
+
     private mutating func fail(_ message: String, at range: SourceRange? = nil, hint: String? = nil) -> Failure {
         report(message, at: range ?? current.range, hint: hint)
         return Failure()
@@ -136,7 +163,7 @@ public struct Parser {
             advance()
             let name = try expectIdentifier("a name after `let`")
             _ = try expect(.assign, "`=` after `let \(name.name)`")
-            skipNewlines()
+            try skipNewlines(after: previous)
             return finish(.letBinding(name, try parseExpression()))
         case .keyword(.var):
             advance()
@@ -151,7 +178,7 @@ public struct Parser {
             var bound: VariableBound?
             if current.kind == .greaterEqual || current.kind == .lessEqual {
                 let op: BinaryOperator = advance().kind == .greaterEqual ? .greaterEqual : .lessEqual
-                skipNewlines()
+                try skipNewlines(after: previous)
                 bound = VariableBound(op: op, value: try parseExpression())
             }
             return finish(.variable(name, dimensions: dims, bound: bound))
@@ -177,7 +204,7 @@ public struct Parser {
             let keyword = advance()
             if match(.keyword(.in)) {
                 // `model in [regime(states: 2), ols]`: one backtest per model, side by side.
-                skipNewlines()
+                try skipNewlines(after: previous)
                 return finish(.sweep(Identifier("model", range: keyword.range), try parseExpression()))
             }
             return finish(.model(try parseExpression()))
@@ -199,7 +226,7 @@ public struct Parser {
             let frequency = try expectIdentifier("a frequency (`monthly`, `quarterly` or `annually`)")
             var window: Expr?
             if match(.keyword(.from)) {
-                skipNewlines()
+                try skipNewlines(after: previous)
                 window = try parseExpression()
             }
             return finish(.rebalance(frequency, window: window))
@@ -210,7 +237,7 @@ public struct Parser {
         case .identifier(let name) where peekKind() == .keyword(.in):
             let id = Identifier(name, range: advance().range)
             advance()
-            skipNewlines()
+            try skipNewlines(after: previous)
             return finish(.sweep(id, try parseExpression()))
         case .identifier(let name) where peekKind() == .assign:
             throw fail("`=` binds a name only after `let`", at: tokens[index + 1].range,
@@ -228,14 +255,14 @@ public struct Parser {
     }
 
     private mutating func parseObjectiveBody() throws -> (Expr, [Constraint]) {
-        skipNewlines()
+        try skipNewlines(after: previous)
         let objective = try parseExpression()
         var constraints: [Constraint] = []
         if match(.keyword(.subjectTo)) {
-            skipNewlines()
+            try skipNewlines(after: previous)
             constraints.append(try parseConstraint())
             while match(.comma) {
-                skipNewlines()
+                try skipNewlines(after: previous)
                 constraints.append(try parseConstraint())
             }
         } else if case .identifier("subject") = current.kind {
@@ -249,7 +276,7 @@ public struct Parser {
         if case .identifier(let name) = current.kind, peekKind() == .colon {
             label = Identifier(name, range: advance().range)
             advance()
-            skipNewlines()
+            try skipNewlines(after: previous)
         }
         return Constraint(label: label, expr: try parseExpression())
     }
@@ -274,11 +301,11 @@ public struct Parser {
         }
         let lhs = try parseComparison()
         guard match(.keyword(.to)) else { return lhs }
-        skipNewlines()
+        try skipNewlines(after: previous)
         let upper = try parseComparison()
         var step: Expr?
         if match(.keyword(.by)) {
-            skipNewlines()
+            try skipNewlines(after: previous)
             step = try parseComparison()
         }
         return Expr(.range(lhs, upper, step: step), lhs.range.union(previous.range))
@@ -304,8 +331,8 @@ public struct Parser {
             }
             return lhs
         }
-        let opRange = advance().range
-        skipNewlines()
+        let opToken = advance(), opRange = opToken.range
+        try skipNewlines(after: opToken)
         let rhs = try parseAdditive()
         if comparisonOperator(current.kind) != nil {
             throw fail("comparisons cannot be chained", hint: "write two constraints separated by `,`")
@@ -320,8 +347,8 @@ public struct Parser {
         while current.kind == .plus || current.kind == .minus {
             try growChain()
             let op: BinaryOperator = current.kind == .plus ? .add : .subtract
-            let opRange = advance().range
-            skipNewlines()
+            let opToken = advance(), opRange = opToken.range
+            try skipNewlines(after: opToken)
             let rhs = try parseMultiplicative()
             lhs = Expr(.binary(op, lhs, rhs, operatorRange: opRange, implicit: false), lhs.range.union(rhs.range))
         }
@@ -361,8 +388,8 @@ public struct Parser {
                 try growChain()
             }
             if let op = multiplicativeOperator(current.kind) {
-                let opRange = advance().range
-                skipNewlines()
+                let opToken = advance(), opRange = opToken.range
+                try skipNewlines(after: opToken)
                 let rhs = try parseUnary()
                 lhs = Expr(.binary(op, lhs, rhs, operatorRange: opRange, implicit: false), lhs.range.union(rhs.range))
                 inImplicitChain = endsWithTranspose(rhs)
@@ -393,8 +420,8 @@ public struct Parser {
         let base = try parsePostfix()
         guard current.kind == .caret || current.kind == .dotCaret else { return base }
         let op: BinaryOperator = current.kind == .caret ? .power : .elementwisePower
-        let opRange = advance().range
-        skipNewlines()
+        let opToken = advance(), opRange = opToken.range
+        try skipNewlines(after: opToken)
         depth += 1
         defer { depth -= 1 }
         if depth > Parser.maximumDepth { throw fail("expression is nested too deeply") }
