@@ -181,17 +181,6 @@ private struct CRSPLayout {
 
     /// (month, day) of `YYYYMMDD`, `YYYY-MM-DD`, `YYYY/MM/DD`; day 0 for `YYYYMM` and `YYYY-MM`.
     static func calendarDate(_ text: String) -> (Month, Int)? {
-        let parts: [Substring]
-        if text.count == 8, text.allSatisfy(\.isASCII), Int(text) != nil {
-            parts = [text.prefix(4), text.dropFirst(4).prefix(2), text.suffix(2)]
-        } else {
-            parts = text.split(separator: text.contains("/") ? "/" : "-", omittingEmptySubsequences: false)
-        }
-        if parts.count == 3 {
-            guard parts[2].count == 2, let day = Int(parts[2]), (1...31).contains(day),
-                  let month = Month(parsing: parts[0] + "-" + parts[1]) else { return nil }
-            return (month, day)
-        }
-        return Month(parsing: text).map { ($0, 0) }
+        Month.dateFields(Substring(text), compactDays: true, slashes: true).map { (Month($0.year, $0.month), $0.day) }
     }
 }

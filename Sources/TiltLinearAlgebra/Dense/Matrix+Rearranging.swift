@@ -16,10 +16,24 @@ extension Matrix {
             ?? Array(0..<rows)
         let colIndex = try colPositions.map { try Matrix.validated($0, extent: cols, axis: "column") }
             ?? Array(0..<cols)
-        var result = [Double]()
-        result.reserveCapacity(rowIndex.count * colIndex.count)
-        for j in colIndex {
-            for i in rowIndex { result.append(storage[i + j * rows]) }
+        let r = rowIndex.count, count = r * colIndex.count, sourceRows = rows
+        // Rows given as one ascending run (a window of months) are copied column by column in blocks.
+        let firstRow = rowIndex.first ?? 0
+        let contiguous = rowIndex.indices.allSatisfy { rowIndex[$0] == firstRow + $0 }
+        let result = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+            storage.withUnsafeBufferPointer { source in
+                // count > 0 means both index lists are non-empty and valid, so both buffers exist.
+                guard count > 0, let target = buffer.baseAddress, let base = source.baseAddress else { return }
+                for (k, j) in colIndex.enumerated() {
+                    let column = base + j * sourceRows, out = target + k * r
+                    if contiguous {
+                        out.initialize(from: column + firstRow, count: r)
+                    } else {
+                        for (t, i) in rowIndex.enumerated() { (out + t).initialize(to: column[i]) }
+                    }
+                }
+                initialized = count
+            }
         }
         return Matrix(rows: rowIndex.count, cols: colIndex.count, columnMajor: result,
                       rowLabels: rowLabels.map { labels in rowIndex.map { labels[$0] } },
