@@ -25,10 +25,34 @@ enum KKTAnalysisCache {
 /// A bounded, thread-safe map from a sparsity pattern (and pivot signs) to what was computed from it;
 /// the oldest half is dropped when full.
 final class PatternCache<Value: Sendable>: @unchecked Sendable {
+    /// The pattern itself (compared in full on a hit) and a fingerprint of it taken in one pass, which is
+    /// all that is hashed: hashing the arrays element by element cost a large part of a setup.
     private struct Key: Hashable {
         let colPointers: [Int]
         let rowIndices: [Int]
         let signs: [Int]
+        let fingerprint: UInt64
+
+        init(colPointers: [Int], rowIndices: [Int], signs: [Int]) {
+            self.colPointers = colPointers
+            self.rowIndices = rowIndices
+            self.signs = signs
+            var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+            for array in [colPointers, rowIndices, signs] {
+                h = (h ^ UInt64(array.count)) &* 0xBF58_476D_1CE4_E5B9
+                array.withUnsafeBufferPointer { values in
+                    for value in values { h = (h ^ UInt64(bitPattern: Int64(value))) &* 0x94D0_49BB_1331_11EB }
+                }
+            }
+            fingerprint = h ^ (h >> 31)
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(fingerprint) }
+
+        static func == (a: Key, b: Key) -> Bool {
+            a.fingerprint == b.fingerprint && a.colPointers == b.colPointers && a.rowIndices == b.rowIndices
+                && a.signs == b.signs
+        }
     }
 
     private let capacity: Int
