@@ -126,24 +126,33 @@ final class KKTSystem {
 
     /// Writes the current cone scalings (`−H` blocks) and factors; false if the factorisation failed.
     func refactor() -> Bool {
+        // Through buffers: element access to the class's arrays pays exclusivity checks in these loops.
         for (index, cone) in cones.cones.enumerated() {
             cone.writeHessian(into: &hessianScratch, at: 0)
-            let slots = hessianSlots[index]
-            let d = cone.dimension
-            switch cone.hessianShape {
-            case .diagonal, .dense:
-                for (k, slot) in slots.enumerated() where slot >= 0 { values[slot] = -hessianScratch[k] }
-            case .sparseExpansion:
-                for k in 0..<d { values[slots[k]] = -hessianScratch[k] }
-                for k in d..<(3 * d) { values[slots[k]] = hessianScratch[k] }
-                values[slots[3 * d]] = -1
-                values[slots[3 * d + 1]] = 1
+            let d = cone.dimension, shape = cone.hessianShape
+            hessianSlots[index].withUnsafeBufferPointer { slots in
+                hessianScratch.withUnsafeBufferPointer { h in
+                    values.withUnsafeMutableBufferPointer { values in
+                        switch shape {
+                        case .diagonal, .dense:
+                            for k in 0..<slots.count where slots[k] >= 0 { values[slots[k]] = -h[k] }
+                        case .sparseExpansion:
+                            for k in 0..<d { values[slots[k]] = -h[k] }
+                            for k in d..<(3 * d) { values[slots[k]] = h[k] }
+                            values[slots[3 * d]] = -1
+                            values[slots[3 * d + 1]] = 1
+                        }
+                    }
+                }
             }
         }
-        var maxDiagonal = 0.0
-        for j in 0..<size {
-            let end = pattern.colPointers[j + 1]
-            if end > pattern.colPointers[j], pattern.rowIndices[end - 1] == j { maxDiagonal = max(maxDiagonal, abs(values[end - 1])) }
+        // Every column ends with its diagonal (checked in `init`).
+        let maxDiagonal = pattern.colPointers.withUnsafeBufferPointer { pointers in
+            values.withUnsafeBufferPointer { values in
+                var largest = 0.0
+                for j in 0..<size { largest = max(largest, abs(values[pointers[j + 1] - 1])) }
+                return largest
+            }
         }
         let regularization = settings.staticRegularizationConstant
             + settings.staticRegularizationProportional * maxDiagonal
