@@ -81,6 +81,17 @@ private func value(_ i: Interpreter, _ name: String) -> [Double]? {
     #expect(e2.contains("hint: a bound is probably missing"))
 }
 
+/// A variable too large for the solver is an error at its sizes, not an out-of-memory abort: each size and
+/// the number of entries are capped (1,000,000).
+@Test func oversizedVariablesAreErrorsAtTheirSizes() {
+    let (_, _, e1) = run("var X[10000000, 10000000]\nsolve minimize X[1,1]")
+    #expect(e1.hasPrefix("o.tilt:1:7: error: a variable's size is a whole number from 1 to 1,000,000\n"))
+    let (_, _, e2) = run("var X[1000, 1001] >= 0\nsolve minimize sum(sum(X))")
+    #expect(e2.hasPrefix("o.tilt:1:7: error: a 1000×1001 variable is too large (more than 1,000,000 entries)\n  var X[1000, 1001] >= 0\n        ^~~~~~~~~~\n"))
+    let (_, _, e3) = run("var w[0]")
+    #expect(e3.contains("error: a variable's size is a whole number from 1 to 1,000,000"))
+}
+
 @Test func explainShowsCurvatureAndConeSizesWithoutSolving() {
     final class Sink: @unchecked Sendable { var text = "" }
     let sink = Sink()

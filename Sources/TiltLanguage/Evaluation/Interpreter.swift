@@ -19,6 +19,9 @@ public final class Interpreter {
 
     /// The most ranges a range expression may expand to, so that `1 to 1e12` is an error, not a hang.
     static let maximumRangeLength = 10_000_000
+    /// The most scalar entries one `var` may have (the message says 1,000,000): far beyond what the
+    /// interior-point solver is for, and `var X[1e7, 1e7]` must be an error, not an out-of-memory abort.
+    static let maximumVariableEntries = 1_000_000
 
     public init(programDirectory: String = FileManager.default.currentDirectoryPath, dataDirectory: String? = nil,
                 output: @escaping (String) -> Void = { print($0, terminator: "") }) {

@@ -9,13 +9,18 @@ extension Interpreter {
         guard dimensions.count <= 2 else {
             throw Diagnostic("a variable has at most two dimensions", at: dimensions[2].range)
         }
+        let limit = Interpreter.maximumVariableEntries
         let sizes = try dimensions.map { d -> Int in
-            guard case .number(let x) = try evaluate(d), x == x.rounded(), x >= 1, x <= 10_000_000 else {
-                throw Diagnostic("a variable's size is a whole number from 1", at: d.range)
+            guard case .number(let x) = try evaluate(d), x == x.rounded(), x >= 1, x <= Double(limit) else {
+                throw Diagnostic("a variable's size is a whole number from 1 to 1,000,000", at: d.range)
             }
             return Int(x)
         }
         let v = Variable(name: name.name, rows: sizes.first ?? 1, cols: sizes.count == 2 ? sizes[1] : 1)
+        if v.rows * v.cols > limit, let first = dimensions.first, let last = dimensions.last {
+            throw Diagnostic("a \(v.rows)×\(v.cols) variable is too large (more than 1,000,000 entries)",
+                             at: first.range.union(last.range))
+        }
         let x = ModelExpression.variable(v).locatedAt(name.range.start..<name.range.end, text: name.name)
         bindings[name.name] = .expression(x)
         if let bound {
