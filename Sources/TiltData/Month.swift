@@ -63,9 +63,11 @@ public struct Month: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public init?(parsing text: String) { self.init(parsing: Substring(text)) }
 
+    /// `YYYY-MM`, the year padded to four digits (`0999-06`).
     public var description: String {
+        let yyyy = year >= 0 && year < 1000 ? String(repeating: "0", count: 4 - String(year).count) + String(year) : String(year)
         let mm = month < 10 ? "0\(month)" : "\(month)"
-        return "\(year)-\(mm)"
+        return "\(yyyy)-\(mm)"
     }
 
     public static func < (a: Month, b: Month) -> Bool { a.ordinal < b.ordinal }

@@ -109,9 +109,9 @@ struct ExpressionPrinter {
 
     func print(_ e: Expr) -> String {
         switch e.kind {
-        case .number, .string: return file.text(e.range)
-        case .month(let y, let m): return "\(y)-\(m < 10 ? "0" : "")\(m)"
-        case .date(let y, let m, let d): return "\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d)"
+        // Literals as written: the lexer accepts one spelling of each month and date (`0999-06` keeps its
+        // zeros: `999-06` would be a subtraction).
+        case .number, .string, .month, .date: return file.text(e.range)
         case .name(let n): return n
         case .unary(let op, let x): return op.rawValue + wrap(x, atLeast: .unary)
         case .binary(let op, let l, let r, _, let implicit):

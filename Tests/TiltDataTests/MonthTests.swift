@@ -6,6 +6,8 @@ import Testing
     #expect(Month(parsing: "199401") == Month(1994, 1))
     #expect(Month(parsing: "1994-13") == nil)
     #expect((Month(2024, 12) + 1).description == "2025-01")
+    #expect(Month(999, 6).description == "0999-06")
+    #expect(Month(2, 1).description == "0002-01")
     #expect(Month(2025, 1) - Month(2024, 11) == 2)
 }
 

@@ -134,3 +134,11 @@ private func errors(_ text: String) -> [Diagnostic] {
     #expect(closestName(to: "tve", among: ["tev", "risk", "mu"]) == "tev")
     #expect(closestName(to: "zzzz", among: ["tev"]) == nil)
 }
+
+/// Month and date literals are formatted as written: `0999-06` must not lose its zero (`999-06` is a
+/// subtraction).
+@Test func formattingKeepsMonthAndDateLiteralsAsWritten() {
+    #expect(roundTrip("let m = 0999-06") == "let m = 0999-06\n")
+    #expect(roundTrip("crisis \"x\" 0002-01 to 0002-11") == "crisis \"x\" 0002-01 to 0002-11\n")
+    #expect(roundTrip("let d = 0999-06-01") == "let d = 0999-06-01\n")
+}
