@@ -444,7 +444,8 @@ public struct Parser {
                 e = Expr(.transpose(e), e.range.union(t.range))
             case .leftParen where !current.precededBySpace:
                 guard case .name(let name) = e.kind else {
-                    throw fail("only a name can be called", at: current.range)
+                    throw fail("only a name can be called", at: current.range,
+                               hint: endsWithTranspose(e) ? "to multiply by what follows the transpose, put a space or `*` before `(`" : nil)
                 }
                 advance()
                 let args = try parseArguments()

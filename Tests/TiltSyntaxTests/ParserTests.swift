@@ -142,3 +142,10 @@ private func errors(_ text: String) -> [Diagnostic] {
     #expect(roundTrip("crisis \"x\" 0002-01 to 0002-11") == "crisis \"x\" 0002-01 to 0002-11\n")
     #expect(roundTrip("let d = 0999-06-01") == "let d = 0999-06-01\n")
 }
+
+/// `x'(…)` is a call of a non-name (the grammar's rule), and the error says how to write the product.
+@Test func aBracketRightAfterATransposeExplainsTheProduct() {
+    let found = errors("x'(S + S)x")
+    #expect(found.first?.message == "only a name can be called")
+    #expect(found.first?.hint?.contains("put a space or `*` before `(`") == true)
+}
