@@ -134,3 +134,15 @@ private func number(_ i: Interpreter, _ name: String) -> Double? {
     #expect(diagnostics.first?.message == "unknown name `tev`")
     #expect(diagnostics.first?.hint?.contains("strategy objective") == true)
 }
+
+/// Every built-in can be called: none is named like a keyword (`solve` and `var` were, so `solve(A, b)`
+/// and `var(x)`, listed by `:help`, could not be written); `linsolve` and `variance` against closed forms.
+@Test func everyBuiltinIsCallable() {
+    for name in Builtins.names {
+        #expect(Keyword(rawValue: name) == nil, "\(name) is a keyword")
+    }
+    let (i, _, errors) = run("let x = linsolve([2, 1; 0, 4], [3; 2])\nlet v = variance([1, 2, 3, 4])")
+    #expect(errors.isEmpty, "\(errors)")
+    #expect(matrix(i, "x")?.storage == [1.25, 0.5])
+    #expect(abs((number(i, "v") ?? 0) - 5.0 / 3) < 1e-15)
+}

@@ -61,7 +61,7 @@ struct CallArguments {
 /// A built-in function: its documentation (for `:help` and completion) and its implementation.
 struct Builtin: Sendable {
     let name: String
-    /// How it is called, e.g. `solve(A, b)`.
+    /// How it is called, e.g. `linsolve(A, b)`.
     let signature: String
     /// What it returns, one line.
     let summary: String

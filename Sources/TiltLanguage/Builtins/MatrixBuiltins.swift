@@ -63,7 +63,7 @@ enum MatrixBuiltins {
         Builtin(name: "inv", signature: "inv(A)", summary: "inverse of a square matrix", arity: 1...1) { args in
             try wrap(args) { try args.matrix(0).inverse() }
         },
-        Builtin(name: "solve", signature: "solve(A, b)",
+        Builtin(name: "linsolve", signature: "linsolve(A, b)",
                 summary: "x with A x = b (least squares when A is not square)", arity: 2...2) { args in
             try wrap(args) { try Matrix.solve(args.matrix(0), args.matrix(1)) }
         },
@@ -99,7 +99,7 @@ enum MatrixBuiltins {
         reduction("mean", .mean, "mean of a vector, or of each column of a matrix",
                   modeling: { x in try columnwise(x[0]) { try .divide(.sum($0), by: Matrix(rows: 1, cols: 1, columnMajor: [Double($0.rows)])) } }),
         reduction("std", .std, "sample standard deviation (n − 1) of a vector or of each column"),
-        reduction("var", .variance, "sample variance (n − 1) of a vector or of each column"),
+        reduction("variance", .variance, "sample variance (n − 1) of a vector or of each column"),
         extremum("min", .min, .minimum),
         extremum("max", .max, .maximum),
         Builtin(name: "cov", signature: "cov(X)", summary: "sample covariance (n − 1) of the columns of X", arity: 1...1) { args in

@@ -41,7 +41,7 @@ enum Arithmetic {
             case .divide:
                 if b.isScalar { return Value.normalized(try Matrix.elementwise(.divide, a, b)) }
                 throw Diagnostic("cannot divide \(a.shapeDescription) by \(b.shapeDescription)", at: range,
-                                 hint: "use `./` to divide element by element, or `solve(A, b)` for A⁻¹b")
+                                 hint: "use `./` to divide element by element, or `linsolve(A, b)` for A⁻¹b")
             case .power:
                 if a.isScalar && b.isScalar { return .number(Foundation.pow(a[0, 0], b[0, 0])) }
                 guard b.isScalar else {
