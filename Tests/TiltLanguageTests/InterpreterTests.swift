@@ -146,3 +146,19 @@ private func number(_ i: Interpreter, _ name: String) -> Double? {
     #expect(matrix(i, "x")?.storage == [1.25, 0.5])
     #expect(abs((number(i, "v") ?? 0) - 5.0 / 3) < 1e-15)
 }
+
+/// Finite numbers in, Inf or NaN out is an error at the operation, never a printed "result"; NaN already in
+/// the operands (missing data) propagates.
+@Test func infiniteAndUndefinedResultsAreErrors() {
+    let cases = [("0/0", "1:2: error: division by zero"), ("[1, 2] ./ [0, 1]", "1:8: error: division by zero"),
+                 ("exp(1000)", "1:1: error: `exp` overflows"), ("1e308 * 10", "1:7: error: the result overflows"),
+                 ("(-8)^(1/3)", "1:5: error: a negative number to a fractional power is undefined"),
+                 ("0^-1", "1:2: error: zero to a negative power is infinite")]
+    for (text, message) in cases {
+        let (_, out, errors) = run(text)
+        #expect(errors.hasPrefix("t.tilt:\(message)"), "\(text): \(errors)")
+        #expect(out.isEmpty, "\(text) printed \(out)")
+    }
+    let (i, _, errors) = run("let m = [1, 2] .* (0 * 2)\nlet x = sqrt(2)")
+    #expect(errors.isEmpty && number(i, "x") == 2.0.squareRoot())
+}

@@ -66,6 +66,25 @@ enum Arithmetic {
         }
     }
 
+    /// An error when arithmetic on finite numbers gave an infinite or undefined one (`1/0`, `0/0`,
+    /// `1e308 * 10`, `(-8)^(1/3)`): printed as Inf or NaN it would pass for a result. Operands that already
+    /// hold NaN (missing data) or infinities propagate them without an error; nil when all is finite.
+    static func nonFinite(_ result: Value, _ op: BinaryOperator, _ lhs: Value, _ rhs: Value,
+                          at range: SourceRange) -> Diagnostic? {
+        guard let values = result.numbers, !values.allSatisfy(\.isFinite),
+              let a = lhs.numbers, let b = rhs.numbers, a.allSatisfy(\.isFinite), b.allSatisfy(\.isFinite) else { return nil }
+        let isDivision = op == .divide || op == .elementwiseDivide, isPower = op == .power || op == .elementwisePower
+        if isDivision && b.contains(0) { return Diagnostic("division by zero", at: range) }
+        if isPower && values.contains(where: \.isNaN) {
+            return Diagnostic("a negative number to a fractional power is undefined", at: range,
+                              hint: "real powers need a base ≥ 0")
+        }
+        if isPower && a.contains(0) && b.contains(where: { $0 < 0 }) {
+            return Diagnostic("zero to a negative power is infinite", at: range)
+        }
+        return Diagnostic("the result overflows: it is beyond ±1.8e308", at: range)
+    }
+
     private static func comparison(_ op: BinaryOperator) -> @Sendable (Double) -> Bool {
         switch op {
         case .equal: return { $0 == 0 }

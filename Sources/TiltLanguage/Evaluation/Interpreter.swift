@@ -171,7 +171,9 @@ public final class Interpreter {
             return op == .negate ? try Arithmetic.negate(v, at: e.range) : v
         case .binary(let op, let l, let r, let opRange, let implicit):
             let a = try evaluate(l), b = try evaluate(r)
-            return try Arithmetic.binary(op, a, b, at: implicit ? e.range : opRange)
+            let result = try Arithmetic.binary(op, a, b, at: implicit ? e.range : opRange)
+            if let error = Arithmetic.nonFinite(result, op, a, b, at: implicit ? e.range : opRange) { throw error }
+            return result
         case .transpose(let x):
             return try Arithmetic.transpose(try evaluate(x), at: e.range)
         case .absoluteValue(let x):
@@ -276,7 +278,14 @@ public final class Interpreter {
                                  resolvePath: { [programDirectory, dataDirectory] in
                                      Interpreter.resolve(path: $0, programDirectory: programDirectory, dataDirectory: dataDirectory)
                                  }, dataPlaces: dataPlaces)
-        return try builtin.implementation(args)
+        let result = try builtin.implementation(args)
+        // As for operators (`Arithmetic.nonFinite`): finite numbers in, Inf or NaN out is an error.
+        if let numbers = result.numbers, !numbers.allSatisfy(\.isFinite), !values.isEmpty,
+           values.allSatisfy({ $0.numbers?.allSatisfy(\.isFinite) == true }) {
+            throw Diagnostic(numbers.contains(where: \.isNaN) ? "`\(name.name)` is undefined for these arguments"
+                                                               : "`\(name.name)` overflows: its result is beyond ±1.8e308", at: range)
+        }
+        return result
     }
 
     /// A data path as written, looked up relative to the program's folder, then the data directory.

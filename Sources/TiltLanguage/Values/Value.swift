@@ -41,6 +41,15 @@ public enum Value: Sendable {
         }
     }
 
+    /// Numbers of a number or a matrix, nil for any other kind of value.
+    var numbers: [Double]? {
+        switch self {
+        case .number(let x): return [x]
+        case .matrix(let m): return m.storage
+        default: return nil
+        }
+    }
+
     /// A short name of the kind of value, for error messages ("expected a matrix, found a string").
     public var kindName: String {
         switch self {
