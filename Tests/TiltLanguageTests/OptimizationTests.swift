@@ -92,6 +92,12 @@ private func value(_ i: Interpreter, _ name: String) -> [Double]? {
     #expect(e3.contains("error: a variable's size is a whole number from 1 to 1,000,000"))
 }
 
+/// An objective's error points at the objective in the `solve`, not at the declaration of the variable it names.
+@Test func objectiveErrorsPointAtTheObjective() {
+    let (_, _, errors) = run("var w[2]\nsolve minimize w s.t. sum(w) == 1")
+    #expect(errors.hasPrefix("o.tilt:2:16: error: the objective must be a single number, found 2×1\n"), "\(errors)")
+}
+
 @Test func explainShowsCurvatureAndConeSizesWithoutSolving() {
     final class Sink: @unchecked Sendable { var text = "" }
     let sink = Sink()

@@ -41,9 +41,12 @@ extension Interpreter {
         throws -> (OptimizationProblem, labels: [String?]) {
         buildingProblem = true
         defer { buildingProblem = false }
-        guard let goal = ModelArithmetic.expression(try evaluate(objective)) else {
+        guard let value = ModelArithmetic.expression(try evaluate(objective)) else {
             throw Diagnostic("the objective must be a number or an expression", at: objective.range)
         }
+        // Located at the objective as written in this statement: a bare name's expression would otherwise
+        // point at its definition (`var w[2]` for `minimize w`).
+        let goal = value.locatedAt(objective.range.start..<objective.range.end, text: Formatter.format(objective, in: file))
         var problemConstraints: [OptimizationProblem.Constraint] = []
         var labels: [String?] = []
         for c in constraints {
