@@ -80,6 +80,29 @@ public struct Expr: Sendable, Equatable {
     }
 }
 
+extension Expr {
+    /// Whether the name `name` is read anywhere in this expression (a call's function name is not a read).
+    public func mentions(_ name: String) -> Bool {
+        switch kind {
+        case .number, .month, .date, .string: return false
+        case .name(let n): return n == name
+        case .unary(_, let x), .transpose(let x), .absoluteValue(let x), .apply(_, let x): return x.mentions(name)
+        case .binary(_, let l, let r, _, _): return l.mentions(name) || r.mentions(name)
+        case .call(_, let arguments): return arguments.contains { $0.value.mentions(name) }
+        case .index(let base, let items):
+            return base.mentions(name) || items.contains { item in
+                switch item {
+                case .all: return false
+                case .single(let x): return x.mentions(name)
+                case .slice(let a, let b): return a.mentions(name) || b.mentions(name)
+                }
+            }
+        case .matrix(let rows): return rows.contains { $0.contains { $0.mentions(name) } }
+        case .range(let lo, let hi, let step): return lo.mentions(name) || hi.mentions(name) || step?.mentions(name) == true
+        }
+    }
+}
+
 public enum ObjectiveSense: String, Sendable { case minimize, maximize }
 
 /// One constraint of a `s.t.` list, optionally labelled (`budget: sum(w) == 1`) so that its dual can be

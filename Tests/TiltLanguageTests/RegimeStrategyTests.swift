@@ -163,3 +163,15 @@ private func program(model: String, objective: String = "maximize mu'f s.t. tev 
         }
     }
 }
+
+/// A sweep must change something: the names the strategy sets at each rebalance cannot be swept, and a
+/// parameter that neither the objective nor a constraint reads is an error rather than identical runs.
+@Test func sweepsThatChangeNothingAreErrors() {
+    let (_, e1) = backtests(program(model: "ols", objective: "w in [1, 2]\nmaximize mu'f s.t. tev <= 4%"))
+    #expect(e1.contains("regime.tilt:5:1: error: `w` is set by the strategy at each rebalance, so it cannot be swept"), "\(e1)")
+    let (_, e2) = backtests(program(model: "ols", objective: "gamma in [1, 2]\nmaximize mu'f s.t. tev <= 4%"))
+    #expect(e2.contains("error: neither the objective nor a constraint uses `gamma`"), "\(e2)")
+    let (swept, e3) = backtests(program(model: "ols", objective: "gamma in [1, 2]\nmaximize mu'f - gamma * risk s.t. tev <= 4%",
+                                        rebalance: "rebalance annually from 2017-12 to 2018-12"))
+    #expect(e3.isEmpty && swept.count == 2, "\(e3)")
+}

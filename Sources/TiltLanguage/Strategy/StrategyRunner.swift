@@ -128,6 +128,7 @@ extension Interpreter {
         }
         let style = sweep.values.literalStyle
         let name = sweep.name.name
+        try checkSweepable(sweep.name, draft)
         return numbers.map { x in
             var variant = StrategyVariant(label: "\(name) = \(style.format(x))", model: draft.model)
             // Sweeping a strategy quantity (`tev in …`) bounds it; any other name is a parameter.
@@ -158,6 +159,23 @@ extension Interpreter {
 
     /// Strategy quantities a sweep can bound: `tev in 1% to 10% by 0.5%` runs `tev <= value` for each value.
     static let boundableQuantities: Set<String> = ["tev", "risk", "turnover"]
+
+    /// A swept name must change something: a bound of the strategy, or a parameter the objective or a
+    /// constraint reads. The names the strategy sets at each rebalance (`w`, `b`, `mu`, `f`) would hide
+    /// the swept values, so they cannot be swept.
+    private func checkSweepable(_ name: Identifier, _ draft: StrategyDraft) throws {
+        let hint = "sweep a bound (`tev in 2% to 8% by 1%`) or a parameter the objective uses (`gamma in [1, 5]`)"
+        if Self.boundableQuantities.contains(name.name) { return }
+        if StrategyVocabulary.objectiveNames.contains(where: { $0.0 == name.name }) {
+            throw Diagnostic("`\(name.name)` is set by the strategy at each rebalance, so it cannot be swept", at: name.range, hint: hint)
+        }
+        guard let objective = draft.objective else { return }
+        let read = objective.objective.mentions(name.name) || objective.constraints.contains { $0.expr.mentions(name.name) }
+        if !read {
+            throw Diagnostic("neither the objective nor a constraint uses `\(name.name)`, so sweeping it changes nothing",
+                             at: name.range, hint: hint)
+        }
+    }
 
     // MARK: Data
 
