@@ -36,11 +36,13 @@ public struct Checker {
         case .solve(_, let objective, let constraints):
             check(objective, context: .plain)
             constraints.forEach { check($0.expr, context: .plain) }
+            checkLabelsAreDistinct(constraints)
             constraintLabels.formUnion(constraints.compactMap { $0.label?.name })
             defined.formUnion(["status", "optval"])
         case .objective(_, let objective, let constraints):
             check(objective, context: .strategy)
             constraints.forEach { check($0.expr, context: .strategy) }
+            checkLabelsAreDistinct(constraints)
         case .universe(let e): checkForm(e, StrategyVocabulary.universe)
         case .benchmark(let e): checkForm(e, StrategyVocabulary.benchmark)
         case .model(let e): checkForm(e, StrategyVocabulary.model)
@@ -94,6 +96,14 @@ public struct Checker {
         }
     }
 
+    /// `dual(label)` must name one constraint: a label used twice in one problem is an error at the second.
+    private mutating func checkLabelsAreDistinct(_ constraints: [Constraint]) {
+        var seen: Set<String> = []
+        for label in constraints.compactMap(\.label) where !seen.insert(label.name).inserted {
+            report("two constraints are labelled `\(label.name)`", label.range, hint: "rename one: `dual(\(label.name))` names a single constraint")
+        }
+    }
+
     /// A strategy statement's argument: one of the vocabulary's words or calls, with known labels.
     private mutating func checkForm(_ e: Expr, _ vocabulary: StrategyVocabulary) {
         let (name, arguments): (Identifier, [CallArgument]?)
@@ -116,8 +126,13 @@ public struct Checker {
             if arguments != nil { report("`\(name.name)` takes no arguments", e.range, hint: "write `\(vocabulary.statement) \(name.name)`") }
             return
         }
+        var given: Set<String> = []
         for argument in arguments ?? [] {
             let label = argument.label?.name ?? ""
+            if let named = argument.label, !given.insert(label).inserted {
+                report("`\(name.name)` is given `\(label):` twice", named.range, hint: "keep one of them")
+                continue
+            }
             guard labels.contains(label) else {
                 let named = labels.filter { !$0.isEmpty }
                 report(argument.label == nil ? "`\(name.name)` needs labelled arguments (\(named.map { "`\($0):`" }.joined(separator: ", ")))"
