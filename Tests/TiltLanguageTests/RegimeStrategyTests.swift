@@ -75,6 +75,10 @@ private func program(model: String, objective: String = "maximize mu'f s.t. tev 
     #expect(e2.contains("the forecast horizon in months is a whole number"))
     let (_, e3) = backtests(program(model: "ols(states: 2)"))
     #expect(!e3.isEmpty)
+    for window in ["rolling 1", "rolling -5"] {
+        let (_, e4) = backtests(program(model: "ols(window: \(window))"))
+        #expect(e4.contains("error: a rolling window is a whole number of months from 2 to 1200"), "\(window): \(e4)")
+    }
 }
 
 @Test func modelSweepRunsEachModelLikeItsOwnProgram() throws {

@@ -160,6 +160,9 @@ public struct Checker {
                        hint: words.isEmpty ? nil : "expected one of: \(words.joined(separator: ", "))")
             }
             check(value, context: .plain)
+        case .binary(.subtract, let word, _, _, _) where word.kind == .name("rolling") && words.contains("rolling"):
+            // `rolling -5` reads as `rolling − 5`.
+            report("a rolling window is a whole number of months from 2 to 1200, e.g. `rolling 120`", e.range)
         default:
             check(e, context: .plain)
         }

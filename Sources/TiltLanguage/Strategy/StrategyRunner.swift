@@ -283,7 +283,7 @@ extension Interpreter {
             case ("window", .name("expanding")): window = .expanding(from: start)
             case ("window", .apply(let word, let length)) where word.name == "rolling":
                 guard case .number(let n) = try evaluate(length), n >= 2, n == n.rounded(), n <= 1200 else {
-                    throw Diagnostic("a rolling window is a whole number of months, e.g. `rolling 120`", at: length.range)
+                    throw Diagnostic("a rolling window is a whole number of months from 2 to 1200, e.g. `rolling 120`", at: length.range)
                 }
                 window = .rolling(months: Int(n))
             case ("covariance", .name("diag")) where isRegime: options.covariance = .diagonal
