@@ -162,3 +162,22 @@ private func number(_ i: Interpreter, _ name: String) -> Double? {
     let (i, _, errors) = run("let m = [1, 2] .* (0 * 2)\nlet x = sqrt(2)")
     #expect(errors.isEmpty && number(i, "x") == 2.0.squareRoot())
 }
+
+/// The REPL keeps its strategy: after it runs, a new objective (or any strategy statement) replaces that
+/// part and the strategy runs again, as re-running a notebook cell; a file still allows one of each.
+@Test func replStrategiesRunAgainWhenAPartIsReplaced() {
+    final class Runs: @unchecked Sendable { var returns: [[Double]] = [] }
+    let runs = Runs()
+    let interpreter = Interpreter(output: { _ in })
+    interpreter.keepsIncompleteStrategies = true
+    interpreter.strategyResults = { results in runs.returns += results.map(\.portfolioReturns) }
+    let session = Session(interpreter: interpreter)
+    let entries = ["universe synthetic(stocks: 3, seed: 1, from: 2000-01, to: 2002-12)",
+                   "maximize mu'f s.t. tev <= -4%", "rebalance monthly from 2002-01 to 2002-06",
+                   "maximize mu'f s.t. tev <= 4%", "maximize mu'f s.t. tev <= 2%", "let x = 1"]
+    let errors = entries.enumerated().map { n, text in session.run(SourceFile(name: "<repl:\(n + 1)>", text: text)).count }
+    #expect(errors == [0, 0, 1, 0, 0, 0])
+    #expect(runs.returns.count == 2 && runs.returns.first != runs.returns.last, "\(runs.returns)")
+    let (_, _, fileErrors) = run("universe synthetic(stocks: 3, seed: 1, from: 2000-01, to: 2002-12)\nmaximize mu'f\nmaximize mu'f\nrebalance monthly")
+    #expect(fileErrors.contains("a second objective"))
+}

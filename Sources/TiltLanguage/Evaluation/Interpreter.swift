@@ -33,9 +33,14 @@ public final class Interpreter {
     /// Runs the gathered strategy when it is complete (or reports what is missing, for a file).
     private func finishStrategy(in file: SourceFile) throws(Diagnostic) {
         guard !strategy.isEmpty, !explainOnly else { return }
-        if !strategy.isComplete && keepsIncompleteStrategies { return }
         let draft = strategy
-        strategy = StrategyDraft()
+        if keepsIncompleteStrategies {
+            // The REPL runs a complete strategy after each entry that changed it, and keeps it.
+            guard strategy.isComplete, strategyChanged else { return }
+            strategyChanged = false
+        } else {
+            strategy = StrategyDraft()
+        }
         do {
             let results = draft.policy == nil ? try runStrategy(draft, file: file) : try runPolicy(draft)
             try strategyResults?(results)
@@ -49,6 +54,7 @@ public final class Interpreter {
     /// Forgets every binding (`:reset`).
     public func reset() {
         strategy = StrategyDraft()
+        strategyChanged = false
         bindings = [:]
         solution = [:]
         variableBounds = [:]
@@ -69,8 +75,12 @@ public final class Interpreter {
     var strategy = StrategyDraft()
     /// The rebalance being built, while a strategy's problem is evaluated (for `sector("…")`).
     var strategyContext: PortfolioContext?
-    /// The REPL keeps an incomplete strategy across entries; a file must state a whole strategy.
+    /// The REPL keeps the strategy across entries: an incomplete one waits for its missing parts, and one
+    /// that ran stays, a later statement replacing its part (`maximize …` again) and running it again. A
+    /// file must state one whole strategy.
     public var keepsIncompleteStrategies = false
+    /// Whether an entry changed the REPL's strategy since it last ran.
+    private var strategyChanged = false
     /// Called with (done, total) while backtests run, for a progress bar.
     public var progress: (@Sendable (Int, Int) -> Void)?
     /// Called with the results of each strategy run, to present or save them.
@@ -138,7 +148,8 @@ public final class Interpreter {
                 try runExperiment(e)
             case .objective, .universe, .factors, .benchmark, .model, .policy, .allocate, .rebalance, .costs,
                  .crisis, .sweep:
-                try strategy.add(stmt)
+                try strategy.add(stmt, replacing: keepsIncompleteStrategies)
+                strategyChanged = true
             }
         } catch let d as Diagnostic {
             throw d

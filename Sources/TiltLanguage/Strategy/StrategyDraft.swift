@@ -21,11 +21,12 @@ struct StrategyDraft {
     var isEmpty: Bool { firstRange == nil }
     var isComplete: Bool { universe != nil && (objective != nil || policy != nil) && rebalance != nil }
 
-    /// Adds a statement; a statement given twice is an error at the second one.
-    mutating func add(_ stmt: Stmt) throws {
+    /// Adds a statement. A statement given twice is an error at the second one, unless `replacing` (the
+    /// REPL), where it replaces the first: an objective or a policy replaces either, a sweep the sweep.
+    mutating func add(_ stmt: Stmt, replacing: Bool = false) throws {
         if firstRange == nil { firstRange = stmt.range }
         func once<T>(_ slot: inout T?, _ value: T, _ word: String) throws {
-            if slot != nil {
+            if slot != nil && !replacing {
                 throw Diagnostic("a second `\(word)` statement: a program describes one strategy", at: stmt.range,
                                  hint: "to compare settings, sweep a parameter: `tev in 2% to 8% by 1%`")
             }
@@ -38,19 +39,23 @@ struct StrategyDraft {
         case .model(let e): try once(&model, e, "model")
         case .costs(let e): try once(&costs, e, "costs")
         case .objective(let sense, let e, let constraints):
-            if objective != nil {
+            if replacing { policy = nil }
+            if objective != nil && !replacing {
                 throw Diagnostic("a second objective: a program describes one strategy", at: stmt.range)
             }
             if policy != nil { throw Self.objectiveAndPolicy(at: stmt.range) }
             objective = (sense, e, constraints, stmt.range)
         case .allocate: allocateBySector = true
         case .rebalance(let frequency, let window):
-            if rebalance != nil { throw Diagnostic("a second `rebalance` statement", at: stmt.range) }
+            if rebalance != nil && !replacing { throw Diagnostic("a second `rebalance` statement", at: stmt.range) }
             rebalance = (frequency, window, stmt.range)
         case .crisis(let name, let window): crises.append((name, window))
-        case .sweep(let name, let values): sweeps.append((name, values))
+        case .sweep(let name, let values):
+            if replacing { sweeps = [] }
+            sweeps.append((name, values))
         case .policy(let e, let utility):
-            if policy != nil { throw Diagnostic("a second `policy` statement: a program describes one strategy", at: stmt.range) }
+            if replacing { objective = nil }
+            if policy != nil && !replacing { throw Diagnostic("a second `policy` statement: a program describes one strategy", at: stmt.range) }
             if objective != nil { throw Self.objectiveAndPolicy(at: stmt.range) }
             policy = (e, utility, stmt.range)
         default: break
