@@ -45,3 +45,13 @@ import TiltLinearAlgebra
     let error = try #require(dataError { try AlignedData(panel: early, factors: factors) })
     #expect(error.message.contains("covers 1950-01…1950-02") && error.message.contains("cover 1963-07…2024-12"))
 }
+
+/// Common months that skip some are an error naming the file without them: rows must be consecutive
+/// months (a rebalance earns the next month; windows count months).
+@Test func alignmentRefusesSkippedMonths() throws {
+    let factors = try FactorFile.load(path: sharedDataPath("F-F_Research_Data_5_Factors_2x3.csv"))
+    let gapped = try AssetPanel.loadWide(returns: temporaryFile("g.csv", "month,AAA\n1990-01,0.01\n1990-02,0.02\n1990-05,0.03\n1990-06,0.04\n"))
+    let error = try #require(dataError { try AlignedData(panel: gapped, factors: factors) })
+    #expect(error.path.hasSuffix("g.csv"))
+    #expect(error.message.hasPrefix("no data for 1990-03…1990-04, inside the months the returns and factors share (1990-01…1990-06)"))
+}

@@ -31,7 +31,19 @@ public struct AlignedData: Sendable {
                             message: "no common months: the asset panel (\(panel.path)) covers \(range(panel.months)), the factors (\(factors.path)) cover \(range(factors.months))")
         }
         months = panelRows.map { panel.months[$0] }
+        try Self.checkConsecutive(months, panel: panel, factors: factors)
         self.panel = try panel.pickingRows(panelRows)
         self.factors = factors.pickingRows(factorRows)
+    }
+
+    /// Rows are months in a row: a rebalance at the end of month T earns month T + 1, and estimation
+    /// windows count months. So the common months may not skip any; the error names the file without them.
+    private static func checkConsecutive(_ months: [Month], panel: AssetPanel, factors: FactorFile) throws {
+        guard let gap = zip(months, months.dropFirst()).first(where: { $1 - $0 != 1 }) else { return }
+        let missing = gap.0 + 1, lastMissing = gap.1 - 1
+        let span = missing == lastMissing ? "\(missing)" : "\(missing)…\(lastMissing)"
+        let path = Set(panel.months).contains(missing) ? factors.path : panel.path
+        throw DataError(path: path, line: 0,
+                        message: "no data for \(span), inside the months the returns and factors share (\(months[0])…\(months[months.count - 1])): every month in between is needed (a rebalance at the end of a month earns the next one)")
     }
 }
