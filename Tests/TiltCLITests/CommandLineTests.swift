@@ -91,6 +91,35 @@ import TiltLinearAlgebra
         }
     }
 
+    @Test func synthChecksBothDestinationsBeforeWritingAnything() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let market = ["--stocks", "2", "--from", "2000-01", "--to", "2000-03"]
+        func synth(_ arguments: [String]) throws -> TiltBinary.Result {
+            try TiltBinary.run(["synth"] + arguments + market, directory: dir)
+        }
+        let refused: [([String], String)] = [
+            (["--crsp", "a.csv", "--factors", "./a.csv"], "the CRSP file and the factors would both be written to `./a.csv`"),
+            (["--crsp", "factors.csv"], "the CRSP file and the factors would both be written to `factors.csv`"),
+            (["--crsp", "b.csv", "--factors", "missing_dir/f.csv"], "--factors `missing_dir/f.csv`: the folder `missing_dir` does not exist"),
+            (["--crsp", ""], "--crsp is empty: it names the file to write"),
+            (["--crsp", "c.csv", "--factors", ""], "--factors is empty"),
+            (["--crsp", "."], "--crsp `.` is a folder"),
+        ]
+        for (arguments, message) in refused {
+            let result = try synth(arguments)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("Domain="))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "nothing is written")
+        let written = try synth(["--crsp", "crsp.csv"])
+        #expect(written.status == 0, "\(written.stderr)")
+        let crsp = try String(contentsOf: dir.appendingPathComponent("crsp.csv"), encoding: .utf8)
+        let factors = try String(contentsOf: dir.appendingPathComponent("factors.csv"), encoding: .utf8)
+        #expect(crsp.hasPrefix("permno,date,ret,prc,shrout,siccd\n") && factors.hasPrefix("month,mktrf,"))
+    }
+
     @Test func randomBytesNeverCrashTheTool() throws {
         var rng = SplitMix64(seed: 7)
         for trial in 0..<150 {
