@@ -23,11 +23,17 @@ struct Run: ParsableCommand {
     @Option(help: "Write a backtest's report to this folder: returns.csv, weights.csv, contributions.csv, report.md, report.html.")
     var out: String?
 
+    func validate() throws {
+        if let out { try validateFolderDestination(out, option: "--out") }
+    }
+
     func run() throws {
         let source = try loadProgram(file)
         let interpreter = makeInterpreter(for: source, data: data)
-        presentStrategies(on: interpreter, title: source.name, outputDirectory: out)
+        let reportFolder = out.map(ReportFolder.init(path:))
+        presentStrategies(on: interpreter, title: source.name, reportFolder: reportFolder)
         try reportAndExitOnErrors(Session(interpreter: interpreter).run(source), in: source)
+        if reportFolder?.writeFailed == true { throw userErrorExit }
     }
 }
 

@@ -17,6 +17,24 @@ func validateFileDestination(_ path: String, option: String) throws {
     }
 }
 
+/// Throws a usage error unless `path`, given as `option`, can name a folder to write files into: not
+/// empty, not a file, and a writable folder or one that can be created (its nearest existing ancestor is a
+/// writable folder).
+func validateFolderDestination(_ path: String, option: String) throws {
+    guard !path.isEmpty else { throw ValidationError("\(option) is empty: it names the folder to write to") }
+    var ancestor = path
+    while !FileManager.default.fileExists(atPath: ancestor), ancestor != ".", ancestor != "/" {
+        let parent = (ancestor as NSString).deletingLastPathComponent
+        ancestor = parent.isEmpty ? "." : parent
+    }
+    if ancestor == path, !isFolder(path) {
+        throw ValidationError("\(option) `\(path)` is a file: it names the folder to write to")
+    }
+    if let problem = writableFolderProblem(ancestor) {
+        throw ValidationError("\(option) `\(path)`: \(problem)")
+    }
+}
+
 /// Why files cannot be written in `folder`, or nil when they can.
 private func writableFolderProblem(_ folder: String) -> String? {
     guard FileManager.default.fileExists(atPath: folder) else { return "the folder `\(folder)` does not exist" }

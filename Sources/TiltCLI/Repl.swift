@@ -24,7 +24,7 @@ struct Repl: ParsableCommand {
         let interpreter = Interpreter(dataDirectory: dataDirectory(data),
                                       output: { FileHandle.standardOutput.write(Data($0.utf8)) })
         interpreter.keepsIncompleteStrategies = true
-        presentStrategies(on: interpreter, title: "REPL", outputDirectory: nil)
+        presentStrategies(on: interpreter, title: "REPL", reportFolder: nil)
         MainActor.assumeIsolated {
             ReplLoop(session: Session(interpreter: interpreter)).run()
         }

@@ -120,6 +120,40 @@ import TiltLinearAlgebra
         #expect(crsp.hasPrefix("permno,date,ret,prc,shrout,siccd\n") && factors.hasPrefix("month,mktrf,"))
     }
 
+    @Test func reportFolderIsCheckedBeforeTheProgramRuns() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let program = """
+        universe synthetic(stocks: 5, seed: 1, from: 2000-01, to: 2004-12)
+        benchmark mktcap
+        maximize mu'f s.t. tev <= 4%
+        rebalance monthly from 2003-01 to 2004-11
+
+        """
+        try program.write(to: dir.appendingPathComponent("p.tilt"), atomically: true, encoding: .utf8)
+        try Data().write(to: dir.appendingPathComponent("existing"))
+        let refused: [(String, String)] = [
+            ("existing", "--out `existing` is a file: it names the folder to write to"),
+            ("existing/report", "--out `existing/report`: `existing` is a file, not a folder"),
+            ("", "--out is empty"),
+        ]
+        for (out, message) in refused {
+            let result = try TiltBinary.run(["run", "p.tilt", "--out", out], directory: dir)
+            #expect(result.status == 2, "--out \(out): \(result.stderr)")
+            #expect(result.stderr.contains(message), "--out \(out): \(result.stderr)")
+            #expect(result.stdout.isEmpty, "the program does not run")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["existing", "p.tilt"])
+        // A file that cannot be written all the same is a clean message without a program location, exit 1.
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("report/report.html/inside"),
+                                                withIntermediateDirectories: true)
+        let late = try TiltBinary.run(["run", "p.tilt", "--out", "report"], directory: dir)
+        #expect(late.status == 1)
+        #expect(late.stderr.hasPrefix("tilt: ") && late.stderr.contains("report/report.html: error: cannot replace the file: "),
+                "\(late.stderr)")
+        #expect(!late.stderr.contains("p.tilt:") && !late.stderr.contains("Domain="))
+    }
+
     @Test func randomBytesNeverCrashTheTool() throws {
         var rng = SplitMix64(seed: 7)
         for trial in 0..<150 {
