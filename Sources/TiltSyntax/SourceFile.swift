@@ -2,16 +2,22 @@
 public struct SourceFile: Sendable {
     /// Name shown in diagnostics: a path, `<stdin>` or `<repl>`.
     public let name: String
-    /// The text as UTF-8 bytes (invalid UTF-8 is kept byte for byte; the lexer reports it).
+    /// The text as UTF-8 bytes (invalid UTF-8 is kept byte for byte; the lexer reports it), without a
+    /// leading byte-order mark.
     public let bytes: [UInt8]
     /// Offset of the first byte of every line.
     public let lineStarts: [Int]
 
+    /// The UTF-8 byte-order mark (U+FEFF), which some editors write at the start of a file.
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// A file's text. A leading byte-order mark is not part of the program (editors do not show it), so it is
+    /// dropped here: the lexer never sees it and columns on the first line count from the first character shown.
     public init(name: String, bytes: [UInt8]) {
         self.name = name
-        self.bytes = bytes
+        self.bytes = bytes.starts(with: SourceFile.byteOrderMark) ? Array(bytes.dropFirst(SourceFile.byteOrderMark.count)) : bytes
         var starts = [0]
-        for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") { starts.append(i + 1) }
+        for (i, b) in self.bytes.enumerated() where b == UInt8(ascii: "\n") { starts.append(i + 1) }
         lineStarts = starts
     }
 

@@ -91,6 +91,15 @@ import TiltLinearAlgebra
         }
     }
 
+    @Test func programWithAByteOrderMarkRuns() throws {
+        let program = Data([0xEF, 0xBB, 0xBF]) + Data("let x = 1\nprint x + 1\n".utf8)
+        let run = try TiltBinary.run(["run", "-"], input: program)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "2\n")
+        let fmt = try TiltBinary.run(["fmt", "-"], input: program)
+        #expect(fmt.stdout == "let x = 1\nprint x + 1\n")
+    }
+
     @Test func synthChecksBothDestinationsBeforeWritingAnything() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -53,3 +53,14 @@ private func kinds(_ text: String) -> [TokenKind] {
     #expect(!out.diagnostics.isEmpty)
     for d in out.diagnostics { #expect(d.range.end <= file.bytes.count) }
 }
+
+@Test func leadingByteOrderMarkIsSkippedAndColumnsCountWithoutIt() {
+    let file = SourceFile(name: "t", bytes: SourceFile.byteOrderMark + Array("let x = @".utf8))
+    let out = Lexer.tokenize(file)
+    #expect(out.tokens.first?.kind == .keyword(.let))
+    #expect(out.diagnostics.map(\.message) == ["unexpected character `@`"])
+    #expect(out.diagnostics.map { file.location(of: $0.range.start) } == [SourceLocation(line: 1, column: 9)])
+    #expect(file.lineText(1) == "let x = @")
+    // Only a leading mark is a byte-order mark; elsewhere U+FEFF is a character like any other.
+    #expect(!Lexer.tokenize(SourceFile(name: "t", text: "let x = 1 \u{FEFF}")).diagnostics.isEmpty)
+}
