@@ -163,6 +163,21 @@ import TiltLinearAlgebra
         #expect(!late.stderr.contains("p.tilt:") && !late.stderr.contains("Domain="))
     }
 
+    @Test func binaryInputGivesABoundedListOfErrors() throws {
+        var rng = SplitMix64(seed: 15)
+        let bytes = (0..<3000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        let result = try TiltBinary.run(["run", "-"], input: Data(bytes))
+        #expect(result.status == 1 && !result.crashed)
+        let places = result.stderr.split(separator: "\n").filter { $0.hasPrefix("<stdin>:") }.map { $0.prefix { $0 != " " } }
+        #expect(places.count == 50)
+        #expect(Set(places).count == places.count, "no two errors at one place")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.dropLast().last?.hasPrefix("… and ") == true && lines.dropLast().last?.hasSuffix(" more errors") == true)
+        #expect(lines.allSatisfy { $0.count <= 2 * 60 + 4 || $0.hasPrefix("<stdin>:") }, "long lines are shown as windows")
+        #expect(!result.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "no raw control bytes")
+        #expect(result.stderr.utf8.count < 40_000)
+    }
+
     @Test func randomBytesNeverCrashTheTool() throws {
         var rng = SplitMix64(seed: 7)
         for trial in 0..<150 {
