@@ -93,7 +93,9 @@ struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show how each `solve` is understood: curvature of every sub-expression, DCP standing, cone program size.",
         discussion: """
-        Runs the program's other statements (so data is loaded) but does not solve.
+        Runs the program's other statements (so data is loaded) but does not solve. A strategy's problem is
+        built at each rebalance, from that month's data, so it is not explained. Exit status 1 when a problem
+        does not compile to a cone program (the error `tilt run` would report).
 
         Examples:
           tilt explain portfolio.tilt

@@ -64,6 +64,22 @@ import TiltLinearAlgebra
         let result = try TiltBinary.run(["run", "no/such/file.tilt"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("cannot open `no/such/file.tilt`: no such file"))
+        let folder = try TiltBinary.run(["run", "Examples"])
+        #expect(folder.status == 1)
+        #expect(folder.stderr == "tilt: cannot open `Examples`: it is a directory\n")
+    }
+
+    @Test func devicesAndPipesAreReadLikeFiles() throws {
+        let empty = try TiltBinary.run(["run", "/dev/null"])
+        #expect(empty.status == 0, "\(empty.stderr)")
+        #expect(empty.stdout.isEmpty && empty.stderr.isEmpty)
+        // `/dev/stdin` is the pipe the test writes to, as `<(…)` would be.
+        let piped = try TiltBinary.run(["run", "/dev/stdin"], input: Data("print 1 + 1\n".utf8))
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(piped.stdout == "2\n")
+        let endless = try TiltBinary.run(["check", "/dev/zero"])
+        #expect(endless.status == 1)
+        #expect(endless.stderr == "tilt: cannot open `/dev/zero`: it is larger than 64 MB, too large for a program\n")
     }
 
     @Test func quickstartRunsAndPrintsTheSeedNotebookMatrices() throws {
@@ -231,5 +247,25 @@ import TiltLinearAlgebra
         let result = try TiltBinary.run(["explain", "-"], input: Data(text.utf8))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("cone program: 3 variables, 4 rows (zero 1, nonnegative 3)"))
+    }
+
+    @Test func explainFailsWhenAProblemDoesNotCompile() throws {
+        let text = "var w[3]\nsolve maximize sumsq(w) s.t. sum(w) == 1\n"
+        let result = try TiltBinary.run(["explain", "-"], input: Data(text.utf8))
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("objective (maximize): convex — not DCP"))
+        #expect(result.stdout.contains("not compiled: cannot maximize convex `sumsq(w)`"))
+        #expect(result.stderr.hasPrefix("<stdin>:2:16: error: cannot maximize convex `sumsq(w)`\n"))
+        #expect(result.stderr.hasSuffix("1 error\n"))
+    }
+
+    @Test func explainSaysWhatItDoesNotCover() throws {
+        let strategy = "universe synthetic(stocks: 5, seed: 1)\nbenchmark mktcap\nmaximize mu'f s.t. tev <= 4%\nrebalance monthly\n"
+        let onStrategy = try TiltBinary.run(["explain", "-"], input: Data(strategy.utf8))
+        #expect(onStrategy.status == 0, "\(onStrategy.stderr)")
+        #expect(onStrategy.stdout.hasPrefix("the strategy's problem is not explained: it is built at each rebalance"))
+        let noSolve = try TiltBinary.run(["explain", "-"], input: Data("let x = 1\n".utf8))
+        #expect(noSolve.status == 0)
+        #expect(noSolve.stdout == "nothing to explain: explain covers `solve` statements, and there is none here\n")
     }
 }
