@@ -242,6 +242,20 @@ import TiltLinearAlgebra
         #expect(result.stderr.contains("bad.mps:6:16: error: 'zz' is not a number"))
     }
 
+    @Test func limitsAreValidatedWithClearMessages() throws {
+        let cases: [([String], String)] = [
+            (["--max-iterations", "-1"], "Error: --max-iterations must be at least 1, not -1\n"),
+            (["--max-iterations", "0"], "Error: --max-iterations must be at least 1, not 0\n"),
+            (["--time-limit", "-1"], "Error: --time-limit must be more than 0 seconds, not -1.0\n"),
+        ]
+        for (arguments, message) in cases {
+            let result = try TiltBinary.run(["solve", fixtures + "hs21.qps"] + arguments)
+            #expect(result.status == 2)
+            #expect(result.stderr.hasPrefix(message), "\(arguments): \(result.stderr)")
+        }
+        #expect(try TiltBinary.run(["solve", fixtures + "hs21.qps", "--max-iterations", "50", "--time-limit", "5"]).status == 0)
+    }
+
     @Test func explainPrintsTheConeProgram() throws {
         let text = "var w[3] >= 0\nsolve minimize sumsq(w) s.t. sum(w) == 1\n"
         let result = try TiltBinary.run(["explain", "-"], input: Data(text.utf8))
