@@ -23,11 +23,17 @@ struct Run: ParsableCommand {
     @Option(help: "Write a backtest's report to this folder: returns.csv, weights.csv, contributions.csv, report.md, report.html.")
     var out: String?
 
+    func validate() throws {
+        if let out { try validateFolderDestination(out, option: "--out") }
+    }
+
     func run() throws {
         let source = try loadProgram(file)
         let interpreter = makeInterpreter(for: source, data: data)
-        presentStrategies(on: interpreter, title: source.name, outputDirectory: out)
+        let reportFolder = out.map(ReportFolder.init(path:))
+        presentStrategies(on: interpreter, title: source.name, reportFolder: reportFolder)
         try reportAndExitOnErrors(Session(interpreter: interpreter).run(source), in: source)
+        if reportFolder?.writeFailed == true { throw userErrorExit }
     }
 }
 
@@ -87,7 +93,9 @@ struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show how each `solve` is understood: curvature of every sub-expression, DCP standing, cone program size.",
         discussion: """
-        Runs the program's other statements (so data is loaded) but does not solve.
+        Runs the program's other statements (so data is loaded) but does not solve. A strategy's problem is
+        built at each rebalance, from that month's data, so it is not explained. Exit status 1 when a problem
+        does not compile to a cone program (the error `tilt run` would report).
 
         Examples:
           tilt explain portfolio.tilt

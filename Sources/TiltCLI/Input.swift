@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TiltLanguage
+import TiltReport
 import TiltSyntax
 
 /// Reads a program named on the command line (`-` is standard input).
@@ -8,14 +9,46 @@ func loadProgram(_ path: String) throws -> SourceFile {
     if path == "-" {
         return SourceFile(name: "<stdin>", bytes: Array(FileHandle.standardInput.readDataToEndOfFile()))
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        var isDirectory: ObjCBool = false
-        let reason = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            ? (isDirectory.boolValue ? "it is a directory" : "it cannot be read") : "no such file"
-        printError("tilt: cannot open `\(path)`: \(reason)\n")
+    do {
+        return SourceFile(name: path, bytes: try readProgramFile(path))
+    } catch {
+        printError("tilt: cannot open `\(path)`: \(error.reason)\n")
         throw userErrorExit
     }
-    return SourceFile(name: path, bytes: Array(data))
+}
+
+/// Why a program file cannot be read, in plain words ("no such file", "Permission denied").
+struct UnreadableFile: Error {
+    let reason: String
+}
+
+/// The largest program file read: far beyond any program, and a device that never ends (`/dev/zero`) is
+/// an error rather than exhausted memory.
+let maximumProgramSize = 64 << 20
+
+/// The bytes of a program file (`tilt run FILE`, `:load FILE`). It is read through a file handle, so that a
+/// device or a pipe (`/dev/null`, `<(…)`) reads like a regular file; FileManager's `contents(atPath:)`
+/// gives up on those.
+func readProgramFile(_ path: String) throws(UnreadableFile) -> [UInt8] {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw UnreadableFile(reason: "no such file") }
+    guard !isDirectory.boolValue else { throw UnreadableFile(reason: "it is a directory") }
+    do {
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        var bytes: [UInt8] = []
+        while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
+            bytes += chunk
+            guard bytes.count <= maximumProgramSize else {
+                throw UnreadableFile(reason: "it is larger than \(maximumProgramSize >> 20) MB, too large for a program")
+            }
+        }
+        return bytes
+    } catch let error as UnreadableFile {
+        throw error
+    } catch {
+        throw UnreadableFile(reason: AtomicFile.reason(error))
+    }
 }
 
 func printError(_ text: String) {

@@ -24,7 +24,7 @@ struct Repl: ParsableCommand {
         let interpreter = Interpreter(dataDirectory: dataDirectory(data),
                                       output: { FileHandle.standardOutput.write(Data($0.utf8)) })
         interpreter.keepsIncompleteStrategies = true
-        presentStrategies(on: interpreter, title: "REPL", outputDirectory: nil)
+        presentStrategies(on: interpreter, title: "REPL", reportFolder: nil)
         MainActor.assumeIsolated {
             ReplLoop(session: Session(interpreter: interpreter)).run()
         }
@@ -148,11 +148,13 @@ struct ReplLoop {
             }
         case ":load", ":l":
             guard !argument.isEmpty else { printError(":load needs a file name\n"); break }
-            guard let data = FileManager.default.contents(atPath: argument) else {
-                printError("cannot open `\(argument)`\n")
+            let file: SourceFile
+            do {
+                file = SourceFile(name: argument, bytes: try readProgramFile(argument))
+            } catch {
+                printError("cannot open `\(argument)`: \(error.reason)\n")
                 break
             }
-            let file = SourceFile(name: argument, bytes: Array(data))
             let previous = session.interpreter.programDirectory
             session.interpreter.programDirectory = directory(of: file)
             let diagnostics = session.run(file)
@@ -161,6 +163,7 @@ struct ReplLoop {
                 printError(DiagnosticList(file: file, diagnostics: diagnostics).rendered(color: stderrWantsColor))
             }
         case ":explain", ":e":
+            guard !argument.isEmpty else { printError(":explain needs a statement, e.g. :explain solve minimize sumsq(w)\n"); break }
             let file = SourceFile(name: "<explain>", text: argument)
             session.interpreter.explainOnly = true
             let diagnostics = session.run(file)

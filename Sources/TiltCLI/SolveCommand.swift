@@ -26,15 +26,21 @@ struct Solve: ParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
-    @Option(help: "Iteration limit.")
+    // Unconditional parsing takes the next word as the value even when it starts with `-`, so that
+    // `--max-iterations -1` reaches `validate` instead of reading as a missing value.
+    @Option(parsing: .unconditional, help: "Iteration limit (at least 1).")
     var maxIterations: Int = 200
 
-    @Option(help: "Time limit in seconds.")
+    @Option(parsing: .unconditional, help: "Time limit in seconds (more than 0).")
     var timeLimit: Double?
 
     func validate() throws {
         if let format, Solve.formats[format] == nil {
             throw ValidationError("unknown format `\(format)`; expected one of: \(Solve.formats.keys.sorted().joined(separator: ", "))")
+        }
+        guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1, not \(maxIterations)") }
+        if let timeLimit, !(timeLimit > 0) {
+            throw ValidationError("--time-limit must be more than 0 seconds, not \(timeLimit)")
         }
     }
 

@@ -6,7 +6,7 @@ import TiltReport
 
 /// How the CLI and the REPL present backtests: a progress bar on stderr while they run (only on a
 /// terminal), then the metric and crisis tables, and with `--out DIR` the files of the report.
-func presentStrategies(on interpreter: Interpreter, title: String, outputDirectory: String?) {
+func presentStrategies(on interpreter: Interpreter, title: String, reportFolder: ReportFolder?) {
     final class Bar: @unchecked Sendable { var bar: ProgressBar? }
     let holder = Bar()
     interpreter.progress = { done, total in
@@ -18,26 +18,39 @@ func presentStrategies(on interpreter: Interpreter, title: String, outputDirecto
         holder.bar?.finish()
         holder.bar = nil
         print(policyTables(report).map { $0.text() }.joined(separator: "\n"), terminator: "\n")
-        guard let outputDirectory else { return }
-        let folder = URL(fileURLWithPath: outputDirectory)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let file = folder.appendingPathComponent("theta.csv")
         let rows = zip(report.outOfSampleMonths, report.thetaPath).map { month, theta in
             ([month.description] + theta.map { "\($0)" }).joined(separator: ",")
         }
-        try Data(((["month"] + report.characteristics).joined(separator: ",") + "\n" + rows.joined(separator: "\n") + "\n").utf8)
-            .write(to: file, options: .atomic)
-        print("wrote \(file.path)")
+        let theta = (["month"] + report.characteristics).joined(separator: ",") + "\n" + rows.joined(separator: "\n") + "\n"
+        reportFolder?.write { try ReportWriter.write(files: [("theta.csv", theta)], to: $0) }
     }
     interpreter.strategyResults = { results in
         holder.bar?.finish()
         holder.bar = nil
         print(try ReportTables(results).text(), terminator: "")
-        guard let outputDirectory else { return }
-        let folder = URL(fileURLWithPath: outputDirectory)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let written = try ReportWriter.write(results: results, to: folder, title: title)
-        print("wrote " + written.map(\.path).joined(separator: ", "))
+        reportFolder?.write { try ReportWriter.write(results: results, to: $0, title: title) }
+    }
+}
+
+/// The folder `--out` names, checked before the program runs (`validateFolderDestination`). A report that
+/// cannot be written all the same (a full disk, a folder changed meanwhile) is not an error in the
+/// program: it is printed as `tilt: PATH: error: reason`, without a program location, and remembered so
+/// that the command ends with status 1; the program goes on.
+final class ReportFolder {
+    let url: URL
+    private(set) var writeFailed = false
+
+    init(path: String) { url = URL(fileURLWithPath: path) }
+
+    /// Runs `write`, which writes files into the folder and returns them, and says what was written or why not.
+    func write(_ write: (URL) throws -> [URL]) {
+        do {
+            let written = try write(url)
+            print("wrote " + written.map(\.path).joined(separator: ", "))
+        } catch {
+            printError("tilt: \(error)\n")
+            writeFailed = true
+        }
     }
 }
 

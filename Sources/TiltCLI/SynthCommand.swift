@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TiltData
+import TiltReport
 
 /// `tilt synth --crsp FILE`: the built-in synthetic market written as a CRSP extract.
 struct Synth: ParsableCommand {
@@ -18,8 +19,13 @@ struct Synth: ParsableCommand {
     @Option(help: "Where to write the CRSP-format CSV (written atomically).")
     var crsp: String
 
-    @Option(help: "Where to write the market's factor returns as a tidy CSV (default: factors.csv beside the CRSP file).")
+    @Option(help: "Where to write the market's factor returns as a tidy CSV (default: factors.csv beside the CRSP file; written atomically).")
     var factors: String?
+
+    /// Where the factors go: `--factors`, else factors.csv beside the CRSP file.
+    private var factorPath: String {
+        factors ?? ((crsp as NSString).deletingLastPathComponent as NSString).appendingPathComponent("factors.csv")
+    }
 
     @Option(help: "Number of stocks.")
     var stocks = 500
@@ -39,6 +45,13 @@ struct Synth: ParsableCommand {
             throw ValidationError("--from and --to are months written YYYY-MM")
         }
         guard first < last else { throw ValidationError("--from must be before --to") }
+        // Both destinations are checked before the market is generated, so that nothing is written when
+        // either cannot be; one file for both would lose the CRSP data.
+        try validateFileDestination(crsp, option: "--crsp")
+        try validateFileDestination(factorPath, option: "--factors")
+        guard resolvedPath(crsp) != resolvedPath(factorPath) else {
+            throw ValidationError("the CRSP file and the factors would both be written to `\(factorPath)`: give --factors another path")
+        }
     }
 
     func run() throws {
@@ -46,8 +59,7 @@ struct Synth: ParsableCommand {
         do {
             let market = try SyntheticMarket.generate(stocks: stocks, seed: seed, from: first, to: last)
             try market.writeCRSP(path: crsp)
-            let factorPath = factors ?? ((crsp as NSString).deletingLastPathComponent as NSString).appendingPathComponent("factors.csv")
-            try Data(tidyFactorCSV(market.factors).utf8).write(to: URL(fileURLWithPath: factorPath), options: .atomic)
+            try AtomicFile.write(tidyFactorCSV(market.factors), to: URL(fileURLWithPath: factorPath))
             print("wrote \(crsp): \(stocks) stocks, \(first)…\(last), seed \(seed)")
             print("wrote \(factorPath): \(market.factors.factorNames.joined(separator: ", "))\(market.factors.riskFree == nil ? "" : ", rf")")
         } catch {

@@ -34,8 +34,9 @@ public enum Explainer {
         }
     }
 
-    /// The whole explanation of a problem.
-    public static func explain(_ problem: OptimizationProblem) -> String {
+    /// The whole explanation of a problem, and the error that keeps it from compiling to a cone program
+    /// (the one solving would report), if any.
+    public static func explain(_ problem: OptimizationProblem) -> (text: String, compileError: Error?) {
         var out: [String] = []
         let sense = problem.sense == .minimize ? "minimize" : "maximize"
         let objective = DCPAnalysis.analyze(problem.objective)
@@ -78,11 +79,10 @@ public enum Explainer {
                        + (socCount > 0 ? ", \(socCount) second-order cone\(socCount == 1 ? "" : "s")" : "")
                        + (expCount > 0 ? ", \(expCount) exponential cone\(expCount == 1 ? "" : "s")" : ""))
             out.append("  P: \(conic.P.nonzeroCount) entries (upper triangle); A: \(conic.A.nonzeroCount) non-zeros")
-        } catch let e as ModelingError {
-            out.append("not compiled: \(e.message)")
+            return (out.joined(separator: "\n") + "\n", nil)
         } catch {
             out.append("not compiled: \(error)")
+            return (out.joined(separator: "\n") + "\n", error)
         }
-        return out.joined(separator: "\n") + "\n"
     }
 }

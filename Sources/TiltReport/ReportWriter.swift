@@ -18,17 +18,24 @@ public enum ReportWriter {
         } catch {
             throw ReportError(path: directory.path, message: error.description)
         }
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw ReportError(path: directory.path, message: "cannot create the report folder: \(AtomicFile.reason(error))")
-        }
         let markdown = "# \(title)\n\n" + tables.markdown()
         var files = Array(zip(fileNames, [
             ReportCSV.returns(results), ReportCSV.weights(results), ReportCSV.contributions(results), markdown,
             HTMLReport.page(title: title, results: results, tables: tables),
         ]))
         if let regimes = ReportCSV.regimes(results) { files.append(("regimes.csv", regimes)) }
+        return try write(files: files, to: directory)
+    }
+
+    /// Writes (name, text) files into `directory`, creating it when missing, each atomically; returns the
+    /// files written. Throws when the folder cannot be created or a file cannot be written.
+    @discardableResult
+    public static func write(files: [(String, String)], to directory: URL) throws(ReportError) -> [URL] {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ReportError(path: directory.path, message: "cannot create the report folder: \(AtomicFile.reason(error))")
+        }
         var written: [URL] = []
         for (name, text) in files {
             let url = directory.appendingPathComponent(name)

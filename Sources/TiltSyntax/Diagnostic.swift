@@ -27,9 +27,16 @@ public struct DiagnosticList: Error, Sendable {
         self.file = file
         self.diagnostics = diagnostics
     }
-    /// All diagnostics rendered as the terminal shows them.
+    /// The most diagnostics shown for one file. More are almost always consequences of the first ones (a
+    /// binary file given as a program has an error every few bytes); the parser stops once this many are known.
+    public static let maximumShown = 50
+
+    /// The diagnostics rendered as the terminal shows them, at most `maximumShown`, then a line saying how
+    /// many more there are.
     public func rendered(color: Bool = false) -> String {
-        diagnostics.map { DiagnosticRenderer.render($0, in: file, color: color) }.joined()
+        let shown = diagnostics.prefix(DiagnosticList.maximumShown).map { DiagnosticRenderer.render($0, in: file, color: color) }
+        let more = diagnostics.count - shown.count
+        return shown.joined() + (more > 0 ? "… and \(more) more error\(more == 1 ? "" : "s")\n" : "")
     }
 }
 
@@ -40,31 +47,30 @@ public struct DiagnosticList: Error, Sendable {
 ///                          ^~~
 ///     hint: did you mean `tev`?
 public enum DiagnosticRenderer {
+    /// Columns shown on each side of the caret when a source line is longer than twice this.
+    public static let excerptContext = 60
+
     public static func render(_ d: Diagnostic, in file: SourceFile, color: Bool = false) -> String {
         let loc = file.location(of: d.range.start)
         let bold = color ? "\u{1B}[1m" : "", red = color ? "\u{1B}[1;31m" : ""
         let green = color ? "\u{1B}[1;32m" : "", cyan = color ? "\u{1B}[1;36m" : "", reset = color ? "\u{1B}[0m" : ""
         let kind = d.severity == .error ? "\(red)error\(reset)" : "\(cyan)\(d.severity.rawValue)\(reset)"
         var out = "\(bold)\(file.name):\(loc.line):\(loc.column):\(reset) \(kind): \(bold)\(d.message)\(reset)\n"
-        let line = file.lineText(loc.line).replacingTabs()
-        out += "  \(line)\n"
+        let lineWidth = file.columnCount(ofLine: loc.line)
         let endLoc = file.location(of: d.range.end)
-        let width: Int
-        if endLoc.line == loc.line {
-            width = max(1, endLoc.column - loc.column)
-        } else {
-            width = max(1, line.count - loc.column + 1)
-        }
-        let pad = String(repeating: " ", count: max(0, loc.column - 1))
-        out += "  \(pad)\(green)^\(String(repeating: "~", count: width - 1))\(reset)\n"
+        let width = endLoc.line == loc.line ? max(1, endLoc.column - loc.column) : max(1, lineWidth - loc.column + 1)
+        // A long line (minified or binary input) is shown as a window around the caret, marked with … where cut.
+        let shown = lineWidth <= 2 * excerptContext ? 1..<(lineWidth + 1)
+            : max(1, loc.column - excerptContext)..<min(lineWidth + 1, loc.column + excerptContext + 1)
+        let cutBefore = shown.lowerBound > 1 ? "…" : "", cutAfter = shown.upperBound <= lineWidth ? "…" : ""
+        out += "  \(cutBefore)\(file.lineExcerpt(loc.line, columns: shown))\(cutAfter)\n"
+        let pad = String(repeating: " ", count: cutBefore.count + max(0, loc.column - shown.lowerBound))
+        let tildes = max(0, min(width, shown.upperBound - loc.column) - 1)
+        out += "  \(pad)\(green)^\(String(repeating: "~", count: tildes))\(reset)\n"
         if let hint = d.hint { out += "\(cyan)hint:\(reset) \(hint)\n" }
         if let note = d.note { out += note.split(separator: "\n", omittingEmptySubsequences: false).map { "  \($0)\n" }.joined() }
         return out
     }
-}
-
-private extension String {
-    func replacingTabs() -> String { map { $0 == "\t" ? " " : String($0) }.joined() }
 }
 
 /// The closest candidate to a misspelt name, if one is close enough to be a useful suggestion.

@@ -259,15 +259,19 @@ public struct Lexer {
 
     private mutating func lexIdentifierOrInvalid() {
         let start = pos
-        var valid = true
         while let c = peek() {
             if isIdentifierStart(c) || isDigit(c) {
                 pos += 1
             } else if c >= 0x80 {
-                // A non-ASCII letter (θ, γ, μ…) is allowed in names; anything else is not.
+                // A non-ASCII letter (θ, γ, μ…) is allowed in names; anything else is not. A byte that is not
+                // valid UTF-8 ends a name and is reported on its own, at its own column.
                 guard let (scalar, length) = decodeScalar(at: pos) else {
-                    if pos == start { pos += 1 }
-                    valid = false
+                    if pos == start {
+                        pos += 1
+                        error("invalid UTF-8 byte", start, pos)
+                        emit(.invalid, from: start)
+                        return
+                    }
                     break
                 }
                 if Character(scalar).isLetter {
@@ -284,11 +288,6 @@ public struct Lexer {
             } else {
                 break
             }
-        }
-        if !valid {
-            error("invalid UTF-8 byte", pos - 1, pos)
-            emit(.invalid, from: start)
-            return
         }
         let name = String(decoding: bytes[start..<pos], as: UTF8.self)
         if name == "s", peek() == UInt8(ascii: "."), peek(1) == UInt8(ascii: "t"), peek(2) == UInt8(ascii: ".") {

@@ -8,8 +8,6 @@ public struct Parser {
     /// The deepest syntax tree accepted, counting operator chains (`a + b + …` is as deep as it is long):
     /// every later pass walks the tree recursively.
     public static let maximumTreeDepth = 1000
-    /// Errors reported at most per file; more are almost always consequences of the first ones.
-    public static let maximumErrors = 50
 
     private let file: SourceFile
     private var tokens: [Token]
@@ -94,7 +92,7 @@ public struct Parser {
     private mutating func report(_ message: String, at range: SourceRange, hint: String? = nil) {
         // An invalid token was already reported by the lexer; do not pile a parse error on it.
         if current.kind == .invalid, range == current.range { return }
-        if diagnostics.count < Parser.maximumErrors {
+        if diagnostics.count < DiagnosticList.maximumShown {
             diagnostics.append(Diagnostic(message, at: range, hint: hint))
         }
     }
@@ -127,7 +125,7 @@ public struct Parser {
         while true {
             while current.kind == .newline || current.kind == .semicolon { advance() }
             if current.kind == .endOfFile { break }
-            if diagnostics.count >= Parser.maximumErrors { break }
+            if diagnostics.count >= DiagnosticList.maximumShown { break }
             do {
                 let stmt = try parseStatement()
                 if !isAtStatementEnd(current.kind) {

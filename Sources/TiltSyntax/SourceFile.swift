@@ -2,16 +2,22 @@
 public struct SourceFile: Sendable {
     /// Name shown in diagnostics: a path, `<stdin>` or `<repl>`.
     public let name: String
-    /// The text as UTF-8 bytes (invalid UTF-8 is kept byte for byte; the lexer reports it).
+    /// The text as UTF-8 bytes (invalid UTF-8 is kept byte for byte; the lexer reports it), without a
+    /// leading byte-order mark.
     public let bytes: [UInt8]
     /// Offset of the first byte of every line.
     public let lineStarts: [Int]
 
+    /// The UTF-8 byte-order mark (U+FEFF), which some editors write at the start of a file.
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// A file's text. A leading byte-order mark is not part of the program (editors do not show it), so it is
+    /// dropped here: the lexer never sees it and columns on the first line count from the first character shown.
     public init(name: String, bytes: [UInt8]) {
         self.name = name
-        self.bytes = bytes
+        self.bytes = bytes.starts(with: SourceFile.byteOrderMark) ? Array(bytes.dropFirst(SourceFile.byteOrderMark.count)) : bytes
         var starts = [0]
-        for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") { starts.append(i + 1) }
+        for (i, b) in self.bytes.enumerated() where b == UInt8(ascii: "\n") { starts.append(i + 1) }
         lineStarts = starts
     }
 
@@ -19,7 +25,9 @@ public struct SourceFile: Sendable {
         self.init(name: name, bytes: Array(text.utf8))
     }
 
-    /// 1-based line and column (columns count characters, not bytes) of a byte offset.
+    /// 1-based line and column of a byte offset. Columns count characters, not bytes: a UTF-8 scalar is one
+    /// column, and so is each byte that is not valid UTF-8 (printed as �), so that a caret lines up under what
+    /// `lineExcerpt` prints and two invalid bytes never share a column.
     public func location(of offset: Int) -> SourceLocation {
         let clamped = max(0, min(offset, bytes.count))
         var lo = 0, hi = lineStarts.count - 1
@@ -27,18 +35,62 @@ public struct SourceFile: Sendable {
             let mid = (lo + hi + 1) / 2
             if lineStarts[mid] <= clamped { lo = mid } else { hi = mid - 1 }
         }
-        let lineStart = lineStarts[lo]
-        let column = characterCount(bytes[lineStart..<clamped]) + 1
+        var column = 1
+        var i = lineStarts[lo]
+        while i < clamped {
+            i += character(at: i).length
+            column += 1
+        }
         return SourceLocation(line: lo + 1, column: column)
     }
 
-    /// The text of a 1-based line without its newline (invalid bytes replaced).
-    public func lineText(_ line: Int) -> String {
-        guard line >= 1, line <= lineStarts.count else { return "" }
+    /// The number of columns of a 1-based line, without its newline.
+    public func columnCount(ofLine line: Int) -> Int {
+        location(of: lineRange(line).upperBound).column - 1
+    }
+
+    /// Columns `columns` (1-based, end excluded) of a 1-based line, one printed character per column: a tab
+    /// is a space, and a control or format character or a byte that is not valid UTF-8 is �, so that no raw
+    /// control byte reaches the terminal and a caret below lines up.
+    public func lineExcerpt(_ line: Int, columns: Range<Int>) -> String {
+        let range = lineRange(line)
+        var text = "", column = 1, i = range.lowerBound
+        while i < range.upperBound, column < columns.upperBound {
+            let (scalar, length) = character(at: i)
+            if column >= columns.lowerBound { text.unicodeScalars.append(SourceFile.printable(scalar)) }
+            i += length
+            column += 1
+        }
+        return text
+    }
+
+    /// How a character is printed in an excerpt.
+    private static func printable(_ scalar: Unicode.Scalar?) -> Unicode.Scalar {
+        guard let scalar else { return "\u{FFFD}" }
+        if scalar == "\t" { return " " }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: return "\u{FFFD}"
+        default: return scalar
+        }
+    }
+
+    /// The byte range of a 1-based line without its newline (and a carriage return before it); empty past the end.
+    private func lineRange(_ line: Int) -> Range<Int> {
+        guard line >= 1, line <= lineStarts.count else { return bytes.count..<bytes.count }
         let start = lineStarts[line - 1]
         var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
         if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+        return start..<max(start, end)
+    }
+
+    /// The scalar starting at byte `i` and its length in bytes, or nil and 1 for a byte that does not start
+    /// valid UTF-8. A newline is never inside a scalar, so lines cut the text between characters.
+    private func character(at i: Int) -> (scalar: Unicode.Scalar?, length: Int) {
+        if bytes[i] < 0x80 { return (Unicode.Scalar(bytes[i]), 1) }
+        var iterator = bytes[i...].makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        guard case .valid(let encoded) = parser.parseScalar(from: &iterator) else { return (nil, 1) }
+        return (Unicode.UTF8.decode(encoded), encoded.count)
     }
 
     /// The source text covered by a range.
@@ -46,11 +98,6 @@ public struct SourceFile: Sendable {
         let lo = max(0, min(range.start, bytes.count))
         let hi = max(lo, min(range.end, bytes.count))
         return String(decoding: bytes[lo..<hi], as: UTF8.self)
-    }
-
-    private func characterCount(_ slice: ArraySlice<UInt8>) -> Int {
-        // Count UTF-8 lead bytes so that a caret lines up under multi-byte characters.
-        slice.reduce(0) { $0 + (($1 & 0xC0) == 0x80 ? 0 : 1) }
     }
 }
 

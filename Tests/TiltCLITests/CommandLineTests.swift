@@ -64,6 +64,22 @@ import TiltLinearAlgebra
         let result = try TiltBinary.run(["run", "no/such/file.tilt"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("cannot open `no/such/file.tilt`: no such file"))
+        let folder = try TiltBinary.run(["run", "Examples"])
+        #expect(folder.status == 1)
+        #expect(folder.stderr == "tilt: cannot open `Examples`: it is a directory\n")
+    }
+
+    @Test func devicesAndPipesAreReadLikeFiles() throws {
+        let empty = try TiltBinary.run(["run", "/dev/null"])
+        #expect(empty.status == 0, "\(empty.stderr)")
+        #expect(empty.stdout.isEmpty && empty.stderr.isEmpty)
+        // `/dev/stdin` is the pipe the test writes to, as `<(…)` would be.
+        let piped = try TiltBinary.run(["run", "/dev/stdin"], input: Data("print 1 + 1\n".utf8))
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(piped.stdout == "2\n")
+        let endless = try TiltBinary.run(["check", "/dev/zero"])
+        #expect(endless.status == 1)
+        #expect(endless.stderr == "tilt: cannot open `/dev/zero`: it is larger than 64 MB, too large for a program\n")
     }
 
     @Test func quickstartRunsAndPrintsTheSeedNotebookMatrices() throws {
@@ -89,6 +105,93 @@ import TiltLinearAlgebra
             let check = try TiltBinary.run(["check", "Examples/\(example)"])
             #expect(check.status == 0, "\(example): \(check.stderr)")
         }
+    }
+
+    @Test func programWithAByteOrderMarkRuns() throws {
+        let program = Data([0xEF, 0xBB, 0xBF]) + Data("let x = 1\nprint x + 1\n".utf8)
+        let run = try TiltBinary.run(["run", "-"], input: program)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "2\n")
+        let fmt = try TiltBinary.run(["fmt", "-"], input: program)
+        #expect(fmt.stdout == "let x = 1\nprint x + 1\n")
+    }
+
+    @Test func synthChecksBothDestinationsBeforeWritingAnything() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let market = ["--stocks", "2", "--from", "2000-01", "--to", "2000-03"]
+        func synth(_ arguments: [String]) throws -> TiltBinary.Result {
+            try TiltBinary.run(["synth"] + arguments + market, directory: dir)
+        }
+        let refused: [([String], String)] = [
+            (["--crsp", "a.csv", "--factors", "./a.csv"], "the CRSP file and the factors would both be written to `./a.csv`"),
+            (["--crsp", "factors.csv"], "the CRSP file and the factors would both be written to `factors.csv`"),
+            (["--crsp", "b.csv", "--factors", "missing_dir/f.csv"], "--factors `missing_dir/f.csv`: the folder `missing_dir` does not exist"),
+            (["--crsp", ""], "--crsp is empty: it names the file to write"),
+            (["--crsp", "c.csv", "--factors", ""], "--factors is empty"),
+            (["--crsp", "."], "--crsp `.` is a folder"),
+        ]
+        for (arguments, message) in refused {
+            let result = try synth(arguments)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("Domain="))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "nothing is written")
+        let written = try synth(["--crsp", "crsp.csv"])
+        #expect(written.status == 0, "\(written.stderr)")
+        let crsp = try String(contentsOf: dir.appendingPathComponent("crsp.csv"), encoding: .utf8)
+        let factors = try String(contentsOf: dir.appendingPathComponent("factors.csv"), encoding: .utf8)
+        #expect(crsp.hasPrefix("permno,date,ret,prc,shrout,siccd\n") && factors.hasPrefix("month,mktrf,"))
+    }
+
+    @Test func reportFolderIsCheckedBeforeTheProgramRuns() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let program = """
+        universe synthetic(stocks: 5, seed: 1, from: 2000-01, to: 2004-12)
+        benchmark mktcap
+        maximize mu'f s.t. tev <= 4%
+        rebalance monthly from 2003-01 to 2004-11
+
+        """
+        try program.write(to: dir.appendingPathComponent("p.tilt"), atomically: true, encoding: .utf8)
+        try Data().write(to: dir.appendingPathComponent("existing"))
+        let refused: [(String, String)] = [
+            ("existing", "--out `existing` is a file: it names the folder to write to"),
+            ("existing/report", "--out `existing/report`: `existing` is a file, not a folder"),
+            ("", "--out is empty"),
+        ]
+        for (out, message) in refused {
+            let result = try TiltBinary.run(["run", "p.tilt", "--out", out], directory: dir)
+            #expect(result.status == 2, "--out \(out): \(result.stderr)")
+            #expect(result.stderr.contains(message), "--out \(out): \(result.stderr)")
+            #expect(result.stdout.isEmpty, "the program does not run")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["existing", "p.tilt"])
+        // A file that cannot be written all the same is a clean message without a program location, exit 1.
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("report/report.html/inside"),
+                                                withIntermediateDirectories: true)
+        let late = try TiltBinary.run(["run", "p.tilt", "--out", "report"], directory: dir)
+        #expect(late.status == 1)
+        #expect(late.stderr.hasPrefix("tilt: ") && late.stderr.contains("report/report.html: error: cannot replace the file: "),
+                "\(late.stderr)")
+        #expect(!late.stderr.contains("p.tilt:") && !late.stderr.contains("Domain="))
+    }
+
+    @Test func binaryInputGivesABoundedListOfErrors() throws {
+        var rng = SplitMix64(seed: 15)
+        let bytes = (0..<3000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        let result = try TiltBinary.run(["run", "-"], input: Data(bytes))
+        #expect(result.status == 1 && !result.crashed)
+        let places = result.stderr.split(separator: "\n").filter { $0.hasPrefix("<stdin>:") }.map { $0.prefix { $0 != " " } }
+        #expect(places.count == 50)
+        #expect(Set(places).count == places.count, "no two errors at one place")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.dropLast().last?.hasPrefix("… and ") == true && lines.dropLast().last?.hasSuffix(" more errors") == true)
+        #expect(lines.allSatisfy { $0.count <= 2 * 60 + 4 || $0.hasPrefix("<stdin>:") }, "long lines are shown as windows")
+        #expect(!result.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "no raw control bytes")
+        #expect(result.stderr.utf8.count < 40_000)
     }
 
     @Test func randomBytesNeverCrashTheTool() throws {
@@ -139,10 +242,44 @@ import TiltLinearAlgebra
         #expect(result.stderr.contains("bad.mps:6:16: error: 'zz' is not a number"))
     }
 
+    @Test func limitsAreValidatedWithClearMessages() throws {
+        let cases: [([String], String)] = [
+            (["--max-iterations", "-1"], "Error: --max-iterations must be at least 1, not -1\n"),
+            (["--max-iterations", "0"], "Error: --max-iterations must be at least 1, not 0\n"),
+            (["--time-limit", "-1"], "Error: --time-limit must be more than 0 seconds, not -1.0\n"),
+        ]
+        for (arguments, message) in cases {
+            let result = try TiltBinary.run(["solve", fixtures + "hs21.qps"] + arguments)
+            #expect(result.status == 2)
+            #expect(result.stderr.hasPrefix(message), "\(arguments): \(result.stderr)")
+        }
+        #expect(try TiltBinary.run(["solve", fixtures + "hs21.qps", "--max-iterations", "50", "--time-limit", "5"]).status == 0)
+    }
+
     @Test func explainPrintsTheConeProgram() throws {
         let text = "var w[3] >= 0\nsolve minimize sumsq(w) s.t. sum(w) == 1\n"
         let result = try TiltBinary.run(["explain", "-"], input: Data(text.utf8))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("cone program: 3 variables, 4 rows (zero 1, nonnegative 3)"))
+    }
+
+    @Test func explainFailsWhenAProblemDoesNotCompile() throws {
+        let text = "var w[3]\nsolve maximize sumsq(w) s.t. sum(w) == 1\n"
+        let result = try TiltBinary.run(["explain", "-"], input: Data(text.utf8))
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("objective (maximize): convex — not DCP"))
+        #expect(result.stdout.contains("not compiled: cannot maximize convex `sumsq(w)`"))
+        #expect(result.stderr.hasPrefix("<stdin>:2:16: error: cannot maximize convex `sumsq(w)`\n"))
+        #expect(result.stderr.hasSuffix("1 error\n"))
+    }
+
+    @Test func explainSaysWhatItDoesNotCover() throws {
+        let strategy = "universe synthetic(stocks: 5, seed: 1)\nbenchmark mktcap\nmaximize mu'f s.t. tev <= 4%\nrebalance monthly\n"
+        let onStrategy = try TiltBinary.run(["explain", "-"], input: Data(strategy.utf8))
+        #expect(onStrategy.status == 0, "\(onStrategy.stderr)")
+        #expect(onStrategy.stdout.hasPrefix("the strategy's problem is not explained: it is built at each rebalance"))
+        let noSolve = try TiltBinary.run(["explain", "-"], input: Data("let x = 1\n".utf8))
+        #expect(noSolve.status == 0)
+        #expect(noSolve.stdout == "nothing to explain: explain covers `solve` statements, and there is none here\n")
     }
 }

@@ -168,3 +168,15 @@ final class PseudoTerminalSession {
     #expect(history.contains("let A = [2, 1; 1, 3]"))
     #expect(history.contains(":type A[:, 1]"))
 }
+
+/// Commands whose argument is missing or has nothing to act on say so; a device reads like a file.
+@Test func replCommandsAreNeverSilent() throws {
+    let home = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-home-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+    let input = ":explain\n:explain 1 + 1\n:explain let x = 1\n:load /dev/null\n:load /\n"
+    let result = try TiltBinary.run(["repl"], input: Data(input.utf8), environment: ["HOME": home.path])
+    #expect(result.status == 0)
+    #expect(result.stderr == ":explain needs a statement, e.g. :explain solve minimize sumsq(w)\ncannot open `/`: it is a directory\n")
+    let nothing = "nothing to explain: explain covers `solve` statements, and there is none here\n"
+    #expect(result.stdout.components(separatedBy: nothing).count == 3, "\(result.stdout)")
+}

@@ -218,6 +218,32 @@ private func rowInterval(_ parsed: ParsedProblem) -> (Double, Double) {
     #expect(outside?.line == 6 && outside?.column == 13)
 }
 
+@Test func integerMarkersAreRecognisedWhereverTheirFieldsFall() {
+    let text = """
+    NAME          MARKED
+    ROWS
+     N  COST
+     G  ROW
+    COLUMNS
+    MARKERLINE
+        X         COST                 1   ROW                  1
+    ENDATA
+    """
+    // (marker line, column of 'MARKER'): as CPLEX writes it (MIPLIB), in the columns of field 4; and in field 3.
+    let markers = [("    MARKER                 'MARKER'                 'INTORG'", 28),
+                   ("    MARKER    'MARKER'                 'INTORG'", 15)]
+    for (marker, column) in markers {
+        for layout in [MPSLayout.fixed, .automatic, .free] {
+            let error = mpsError(text.replacingOccurrences(of: "MARKERLINE", with: marker), layout: layout)
+            #expect(error?.message == "integer variables (MARKER 'INTORG') are not supported: Tilt solves continuous problems",
+                    "\(layout): \(String(describing: error))")
+            #expect(error?.line == 6 && error?.column == column, "\(layout): \(String(describing: error))")
+        }
+    }
+    let unknown = mpsError(text.replacingOccurrences(of: "MARKERLINE", with: "    M 'MARKER' 'SOSORG'"))
+    #expect(unknown?.message == "unknown MARKER kind (expected 'INTORG' or 'INTEND')")
+}
+
 @Test func numbersAcceptFortranExponentsAndRejectNaN() {
     #expect(parseReal("1.5D+02") == 150)
     #expect(parseReal("-2e-1") == -0.2)

@@ -53,3 +53,25 @@ private func kinds(_ text: String) -> [TokenKind] {
     #expect(!out.diagnostics.isEmpty)
     for d in out.diagnostics { #expect(d.range.end <= file.bytes.count) }
 }
+
+@Test func leadingByteOrderMarkIsSkippedAndColumnsCountWithoutIt() {
+    let file = SourceFile(name: "t", bytes: SourceFile.byteOrderMark + Array("let x = @".utf8))
+    let out = Lexer.tokenize(file)
+    #expect(out.tokens.first?.kind == .keyword(.let))
+    #expect(out.diagnostics.map(\.message) == ["unexpected character `@`"])
+    #expect(out.diagnostics.map { file.location(of: $0.range.start) } == [SourceLocation(line: 1, column: 9)])
+    #expect(file.bytes == Array("let x = @".utf8))
+    // Only a leading mark is a byte-order mark; elsewhere U+FEFF is a character like any other.
+    #expect(!Lexer.tokenize(SourceFile(name: "t", text: "let x = 1 \u{FEFF}")).diagnostics.isEmpty)
+}
+
+@Test func eachInvalidByteIsReportedOnceAtItsOwnColumn() {
+    // `yB`, a stray continuation byte, a truncated 4-byte lead, `!`: the name ends before the bad byte (it
+    // was blamed on `B`, and the next two bytes shared column 3).
+    let file = SourceFile(name: "t", bytes: [0x79, 0x42, 0xBD, 0xF2, 0x21, 0x0A, 0xCE, 0xB8, 0xFF])
+    let out = Lexer.tokenize(file)
+    #expect(out.tokens.first?.kind == .identifier("yB"))
+    #expect(out.diagnostics.map(\.message) == ["invalid UTF-8 byte", "invalid UTF-8 byte", "unexpected `!`", "invalid UTF-8 byte"])
+    // θ (two bytes) is one column, so the byte after it is column 2.
+    #expect(out.diagnostics.map { file.location(of: $0.range.start).description } == ["1:3", "1:4", "1:5", "2:2"])
+}

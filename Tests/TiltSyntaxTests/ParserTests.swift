@@ -149,3 +149,43 @@ private func errors(_ text: String) -> [Diagnostic] {
     #expect(found.first?.message == "only a name can be called")
     #expect(found.first?.hint?.contains("put a space or `*` before `(`") == true)
 }
+
+@Test func atMostFiftyDiagnosticsAreShownThenHowManyMore() {
+    let file = SourceFile(name: "t", text: String(repeating: "let x = @\n", count: 60))
+    let diagnostics = Parser.parse(file).diagnostics
+    #expect(diagnostics.count == 60, "the lexer's errors are all counted")
+    let text = DiagnosticList(file: file, diagnostics: diagnostics).rendered()
+    #expect(text.components(separatedBy: "error:").count - 1 == DiagnosticList.maximumShown)
+    #expect(text.hasSuffix("t:50:9: error: unexpected character `@`\n  let x = @\n          ^\n… and 10 more errors\n"))
+    let one = DiagnosticList(file: file, diagnostics: Array(diagnostics.prefix(51))).rendered()
+    #expect(one.hasSuffix("… and 1 more error\n"))
+}
+
+@Test func aLongLineIsShownAsAWindowAroundTheCaret() {
+    let left = String(repeating: "a + ", count: 50), right = String(repeating: " + b", count: 50)
+    let file = SourceFile(name: "t", text: "let x = \(left)@\(right)\n")
+    let d = Diagnostic("unexpected character `@`", at: SourceRange(start: 208, end: 209))
+    let lines = DiagnosticRenderer.render(d, in: file).split(separator: "\n").map(String.init)
+    #expect(lines[0] == "t:1:209: error: unexpected character `@`")
+    let context = DiagnosticRenderer.excerptContext
+    #expect(lines[1] == "  …" + String(left.suffix(context)) + "@" + String(right.prefix(context)) + "…")
+    // The caret stands under the `@`, counted in characters (the … mark is one).
+    #expect(Array(lines[1])[Array(lines[2]).count - 1] == "@")
+    #expect(lines[2].last == "^")
+    // Near the start of the line only the end is cut; the span's tildes stop at the window's edge.
+    let start = DiagnosticRenderer.render(Diagnostic("m", at: SourceRange(start: 4, end: 300)), in: file)
+        .split(separator: "\n").map(String.init)
+    #expect(start[1] == "  " + String("let x = \(left)@\(right)".prefix(5 + context)) + "…")
+    #expect(start[2] == "      ^" + String(repeating: "~", count: context))
+}
+
+@Test func controlCharactersAndInvalidBytesArePrintedAsReplacementCharacters() {
+    let file = SourceFile(name: "t", bytes: Array("let\u{1B}[2J\tx = ".utf8) + [0xFF, 0x40])
+    let d = Diagnostic("unexpected character `@`", at: SourceRange(start: 13, end: 14))
+    #expect(DiagnosticRenderer.render(d, in: file) == """
+    t:1:14: error: unexpected character `@`
+      let\u{FFFD}[2J x = \u{FFFD}@
+                   ^
+
+    """)
+}

@@ -113,7 +113,7 @@ public final class Interpreter {
         var statements = program.statements[...]
         if explainOnly {
             // Explaining needs the data each `solve` uses, not what is printed or computed afterwards.
-            let lastSolve = statements.lastIndex { if case .solve = $0.kind { return true }; return false }
+            let lastSolve = statements.lastIndex { Interpreter.isSolve($0) }
             statements = statements.prefix(lastSolve.map { $0 + 1 } ?? 0)
         }
         for stmt in statements {
@@ -125,7 +125,26 @@ public final class Interpreter {
             }
             try execute(stmt, in: program.file)
         }
+        if explainOnly, let note = Interpreter.unexplained(program) { output(note) }
         try finishStrategy(in: program.file)
+    }
+
+    private static func isSolve(_ stmt: Stmt) -> Bool {
+        if case .solve = stmt.kind { return true }
+        return false
+    }
+
+    /// What explaining leaves out of a program, said rather than passed over in silence: explaining covers
+    /// `solve` statements, while a strategy's problem is built at each rebalance, from that month's data.
+    static func unexplained(_ program: Program) -> String? {
+        if program.statements.contains(where: { if case .objective = $0.kind { return true }; return false }) {
+            return "the strategy's problem is not explained: it is built at each rebalance, from that month's data, "
+                + "when the strategy runs; explain covers `solve` statements\n"
+        }
+        if !program.statements.contains(where: isSolve) {
+            return "nothing to explain: explain covers `solve` statements, and there is none here\n"
+        }
+        return nil
     }
 
     func execute(_ stmt: Stmt, in file: SourceFile) throws(Diagnostic) {

@@ -82,15 +82,17 @@ extension Interpreter {
         let problemVariables = Set(([problem.objective] + problem.constraints.flatMap { [$0.lhs, $0.rhs] }).flatMap(\.variables))
         if explainOnly {
             let location = file.location(of: statement.range.start)
-            output("solve at \(file.name):\(location.line):\(location.column)\n" + Explainer.explain(problem))
+            let (text, compileError) = Explainer.explain(problem)
+            output("solve at \(file.name):\(location.line):\(location.column)\n" + text)
+            // A problem that does not compile is the error solving would report: explaining fails as running does.
+            if let compileError { throw located(compileError, in: statement) }
             return
         }
         let outcome: ProblemSolution
         do {
             outcome = try problem.solve()
-        } catch let e as ModelingError {
-            let range = e.origin.map { SourceRange(start: $0.lowerBound, end: $0.upperBound) } ?? statement.range
-            throw Diagnostic(e.message, at: range, hint: e.hint)
+        } catch {
+            throw located(error, in: statement)
         }
         bindings["status"] = .string(outcome.status.rawValue)
         for v in problemVariables { solution[v] = nil }
@@ -106,6 +108,14 @@ extension Interpreter {
             if let label { duals[label] = Value.normalized(outcome.duals[i]) }
         }
         output("\(sense.rawValue): \(outcome.status.rawValue), optval = \(formatNumber(optimum, significantDigits: 10)) (\(outcome.iterations) iterations)\n")
+    }
+
+    /// A modelling error as a diagnostic at the span it names, else at the whole statement; other errors as
+    /// they are.
+    private func located(_ error: Error, in statement: Stmt) -> Error {
+        guard let e = error as? ModelingError else { return error }
+        let range = e.origin.map { SourceRange(start: $0.lowerBound, end: $0.upperBound) } ?? statement.range
+        return Diagnostic(e.message, at: range, hint: e.hint)
     }
 
     /// `dual(label)`: the multiplier of a labelled constraint from the last solve.

@@ -2,8 +2,8 @@ import Foundation
 
 /// Writes whole files atomically: the text goes to a hidden temporary file in the same folder, which is
 /// then renamed over the target, so readers see the old file or the complete new one, never a part.
-enum AtomicFile {
-    static func write(_ text: String, to url: URL) throws(ReportError) {
+public enum AtomicFile {
+    public static func write(_ text: String, to url: URL) throws(ReportError) {
         let folder = url.deletingLastPathComponent()
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         do {
@@ -20,7 +20,7 @@ enum AtomicFile {
     }
 
     /// The operating system's words for a Foundation error, when it gave some.
-    static func reason(_ error: Error) -> String {
+    public static func reason(_ error: Error) -> String {
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
            let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {

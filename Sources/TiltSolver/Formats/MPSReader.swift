@@ -197,6 +197,7 @@ struct MPSReader {
             throw error(line, nil, "data line outside a data section (expected ROWS, COLUMNS, …)")
         default: break
         }
+        if section == .columns { try rejectMarker(line) }
         let record: MPSRecord
         if fixed {
             if let column = firstByteOutsideFixedGrid(line) {
@@ -291,16 +292,22 @@ struct MPSReader {
         }
     }
 
+    /// A COLUMNS line `name 'MARKER' 'INTORG'` (or `'INTEND'`) brackets integer columns; it is recognised by
+    /// its words, not by fixed fields, since writers put 'MARKER' in field 3 or, as CPLEX and many MIPLIB
+    /// files do, in the columns of field 4, where the fields would read it as a line missing its row name.
+    private func rejectMarker(_ line: SourceLine) throws {
+        let tokens = line.tokens()
+        guard tokens.count >= 2, tokens[1].text.uppercased() == "'MARKER'" else { return }
+        let kind = tokens.count > 2 ? tokens[2].text.uppercased() : ""
+        guard kind == "'INTORG'" || kind == "'INTEND'" else {
+            throw error(tokens[1], on: line, "unknown MARKER kind (expected 'INTORG' or 'INTEND')")
+        }
+        throw error(tokens[1], on: line, "integer variables (MARKER \(tokens[2].text)) are not supported: Tilt solves continuous problems")
+    }
+
     private mutating func readColumn(_ record: MPSRecord) throws {
         let line = record.line
         let name = try required(record, 2, "column name")
-        if let marker = record[3], marker.text.uppercased() == "'MARKER'" {
-            let kind = record[5]?.text.uppercased() ?? record[4]?.text.uppercased() ?? ""
-            if kind == "'INTORG'" || kind == "'INTEND'" {
-                throw error(marker, on: line, "integer variables (MARKER INTORG) are not supported")
-            }
-            throw error(marker, on: line, "unknown MARKER kind (expected 'INTORG' or 'INTEND')")
-        }
         let col: Int
         if let existing = columnIndex[name.text] {
             guard existing == columnNames.count - 1 else {
