@@ -41,10 +41,30 @@ nonisolated(unsafe) private var completionCursor = 0
 private let mainPrompt = "tilt> "
 private let continuationPrompt = "  ... "
 
+/// The REPL's entries and loaded files, each in its own stretch of one range space (`SourceFile.startOffset`):
+/// an error about a statement kept from an earlier entry (a strategy's objective, failing when a later entry
+/// completes the strategy) is shown with that entry's name and text.
+final class SessionFiles {
+    private var files: [SourceFile] = []
+
+    /// A file placed after every earlier one, and remembered.
+    func add(name: String, bytes: [UInt8]) -> SourceFile {
+        let file = SourceFile(name: name, bytes: bytes, startOffset: files.last?.endOffset ?? 0)
+        files.append(file)
+        return file
+    }
+
+    /// `diagnostics` of running `file`, each to be shown in the file it points into.
+    func list(_ diagnostics: [Diagnostic], running file: SourceFile) -> DiagnosticList {
+        DiagnosticList(file: file, diagnostics: diagnostics, earlierFiles: files)
+    }
+}
+
 /// Read–evaluate–print loop on GNU readline (main thread: readline's state is global).
 @MainActor
 struct ReplLoop {
     let session: Session
+    let files = SessionFiles()
     static let commands: [(String, String)] = [
         (":help", "this list, and the built-in functions"),
         (":type EXPR", "type and shape of an expression"),
@@ -77,10 +97,10 @@ struct ReplLoop {
                 continue
             }
             entryNumber += 1
-            let file = SourceFile(name: "<repl:\(entryNumber)>", text: entry)
+            let file = files.add(name: "<repl:\(entryNumber)>", bytes: Array(entry.utf8))
             let diagnostics = session.run(file)
             if !diagnostics.isEmpty {
-                printError(DiagnosticList(file: file, diagnostics: diagnostics).rendered(color: stderrWantsColor))
+                printError(files.list(diagnostics, running: file).rendered(color: stderrWantsColor))
             }
             completionWords = session.completionWords + ReplLoop.commands.map { String($0.0.prefix { $0 != " " }) }
         }
@@ -150,7 +170,7 @@ struct ReplLoop {
             guard !argument.isEmpty else { printError(":load needs a file name\n"); break }
             let file: SourceFile
             do {
-                file = SourceFile(name: argument, bytes: try readProgramFile(argument))
+                file = files.add(name: argument, bytes: try readProgramFile(argument))
             } catch {
                 printError("cannot open `\(argument)`: \(error.reason)\n")
                 break
@@ -160,7 +180,7 @@ struct ReplLoop {
             let diagnostics = session.run(file)
             session.interpreter.programDirectory = previous
             if !diagnostics.isEmpty {
-                printError(DiagnosticList(file: file, diagnostics: diagnostics).rendered(color: stderrWantsColor))
+                printError(files.list(diagnostics, running: file).rendered(color: stderrWantsColor))
             }
         case ":explain", ":e":
             guard !argument.isEmpty else { printError(":explain needs a statement, e.g. :explain solve minimize sumsq(w)\n"); break }

@@ -23,9 +23,13 @@ public struct Diagnostic: Error, Sendable, Equatable {
 public struct DiagnosticList: Error, Sendable {
     public var file: SourceFile
     public var diagnostics: [Diagnostic]
-    public init(file: SourceFile, diagnostics: [Diagnostic]) {
+    /// Files sharing `file`'s range space (earlier REPL entries): a diagnostic about a range kept from one of
+    /// them is shown with its text and name.
+    public var earlierFiles: [SourceFile]
+    public init(file: SourceFile, diagnostics: [Diagnostic], earlierFiles: [SourceFile] = []) {
         self.file = file
         self.diagnostics = diagnostics
+        self.earlierFiles = earlierFiles
     }
     /// The most diagnostics shown for one file. More are almost always consequences of the first ones (a
     /// binary file given as a program has an error every few bytes); the parser stops once this many are known.
@@ -34,7 +38,10 @@ public struct DiagnosticList: Error, Sendable {
     /// The diagnostics rendered as the terminal shows them, at most `maximumShown`, then a line saying how
     /// many more there are.
     public func rendered(color: Bool = false) -> String {
-        let shown = diagnostics.prefix(DiagnosticList.maximumShown).map { DiagnosticRenderer.render($0, in: file, color: color) }
+        let shown = diagnostics.prefix(DiagnosticList.maximumShown).map { d in
+            let home = file.contains(d.range) ? file : earlierFiles.last { $0.contains(d.range) } ?? file
+            return DiagnosticRenderer.render(d, in: home, color: color)
+        }
         let more = diagnostics.count - shown.count
         return shown.joined() + (more > 0 ? "… and \(more) more error\(more == 1 ? "" : "s")\n" : "")
     }

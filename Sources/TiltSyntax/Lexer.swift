@@ -17,24 +17,32 @@ public struct Lexer {
     private var sawSpace = false
 
     public static func tokenize(_ file: SourceFile) -> Output {
-        var lexer = Lexer(bytes: file.bytes)
+        var lexer = Lexer(bytes: file.bytes, base: file.startOffset)
         lexer.run()
         return Output(tokens: lexer.tokens, comments: lexer.comments, diagnostics: lexer.diagnostics)
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: [UInt8], base: Int) {
+        self.bytes = bytes
+        self.base = base
+    }
+
+    /// `SourceFile.startOffset`: added to every range made here (positions in `bytes` are local).
+    private let base: Int
+
+    private func range(_ start: Int, _ end: Int) -> SourceRange { SourceRange(start: base + start, end: base + end) }
 
     private func peek(_ k: Int = 0) -> UInt8? {
         pos + k < bytes.count ? bytes[pos + k] : nil
     }
 
     private mutating func emit(_ kind: TokenKind, from start: Int) {
-        tokens.append(Token(kind: kind, range: SourceRange(start: start, end: pos), precededBySpace: sawSpace))
+        tokens.append(Token(kind: kind, range: range(start, pos), precededBySpace: sawSpace))
         sawSpace = false
     }
 
     private mutating func error(_ message: String, _ start: Int, _ end: Int, hint: String? = nil) {
-        diagnostics.append(Diagnostic(message, at: SourceRange(start: start, end: end), hint: hint))
+        diagnostics.append(Diagnostic(message, at: range(start, end), hint: hint))
     }
 
     private mutating func run() {
@@ -50,7 +58,7 @@ public struct Lexer {
             case UInt8(ascii: "#"):
                 while let d = peek(), d != UInt8(ascii: "\n") { pos += 1 }
                 comments.append(Comment(text: String(decoding: bytes[start..<pos], as: UTF8.self),
-                                        range: SourceRange(start: start, end: pos), isTrailing: !isFirstOnLine(start)))
+                                        range: range(start, pos), isTrailing: !isFirstOnLine(start)))
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 lexNumber()
             case UInt8(ascii: "."):

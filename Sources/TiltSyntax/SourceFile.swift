@@ -7,29 +7,47 @@ public struct SourceFile: Sendable {
     public let bytes: [UInt8]
     /// Offset of the first byte of every line.
     public let lineStarts: [Int]
+    /// Where this file's first byte sits in a range space several files share: 0 for a program; the REPL
+    /// gives each entry its own stretch, so that a range kept from an earlier entry (a strategy's objective)
+    /// is never read against a later entry's text. Ranges are in this space; `bytes` and `lineStarts` are not.
+    public let startOffset: Int
 
     /// The UTF-8 byte-order mark (U+FEFF), which some editors write at the start of a file.
     static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     /// A file's text. A leading byte-order mark is not part of the program (editors do not show it), so it is
     /// dropped here: the lexer never sees it and columns on the first line count from the first character shown.
-    public init(name: String, bytes: [UInt8]) {
+    public init(name: String, bytes: [UInt8], startOffset: Int = 0) {
         self.name = name
+        self.startOffset = startOffset
         self.bytes = bytes.starts(with: SourceFile.byteOrderMark) ? Array(bytes.dropFirst(SourceFile.byteOrderMark.count)) : bytes
         var starts = [0]
         for (i, b) in self.bytes.enumerated() where b == UInt8(ascii: "\n") { starts.append(i + 1) }
         lineStarts = starts
     }
 
-    public init(name: String, text: String) {
-        self.init(name: name, bytes: Array(text.utf8))
+    public init(name: String, text: String, startOffset: Int = 0) {
+        self.init(name: name, bytes: Array(text.utf8), startOffset: startOffset)
+    }
+
+    /// The first offset after this file's stretch of the range space (where the next REPL entry starts).
+    public var endOffset: Int { startOffset + bytes.count + 1 }
+
+    /// Whether a range starts in this file.
+    public func contains(_ range: SourceRange) -> Bool {
+        range.start >= startOffset && range.start < endOffset
     }
 
     /// 1-based line and column of a byte offset. Columns count characters, not bytes: a UTF-8 scalar is one
     /// column, and so is each byte that is not valid UTF-8 (printed as �), so that a caret lines up under what
     /// `lineExcerpt` prints and two invalid bytes never share a column.
     public func location(of offset: Int) -> SourceLocation {
-        let clamped = max(0, min(offset, bytes.count))
+        location(ofByte: offset - startOffset)
+    }
+
+    /// `location(of:)` for a position in `bytes`.
+    private func location(ofByte position: Int) -> SourceLocation {
+        let clamped = max(0, min(position, bytes.count))
         var lo = 0, hi = lineStarts.count - 1
         while lo < hi {
             let mid = (lo + hi + 1) / 2
@@ -46,7 +64,7 @@ public struct SourceFile: Sendable {
 
     /// The number of columns of a 1-based line, without its newline.
     public func columnCount(ofLine line: Int) -> Int {
-        location(of: lineRange(line).upperBound).column - 1
+        location(ofByte: lineRange(line).upperBound).column - 1
     }
 
     /// Columns `columns` (1-based, end excluded) of a 1-based line, one printed character per column: a tab
@@ -95,8 +113,8 @@ public struct SourceFile: Sendable {
 
     /// The source text covered by a range.
     public func text(_ range: SourceRange) -> String {
-        let lo = max(0, min(range.start, bytes.count))
-        let hi = max(lo, min(range.end, bytes.count))
+        let lo = max(0, min(range.start - startOffset, bytes.count))
+        let hi = max(lo, min(range.end - startOffset, bytes.count))
         return String(decoding: bytes[lo..<hi], as: UTF8.self)
     }
 }

@@ -181,3 +181,22 @@ private func number(_ i: Interpreter, _ name: String) -> Double? {
     let (_, _, fileErrors) = run("universe synthetic(stocks: 3, seed: 1, from: 2000-01, to: 2002-12)\nmaximize mu'f\nmaximize mu'f\nrebalance monthly")
     #expect(fileErrors.contains("a second objective"))
 }
+
+/// REPL entries share one range space (`SourceFile.startOffset`): an error about the objective of an
+/// earlier entry, raised when a later entry completes the strategy, shows that entry's name and text.
+@Test func replErrorsPointIntoTheEntryTheyConcern() {
+    let interpreter = Interpreter(output: { _ in })
+    interpreter.keepsIncompleteStrategies = true
+    let session = Session(interpreter: interpreter)
+    var files: [SourceFile] = []
+    var rendered = ""
+    for (n, text) in ["universe synthetic(stocks: 3, seed: 1, from: 2000-01, to: 2002-12)",
+                      "maximize mu'f s.t. tev <= -4%", "rebalance monthly from 2002-01 to 2002-06"].enumerated() {
+        let file = SourceFile(name: "<repl:\(n + 1)>", text: text, startOffset: files.last?.endOffset ?? 0)
+        files.append(file)
+        let diagnostics = session.run(file)
+        if !diagnostics.isEmpty { rendered += DiagnosticList(file: file, diagnostics: diagnostics, earlierFiles: files).rendered() }
+    }
+    #expect(rendered.hasPrefix("<repl:2>:1:1: error: at the rebalance of 2002-01: the problem is infeasible"), "\(rendered)")
+    #expect(rendered.contains("\n  maximize mu'f s.t. tev <= -4%\n  ^~~~"), "\(rendered)")
+}
