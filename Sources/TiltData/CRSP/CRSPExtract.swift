@@ -143,7 +143,7 @@ private struct CRSPLayout {
         try rows.checkFieldCount(record)
         func integer(_ j: Int) throws -> Int? {
             let field = record.fields[j]
-            switch document.cell(field) {
+            switch try document.cell(field) {
             case .missing: return nil
             case .number(let x) where x == x.rounded() && abs(x) < 1e15: return Int(x)
             default: throw document.error(at: field, "'\(document.trimmedText(of: field))' is not a whole number (\(CRSPLayout.columnName(j, rows)))")
@@ -158,7 +158,7 @@ private struct CRSPLayout {
         }
         let retField = record.fields[ret]
         let returnValue: Double
-        switch document.cell(retField) {
+        switch try document.cell(retField) {
         case .number(let x): returnValue = CRSPExtract.missingReturnCodes.contains(x) ? .nan : x
         case .missing: returnValue = .nan
         case .text:

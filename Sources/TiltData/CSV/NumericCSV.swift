@@ -12,9 +12,9 @@ import TiltLinearAlgebra
 ///   Values are taken as written (no percent conversion).
 /// - Blank lines are skipped. A single value column gives an n×1 vector.
 ///
-/// Throws `DataError` at the offending line and column for text in a value cell, a row with a
-/// different number of fields than the first row (naming expected and found counts), an empty file,
-/// or a header without data rows.
+/// Throws `DataError` at the offending line and column for text in a value cell, a number beyond a
+/// double's range (`1e400`), a row with a different number of fields than the first row (naming
+/// expected and found counts), an empty file, or a header without data rows.
 public func readNumericCSV(path: String) throws -> Matrix {
     try readNumericCSV(CSVDocument(path: path))
 }
@@ -26,7 +26,7 @@ public func readNumericCSV(_ document: CSVDocument) throws -> Matrix {
         throw document.error(line: 1, column: nil, message: "the file is empty")
     }
     let fieldCount = first.fields.count
-    let layout = NumericCSVLayout(document: document, records: records)
+    let layout = try NumericCSVLayout(document: document, records: records)
     if layout.hasHeader, records.count == 1 {
         throw document.error(line: first.line, column: nil, message: "the file has a header but no data rows")
     }
@@ -54,7 +54,7 @@ private struct NumericCSVLayout {
     let hasHeader: Bool
     let hasRowLabels: Bool
 
-    init(document: CSVDocument, records: [CSVRecord]) {
+    init(document: CSVDocument, records: [CSVRecord]) throws {
         let first = records[0]
         let fieldCount = first.fields.count
         let candidates = records.count > 1 ? records.dropFirst() : records[...]
@@ -63,11 +63,11 @@ private struct NumericCSVLayout {
             let text = document.trimmedText(of: field)
             return text.count == 6 && text.allSatisfy(\.isASCII) && Month(parsing: text) != nil
         }
-        let labelsFromData = fieldCount >= 2 && firstCells.allSatisfy { document.cell($0) == .text || isYYYYMM($0) }
+        let labelsFromData = try fieldCount >= 2 && firstCells.allSatisfy { try document.cell($0) == .text || isYYYYMM($0) }
         let monthLabels = labelsFromData && firstCells.allSatisfy { Month(parsing: document.trimmedText(of: $0)) != nil }
         let firstCellText = document.trimmedText(of: first.fields[0])
         let valueStart = labelsFromData ? 1 : 0
-        let textInValues = first.fields[valueStart...].contains { document.cell($0) == .text }
+        let textInValues = try first.fields[valueStart...].contains { try document.cell($0) == .text }
         let header = textInValues
             || (labelsFromData && (firstCellText.isEmpty || (monthLabels && Month(parsing: firstCellText) == nil)))
         hasHeader = header

@@ -31,7 +31,7 @@ struct NumericRows {
     /// The value of field `j` of `record` (missing → NaN), passed through `transform`.
     func value(_ record: CSVRecord, field j: Int, transform: (Double) -> Double) throws -> Double {
         let field = record.fields[j]
-        switch document.cell(field) {
+        switch try document.cell(field) {
         case .number(let x): return transform(x)
         case .missing: return .nan
         case .text:
