@@ -71,9 +71,9 @@ public enum CRSPExtract {
             var latestSIC: Int? = nil
             var compounded = 0.0   // (1 + R)(1 + r) − 1 = R + r + R·r: exact for one row, no cancellation
             for (k, row) in rows.enumerated() {
-                if k > 0, rows[k - 1].sortKey == row.sortKey {
-                    throw document.error(line: max(row.line, rows[k - 1].line), column: nil,
-                                         message: "permno \(permno) has the date \(row.dateText) twice (also on line \(min(row.line, rows[k - 1].line)))")
+                if k > 0, rows[k - 1].sortKey == row.sortKey {   // sorted by line too: rows[k - 1] came first
+                    throw document.error(line: row.line, column: row.dateColumn,
+                                         message: "permno \(permno) has the date \(row.dateText) twice (also on line \(rows[k - 1].line))")
                 }
                 compounded += row.ret + compounded * row.ret
                 latestSIC = row.siccd ?? latestSIC
@@ -102,6 +102,8 @@ private struct CRSPRow {
     let sortKey: Int
     let dateText: String
     let line: Int
+    /// Column of the date cell, where a repeated date is reported.
+    let dateColumn: Int
     /// Return in decimals, NaN when missing.
     let ret: Double
     /// Price in $ (negative = bid/ask midpoint), NaN when missing.
@@ -169,7 +171,7 @@ private struct CRSPLayout {
             returnValue = .nan
         }
         return (permnoValue, CRSPRow(month: month, sortKey: month.ordinal * 32 + day, dateText: dateText,
-                                     line: record.line, ret: returnValue,
+                                     line: record.line, dateColumn: record.fields[date].column, ret: returnValue,
                                      prc: try rows.value(record, field: prc) { $0 },
                                      shrout: try rows.value(record, field: shrout) { $0 },
                                      siccd: try integer(siccd)))
