@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TiltLinearAlgebra
 @testable import TiltData
@@ -67,5 +68,12 @@ private func read(_ text: String) throws -> Matrix {
     let bad = try #require(dataError { try readNumericCSV(path: path) })
     #expect(bad.line == 2 && bad.column == 3 && bad.message.contains("UTF-8"))
     let missing = try #require(dataError { try readNumericCSV(path: "/nonexistent/x.csv") })
-    #expect(missing.line == 0 && missing.description.hasPrefix("/nonexistent/x.csv: error: cannot read"))
+    #expect(missing.line == 0 && missing.description == "/nonexistent/x.csv: error: cannot read the file (there is no such file)")
+}
+
+/// A folder named where a file is expected says so, without Foundation's error codes.
+@Test func aFolderIsNotAFile() throws {
+    let folder = FileManager.default.temporaryDirectory.path
+    let error = try #require(dataError { try readNumericCSV(path: folder) })
+    #expect(error.line == 0 && error.description == "\(folder): error: is a folder, not a file")
 }
