@@ -103,6 +103,10 @@ private func kenFrench(_ rows: String) throws -> KenFrenchFile {
     #expect(noRows.line == 4 && noRows.message == "the section has a header but no data rows")
     let garbage = try #require(dataError { try kenFrench("202001,1,2\n2020x1,1,2\n") })
     #expect(garbage.line == 6 && garbage.column == 1)
+    let twice = try #require(dataError {
+        try KenFrenchFile.load(path: temporaryFile("kf.csv", "  Returns -- Monthly\n,Agric,Food ,Agric\n202001,1,2,3\n"))
+    })
+    #expect(twice.line == 2 && twice.column == 14 && twice.message == "header name 'Agric' appears twice (also at column 2)")
     let empty = try #require(dataError { try KenFrenchFile.load(path: temporaryFile("e.csv", "")) })
     #expect(empty.line == 1 && empty.message == "the file is empty")
 }

@@ -1,8 +1,8 @@
 import TiltLinearAlgebra
 
-/// A tidy monthly CSV: a required header (`month,<name>,...`, the first column's name is free), one row
-/// per month (`YYYY-MM`, `YYYYMM` or `YYYY-MM-DD`), strictly increasing, numeric values taken as written
-/// (empty cells and `NA` are NaN). Shared by the tidy factor files and the wide asset files.
+/// A tidy monthly CSV: a required header (`month,<name>,...`, the first column's name is free, the others
+/// distinct), one row per month (`YYYY-MM`, `YYYYMM` or `YYYY-MM-DD`), strictly increasing, numeric values
+/// taken as written (empty cells and `NA` are NaN). Shared by the tidy factor files and the wide asset files.
 struct MonthlyTable {
     let months: [Month]
     /// months × columns, rows labelled `YYYY-MM`, columns by the header names (trimmed).
@@ -26,6 +26,7 @@ struct MonthlyTable {
             throw document.error(line: header.line, column: nil, message: "the file has a header but no data rows")
         }
         let names = header.fields.dropFirst().map(document.trimmedText)
+        try document.checkDistinct(labels: names, of: Array(header.fields.dropFirst()), what: "header name")
         let reader = NumericRows(document: document, fieldCount: header.fields.count, firstValueField: 1,
                                  countSource: "the header on line \(header.line)", columnNames: names)
         var periods = IncreasingPeriods(document: document)

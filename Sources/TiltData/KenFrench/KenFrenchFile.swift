@@ -7,7 +7,8 @@ import TiltLinearAlgebra
 ///
 /// Missing codes -99.99 and -999 become NaN. Return sections are converted from percent to decimals;
 /// firm counts, average firm size ($ millions) and BE/ME ratios are kept as written (see
-/// `KenFrenchSection.Quantity`). Dates within a section must strictly increase.
+/// `KenFrenchSection.Quantity`). Dates within a section must strictly increase, and its header may not
+/// name a column twice.
 public struct KenFrenchFile: Sendable {
     /// The path the file was read from.
     public let path: String
@@ -121,6 +122,7 @@ private struct KenFrenchParser {
             }
         }
         let columns = header.fields.dropFirst().map(document.trimmedText)
+        try document.checkDistinct(labels: columns, of: Array(header.fields.dropFirst()), what: "header name")
         let quantity = KenFrenchSection.Quantity(title: title)
         let reader = NumericRows(document: document, fieldCount: header.fields.count, firstValueField: 1,
                                  countSource: "the header on line \(header.line)", columnNames: columns)

@@ -12,25 +12,16 @@ extension AssetPanel {
     public static func loadWide(returns: String, caps: String? = nil, sectors: String? = nil) throws -> AssetPanel {
         let table = try MonthlyTable(document: CSVDocument(path: returns))
         let assets = table.values.colLabels ?? []
-        try checkDistinct(assets, path: returns, line: table.headerLine)
         let capsMatrix = try caps.map { try alignedCaps(path: $0, months: table.months, assets: assets) }
         let sectorNames = try sectors.map { try sectorMap(path: $0, assets: assets) }
         return try AssetPanel(path: returns, months: table.months, assetIDs: assets, returns: table.values,
                               marketCaps: capsMatrix, sectors: sectorNames)
     }
 
-    private static func checkDistinct(_ assets: [String], path: String, line: Int) throws {
-        var seen: Set<String> = []
-        for asset in assets where !seen.insert(asset).inserted {
-            throw DataError(path: path, line: line, message: "asset '\(asset)' appears twice in the header")
-        }
-    }
-
     /// The caps file's matrix with its columns put in the order of `assets`.
     private static func alignedCaps(path: String, months: [Month], assets: [String]) throws -> Matrix {
         let table = try MonthlyTable(document: CSVDocument(path: path))
         let capAssets = table.values.colLabels ?? []
-        try checkDistinct(capAssets, path: path, line: table.headerLine)
         guard table.months == months else {
             let range = { (m: [Month]) in "\(m.first?.description ?? "?")…\(m.last?.description ?? "?") (\(m.count) months)" }
             throw DataError(path: path, line: table.headerLine,
