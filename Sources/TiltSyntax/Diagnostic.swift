@@ -57,8 +57,9 @@ public enum DiagnosticRenderer {
         }
         let pad = String(repeating: " ", count: max(0, loc.column - 1))
         out += "  \(pad)\(green)^\(String(repeating: "~", count: width - 1))\(reset)\n"
-        if let hint = d.hint { out += "\(cyan)hint:\(reset) \(hint)\n" }
+        // The note (a data file's offending line) belongs with the excerpt; the hint comes last.
         if let note = d.note { out += note.split(separator: "\n", omittingEmptySubsequences: false).map { "  \($0)\n" }.joined() }
+        if let hint = d.hint { out += "\(cyan)hint:\(reset) \(hint)\n" }
         return out
     }
 }

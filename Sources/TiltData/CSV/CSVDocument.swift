@@ -168,13 +168,13 @@ public struct CSVDocument: Sendable {
     public func lineText(_ line: Int) -> String? { CSVDocument.lineText(line, in: bytes) }
 
     /// A `DataError` in this file at `line:column`, carrying the line's text.
-    func error(line: Int, column: Int?, message: String) -> DataError {
-        DataError(path: path, line: line, column: column, message: message, lineText: lineText(line))
+    func error(line: Int, column: Int?, message: String, hint: String? = nil) -> DataError {
+        DataError(path: path, line: line, column: column, message: message, lineText: lineText(line), hint: hint)
     }
 
     /// A `DataError` pointing at `field`.
-    func error(at field: CSVField, _ message: String) -> DataError {
-        error(line: field.line, column: field.column, message: message)
+    func error(at field: CSVField, _ message: String, hint: String? = nil) -> DataError {
+        error(line: field.line, column: field.column, message: message, hint: hint)
     }
 
     private static func lineText(_ target: Int, in bytes: [UInt8]) -> String? {
