@@ -10,7 +10,7 @@ import TiltLinearAlgebra
 /// - Rows may be daily or monthly: a month's return is Π(1 + r) − 1 over that stock's rows in the
 ///   calendar month (a single monthly row gives its own return).
 /// - Missing returns: CRSP letter codes `B` and `C`, a blank cell, `NA`, and the numeric codes -66, -77,
-///   -88, -99. One missing daily return makes the whole month's return missing (NaN): nothing is
+///   -88, -99. Any other return below -1 (a loss of more than everything) is an error at its cell. One missing daily return makes the whole month's return missing (NaN): nothing is
 ///   filled in. Months with no row for a stock (before listing, after delisting, gaps) are NaN too, so
 ///   a stock whose return at T+1 is missing is not eligible at the rebalance at T
 ///   (`AssetPanel.eligibleAssets(atRebalance:)`). A delisting month with daily rows compounds the days
@@ -170,6 +170,7 @@ private struct CRSPLayout {
             }
             returnValue = .nan
         }
+        try rows.checkReturn(returnValue, record, field: ret, of: .assets)
         return (permnoValue, CRSPRow(month: month, sortKey: month.ordinal * 32 + day, dateText: dateText,
                                      line: record.line, dateColumn: record.fields[date].column, ret: returnValue,
                                      prc: try rows.value(record, field: prc) { $0 },

@@ -2,15 +2,22 @@ import TiltLinearAlgebra
 
 /// A tidy monthly CSV: a required header (`month,<name>,...`, the first column's name is free, the others
 /// distinct), one row per month (`YYYY-MM`, `YYYYMM` or `YYYY-MM-DD`), strictly increasing, numeric values
-/// taken as written (empty cells and `NA` are NaN). Shared by the tidy factor files and the wide asset files.
-struct MonthlyTable {
-    let months: [Month]
+/// taken as written (empty cells and `NA` are NaN). Shared by the tidy factor files, the wide asset files
+/// and a parametric policy's characteristic files.
+public struct MonthlyTable: Sendable {
+    public let months: [Month]
     /// months × columns, rows labelled `YYYY-MM`, columns by the header names (trimmed).
-    let values: Matrix
+    public let values: Matrix
     /// 1-based line of the header.
     let headerLine: Int
 
-    init(document: CSVDocument) throws {
+    /// Reads the file at `path`, its values of any sign and unit (market caps, characteristics).
+    public init(path: String) throws {
+        try self.init(document: CSVDocument(path: path), returns: nil)
+    }
+
+    /// Reads `document`; when its values are `returns`, each must be at least −100%.
+    init(document: CSVDocument, returns: ReturnColumns?) throws {
         let records = try document.records().filter { !$0.isBlank }
         guard let header = records.first else {
             throw document.error(line: 1, column: nil, message: "the file is empty")
@@ -36,7 +43,7 @@ struct MonthlyTable {
             try periods.append(ordinal: month.ordinal, label: month.description, at: row.fields[0])
         }
         months = periods.ordinals.map(Month.init(ordinal:))
-        values = Matrix(rows: rows.count, cols: names.count, columnMajor: try reader.read(rows),
+        values = Matrix(rows: rows.count, cols: names.count, columnMajor: try reader.read(rows, returns: returns),
                         rowLabels: months.map(\.description), colLabels: names)
         headerLine = header.line
     }
