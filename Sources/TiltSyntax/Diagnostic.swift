@@ -74,8 +74,9 @@ public enum DiagnosticRenderer {
         let pad = String(repeating: " ", count: cutBefore.count + max(0, loc.column - shown.lowerBound))
         let tildes = max(0, min(width, shown.upperBound - loc.column) - 1)
         out += "  \(pad)\(green)^\(String(repeating: "~", count: tildes))\(reset)\n"
-        if let hint = d.hint { out += "\(cyan)hint:\(reset) \(hint)\n" }
+        // The note (a data file's offending line) belongs with the excerpt; the hint comes last.
         if let note = d.note { out += note.split(separator: "\n", omittingEmptySubsequences: false).map { "  \($0)\n" }.joined() }
+        if let hint = d.hint { out += "\(cyan)hint:\(reset) \(hint)\n" }
         return out
     }
 }

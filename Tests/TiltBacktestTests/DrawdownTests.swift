@@ -35,6 +35,23 @@ import TiltData
         #expect(d.monthsToRecover == 1 && d.length == 2)
     }
 
+    /// A month losing more than everything (possible long–short) leaves wealth below zero: the depth is
+    /// undefined (n/a in reports), not a fall beyond −100% that later months would deepen or undo.
+    @Test func wealthBelowZeroHasNoDepth() throws {
+        let returns = [0.1, -0.2, -1.5, 0.3, -2.0]           // wealth 1.1, 0.88, then below zero
+        let d = try #require(drawdown(returns))
+        #expect(d.depth.isNaN)
+        #expect(d.peak == start && d.trough == start + 2 && d.recovery == nil && d.length == 4)
+        let series = Drawdown.series(returns: returns)
+        #expect(close(series[1], 0.88 / 1.1 - 1) && series[2...].allSatisfy(\.isNaN))
+    }
+
+    /// Losing exactly everything is a −100% drawdown, never recovered.
+    @Test func totalLossIsMinus100Percent() throws {
+        let d = try #require(drawdown([0.1, -1, 0.5]))
+        #expect(d.depth == -1 && d.peak == start && d.trough == start + 1 && d.recovery == nil && d.length == 2)
+    }
+
     @Test func deepestOfSeveralDrawdowns() throws {
         // 1.2, 0.96 (−20%), 1.3, 0.91 (−30%), 0.9555 — the second is deeper and from the later peak.
         let d = try #require(drawdown([0.2, -0.2, 1.3 / 0.96 - 1, -0.3, 0.05]))

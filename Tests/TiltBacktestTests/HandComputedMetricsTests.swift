@@ -99,3 +99,24 @@ import TiltData
         #expect(m.trading.turnoverPerRebalance.isNaN && m.risk.averageExAnteTrackingError.isNaN)
     }
 }
+
+/// Wealth below zero (a long–short portfolio losing more than everything in a month) has no geometric
+/// return and no drawdown depth, in the whole sample and in a crisis window: NaN, printed n/a, instead of
+/// a finite number compounded from a negative wealth. Arithmetic statistics are unaffected.
+@Test func statisticsOfWealthBelowZeroAreUndefined() throws {
+    let returns = [0.1, -1.5, -1.2, 0.05]   // wealth 1.1, then −0.55 (a product would turn positive again)
+    let start = Month(2020, 1)
+    let stats = ReturnStatistics(returns: returns, riskFree: nil, months: months(from: start, count: 4))
+    #expect(stats.annualGeometricReturn.isNaN && stats.maxDrawdownDepth.isNaN)
+    #expect(stats.maxDrawdown?.trough == start + 1)
+    #expect(close(stats.annualArithmeticReturn, -2.55 / 4 * 12))
+    #expect(SeriesStatistics.compoundedReturn(returns).isNaN)
+    let totalLoss = ReturnStatistics(returns: [0.1, -1, 0.2], riskFree: nil, months: months(from: start, count: 3))
+    #expect(totalLoss.annualGeometricReturn == -1 && totalLoss.maxDrawdownDepth == -1)
+    let result = BacktestResult(name: "ruin", months: months(from: start, count: 4), portfolioReturns: returns,
+                                benchmarkReturns: [0.01, -0.02, 0.01, 0.01], costs: [0, 0, 0, 0], riskFree: nil,
+                                rebalances: [], crises: [CrisisWindow(name: "c", from: start, to: start + 2)])
+    let window = try #require(CrisisAnalysis(result).windows.first)
+    #expect(window.portfolioReturn.isNaN && window.portfolioDrawdown.isNaN && window.annualisedActiveReturn.isNaN)
+    #expect(close(window.benchmarkDrawdown, -0.02) && window.portfolioRecoveryMonths == nil)
+}

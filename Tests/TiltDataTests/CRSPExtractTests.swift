@@ -51,8 +51,12 @@ DATE,PERMNO,Ret,prc,SHROUT,siccd,vol
     func load(_ text: String) throws -> AssetPanel { try CRSPExtract.load(path: temporaryFile("c.csv", text)) }
     let header = "permno,date,ret,prc,shrout,siccd\n"
     let duplicate = try #require(dataError { try load(header + "1,19940103,0.1,5,10,100\n1,19940103,0.2,5,10,100\n") })
-    #expect(duplicate.line == 3 && duplicate.column == nil)
+    #expect(duplicate.line == 3 && duplicate.column == 3)
     #expect(duplicate.message == "permno 1 has the date 19940103 twice (also on line 2)")
+    #expect(duplicate.caretExcerpt == "1,19940103,0.2,5,10,100\n  ^")
+    let impossible = try #require(dataError { try load(header + "1,2005-02-28,0.1,5,10,100\n1,2005-02-30,0.2,5,10,100\n") })
+    #expect(impossible.line == 3 && impossible.column == 3)
+    #expect(impossible.message == "'2005-02-30' is not a date (expected YYYYMMDD or YYYY-MM-DD)")
     let badReturn = try #require(dataError { try load(header + "1,19940103,X,5,10,100\n") })
     #expect(badReturn.line == 2 && badReturn.column == 12)
     let badDate = try #require(dataError { try load(header + "1,19941303,0.1,5,10,100\n") })

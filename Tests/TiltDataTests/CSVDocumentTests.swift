@@ -63,3 +63,29 @@ private func fieldTexts(_ text: String) throws -> [[String]] {
     #expect(cells == [.number(2.5), .missing, .missing, .missing, .missing, .number(-0.001),
                       .text, .text, .text, .text, .number(4)])
 }
+
+/// A number beyond a double's range would read as an infinity (kept as a value by `read()`, taken for a
+/// missing return by the loaders): every loader refuses it at its cell instead.
+@Test func numbersOutOfRangeAreErrorsAtTheCell() throws {
+    let document = try CSVDocument(path: "t.csv", bytes: Array("1.7e308, -1e400\n".utf8))
+    let fields = try document.records()[0].fields
+    #expect(try document.cell(fields[0]) == .number(1.7e308))
+    let cell = try #require(dataError { try document.cell(fields[1]) })
+    #expect(cell.line == 1 && cell.column == 9 && cell.message == "'-1e400' is out of range (numbers must lie within ±1.8e308)")
+    let loaders: [(String, (String) throws -> Any)] = [
+        ("month,a,b\n2000-01,1,1e400\n", { try readNumericCSV(path: $0) }),
+        ("month,mktrf,smb\n2000-01,1,1e400\n", { try FactorFile.loadTidy(path: $0) }),
+        ("month,AAA,BBB\n2000-01,1,1e400\n", { try AssetPanel.loadWide(returns: $0) }),
+        ("Title\n\n  Returns -- Monthly\n,A,B\n200001,1,1e400\n", { try KenFrenchFile.load(path: $0) }),
+        ("permno,date,ret,prc,shrout,siccd\n1,2000-01,1e400,5,10,100\n", { try CRSPExtract.load(path: $0) }),
+        ("permno,date,ret,prc,shrout,siccd\n1e400,2000-01,0.1,5,10,100\n", { try CRSPExtract.load(path: $0) }),
+    ]
+    for (text, load) in loaders {
+        let path = try temporaryFile("o.csv", text)
+        let error = try #require(dataError { try load(path) }, "\(text)")
+        let lines = text.components(separatedBy: "\n")
+        let line = try #require(lines.firstIndex { $0.contains("1e400") })
+        let column = try #require(lines[line].range(of: "1e400")).lowerBound.utf16Offset(in: lines[line]) + 1
+        #expect(error.line == line + 1 && error.column == column && error.message.hasPrefix("'1e400' is out of range"), "\(text)")
+    }
+}

@@ -103,12 +103,19 @@ private func kenFrench(_ rows: String) throws -> KenFrenchFile {
     #expect(noRows.line == 4 && noRows.message == "the section has a header but no data rows")
     let garbage = try #require(dataError { try kenFrench("202001,1,2\n2020x1,1,2\n") })
     #expect(garbage.line == 6 && garbage.column == 1)
+    let twice = try #require(dataError {
+        try KenFrenchFile.load(path: temporaryFile("kf.csv", "  Returns -- Monthly\n,Agric,Food ,Agric\n202001,1,2,3\n"))
+    })
+    #expect(twice.line == 2 && twice.column == 14 && twice.message == "header name 'Agric' appears twice (also at column 2)")
     let empty = try #require(dataError { try KenFrenchFile.load(path: temporaryFile("e.csv", "")) })
     #expect(empty.line == 1 && empty.message == "the file is empty")
 }
 
 @Test func missingCodesBecomeNaN() throws {
-    let file = try kenFrench("202001,-99.99,-999\n202002,-99.98,-999.5\n")
+    let file = try kenFrench("202001,-99.99,-999\n202002,-99.98,-99.5\n")
     let v = file.sections[0].values
-    #expect(v[0, 0].isNaN && v[0, 1].isNaN && v[1, 0] == -99.98 / 100 && v[1, 1] == -999.5 / 100)
+    #expect(v[0, 0].isNaN && v[0, 1].isNaN && v[1, 0] == -99.98 / 100 && v[1, 1] == -99.5 / 100)
+    // A near miss of the code -999 is no missing value: as a return it is below −100%, an error.
+    let nearMiss = try #require(dataError { try kenFrench("202001,1,-999.5\n") })
+    #expect(nearMiss.line == 5 && nearMiss.column == 10 && nearMiss.message.hasPrefix("'-999.5' in column 'B' is a return below −100%"))
 }

@@ -34,3 +34,17 @@ import Testing
         #expect(date(text) == nil, "\(text)")
     }
 }
+
+/// A day must be one the month has: 30 days hath September…, and 29 February only in leap years
+/// (every fourth year, but not 1900; 2000 is one).
+@Test func daysMustExistInTheirMonth() {
+    func date(_ text: String) -> Int? { Month.dateFields(Substring(text), compactDays: true, slashes: true)?.day }
+    for text in ["2005-01-31", "2005-02-28", "2004-02-29", "2000-02-29", "2005-04-30", "2005-12-31", "20040229", "2004/02/29"] {
+        #expect(date(text) != nil, "\(text)")
+    }
+    for text in ["2005-02-30", "2005-02-29", "1900-02-29", "2100-02-29", "2005-04-31", "2005-06-31", "2005-09-31",
+                 "2005-11-31", "20050229", "2005/02/29"] {
+        #expect(date(text) == nil, "\(text)")
+    }
+    #expect(Month(parsing: "2005-02-30") == nil && Month(parsing: "2004-02-29") == Month(2004, 2))
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TiltLinearAlgebra
 @testable import TiltData
@@ -55,6 +56,19 @@ private func read(_ text: String) throws -> Matrix {
     #expect(typoInFirstColumn.line == 2 && typoInFirstColumn.column == 1)
 }
 
+/// A label picks one column or one row: `F[a]` must never be ambiguous.
+@Test func repeatedHeaderNamesAndRowLabelsAreErrorsAtTheSecond() throws {
+    let columns = try #require(dataError { try read("month,a,b,a\n2000-01,1,2,3\n") })
+    #expect(columns.line == 1 && columns.column == 11 && columns.message == "header name 'a' appears twice (also at column 7)")
+    let months = try #require(dataError { try read("1994-01,1,2\n1994-02,3,4\n1994-01,5,6\n") })
+    #expect(months.line == 3 && months.column == 1 && months.message == "row label '1994-01' appears twice (also on line 1)")
+    let monthWrittenTwoWays = try #require(dataError { try read("month,x\n199401,1\n1994-01,2\n") })
+    #expect(monthWrittenTwoWays.line == 3 && monthWrittenTwoWays.message == "row label '1994-01' appears twice (also on line 2)")
+    let names = try #require(dataError { try read("AAPL,1\nMSFT,2\n AAPL ,3\n") })
+    #expect(names.line == 3 && names.column == 1 && names.message == "row label 'AAPL' appears twice (also on line 1)")
+    #expect(try read("month,x\n1994-02,1\n1994-01,2\n").rowLabels == ["1994-02", "1994-01"])
+}
+
 @Test func emptyHeaderOnlyAndBadUTF8Files() throws {
     let empty = try #require(dataError { try read("") })
     #expect(empty.line == 1 && empty.column == nil && empty.message == "the file is empty")
@@ -67,5 +81,12 @@ private func read(_ text: String) throws -> Matrix {
     let bad = try #require(dataError { try readNumericCSV(path: path) })
     #expect(bad.line == 2 && bad.column == 3 && bad.message.contains("UTF-8"))
     let missing = try #require(dataError { try readNumericCSV(path: "/nonexistent/x.csv") })
-    #expect(missing.line == 0 && missing.description.hasPrefix("/nonexistent/x.csv: error: cannot read"))
+    #expect(missing.line == 0 && missing.description == "/nonexistent/x.csv: error: cannot read the file (there is no such file)")
+}
+
+/// A folder named where a file is expected says so, without Foundation's error codes.
+@Test func aFolderIsNotAFile() throws {
+    let folder = FileManager.default.temporaryDirectory.path
+    let error = try #require(dataError { try readNumericCSV(path: folder) })
+    #expect(error.line == 0 && error.description == "\(folder): error: is a folder, not a file")
 }

@@ -28,6 +28,8 @@ import TiltLinearAlgebra
     let twice = try temporaryFile("s2.csv", "AAA,Energy\nBBB,Tech\nAAA,Tech\n")
     let error = try #require(dataError { try AssetPanel.loadWide(returns: returns, sectors: twice) })
     #expect(error.line == 3 && error.column == 1)
+    let sameAsset = try #require(dataError { try AssetPanel.loadWide(returns: temporaryFile("d.csv", "month,AAA,AAA\n2020-01,1,2\n")) })
+    #expect(sameAsset.line == 1 && sameAsset.column == 11 && sameAsset.message == "header name 'AAA' appears twice (also at column 7)")
     let unsorted = try temporaryFile("u.csv", "month,AAA\n2020-02,0.01\n2020-01,0.02\n")
     #expect(dataError { try AssetPanel.loadWide(returns: unsorted) }.map { ($0.line, $0.column) } ?? (0, 0) == (3, 1))
 }

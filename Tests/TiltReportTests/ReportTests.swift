@@ -162,6 +162,22 @@ import TiltData
             """)
     }
 
+    /// A result whose wealth went below zero (long–short, losing more than everything in a month) prints
+    /// n/a for its geometric return and maximum drawdown and in its crisis row, as any undefined metric;
+    /// the drawdown's trough is the month wealth went below zero.
+    @Test func wealthBelowZeroPrintsNotAvailable() throws {
+        let start = Month(2020, 1)
+        let result = BacktestResult(name: "ruin", months: (0..<4).map { start + $0 }, portfolioReturns: [0.1, -1.5, -1.2, 0.05],
+                                    benchmarkReturns: [0.01, -0.02, 0.01, 0.01], costs: [0, 0, 0, 0], riskFree: nil, rebalances: [],
+                                    crises: [CrisisWindow(name: "Crash", from: start, to: start + 2)])
+        let text = try ReportTables([result]).text()
+        let rows = text.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        #expect(rows.contains("Portfolio") && rows.filter { $0.hasPrefix("Return (geometric)") }.first == "Return (geometric) n/a")
+        #expect(rows.filter { $0.hasPrefix("Max drawdown") }.first == "Max drawdown n/a")
+        #expect(rows.filter { $0.hasPrefix("peak → trough") }.first == "peak → trough 2020-01 → 2020-02")
+        #expect(rows.contains { $0.hasPrefix("Crash 2020-01–2020-03 n/a n/a n/a") }, "\(text)")
+    }
+
     @Test func narrowWidthSplitsColumnsIntoBlocks() {
         let table = Table(title: "T", labelHeader: "k", columns: ["col one", "col two", "col three"],
                           rows: [.values("row", ["1", "2", "3"])])

@@ -10,7 +10,7 @@ import TiltLinearAlgebra
 /// - Rows may be daily or monthly: a month's return is Π(1 + r) − 1 over that stock's rows in the
 ///   calendar month (a single monthly row gives its own return).
 /// - Missing returns: CRSP letter codes `B` and `C`, a blank cell, `NA`, and the numeric codes -66, -77,
-///   -88, -99. One missing daily return makes the whole month's return missing (NaN): nothing is
+///   -88, -99. Any other return below -1 (a loss of more than everything) is an error at its cell. One missing daily return makes the whole month's return missing (NaN): nothing is
 ///   filled in. Months with no row for a stock (before listing, after delisting, gaps) are NaN too, so
 ///   a stock whose return at T+1 is missing is not eligible at the rebalance at T
 ///   (`AssetPanel.eligibleAssets(atRebalance:)`). A delisting month with daily rows compounds the days
@@ -71,9 +71,9 @@ public enum CRSPExtract {
             var latestSIC: Int? = nil
             var compounded = 0.0   // (1 + R)(1 + r) − 1 = R + r + R·r: exact for one row, no cancellation
             for (k, row) in rows.enumerated() {
-                if k > 0, rows[k - 1].sortKey == row.sortKey {
-                    throw document.error(line: max(row.line, rows[k - 1].line), column: nil,
-                                         message: "permno \(permno) has the date \(row.dateText) twice (also on line \(min(row.line, rows[k - 1].line)))")
+                if k > 0, rows[k - 1].sortKey == row.sortKey {   // sorted by line too: rows[k - 1] came first
+                    throw document.error(line: row.line, column: row.dateColumn,
+                                         message: "permno \(permno) has the date \(row.dateText) twice (also on line \(rows[k - 1].line))")
                 }
                 compounded += row.ret + compounded * row.ret
                 latestSIC = row.siccd ?? latestSIC
@@ -102,6 +102,8 @@ private struct CRSPRow {
     let sortKey: Int
     let dateText: String
     let line: Int
+    /// Column of the date cell, where a repeated date is reported.
+    let dateColumn: Int
     /// Return in decimals, NaN when missing.
     let ret: Double
     /// Price in $ (negative = bid/ask midpoint), NaN when missing.
@@ -143,7 +145,7 @@ private struct CRSPLayout {
         try rows.checkFieldCount(record)
         func integer(_ j: Int) throws -> Int? {
             let field = record.fields[j]
-            switch document.cell(field) {
+            switch try document.cell(field) {
             case .missing: return nil
             case .number(let x) where x == x.rounded() && abs(x) < 1e15: return Int(x)
             default: throw document.error(at: field, "'\(document.trimmedText(of: field))' is not a whole number (\(CRSPLayout.columnName(j, rows)))")
@@ -158,7 +160,7 @@ private struct CRSPLayout {
         }
         let retField = record.fields[ret]
         let returnValue: Double
-        switch document.cell(retField) {
+        switch try document.cell(retField) {
         case .number(let x): returnValue = CRSPExtract.missingReturnCodes.contains(x) ? .nan : x
         case .missing: returnValue = .nan
         case .text:
@@ -168,8 +170,9 @@ private struct CRSPLayout {
             }
             returnValue = .nan
         }
+        try rows.checkReturn(returnValue, record, field: ret, of: .assets)
         return (permnoValue, CRSPRow(month: month, sortKey: month.ordinal * 32 + day, dateText: dateText,
-                                     line: record.line, ret: returnValue,
+                                     line: record.line, dateColumn: record.fields[date].column, ret: returnValue,
                                      prc: try rows.value(record, field: prc) { $0 },
                                      shrout: try rows.value(record, field: shrout) { $0 },
                                      siccd: try integer(siccd)))

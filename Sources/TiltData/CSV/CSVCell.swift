@@ -11,9 +11,11 @@ public enum CSVCell: Sendable, Equatable {
 extension CSVDocument {
     /// Reads `field` as a number. Surrounding spaces and tabs are ignored; empty cells and `NA`, `N/A`,
     /// `NaN` are `.missing`; anything that is not a plain decimal number (hex, `inf`, `1,5`) is `.text`.
-    public func cell(_ field: CSVField) -> CSVCell {
+    /// Throws at the field when the number is beyond a double's range (`1e400`): read anyway it would
+    /// become an infinity, which a loader would either keep as a value or take for a missing one.
+    public func cell(_ field: CSVField) throws -> CSVCell {
         guard !field.hasEscapedQuotes else { return .text }
-        return bytes.withUnsafeBufferPointer { b in
+        return try bytes.withUnsafeBufferPointer { b in
             var s = field.start, e = field.end
             while s < e, b[s] == 0x20 || b[s] == 0x09 { s += 1 }
             while e > s, b[e - 1] == 0x20 || b[e - 1] == 0x09 { e -= 1 }
@@ -29,6 +31,9 @@ extension CSVDocument {
             }
             guard digits > 0, let value = Double(String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self))
             else { return .text }
+            guard value.isFinite else {
+                throw error(at: field, "'\(trimmedText(of: field))' is out of range (numbers must lie within ±1.8e308)")
+            }
             return .number(value)
         }
     }

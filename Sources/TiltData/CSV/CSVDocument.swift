@@ -40,13 +40,24 @@ public struct CSVDocument: Sendable {
 
     /// Reads and checks the file at `path`.
     public init(path: String) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-        } catch {
-            throw DataError(path: path, line: 0, message: "cannot read the file (\(error.localizedDescription))")
+        try self.init(path: path, bytes: CSVDocument.contents(of: path))
+    }
+
+    /// The bytes of the file at `path`, or a `DataError` saying in plain words why there are none
+    /// (Foundation's own messages read "NSCocoaErrorDomain error 256" for a folder on Linux).
+    private static func contents(of path: String) throws -> [UInt8] {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw DataError(path: path, line: 0, message: "cannot read the file (there is no such file)")
         }
-        try self.init(path: path, bytes: [UInt8](data))
+        guard !isFolder.boolValue else { throw DataError(path: path, line: 0, message: "is a folder, not a file") }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw DataError(path: path, line: 0, message: "cannot read the file (permission denied)")
+        }
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) else {
+            throw DataError(path: path, line: 0, message: "cannot read the file")
+        }
+        return [UInt8](data)
     }
 
     /// A document from bytes already in memory; `path` is only used in error messages.
@@ -157,13 +168,13 @@ public struct CSVDocument: Sendable {
     public func lineText(_ line: Int) -> String? { CSVDocument.lineText(line, in: bytes) }
 
     /// A `DataError` in this file at `line:column`, carrying the line's text.
-    func error(line: Int, column: Int?, message: String) -> DataError {
-        DataError(path: path, line: line, column: column, message: message, lineText: lineText(line))
+    func error(line: Int, column: Int?, message: String, hint: String? = nil) -> DataError {
+        DataError(path: path, line: line, column: column, message: message, lineText: lineText(line), hint: hint)
     }
 
     /// A `DataError` pointing at `field`.
-    func error(at field: CSVField, _ message: String) -> DataError {
-        error(line: field.line, column: field.column, message: message)
+    func error(at field: CSVField, _ message: String, hint: String? = nil) -> DataError {
+        error(line: field.line, column: field.column, message: message, hint: hint)
     }
 
     private static func lineText(_ target: Int, in bytes: [UInt8]) -> String? {

@@ -7,14 +7,15 @@ import TiltLinearAlgebra
 ///   month (`month,10001,10002`), or when its first cell is empty (`,Agric,Food`).
 /// - Row labels (optional): the first column is a label column when every one of its data cells is
 ///   text (names, `1994-01`, dates) or a `YYYYMM` month (`199401`), or when the header's first cell
-///   is empty. When every label is a distinct month, labels are written `YYYY-MM`.
+///   is empty. When every label is a month, labels are written `YYYY-MM`.
 /// - Values: every other cell must be a number; an empty cell, `NA`, `N/A` or `NaN` becomes NaN.
 ///   Values are taken as written (no percent conversion).
 /// - Blank lines are skipped. A single value column gives an n×1 vector.
 ///
-/// Throws `DataError` at the offending line and column for text in a value cell, a row with a
-/// different number of fields than the first row (naming expected and found counts), an empty file,
-/// or a header without data rows.
+/// Throws `DataError` at the offending line and column for text in a value cell, a number beyond a
+/// double's range (`1e400`), a row with a different number of fields than the first row (naming
+/// expected and found counts), a header name or row label that appears twice (months compared as
+/// months), an empty file, or a header without data rows.
 public func readNumericCSV(path: String) throws -> Matrix {
     try readNumericCSV(CSVDocument(path: path))
 }
@@ -26,13 +27,14 @@ public func readNumericCSV(_ document: CSVDocument) throws -> Matrix {
         throw document.error(line: 1, column: nil, message: "the file is empty")
     }
     let fieldCount = first.fields.count
-    let layout = NumericCSVLayout(document: document, records: records)
+    let layout = try NumericCSVLayout(document: document, records: records)
     if layout.hasHeader, records.count == 1 {
         throw document.error(line: first.line, column: nil, message: "the file has a header but no data rows")
     }
     let dataRecords = records.dropFirst(layout.hasHeader ? 1 : 0)
     let valueStart = layout.hasRowLabels ? 1 : 0
     let names = layout.hasHeader ? first.fields[valueStart...].map(document.trimmedText) : nil
+    if let names { try document.checkDistinct(labels: names, of: Array(first.fields[valueStart...]), what: "header name") }
     let reader = NumericRows(document: document, fieldCount: fieldCount, firstValueField: valueStart,
                              countSource: layout.hasHeader ? "the header on line \(first.line)"
                                                            : "the first row on line \(first.line)",
@@ -42,8 +44,9 @@ public func readNumericCSV(_ document: CSVDocument) throws -> Matrix {
     if layout.hasRowLabels {
         let labels = dataRecords.map { document.trimmedText(of: $0.fields[0]) }
         let months = labels.compactMap { Month(parsing: $0) }
-        rowLabels = months.count == labels.count && Set(months).count == months.count
-            ? months.map(\.description) : labels
+        let written = months.count == labels.count ? months.map(\.description) : labels
+        try document.checkDistinct(labels: written, of: dataRecords.map { $0.fields[0] }, what: "row label")
+        rowLabels = written
     }
     return Matrix(rows: dataRecords.count, cols: reader.valueColumns, columnMajor: storage,
                   rowLabels: rowLabels, colLabels: names)
@@ -54,7 +57,7 @@ private struct NumericCSVLayout {
     let hasHeader: Bool
     let hasRowLabels: Bool
 
-    init(document: CSVDocument, records: [CSVRecord]) {
+    init(document: CSVDocument, records: [CSVRecord]) throws {
         let first = records[0]
         let fieldCount = first.fields.count
         let candidates = records.count > 1 ? records.dropFirst() : records[...]
@@ -63,11 +66,11 @@ private struct NumericCSVLayout {
             let text = document.trimmedText(of: field)
             return text.count == 6 && text.allSatisfy(\.isASCII) && Month(parsing: text) != nil
         }
-        let labelsFromData = fieldCount >= 2 && firstCells.allSatisfy { document.cell($0) == .text || isYYYYMM($0) }
+        let labelsFromData = try fieldCount >= 2 && firstCells.allSatisfy { try document.cell($0) == .text || isYYYYMM($0) }
         let monthLabels = labelsFromData && firstCells.allSatisfy { Month(parsing: document.trimmedText(of: $0)) != nil }
         let firstCellText = document.trimmedText(of: first.fields[0])
         let valueStart = labelsFromData ? 1 : 0
-        let textInValues = first.fields[valueStart...].contains { document.cell($0) == .text }
+        let textInValues = try first.fields[valueStart...].contains { try document.cell($0) == .text }
         let header = textInValues
             || (labelsFromData && (firstCellText.isEmpty || (monthLabels && Month(parsing: firstCellText) == nil)))
         hasHeader = header

@@ -1,16 +1,23 @@
 import TiltLinearAlgebra
 
-/// A tidy monthly CSV: a required header (`month,<name>,...`, the first column's name is free), one row
-/// per month (`YYYY-MM`, `YYYYMM` or `YYYY-MM-DD`), strictly increasing, numeric values taken as written
-/// (empty cells and `NA` are NaN). Shared by the tidy factor files and the wide asset files.
-struct MonthlyTable {
-    let months: [Month]
+/// A tidy monthly CSV: a required header (`month,<name>,...`, the first column's name is free, the others
+/// distinct), one row per month (`YYYY-MM`, `YYYYMM` or `YYYY-MM-DD`), strictly increasing, numeric values
+/// taken as written (empty cells and `NA` are NaN). Shared by the tidy factor files, the wide asset files
+/// and a parametric policy's characteristic files.
+public struct MonthlyTable: Sendable {
+    public let months: [Month]
     /// months × columns, rows labelled `YYYY-MM`, columns by the header names (trimmed).
-    let values: Matrix
+    public let values: Matrix
     /// 1-based line of the header.
     let headerLine: Int
 
-    init(document: CSVDocument) throws {
+    /// Reads the file at `path`, its values of any sign and unit (market caps, characteristics).
+    public init(path: String) throws {
+        try self.init(document: CSVDocument(path: path), returns: nil)
+    }
+
+    /// Reads `document`; when its values are `returns`, each must be at least −100%.
+    init(document: CSVDocument, returns: ReturnColumns?) throws {
         let records = try document.records().filter { !$0.isBlank }
         guard let header = records.first else {
             throw document.error(line: 1, column: nil, message: "the file is empty")
@@ -26,6 +33,7 @@ struct MonthlyTable {
             throw document.error(line: header.line, column: nil, message: "the file has a header but no data rows")
         }
         let names = header.fields.dropFirst().map(document.trimmedText)
+        try document.checkDistinct(labels: names, of: Array(header.fields.dropFirst()), what: "header name")
         let reader = NumericRows(document: document, fieldCount: header.fields.count, firstValueField: 1,
                                  countSource: "the header on line \(header.line)", columnNames: names)
         var periods = IncreasingPeriods(document: document)
@@ -35,7 +43,7 @@ struct MonthlyTable {
             try periods.append(ordinal: month.ordinal, label: month.description, at: row.fields[0])
         }
         months = periods.ordinals.map(Month.init(ordinal:))
-        values = Matrix(rows: rows.count, cols: names.count, columnMajor: try reader.read(rows),
+        values = Matrix(rows: rows.count, cols: names.count, columnMajor: try reader.read(rows, returns: returns),
                         rowLabels: months.map(\.description), colLabels: names)
         headerLine = header.line
     }

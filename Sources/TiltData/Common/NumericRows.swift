@@ -1,5 +1,6 @@
 /// Reads the value cells of data records into a column-major buffer, checking that every record has
-/// the expected number of fields and every value cell is a number or a missing marker.
+/// the expected number of fields, every value cell is a number or a missing marker and, when the values
+/// are returns, none is below −100%.
 struct NumericRows {
     let document: CSVDocument
     /// Number of fields every record must have.
@@ -31,26 +32,46 @@ struct NumericRows {
     /// The value of field `j` of `record` (missing → NaN), passed through `transform`.
     func value(_ record: CSVRecord, field j: Int, transform: (Double) -> Double) throws -> Double {
         let field = record.fields[j]
-        switch document.cell(field) {
+        switch try document.cell(field) {
         case .number(let x): return transform(x)
         case .missing: return .nan
-        case .text:
-            let k = j - firstValueField
-            let name = columnNames.flatMap { k < $0.count ? " in column '\($0[k])'" : nil } ?? ""
-            throw document.error(at: field, "'\(document.trimmedText(of: field))'\(name) is not a number")
+        case .text: throw document.error(at: field, "\(cellText(record, field: j)) is not a number")
         }
     }
 
-    /// The values of `records` as a column-major `records.count × valueColumns` buffer.
-    func read(_ records: some Collection<CSVRecord>, transform: (Double) -> Double = { $0 }) throws -> [Double] {
+    /// Throws at field `j` of `record` when `value`, the return read from it (decimals), is below −100%
+    /// (see `ReturnColumns`); NaN (missing) passes.
+    func checkReturn(_ value: Double, _ record: CSVRecord, field j: Int, of returns: ReturnColumns) throws {
+        guard value < -1 else { return }
+        let name = columnName(j) ?? ""
+        throw document.error(at: record.fields[j], "\(cellText(record, field: j)) \(returns.refusal(column: name))")
+    }
+
+    /// The values of `records` as a column-major `records.count × valueColumns` buffer; when they are
+    /// `returns`, each (after `transform`, in decimals) must be at least −100%.
+    func read(_ records: some Collection<CSVRecord>, returns: ReturnColumns? = nil,
+              transform: (Double) -> Double = { $0 }) throws -> [Double] {
         let n = records.count
         var storage = [Double](repeating: .nan, count: n * valueColumns)
         for (i, record) in records.enumerated() {
             try checkFieldCount(record)
             for j in firstValueField..<fieldCount {
-                storage[i + (j - firstValueField) * n] = try value(record, field: j, transform: transform)
+                let x = try value(record, field: j, transform: transform)
+                if let returns { try checkReturn(x, record, field: j, of: returns) }
+                storage[i + (j - firstValueField) * n] = x
             }
         }
         return storage
+    }
+
+    /// The name of field `j`'s column, when known.
+    private func columnName(_ j: Int) -> String? {
+        let k = j - firstValueField
+        return columnNames.flatMap { k < $0.count ? $0[k] : nil }
+    }
+
+    /// A cell as messages quote it: `'x' in column 'name'`, or `'x'` when the column has no name.
+    private func cellText(_ record: CSVRecord, field j: Int) -> String {
+        "'\(document.trimmedText(of: record.fields[j]))'" + (columnName(j).map { " in column '\($0)'" } ?? "")
     }
 }

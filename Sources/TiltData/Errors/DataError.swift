@@ -15,13 +15,17 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
     public var message: String
     /// The text of the offending line (without its line ending), so a caller can show it with a caret.
     public var lineText: String?
+    /// A likely fix, when one is clear ("did you mean `Agric`?"), shown after the excerpt.
+    public var hint: String?
 
-    public init(path: String, line: Int, column: Int? = nil, message: String, lineText: String? = nil) {
+    public init(path: String, line: Int, column: Int? = nil, message: String, lineText: String? = nil,
+                hint: String? = nil) {
         self.path = path
         self.line = line
         self.column = column
         self.message = message
         self.lineText = lineText
+        self.hint = hint
     }
 
     /// `path:line:col: error: message`, or `path:line: error: message` without a column,

@@ -22,7 +22,7 @@ public struct FactorFile: Sendable {
     /// Reads a Ken French factor file exactly as downloaded (percent). Only the first monthly returns
     /// section is used; annual blocks are recognised and skipped.
     public static func load(path: String) throws -> FactorFile {
-        let file = try KenFrenchFile.load(path: path)
+        let file = try KenFrenchFile.load(path: path, returns: .factors)
         guard let monthly = file.sections.first(where: { $0.kind == .monthly && $0.quantity == .returns }) else {
             throw DataError(path: path, line: 0, message: "no monthly factor section (rows YYYYMM) in the file")
         }
@@ -33,7 +33,7 @@ public struct FactorFile: Sendable {
     /// (`YYYY-MM`, `YYYYMM` or `YYYY-MM-DD`), factor returns in decimals; a column named `rf` (any case)
     /// is the risk-free rate. Empty cells and `NA` are NaN.
     public static func loadTidy(path: String) throws -> FactorFile {
-        let table = try MonthlyTable(document: CSVDocument(path: path))
+        let table = try MonthlyTable(document: CSVDocument(path: path), returns: .factors)
         return try FactorFile(path: path, months: table.months, values: table.values, headerLine: table.headerLine)
     }
 

@@ -7,25 +7,26 @@ import TiltLinearAlgebra
 ///
 /// Missing codes -99.99 and -999 become NaN. Return sections are converted from percent to decimals;
 /// firm counts, average firm size ($ millions) and BE/ME ratios are kept as written (see
-/// `KenFrenchSection.Quantity`). Dates within a section must strictly increase.
+/// `KenFrenchSection.Quantity`); a return below −100% is an error at its cell (`ReturnColumns`). Dates
+/// within a section must strictly increase, and its header may not name a column twice.
 public struct KenFrenchFile: Sendable {
     /// The path the file was read from.
     public let path: String
     /// The sections in file order.
     public let sections: [KenFrenchSection]
 
-    /// Reads and splits the file at `path`.
-    public static func load(path: String) throws -> KenFrenchFile {
-        try KenFrenchFile(document: CSVDocument(path: path))
+    /// Reads and splits the file at `path`, whose return sections hold `returns`.
+    public static func load(path: String, returns: ReturnColumns = .assets) throws -> KenFrenchFile {
+        try KenFrenchFile(document: CSVDocument(path: path), returns: returns)
     }
 
-    /// Splits a document already in memory.
-    public init(document: CSVDocument) throws {
+    /// Splits a document already in memory, whose return sections hold `returns`.
+    public init(document: CSVDocument, returns: ReturnColumns = .assets) throws {
         let records = try document.records()
         guard records.contains(where: { !$0.isBlank }) else {
             throw document.error(line: 1, column: nil, message: "the file is empty")
         }
-        let parser = KenFrenchParser(document: document)
+        let parser = KenFrenchParser(document: document, returns: returns)
         var sections: [KenFrenchSection] = []
         var i = 0
         while i < records.count {
@@ -66,6 +67,8 @@ public struct KenFrenchFile: Sendable {
 /// The line-level rules of the Ken French layout.
 private struct KenFrenchParser {
     let document: CSVDocument
+    /// What the return sections' columns are.
+    let returns: ReturnColumns
 
     /// The missing-value codes of the data library.
     static let missingCodes: Set<Double> = [-99.99, -999]
@@ -121,11 +124,12 @@ private struct KenFrenchParser {
             }
         }
         let columns = header.fields.dropFirst().map(document.trimmedText)
+        try document.checkDistinct(labels: columns, of: Array(header.fields.dropFirst()), what: "header name")
         let quantity = KenFrenchSection.Quantity(title: title)
         let reader = NumericRows(document: document, fieldCount: header.fields.count, firstValueField: 1,
                                  countSource: "the header on line \(header.line)", columnNames: columns)
         let divisor = quantity.isPercent ? 100.0 : 1
-        let storage = try reader.read(rows) { x in
+        let storage = try reader.read(rows, returns: quantity.isPercent ? returns : nil) { x in
             KenFrenchParser.missingCodes.contains(x) ? .nan : x / divisor
         }
         let values = Matrix(rows: rows.count, cols: columns.count, columnMajor: storage,

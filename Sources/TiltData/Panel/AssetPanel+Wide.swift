@@ -4,33 +4,24 @@ extension AssetPanel {
     /// Reads a panel from wide CSV files.
     ///
     /// - `returns`: header `month,<asset>,<asset>,...`, one row per month (`YYYY-MM` or `YYYYMM`, strictly
-    ///   increasing), monthly returns in decimals; empty cells and `NA` are missing (NaN).
+    ///   increasing), monthly returns in decimals, none below -1; empty cells and `NA` are missing (NaN).
     /// - `caps` (optional): the same layout with end-of-month market caps, in any unit; it must cover the
     ///   same months and assets (columns may come in another order).
     /// - `sectors` (optional): two columns `asset,sector` with an optional header; every asset of the
     ///   returns file needs exactly one sector; assets not in the returns file are ignored.
     public static func loadWide(returns: String, caps: String? = nil, sectors: String? = nil) throws -> AssetPanel {
-        let table = try MonthlyTable(document: CSVDocument(path: returns))
+        let table = try MonthlyTable(document: CSVDocument(path: returns), returns: .assets)
         let assets = table.values.colLabels ?? []
-        try checkDistinct(assets, path: returns, line: table.headerLine)
         let capsMatrix = try caps.map { try alignedCaps(path: $0, months: table.months, assets: assets) }
         let sectorNames = try sectors.map { try sectorMap(path: $0, assets: assets) }
         return try AssetPanel(path: returns, months: table.months, assetIDs: assets, returns: table.values,
                               marketCaps: capsMatrix, sectors: sectorNames)
     }
 
-    private static func checkDistinct(_ assets: [String], path: String, line: Int) throws {
-        var seen: Set<String> = []
-        for asset in assets where !seen.insert(asset).inserted {
-            throw DataError(path: path, line: line, message: "asset '\(asset)' appears twice in the header")
-        }
-    }
-
     /// The caps file's matrix with its columns put in the order of `assets`.
     private static func alignedCaps(path: String, months: [Month], assets: [String]) throws -> Matrix {
-        let table = try MonthlyTable(document: CSVDocument(path: path))
+        let table = try MonthlyTable(path: path)
         let capAssets = table.values.colLabels ?? []
-        try checkDistinct(capAssets, path: path, line: table.headerLine)
         guard table.months == months else {
             let range = { (m: [Month]) in "\(m.first?.description ?? "?")…\(m.last?.description ?? "?") (\(m.count) months)" }
             throw DataError(path: path, line: table.headerLine,

@@ -94,11 +94,12 @@ extension Interpreter {
         case .value: return .value(industries)
         case .momentum: return .momentum(returns: industries.valueWeightedReturns)
         case .file(let path, let name):
-            let file: AssetPanel
-            do { file = try AssetPanel.loadWide(returns: path) } catch { throw Diagnostic.data(error, at: range) }
+            // Raw values of any sign: read as a table, not as returns.
+            let file: MonthlyTable
+            do { file = try MonthlyTable(path: path) } catch { throw Diagnostic.data(error, at: range) }
             return try policyStep(at: range) {
-                try CharacteristicPanel.aligned(name: name, months: file.months, assets: file.assetIDs, values: file.returns,
-                                                toMonths: industries.months, assets: industries.industries)
+                try CharacteristicPanel.aligned(name: name, months: file.months, assets: file.values.colLabels ?? [],
+                                                values: file.values, toMonths: industries.months, assets: industries.industries)
             }
         }
     }

@@ -35,7 +35,7 @@ extension Interpreter {
         do { data = try AlignedData(panel: panel, factors: factors) } catch {
             throw Diagnostic(String(describing: error), at: draft.factors?.range ?? universeExpr.range)
         }
-        let benchmark = try benchmarkRule(draft.benchmark)
+        let benchmark = try benchmarkRule(draft.benchmark, assets: data.panel.assetIDs)
         let cost = try costPerTurnover(draft)
         let crises = try crisisWindows(draft)
         let variants = try strategyVariants(draft, file: file)
@@ -340,17 +340,23 @@ extension Interpreter {
         return schedule
     }
 
-    private func benchmarkRule(_ e: Expr?) throws -> StrategySpecification.Benchmark {
+    /// How the benchmark's weights are set; `read("weights.csv")` reads an `asset,weight` file whose
+    /// assets must be among `assets` (the universe's).
+    private func benchmarkRule(_ e: Expr?, assets: [String]) throws -> StrategySpecification.Benchmark {
         guard let e else { return .marketCap }
         switch e.kind {
         case .name("mktcap"): return .marketCap
         case .name("equal"): return .equal
         case .name("none"): return .none
         case .call(let name, let arguments) where name.name == "read" && arguments.count == 1:
-            guard case .matrix(let m) = try evaluate(e), m.cols == 1, let labels = m.rowLabels else {
-                throw Diagnostic("a benchmark file has two columns: asset and weight", at: e.range)
+            let file = try path(arguments[0].value, what: "the benchmark weights")
+            do {
+                return .fixed(try BenchmarkWeights.load(path: file, assets: assets) { asset in
+                    closestName(to: asset, among: assets).map { "did you mean `\($0)`?" }
+                })
+            } catch {
+                throw dataError(error, at: arguments[0].value.range)
             }
-            return .fixed(Dictionary(zip(labels, m.storage), uniquingKeysWith: +))
         default:
             throw Diagnostic("unknown benchmark", at: e.range, hint: "mktcap, equal, none or read(\"weights.csv\")")
         }

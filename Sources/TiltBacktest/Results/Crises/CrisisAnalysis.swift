@@ -22,7 +22,7 @@ public struct CrisisAnalysis: Sendable {
                 - SeriesStatistics.annualise(compounded: benchmarkReturn, months: months)
         }
         /// Maximum drawdown inside the window, wealth starting at 1 when it opens (≤ 0 decimal; 0 when
-        /// wealth never fell).
+        /// wealth never fell; NaN when it fell below zero).
         public var portfolioDrawdown: Double
         public var benchmarkDrawdown: Double
         /// Months after the window's last month until wealth is back at its level when the window
@@ -63,12 +63,13 @@ public struct CrisisAnalysis: Sendable {
             }
             let portfolio = result.portfolioReturns[first...last]
             let benchmark = result.benchmarkReturns[first...last]
+            let months = Array(result.months[first...last])
             return Window(
                 crisis: crisis, from: result.months[first], to: result.months[last], months: inside.count,
                 portfolioReturn: SeriesStatistics.compoundedReturn(portfolio),
                 benchmarkReturn: SeriesStatistics.compoundedReturn(benchmark),
-                portfolioDrawdown: Drawdown.series(returns: Array(portfolio)).min() ?? 0,
-                benchmarkDrawdown: Drawdown.series(returns: Array(benchmark)).min() ?? 0,
+                portfolioDrawdown: Drawdown.maximum(returns: Array(portfolio), months: months)?.depth ?? 0,
+                benchmarkDrawdown: Drawdown.maximum(returns: Array(benchmark), months: months)?.depth ?? 0,
                 portfolioRecoveryMonths: Self.monthsToRecover(portfolioWealth, opening: first, closing: last),
                 benchmarkRecoveryMonths: Self.monthsToRecover(benchmarkWealth, opening: first, closing: last),
                 factorNames: exposures.labels, averageActiveExposures: exposures.values(over: exposures.observations),

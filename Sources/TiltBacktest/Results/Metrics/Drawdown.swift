@@ -4,8 +4,13 @@ import TiltData
 ///
 /// Wealth starts at 1 at the end of the month before the first return, so a loss in the very first month
 /// is a drawdown from that starting wealth (its `peak` is then the month before the sample).
+///
+/// When wealth falls below zero (a month losing more than everything; see
+/// `SeriesStatistics.cumulativeWealth`), that month is the trough, the depth is NaN (no fall from a peak
+/// measures a loss beyond everything, so reports print n/a) and wealth never recovers.
 public struct Drawdown: Sendable, Equatable {
-    /// Trough wealth over peak wealth, minus 1: a negative decimal (−0.25 is a 25% fall).
+    /// Trough wealth over peak wealth, minus 1: a negative decimal (−0.25 is a 25% fall, −1 everything
+    /// lost); NaN when wealth fell below zero.
     public var depth: Double
     /// The month at whose end the peak wealth was (last) reached.
     public var peak: Month
@@ -40,6 +45,10 @@ public struct Drawdown: Sendable, Equatable {
         var peakWealth = 1.0, peakIndex = -1           // index −1: the starting wealth
         var worst = 0.0, worstPeak = -1, worstTrough = -1
         for (t, w) in wealth.enumerated() {
+            if w.isNaN {                                 // wealth fell below zero: nothing is left
+                (worst, worstPeak, worstTrough) = (.nan, peakIndex, t)
+                break
+            }
             if w >= peakWealth {
                 peakWealth = w
                 peakIndex = t
@@ -59,7 +68,7 @@ public struct Drawdown: Sendable, Equatable {
     }
 
     /// The drawdown at the end of each month: wealth over its running peak (including the starting
-    /// wealth 1), minus 1; zero or negative decimals.
+    /// wealth 1), minus 1; zero or negative decimals, NaN from the month wealth fell below zero.
     public static func series(returns: [Double]) -> [Double] {
         var peak = 1.0
         return SeriesStatistics.cumulativeWealth(returns).map { w in

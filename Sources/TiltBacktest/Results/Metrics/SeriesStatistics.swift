@@ -20,21 +20,28 @@ public enum SeriesStatistics {
         return (squares / Double(values.count - 1)).squareRoot()
     }
 
-    /// Cumulative wealth Π(1 + r) after each month, starting from 1 before the first month.
+    /// Cumulative wealth Π(1 + r) after each month, starting from 1 before the first month. A month that
+    /// takes wealth below zero (a loss of more than everything, possible with short positions or leverage)
+    /// leaves nothing to compound: wealth is NaN from that month on, so that compounded and geometric
+    /// returns and drawdowns read n/a instead of a finite number made from a negative wealth. Wealth of
+    /// exactly zero (everything lost) stays zero.
     public static func cumulativeWealth<C: Collection>(_ returns: C) -> [Double] where C.Element == Double {
         var wealth = 1.0
         return returns.map { r in
             wealth *= 1 + r
+            if wealth < 0 { wealth = .nan }
             return wealth
         }
     }
 
-    /// Compounded return Π(1 + r) − 1 over the whole series (0 for an empty series).
+    /// Compounded return Π(1 + r) − 1 over the whole series (0 for an empty series); NaN when wealth
+    /// went below zero (see `cumulativeWealth`).
     public static func compoundedReturn<C: Collection>(_ returns: C) -> Double where C.Element == Double {
-        returns.reduce(1) { $0 * (1 + $1) } - 1
+        (cumulativeWealth(returns).last ?? 1) - 1
     }
 
-    /// Geometric annualised return (Π(1 + r))^(12/n) − 1; NaN for an empty series.
+    /// Geometric annualised return (Π(1 + r))^(12/n) − 1; NaN for an empty series or when wealth went
+    /// below zero, −100% when everything was lost.
     public static func geometricAnnualReturn<C: Collection>(_ returns: C) -> Double where C.Element == Double {
         guard !returns.isEmpty else { return .nan }
         return annualise(compounded: compoundedReturn(returns), months: returns.count)
