@@ -120,3 +120,16 @@ import TiltData
     #expect(window.portfolioReturn.isNaN && window.portfolioDrawdown.isNaN && window.annualisedActiveReturn.isNaN)
     #expect(close(window.benchmarkDrawdown, -0.02) && window.portfolioRecoveryMonths == nil)
 }
+
+/// A ratio over a negligible volatility (a portfolio held at its benchmark up to solver tolerance) is
+/// undefined — printed n/a — rather than a large number made of noise.
+@Test func ratiosOverNegligibleVolatilityAreUndefined() {
+    let months = (0..<24).map { Month(2001, 1) + $0 }
+    let noise = (0..<24).map { 1e-10 * Double($0 % 3) }
+    #expect(ReturnStatistics(returns: noise, riskFree: nil, months: months).sharpeRatio.isNaN)
+    let constant = [Double](repeating: 0.01, count: 24)
+    #expect(ReturnStatistics(returns: constant, riskFree: nil, months: months).sharpeRatio.isNaN)
+    let varying = (0..<24).map { 0.01 * Double($0 % 2) }
+    let stats = ReturnStatistics(returns: varying, riskFree: nil, months: months)
+    #expect(abs(stats.sharpeRatio - stats.annualArithmeticReturn / stats.annualVolatility) < 1e-15)
+}

@@ -33,6 +33,7 @@ public struct PerformanceMetrics: Sendable {
 
     /// Realised tracking error: annualised volatility of active returns (decimal).
     public var trackingError: Double { active.annualVolatility }
-    /// Annualised mean active return over the tracking error.
-    public var informationRatio: Double { active.annualArithmeticReturn / trackingError }
+    /// Annualised mean active return over the tracking error; undefined (NaN) when the tracking error is
+    /// negligible (`SeriesStatistics.ratio`).
+    public var informationRatio: Double { SeriesStatistics.ratio(active.annualArithmeticReturn, over: trackingError) }
 }

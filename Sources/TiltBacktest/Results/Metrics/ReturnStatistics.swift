@@ -26,7 +26,7 @@ public struct ReturnStatistics: Sendable {
         annualArithmeticReturn = SeriesStatistics.mean(returns) * SeriesStatistics.monthsPerYear
         annualGeometricReturn = SeriesStatistics.geometricAnnualReturn(returns)
         annualVolatility = volatility
-        sharpeRatio = SeriesStatistics.mean(excess) * SeriesStatistics.monthsPerYear / volatility
+        sharpeRatio = SeriesStatistics.ratio(SeriesStatistics.mean(excess) * SeriesStatistics.monthsPerYear, over: volatility)
         maxDrawdown = Drawdown.maximum(returns: returns, months: months)
     }
 

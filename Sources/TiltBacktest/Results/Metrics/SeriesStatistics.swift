@@ -7,6 +7,16 @@ public enum SeriesStatistics {
     /// Months per year, the factor that annualises means (×12) and volatilities (×√12).
     public static let monthsPerYear = 12.0
 
+    /// Annualised volatility (decimal) below which a series is constant up to rounding and solver
+    /// tolerance (a portfolio held at its benchmark): a ratio over it would be noise, so it is undefined.
+    public static let negligibleVolatility = 1e-6
+
+    /// An annualised mean over an annualised volatility (Sharpe, information ratio); NaN — printed n/a —
+    /// when the volatility is negligible.
+    public static func ratio(_ annualMean: Double, over annualVolatility: Double) -> Double {
+        annualVolatility < negligibleVolatility ? .nan : annualMean / annualVolatility
+    }
+
     /// Arithmetic mean; NaN for an empty series.
     public static func mean<C: Collection>(_ values: C) -> Double where C.Element == Double {
         values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
