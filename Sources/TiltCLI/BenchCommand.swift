@@ -45,7 +45,7 @@ struct BenchSolver: ParsableCommand {
     @Option(help: "Comma-separated numbers of assets.")
     var sizes = "48,500,2000,5000"
 
-    @Option(help: "Timed runs per problem (the median is reported), after one warm-up run.")
+    @Option(parsing: .unconditional, help: "Timed runs per problem (the median is reported), after one warm-up run.")
     var repeats = 5
 
     @Flag(help: "Print one JSON object per problem instead of a table.")
@@ -124,7 +124,7 @@ struct BenchPolicy: ParsableCommand {
     @Option(help: "Folder holding 48_Industry_Portfolios.CSV (default: $TILT_DATA, else ../shared/data).")
     var data: String?
 
-    @Option(help: "Timed runs (the median is reported), after one warm-up run.")
+    @Option(parsing: .unconditional, help: "Timed runs (the median is reported), after one warm-up run.")
     var repeats = 5
 
     func validate() throws {
@@ -403,19 +403,19 @@ struct BenchMonteCarlo: ParsableCommand {
           tilt bench montecarlo --trials 200 --stocks 100
         """)
 
-    @Option(help: "Number of trials.")
+    @Option(parsing: .unconditional, help: "Number of trials.")
     var trials = 5_000
 
-    @Option(help: "Stocks per trial.")
+    @Option(parsing: .unconditional, help: "Stocks per trial.")
     var stocks = 500
 
     @Option(help: "Comma-separated risk aversions phi.")
     var phis = "1,5,25,50"
 
-    @Option(help: "Seed of the first trial's generator.")
+    @Option(parsing: .unconditional, help: "Seed of the first trial's generator.")
     var seed: UInt64 = 7
 
-    @Option(help: "Months of factor history behind each forecast.")
+    @Option(parsing: .unconditional, help: "Months of factor history behind each forecast.")
     var history = 120
 
     func run() throws {
@@ -430,7 +430,7 @@ struct BenchMonteCarlo: ParsableCommand {
         do {
             result = try RegimeStudy.run(settings)
         } catch let error as RegimeStudyError {
-            print("error: \(error.description)")
+            printError("error: \(error.description)\n")
             throw ExitCode(1)
         }
         print(Table.regimeStudy(result).text(width: 140), terminator: "")

@@ -27,10 +27,10 @@ struct Synth: ParsableCommand {
         factors ?? ((crsp as NSString).deletingLastPathComponent as NSString).appendingPathComponent("factors.csv")
     }
 
-    @Option(help: "Number of stocks.")
+    @Option(parsing: .unconditional, help: "Number of stocks.")
     var stocks = 500
 
-    @Option(help: "Random seed (the market is deterministic for a seed).")
+    @Option(parsing: .unconditional, help: "Random seed (the market is deterministic for a seed).")
     var seed: UInt64 = 42
 
     @Option(help: "First month, YYYY-MM.")

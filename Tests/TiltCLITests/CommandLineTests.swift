@@ -20,6 +20,11 @@ import TiltLinearAlgebra
         #expect(try TiltBinary.run(["frobnicate"]).status == 2)
         #expect(try TiltBinary.run(["run"]).status == 2)
         #expect(try TiltBinary.run(["check", "a", "b"]).status == 2)
+        // Negative numbers reach the options' own checks (not "Missing value").
+        for arguments in [["synth", "--crsp", "x.csv", "--stocks", "-1"], ["bench", "solver", "--repeats", "-3"]] {
+            let result = try TiltBinary.run(arguments)
+            #expect(result.status == 2 && result.stderr.contains("must be from"), "\(arguments): \(result.stderr)")
+        }
     }
 
     @Test func designCardPassesCheck() throws {
