@@ -71,8 +71,11 @@ public enum DiagnosticRenderer {
             : max(1, loc.column - excerptContext)..<min(lineWidth + 1, loc.column + excerptContext + 1)
         let cutBefore = shown.lowerBound > 1 ? "…" : "", cutAfter = shown.upperBound <= lineWidth ? "…" : ""
         out += "  \(cutBefore)\(file.lineExcerpt(loc.line, columns: shown))\(cutAfter)\n"
-        let pad = String(repeating: " ", count: cutBefore.count + max(0, loc.column - shown.lowerBound))
-        let tildes = max(0, min(width, shown.upperBound - loc.column) - 1)
+        // Spaces and tildes by terminal cells, so that the caret stands under wide (CJK) characters too.
+        let pad = String(repeating: " ", count: cutBefore.count
+                             + file.displayWidth(ofLine: loc.line, columns: shown.lowerBound..<max(shown.lowerBound, loc.column)))
+        let marked = loc.column..<max(loc.column + 1, min(loc.column + width, shown.upperBound))
+        let tildes = max(0, file.displayWidth(ofLine: loc.line, columns: marked) - 1)
         out += "  \(pad)\(green)^\(String(repeating: "~", count: tildes))\(reset)\n"
         // The note (a data file's offending line) belongs with the excerpt; the hint comes last.
         if let note = d.note { out += note.split(separator: "\n", omittingEmptySubsequences: false).map { "  \($0)\n" }.joined() }

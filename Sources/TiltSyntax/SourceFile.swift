@@ -82,6 +82,32 @@ public struct SourceFile: Sendable {
         return text
     }
 
+    /// Terminal cells taken by columns `columns` of a 1-based line as `lineExcerpt` prints them: two for a
+    /// wide character (CJK, fullwidth forms, most emoji), one otherwise, so that a caret lines up under it.
+    public func displayWidth(ofLine line: Int, columns: Range<Int>) -> Int {
+        let range = lineRange(line)
+        var width = 0, column = 1, i = range.lowerBound
+        while i < range.upperBound, column < columns.upperBound {
+            let (scalar, length) = character(at: i)
+            if column >= columns.lowerBound { width += SourceFile.isWide(SourceFile.printable(scalar)) ? 2 : 1 }
+            i += length
+            column += 1
+        }
+        return width + max(0, columns.upperBound - max(column, columns.lowerBound))
+    }
+
+    /// East Asian wide and fullwidth characters (the ranges terminals draw two cells wide).
+    private static func isWide(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+             0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+            return true
+        default:
+            return false
+        }
+    }
+
     /// How a character is printed in an excerpt.
     private static func printable(_ scalar: Unicode.Scalar?) -> Unicode.Scalar {
         guard let scalar else { return "\u{FFFD}" }

@@ -189,3 +189,16 @@ private func errors(_ text: String) -> [Diagnostic] {
 
     """)
 }
+
+/// The caret and tildes are placed by terminal cells: a CJK character takes two.
+@Test func caretsLineUpUnderWideCharacters() {
+    let file = SourceFile(name: "t", text: "let s = \"日本語\" + 1\n")
+    let plus = Array("let s = \"日本語\" ".utf8).count
+    let lines = DiagnosticRenderer.render(Diagnostic("m", at: SourceRange(start: plus, end: plus + 1)), in: file)
+        .split(separator: "\n").map(String.init)
+    #expect(lines[0] == "t:1:15: error: m")
+    #expect(lines[2] == "  " + String(repeating: " ", count: 17) + "^")
+    let word = DiagnosticRenderer.render(Diagnostic("m", at: SourceRange(start: 9, end: 18)), in: file)
+        .split(separator: "\n").map(String.init)
+    #expect(word[2] == "  " + String(repeating: " ", count: 9) + "^~~~~~")
+}
