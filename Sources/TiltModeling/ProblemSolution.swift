@@ -30,7 +30,9 @@ public struct ProblemSolution: Sendable {
             switch self {
             case .infeasible: return "a budget (e.g. a tracking-error cap) may be tighter than the other constraints allow"
             case .unbounded: return "a bound is probably missing, e.g. `w >= 0` or `sum(w) == 1`"
-            case .iterationLimit, .timeLimit, .numericalError: return "the data may be badly scaled or nearly degenerate"
+            case .iterationLimit, .timeLimit, .numericalError:
+                // Unboundedness through an exponential cone often ends here rather than with a certificate.
+                return "the data may be badly scaled or nearly degenerate, or the problem unbounded (a bound missing)"
             default: return nil
             }
         }
