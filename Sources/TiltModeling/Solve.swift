@@ -14,15 +14,18 @@ extension OptimizationProblem {
     public func solve(settings: SolverSettings = SolverSettings(), polish: Bool = true,
                       warmStart: WarmStart? = nil) throws -> ProblemSolution {
         let compiled = try ConeCompiler.compile(self)
+        let scaling = ObjectiveScaling(compiled.conic)
+        let conic = scaling.scaled(compiled.conic)
         var result: SolverSolution
         do {
-            if polish, let warmStart, warmStart.cones == compiled.conic.cones,
-               let solved = SolutionPolisher.solve(compiled.conic, near: warmStart.solution) {
+            if polish, let warmStart, warmStart.cones == conic.cones,
+               let solved = SolutionPolisher.solve(conic, near: scaling.scaledSolution(warmStart.solution)) {
                 result = solved
             } else {
-                result = try InteriorPointSolver(problem: compiled.conic, settings: settings).solve()
-                if polish, let polished = SolutionPolisher.polish(compiled.conic, result) { result = polished }
+                result = try InteriorPointSolver(problem: conic, settings: settings).solve()
+                if polish, let polished = SolutionPolisher.polish(conic, result) { result = polished }
             }
+            result = scaling.unscaled(result)
         } catch let error as SolverError {
             throw ModelingError("the problem's data cannot be solved: \(error.description)",
                                 hint: "look for NaN or infinite values in the data")

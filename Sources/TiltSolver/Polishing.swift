@@ -158,7 +158,10 @@ public enum SolutionPolisher {
             return w
         }
 
-        let scale = 1 + max(VectorMath.normInf(problem.q), VectorMath.normInf(problem.b))
+        // Each residual against its own scale: stationarity against q's, the constraint rows against b's
+        // (a cone's φ = s₀² − ‖s̄‖² against its square). One scale for all would let a large objective
+        // excuse an infeasible point (minimize 1e16·sum(w) "converged" with sum(w) = 0 ≠ 1).
+        let dualScale = 1 + VectorMath.normInf(problem.q), primalScale = 1 + VectorMath.normInf(problem.b)
         let jacobian = DenseSystem(order: nf + e + c)
         for _ in 0..<12 {
             // The residual, in the order of the unknowns: free variables, general rows' and cones' multipliers.
@@ -167,7 +170,12 @@ public enum SolutionPolisher {
             let r = free.map { g[$0] } + general.map { -s[equalities[$0]] } + curved.map { rows in
                 s[rows.lowerBound] * s[rows.lowerBound] - rows.dropFirst().reduce(0) { $0 + s[$1] * s[$1] }
             }
-            if VectorMath.normInf(r) <= 1e-14 * scale { converged = true; break }
+            func largest(_ part: ArraySlice<Double>) -> Double { part.reduce(0) { $1.isNaN ? .infinity : max($0, abs($1)) } }
+            if largest(r[..<nf]) <= 1e-14 * dualScale, largest(r[nf..<(nf + e)]) <= 1e-14 * primalScale,
+               largest(r[(nf + e)...]) <= 1e-14 * primalScale * primalScale {
+                converged = true
+                break
+            }
             jacobian.reset(rightHandSide: r.map { -$0 })
             // P over the free variables, from its upper triangle.
             for (column, j) in free.enumerated() {
@@ -207,7 +215,10 @@ public enum SolutionPolisher {
 
         // Verification.
         let tolerance = 1e-9
-        let bScale = 1 + VectorMath.normInf(problem.b)
+        let bScale = primalScale
+        // The point must satisfy the rows it holds as equalities (primal feasibility), whatever Newton's
+        // residual test said.
+        guard equalities.allSatisfy({ abs(s[$0]) <= tolerance * bScale }) else { return .failed }
         let violated = inactive.filter { s[$0] < -tolerance * bScale }
         let wrongSign = equalities.enumerated().filter { k, rowIndex in
             isNonnegativeRow(rowIndex, problem.cones) && y[k] < -tolerance

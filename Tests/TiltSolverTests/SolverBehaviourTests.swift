@@ -135,3 +135,17 @@ func factorTEVTimings() throws {
     settings.linearSolver = .blockArrow
     #expect(throws: SolverError.self) { try InteriorPointSolver(problem: lp, settings: settings) }
 }
+
+/// The polisher tests stationarity against q's scale and the constraint rows against b's: with one scale
+/// for all, minimize 1e16·(w₁ + w₂) s.t. w₁ + w₂ = 1, w ≥ 0 "converged" at w = 0 and was kept as optimal.
+@Test func polishingNeverTradesFeasibilityForALargeObjective() throws {
+    let A = SparseMatrixCSC(rows: 3, cols: 2, triplets: [(0, 0, 1), (0, 1, 1), (1, 0, -1), (2, 1, -1)])
+    let problem = ConicProblem(P: SparseMatrixCSC(zeros: 2, 2), q: [1e16, 1e16], A: A, b: [1, 0, 0],
+                               cones: [.zero(1), .nonnegative(2)])
+    let solution = try InteriorPointSolver(problem: problem).solve()
+    #expect(solution.status == .optimal && abs(solution.primalObjective - 1e16) <= 1e-8 * 1e16)
+    if let polished = SolutionPolisher.polish(problem, solution) {
+        #expect(abs(polished.x[0] + polished.x[1] - 1) < 1e-12, "\(polished.x)")
+        #expect(abs(polished.primalObjective - 1e16) <= 1e-8 * 1e16)
+    }
+}
