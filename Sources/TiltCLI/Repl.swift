@@ -161,7 +161,7 @@ struct ReplLoop {
             print("Built-in functions:")
             for line in Builtins.help { print("  " + line) }
         case ":type", ":t":
-            let file = SourceFile(name: "<type>", text: argument)
+            let file = files.add(name: "<type>", bytes: Array(argument.utf8))
             switch session.typeDescription(of: file) {
             case .success(let t): print(t)
             case .failure(let list): printError(list.rendered(color: stderrWantsColor))
@@ -184,12 +184,12 @@ struct ReplLoop {
             }
         case ":explain", ":e":
             guard !argument.isEmpty else { printError(":explain needs a statement, e.g. :explain solve minimize sumsq(w)\n"); break }
-            let file = SourceFile(name: "<explain>", text: argument)
+            let file = files.add(name: "<explain>", bytes: Array(argument.utf8))
             session.interpreter.explainOnly = true
             let diagnostics = session.run(file)
             session.interpreter.explainOnly = false
             if !diagnostics.isEmpty {
-                printError(DiagnosticList(file: file, diagnostics: diagnostics).rendered(color: stderrWantsColor))
+                printError(files.list(diagnostics, running: file).rendered(color: stderrWantsColor))
             }
         case ":reset":
             session.interpreter.reset()

@@ -23,7 +23,7 @@ public final class Session {
     /// empty means success.
     @discardableResult
     public func run(_ file: SourceFile) -> [Diagnostic] {
-        let (program, diagnostics) = Session.check(file, predefined: Set(interpreter.bindings.keys))
+        let (program, diagnostics) = Session.check(file, predefined: Set(interpreter.bindings.keys).union(interpreter.sweptNames))
         guard diagnostics.isEmpty else { return diagnostics }
         do {
             try interpreter.execute(program)

@@ -175,7 +175,7 @@ private func number(_ i: Interpreter, _ name: String) -> Double? {
     let entries = ["universe synthetic(stocks: 3, seed: 1, from: 2000-01, to: 2002-12)",
                    "maximize mu'f s.t. tev <= -4%", "rebalance monthly from 2002-01 to 2002-06",
                    "maximize mu'f s.t. tev <= 4%", "maximize mu'f s.t. tev <= 2%", "let x = 1"]
-    let errors = entries.enumerated().map { n, text in session.run(SourceFile(name: "<repl:\(n + 1)>", text: text)).count }
+    let errors = replEntries(entries).map { session.run($0).count }
     #expect(errors == [0, 0, 1, 0, 0, 0])
     #expect(runs.returns.count == 2 && runs.returns.first != runs.returns.last, "\(runs.returns)")
     let (_, _, fileErrors) = run("universe synthetic(stocks: 3, seed: 1, from: 2000-01, to: 2002-12)\nmaximize mu'f\nmaximize mu'f\nrebalance monthly")
@@ -199,4 +199,33 @@ private func number(_ i: Interpreter, _ name: String) -> Double? {
     }
     #expect(rendered.hasPrefix("<repl:2>:1:1: error: at the rebalance of 2002-01: the problem is infeasible"), "\(rendered)")
     #expect(rendered.contains("\n  maximize mu'f s.t. tev <= -4%\n  ^~~~"), "\(rendered)")
+}
+
+/// In the REPL a swept parameter may be used in a later entry (as in a file), and a strategy statement
+/// that makes the strategy fail is not kept: its error is shown once, then the strategy runs as before.
+@Test func replSweepsAndRejectedStatements() {
+    final class Runs: @unchecked Sendable { var count = 0 }
+    let runs = Runs()
+    let interpreter = Interpreter(output: { _ in })
+    interpreter.keepsIncompleteStrategies = true
+    interpreter.strategyResults = { runs.count += $0.count }
+    let session = Session(interpreter: interpreter)
+    let entries = ["universe synthetic(stocks: 4, seed: 1, from: 2000-01, to: 2003-12)", "gamma in [1, 2]",
+                   "maximize mu'f - gamma * risk", "rebalance monthly from 2003-01 to 2003-03",
+                   "costs -10bps", "crisis \"a\" 2003-01 to 2003-02"]
+    let errors = replEntries(entries).map { session.run($0).map(\.message) }
+    let firstFour = errors[..<4].allSatisfy { $0.isEmpty }
+    #expect(firstFour, "\(errors)")
+    #expect(errors[4] == ["costs are a proportion of turnover, like `10bps`"])
+    #expect(errors[5].isEmpty, "\(errors[5])")
+    #expect(runs.count == 4)   // two sweep values, twice
+}
+
+/// REPL entries as the REPL makes them: `<repl:N>`, each in its own stretch of one range space.
+private func replEntries(_ texts: [String]) -> [SourceFile] {
+    var files: [SourceFile] = []
+    for (n, text) in texts.enumerated() {
+        files.append(SourceFile(name: "<repl:\(n + 1)>", text: text, startOffset: files.last?.endOffset ?? 0))
+    }
+    return files
 }

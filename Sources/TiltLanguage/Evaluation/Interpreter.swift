@@ -116,18 +116,30 @@ public final class Interpreter {
             let lastSolve = statements.lastIndex { Interpreter.isSolve($0) }
             statements = statements.prefix(lastSolve.map { $0 + 1 } ?? 0)
         }
-        for stmt in statements {
-            if explainOnly {
-                switch stmt.kind {
-                case .print, .expression: continue
-                default: break
+        // The REPL's strategy as it was before this entry: restored when the entry's own statement makes
+        // the strategy fail, so that a rejected statement is not kept (and its error not repeated).
+        let strategyBefore = (strategy, strategyChanged)
+        do {
+            for stmt in statements {
+                if explainOnly {
+                    switch stmt.kind {
+                    case .print, .expression: continue
+                    default: break
+                    }
                 }
+                try execute(stmt, in: program.file)
             }
-            try execute(stmt, in: program.file)
+            if explainOnly, let note = Interpreter.unexplained(program) { output(note) }
+            try finishStrategy(in: program.file)
+        } catch {
+            if keepsIncompleteStrategies, program.file.contains(error.range) { (strategy, strategyChanged) = strategyBefore }
+            throw error
         }
-        if explainOnly, let note = Interpreter.unexplained(program) { output(note) }
-        try finishStrategy(in: program.file)
     }
+
+    /// Names a REPL entry may use before they are bound: the parameters swept by the strategy gathered so far
+    /// (`gamma in [1, 5]` in one entry, `maximize mu'f - gamma * risk` in the next).
+    public var sweptNames: Set<String> { Set(strategy.sweeps.map(\.name.name)) }
 
     private static func isSolve(_ stmt: Stmt) -> Bool {
         if case .solve = stmt.kind { return true }
