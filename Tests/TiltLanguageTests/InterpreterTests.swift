@@ -153,7 +153,9 @@ private func number(_ i: Interpreter, _ name: String) -> Double? {
     let cases = [("0/0", "1:2: error: division by zero"), ("[1, 2] ./ [0, 1]", "1:8: error: division by zero"),
                  ("exp(1000)", "1:1: error: `exp` overflows"), ("1e308 * 10", "1:7: error: the result overflows"),
                  ("(-8)^(1/3)", "1:5: error: a negative number to a fractional power is undefined"),
-                 ("0^-1", "1:2: error: zero to a negative power is infinite")]
+                 ("0^-1", "1:2: error: zero to a negative power is infinite"),
+                 ("[2, 0; 0, 2] ^ 2000", "1:14: error: the matrix power overflows"),
+                 ("[0.5, 0; 0, 0.5] ^ -2000", "1:18: error: the matrix power overflows")]
     for (text, message) in cases {
         let (_, out, errors) = run(text)
         #expect(errors.hasPrefix("t.tilt:\(message)"), "\(text): \(errors)")

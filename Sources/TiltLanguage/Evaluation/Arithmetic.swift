@@ -75,6 +75,8 @@ enum Arithmetic {
               let a = lhs.numbers, let b = rhs.numbers, a.allSatisfy(\.isFinite), b.allSatisfy(\.isFinite) else { return nil }
         let isDivision = op == .divide || op == .elementwiseDivide, isPower = op == .power || op == .elementwisePower
         if isDivision && b.contains(0) { return Diagnostic("division by zero", at: range) }
+        // A matrix power multiplies matrices: its Inf and NaN come from overflow (Inf · 0), whatever the signs.
+        if op == .power && a.count > 1 { return Diagnostic("the matrix power overflows: its entries go beyond ±1.8e308", at: range) }
         if isPower && values.contains(where: \.isNaN) {
             return Diagnostic("a negative number to a fractional power is undefined", at: range,
                               hint: "real powers need a base ≥ 0")
