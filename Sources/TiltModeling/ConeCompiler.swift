@@ -92,6 +92,7 @@ public struct ConeCompiler {
         }
         var ownedBlocks: [Int: (rows: Int, cols: Int, sign: Double)] = [:]
         for (index, c) in problem.constraints.enumerated() {
+            let firstBlock = blocks.count
             // Epigraph cones of the sides belong to no constraint; only the relation's own rows carry
             // the constraint's multipliers.
             let lhs = try affine(c.lhs), rhs = try affine(c.rhs)
@@ -104,9 +105,13 @@ public struct ConeCompiler {
             let shape = c.lhs.isScalar ? (c.rhs.rows, c.rhs.cols) : (c.lhs.rows, c.lhs.cols)
             ownedBlocks[index] = (shape.0, shape.1, c.relation == .equal ? -1 : 1)
             currentOwner = nil
+            try checkFinite(blocks[firstBlock...].map(\.map), [], what: "`\(c.text ?? "the constraint")`", at: c.origin)
         }
         let sign: Double = problem.sense == .minimize ? 1 : -1
+        let firstObjectiveBlock = blocks.count
         let objective = try objectiveParts(problem.objective, sign: sign)
+        try checkFinite(blocks[firstObjectiveBlock...].map(\.map) + [objective.linear], objective.quadratic,
+                        what: "the objective", at: problem.objective.origin)
         return assemble(objective, sign: sign, constraintCount: problem.constraints.count, shapes: ownedBlocks)
     }
 
@@ -154,6 +159,31 @@ public struct ConeCompiler {
     private mutating func newVariable(_ count: Int) -> AffineMap {
         defer { columns += count }
         return AffineMap.variable(offset: columns, count: count)
+    }
+
+    /// Coefficients that overflowed while an expression was compiled (`sumsq(1e200 * w)` squares 1e200) are
+    /// an error at that expression rather than non-finite solver data.
+    /// Repeated terms are summed when the cone program is assembled, so their sums are checked too
+    /// (`1e308*sum(w) + 1e308*sum(w)`).
+    private func checkFinite(_ maps: [AffineMap], _ quadratic: [(row: Int, col: Int, value: Double)], what: String,
+                             at origin: Range<Int>?) throws {
+        let finite = Self.sumsAreFinite(quadratic.map { ($0.row, $0.col, $0.value) })
+            && maps.allSatisfy { $0.constant.allSatisfy(\.isFinite) && Self.sumsAreFinite($0.terms) }
+        guard finite else {
+            throw ModelingError("the coefficients of \(what) overflow: they go beyond ±1.8e308", at: origin,
+                                hint: "rescale the data (e.g. express amounts in millions)")
+        }
+    }
+
+    /// Whether the terms, and the sums of those at one (row, column), are finite. The sums are formed only
+    /// when they could overflow (largest |term| × count beyond the largest double).
+    private static func sumsAreFinite(_ terms: [(row: Int, column: Int, value: Double)]) -> Bool {
+        let largest = terms.reduce(0) { max($0, abs($1.value)) }
+        guard largest.isFinite, !terms.contains(where: { $0.value.isNaN }) else { return false }
+        guard largest * Double(terms.count) > Double.greatestFiniteMagnitude else { return true }
+        var sums: [Int: [Int: Double]] = [:]
+        for t in terms { sums[t.row, default: [:]][t.column, default: 0] += t.value }
+        return sums.values.allSatisfy { $0.values.allSatisfy(\.isFinite) }
     }
 
     private mutating func add(_ kind: Kind, _ map: AffineMap) {

@@ -112,6 +112,15 @@ private func value(_ i: Interpreter, _ name: String) -> [Double]? {
     }
 }
 
+/// Coefficients that overflow while a problem is compiled are an error at the expression, not solver data
+/// "with NaN or infinite values" blamed on the whole statement.
+@Test func overflowingCoefficientsAreErrorsAtTheirExpression() {
+    let (_, _, e1) = run("var w[2] >= 0\nsolve minimize sumsq(1e200 * w) s.t. sum(w) == 1")
+    #expect(e1.hasPrefix("o.tilt:2:16: error: the coefficients of the objective overflow"), "\(e1)")
+    let (_, _, e2) = run("var w[2] >= 0\nsolve minimize sum(w) s.t. 1e308*sum(w) + 1e308*sum(w) == 1")
+    #expect(e2.hasPrefix("o.tilt:2:28: error: the coefficients of `1e308 * sum(w) + 1e308 * sum(w) == 1` overflow"), "\(e2)")
+}
+
 @Test func explainShowsCurvatureAndConeSizesWithoutSolving() {
     final class Sink: @unchecked Sendable { var text = "" }
     let sink = Sink()
