@@ -1,9 +1,9 @@
 import TiltLinearAlgebra
 
 /// A tidy monthly CSV: a required header (`month,<name>,...`, the first column's name is free, the others
-/// distinct), one row per month (`YYYY-MM`, `YYYYMM` or `YYYY-MM-DD`), strictly increasing, numeric values
-/// taken as written (empty cells and `NA` are NaN). Shared by the tidy factor files, the wide asset files
-/// and a parametric policy's characteristic files.
+/// non-empty and distinct), one row per month (`YYYY-MM`, `YYYYMM` or `YYYY-MM-DD`), strictly increasing,
+/// numeric values taken as written (empty cells and `NA` are NaN). Shared by the tidy factor files, the
+/// wide asset files and a parametric policy's characteristic files.
 public struct MonthlyTable: Sendable {
     public let months: [Month]
     /// months × columns, rows labelled `YYYY-MM`, columns by the header names (trimmed).
@@ -32,8 +32,7 @@ public struct MonthlyTable: Sendable {
         guard !rows.isEmpty else {
             throw document.error(line: header.line, column: nil, message: "the file has a header but no data rows")
         }
-        let names = header.fields.dropFirst().map(document.trimmedText)
-        try document.checkDistinct(labels: names, of: Array(header.fields.dropFirst()), what: "header name")
+        let names = try document.headerNames(header.fields.dropFirst())
         let reader = NumericRows(document: document, fieldCount: header.fields.count, firstValueField: 1,
                                  countSource: "the header on line \(header.line)", columnNames: names)
         var periods = IncreasingPeriods(document: document)
