@@ -10,6 +10,9 @@ public struct MonthlyTable: Sendable {
     public let values: Matrix
     /// 1-based line of the header.
     let headerLine: Int
+    /// 1-based line of each month's row, so that a problem found later (a gap in the months two files
+    /// share) can point at it.
+    let rowLines: [Int]
 
     /// Reads the file at `path`, its values of any sign and unit (market caps, characteristics).
     public init(path: String) throws {
@@ -45,5 +48,6 @@ public struct MonthlyTable: Sendable {
         values = Matrix(rows: rows.count, cols: names.count, columnMajor: try reader.read(rows, returns: returns),
                         rowLabels: months.map(\.description), colLabels: names)
         headerLine = header.line
+        rowLines = rows.map(\.line)
     }
 }

@@ -137,6 +137,6 @@ private struct KenFrenchParser {
         return KenFrenchSection(title: title, columns: columns, kind: kind, quantity: quantity,
                                 months: kind == .monthly ? periods.ordinals.map(Month.init(ordinal:)) : [],
                                 years: kind == .annual ? periods.ordinals : [],
-                                values: values, headerLine: header.line)
+                                values: values, headerLine: header.line, rowLines: rows.map(\.line))
     }
 }
