@@ -34,3 +34,18 @@ private func load(_ text: String) throws -> [String: Double] {
     #expect(headerOnly.line == 1 && headerOnly.message == "the file has a header but no data rows")
     #expect(dataError { try load("") }?.message == "the file is empty")
 }
+
+/// A benchmark is long-only and holds something: a negative weight is an error at its cell; the weights
+/// must add up to a positive number (an error about the file) that a double can hold (an error at the row
+/// where the sum overflows). Zero weights beside a positive one are kept. All three were accepted.
+@Test func benchmarkWeightsAreNonNegativeWithAPositiveFiniteSum() throws {
+    #expect(try load("Agric,0\nFood,2\n") == ["Agric": 0, "Food": 2])
+    let negative = try #require(dataError { try load("asset,weight\nAgric,-1\nFood,1\n") })
+    #expect(negative.line == 2 && negative.column == 7)
+    #expect(negative.message == "the weight of 'Agric' is negative: a benchmark is long-only, so its weights are 0 or more")
+    let zero = try #require(dataError { try load("asset,weight\nAgric,0\nFood,0\n") })
+    #expect(zero.line == 0 && zero.message == "every weight is 0, so the benchmark would hold nothing")
+    let huge = try #require(dataError { try load("Agric,1e308\nFood,1e308\nSoda,1\n") })
+    #expect(huge.line == 2 && huge.column == 6)
+    #expect(huge.message == "the weights add up to more than 1.8e308 by this row, beyond a double's range")
+}

@@ -90,3 +90,19 @@ private func read(_ text: String) throws -> Matrix {
     let error = try #require(dataError { try readNumericCSV(path: folder) })
     #expect(error.line == 0 && error.description == "\(folder): error: is a folder, not a file")
 }
+
+/// A header cell left empty made a column called "" (an asset, a factor, `F[""]`): it is an error at the
+/// cell in every loader of named columns. Only the cell above `read()`'s row labels may be empty.
+@Test func emptyHeaderNamesAreErrorsAtTheirCell() throws {
+    let message = "a header name is empty: every value column needs a name"
+    let place = { (e: DataError?) in e.map { "\($0.line):\($0.column ?? 0) \($0.message)" } }
+    #expect(place(dataError { try read(",a,\n2000-01,1,2\n") }) == "1:4 \(message)")
+    #expect(place(dataError { try read("a, ,b\n1,2,3\n") }) == "1:3 \(message)")
+    #expect(try read(",a,b\n2000-01,1,2\n").colLabels == ["a", "b"])
+    let wide = try temporaryFile("r.csv", "month,A,,C\n2000-01,0.1,0.2,0.3\n")
+    #expect(place(dataError { try AssetPanel.loadWide(returns: wide) }) == "1:9 \(message)")
+    let tidy = try temporaryFile("f.csv", "month,mktrf,,rf\n2000-01,0.1,0.2,0.3\n")
+    #expect(place(dataError { try FactorFile.loadTidy(path: tidy) }) == "1:13 \(message)")
+    let kenFrench = try temporaryFile("kf.csv", "  Returns -- Monthly\n,Agric,,Food\n202001,1,2,3\n")
+    #expect(place(dataError { try KenFrenchFile.load(path: kenFrench) }) == "2:8 \(message)")
+}

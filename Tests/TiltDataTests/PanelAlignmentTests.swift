@@ -48,12 +48,29 @@ import TiltLinearAlgebra
     #expect(error.message.contains("covers 1950-01…1950-02") && error.message.contains("cover 1963-07…2024-12"))
 }
 
-/// Common months that skip some are an error naming the file without them: rows must be consecutive
-/// months (a rebalance earns the next month; windows count months).
+/// Common months that skip some are an error in the file without them, at its row after the months it
+/// skips (it had no line): rows must be consecutive months (a rebalance earns the next month; windows
+/// count months).
 @Test func alignmentRefusesSkippedMonths() throws {
     let factors = try FactorFile.load(path: sharedDataPath("F-F_Research_Data_5_Factors_2x3.csv"))
     let gapped = try AssetPanel.loadWide(returns: temporaryFile("g.csv", "month,AAA\n1990-01,0.01\n1990-02,0.02\n1990-05,0.03\n1990-06,0.04\n"))
     let error = try #require(dataError { try AlignedData(panel: gapped, factors: factors) })
-    #expect(error.path.hasSuffix("g.csv"))
-    #expect(error.message.hasPrefix("no data for 1990-03…1990-04, inside the months the returns and factors share (1990-01…1990-06)"))
+    #expect(error.path.hasSuffix("g.csv") && error.line == 4 && error.column == 1 && error.lineText == "1990-05,0.03")
+    #expect(error.message.hasPrefix("no data for 1990-03…1990-04 before this row, inside the months the returns and factors share (1990-01…1990-06)"))
+    // In a Ken French factor file, at its row after the gap.
+    let panel = try AssetPanel.loadWide(returns: temporaryFile("r.csv", "month,AAA\n202001,0.01\n202002,0.02\n202003,0.03\n"))
+    let kenFrench = try FactorFile.load(path: temporaryFile("kf.csv", "  Returns -- Monthly\n,Mkt-RF,RF\n202001,1,0.1\n202003,2,0.1\n"))
+    let inFactors = try #require(dataError { try AlignedData(panel: panel, factors: kenFrench) })
+    #expect(inFactors.path.hasSuffix("kf.csv") && inFactors.line == 4 && inFactors.column == 1)
+    #expect(inFactors.message.hasPrefix("no data for 2020-02 before this row,"))
+    // Each file skipping part of the gap: only what the file without the first month skips is its fault.
+    let tidy = try FactorFile.loadTidy(path: temporaryFile("f.csv", "month,mktrf\n1990-01,0.01\n1990-02,0.02\n1990-03,0.03\n1990-05,0.05\n"))
+    let split = try AssetPanel.loadWide(returns: temporaryFile("s.csv", "month,AAA\n1990-01,0.01\n1990-02,0.02\n1990-04,0.04\n1990-05,0.05\n"))
+    let first = try #require(dataError { try AlignedData(panel: split, factors: tidy) })
+    #expect(first.path.hasSuffix("s.csv") && first.line == 4 && first.message.hasPrefix("no data for 1990-03 before this row,"))
+    // Months not read from rows of a file: about the file, without a line.
+    let unread = try AssetPanel(path: "parts", months: [Month(1990, 1), Month(1990, 3)], assetIDs: ["AAA"],
+                                returns: Matrix(rows: 2, cols: 1, columnMajor: [0.01, 0.02]))
+    let fileOnly = try #require(dataError { try AlignedData(panel: unread, factors: tidy) })
+    #expect(fileOnly.path == "parts" && fileOnly.line == 0 && fileOnly.message.hasPrefix("no data for 1990-02, inside"))
 }

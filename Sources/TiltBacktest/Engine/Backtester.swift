@@ -256,8 +256,18 @@ public enum Backtester {
         case .fixed(let weights):
             let raw = ids.map { weights[$0] ?? 0 }
             let total = raw.reduce(0, +)
-            guard total > 0 else { throw BacktestError(month: month, "none of the benchmark's assets is eligible") }
+            guard total > 0 else { throw noEligibleBenchmarkAsset(weights, month: month) }
             return raw.map { $0 / total }
         }
+    }
+
+    /// Why fixed benchmark `weights` give nothing at the rebalance of `month`: none of the assets they
+    /// weight positively is eligible then. Names those assets (the first five) and, as the hint, what
+    /// eligibility asks.
+    private static func noEligibleBenchmarkAsset(_ weights: [String: Double], month: Month) -> BacktestError {
+        let weighted = weights.filter { $0.value > 0 }.keys.sorted()
+        let named = weighted.prefix(5).joined(separator: ", ") + (weighted.count > 5 ? " and \(weighted.count - 5) more" : "")
+        return BacktestError(month: month, "none of the benchmark's assets (\(named)) is eligible",
+                             hint: "an asset is eligible with a return in \(month + 1), a positive market cap at \(month) (when caps are known) and no missing return in its estimation window")
     }
 }

@@ -37,13 +37,23 @@ public struct AlignedData: Sendable {
     }
 
     /// Rows are months in a row: a rebalance at the end of month T earns month T + 1, and estimation
-    /// windows count months. So the common months may not skip any; the error names the file without them.
+    /// windows count months. So the common months may not skip any. The error is about the file without
+    /// the first skipped month: it names the months that file skips there and points at the row after
+    /// them (when the file has one row per month).
     private static func checkConsecutive(_ months: [Month], panel: AssetPanel, factors: FactorFile) throws {
-        guard let gap = zip(months, months.dropFirst()).first(where: { $1 - $0 != 1 }) else { return }
-        let missing = gap.0 + 1, lastMissing = gap.1 - 1
+        guard let before = zip(months, months.dropFirst()).first(where: { $1 - $0 != 1 })?.0 else { return }
+        let missing = before + 1
+        let (path, fileMonths, rowLines) = panel.months.contains(missing)
+            ? (factors.path, factors.months, factors.rowLines) : (panel.path, panel.months, panel.rowLines)
+        // The file lacks `missing`, so this is its first row after it: at the latest the common month
+        // that ends the gap.
+        let next = fileMonths.prefix { $0 < missing }.count
+        let lastMissing = fileMonths[next] - 1
         let span = missing == lastMissing ? "\(missing)" : "\(missing)…\(lastMissing)"
-        let path = Set(panel.months).contains(missing) ? factors.path : panel.path
-        throw DataError(path: path, line: 0,
-                        message: "no data for \(span), inside the months the returns and factors share (\(months[0])…\(months[months.count - 1])): every month in between is needed (a rebalance at the end of a month earns the next one)")
+        let message = "no data for \(span)\(rowLines == nil ? "" : " before this row"), inside the months the returns and factors share (\(months[0])…\(months[months.count - 1])): every month in between is needed (a rebalance at the end of a month earns the next one)"
+        guard let line = rowLines?[next] else { throw DataError(path: path, line: 0, message: message) }
+        // The file is read again for the row's text (shown with a caret); without it the line number stays.
+        throw (try? CSVDocument(path: path))?.error(line: line, column: 1, message: message)
+            ?? DataError(path: path, line: line, column: 1, message: message)
     }
 }

@@ -7,8 +7,10 @@ import TiltLinearAlgebra
 /// or `YYYY-MM`; rows may come in any order (they are sorted by date within each permno) but a permno
 /// may not have the same date twice.
 ///
-/// - Rows may be daily or monthly: a month's return is Π(1 + r) − 1 over that stock's rows in the
-///   calendar month (a single monthly row gives its own return).
+/// - Rows are daily or monthly, decided for the whole extract: it is daily when some stock has three or
+///   more rows in one calendar month, and then a month's return is Π(1 + r) − 1 over that stock's rows in
+///   the calendar month. Otherwise it is monthly: each row gives its own month's return, and a stock's
+///   second row in a month is an error at the row (see Docs/conventions.md).
 /// - Missing returns: CRSP letter codes `B` and `C`, a blank cell, `NA`, and the numeric codes -66, -77,
 ///   -88, -99. Any other return below -1 (a loss of more than everything) is an error at its cell. One missing daily return makes the whole month's return missing (NaN): nothing is
 ///   filled in. Months with no row for a stock (before listing, after delisting, gaps) are NaN too, so
@@ -53,27 +55,31 @@ public enum CRSPExtract {
         guard !rowsByPermno.isEmpty else {
             throw document.error(line: headerLine, column: nil, message: "the file has a header but no data rows")
         }
-        return try panel(rowsByPermno, document: document)
+        // Each stock's rows by date, then by line (of two rows with one date, the one written first comes
+        // first); sorted in place, as a daily extract's rows take much memory.
+        let permnos = rowsByPermno.keys.sorted()
+        for permno in permnos { rowsByPermno[permno]?.sort { ($0.sortKey, $0.line) < ($1.sortKey, $1.line) } }
+        return try panel(rowsByPermno, permnos: permnos, document: document)
     }
 
-    /// Compounds each stock's rows into calendar months and assembles the panel.
-    private static func panel(_ rowsByPermno: [Int: [CRSPRow]], document: CSVDocument) throws -> AssetPanel {
+    /// Compounds each stock's rows (sorted by date, then line) into calendar months and assembles the
+    /// panel; `permnos` are the stocks in increasing order.
+    private static func panel(_ rowsByPermno: [Int: [CRSPRow]], permnos: [Int], document: CSVDocument) throws -> AssetPanel {
+        let daily = isDaily(rowsByPermno.values)
         let allRows = rowsByPermno.values.joined()
         let first = allRows.map(\.month).min() ?? Month(ordinal: 0)
         let last = allRows.map(\.month).max() ?? first
         let monthCount = last - first + 1
-        let permnos = rowsByPermno.keys.sorted()
         var returns = [Double](repeating: .nan, count: monthCount * permnos.count)
         var caps = returns
         var sectors: [String] = []
         for (j, permno) in permnos.enumerated() {
-            let rows = (rowsByPermno[permno] ?? []).sorted { ($0.sortKey, $0.line) < ($1.sortKey, $1.line) }
+            let rows = rowsByPermno[permno] ?? []
             var latestSIC: Int? = nil
             var compounded = 0.0   // (1 + R)(1 + r) − 1 = R + r + R·r: exact for one row, no cancellation
             for (k, row) in rows.enumerated() {
-                if k > 0, rows[k - 1].sortKey == row.sortKey {   // sorted by line too: rows[k - 1] came first
-                    throw document.error(line: row.line, column: row.dateColumn,
-                                         message: "permno \(permno) has the date \(row.dateText) twice (also on line \(rows[k - 1].line))")
+                if k > 0, rows[k - 1].month == row.month {
+                    try checkSameMonth(row, after: rows[k - 1], permno: permno, daily: daily, document: document)
                 }
                 compounded += row.ret + compounded * row.ret
                 latestSIC = row.siccd ?? latestSIC
@@ -92,6 +98,29 @@ public enum CRSPExtract {
                               returns: Matrix(rows: monthCount, cols: permnos.count, columnMajor: returns),
                               marketCaps: Matrix(rows: monthCount, cols: permnos.count, columnMajor: caps),
                               sectors: sectors)
+    }
+
+    /// Whether the extract is daily: some stock has three or more rows in one calendar month (a stock
+    /// listed throughout a month has about 21 daily rows). Otherwise it is monthly, one row per stock and
+    /// month. `rowsOfStock` holds each stock's rows sorted by date.
+    private static func isDaily(_ rowsOfStock: some Collection<[CRSPRow]>) -> Bool {
+        rowsOfStock.contains { rows in rows.indices.dropFirst(2).contains { rows[$0].month == rows[$0 - 2].month } }
+    }
+
+    /// Checks `row` of `permno` against `earlier`, the row sorted just before it in the same month: one
+    /// date twice is an error, and so are two rows in a month of a monthly extract, where one of them is
+    /// almost certainly misdated (compounded, they would make a wrong return). The error is at the row
+    /// written further down the file.
+    private static func checkSameMonth(_ row: CRSPRow, after earlier: CRSPRow, permno: Int, daily: Bool,
+                                       document: CSVDocument) throws {
+        if earlier.sortKey == row.sortKey {   // sorted by line too: `earlier` came first
+            throw document.error(line: row.line, column: row.dateColumn,
+                                 message: "permno \(permno) has the date \(row.dateText) twice (also on line \(earlier.line))")
+        }
+        guard !daily else { return }
+        let (first, second) = earlier.line < row.line ? (earlier, row) : (row, earlier)
+        throw document.error(line: second.line, column: second.dateColumn,
+                             message: "permno \(permno) has a second row in \(row.month) (also \(first.dateText) on line \(first.line)): the extract is monthly, one row per stock and month (no stock has three or more rows in a month, as daily data would)")
     }
 }
 

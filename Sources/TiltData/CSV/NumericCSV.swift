@@ -14,8 +14,9 @@ import TiltLinearAlgebra
 ///
 /// Throws `DataError` at the offending line and column for text in a value cell, a number beyond a
 /// double's range (`1e400`), a row with a different number of fields than the first row (naming
-/// expected and found counts), a header name or row label that appears twice (months compared as
-/// months), an empty file, or a header without data rows.
+/// expected and found counts), an empty header name (only the cell above the row labels may be empty),
+/// a header name or row label that appears twice (months compared as months), an empty file, or a
+/// header without data rows.
 public func readNumericCSV(path: String) throws -> Matrix {
     try readNumericCSV(CSVDocument(path: path))
 }
@@ -33,8 +34,7 @@ public func readNumericCSV(_ document: CSVDocument) throws -> Matrix {
     }
     let dataRecords = records.dropFirst(layout.hasHeader ? 1 : 0)
     let valueStart = layout.hasRowLabels ? 1 : 0
-    let names = layout.hasHeader ? first.fields[valueStart...].map(document.trimmedText) : nil
-    if let names { try document.checkDistinct(labels: names, of: Array(first.fields[valueStart...]), what: "header name") }
+    let names = layout.hasHeader ? try document.headerNames(first.fields[valueStart...]) : nil
     let reader = NumericRows(document: document, fieldCount: fieldCount, firstValueField: valueStart,
                              countSource: layout.hasHeader ? "the header on line \(first.line)"
                                                            : "the first row on line \(first.line)",

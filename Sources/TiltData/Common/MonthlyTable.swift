@@ -1,15 +1,18 @@
 import TiltLinearAlgebra
 
 /// A tidy monthly CSV: a required header (`month,<name>,...`, the first column's name is free, the others
-/// distinct), one row per month (`YYYY-MM`, `YYYYMM` or `YYYY-MM-DD`), strictly increasing, numeric values
-/// taken as written (empty cells and `NA` are NaN). Shared by the tidy factor files, the wide asset files
-/// and a parametric policy's characteristic files.
+/// non-empty and distinct), one row per month (`YYYY-MM`, `YYYYMM` or `YYYY-MM-DD`), strictly increasing,
+/// numeric values taken as written (empty cells and `NA` are NaN). Shared by the tidy factor files, the
+/// wide asset files and a parametric policy's characteristic files.
 public struct MonthlyTable: Sendable {
     public let months: [Month]
     /// months × columns, rows labelled `YYYY-MM`, columns by the header names (trimmed).
     public let values: Matrix
     /// 1-based line of the header.
     let headerLine: Int
+    /// 1-based line of each month's row, so that a problem found later (a gap in the months two files
+    /// share) can point at it.
+    let rowLines: [Int]
 
     /// Reads the file at `path`, its values of any sign and unit (market caps, characteristics).
     public init(path: String) throws {
@@ -32,8 +35,7 @@ public struct MonthlyTable: Sendable {
         guard !rows.isEmpty else {
             throw document.error(line: header.line, column: nil, message: "the file has a header but no data rows")
         }
-        let names = header.fields.dropFirst().map(document.trimmedText)
-        try document.checkDistinct(labels: names, of: Array(header.fields.dropFirst()), what: "header name")
+        let names = try document.headerNames(header.fields.dropFirst())
         let reader = NumericRows(document: document, fieldCount: header.fields.count, firstValueField: 1,
                                  countSource: "the header on line \(header.line)", columnNames: names)
         var periods = IncreasingPeriods(document: document)
@@ -46,5 +48,6 @@ public struct MonthlyTable: Sendable {
         values = Matrix(rows: rows.count, cols: names.count, columnMajor: try reader.read(rows, returns: returns),
                         rowLabels: months.map(\.description), colLabels: names)
         headerLine = header.line
+        rowLines = rows.map(\.line)
     }
 }

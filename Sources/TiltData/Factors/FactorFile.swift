@@ -18,6 +18,9 @@ public struct FactorFile: Sendable {
     /// The one-month T-bill rate (monthly, decimal) as a months × 1 vector labelled `rf`, when the file
     /// has an `rf` column.
     public let riskFree: Matrix?
+    /// 1-based line of each month's row in `path`, so that a problem found later (a gap in the months the
+    /// factors share with the returns) can point at it; `nil` for factors not read from a file.
+    public let rowLines: [Int]?
 
     /// Reads a Ken French factor file exactly as downloaded (percent). Only the first monthly returns
     /// section is used; annual blocks are recognised and skipped.
@@ -26,7 +29,8 @@ public struct FactorFile: Sendable {
         guard let monthly = file.sections.first(where: { $0.kind == .monthly && $0.quantity == .returns }) else {
             throw DataError(path: path, line: 0, message: "no monthly factor section (rows YYYYMM) in the file")
         }
-        return try FactorFile(path: path, months: monthly.months, values: monthly.values, headerLine: monthly.headerLine)
+        return try FactorFile(path: path, months: monthly.months, values: monthly.values, headerLine: monthly.headerLine,
+                              rowLines: monthly.rowLines)
     }
 
     /// Reads a tidy CSV: a header `month,<factor>,...` (the first column's name is free), one row per month
@@ -34,7 +38,8 @@ public struct FactorFile: Sendable {
     /// is the risk-free rate. Empty cells and `NA` are NaN.
     public static func loadTidy(path: String) throws -> FactorFile {
         let table = try MonthlyTable(document: CSVDocument(path: path), returns: .factors)
-        return try FactorFile(path: path, months: table.months, values: table.values, headerLine: table.headerLine)
+        return try FactorFile(path: path, months: table.months, values: table.values, headerLine: table.headerLine,
+                              rowLines: table.rowLines)
     }
 
     /// The canonical form of a factor column name (`Mkt-RF` → `mktrf`, `Mom` → `umd`).
@@ -44,7 +49,7 @@ public struct FactorFile: Sendable {
     }
 
     /// Splits `values` (months × columns, decimals) into factors and the risk-free column.
-    private init(path: String, months: [Month], values: Matrix, headerLine: Int) throws {
+    private init(path: String, months: [Month], values: Matrix, headerLine: Int, rowLines: [Int]) throws {
         let names = (values.colLabels ?? []).map(FactorFile.canonicalName)
         var seen: Set<String> = []
         for name in names where !seen.insert(name).inserted {
@@ -58,21 +63,23 @@ public struct FactorFile: Sendable {
                       var rf = values.pickingColumns([j])
                       rf.colLabels = ["rf"]
                       return rf
-                  })
+                  }, rowLines: rowLines)
     }
 
     /// A factor set from parts already checked (used when restricting to common months).
-    init(path: String, months: [Month], factorNames: [String], returns: Matrix, riskFree: Matrix?) {
+    init(path: String, months: [Month], factorNames: [String], returns: Matrix, riskFree: Matrix?, rowLines: [Int]? = nil) {
         self.path = path
         self.months = months
         self.factorNames = factorNames
         self.returns = returns
         self.riskFree = riskFree
+        self.rowLines = rowLines
     }
 
     /// The same factors restricted to the rows at `indices` (increasing).
     func pickingRows(_ indices: [Int]) -> FactorFile {
         FactorFile(path: path, months: indices.map { months[$0] }, factorNames: factorNames,
-                   returns: returns.pickingRows(indices), riskFree: riskFree?.pickingRows(indices))
+                   returns: returns.pickingRows(indices), riskFree: riskFree?.pickingRows(indices),
+                   rowLines: rowLines.map { lines in indices.map { lines[$0] } })
     }
 }

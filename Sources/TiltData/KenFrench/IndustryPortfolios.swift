@@ -8,6 +8,8 @@ public struct IndustryPortfolios: Sendable {
     public let industries: [String]
     /// The months of the monthly matrices, increasing.
     public let months: [Month]
+    /// 1-based line of each month's row of value-weighted returns in the file.
+    public let monthLines: [Int]
     /// Value-weighted monthly returns, decimals.
     public let valueWeightedReturns: Matrix
     /// Equal-weighted monthly returns, decimals.
@@ -52,6 +54,7 @@ public struct IndustryPortfolios: Sendable {
         }
         industries = valueWeighted.columns
         months = valueWeighted.months
+        monthLines = valueWeighted.rowLines
         valueWeightedReturns = monthly[0].values
         equalWeightedReturns = monthly[1].values
         numberOfFirms = monthly[2].values

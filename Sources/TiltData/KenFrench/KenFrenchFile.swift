@@ -8,7 +8,8 @@ import TiltLinearAlgebra
 /// Missing codes -99.99 and -999 become NaN. Return sections are converted from percent to decimals;
 /// firm counts, average firm size ($ millions) and BE/ME ratios are kept as written (see
 /// `KenFrenchSection.Quantity`); a return below −100% is an error at its cell (`ReturnColumns`). Dates
-/// within a section must strictly increase, and its header may not name a column twice.
+/// within a section must strictly increase, and its header must name every column after the empty first
+/// cell, each once.
 public struct KenFrenchFile: Sendable {
     /// The path the file was read from.
     public let path: String
@@ -123,8 +124,7 @@ private struct KenFrenchParser {
                 labels.append(text)
             }
         }
-        let columns = header.fields.dropFirst().map(document.trimmedText)
-        try document.checkDistinct(labels: columns, of: Array(header.fields.dropFirst()), what: "header name")
+        let columns = try document.headerNames(header.fields.dropFirst())
         let quantity = KenFrenchSection.Quantity(title: title)
         let reader = NumericRows(document: document, fieldCount: header.fields.count, firstValueField: 1,
                                  countSource: "the header on line \(header.line)", columnNames: columns)
@@ -137,6 +137,6 @@ private struct KenFrenchParser {
         return KenFrenchSection(title: title, columns: columns, kind: kind, quantity: quantity,
                                 months: kind == .monthly ? periods.ordinals.map(Month.init(ordinal:)) : [],
                                 years: kind == .annual ? periods.ordinals : [],
-                                values: values, headerLine: header.line)
+                                values: values, headerLine: header.line, rowLines: rows.map(\.line))
     }
 }

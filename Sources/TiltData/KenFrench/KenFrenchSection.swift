@@ -59,4 +59,6 @@ public struct KenFrenchSection: Sendable {
     public let values: Matrix
     /// 1-based line of the header line in the file.
     public let headerLine: Int
+    /// 1-based line of each period's row in the file.
+    public let rowLines: [Int]
 }

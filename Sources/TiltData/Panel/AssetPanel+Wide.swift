@@ -15,7 +15,7 @@ extension AssetPanel {
         let capsMatrix = try caps.map { try alignedCaps(path: $0, months: table.months, assets: assets) }
         let sectorNames = try sectors.map { try sectorMap(path: $0, assets: assets) }
         return try AssetPanel(path: returns, months: table.months, assetIDs: assets, returns: table.values,
-                              marketCaps: capsMatrix, sectors: sectorNames)
+                              marketCaps: capsMatrix, sectors: sectorNames, rowLines: table.rowLines)
     }
 
     /// The caps file's matrix with its columns put in the order of `assets`.

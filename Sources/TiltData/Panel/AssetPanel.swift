@@ -21,11 +21,16 @@ public struct AssetPanel: Sendable {
     public let marketCaps: Matrix?
     /// One sector name per asset (its latest known sector), when the source has sectors.
     public let sectors: [String]?
+    /// 1-based line of each month's row in `path`, so that a problem found later (a gap in the months the
+    /// returns share with the factors) can point at it; `nil` when a month is not one row of a file (a
+    /// CRSP month compounds a stock's rows; the synthetic market has no file).
+    public let rowLines: [Int]?
 
     /// A panel from parts. Throws `DataError` (about `path`) unless `returns` and `marketCaps` are
-    /// months × assets, the months strictly increase and there is one sector per asset.
+    /// months × assets, the months strictly increase, there is one sector per asset and one row line
+    /// per month.
     public init(path: String, months: [Month], assetIDs: [String], returns: Matrix,
-                marketCaps: Matrix? = nil, sectors: [String]? = nil) throws {
+                marketCaps: Matrix? = nil, sectors: [String]? = nil, rowLines: [Int]? = nil) throws {
         let shape = "\(months.count)×\(assetIDs.count)"
         guard returns.rows == months.count, returns.cols == assetIDs.count else {
             throw DataError(path: path, line: 0, message: "returns are \(returns.shapeDescription), expected months × assets = \(shape)")
@@ -38,6 +43,9 @@ public struct AssetPanel: Sendable {
         }
         if let sectors, sectors.count != assetIDs.count {
             throw DataError(path: path, line: 0, message: "\(sectors.count) sectors for \(assetIDs.count) assets")
+        }
+        if let rowLines, rowLines.count != months.count {
+            throw DataError(path: path, line: 0, message: "\(rowLines.count) row lines for \(months.count) months")
         }
         var labelled = returns
         labelled.rowLabels = months.map(\.description)
@@ -53,6 +61,7 @@ public struct AssetPanel: Sendable {
             return c
         }
         self.sectors = sectors
+        self.rowLines = rowLines
     }
 
     /// Column indices of the assets that may be held after the rebalance at the end of month `t` (a row
@@ -69,6 +78,6 @@ public struct AssetPanel: Sendable {
     func pickingRows(_ indices: [Int]) throws -> AssetPanel {
         try AssetPanel(path: path, months: indices.map { months[$0] }, assetIDs: assetIDs,
                    returns: returns.pickingRows(indices), marketCaps: marketCaps?.pickingRows(indices),
-                   sectors: sectors)
+                   sectors: sectors, rowLines: rowLines.map { lines in indices.map { lines[$0] } })
     }
 }

@@ -33,7 +33,9 @@ extension Interpreter {
         }
         let data: AlignedData
         do { data = try AlignedData(panel: panel, factors: factors) } catch {
-            throw Diagnostic(String(describing: error), at: draft.factors?.range ?? universeExpr.range)
+            // At the statement that read the file the problem is about.
+            let aboutReturns = (error as? DataError)?.path == panel.path
+            throw dataError(error, at: aboutReturns ? universeExpr.range : draft.factors?.range ?? universeExpr.range)
         }
         let benchmark = try benchmarkRule(draft.benchmark, assets: data.panel.assetIDs)
         let cost = try costPerTurnover(draft)
@@ -211,7 +213,7 @@ extension Interpreter {
                 let industries = try IndustryPortfolios.load(path: file)
                 let panel = try AssetPanel(path: file, months: industries.months, assetIDs: industries.industries,
                                            returns: industries.valueWeightedReturns, marketCaps: industries.marketCap,
-                                           sectors: industries.sectors)
+                                           sectors: industries.sectors, rowLines: industries.monthLines)
                 return (panel, nil)
             } catch {
                 throw dataError(error, at: arguments[0].value.range)
@@ -222,7 +224,7 @@ extension Interpreter {
                 let market = try SyntheticMarket.generate(stocks: options.stocks, seed: options.seed, from: options.from, to: options.to)
                 return (market.panel, market.factors)
             } catch {
-                throw Diagnostic(String(describing: error), at: e.range)
+                throw dataError(error, at: e.range)
             }
         case .string:
             let file = try path(e, what: "the returns")
