@@ -8,6 +8,10 @@ public struct Diagnostic: Error, Sendable, Equatable {
     public var hint: String?
     /// More context printed verbatim after the source excerpt, such as the offending line of a data file.
     public var note: String?
+    /// `true` when the search for errors stopped after this one (the parser gives up once
+    /// `DiagnosticList.maximumShown` are known and input is left): later errors, if any, were not looked for,
+    /// so a list holding it cannot say how many errors there are.
+    public var searchStopsHere = false
 
     public init(_ message: String, at range: SourceRange, hint: String? = nil, note: String? = nil,
                 severity: Severity = .error) {
@@ -35,15 +39,32 @@ public struct DiagnosticList: Error, Sendable {
     /// binary file given as a program has an error every few bytes); the parser stops once this many are known.
     public static let maximumShown = 50
 
+    /// Whether the search for errors stopped before the end (`Diagnostic.searchStopsHere`): there may be
+    /// more errors than the list holds.
+    public var isIncomplete: Bool { diagnostics.contains { $0.searchStopsHere } }
+
     /// The diagnostics rendered as the terminal shows them, at most `maximumShown`, then a line saying how
-    /// many more there are.
+    /// many more there are and whether the search stopped.
     public func rendered(color: Bool = false) -> String {
         let shown = diagnostics.prefix(DiagnosticList.maximumShown).map { d in
             let home = file.contains(d.range) ? file : earlierFiles.last { $0.contains(d.range) } ?? file
             return DiagnosticRenderer.render(d, in: home, color: color)
         }
         let more = diagnostics.count - shown.count
-        return shown.joined() + (more > 0 ? "… and \(more) more error\(more == 1 ? "" : "s")\n" : "")
+        let moreText = "… and \(more) more error\(more == 1 ? "" : "s")"
+        switch (more > 0, isIncomplete) {
+        case (false, false): return shown.joined()
+        case (true, false): return shown.joined() + moreText + "\n"
+        case (false, true): return shown.joined() + "… stopped after \(shown.count) error\(shown.count == 1 ? "" : "s") (there may be more)\n"
+        case (true, true): return shown.joined() + moreText + ", then stopped (there may be more)\n"
+        }
+    }
+
+    /// The count that closes a report of the list: "3 errors", or "at least 50 errors" when the search
+    /// stopped before the end.
+    public var summary: String {
+        let count = diagnostics.count
+        return "\(isIncomplete ? "at least " : "")\(count) error\(count == 1 ? "" : "s")"
     }
 }
 

@@ -94,7 +94,15 @@ public struct Parser {
         if current.kind == .invalid, range == current.range { return }
         if diagnostics.count < DiagnosticList.maximumShown {
             diagnostics.append(Diagnostic(message, at: range, hint: hint))
+        } else {
+            stopSearching()
         }
+    }
+
+    /// Marks the list as cut short: an error was found that the list has no room for, or statements are left
+    /// unparsed, so there may be errors that are not reported.
+    private mutating func stopSearching() {
+        if !diagnostics.isEmpty { diagnostics[diagnostics.count - 1].searchStopsHere = true }
     }
 
     private mutating func expect(_ kind: TokenKind, _ what: String, hint: String? = nil) throws -> Token {
@@ -125,7 +133,10 @@ public struct Parser {
         while true {
             while current.kind == .newline || current.kind == .semicolon { advance() }
             if current.kind == .endOfFile { break }
-            if diagnostics.count >= DiagnosticList.maximumShown { break }
+            if diagnostics.count >= DiagnosticList.maximumShown {
+                stopSearching()
+                break
+            }
             do {
                 let stmt = try parseStatement()
                 if !isAtStatementEnd(current.kind) {

@@ -58,6 +58,17 @@ import TiltLinearAlgebra
         #expect(result.stderr.hasSuffix("3 errors\n"))
     }
 
+    /// The parser stops once 50 errors are known: the report says so and the count is a lower bound, while a
+    /// file with exactly 50 is counted exactly.
+    @Test func aParserThatStopsSaysSoInTheCount() throws {
+        let sixty = try TiltBinary.run(["check", "-"], input: Data(String(repeating: "let x = 1 +\n", count: 60).utf8))
+        #expect(sixty.status == 1)
+        #expect(sixty.stderr.components(separatedBy: ": error: ").count - 1 == 50)
+        #expect(sixty.stderr.hasSuffix("\n… stopped after 50 errors (there may be more)\nat least 50 errors\n"), "\(sixty.stderr.suffix(200))")
+        let fifty = try TiltBinary.run(["check", "-"], input: Data(String(repeating: "let x = 1 +\n", count: 50).utf8))
+        #expect(fifty.stderr.hasSuffix("remove it\n50 errors\n"), "\(fifty.stderr.suffix(200))")
+    }
+
     @Test func shapeErrorNamesBothShapesAtTheOperator() throws {
         let text = "let F = ones(48, 6)\nlet x = ones(5)\nlet y = F * x\n"
         let result = try TiltBinary.run(["run", "-"], input: Data(text.utf8))
@@ -267,7 +278,10 @@ import TiltLinearAlgebra
         #expect(places.count == 50)
         #expect(Set(places).count == places.count, "no two errors at one place")
         let lines = result.stderr.split(separator: "\n")
-        #expect(lines.dropLast().last?.hasPrefix("… and ") == true && lines.dropLast().last?.hasSuffix(" more errors") == true)
+        // The lexer's errors are all counted; the parser did not look further, so the count is a lower bound.
+        #expect(lines.dropLast().last?.hasPrefix("… and ") == true
+                && lines.dropLast().last?.hasSuffix(" more errors, then stopped (there may be more)") == true)
+        #expect(lines.last?.hasPrefix("at least ") == true && lines.last?.hasSuffix(" errors") == true)
         #expect(lines.allSatisfy { $0.count <= 2 * 60 + 4 || $0.hasPrefix("<stdin>:") }, "long lines are shown as windows")
         #expect(!result.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "no raw control bytes")
         #expect(result.stderr.utf8.count < 40_000)

@@ -154,11 +154,31 @@ private func errors(_ text: String) -> [Diagnostic] {
     let file = SourceFile(name: "t", text: String(repeating: "let x = @\n", count: 60))
     let diagnostics = Parser.parse(file).diagnostics
     #expect(diagnostics.count == 60, "the lexer's errors are all counted")
-    let text = DiagnosticList(file: file, diagnostics: diagnostics).rendered()
+    let list = DiagnosticList(file: file, diagnostics: diagnostics)
+    let text = list.rendered()
     #expect(text.components(separatedBy: "error:").count - 1 == DiagnosticList.maximumShown)
-    #expect(text.hasSuffix("t:50:9: error: unexpected character `@`\n  let x = @\n          ^\n… and 10 more errors\n"))
-    let one = DiagnosticList(file: file, diagnostics: Array(diagnostics.prefix(51))).rendered()
-    #expect(one.hasSuffix("… and 1 more error\n"))
+    // The parser did not look for errors of its own past the lexer's 50.
+    #expect(text.hasSuffix("t:50:9: error: unexpected character `@`\n  let x = @\n          ^\n"
+                           + "… and 10 more errors, then stopped (there may be more)\n"))
+    #expect(list.summary == "at least 60 errors")
+    var complete = Array(diagnostics.prefix(51))
+    complete[complete.count - 1].searchStopsHere = false
+    let one = DiagnosticList(file: file, diagnostics: complete)
+    #expect(one.rendered().hasSuffix("… and 1 more error\n") && one.summary == "51 errors")
+}
+
+/// The parser stops once 50 errors are known and statements are left: the list says it stopped instead of
+/// giving a count it does not know; with exactly 50 at the end of the file nothing was left out.
+@Test func aParserThatStopsSaysSo() {
+    let file = SourceFile(name: "t", text: String(repeating: "let x = 1 +\n", count: 60))
+    let diagnostics = Parser.parse(file).diagnostics
+    #expect(diagnostics.count == DiagnosticList.maximumShown && diagnostics.last?.searchStopsHere == true)
+    let list = DiagnosticList(file: file, diagnostics: diagnostics)
+    #expect(list.rendered().hasSuffix("remove it\n… stopped after 50 errors (there may be more)\n"))
+    #expect(list.summary == "at least 50 errors")
+    let exact = SourceFile(name: "t", text: String(repeating: "let x = 1 +\n", count: 50))
+    let all = DiagnosticList(file: exact, diagnostics: Parser.parse(exact).diagnostics)
+    #expect(!all.isIncomplete && all.summary == "50 errors" && all.rendered().hasSuffix("remove it\n"))
 }
 
 @Test func aLongLineIsShownAsAWindowAroundTheCaret() {
