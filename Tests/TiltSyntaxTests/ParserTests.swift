@@ -222,3 +222,35 @@ private func errors(_ text: String) -> [Diagnostic] {
         .split(separator: "\n").map(String.init)
     #expect(word[2] == "  " + String(repeating: " ", count: 9) + "^~~~~~")
 }
+
+/// Inside an open bracket line breaks do not end a statement, so an end of input there is the bracket's
+/// fault: the error points at the bracket never closed, not past the last line.
+@Test func aBracketNeverClosedIsReportedAtTheBracket() throws {
+    for (text, column, bracket) in [("let x = [1,\n\n\n", 9, "["), ("model ols(window:", 10, "("), ("let x = (", 9, "("),
+                                    ("let x = sum(|1 +\n", 13, "|"), ("var w[3,\n", 6, "["), ("let y = x[1, \n", 10, "[")] {
+        let file = SourceFile(name: "t", text: text)
+        let diagnostics = Parser.parse(file).diagnostics
+        try #require(diagnostics.count == 1, "\(text): \(diagnostics)")
+        #expect(diagnostics[0].message == "`\(bracket)` is never closed", "\(text)")
+        #expect(file.location(of: diagnostics[0].range.start) == SourceLocation(line: 1, column: column), "\(text)")
+        #expect(diagnostics[0].hint?.hasPrefix("close ") == true)
+    }
+}
+
+/// An operator, `,` or `:` that ends a line inside brackets, followed by what cannot continue it, is reported
+/// at that token with the hint given outside brackets; on its own line, the unexpected token is reported.
+@Test func aDanglingOperatorInsideBracketsIsReportedAtTheOperator() throws {
+    for (text, column, op) in [("let x = (1 +\nlet y = 2\n", 12, "+"), ("let x = sum(1,\n)\n", 14, ","),
+                               ("let x = y[1:\n]\n", 12, ":"), ("let x = [1, 2;\n]\n", 14, ";"),
+                               ("let x = f(a: 1,\n  let)\n", 15, ",")] {
+        let file = SourceFile(name: "t", text: text)
+        let diagnostics = Parser.parse(file).diagnostics
+        try #require(diagnostics.count == 1, "\(text): \(diagnostics)")
+        #expect(diagnostics[0].message.hasPrefix("expected an expression after `\(op)`, found "), "\(text)")
+        #expect(file.location(of: diagnostics[0].range.start) == SourceLocation(line: 1, column: column), "\(text)")
+        #expect(diagnostics[0].hint == "the line ends with `\(op)`: write what follows it, or remove it")
+    }
+    #expect(errors("let x = sum(1, )").first?.message == "expected an expression, found `)`")
+    // What can follow does: a reserved word as a label, `:` for a whole row or column.
+    _ = roundTrip("universe synthetic(stocks: 5,\n  from: 2000-01)\nlet x = [1, 2; 3, 4]\nlet y = x[1,\n  :]")
+}
