@@ -254,3 +254,62 @@ private func errors(_ text: String) -> [Diagnostic] {
     // What can follow does: a reserved word as a label, `:` for a whole row or column.
     _ = roundTrip("universe synthetic(stocks: 5,\n  from: 2000-01)\nlet x = [1, 2; 3, 4]\nlet y = x[1,\n  :]")
 }
+
+/// Terminal cells of a rendered line, as a terminal draws these tests' characters: a combining mark takes
+/// none, a CJK ideograph two.
+private func cells(_ line: String) -> Int {
+    line.unicodeScalars.reduce(0) { total, scalar in
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark: return total
+        default: return total + ((0x4E00...0x9FFF).contains(scalar.value) ? 2 : 1)
+        }
+    }
+}
+
+/// A combining mark (the accent of e + U+0301) is drawn over the character before it: it takes no cell,
+/// so the caret after it stays under its character.
+@Test func caretsLineUpAfterCombiningMarks() {
+    let text = "let s = \"e\u{301}e\u{301}e\u{301}\" + 1\n"
+    let file = SourceFile(name: "t", text: text)
+    let plus = Array("let s = \"e\u{301}e\u{301}e\u{301}\" ".utf8).count
+    let lines = DiagnosticRenderer.render(Diagnostic("m", at: SourceRange(start: plus, end: plus + 1)), in: file)
+        .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    #expect(lines[0] == "t:1:18: error: m")
+    #expect(lines[2] == "  " + String(repeating: " ", count: 14) + "^", "the `+` is the 15th cell")
+    let word = DiagnosticRenderer.render(Diagnostic("m", at: SourceRange(start: 9, end: plus - 2)), in: file)
+        .split(separator: "\n").map(String.init)
+    #expect(word[2] == "  " + String(repeating: " ", count: 9) + "^~~", "three accented letters take three cells")
+}
+
+/// A long line's window is measured in terminal cells: a line of CJK characters is cut as wide as an
+/// ASCII one, and the caret still stands under its character.
+@Test func aLongLineOfWideCharactersIsShownAsAWindowOfTheSameWidth() throws {
+    let context = DiagnosticRenderer.excerptContext
+    for filler in ["abc", "日本語"] {
+        let side = String(repeating: filler, count: 40)
+        let text = "let s = \"\(side)\" + tve + \"\(side)\"\n"
+        let file = SourceFile(name: "t", text: text)
+        let start = Array("let s = \"\(side)\" + ".utf8).count
+        let lines = DiagnosticRenderer.render(Diagnostic("m", at: SourceRange(start: start, end: start + 3)), in: file)
+            .split(separator: "\n").map(String.init)
+        try #require(lines.count == 3)
+        #expect(lines[1].hasPrefix("  …") && lines[1].hasSuffix("…"), "\(filler): cut at both ends")
+        // Two spaces, …, at most `context` cells, the caret's character and `context` more, ….
+        #expect(cells(lines[1]) <= 2 + 1 + context + 1 + context + 1 && cells(lines[1]) >= 2 + 1 + 2 * context - 1 + 1,
+                "\(filler): \(cells(lines[1])) cells")
+        // The caret's cell, counted along the excerpt, falls on `tve`.
+        #expect(lines[2].hasSuffix("^~~"))
+        let caret = lines[2].count - 3, scalars = Array(lines[1].unicodeScalars)
+        var used = 0, index = 0
+        while used < caret { used += cells(String(scalars[index])); index += 1 }
+        #expect(used == caret && String(String.UnicodeScalarView(scalars[index..<index + 3])) == "tve",
+                "\(filler): the caret stands under `tve`")
+    }
+    // A line that is long in characters but short in cells (mostly combining marks) is shown whole.
+    let marked = String(repeating: "e\u{301}", count: 70)
+    let file = SourceFile(name: "t", text: "\(marked) x\n")
+    let offset = Array("\(marked) ".utf8).count
+    let lines = DiagnosticRenderer.render(Diagnostic("m", at: SourceRange(start: offset, end: offset + 1)), in: file)
+        .split(separator: "\n").map(String.init)
+    #expect(lines[1] == "  \(marked) x" && lines[2] == "  " + String(repeating: " ", count: 71) + "^")
+}
