@@ -62,6 +62,9 @@ struct BenchSolver: ParsableCommand {
             guard FileManager.default.fileExists(atPath: export, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw ValidationError("--export needs an existing folder; `\(export)` is not one")
             }
+            for n in try assetCounts() {
+                for kind in BenchmarkProblemKind.allCases { try validateFileDestination(exportPath(export, kind, n), option: "--export") }
+            }
         }
     }
 
@@ -384,7 +387,7 @@ extension ConicProblem {
         let text = "{\"P\": \(csc(P)), \"q\": \(numbers(q)), \"A\": \(csc(A)), \"b\": \(numbers(b)), "
             + "\"cones\": [\(coneList.joined(separator: ", "))], \"objectiveConstant\": \(objectiveConstant), "
             + "\"objectiveSign\": \(objectiveSign)}\n"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try AtomicFile.write(text, to: URL(fileURLWithPath: path))
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TiltLanguage
+import TiltReport
 import TiltSyntax
 
 struct Run: ParsableCommand {
@@ -24,7 +25,7 @@ struct Run: ParsableCommand {
     var out: String?
 
     func validate() throws {
-        if let out { try validateFolderDestination(out, option: "--out") }
+        if let out { try validateFolderDestination(out, option: "--out", files: ReportFolder.fileNames) }
     }
 
     func run() throws {
@@ -68,8 +69,12 @@ struct Format: ParsableCommand {
     @Argument(help: "The program file, or - for standard input.")
     var file: String
 
-    @Flag(help: "Rewrite the file instead of printing it.")
+    @Flag(help: "Rewrite the file instead of printing it (atomically, permissions kept; a symbolic link stays and its file is rewritten).")
     var write = false
+
+    func validate() throws {
+        if write, file != "-" { try validateFileDestination(file, option: "--write") }
+    }
 
     func run() throws {
         let source = try loadProgram(file)
@@ -78,9 +83,9 @@ struct Format: ParsableCommand {
         let text = Formatter.format(program)
         if write, file != "-" {
             do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+                try AtomicFile.write(text, to: URL(fileURLWithPath: file))
             } catch {
-                printError("tilt: cannot write `\(file)`: \(error.localizedDescription)\n")
+                printError("tilt: \(error)\n")
                 throw userErrorExit
             }
         } else {

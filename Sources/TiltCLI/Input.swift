@@ -63,9 +63,8 @@ var stderrWantsColor: Bool {
 /// Prints diagnostics for a file and, when there are any, ends with exit status 1.
 func reportAndExitOnErrors(_ diagnostics: [Diagnostic], in file: SourceFile) throws {
     guard !diagnostics.isEmpty else { return }
-    printError(DiagnosticList(file: file, diagnostics: diagnostics).rendered(color: stderrWantsColor))
-    let count = diagnostics.count
-    printError("\(count) error\(count == 1 ? "" : "s")\n")
+    let list = DiagnosticList(file: file, diagnostics: diagnostics)
+    printError(list.rendered(color: stderrWantsColor) + list.summary + "\n")
     throw userErrorExit
 }
 

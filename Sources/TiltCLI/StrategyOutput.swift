@@ -22,7 +22,7 @@ func presentStrategies(on interpreter: Interpreter, title: String, reportFolder:
             ([month.description] + theta.map { "\($0)" }).joined(separator: ",")
         }
         let theta = (["month"] + report.characteristics).joined(separator: ",") + "\n" + rows.joined(separator: "\n") + "\n"
-        reportFolder?.write { try ReportWriter.write(files: [("theta.csv", theta)], to: $0) }
+        reportFolder?.write { try ReportWriter.write(files: [(ReportFolder.policyFileName, theta)], to: $0) }
     }
     interpreter.strategyResults = { results in
         holder.bar?.finish()
@@ -37,6 +37,11 @@ func presentStrategies(on interpreter: Interpreter, title: String, reportFolder:
 /// program: it is printed as `tilt: PATH: error: reason`, without a program location, and remembered so
 /// that the command ends with status 1; the program goes on.
 final class ReportFolder {
+    /// The file a parametric policy's θ path is written to.
+    static let policyFileName = "theta.csv"
+    /// Every file a report may write into the folder (checked before the program runs).
+    static let fileNames = ReportWriter.fileNames + [ReportWriter.regimesFileName, policyFileName]
+
     let url: URL
     private(set) var writeFailed = false
 

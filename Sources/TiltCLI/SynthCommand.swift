@@ -58,7 +58,9 @@ struct Synth: ParsableCommand {
         guard let first = Month(parsing: from), let last = Month(parsing: to) else { throw userErrorExit }
         do {
             let market = try SyntheticMarket.generate(stocks: stocks, seed: seed, from: first, to: last)
-            try market.writeCRSP(path: crsp)
+            try AtomicFile.write(to: URL(fileURLWithPath: crsp)) { output throws(ReportError) in
+                try market.writeCRSP(to: output.write)
+            }
             try AtomicFile.write(tidyFactorCSV(market.factors), to: URL(fileURLWithPath: factorPath))
             print("wrote \(crsp): \(stocks) stocks, \(first)…\(last), seed \(seed)")
             print("wrote \(factorPath): \(market.factors.factorNames.joined(separator: ", "))\(market.factors.riskFree == nil ? "" : ", rf")")

@@ -5,6 +5,8 @@ import TiltBacktest
 public enum ReportWriter {
     /// The files `write` always produces, in order (`regimes.csv` follows when a result has a regime model).
     public static let fileNames = ["returns.csv", "weights.csv", "contributions.csv", "report.md", "report.html"]
+    /// The file `write` adds when a result has a regime model.
+    public static let regimesFileName = "regimes.csv"
 
     /// Writes returns.csv, weights.csv, contributions.csv, report.md and report.html for `results` (one
     /// or several, e.g. a sweep), and regimes.csv when a result has a regime model, into `directory`, creating it when missing. Every file is written
@@ -23,7 +25,7 @@ public enum ReportWriter {
             ReportCSV.returns(results), ReportCSV.weights(results), ReportCSV.contributions(results), markdown,
             HTMLReport.page(title: title, results: results, tables: tables),
         ]))
-        if let regimes = ReportCSV.regimes(results) { files.append(("regimes.csv", regimes)) }
+        if let regimes = ReportCSV.regimes(results) { files.append((regimesFileName, regimes)) }
         return try write(files: files, to: directory)
     }
 

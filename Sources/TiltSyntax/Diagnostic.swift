@@ -8,6 +8,10 @@ public struct Diagnostic: Error, Sendable, Equatable {
     public var hint: String?
     /// More context printed verbatim after the source excerpt, such as the offending line of a data file.
     public var note: String?
+    /// `true` when the search for errors stopped after this one (the parser gives up once
+    /// `DiagnosticList.maximumShown` are known and input is left): later errors, if any, were not looked for,
+    /// so a list holding it cannot say how many errors there are.
+    public var searchStopsHere = false
 
     public init(_ message: String, at range: SourceRange, hint: String? = nil, note: String? = nil,
                 severity: Severity = .error) {
@@ -35,15 +39,32 @@ public struct DiagnosticList: Error, Sendable {
     /// binary file given as a program has an error every few bytes); the parser stops once this many are known.
     public static let maximumShown = 50
 
+    /// Whether the search for errors stopped before the end (`Diagnostic.searchStopsHere`): there may be
+    /// more errors than the list holds.
+    public var isIncomplete: Bool { diagnostics.contains { $0.searchStopsHere } }
+
     /// The diagnostics rendered as the terminal shows them, at most `maximumShown`, then a line saying how
-    /// many more there are.
+    /// many more there are and whether the search stopped.
     public func rendered(color: Bool = false) -> String {
         let shown = diagnostics.prefix(DiagnosticList.maximumShown).map { d in
             let home = file.contains(d.range) ? file : earlierFiles.last { $0.contains(d.range) } ?? file
             return DiagnosticRenderer.render(d, in: home, color: color)
         }
         let more = diagnostics.count - shown.count
-        return shown.joined() + (more > 0 ? "… and \(more) more error\(more == 1 ? "" : "s")\n" : "")
+        let moreText = "… and \(more) more error\(more == 1 ? "" : "s")"
+        switch (more > 0, isIncomplete) {
+        case (false, false): return shown.joined()
+        case (true, false): return shown.joined() + moreText + "\n"
+        case (false, true): return shown.joined() + "… stopped after \(shown.count) error\(shown.count == 1 ? "" : "s") (there may be more)\n"
+        case (true, true): return shown.joined() + moreText + ", then stopped (there may be more)\n"
+        }
+    }
+
+    /// The count that closes a report of the list: "3 errors", or "at least 50 errors" when the search
+    /// stopped before the end.
+    public var summary: String {
+        let count = diagnostics.count
+        return "\(isIncomplete ? "at least " : "")\(count) error\(count == 1 ? "" : "s")"
     }
 }
 
@@ -54,7 +75,7 @@ public struct DiagnosticList: Error, Sendable {
 ///                          ^~~
 ///     hint: did you mean `tev`?
 public enum DiagnosticRenderer {
-    /// Columns shown on each side of the caret when a source line is longer than twice this.
+    /// Terminal cells shown on each side of the caret when a source line takes more than twice this.
     public static let excerptContext = 60
 
     public static func render(_ d: Diagnostic, in file: SourceFile, color: Bool = false) -> String {
@@ -67,8 +88,8 @@ public enum DiagnosticRenderer {
         let endLoc = file.location(of: d.range.end)
         let width = endLoc.line == loc.line ? max(1, endLoc.column - loc.column) : max(1, lineWidth - loc.column + 1)
         // A long line (minified or binary input) is shown as a window around the caret, marked with … where cut.
-        let shown = lineWidth <= 2 * excerptContext ? 1..<(lineWidth + 1)
-            : max(1, loc.column - excerptContext)..<min(lineWidth + 1, loc.column + excerptContext + 1)
+        let shown = file.displayWidth(ofLine: loc.line, columns: 1..<(lineWidth + 1)) <= 2 * excerptContext
+            ? 1..<(lineWidth + 1) : window(around: loc.column, ofLine: loc.line, in: file, columnCount: lineWidth)
         let cutBefore = shown.lowerBound > 1 ? "…" : "", cutAfter = shown.upperBound <= lineWidth ? "…" : ""
         out += "  \(cutBefore)\(file.lineExcerpt(loc.line, columns: shown))\(cutAfter)\n"
         // Spaces and tildes by terminal cells, so that the caret stands under wide (CJK) characters too.
@@ -81,6 +102,30 @@ public enum DiagnosticRenderer {
         if let note = d.note { out += note.split(separator: "\n", omittingEmptySubsequences: false).map { "  \($0)\n" }.joined() }
         if let hint = d.hint { out += "\(cyan)hint:\(reset) \(hint)\n" }
         return out
+    }
+
+    /// The columns of a long line shown around `column`: at most `excerptContext` terminal cells before it
+    /// and `excerptContext` after its own character, so that a line of wide (CJK) characters is cut as
+    /// wide on the terminal as an ASCII one. The window never starts with a combining mark cut from its
+    /// character.
+    static func window(around column: Int, ofLine line: Int, in file: SourceFile, columnCount: Int) -> Range<Int> {
+        // Every column but a combining mark takes a cell, so the window lies within this many columns each side.
+        let reach = 2 * excerptContext
+        let first = max(1, column - reach)
+        let widths = file.cellWidths(ofLine: line, columns: first..<min(columnCount + 1, column + reach + 1))
+        func cells(_ c: Int) -> Int { c - first < widths.count ? widths[c - first] : 1 }
+        var lower = column, before = 0
+        while lower > first, before + cells(lower - 1) <= excerptContext {
+            lower -= 1
+            before += cells(lower)
+        }
+        while lower < column, cells(lower) == 0 { lower += 1 }
+        var upper = column, after = 0
+        while upper < first + widths.count, after + cells(upper) <= excerptContext + 1 {
+            after += cells(upper)
+            upper += 1
+        }
+        return lower..<upper
     }
 }
 

@@ -15,6 +15,9 @@ public struct Parser {
     private var diagnostics: [Diagnostic]
     private var depth = 0
     private var treeDepth = 0
+    /// The `(`, `[` and `|` of the current statement not closed yet, innermost last (emptied at each statement:
+    /// a statement that fails is abandoned with its brackets).
+    private var openBrackets: [Token] = []
 
     /// Parses a whole file. `Program` is returned even when there are errors (statements that failed to
     /// parse are left out); the diagnostics list all problems found by the lexer and parser.
@@ -57,20 +60,74 @@ public struct Parser {
         while current.kind == .newline { advance() }
     }
 
-    /// Newlines after a binary operator continue the expression. When what follows cannot begin an
-    /// operand, the mistake is the dangling operator, so the error points at it rather than at the
-    /// next line.
-    private mutating func skipNewlines(after op: Token) throws {
-        guard current.kind == .newline || current.kind == .endOfFile else { return }
+    /// What a continuation token (an operator, `,`, `:`, `to`, …) must be followed by.
+    private enum Continuation {
+        /// An expression.
+        case operand
+        /// A call argument: an expression, or a label (`from: …`, which may be a reserved word).
+        case argument
+        /// An index item: an expression, or `:` for a whole row or column.
+        case indexItem
+    }
+
+    /// Newlines after a continuation token continue the expression (inside brackets the lexer has already
+    /// dropped them). When what follows on a later line cannot begin what `op` needs, the mistake is the
+    /// dangling `op`, so the error points at it rather than at the next line; at the end of input inside a
+    /// bracket, it is the bracket never closed. On `op`'s own line the operand's parser reports the token.
+    private mutating func skipNewlines(after op: Token, expecting what: Continuation = .operand) throws {
         var next = index
         while tokens[next].kind == .newline, next < tokens.count - 1 { next += 1 }
-        if startsOperand(tokens[next].kind) {
+        if starts(what, at: next) {
             index = next
             return
         }
+        let found = tokens[next]
+        if found.kind == .endOfFile, let open = openBrackets.last { throw unclosed(open) }
+        guard found.kind == .endOfFile || isOnLaterLine(found, than: op) else { return }
         // Left at the newline, so that recovery resumes with the next line's statement.
-        throw fail("expected an expression after \(op.kind.display), found \(tokens[next].kind.display)", at: op.range,
+        throw fail("expected an expression after \(op.kind.display), found \(found.kind.display)", at: op.range,
                    hint: "the line ends with \(op.kind.display): write what follows it, or remove it")
+    }
+
+    /// Whether the token at `position` can begin `what`.
+    private func starts(_ what: Continuation, at position: Int) -> Bool {
+        let kind = tokens[position].kind
+        if startsOperand(kind) { return true }
+        switch what {
+        case .operand: return false
+        case .argument:
+            guard case .keyword = kind else { return false }
+            return tokens[min(position + 1, tokens.count - 1)].kind == .colon
+        case .indexItem: return kind == .colon
+        }
+    }
+
+    /// Whether `token` starts on a line after the one `op` starts on.
+    private func isOnLaterLine(_ token: Token, than op: Token) -> Bool {
+        file.location(of: token.range.start).line > file.location(of: op.range.start).line
+    }
+
+    /// Parses `parse` as the inside of the bracket `open` (`(`, `[` or `|`, already consumed), so that an
+    /// end of input before it closes is reported at the bracket.
+    private mutating func inside<T>(_ open: Token, _ parse: (inout Parser) throws -> T) throws -> T {
+        openBrackets.append(open)
+        let result = try parse(&self)
+        openBrackets.removeLast()
+        return result
+    }
+
+    /// The error for a bracket still open at the end of input. Inside `(` and `[` line breaks do not end a
+    /// statement, so everything after the bracket was read as its contents and the end of input is where
+    /// the parser noticed; the bracket is the mistake.
+    private mutating func unclosed(_ open: Token) -> Failure {
+        let hint: String
+        switch open.kind {
+        case .leftParen: hint = "close it with `)`: until it is closed, line breaks do not end the statement"
+        case .leftBracket: hint = "close it with `]`: until it is closed, line breaks do not end the statement"
+        default: hint = "close the absolute value with `|`"
+        }
+        report("\(open.kind.display) is never closed", at: open.range, hint: hint)
+        return Failure()
     }
 
     /// Whether a token can begin an expression (`parseUnary`).
@@ -85,6 +142,8 @@ public struct Parser {
     }
 
     private mutating func fail(_ message: String, at range: SourceRange? = nil, hint: String? = nil) -> Failure {
+        // Whatever was expected at the end of input inside an open bracket, the mistake is the bracket.
+        if range == nil, current.kind == .endOfFile, let open = openBrackets.last { return unclosed(open) }
         report(message, at: range ?? current.range, hint: hint)
         return Failure()
     }
@@ -94,7 +153,15 @@ public struct Parser {
         if current.kind == .invalid, range == current.range { return }
         if diagnostics.count < DiagnosticList.maximumShown {
             diagnostics.append(Diagnostic(message, at: range, hint: hint))
+        } else {
+            stopSearching()
         }
+    }
+
+    /// Marks the list as cut short: an error was found that the list has no room for, or statements are left
+    /// unparsed, so there may be errors that are not reported.
+    private mutating func stopSearching() {
+        if !diagnostics.isEmpty { diagnostics[diagnostics.count - 1].searchStopsHere = true }
     }
 
     private mutating func expect(_ kind: TokenKind, _ what: String, hint: String? = nil) throws -> Token {
@@ -125,7 +192,11 @@ public struct Parser {
         while true {
             while current.kind == .newline || current.kind == .semicolon { advance() }
             if current.kind == .endOfFile { break }
-            if diagnostics.count >= DiagnosticList.maximumShown { break }
+            openBrackets.removeAll()
+            if diagnostics.count >= DiagnosticList.maximumShown {
+                stopSearching()
+                break
+            }
             do {
                 let stmt = try parseStatement()
                 if !isAtStatementEnd(current.kind) {
@@ -168,10 +239,15 @@ public struct Parser {
             let name = try expectIdentifier("a variable name after `var`")
             var dims: [Expr] = []
             if current.kind == .leftBracket {
-                advance()
-                dims.append(try parseExpression())
-                while match(.comma) { dims.append(try parseExpression()) }
-                _ = try expect(.rightBracket, "`]` after the variable's size")
+                dims = try inside(advance()) { p in
+                    var sizes = [try p.parseExpression()]
+                    while p.match(.comma) {
+                        try p.skipNewlines(after: p.previous)
+                        sizes.append(try p.parseExpression())
+                    }
+                    _ = try p.expect(.rightBracket, "`]` after the variable's size")
+                    return sizes
+                }
             }
             var bound: VariableBound?
             if current.kind == .greaterEqual || current.kind == .lessEqual {
@@ -445,15 +521,19 @@ public struct Parser {
                     throw fail("only a name can be called", at: current.range,
                                hint: endsWithTranspose(e) ? "to multiply by what follows the transpose, put a space or `*` before `(`" : nil)
                 }
-                advance()
-                let args = try parseArguments()
-                let close = try expect(.rightParen, "`)` to close the call of `\(name)`")
+                let (args, close) = try inside(advance()) { p in
+                    (try p.parseArguments(), try p.expect(.rightParen, "`)` to close the call of `\(name)`"))
+                }
                 e = Expr(.call(Identifier(name, range: e.range), args), e.range.union(close.range))
             case .leftBracket where !current.precededBySpace:
-                advance()
-                var items: [IndexItem] = [try parseIndexItem()]
-                while match(.comma) { items.append(try parseIndexItem()) }
-                let close = try expect(.rightBracket, "`]` to close the index")
+                let (items, close) = try inside(advance()) { p in
+                    var items: [IndexItem] = [try p.parseIndexItem()]
+                    while p.match(.comma) {
+                        try p.skipNewlines(after: p.previous, expecting: .indexItem)
+                        items.append(try p.parseIndexItem())
+                    }
+                    return (items, try p.expect(.rightBracket, "`]` to close the index"))
+                }
                 e = Expr(.index(e, items), e.range.union(close.range))
             default:
                 return e
@@ -464,14 +544,15 @@ public struct Parser {
     private mutating func parseArguments() throws -> [CallArgument] {
         var args: [CallArgument] = []
         if current.kind == .rightParen { return args }
-        repeat {
+        while true {
             var label: Identifier?
             if peekKind() == .colon {
                 switch current.kind {
-                case .identifier(let n): label = Identifier(n, range: advance().range); advance()
-                case .keyword(let k): label = Identifier(k.rawValue, range: advance().range); advance()
+                case .identifier(let n): label = Identifier(n, range: advance().range)
+                case .keyword(let k): label = Identifier(k.rawValue, range: advance().range)
                 default: break
                 }
+                if label != nil { try skipNewlines(after: advance()) }
             }
             var value = try parseExpression()
             // `rolling 120`: a name applied to a value, without parentheses.
@@ -480,8 +561,9 @@ public struct Parser {
                 value = Expr(.apply(Identifier(n, range: value.range), operand), value.range.union(operand.range))
             }
             args.append(CallArgument(label: label, value: value))
-        } while match(.comma)
-        return args
+            guard match(.comma) else { return args }
+            try skipNewlines(after: previous, expecting: .argument)
+        }
     }
 
     private mutating func parseIndexItem() throws -> IndexItem {
@@ -490,6 +572,7 @@ public struct Parser {
         }
         let lower = try parseExpression()
         if match(.colon) {
+            try skipNewlines(after: previous)
             return .slice(lower, try parseExpression())
         }
         return .single(lower)
@@ -506,18 +589,19 @@ public struct Parser {
         case .string(let s): advance(); return Expr(.string(s), t.range)
         case .identifier(let n): advance(); return Expr(.name(n), t.range)
         case .leftParen:
-            advance()
-            let inner = try parseExpression()
-            _ = try expect(.rightParen, "`)`")
-            return inner // its range is the inner expression's, so literals keep their own text
+            // The inner expression's range is kept, so that literals keep their own text.
+            return try inside(advance()) { p in
+                let inner = try p.parseExpression()
+                _ = try p.expect(.rightParen, "`)`")
+                return inner
+            }
         case .bar:
-            advance()
-            let inner = try parseExpression()
-            let close = try expect(.bar, "`|` to close the absolute value")
+            let (inner, close) = try inside(advance()) { p in
+                (try p.parseExpression(), try p.expect(.bar, "`|` to close the absolute value"))
+            }
             return Expr(.absoluteValue(inner), t.range.union(close.range))
         case .leftBracket:
-            advance()
-            return try parseMatrixLiteral(open: t.range)
+            return try inside(advance()) { p in try p.parseMatrixLiteral(open: t.range) }
         default:
             throw fail("expected an expression, found \(t.kind.display)")
         }
@@ -531,8 +615,12 @@ public struct Parser {
         var row: [Expr] = []
         while true {
             row.append(try parseExpression())
-            if match(.comma) { continue }
+            if match(.comma) {
+                try skipNewlines(after: previous)
+                continue
+            }
             if match(.semicolon) {
+                try skipNewlines(after: previous)
                 rows.append(row)
                 row = []
                 continue

@@ -71,29 +71,52 @@ public struct SourceFile: Sendable {
     /// is a space, and a control or format character or a byte that is not valid UTF-8 is �, so that no raw
     /// control byte reaches the terminal and a caret below lines up.
     public func lineExcerpt(_ line: Int, columns: Range<Int>) -> String {
-        let range = lineRange(line)
-        var text = "", column = 1, i = range.lowerBound
-        while i < range.upperBound, column < columns.upperBound {
-            let (scalar, length) = character(at: i)
-            if column >= columns.lowerBound { text.unicodeScalars.append(SourceFile.printable(scalar)) }
-            i += length
-            column += 1
-        }
+        var text = ""
+        forEachPrinted(ofLine: line, columns: columns) { text.unicodeScalars.append($0) }
         return text
     }
 
-    /// Terminal cells taken by columns `columns` of a 1-based line as `lineExcerpt` prints them: two for a
-    /// wide character (CJK, fullwidth forms, most emoji), one otherwise, so that a caret lines up under it.
+    /// Terminal cells taken by columns `columns` of a 1-based line as `lineExcerpt` prints them (see
+    /// `cells(_:)`), so that a caret lines up under it; a column past the line's end, where a caret may
+    /// stand, takes one.
     public func displayWidth(ofLine line: Int, columns: Range<Int>) -> Int {
+        var width = 0, visited = 0
+        forEachPrinted(ofLine: line, columns: columns) {
+            width += SourceFile.cells($0)
+            visited += 1
+        }
+        return width + columns.count - visited
+    }
+
+    /// The terminal cells of each of the columns `columns` of a 1-based line that the line has, in order
+    /// (see `cells(_:)`).
+    public func cellWidths(ofLine line: Int, columns: Range<Int>) -> [Int] {
+        var widths: [Int] = []
+        forEachPrinted(ofLine: line, columns: columns) { widths.append(SourceFile.cells($0)) }
+        return widths
+    }
+
+    /// Calls `body` with each of the columns `columns` of a 1-based line as an excerpt prints it
+    /// (`printable(_:)`), in order; columns past the line's end are not visited.
+    private func forEachPrinted(ofLine line: Int, columns: Range<Int>, _ body: (Unicode.Scalar) -> Void) {
         let range = lineRange(line)
-        var width = 0, column = 1, i = range.lowerBound
+        var column = 1, i = range.lowerBound
         while i < range.upperBound, column < columns.upperBound {
             let (scalar, length) = character(at: i)
-            if column >= columns.lowerBound { width += SourceFile.isWide(SourceFile.printable(scalar)) ? 2 : 1 }
+            if column >= columns.lowerBound { body(SourceFile.printable(scalar)) }
             i += length
             column += 1
         }
-        return width + max(0, columns.upperBound - max(column, columns.lowerBound))
+    }
+
+    /// Terminal cells a printed character takes: none for a combining mark (it is drawn over the character
+    /// before it, as the accent of an e written e + U+0301), two for a wide character (CJK, fullwidth
+    /// forms, most emoji), one otherwise.
+    private static func cells(_ scalar: Unicode.Scalar) -> Int {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark: return 0
+        default: return isWide(scalar) ? 2 : 1
+        }
     }
 
     /// East Asian wide and fullwidth characters (the ranges terminals draw two cells wide).

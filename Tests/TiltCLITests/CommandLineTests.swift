@@ -58,6 +58,17 @@ import TiltLinearAlgebra
         #expect(result.stderr.hasSuffix("3 errors\n"))
     }
 
+    /// The parser stops once 50 errors are known: the report says so and the count is a lower bound, while a
+    /// file with exactly 50 is counted exactly.
+    @Test func aParserThatStopsSaysSoInTheCount() throws {
+        let sixty = try TiltBinary.run(["check", "-"], input: Data(String(repeating: "let x = 1 +\n", count: 60).utf8))
+        #expect(sixty.status == 1)
+        #expect(sixty.stderr.components(separatedBy: ": error: ").count - 1 == 50)
+        #expect(sixty.stderr.hasSuffix("\n… stopped after 50 errors (there may be more)\nat least 50 errors\n"), "\(sixty.stderr.suffix(200))")
+        let fifty = try TiltBinary.run(["check", "-"], input: Data(String(repeating: "let x = 1 +\n", count: 50).utf8))
+        #expect(fifty.stderr.hasSuffix("remove it\n50 errors\n"), "\(fifty.stderr.suffix(200))")
+    }
+
     @Test func shapeErrorNamesBothShapesAtTheOperator() throws {
         let text = "let F = ones(48, 6)\nlet x = ones(5)\nlet y = F * x\n"
         let result = try TiltBinary.run(["run", "-"], input: Data(text.utf8))
@@ -174,14 +185,88 @@ import TiltLinearAlgebra
             #expect(result.stdout.isEmpty, "the program does not run")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["existing", "p.tilt"])
-        // A file that cannot be written all the same is a clean message without a program location, exit 1.
+        // A report file in the way that is not a regular file is refused before the program runs.
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("report/report.html/inside"),
                                                 withIntermediateDirectories: true)
-        let late = try TiltBinary.run(["run", "p.tilt", "--out", "report"], directory: dir)
+        let blocked = try TiltBinary.run(["run", "p.tilt", "--out", "report"], directory: dir)
+        #expect(blocked.status == 2 && blocked.stdout.isEmpty)
+        #expect(blocked.stderr.contains("--out `report`: cannot write `report.html` in it: it is a folder, not a regular file"),
+                "\(blocked.stderr)")
+        // A file that cannot be written all the same (a write the system refuses, as on a full disk) is a clean
+        // message without a program location, exit 1.
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("report/report.html"))
+        let late = try TiltBinary.run(["run", "p.tilt", "--out", "report"], directory: dir, fileSizeLimit: 8)
         #expect(late.status == 1)
-        #expect(late.stderr.hasPrefix("tilt: ") && late.stderr.contains("report/report.html: error: cannot replace the file: "),
+        #expect(late.stderr.hasPrefix("tilt: ") && late.stderr.contains(": error: cannot write: \(String(cString: strerror(EFBIG)))"),
                 "\(late.stderr)")
         #expect(!late.stderr.contains("p.tilt:") && !late.stderr.contains("Domain="))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("report").path).allSatisfy { !$0.hasPrefix(".") },
+                "no temporary file is left")
+    }
+
+    /// Every command that writes files (`synth`, `run --out`, `fmt --write`) refuses, before any work, a
+    /// destination that is a device, a FIFO or a socket (replacing it would destroy it; as root, /dev/full
+    /// itself), and follows a symbolic link: the file it points to is replaced, the link stays a link.
+    @Test func writersReplaceOnlyRegularFilesAndFollowLinks() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("report"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        func type(_ name: String) -> mode_t {
+            var info = stat()
+            return lstat(path(name), &info) == 0 ? info.st_mode & S_IFMT : 0
+        }
+        #expect(mkfifo(path("fifo.csv"), 0o644) == 0 && mkfifo(path("report/returns.csv"), 0o644) == 0)
+        try "let x=1\nx\n".write(toFile: path("p.tilt"), atomically: false, encoding: .utf8)
+        var blocked = ["fifo.csv": "it is a FIFO (named pipe), not a regular file"]
+        // A device node of its own (the null device's numbers, in the scratch folder), when running as root.
+        if getuid() == 0, mknod(path("device.csv"), S_IFCHR | 0o666, dev_t(0x103)) == 0 {
+            blocked["device.csv"] = "it is a character device, not a regular file"
+        }
+        let market = ["--stocks", "2", "--from", "2000-01", "--to", "2000-03"]
+        for (name, message) in blocked {
+            for arguments in [["--crsp", name, "--factors", "f.csv"], ["--crsp", "c.csv", "--factors", name]] {
+                let result = try TiltBinary.run(["synth"] + arguments + market, directory: dir)
+                #expect(result.status == 2, "\(arguments): \(result.stderr)")
+                #expect(result.stderr.contains("`\(name)`: \(message)"), "\(arguments): \(result.stderr)")
+            }
+            let fmt = try TiltBinary.run(["fmt", name, "--write"], directory: dir)
+            #expect(fmt.status == 2 && fmt.stderr.contains("--write `\(name)`: \(message)"), "\(fmt.stderr)")
+        }
+        let run = try TiltBinary.run(["run", "p.tilt", "--out", "report"], directory: dir)
+        #expect(run.status == 2 && run.stdout.isEmpty)
+        #expect(run.stderr.contains("--out `report`: cannot write `returns.csv` in it: it is a FIFO (named pipe), not a regular file"))
+        #expect(type("fifo.csv") == S_IFIFO && type("report/returns.csv") == S_IFIFO)
+        #expect(blocked["device.csv"] == nil || type("device.csv") == S_IFCHR)
+        #expect(!FileManager.default.fileExists(atPath: path("c.csv")) && !FileManager.default.fileExists(atPath: path("f.csv")))
+
+        try FileManager.default.createSymbolicLink(atPath: path("link.csv"), withDestinationPath: "real.csv")
+        try FileManager.default.createSymbolicLink(atPath: path("link.tilt"), withDestinationPath: "p.tilt")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path("p.tilt"))
+        let synth = try TiltBinary.run(["synth", "--crsp", "link.csv", "--factors", "f.csv"] + market, directory: dir)
+        #expect(synth.status == 0, "\(synth.stderr)")
+        let fmt = try TiltBinary.run(["fmt", "link.tilt", "--write"], directory: dir)
+        #expect(fmt.status == 0, "\(fmt.stderr)")
+        #expect(type("link.csv") == S_IFLNK && type("link.tilt") == S_IFLNK)
+        #expect(try String(contentsOfFile: path("real.csv"), encoding: .utf8).hasPrefix("permno,date,ret,prc,shrout,siccd\n"))
+        #expect(try String(contentsOfFile: path("p.tilt"), encoding: .utf8) == "let x = 1\nx\n")
+        #expect(try FileManager.default.attributesOfItem(atPath: path("p.tilt"))[.posixPermissions] as? Int == 0o600)
+    }
+
+    /// A write the system refuses half way (a file-size limit here: EFBIG, as a full disk gives ENOSPC) is
+    /// an error naming the file, exit 1; the old file stays as it was and no temporary file is left.
+    @Test func aFailedWriteIsReportedAndKeepsTheOldFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "old\n".write(to: dir.appendingPathComponent("crsp.csv"), atomically: false, encoding: .utf8)
+        let result = try TiltBinary.run(["synth", "--crsp", "crsp.csv", "--stocks", "50", "--from", "2000-01", "--to", "2009-12"],
+                                        directory: dir, fileSizeLimit: 8)
+        #expect(result.status == 1 && result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("tilt: ") && result.stderr.hasSuffix("crsp.csv: error: cannot write: \(String(cString: strerror(EFBIG)))\n"),
+                "\(result.stderr)")
+        #expect(try String(contentsOf: dir.appendingPathComponent("crsp.csv"), encoding: .utf8) == "old\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["crsp.csv"])
     }
 
     @Test func binaryInputGivesABoundedListOfErrors() throws {
@@ -193,7 +278,10 @@ import TiltLinearAlgebra
         #expect(places.count == 50)
         #expect(Set(places).count == places.count, "no two errors at one place")
         let lines = result.stderr.split(separator: "\n")
-        #expect(lines.dropLast().last?.hasPrefix("… and ") == true && lines.dropLast().last?.hasSuffix(" more errors") == true)
+        // The lexer's errors are all counted; the parser did not look further, so the count is a lower bound.
+        #expect(lines.dropLast().last?.hasPrefix("… and ") == true
+                && lines.dropLast().last?.hasSuffix(" more errors, then stopped (there may be more)") == true)
+        #expect(lines.last?.hasPrefix("at least ") == true && lines.last?.hasSuffix(" errors") == true)
         #expect(lines.allSatisfy { $0.count <= 2 * 60 + 4 || $0.hasPrefix("<stdin>:") }, "long lines are shown as windows")
         #expect(!result.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "no raw control bytes")
         #expect(result.stderr.utf8.count < 40_000)

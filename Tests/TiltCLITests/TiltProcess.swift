@@ -27,12 +27,20 @@ enum TiltBinary {
         var crashed: Bool
     }
 
-    /// Runs `tilt ARGS` with `input` on standard input, in `directory` (default: the repository root).
+    /// Runs `tilt ARGS` with `input` on standard input, in `directory` (default: the repository root). With
+    /// `fileSizeLimit` (in the shell's `ulimit -f` blocks) a write past that size fails with EFBIG, as a
+    /// write to a full disk fails with ENOSPC: it is started through `/bin/sh`, which sets the limit and
+    /// ignores SIGXFSZ (so the write returns the error instead of the signal ending the process).
     static func run(_ arguments: [String], input: Data = Data(), directory: URL? = nil,
-                    environment: [String: String] = [:]) throws -> Result {
+                    environment: [String: String] = [:], fileSizeLimit: Int? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
+        if let fileSizeLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "trap '' XFSZ; ulimit -f \(fileSizeLimit); exec \"$0\" \"$@\"", path] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = directory ?? repositoryRoot
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"

@@ -168,18 +168,13 @@ private func entries(_ m: Matrix) -> [Double] { (0..<m.rows).flatMap { i in (0..
 
 @Test func crspFileReadsBackToTheSamePanel() throws {
     let market = try SyntheticMarket.generate(stocks: 40, seed: 21, from: Month(1999, 11), to: Month(2001, 3))
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-synthetic-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let path = directory.appendingPathComponent("crsp.csv").path
-    try "stale".write(toFile: path, atomically: false, encoding: .utf8)
-    try market.writeCRSP(path: path)
-    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["crsp.csv"])
-    let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+    var bytes: [UInt8] = []
+    market.writeCRSP { bytes += $0 }
+    let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
     #expect(lines.count == 1 + 40 * 17)
     #expect(lines[0] == "permno,date,ret,prc,shrout,siccd")
     #expect(lines[1].hasPrefix("10001,1999-11-30,") && lines[4].hasPrefix("10001,2000-02-29,"))
-    let loaded = try CRSPExtract.load(path: path)
+    let loaded = try CRSPExtract.load(document: CSVDocument(path: "crsp.csv", bytes: bytes))
     #expect(loaded.months == market.panel.months && loaded.assetIDs == market.panel.assetIDs)
     #expect(loaded.returns.storage == market.panel.returns.storage)
     #expect(loaded.marketCaps?.storage == market.panel.marketCaps?.storage)

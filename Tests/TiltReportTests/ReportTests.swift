@@ -116,7 +116,7 @@ import TiltData
 
     @Test func failedWriteLeavesNoPartialFile() throws {
         let folder = try temporaryFolder()
-        // The target is an existing non-empty folder: the temporary file is written, the rename fails.
+        // The target is an existing folder: it is refused, nothing is written.
         let target = folder.appendingPathComponent("report.html")
         try FileManager.default.createDirectory(at: target.appendingPathComponent("inside"), withIntermediateDirectories: true)
         #expect(throws: ReportError.self) { try AtomicFile.write("<html/>", to: target) }

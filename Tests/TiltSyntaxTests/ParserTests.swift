@@ -154,11 +154,31 @@ private func errors(_ text: String) -> [Diagnostic] {
     let file = SourceFile(name: "t", text: String(repeating: "let x = @\n", count: 60))
     let diagnostics = Parser.parse(file).diagnostics
     #expect(diagnostics.count == 60, "the lexer's errors are all counted")
-    let text = DiagnosticList(file: file, diagnostics: diagnostics).rendered()
+    let list = DiagnosticList(file: file, diagnostics: diagnostics)
+    let text = list.rendered()
     #expect(text.components(separatedBy: "error:").count - 1 == DiagnosticList.maximumShown)
-    #expect(text.hasSuffix("t:50:9: error: unexpected character `@`\n  let x = @\n          ^\n… and 10 more errors\n"))
-    let one = DiagnosticList(file: file, diagnostics: Array(diagnostics.prefix(51))).rendered()
-    #expect(one.hasSuffix("… and 1 more error\n"))
+    // The parser did not look for errors of its own past the lexer's 50.
+    #expect(text.hasSuffix("t:50:9: error: unexpected character `@`\n  let x = @\n          ^\n"
+                           + "… and 10 more errors, then stopped (there may be more)\n"))
+    #expect(list.summary == "at least 60 errors")
+    var complete = Array(diagnostics.prefix(51))
+    complete[complete.count - 1].searchStopsHere = false
+    let one = DiagnosticList(file: file, diagnostics: complete)
+    #expect(one.rendered().hasSuffix("… and 1 more error\n") && one.summary == "51 errors")
+}
+
+/// The parser stops once 50 errors are known and statements are left: the list says it stopped instead of
+/// giving a count it does not know; with exactly 50 at the end of the file nothing was left out.
+@Test func aParserThatStopsSaysSo() {
+    let file = SourceFile(name: "t", text: String(repeating: "let x = 1 +\n", count: 60))
+    let diagnostics = Parser.parse(file).diagnostics
+    #expect(diagnostics.count == DiagnosticList.maximumShown && diagnostics.last?.searchStopsHere == true)
+    let list = DiagnosticList(file: file, diagnostics: diagnostics)
+    #expect(list.rendered().hasSuffix("remove it\n… stopped after 50 errors (there may be more)\n"))
+    #expect(list.summary == "at least 50 errors")
+    let exact = SourceFile(name: "t", text: String(repeating: "let x = 1 +\n", count: 50))
+    let all = DiagnosticList(file: exact, diagnostics: Parser.parse(exact).diagnostics)
+    #expect(!all.isIncomplete && all.summary == "50 errors" && all.rendered().hasSuffix("remove it\n"))
 }
 
 @Test func aLongLineIsShownAsAWindowAroundTheCaret() {
@@ -201,4 +221,95 @@ private func errors(_ text: String) -> [Diagnostic] {
     let word = DiagnosticRenderer.render(Diagnostic("m", at: SourceRange(start: 9, end: 18)), in: file)
         .split(separator: "\n").map(String.init)
     #expect(word[2] == "  " + String(repeating: " ", count: 9) + "^~~~~~")
+}
+
+/// Inside an open bracket line breaks do not end a statement, so an end of input there is the bracket's
+/// fault: the error points at the bracket never closed, not past the last line.
+@Test func aBracketNeverClosedIsReportedAtTheBracket() throws {
+    for (text, column, bracket) in [("let x = [1,\n\n\n", 9, "["), ("model ols(window:", 10, "("), ("let x = (", 9, "("),
+                                    ("let x = sum(|1 +\n", 13, "|"), ("var w[3,\n", 6, "["), ("let y = x[1, \n", 10, "[")] {
+        let file = SourceFile(name: "t", text: text)
+        let diagnostics = Parser.parse(file).diagnostics
+        try #require(diagnostics.count == 1, "\(text): \(diagnostics)")
+        #expect(diagnostics[0].message == "`\(bracket)` is never closed", "\(text)")
+        #expect(file.location(of: diagnostics[0].range.start) == SourceLocation(line: 1, column: column), "\(text)")
+        #expect(diagnostics[0].hint?.hasPrefix("close ") == true)
+    }
+}
+
+/// An operator, `,` or `:` that ends a line inside brackets, followed by what cannot continue it, is reported
+/// at that token with the hint given outside brackets; on its own line, the unexpected token is reported.
+@Test func aDanglingOperatorInsideBracketsIsReportedAtTheOperator() throws {
+    for (text, column, op) in [("let x = (1 +\nlet y = 2\n", 12, "+"), ("let x = sum(1,\n)\n", 14, ","),
+                               ("let x = y[1:\n]\n", 12, ":"), ("let x = [1, 2;\n]\n", 14, ";"),
+                               ("let x = f(a: 1,\n  let)\n", 15, ",")] {
+        let file = SourceFile(name: "t", text: text)
+        let diagnostics = Parser.parse(file).diagnostics
+        try #require(diagnostics.count == 1, "\(text): \(diagnostics)")
+        #expect(diagnostics[0].message.hasPrefix("expected an expression after `\(op)`, found "), "\(text)")
+        #expect(file.location(of: diagnostics[0].range.start) == SourceLocation(line: 1, column: column), "\(text)")
+        #expect(diagnostics[0].hint == "the line ends with `\(op)`: write what follows it, or remove it")
+    }
+    #expect(errors("let x = sum(1, )").first?.message == "expected an expression, found `)`")
+    // What can follow does: a reserved word as a label, `:` for a whole row or column.
+    _ = roundTrip("universe synthetic(stocks: 5,\n  from: 2000-01)\nlet x = [1, 2; 3, 4]\nlet y = x[1,\n  :]")
+}
+
+/// Terminal cells of a rendered line, as a terminal draws these tests' characters: a combining mark takes
+/// none, a CJK ideograph two.
+private func cells(_ line: String) -> Int {
+    line.unicodeScalars.reduce(0) { total, scalar in
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark: return total
+        default: return total + ((0x4E00...0x9FFF).contains(scalar.value) ? 2 : 1)
+        }
+    }
+}
+
+/// A combining mark (the accent of e + U+0301) is drawn over the character before it: it takes no cell,
+/// so the caret after it stays under its character.
+@Test func caretsLineUpAfterCombiningMarks() {
+    let text = "let s = \"e\u{301}e\u{301}e\u{301}\" + 1\n"
+    let file = SourceFile(name: "t", text: text)
+    let plus = Array("let s = \"e\u{301}e\u{301}e\u{301}\" ".utf8).count
+    let lines = DiagnosticRenderer.render(Diagnostic("m", at: SourceRange(start: plus, end: plus + 1)), in: file)
+        .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    #expect(lines[0] == "t:1:18: error: m")
+    #expect(lines[2] == "  " + String(repeating: " ", count: 14) + "^", "the `+` is the 15th cell")
+    let word = DiagnosticRenderer.render(Diagnostic("m", at: SourceRange(start: 9, end: plus - 2)), in: file)
+        .split(separator: "\n").map(String.init)
+    #expect(word[2] == "  " + String(repeating: " ", count: 9) + "^~~", "three accented letters take three cells")
+}
+
+/// A long line's window is measured in terminal cells: a line of CJK characters is cut as wide as an
+/// ASCII one, and the caret still stands under its character.
+@Test func aLongLineOfWideCharactersIsShownAsAWindowOfTheSameWidth() throws {
+    let context = DiagnosticRenderer.excerptContext
+    for filler in ["abc", "日本語"] {
+        let side = String(repeating: filler, count: 40)
+        let text = "let s = \"\(side)\" + tve + \"\(side)\"\n"
+        let file = SourceFile(name: "t", text: text)
+        let start = Array("let s = \"\(side)\" + ".utf8).count
+        let lines = DiagnosticRenderer.render(Diagnostic("m", at: SourceRange(start: start, end: start + 3)), in: file)
+            .split(separator: "\n").map(String.init)
+        try #require(lines.count == 3)
+        #expect(lines[1].hasPrefix("  …") && lines[1].hasSuffix("…"), "\(filler): cut at both ends")
+        // Two spaces, …, at most `context` cells, the caret's character and `context` more, ….
+        #expect(cells(lines[1]) <= 2 + 1 + context + 1 + context + 1 && cells(lines[1]) >= 2 + 1 + 2 * context - 1 + 1,
+                "\(filler): \(cells(lines[1])) cells")
+        // The caret's cell, counted along the excerpt, falls on `tve`.
+        #expect(lines[2].hasSuffix("^~~"))
+        let caret = lines[2].count - 3, scalars = Array(lines[1].unicodeScalars)
+        var used = 0, index = 0
+        while used < caret { used += cells(String(scalars[index])); index += 1 }
+        #expect(used == caret && String(String.UnicodeScalarView(scalars[index..<index + 3])) == "tve",
+                "\(filler): the caret stands under `tve`")
+    }
+    // A line that is long in characters but short in cells (mostly combining marks) is shown whole.
+    let marked = String(repeating: "e\u{301}", count: 70)
+    let file = SourceFile(name: "t", text: "\(marked) x\n")
+    let offset = Array("\(marked) ".utf8).count
+    let lines = DiagnosticRenderer.render(Diagnostic("m", at: SourceRange(start: offset, end: offset + 1)), in: file)
+        .split(separator: "\n").map(String.init)
+    #expect(lines[1] == "  \(marked) x" && lines[2] == "  " + String(repeating: " ", count: 71) + "^")
 }

@@ -1,22 +1,93 @@
 import Foundation
 
-/// Writes whole files atomically: the text goes to a hidden temporary file in the same folder, which is
+/// Writes whole files atomically: the bytes go to a hidden temporary file in the target's folder, which is
 /// then renamed over the target, so readers see the old file or the complete new one, never a part.
+///
+/// The target is the file the path names once symbolic links are followed: a link stays a link and the
+/// file it points to is replaced. A target that exists and is not a regular file (a device, a FIFO, a
+/// socket, a folder) is refused, because renaming over it would destroy it (run as root, `/dev/full`
+/// itself). Every write, the flush to disk and the close are checked, so a full disk is an error naming the
+/// file, never a file reported as written. A replaced file keeps its permissions.
 public enum AtomicFile {
+    /// Writes `text` as UTF-8 to `url` (see `write(to:_:)`).
     public static func write(_ text: String, to url: URL) throws(ReportError) {
-        let folder = url.deletingLastPathComponent()
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        do {
-            try Data(text.utf8).write(to: temporary)
+        try write(to: url) { (output: Output) throws(ReportError) in try output.write(Array(text.utf8)) }
+    }
+
+    /// Writes to `url` what `produce` gives its output, in as many pieces as it likes (a large file need not
+    /// be held in memory whole). Throws when the target is not a regular file, when anything cannot be
+    /// written, or what `produce` throws; the target is then untouched and no temporary file is left.
+    public static func write(to url: URL, _ produce: (Output) throws(ReportError) -> Void) throws(ReportError) {
+        let target = try target(of: url.path)
+        let temporary = folder(of: target) + "/.tilt-\(UUID().uuidString).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else {
+            throw ReportError(path: url.path, message: "cannot create a temporary file in `\(folder(of: target))`: \(lastError())")
+        }
+        do throws(ReportError) {
+            try keepPermissions(of: target, on: descriptor, path: url.path)
+            try produce(Output(descriptor: descriptor, path: url.path))
+            guard fsync(descriptor) == 0 else { throw ReportError(path: url.path, message: "cannot write: \(lastError())") }
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw ReportError(path: url.path, message: "cannot write: \(reason(error))")
+            close(descriptor)
+            unlink(temporary)
+            throw error
         }
-        if rename(temporary.path, url.path) != 0 {
-            let message = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw ReportError(path: url.path, message: "cannot replace the file: \(message)")
+        // A close that fails (a network file system reporting a late write error) means the data may not be there.
+        guard close(descriptor) == 0 else {
+            let reason = lastError()
+            unlink(temporary)
+            throw ReportError(path: url.path, message: "cannot write: \(reason)")
         }
+        guard rename(temporary, target) == 0 else {
+            let reason = lastError()
+            unlink(temporary)
+            throw ReportError(path: url.path, message: "cannot replace the file: \(reason)")
+        }
+    }
+
+    /// Where the bytes of a file being written go.
+    public struct Output {
+        let descriptor: Int32
+        /// The path the file was asked for, named in errors.
+        let path: String
+
+        /// Appends `bytes` to the file; a write the system cuts short is continued, a failed one (a full
+        /// disk, a file too large) throws.
+        public func write(_ bytes: [UInt8]) throws(ReportError) {
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeBytes { writeSome(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else {
+                    throw ReportError(path: path, message: "cannot write: \(written < 0 ? lastError() : "no byte was written")")
+                }
+                offset += written
+            }
+        }
+    }
+
+    /// The file a write to `path` replaces: `path` itself, or for a symbolic link the file it points to,
+    /// through any chain of links (it need not exist yet). Throws when that file exists and is not a regular
+    /// file, or the links cannot be followed.
+    public static func target(of path: String) throws(ReportError) -> String {
+        var current = path
+        for _ in 0..<maximumLinks {
+            var info = stat()
+            guard lstat(current, &info) == 0 else {
+                if errno == ENOENT { return current }
+                throw ReportError(path: path, message: "cannot examine `\(current)`: \(lastError())")
+            }
+            let type = info.st_mode & S_IFMT
+            if type == S_IFREG { return current }
+            guard type == S_IFLNK else {
+                let kind = kindName(type)
+                throw ReportError(path: path, message: current == path ? "it is \(kind), not a regular file"
+                                                    : "it links to `\(current)`, which is \(kind), not a regular file")
+            }
+            current = try linkDestination(current, path: path)
+        }
+        throw ReportError(path: path, message: "cannot follow its symbolic links: \(String(cString: strerror(ELOOP)))")
     }
 
     /// The operating system's words for a Foundation error, when it gave some.
@@ -29,4 +100,59 @@ public enum AtomicFile {
         if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
         return ns.localizedDescription
     }
+
+    /// The most links followed from one path (the system's own limit, after which it says ELOOP).
+    static let maximumLinks = 40
+
+    /// The folder holding `path` (`.` for a bare name): where its temporary file is made, so that the rename
+    /// stays inside one file system.
+    public static func folder(of path: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
+    }
+
+    /// Where the symbolic link `link` points, as a path usable from here (a relative link is relative to
+    /// the link's folder).
+    private static func linkDestination(_ link: String, path: String) throws(ReportError) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink(link, &buffer, buffer.count - 1)
+        guard length >= 0 else { throw ReportError(path: path, message: "cannot read the link `\(link)`: \(lastError())") }
+        let destination = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let folder = (link as NSString).deletingLastPathComponent
+        return destination.hasPrefix("/") || folder.isEmpty ? destination : (folder as NSString).appendingPathComponent(destination)
+    }
+
+    /// Gives the new file the replaced file's permission bits (and its owner and group when the process may
+    /// set them, as root may: an ordinary user cannot give a file away, and the new file is then theirs, as
+    /// an editor's would be). A new file keeps the default the umask gives.
+    private static func keepPermissions(of target: String, on descriptor: Int32, path: String) throws(ReportError) {
+        var info = stat()
+        guard stat(target, &info) == 0 else { return }
+        if info.st_uid != geteuid() || info.st_gid != getegid() { _ = fchown(descriptor, info.st_uid, info.st_gid) }
+        guard fchmod(descriptor, info.st_mode & 0o777) == 0 else {
+            throw ReportError(path: path, message: "cannot keep the file's permissions: \(lastError())")
+        }
+    }
+
+    /// A file type (`st_mode & S_IFMT`) in words, with its article.
+    private static func kindName(_ type: mode_t) -> String {
+        switch type {
+        case S_IFDIR: return "a folder"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFSOCK: return "a socket"
+        default: return "a special file"
+        }
+    }
+}
+
+/// `write(2)`, named apart from `Output.write` so that the system call can be reached.
+private func writeSome(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, bytes, count)
+}
+
+/// The system's words for the last failed call (`errno`).
+private func lastError() -> String {
+    String(cString: strerror(errno))
 }
