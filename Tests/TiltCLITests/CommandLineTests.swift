@@ -135,6 +135,7 @@ import TiltLinearAlgebra
     @Test func synthChecksBothDestinationsBeforeWritingAnything() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
         let market = ["--stocks", "2", "--from", "2000-01", "--to", "2000-03"]
         func synth(_ arguments: [String]) throws -> TiltBinary.Result {
             try TiltBinary.run(["synth"] + arguments + market, directory: dir)
@@ -164,6 +165,7 @@ import TiltLinearAlgebra
     @Test func reportFolderIsCheckedBeforeTheProgramRuns() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
         let program = """
         universe synthetic(stocks: 5, seed: 1, from: 2000-01, to: 2004-12)
         benchmark mktcap
@@ -328,6 +330,7 @@ import TiltLinearAlgebra
         #expect(malformed.status == 1)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
         let bad = dir.appendingPathComponent("bad.mps")
         try "NAME x\nROWS\n N obj\n L c1\nCOLUMNS\n    x obj 1 c1 zz\n".write(to: bad, atomically: true, encoding: .utf8)
         let result = try TiltBinary.run(["solve", bad.path])

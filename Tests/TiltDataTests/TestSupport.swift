@@ -11,10 +11,17 @@ func sharedDataPath(_ name: String, file: String = #filePath) -> String {
         .appendingPathComponent("shared/data/\(name)").path
 }
 
+/// This test process's folder for the files the tests write, removed when the process exits.
+private let scratchFolder: URL = {
+    let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("tilt-data-tests-\(ProcessInfo.processInfo.processIdentifier)")
+    atexit { try? FileManager.default.removeItem(at: scratchFolder) }
+    return url
+}()
+
 /// Writes `bytes` to a fresh file in a temporary directory and returns its path.
 func temporaryFile(_ name: String, bytes: [UInt8]) throws -> String {
-    let directory = FileManager.default.temporaryDirectory
-        .appendingPathComponent("tilt-data-tests-\(UUID().uuidString)")
+    let directory = scratchFolder.appendingPathComponent(UUID().uuidString)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let url = directory.appendingPathComponent(name)
     try Data(bytes).write(to: url)
