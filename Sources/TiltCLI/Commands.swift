@@ -89,7 +89,7 @@ struct Format: ParsableCommand {
                 throw userErrorExit
             }
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            printOutput(text)
         }
     }
 }

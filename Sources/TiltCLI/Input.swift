@@ -51,8 +51,30 @@ func readProgramFile(_ path: String) throws(UnreadableFile) -> [UInt8] {
     }
 }
 
+/// Writes to standard error; if even that fails there is no one left to tell, so the command ends (exit 1).
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data(text.utf8))
+    do { try FileHandle.standardError.write(contentsOf: Data(text.utf8)) } catch { Foundation.exit(1) }
+}
+
+/// Writes to standard output. A write that fails (a full disk, a device that refuses it) ends the command
+/// with a message and exit status 1, never with Foundation's trap on the non-throwing `write(_:)`.
+func printOutput(_ text: String) {
+    do { try FileHandle.standardOutput.write(contentsOf: Data(text.utf8)) } catch { outputFailed(error) }
+}
+
+/// Ends the command after standard output could not be written.
+func outputFailed(_ error: Error) -> Never {
+    printError("tilt: cannot write the output: \(AtomicFile.reason(error))\n")
+    Foundation.exit(1)
+}
+
+/// `print` goes through the C library's buffered standard output, which records a failed write instead of
+/// reporting it: flushed and checked once the command is done.
+func checkStandardOutput() {
+    if fflush(stdout) != 0 || ferror(stdout) != 0 {
+        printError("tilt: cannot write the output: \(String(cString: strerror(errno)))\n")
+        Foundation.exit(1)
+    }
 }
 
 /// Whether diagnostics on standard error should be coloured.
@@ -77,7 +99,7 @@ func dataDirectory(_ option: String?) -> String? {
 /// printed to standard output.
 func makeInterpreter(for source: SourceFile, data: String?) -> Interpreter {
     Interpreter(programDirectory: directory(of: source), dataDirectory: dataDirectory(data),
-                output: { FileHandle.standardOutput.write(Data($0.utf8)) })
+                output: { printOutput($0) })
 }
 
 func directory(of file: SourceFile) -> String {

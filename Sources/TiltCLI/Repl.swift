@@ -22,7 +22,7 @@ struct Repl: ParsableCommand {
 
     func run() throws {
         let interpreter = Interpreter(dataDirectory: dataDirectory(data),
-                                      output: { FileHandle.standardOutput.write(Data($0.utf8)) })
+                                      output: { printOutput($0) })
         interpreter.keepsIncompleteStrategies = true
         presentStrategies(on: interpreter, title: "REPL", reportFolder: nil)
         MainActor.assumeIsolated {

@@ -34,11 +34,13 @@ enum Main {
         do {
             var command = try Tilt.parseAsRoot()
             try command.run()
+            checkStandardOutput()
         } catch {
+            checkStandardOutput()
             let code = Tilt.exitCode(for: error)
             if code == .validationFailure {
                 // Bad usage: the message and a pointer to --help, exit 2 (64 is argument-parser's default).
-                FileHandle.standardError.write(Data((Tilt.fullMessage(for: error) + "\n").utf8))
+                printError(Tilt.fullMessage(for: error) + "\n")
                 Foundation.exit(2)
             }
             Tilt.exit(withError: error)

@@ -257,6 +257,29 @@ import TiltLinearAlgebra
 
     /// A write the system refuses half way (a file-size limit here: EFBIG, as a full disk gives ENOSPC) is
     /// an error naming the file, exit 1; the old file stays as it was and no temporary file is left.
+    /// Standard output that cannot be written (here a file past `ulimit -f`, as a full disk) ends the
+    /// command with a message and exit 1, not Foundation's trap (SIGILL) in `FileHandle.write`.
+    @Test func unwritableStandardOutputIsAnErrorNotACrash() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // The interpreter's output (run) and a command's own (fmt), each well past the 512-byte limit.
+        for (command, program) in [("run", "Examples/quickstart.tilt"), ("fmt", "Examples/quickstart.tilt")] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" \"$1\" \"$2\" > \"$3\"", TiltBinary.path, command,
+                                 program, dir.appendingPathComponent("out.txt").path]
+            process.currentDirectoryURL = TiltBinary.repositoryRoot
+            let stderr = Pipe()
+            process.standardError = stderr
+            try process.run()
+            let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationReason == .exit && process.terminationStatus == 1, "\(program): \(message)")
+            #expect(message.hasPrefix("tilt: cannot write the output: "), "\(program): \(message)")
+        }
+    }
+
     @Test func aFailedWriteIsReportedAndKeepsTheOldFile() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

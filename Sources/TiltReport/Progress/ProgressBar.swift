@@ -46,7 +46,8 @@ public final class ProgressBar {
         emit("\r\u{1B}[2K")
     }
 
+    /// A progress line that cannot be written is dropped (it is decoration; the command's errors go elsewhere).
     private func emit(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
     }
 }
