@@ -56,6 +56,10 @@ struct Solve: ParsableCommand {
             printError("\(error)\n")
             throw userErrorExit
         }
+        if parsed.problem.objectiveIsVisiblyNonconvex {
+            printError("\(file): error: the quadratic objective is not convex (its matrix has a negative eigenvalue); Tilt solves convex problems\n")
+            throw userErrorExit
+        }
         var settings = SolverSettings()
         settings.maxIterations = maxIterations
         if let timeLimit { settings.timeLimit = timeLimit }

@@ -359,6 +359,14 @@ import TiltLinearAlgebra
         let result = try TiltBinary.run(["solve", bad.path])
         #expect(result.status == 1)
         #expect(result.stderr.contains("bad.mps:6:16: error: 'zz' is not a number"))
+        // hs21 with the sign of one QUADOBJ diagonal flipped: not convex, said so (not "numerical error").
+        let hs21 = try String(contentsOf: TiltBinary.repositoryRoot.appendingPathComponent(fixtures + "hs21.qps"), encoding: .utf8)
+        let nonconvex = dir.appendingPathComponent("nonconvex.qps")
+        try hs21.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.hasSuffix("0.02") ? String($0.dropLast(4)) + "-0.02" : String($0) }.joined(separator: "\n")
+            .write(to: nonconvex, atomically: true, encoding: .utf8)
+        let notConvex = try TiltBinary.run(["solve", nonconvex.path])
+        #expect(notConvex.status == 1 && notConvex.stderr.contains("the quadratic objective is not convex"), "\(notConvex.stderr)")
     }
 
     @Test func limitsAreValidatedWithClearMessages() throws {

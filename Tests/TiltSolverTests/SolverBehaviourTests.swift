@@ -149,3 +149,19 @@ func factorTEVTimings() throws {
         #expect(abs(polished.primalObjective - 1e16) <= 1e-8 * 1e16)
     }
 }
+
+/// The convexity check behind `tilt solve`: positive semidefinite P (singular ones too) pass, a negative
+/// eigenvalue is seen (negative diagonal, or an indefinite 2×2 with a positive diagonal), a zero P passes.
+@Test func visiblyNonconvexObjectivesAreRecognised() {
+    func problem(_ upper: [(Int, Int, Double)], n: Int = 2) -> ConicProblem {
+        ConicProblem(P: SparseMatrixCSC(rows: n, cols: n, triplets: upper.map { (row: $0.0, col: $0.1, value: $0.2) }),
+                     q: [Double](repeating: 0, count: n), A: SparseMatrixCSC(zeros: 0, n), b: [], cones: [])
+    }
+    #expect(!problem([(0, 0, 2), (1, 1, 3)]).objectiveIsVisiblyNonconvex)
+    #expect(!problem([(0, 0, 1), (0, 1, 1), (1, 1, 1)]).objectiveIsVisiblyNonconvex)          // [1 1; 1 1], singular
+    #expect(!problem([(0, 0, 1e-12), (1, 1, 5)]).objectiveIsVisiblyNonconvex)
+    #expect(!problem([]).objectiveIsVisiblyNonconvex)
+    #expect(problem([(0, 0, -0.02), (1, 1, 2)]).objectiveIsVisiblyNonconvex)
+    #expect(problem([(0, 0, 1), (0, 1, 2), (1, 1, 1)]).objectiveIsVisiblyNonconvex)           // eigenvalues 3, −1
+    #expect(problem([(0, 0, 4), (0, 1, 2), (1, 1, 1), (2, 2, 1), (1, 2, 1.5)], n: 3).objectiveIsVisiblyNonconvex)
+}
