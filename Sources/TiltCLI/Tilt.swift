@@ -38,6 +38,12 @@ enum Main {
         } catch {
             checkStandardOutput()
             let code = Tilt.exitCode(for: error)
+            if code == .success {
+                // --help and --version, written like any output (a failed write is an error, not exit 0).
+                printOutput(Tilt.fullMessage(for: error) + "\n")
+                checkStandardOutput()
+                Foundation.exit(0)
+            }
             if code == .validationFailure {
                 // Bad usage: the message and a pointer to --help, exit 2 (64 is argument-parser's default).
                 printError(Tilt.fullMessage(for: error) + "\n")
