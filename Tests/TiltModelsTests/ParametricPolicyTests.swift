@@ -246,5 +246,14 @@ import TiltLinearAlgebra
         #expect {
             try PolicyMaximizer.maximize(objective, start: [0], months: (0..<3).map { Month(2000, 1) + $0 })
         } throws: { ($0 as? PolicyError)?.kind == .noMaximum }
+        // With CRRA (γ > 1) the utility rises towards 0 and flattens: the Newton decrement becomes tiny while
+        // the step stays as large as θ. That is no maximum either (θ ≈ 8e5 was returned as one).
+        for gamma in [2.0, 5.0] {
+            let flattening = PolicyObjective(Self.sections([0.01, -0.02, 0.0], [[0.01], [0.02], [0.005]]),
+                                             utility: try CRRAUtility(riskAversion: gamma), dimension: 1)
+            #expect {
+                try PolicyMaximizer.maximize(flattening, start: [0], months: (0..<3).map { Month(2000, 1) + $0 })
+            } throws: { ($0 as? PolicyError)?.kind == .noMaximum }
+        }
     }
 }

@@ -57,8 +57,12 @@ enum PolicyMaximizer {
                 throw PolicyError(.invalidInput, month: months.last, "the Hessian of the average utility is not negative definite")
             }
             // At the noise floor of the gradient the decrement stops falling quadratically: θ is as good
-            // as double precision allows.
-            if decrement <= decrementTolerance || (decrement <= quadraticRegion && decrement > previousDecrement / 4) {
+            // as double precision allows. But a tiny decrement also comes from an objective that flattens
+            // towards a supremum it never reaches (every month's return rising along θ, CRRA utility
+            // tending to 0): there the Newton step stays as large as θ itself, so a maximum is declared
+            // only when the step is small against θ.
+            let settled = zip(direction, theta).allSatisfy { abs($0) <= 1e-6 * (1 + abs($1)) }
+            if settled && (decrement <= decrementTolerance || (decrement <= quadraticRegion && decrement > previousDecrement / 4)) {
                 return Outcome(theta: theta, value: current.value, gradient: current.gradient, hessian: current.hessian,
                                iterations: iteration)
             }
@@ -74,6 +78,7 @@ enum PolicyMaximizer {
                 }
                 theta = trial
                 current = (v, g, h)
+                if theta.contains(where: { !(abs($0) < divergenceBound) }) { break }
                 continue
             }
             var step = 1.0
