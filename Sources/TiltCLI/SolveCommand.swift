@@ -65,7 +65,8 @@ struct Solve: ParsableCommand {
         if let timeLimit { settings.timeLimit = timeLimit }
         let solution: SolverSolution
         do {
-            solution = try InteriorPointSolver(problem: parsed.problem, settings: settings).solve()
+            let scaling = ObjectiveScaling(parsed.problem)
+            solution = scaling.unscaled(try InteriorPointSolver(problem: scaling.scaled(parsed.problem), settings: settings).solve())
         } catch {
             printError("\(file): error: \(error)\n")
             throw userErrorExit

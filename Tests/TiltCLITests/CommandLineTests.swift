@@ -369,6 +369,39 @@ import TiltLinearAlgebra
         #expect(notConvex.status == 1 && notConvex.stderr.contains("the quadratic objective is not convex"), "\(notConvex.stderr)")
     }
 
+    /// Objectives far from unit size are solved scaled (`ObjectiveScaling`): maximize c·x₁ − c·x₂ on the box
+    /// [−5, 5]² is 10c for any c (at 1e8 it was called unbounded, at 1e-10 it came back 100× off).
+    @Test func objectivesOfAnySizeAreSolvedFromFiles() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for c in [1e-10, 1e-8, 1.0, 1e8] {
+            let file = dir.appendingPathComponent("box.mps")
+            try """
+            NAME          BOX
+            OBJSENSE
+                MAX
+            ROWS
+             N  COST
+            COLUMNS
+                X1        COST      \(c)
+                X2        COST      \(-c)
+            RHS
+            BOUNDS
+             LO BND       X1        -5
+             UP BND       X1        5
+             LO BND       X2        -5
+             UP BND       X2        5
+            ENDATA
+
+            """.write(to: file, atomically: true, encoding: .utf8)
+            let result = try TiltBinary.run(["solve", "--json", file.path])
+            let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            let objective = json?["objective"] as? Double ?? .nan
+            #expect(result.status == 0 && abs(objective - 10 * c) <= 1e-7 * 10 * c, "\(c): \(result.stdout)")
+        }
+    }
+
     @Test func limitsAreValidatedWithClearMessages() throws {
         let cases: [([String], String)] = [
             (["--max-iterations", "-1"], "Error: --max-iterations must be at least 1, not -1\n"),
