@@ -44,6 +44,7 @@ public final class Interpreter {
         do {
             let results = draft.policy == nil ? try runStrategy(draft, file: file) : try runPolicy(draft)
             try strategyResults?(results)
+            strategyRan = keepsIncompleteStrategies
         } catch let d as Diagnostic {
             throw d
         } catch {
@@ -55,6 +56,7 @@ public final class Interpreter {
     public func reset() {
         strategy = StrategyDraft()
         strategyChanged = false
+        strategyRan = false
         bindings = [:]
         solution = [:]
         variableBounds = [:]
@@ -81,6 +83,8 @@ public final class Interpreter {
     public var keepsIncompleteStrategies = false
     /// Whether an entry changed the REPL's strategy since it last ran.
     private var strategyChanged = false
+    /// Whether the REPL's strategy, as it stands, has run successfully.
+    private var strategyRan = false
     /// Called with (done, total) while backtests run, for a progress bar.
     public var progress: (@Sendable (Int, Int) -> Void)?
     /// Called with the results of each strategy run, to present or save them.
@@ -116,9 +120,10 @@ public final class Interpreter {
             let lastSolve = statements.lastIndex { Interpreter.isSolve($0) }
             statements = statements.prefix(lastSolve.map { $0 + 1 } ?? 0)
         }
-        // The REPL's strategy as it was before this entry: restored when the entry's own statement makes
-        // the strategy fail, so that a rejected statement is not kept (and its error not repeated).
-        let strategyBefore = (strategy, strategyChanged)
+        // The REPL's strategy as it was before this entry: restored when the entry makes the strategy fail —
+        // its own statement is at fault, or the strategy ran before it — so that a rejected statement is not
+        // kept (and its error not repeated by every later entry).
+        let strategyBefore = (strategy, strategyChanged, strategyRan)
         do {
             for stmt in statements {
                 if explainOnly {
@@ -132,7 +137,9 @@ public final class Interpreter {
             if explainOnly, let note = Interpreter.unexplained(program) { output(note) }
             try finishStrategy(in: program.file)
         } catch {
-            if keepsIncompleteStrategies, program.file.contains(error.range) { (strategy, strategyChanged) = strategyBefore }
+            if keepsIncompleteStrategies, program.file.contains(error.range) || strategyBefore.2 {
+                (strategy, strategyChanged, strategyRan) = strategyBefore
+            }
             throw error
         }
     }
