@@ -111,6 +111,19 @@ private func number(_ i: Interpreter, _ name: String) -> Double? {
     #expect(e5.contains("more than 10000000"))
 }
 
+/// The regime study takes φ in regime_utility's range, each once, and says which entry is wrong before it
+/// runs a trial (φ = 1000 used to print a table, φ = 400 to fail in trial 16, a repeat to print a row twice).
+@Test func regimeStudyRefusesPhiOutsideTheRangeOrRepeated() {
+    let (_, out1, e1) = run("experiment regime_study(trials: 2, stocks: 5, phi: [1, 1000])")
+    #expect(out1.isEmpty)
+    #expect(e1.hasPrefix("t.tilt:1:56: error: the risk aversion phi must be a number from 0.01 to 100, got 1000\n"), "\(e1)")
+    let (_, _, e2) = run("experiment regime_study(trials: 2, stocks: 5, phi: [0.001])")
+    #expect(e2.hasPrefix("t.tilt:1:53: error: the risk aversion phi must be a number from 0.01 to 100, got 0.001\n"), "\(e2)")
+    let (_, out3, e3) = run("experiment regime_study(trials: 2, stocks: 5, phi: [1, 5, 1])")
+    #expect(out3.isEmpty)
+    #expect(e3.hasPrefix("t.tilt:1:59: error: the risk aversion phi 1 is listed twice\n"), "\(e3)")
+}
+
 @Test func checkerReportsEveryUnknownNameWithSuggestions() {
     let file = SourceFile(name: "s.tilt", text: """
     universe crps
