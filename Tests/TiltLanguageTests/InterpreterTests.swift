@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import TiltLanguage
+import TiltBacktest
+import TiltData
 import TiltLinearAlgebra
 import TiltSyntax
 
@@ -177,6 +179,28 @@ private func number(_ i: Interpreter, _ name: String) -> Double? {
     }
     let (i, _, errors) = run("let m = [1, 2] .* (0 * 2)\nlet x = sqrt(2)")
     #expect(errors.isEmpty && number(i, "x") == 2.0.squareRoot())
+}
+
+/// A `crisis` named like a built-in window replaces it in place (two windows headed "GFC" were reported);
+/// other names are added after the built-in ones.
+@Test func aCrisisNamedLikeABuiltInOneReplacesIt() throws {
+    final class Collected: @unchecked Sendable { var crises: [[CrisisWindow]] = [] }
+    let collected = Collected()
+    let interpreter = Interpreter(output: { _ in })
+    interpreter.strategyResults = { results in collected.crises += results.map(\.crises) }
+    let file = SourceFile(name: "t.tilt", text: """
+    universe synthetic(stocks: 3, seed: 1, from: 2005-01, to: 2009-12)
+    maximize mu'f s.t. tev <= 4%
+    rebalance monthly from 2008-01 to 2008-03
+    crisis "GFC" 2007-10 to 2009-03
+    crisis "Future" 2030-01 to 2030-06
+    """)
+    let diagnostics = Session(interpreter: interpreter).run(file)
+    #expect(diagnostics.isEmpty, "\(DiagnosticList(file: file, diagnostics: diagnostics).rendered())")
+    let crises = try #require(collected.crises.first)
+    let gfc = CrisisWindow(name: "GFC", from: Month(2007, 10), to: Month(2009, 3))
+    let builtIn = CrisisWindow.builtIn.map { $0.name == "GFC" ? gfc : $0 }
+    #expect(crises == builtIn + [CrisisWindow(name: "Future", from: Month(2030, 1), to: Month(2030, 6))])
 }
 
 /// The REPL keeps its strategy: after it runs, a new objective (or any strategy statement) replaces that
