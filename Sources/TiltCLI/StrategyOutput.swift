@@ -19,7 +19,7 @@ func presentStrategies(on interpreter: Interpreter, title: String, reportFolder:
         holder.bar = nil
         print(policyTables(report).map { $0.text() }.joined(separator: "\n"), terminator: "\n")
         let rows = zip(report.outOfSampleMonths, report.thetaPath).map { month, theta in
-            ([month.description] + theta.map { "\($0)" }).joined(separator: ",")
+            ([month.description] + theta.map(ValueFormat.csv)).joined(separator: ",")
         }
         let theta = (["month"] + report.characteristics).joined(separator: ",") + "\n" + rows.joined(separator: "\n") + "\n"
         reportFolder?.write { try ReportWriter.write(files: [(ReportFolder.policyFileName, theta)], to: $0) }

@@ -44,6 +44,16 @@ public struct RegimeState: Sendable {
 /// `exposures`, when given, are expressions equal to B_s w (e.g. variables tied to w by constraints the
 /// caller adds); otherwise B_s w is a constant multiplication. Either way no n×n matrix is built.
 public enum RegimeObjectives {
+    /// The risk aversions φ (per unit of monthly return) the regime-aware objectives are trusted with.
+    /// Outside 0.01…100 the exponential-cone program is too badly scaled to be solved reliably (exponents
+    /// of order φ²σ²), so `regime_utility(phi:)` and the regime study refuse such φ rather than risk them.
+    public static let reliablePhis: ClosedRange<Double> = 0.01...100
+
+    /// `reliablePhis` as users read it: "from 0.01 to 100".
+    public static var reliablePhisText: String {
+        "from \(formatNumber(reliablePhis.lowerBound)) to \(formatNumber(reliablePhis.upperBound))"
+    }
+
     /// log Σ_s π_s exp(−φ R_sᵀw + φ²/2 wᵀV_s w): convex, to minimise. `phi` > 0 is the risk aversion
     /// (per unit of monthly return).
     public static func exponentialLoss(weights: ModelExpression, states: [RegimeState], phi: Double,

@@ -77,6 +77,15 @@ private let small = RegimeStudy.Settings(trials: 6, stocks: 40, phis: [5, 25], s
     var s = small
     s.phis = [0]
     #expect(throws: RegimeStudyError.self) { try RegimeStudy.run(s) }
+    // φ outside regime_utility's 0.01…100 failed late in some trial ("numerical trouble") or gave a table
+    // of untrustworthy weights; a repeated φ printed the same row twice. Both are refused up front.
+    for phis in [[5, 1000], [400], [0.001], [5, 25, 5]] {
+        s.phis = phis
+        #expect(throws: RegimeStudyError.self) { try RegimeStudy.run(s) }
+    }
+    #expect(RegimeStudy.phiProblem([5, 1000])?.index == 1)
+    #expect(RegimeStudy.phiProblem([5, 25, 5])?.index == 2)
+    #expect(RegimeStudy.phiProblem([0.01, 100])?.index == nil)
     s = small
     s.trials = 1
     #expect(throws: RegimeStudyError.self) { try RegimeStudy.run(s) }

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import TiltLanguage
+import TiltBacktest
+import TiltData
 import TiltLinearAlgebra
 import TiltSyntax
 
@@ -111,6 +113,19 @@ private func number(_ i: Interpreter, _ name: String) -> Double? {
     #expect(e5.contains("more than 10000000"))
 }
 
+/// The regime study takes φ in regime_utility's range, each once, and says which entry is wrong before it
+/// runs a trial (φ = 1000 used to print a table, φ = 400 to fail in trial 16, a repeat to print a row twice).
+@Test func regimeStudyRefusesPhiOutsideTheRangeOrRepeated() {
+    let (_, out1, e1) = run("experiment regime_study(trials: 2, stocks: 5, phi: [1, 1000])")
+    #expect(out1.isEmpty)
+    #expect(e1.hasPrefix("t.tilt:1:56: error: the risk aversion phi must be a number from 0.01 to 100, got 1000\n"), "\(e1)")
+    let (_, _, e2) = run("experiment regime_study(trials: 2, stocks: 5, phi: [0.001])")
+    #expect(e2.hasPrefix("t.tilt:1:53: error: the risk aversion phi must be a number from 0.01 to 100, got 0.001\n"), "\(e2)")
+    let (_, out3, e3) = run("experiment regime_study(trials: 2, stocks: 5, phi: [1, 5, 1])")
+    #expect(out3.isEmpty)
+    #expect(e3.hasPrefix("t.tilt:1:59: error: the risk aversion phi 1 is listed twice\n"), "\(e3)")
+}
+
 @Test func checkerReportsEveryUnknownNameWithSuggestions() {
     let file = SourceFile(name: "s.tilt", text: """
     universe crps
@@ -164,6 +179,28 @@ private func number(_ i: Interpreter, _ name: String) -> Double? {
     }
     let (i, _, errors) = run("let m = [1, 2] .* (0 * 2)\nlet x = sqrt(2)")
     #expect(errors.isEmpty && number(i, "x") == 2.0.squareRoot())
+}
+
+/// A `crisis` named like a built-in window replaces it in place (two windows headed "GFC" were reported);
+/// other names are added after the built-in ones.
+@Test func aCrisisNamedLikeABuiltInOneReplacesIt() throws {
+    final class Collected: @unchecked Sendable { var crises: [[CrisisWindow]] = [] }
+    let collected = Collected()
+    let interpreter = Interpreter(output: { _ in })
+    interpreter.strategyResults = { results in collected.crises += results.map(\.crises) }
+    let file = SourceFile(name: "t.tilt", text: """
+    universe synthetic(stocks: 3, seed: 1, from: 2005-01, to: 2009-12)
+    maximize mu'f s.t. tev <= 4%
+    rebalance monthly from 2008-01 to 2008-03
+    crisis "GFC" 2007-10 to 2009-03
+    crisis "Future" 2030-01 to 2030-06
+    """)
+    let diagnostics = Session(interpreter: interpreter).run(file)
+    #expect(diagnostics.isEmpty, "\(DiagnosticList(file: file, diagnostics: diagnostics).rendered())")
+    let crises = try #require(collected.crises.first)
+    let gfc = CrisisWindow(name: "GFC", from: Month(2007, 10), to: Month(2009, 3))
+    let builtIn = CrisisWindow.builtIn.map { $0.name == "GFC" ? gfc : $0 }
+    #expect(crises == builtIn + [CrisisWindow(name: "Future", from: Month(2030, 1), to: Month(2030, 6))])
 }
 
 /// The REPL keeps its strategy: after it runs, a new objective (or any strategy statement) replaces that

@@ -56,6 +56,20 @@ import TiltData
         #expect(weights.count == expected.count)
     }
 
+    /// Zero is written as 0 whatever its sign: weights.csv of a real backtest had 1,747 rows of "-0.0".
+    @Test func csvWritesNegativeZeroAsZero() {
+        #expect(ValueFormat.csv(-0.0) == "0.0")
+        #expect(ValueFormat.csv(-1e-300) == "-1e-300")
+        var result = sweep[0]
+        result.rebalances[0].weights[0] = -0.0
+        result.rebalances[0].benchmarkWeights[1] = -0.0
+        result.portfolioReturns[0] = -0.0
+        result.benchmarkReturns[0] = -0.0
+        for csv in [ReportCSV.weights([result]), ReportCSV.returns([result]), ReportCSV.contributions([result])] {
+            #expect(!csv.contains("-0.0,") && !csv.contains("-0.0\n"), "\(csv.prefix(300))")
+        }
+    }
+
     @Test func contributionsCSVParsesBack() throws {
         let text = try String(contentsOf: try writeSweep().appendingPathComponent("contributions.csv"), encoding: .utf8)
         let rows = text.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
@@ -202,6 +216,29 @@ import TiltData
         bar.update(completed: 5)      // disabled: writes nothing
         bar.finish()
     }
+}
+
+/// The program's own crisis windows that no result reaches are named in a note (they were dropped without
+/// a word); built-in windows outside the data (1969–2002 here) stay silent, and so does a user window
+/// that one result reaches.
+@Test func userCrisisWindowsOutsideTheBacktestAreNoted() throws {
+    let future = CrisisWindow(name: "Future", from: Month(2030, 1), to: Month(2030, 6))
+    let past = CrisisWindow(name: "Past", from: Month(1900, 1), to: Month(1901, 1))
+    var early = sampleResult(name: "early", seed: 1, years: 2)
+    early.crises += [future, past, CrisisWindow(name: "Late", from: Month(2010, 1), to: Month(2010, 2))]
+    var late = sampleResult(name: "late", seed: 2)
+    late.crises = early.crises
+    let note = "crisis windows outside the backtest (Future 2030-01–2030-06, Past 1900-01–1901-01): not shown"
+    let tables = try ReportTables([early, late])
+    #expect(tables.notes == [note])
+    #expect(tables.text().hasSuffix("\n\(note)\n") && tables.markdown().hasSuffix("\n\(note)\n"))
+    let folder = try temporaryFolder()
+    try ReportWriter.write(results: [early], to: folder, title: "Crises")
+    let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+    #expect(html.contains("<p>crisis windows outside the backtest (Future 2030-01–2030-06, Past 1900-01–1901-01, Late 2010-01–2010-02): not shown</p>"))
+    #expect(try ReportTables([sampleResult(name: "built-in only", seed: 3)]).notes.isEmpty)
+    early.crises = [future]
+    #expect(try ReportTables([early]).notes == ["crisis window outside the backtest (Future 2030-01–2030-06): not shown"])
 }
 
 @Test func regimeResultsGetProbabilitiesChartAndCSVAndSideBySideCrises() throws {

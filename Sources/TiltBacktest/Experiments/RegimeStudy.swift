@@ -1,6 +1,7 @@
 import Foundation
 import TiltData
 import TiltLinearAlgebra
+import TiltModeling
 
 /// The Monte Carlo study of regime-aware portfolios, in the design of the regime study
 /// (`regime_calibration.json`, embedded as `RegimeCalibration.study`). Per trial:
@@ -64,12 +65,27 @@ public enum RegimeStudy {
         return RegimeStudyResult(settings: settings, outcomes: outcomes, seconds: Date().timeIntervalSince(start))
     }
 
+    /// The first φ of `phis` the study refuses, with its position and why, or nil when all can be run.
+    /// Each φ must lie in `RegimeObjectives.reliablePhis`, the range `regime_utility(phi:)` accepts
+    /// (beyond it the regime-aware problem fails in some trial or gives weights not to be trusted), and
+    /// appear once (a repeated φ only repeats a row); a repeat is reported at its second appearance.
+    public static func phiProblem(_ phis: [Double]) -> (index: Int, message: String)? {
+        for (index, phi) in phis.enumerated() {
+            guard RegimeObjectives.reliablePhis.contains(phi) else {
+                return (index, "the risk aversion phi must be a number \(RegimeObjectives.reliablePhisText), got \(formatNumber(phi))")
+            }
+            if phis[..<index].contains(phi) {
+                return (index, "the risk aversion phi \(formatNumber(phi)) is listed twice")
+            }
+        }
+        return nil
+    }
+
     private static func validate(_ s: Settings) throws {
         guard s.trials >= 2 else { throw RegimeStudyError("the study needs at least 2 trials, got \(s.trials)") }
         guard s.stocks >= 2 else { throw RegimeStudyError("the study needs at least 2 stocks, got \(s.stocks)") }
-        guard !s.phis.isEmpty, s.phis.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-            throw RegimeStudyError("the risk aversions phi must be positive numbers, got \(s.phis)")
-        }
+        guard !s.phis.isEmpty else { throw RegimeStudyError("the study needs at least one risk aversion phi") }
+        if let problem = phiProblem(s.phis) { throw RegimeStudyError(problem.message) }
         guard s.historyMonths >= 1 else { throw RegimeStudyError("the history needs at least one month, got \(s.historyMonths)") }
     }
 }

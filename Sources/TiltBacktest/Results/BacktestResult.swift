@@ -100,26 +100,30 @@ public struct CrisisWindow: Sendable, Equatable {
     public var name: String
     public var from: Month
     public var to: Month
+    /// One of `builtIn`, the defaults every backtest is looked at in (a report passes over those outside
+    /// its months in silence), rather than a window the program asked for.
+    public var isBuiltIn: Bool
 
-    public init(name: String, from: Month, to: Month) {
+    public init(name: String, from: Month, to: Month, isBuiltIn: Bool = false) {
         self.name = name
         self.from = from
         self.to = to
+        self.isBuiltIn = isBuiltIn
     }
 
     /// The built-in windows: NBER recessions 1969–2020, the 1987 crash, the dot-com bust, the GFC, COVID and
     /// 2022's inflation sell-off.
     public static let builtIn: [CrisisWindow] = [
-        CrisisWindow(name: "1969–70 recession", from: Month(1969, 12), to: Month(1970, 11)),
-        CrisisWindow(name: "1973–75 recession", from: Month(1973, 11), to: Month(1975, 3)),
-        CrisisWindow(name: "1980 recession", from: Month(1980, 1), to: Month(1980, 7)),
-        CrisisWindow(name: "1981–82 recession", from: Month(1981, 7), to: Month(1982, 11)),
-        CrisisWindow(name: "1987 crash", from: Month(1987, 10), to: Month(1987, 10)),
-        CrisisWindow(name: "1990–91 recession", from: Month(1990, 7), to: Month(1991, 3)),
-        CrisisWindow(name: "Dot-com", from: Month(2000, 3), to: Month(2002, 10)),
-        CrisisWindow(name: "2001 recession", from: Month(2001, 3), to: Month(2001, 11)),
-        CrisisWindow(name: "GFC", from: Month(2007, 12), to: Month(2009, 6)),
-        CrisisWindow(name: "COVID", from: Month(2020, 2), to: Month(2020, 4)),
-        CrisisWindow(name: "2022 sell-off", from: Month(2022, 1), to: Month(2022, 12)),
+        CrisisWindow(name: "1969–70 recession", from: Month(1969, 12), to: Month(1970, 11), isBuiltIn: true),
+        CrisisWindow(name: "1973–75 recession", from: Month(1973, 11), to: Month(1975, 3), isBuiltIn: true),
+        CrisisWindow(name: "1980 recession", from: Month(1980, 1), to: Month(1980, 7), isBuiltIn: true),
+        CrisisWindow(name: "1981–82 recession", from: Month(1981, 7), to: Month(1982, 11), isBuiltIn: true),
+        CrisisWindow(name: "1987 crash", from: Month(1987, 10), to: Month(1987, 10), isBuiltIn: true),
+        CrisisWindow(name: "1990–91 recession", from: Month(1990, 7), to: Month(1991, 3), isBuiltIn: true),
+        CrisisWindow(name: "Dot-com", from: Month(2000, 3), to: Month(2002, 10), isBuiltIn: true),
+        CrisisWindow(name: "2001 recession", from: Month(2001, 3), to: Month(2001, 11), isBuiltIn: true),
+        CrisisWindow(name: "GFC", from: Month(2007, 12), to: Month(2009, 6), isBuiltIn: true),
+        CrisisWindow(name: "COVID", from: Month(2020, 2), to: Month(2020, 4), isBuiltIn: true),
+        CrisisWindow(name: "2022 sell-off", from: Month(2022, 1), to: Month(2022, 12), isBuiltIn: true),
     ]
 }

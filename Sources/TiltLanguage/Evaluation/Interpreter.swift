@@ -257,11 +257,11 @@ public final class Interpreter {
                                  at range: SourceRange) throws -> Value? {
         switch name.name {
         case "regime_utility":
-            // Outside 0.01…100 (per unit of monthly return) the exponential-cone program is too badly
-            // scaled to be solved reliably (exponents of order φ²σ²), so it is refused rather than risked.
+            // Outside `RegimeObjectives.reliablePhis` the exponential-cone program is too badly scaled to be
+            // solved reliably, so such a φ is refused rather than risked.
             guard arguments.count == 1, arguments[0].label?.name ?? "phi" == "phi",
-                  case .number(let phi) = try evaluate(arguments[0].value), phi >= 0.01, phi <= 100 else {
-                throw Diagnostic("`regime_utility` takes the risk aversion, a number from 0.01 to 100", at: range,
+                  case .number(let phi) = try evaluate(arguments[0].value), RegimeObjectives.reliablePhis.contains(phi) else {
+                throw Diagnostic("`regime_utility` takes the risk aversion, a number \(RegimeObjectives.reliablePhisText)", at: range,
                                  hint: "e.g. `maximize regime_utility(phi: 10)`")
             }
             return .expression(try modeling(at: range) { try context.regimeUtility(phi: phi) })

@@ -1,5 +1,6 @@
 import Foundation
 import TiltBacktest
+import TiltModeling
 import TiltReport
 import TiltSyntax
 
@@ -36,9 +37,13 @@ extension Interpreter {
                 case .matrix(let m) where m.rows == 1 || m.cols == 1: phis = m.storage
                 default: phis = []
                 }
-                guard !phis.isEmpty, phis.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                guard !phis.isEmpty else {
                     throw Diagnostic("`phi:` takes a positive number or a list of them, e.g. `phi: [1, 5, 25, 50]`",
                                      at: argument.value.range)
+                }
+                if let problem = RegimeStudy.phiProblem(phis) {
+                    throw Diagnostic(problem.message, at: entryRange(argument.value, problem.index, of: phis.count),
+                                     hint: "`phi:` takes risk aversions \(RegimeObjectives.reliablePhisText), each once, as `regime_utility` does")
                 }
                 settings.phis = phis
             default:
@@ -53,5 +58,13 @@ extension Interpreter {
             throw Diagnostic(error.description, at: e.range)
         }
         output(Table.regimeStudy(result).text(width: 140))
+    }
+
+    /// Where the `index`-th of `count` entries of a list literal such as `[1, 5, 25]` is written, so that
+    /// an error about one φ points at it; the whole expression when the list is not written entry by entry.
+    private func entryRange(_ list: Expr, _ index: Int, of count: Int) -> SourceRange {
+        guard case .matrix(let rows) = list.kind else { return list.range }
+        let entries = rows.flatMap { $0 }
+        return entries.count == count ? entries[index].range : list.range
     }
 }

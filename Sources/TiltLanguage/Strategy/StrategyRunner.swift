@@ -148,13 +148,20 @@ extension Interpreter {
         return c
     }
 
-    /// The built-in crisis windows and the program's own `crisis` statements.
+    /// The built-in crisis windows and the program's own `crisis` statements. A window named like a
+    /// built-in one replaces it (`crisis "GFC" 2007-10 to 2009-03` redates the GFC), so that no two rows or
+    /// columns of a report carry one name.
     func crisisWindows(_ draft: StrategyDraft) throws -> [CrisisWindow] {
         var crises = CrisisWindow.builtIn
         for (nameExpr, windowExpr) in draft.crises {
             guard case .string(let name) = try evaluate(nameExpr) else { throw Diagnostic("a crisis needs a name", at: nameExpr.range) }
             let (from, to) = try monthRange(windowExpr)
-            crises.append(CrisisWindow(name: name, from: from, to: to))
+            let window = CrisisWindow(name: name, from: from, to: to)
+            if let builtIn = crises.firstIndex(where: { $0.isBuiltIn && $0.name == name }) {
+                crises[builtIn] = window
+            } else {
+                crises.append(window)
+            }
         }
         return crises
     }

@@ -34,7 +34,9 @@ enum HTMLReport {
         body += "<h2>Diversification</h2>\n" + figure(ReportCharts.diversification(results))
         let regimeCharts = results.compactMap(ReportCharts.regimeProbabilities)
         if !regimeCharts.isEmpty { body += "<h2>Regimes</h2>\n" + regimeCharts.map(figure).joined() }
-        if !tables.crises.isEmpty { body += "<h2>Crises</h2>\n" + tables.crises.map { $0.html() }.joined() }
+        if !tables.crises.isEmpty || !tables.notes.isEmpty {
+            body += "<h2>Crises</h2>\n" + tables.crises.map { $0.html() }.joined() + tables.notes.map { "<p>\(e($0))</p>\n" }.joined()
+        }
         return """
             <!DOCTYPE html>
             <html lang="en">

@@ -25,6 +25,8 @@ public enum ValueFormat {
         from == to ? from.description : "\(from)–\(to)"
     }
 
-    /// A number for CSV files: full precision, empty for NaN.
-    static func csv(_ value: Double) -> String { value.isNaN ? "" : "\(value)" }
+    /// A number for CSV files: full precision, empty for NaN. Negative zero (a weight the solver left at
+    /// −0, a difference of equal returns) is written as 0: "-0.0" reads as a short position to a person and
+    /// breaks string comparisons in the tools the file is opened with.
+    public static func csv(_ value: Double) -> String { value.isNaN ? "" : "\(value == 0 ? 0 : value)" }
 }

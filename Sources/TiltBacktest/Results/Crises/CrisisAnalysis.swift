@@ -42,17 +42,24 @@ public struct CrisisAnalysis: Sendable {
     }
 
     public var windows: [Window]
+    /// The crisis windows left out because none of the sample's months lie in them, in the given order.
+    public var outside: [CrisisWindow]
 
     /// Analyses `result` in each of `crises` (by default the result's own windows) that overlaps its
-    /// months; windows outside the sample are left out, windows at its edges are clipped.
+    /// months; windows outside the sample are left out (and listed in `outside`), windows at its edges
+    /// are clipped.
     public init(_ result: BacktestResult, crises: [CrisisWindow]? = nil) throws(ResultInconsistency) {
         try result.validate()
         let inEffect = result.rebalanceInEffect
         let portfolioWealth = SeriesStatistics.cumulativeWealth(result.portfolioReturns)
         let benchmarkWealth = SeriesStatistics.cumulativeWealth(result.benchmarkReturns)
+        var outside: [CrisisWindow] = []
         windows = (crises ?? result.crises).compactMap { crisis in
             let inside = result.months.indices.filter { (crisis.from...crisis.to).contains(result.months[$0]) }
-            guard let first = inside.first, let last = inside.last else { return nil }
+            guard let first = inside.first, let last = inside.last else {
+                outside.append(crisis)
+                return nil
+            }
             let held = inside.compactMap { inEffect[$0].map { result.rebalances[$0] } }
             var exposures = LabelledAverage()
             var sectors = LabelledAverage()
@@ -76,6 +83,7 @@ public struct CrisisAnalysis: Sendable {
                 sectors: sectors.labels, averageActiveSectorWeights: sectors.values(over: sectors.observations),
                 risk: RiskContributionHistory(rebalances: held))
         }
+        self.outside = outside
     }
 
     /// Months after index `closing` until `wealth` regains its level before index `opening`.
