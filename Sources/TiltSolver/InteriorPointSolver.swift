@@ -18,8 +18,9 @@ public final class InteriorPointSolver {
     private let cones: CompositeCone
     private let equilibration: Equilibration
     private var scaled: (P: SparseMatrixCSC, q: [Double], A: SparseMatrixCSC, b: [Double])
-    /// `‖b‖∞`, `‖q‖∞` of the original data (the denominators of the relative residuals).
-    private var dataNorms: (b: Double, q: Double)
+    /// `‖b‖∞`, `‖q‖∞` of the original data (the denominators of the relative residuals), and the largest
+    /// entry of A and P.
+    private var dataNorms: (b: Double, q: Double, matrix: Double)
     /// Internal (not private) so that tests can see which factorisation `.automatic` picked.
     let kkt: KKTSystem
     private let setupTime: Double
@@ -34,12 +35,18 @@ public final class InteriorPointSolver {
         var problem = problem
         problem.P = problem.P.upperTriangle()
         self.problem = problem
-        dataNorms = (VectorMath.normInf(problem.b), VectorMath.normInf(problem.q))
+        dataNorms = Self.norms(problem)
         cones = CompositeCone(problem.cones)
         equilibration = Equilibration(problem: problem, cones: cones, settings: settings)
         scaled = equilibration.scaled(P: problem.P, q: problem.q, A: problem.A, b: problem.b)
         kkt = try KKTSystem(P: scaled.P, A: scaled.A, cones: cones, settings: settings)
         setupTime = Date().timeIntervalSince(start)
+    }
+
+    /// `‖b‖∞`, `‖q‖∞` and the largest entry of A and P (the scale an infeasibility certificate is judged by).
+    private static func norms(_ problem: ConicProblem) -> (b: Double, q: Double, matrix: Double) {
+        (VectorMath.normInf(problem.b), VectorMath.normInf(problem.q),
+         max(VectorMath.normInf(problem.A.values), VectorMath.normInf(problem.P.values)))
     }
 
     private static func validate(_ problem: ConicProblem) throws {
@@ -96,7 +103,7 @@ public final class InteriorPointSolver {
         }
         try Self.validate(next)
         problem = next
-        dataNorms = (VectorMath.normInf(problem.b), VectorMath.normInf(problem.q))
+        dataNorms = Self.norms(problem)
         scaled = equilibration.scaled(P: problem.P, q: problem.q, A: problem.A, b: problem.b)
         kkt.updateMatrixData(P: scaled.P, A: scaled.A)
     }
@@ -164,6 +171,8 @@ public final class InteriorPointSolver {
     private struct ResidualNorms {
         var px = 0.0, atz = 0.0, rx = 0.0
         var ax = 0.0, s = 0.0, axs = 0.0, rz = 0.0
+        /// `‖Dx̂‖∞` and `‖Eẑ‖∞` (the original x, and z times `c`).
+        var x = 0.0, z = 0.0
     }
 
     /// A search direction.
@@ -240,6 +249,7 @@ public final class InteriorPointSolver {
                         norms.px = max(norms.px, abs(pxj / d[j]))
                         norms.atz = max(norms.atz, abs(atzj / d[j]))
                         norms.rx = max(norms.rx, abs(r / d[j]))
+                        norms.x = max(norms.x, abs(x[j] * d[j]))
                     }
                 }
             }
@@ -257,6 +267,7 @@ public final class InteriorPointSolver {
                         norms.s = max(norms.s, abs(si / e[i]))
                         norms.axs = max(norms.axs, abs((axi + si) / e[i]))
                         norms.rz = max(norms.rz, abs(r / e[i]))
+                        norms.z = max(norms.z, abs(z[i] * e[i]))
                     }
                 }
             }
@@ -381,6 +392,10 @@ public final class InteriorPointSolver {
         var bTz = 0.0, primalInfeasibilityResidual = Double.infinity
         /// `qᵀx` and `max(‖Px‖∞, ‖Ax + s‖∞)` of the (unnormalised) primal direction.
         var qTx = 0.0, dualInfeasibilityResidual = Double.infinity
+        /// The data's size times each direction's (`max|A, P| · ‖z‖∞`, `max|A, P| · ‖x‖∞`): a certificate's
+        /// residual must also be small against these, or tiny constraint coefficients would pass it (a box
+        /// `1e-8·x ≤ 5e-8` was called unbounded).
+        var primalCertificateScale = 0.0, dualCertificateScale = 0.0
         var tau = 1.0, kappa = 1.0
     }
 
@@ -398,6 +413,8 @@ public final class InteriorPointSolver {
         t.qTx = st.qTx / c
         t.primalInfeasibilityResidual = atzNorm
         t.dualInfeasibilityResidual = max(pxNorm, axsNorm)
+        t.primalCertificateScale = dataNorms.matrix * st.norms.z / c
+        t.dualCertificateScale = dataNorms.matrix * st.norms.x
 
         // Solution estimates x/τ, s/τ, z/τ.
         let inv = 1 / st.tau
@@ -414,6 +431,11 @@ public final class InteriorPointSolver {
         return t
     }
 
+    /// How small a certificate's residual must be against the data's size times the direction's
+    /// (`TerminationMetrics.primalCertificateScale`): loose, as it only rules out certificates that hold
+    /// merely because the constraint coefficients are tiny.
+    static let certificateTolerance = 1e-4
+
     private func checkTermination(_ t: TerminationMetrics, reduced: Bool) -> SolverStatus? {
         let gapAbs = reduced ? settings.reducedGapAbsoluteTolerance : settings.gapAbsoluteTolerance
         let gapRel = reduced ? settings.reducedGapRelativeTolerance : settings.gapRelativeTolerance
@@ -424,10 +446,12 @@ public final class InteriorPointSolver {
            t.gapAbsolute < gapAbs || t.gapRelative < gapRel {
             return reduced ? .almostOptimal : .optimal
         }
-        if t.bTz < -infAbs, t.primalInfeasibilityResidual < -infRel * t.bTz {
+        if t.bTz < -infAbs, t.primalInfeasibilityResidual < -infRel * t.bTz,
+           t.primalInfeasibilityResidual <= Self.certificateTolerance * t.primalCertificateScale {
             return reduced ? .almostPrimalInfeasible : .primalInfeasible
         }
-        if t.qTx < -infAbs, t.dualInfeasibilityResidual < -infRel * t.qTx {
+        if t.qTx < -infAbs, t.dualInfeasibilityResidual < -infRel * t.qTx,
+           t.dualInfeasibilityResidual <= Self.certificateTolerance * t.dualCertificateScale {
             return reduced ? .almostDualInfeasible : .dualInfeasible
         }
         return nil

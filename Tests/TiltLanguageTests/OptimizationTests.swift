@@ -126,6 +126,19 @@ private func value(_ i: Interpreter, _ name: String) -> [Double]? {
     #expect(e2.hasPrefix("o.tilt:2:28: error: the coefficients of `1e308 * sum(w) + 1e308 * sum(w) == 1` overflow"), "\(e2)")
 }
 
+/// Constraint coefficients of any size: a box written `c·x <= 5c, c·x >= −5c` bounds the problem whatever c
+/// (at c = 1e-8 the solver's unboundedness test passed on the tiny coefficients; it must now also hold
+/// against the data's size).
+@Test func tinyConstraintCoefficientsDoNotMakeABoundedProblemUnbounded() {
+    for c in [1e-9, 1e-8, 1e-4, 1.0, 1e8] {
+        let (i, _, errors) = run("var x[2]\nsolve maximize x[1] - x[2] s.t. \(c) * x <= \(5 * c), \(c) * x >= \(-5 * c)")
+        #expect(errors.isEmpty, "\(c): \(errors)")
+        #expect(abs((value(i, "optval")?.first ?? 0) - 10) <= 1e-6, "\(c): \(value(i, "optval") ?? [])")
+    }
+    let (_, _, unbounded) = run("var x[2]\nsolve maximize x[1] - x[2] s.t. 1e-8 * x[1] >= -5e-8")
+    #expect(unbounded.contains("error: the problem is unbounded"), "\(unbounded)")
+}
+
 @Test func explainShowsCurvatureAndConeSizesWithoutSolving() {
     final class Sink: @unchecked Sendable { var text = "" }
     let sink = Sink()
