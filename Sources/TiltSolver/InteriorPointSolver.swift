@@ -122,11 +122,16 @@ public final class InteriorPointSolver {
 
         if !initialize(&state, &work) { status = .numericalError }
         var lastAlpha = 1.0
+        // The last iterate that met the reduced optimality tolerances: returned as almost optimal when the
+        // method later loses its way (as Clarabel restores its previous iterate on insufficient progress) —
+        // badly scaled exponential cones drifted from such a point into a false infeasibility certificate.
+        var almostOptimal: (state: IterationState, metrics: TerminationMetrics, iteration: Int)?
         while status == nil {
             computeResiduals(&state)
             metrics = measure(state)
             if settings.verbose { printProgress(iteration, metrics, state, lastAlpha) }
             if let done = checkTermination(metrics, reduced: false) { status = done; break }
+            if checkTermination(metrics, reduced: true) == .almostOptimal { almostOptimal = (state, metrics, iteration) }
             if iteration >= settings.maxIterations { status = checkTermination(metrics, reduced: true) ?? .maxIterations; break }
             if Date().timeIntervalSince(start) > settings.timeLimit { status = checkTermination(metrics, reduced: true) ?? .timeLimit; break }
             guard let alpha = takeStep(&state, &work, affine: &affine, step: &step) else {
@@ -135,14 +140,19 @@ public final class InteriorPointSolver {
             }
             lastAlpha = alpha
             iteration += 1
-            if alpha < 1e-8 {
+            if alpha < settings.minimumStepLength {
                 computeResiduals(&state)
                 metrics = measure(state)
                 status = checkTermination(metrics, reduced: false)
                     ?? checkTermination(metrics, reduced: true) ?? .numericalError
             }
         }
-        return makeSolution(state, status: status ?? .numericalError, metrics: metrics,
+        let final = status ?? .numericalError
+        if !final.isSolved, final != .primalInfeasible, final != .dualInfeasible, let saved = almostOptimal {
+            return makeSolution(saved.state, status: .almostOptimal, metrics: saved.metrics,
+                                iterations: saved.iteration, solveTime: Date().timeIntervalSince(start))
+        }
+        return makeSolution(state, status: final, metrics: metrics,
                             iterations: iteration, solveTime: Date().timeIntervalSince(start))
     }
 

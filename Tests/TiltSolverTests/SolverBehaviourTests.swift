@@ -165,3 +165,15 @@ func factorTEVTimings() throws {
     #expect(problem([(0, 0, 1), (0, 1, 2), (1, 1, 1)]).objectiveIsVisiblyNonconvex)           // eigenvalues 3, −1
     #expect(problem([(0, 0, 4), (0, 1, 2), (1, 1, 1), (2, 2, 1), (1, 2, 1.5)], n: 3).objectiveIsVisiblyNonconvex)
 }
+
+/// minimize t s.t. t ≥ eˣ, x ≥ 18: the optimum e^18 ≈ 6.6e7 sets a scale the exponential cone resolves only
+/// to about 1e-6. The method used to drift from a near-optimal iterate into a false infeasibility
+/// certificate; it now stops on a short step and returns the last iterate that met the reduced tolerances.
+@Test func aLargeExponentialOptimumIsAlmostOptimalNotInfeasible() throws {
+    let A = SparseMatrixCSC(rows: 4, cols: 2, triplets: [(0, 0, -1), (2, 1, -1), (3, 0, -1)])
+    let problem = ConicProblem(P: SparseMatrixCSC(zeros: 2, 2), q: [0, 1], A: A, b: [0, 1, 0, -18],
+                               cones: [.exponential, .nonnegative(1)])
+    let solution = try InteriorPointSolver(problem: problem).solve()
+    #expect(solution.status.isSolved, "\(solution.status)")
+    #expect(abs(solution.primalObjective - exp(18)) <= 1e-4 * exp(18), "\(solution.primalObjective)")
+}
