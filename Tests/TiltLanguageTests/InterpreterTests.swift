@@ -269,3 +269,20 @@ private func replEntries(_ texts: [String]) -> [SourceFile] {
     }
     return files
 }
+
+/// `risk <= 0` (a cone without interior: the portfolio must match the benchmark's risk exactly) is solved,
+/// like `tev <= 0`, to the benchmark's weights.
+@Test func aZeroRiskBudgetHoldsTheBenchmark() {
+    final class Held: @unchecked Sendable { var activeWeights: [Double] = [] }
+    let held = Held()
+    let interpreter = Interpreter(output: { _ in })
+    interpreter.strategyResults = { results in
+        for r in results { for rebalance in r.rebalances { held.activeWeights += zip(rebalance.weights, rebalance.benchmarkWeights).map { $0 - $1 } } }
+    }
+    let program = "universe synthetic(stocks: 5, seed: 1, from: 2000-01, to: 2003-12)\nbenchmark mktcap\n"
+        + "maximize mu'f s.t. risk <= 0\nrebalance monthly from 2003-01 to 2003-03"
+    let file = SourceFile(name: "z.tilt", text: program)
+    let errors = Session(interpreter: interpreter).run(file)
+    #expect(errors.isEmpty, "\(DiagnosticList(file: file, diagnostics: errors).rendered())")
+    #expect(!held.activeWeights.isEmpty && held.activeWeights.allSatisfy { abs($0) < 1e-4 }, "\(held.activeWeights)")
+}
