@@ -89,6 +89,20 @@ public struct Parser {
                    hint: "the line ends with \(op.kind.display): write what follows it, or remove it")
     }
 
+    /// `match(kind)`, then the line breaks after the token (`skipNewlines(after:expecting:)`).
+    private mutating func matchContinuing(_ kind: TokenKind, expecting what: Continuation = .operand) throws -> Bool {
+        guard match(kind) else { return false }
+        try skipNewlines(after: previous, expecting: what)
+        return true
+    }
+
+    /// Consumes a binary operator and the line breaks after it; the operator's range.
+    private mutating func advanceOverOperator() throws -> SourceRange {
+        let op = advance()
+        try skipNewlines(after: op)
+        return op.range
+    }
+
     /// Whether the token at `position` can begin `what`.
     private func starts(_ what: Continuation, at position: Int) -> Bool {
         let kind = tokens[position].kind
@@ -241,8 +255,7 @@ public struct Parser {
             if current.kind == .leftBracket {
                 dims = try inside(advance()) { p in
                     var sizes = [try p.parseExpression()]
-                    while p.match(.comma) {
-                        try p.skipNewlines(after: p.previous)
+                    while try p.matchContinuing(.comma) {
                         sizes.append(try p.parseExpression())
                     }
                     _ = try p.expect(.rightBracket, "`]` after the variable's size")
@@ -276,9 +289,8 @@ public struct Parser {
         case .keyword(.benchmark): advance(); return finish(.benchmark(try parseExpression()))
         case .keyword(.model):
             let keyword = advance()
-            if match(.keyword(.in)) {
+            if try matchContinuing(.keyword(.in)) {
                 // `model in [regime(states: 2), ols]`: one backtest per model, side by side.
-                try skipNewlines(after: previous)
                 return finish(.sweep(Identifier("model", range: keyword.range), try parseExpression()))
             }
             return finish(.model(try parseExpression()))
@@ -299,8 +311,7 @@ public struct Parser {
             advance()
             let frequency = try expectIdentifier("a frequency (`monthly`, `quarterly` or `annually`)")
             var window: Expr?
-            if match(.keyword(.from)) {
-                try skipNewlines(after: previous)
+            if try matchContinuing(.keyword(.from)) {
                 window = try parseExpression()
             }
             return finish(.rebalance(frequency, window: window))
@@ -332,11 +343,9 @@ public struct Parser {
         try skipNewlines(after: previous)
         let objective = try parseExpression()
         var constraints: [Constraint] = []
-        if match(.keyword(.subjectTo)) {
-            try skipNewlines(after: previous)
+        if try matchContinuing(.keyword(.subjectTo)) {
             constraints.append(try parseConstraint())
-            while match(.comma) {
-                try skipNewlines(after: previous)
+            while try matchContinuing(.comma) {
                 constraints.append(try parseConstraint())
             }
         } else if case .identifier("subject") = current.kind {
@@ -374,12 +383,10 @@ public struct Parser {
             throw fail("expression is nested too deeply (more than \(Parser.maximumDepth) levels)")
         }
         let lhs = try parseComparison()
-        guard match(.keyword(.to)) else { return lhs }
-        try skipNewlines(after: previous)
+        guard try matchContinuing(.keyword(.to)) else { return lhs }
         let upper = try parseComparison()
         var step: Expr?
-        if match(.keyword(.by)) {
-            try skipNewlines(after: previous)
+        if try matchContinuing(.keyword(.by)) {
             step = try parseComparison()
         }
         return Expr(.range(lhs, upper, step: step), lhs.range.union(previous.range))
@@ -405,8 +412,7 @@ public struct Parser {
             }
             return lhs
         }
-        let opToken = advance(), opRange = opToken.range
-        try skipNewlines(after: opToken)
+        let opRange = try advanceOverOperator()
         let rhs = try parseAdditive()
         if comparisonOperator(current.kind) != nil {
             throw fail("comparisons cannot be chained", hint: "write two constraints separated by `,`")
@@ -421,8 +427,7 @@ public struct Parser {
         while current.kind == .plus || current.kind == .minus {
             try growChain()
             let op: BinaryOperator = current.kind == .plus ? .add : .subtract
-            let opToken = advance(), opRange = opToken.range
-            try skipNewlines(after: opToken)
+            let opRange = try advanceOverOperator()
             let rhs = try parseMultiplicative()
             lhs = Expr(.binary(op, lhs, rhs, operatorRange: opRange, implicit: false), lhs.range.union(rhs.range))
         }
@@ -462,8 +467,7 @@ public struct Parser {
                 try growChain()
             }
             if let op = multiplicativeOperator(current.kind) {
-                let opToken = advance(), opRange = opToken.range
-                try skipNewlines(after: opToken)
+                let opRange = try advanceOverOperator()
                 let rhs = try parseUnary()
                 lhs = Expr(.binary(op, lhs, rhs, operatorRange: opRange, implicit: false), lhs.range.union(rhs.range))
                 inImplicitChain = endsWithTranspose(rhs)
@@ -494,8 +498,7 @@ public struct Parser {
         let base = try parsePostfix()
         guard current.kind == .caret || current.kind == .dotCaret else { return base }
         let op: BinaryOperator = current.kind == .caret ? .power : .elementwisePower
-        let opToken = advance(), opRange = opToken.range
-        try skipNewlines(after: opToken)
+        let opRange = try advanceOverOperator()
         depth += 1
         defer { depth -= 1 }
         if depth > Parser.maximumDepth { throw fail("expression is nested too deeply") }
@@ -528,8 +531,7 @@ public struct Parser {
             case .leftBracket where !current.precededBySpace:
                 let (items, close) = try inside(advance()) { p in
                     var items: [IndexItem] = [try p.parseIndexItem()]
-                    while p.match(.comma) {
-                        try p.skipNewlines(after: p.previous, expecting: .indexItem)
+                    while try p.matchContinuing(.comma, expecting: .indexItem) {
                         items.append(try p.parseIndexItem())
                     }
                     return (items, try p.expect(.rightBracket, "`]` to close the index"))
@@ -561,8 +563,7 @@ public struct Parser {
                 value = Expr(.apply(Identifier(n, range: value.range), operand), value.range.union(operand.range))
             }
             args.append(CallArgument(label: label, value: value))
-            guard match(.comma) else { return args }
-            try skipNewlines(after: previous, expecting: .argument)
+            guard try matchContinuing(.comma, expecting: .argument) else { return args }
         }
     }
 
@@ -571,8 +572,7 @@ public struct Parser {
             return .all(advance().range)
         }
         let lower = try parseExpression()
-        if match(.colon) {
-            try skipNewlines(after: previous)
+        if try matchContinuing(.colon) {
             return .slice(lower, try parseExpression())
         }
         return .single(lower)
@@ -615,12 +615,8 @@ public struct Parser {
         var row: [Expr] = []
         while true {
             row.append(try parseExpression())
-            if match(.comma) {
-                try skipNewlines(after: previous)
-                continue
-            }
-            if match(.semicolon) {
-                try skipNewlines(after: previous)
+            if try matchContinuing(.comma) { continue }
+            if try matchContinuing(.semicolon) {
                 rows.append(row)
                 row = []
                 continue
