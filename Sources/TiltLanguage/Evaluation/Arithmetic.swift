@@ -71,8 +71,8 @@ enum Arithmetic {
     /// hold NaN (missing data) or infinities propagate them without an error; nil when all is finite.
     static func nonFinite(_ result: Value, _ op: BinaryOperator, _ lhs: Value, _ rhs: Value,
                           at range: SourceRange) -> Diagnostic? {
-        guard let values = result.numbers, !values.allSatisfy(\.isFinite),
-              let a = lhs.numbers, let b = rhs.numbers, a.allSatisfy(\.isFinite), b.allSatisfy(\.isFinite) else { return nil }
+        guard turnedNonFinite(result, from: [lhs, rhs]), let values = result.numbers,
+              let a = lhs.numbers, let b = rhs.numbers else { return nil }
         let isDivision = op == .divide || op == .elementwiseDivide, isPower = op == .power || op == .elementwisePower
         if isDivision && b.contains(0) { return Diagnostic("division by zero", at: range) }
         // A matrix power multiplies matrices: its Inf and NaN come from overflow (Inf · 0), whatever the signs.
@@ -85,6 +85,14 @@ enum Arithmetic {
             return Diagnostic("zero to a negative power is infinite", at: range)
         }
         return Diagnostic("the result overflows: it is beyond ±1.8e308", at: range)
+    }
+
+    /// Whether `result` holds an Inf or a NaN although every operand is numbers, all finite: the test behind
+    /// `nonFinite` and the interpreter's for built-in calls. An operand that is not numeric, or already holds a
+    /// NaN (missing data), makes it false.
+    static func turnedNonFinite(_ result: Value, from operands: [Value]) -> Bool {
+        guard let values = result.numbers, !values.allSatisfy(\.isFinite), !operands.isEmpty else { return false }
+        return operands.allSatisfy { $0.numbers?.allSatisfy(\.isFinite) == true }
     }
 
     private static func comparison(_ op: BinaryOperator) -> @Sendable (Double) -> Bool {

@@ -329,8 +329,7 @@ public final class Interpreter {
                                  }, dataPlaces: dataPlaces)
         let result = try builtin.implementation(args)
         // As for operators (`Arithmetic.nonFinite`): finite numbers in, Inf or NaN out is an error.
-        if let numbers = result.numbers, !numbers.allSatisfy(\.isFinite), !values.isEmpty,
-           values.allSatisfy({ $0.numbers?.allSatisfy(\.isFinite) == true }) {
+        if Arithmetic.turnedNonFinite(result, from: values), let numbers = result.numbers {
             throw Diagnostic(numbers.contains(where: \.isNaN) ? "`\(name.name)` is undefined for these arguments"
                                                                : "`\(name.name)` overflows: its result is beyond ±1.8e308", at: range)
         }
