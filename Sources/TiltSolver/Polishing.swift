@@ -170,9 +170,9 @@ public enum SolutionPolisher {
             let r = free.map { g[$0] } + general.map { -s[equalities[$0]] } + curved.map { rows in
                 s[rows.lowerBound] * s[rows.lowerBound] - rows.dropFirst().reduce(0) { $0 + s[$1] * s[$1] }
             }
-            func largest(_ part: ArraySlice<Double>) -> Double { part.reduce(0) { $1.isNaN ? .infinity : max($0, abs($1)) } }
-            if largest(r[..<nf]) <= 1e-14 * dualScale, largest(r[nf..<(nf + e)]) <= 1e-14 * primalScale,
-               largest(r[(nf + e)...]) <= 1e-14 * primalScale * primalScale {
+            if VectorMath.allFinite(r), VectorMath.normInf(r, 0..<nf) <= 1e-14 * dualScale,
+               VectorMath.normInf(r, nf..<(nf + e)) <= 1e-14 * primalScale,
+               VectorMath.normInf(r, (nf + e)..<r.count) <= 1e-14 * primalScale * primalScale {
                 converged = true
                 break
             }

@@ -30,6 +30,11 @@ enum VectorMath {
         return m0 > m1 ? m0 : m1
     }
 
+    /// `‖a[range]‖∞` (NaN passed over, as by `normInf(_:)`).
+    static func normInf(_ a: [Double], _ range: Range<Int>) -> Double {
+        a.withUnsafeBufferPointer { normInf(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
     static func norm2(_ a: [Double], _ range: Range<Int>) -> Double {
         var sum = 0.0
         for i in range { sum += a[i] * a[i] }
