@@ -133,9 +133,7 @@ import TiltLinearAlgebra
     }
 
     @Test func synthChecksBothDestinationsBeforeWritingAnything() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try scratchFolder()
         let market = ["--stocks", "2", "--from", "2000-01", "--to", "2000-03"]
         func synth(_ arguments: [String]) throws -> TiltBinary.Result {
             try TiltBinary.run(["synth"] + arguments + market, directory: dir)
@@ -163,9 +161,7 @@ import TiltLinearAlgebra
     }
 
     @Test func reportFolderIsCheckedBeforeTheProgramRuns() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try scratchFolder()
         let program = """
         universe synthetic(stocks: 5, seed: 1, from: 2000-01, to: 2004-12)
         benchmark mktcap
@@ -210,9 +206,8 @@ import TiltLinearAlgebra
     /// destination that is a device, a FIFO or a socket (replacing it would destroy it; as root, /dev/full
     /// itself), and follows a symbolic link: the file it points to is replaced, the link stays a link.
     @Test func writersReplaceOnlyRegularFilesAndFollowLinks() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
+        let dir = try scratchFolder()
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("report"), withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
         func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
         func type(_ name: String) -> mode_t {
             var info = stat()
@@ -260,9 +255,7 @@ import TiltLinearAlgebra
     /// Standard output that cannot be written (here a file past `ulimit -f`, as a full disk) ends the
     /// command with a message and exit 1, not Foundation's trap (SIGILL) in `FileHandle.write`.
     @Test func unwritableStandardOutputIsAnErrorNotACrash() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try scratchFolder()
         // The interpreter's output (run) and a command's own (fmt), each well past the 512-byte limit.
         for (command, program) in [("run", "Examples/quickstart.tilt"), ("fmt", "Examples/quickstart.tilt")] {
             let process = Process()
@@ -281,9 +274,7 @@ import TiltLinearAlgebra
     }
 
     @Test func aFailedWriteIsReportedAndKeepsTheOldFile() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try scratchFolder()
         try "old\n".write(to: dir.appendingPathComponent("crsp.csv"), atomically: false, encoding: .utf8)
         let result = try TiltBinary.run(["synth", "--crsp", "crsp.csv", "--stocks", "50", "--from", "2000-01", "--to", "2009-12"],
                                         directory: dir, fileSizeLimit: 8)
@@ -351,9 +342,7 @@ import TiltLinearAlgebra
         #expect(infeasible.stdout.contains("status:     primal infeasible"))
         let malformed = try TiltBinary.run(["solve", "-"], input: Data())
         #expect(malformed.status == 1)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try scratchFolder()
         let bad = dir.appendingPathComponent("bad.mps")
         try "NAME x\nROWS\n N obj\n L c1\nCOLUMNS\n    x obj 1 c1 zz\n".write(to: bad, atomically: true, encoding: .utf8)
         let result = try TiltBinary.run(["solve", bad.path])
@@ -372,9 +361,7 @@ import TiltLinearAlgebra
     /// Objectives far from unit size are solved scaled (`ObjectiveScaling`): maximize c·x₁ − c·x₂ on the box
     /// [−5, 5]² is 10c for any c (at 1e8 it was called unbounded, at 1e-10 it came back 100× off).
     @Test func objectivesOfAnySizeAreSolvedFromFiles() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try scratchFolder()
         for c in [1e-10, 1e-8, 1.0, 1e8] {
             let file = dir.appendingPathComponent("box.mps")
             try """

@@ -117,9 +117,7 @@ final class PseudoTerminalSession {
 }
 
 @Test func replInARealTerminal() throws {
-    let home = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-home-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: home) }
+    let home = try scratchFolder()
     let repl = try PseudoTerminalSession(arguments: ["repl"], home: home.path)
     #expect(repl.atPrompt(), "prompt: \(repl.transcript)")
 
@@ -172,9 +170,7 @@ final class PseudoTerminalSession {
 
 /// Commands whose argument is missing or has nothing to act on say so; a device reads like a file.
 @Test func replCommandsAreNeverSilent() throws {
-    let home = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-home-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: home) }
+    let home = try scratchFolder()
     let input = ":explain\n:explain 1 + 1\n:explain let x = 1\n:load /dev/null\n:load /\n"
     let result = try TiltBinary.run(["repl"], input: Data(input.utf8), environment: ["HOME": home.path])
     #expect(result.status == 0)

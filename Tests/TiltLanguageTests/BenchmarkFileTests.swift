@@ -11,8 +11,7 @@ private func backtests(weights: String, universe: String = "synthetic(stocks: 5,
                        files: [String: String] = [:]) throws -> (results: [BacktestResult], errors: String) {
     final class Collected: @unchecked Sendable { var results: [BacktestResult] = [] }
     let collected = Collected()
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try scratchFolder()
     for (name, text) in files.merging(["w.csv": weights], uniquingKeysWith: { $1 }) {
         try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }

@@ -80,9 +80,7 @@ private func number(_ i: Interpreter, _ name: String) -> Double? {
 }
 
 @Test func labelIndexingOnReadData() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tilt-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let dir = try scratchFolder()
     try "month,mktrf,smb,hml\n1994-01,0.01,0.02,0.03\n1994-02,-0.01,0.00,0.05\n".write(
         to: dir.appendingPathComponent("f.csv"), atomically: true, encoding: .utf8)
     let (i, _, errors) = run("""
