@@ -60,17 +60,12 @@ final class BlockGroup {
         signs.initialize(from: program.signs, count: c)
         index = ProgramIndex(program)
         let widest = (0..<c).map { program.borderStart[$0 + 1] - program.borderStart[$0] }.max() ?? 0
-        func buffer(_ count: Int) -> UnsafeMutablePointer<Double> {
-            let pointer = UnsafeMutablePointer<Double>.allocate(capacity: max(1, count))
-            pointer.initialize(repeating: 0, count: max(1, count))
-            return pointer
-        }
-        values = buffer(program.slotCount * b)
-        dInverse = buffer(c * b)
-        work = buffer(c * b)
-        scaledRows = buffer(widest * b)
-        borderValues = buffer(widest)
-        gram = buffer(widest * widest)
+        values = .allocateFilled(program.slotCount * b, with: 0)
+        dInverse = .allocateFilled(c * b, with: 0)
+        work = .allocateFilled(c * b, with: 0)
+        scaledRows = .allocateFilled(widest * b, with: 0)
+        borderValues = .allocateFilled(widest, with: 0)
+        gram = .allocateFilled(widest * widest, with: 0)
     }
 
     deinit {
@@ -221,16 +216,11 @@ final class DenseBorder {
         signs = structure.borderSigns
         entries = structure.borderEntries
         targets = structure.borderTargets
-        func buffer(_ count: Int) -> UnsafeMutablePointer<Double> {
-            let pointer = UnsafeMutablePointer<Double>.allocate(capacity: max(1, count))
-            pointer.initialize(repeating: 0, count: max(1, count))
-            return pointer
-        }
-        matrix = buffer(m * m)
-        d = buffer(m)
-        dInverse = buffer(m)
-        scaledRow = buffer(m)
-        rhs = buffer(m)
+        matrix = .allocateFilled(m * m, with: 0)
+        d = .allocateFilled(m, with: 0)
+        dInverse = .allocateFilled(m, with: 0)
+        scaledRow = .allocateFilled(m, with: 0)
+        rhs = .allocateFilled(m, with: 0)
     }
 
     deinit {

@@ -47,17 +47,17 @@ final class NumericLDLFactor {
         lColPointers = Self.copy(pointers)
         permutation = Self.copy(p)
         let factorEntries = pointers[n]
-        rowPatternStart = Self.allocate(n + 1, 0)
-        patternColumn = Self.allocate(factorEntries, Int32(0))
-        patternSlot = Self.allocate(factorEntries, 0)
-        lRowIndices = Self.allocate(factorEntries, Int32(0))
-        lValues = Self.allocate(factorEntries, 0.0)
-        d = Self.allocate(n, 0.0)
-        dInverse = Self.allocate(n, 0.0)
-        assembled = Self.allocate(upper.rowIndices.count, 0.0)
-        rowValues = Self.allocate(n, 0.0)
-        solveWork = Self.allocate(n, 0.0)
-        secondSolveWork = Self.allocate(n, 0.0)
+        rowPatternStart = .allocateFilled(n + 1, with: 0)
+        patternColumn = .allocateFilled(factorEntries, with: Int32(0))
+        patternSlot = .allocateFilled(factorEntries, with: 0)
+        lRowIndices = .allocateFilled(factorEntries, with: Int32(0))
+        lValues = .allocateFilled(factorEntries, with: 0.0)
+        d = .allocateFilled(n, with: 0.0)
+        dInverse = .allocateFilled(n, with: 0.0)
+        assembled = .allocateFilled(upper.rowIndices.count, with: 0.0)
+        rowValues = .allocateFilled(n, with: 0.0)
+        solveWork = .allocateFilled(n, with: 0.0)
+        secondSolveWork = .allocateFilled(n, with: 0.0)
         recordRowPatterns(upper: upper, parent: tree.parent)
     }
 
@@ -117,14 +117,9 @@ final class NumericLDLFactor {
         for buffer in [lValues, d, dInverse, assembled, rowValues, solveWork, secondSolveWork] { buffer.deallocate() }
     }
 
-    private static func allocate<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
-        let buffer = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
-        buffer.initialize(repeating: value, count: max(count, 1))
-        return buffer
-    }
 
     private static func copy(_ array: [Int]) -> UnsafeMutablePointer<Int> {
-        let buffer = allocate(array.count, 0)
+        let buffer = UnsafeMutablePointer<Int>.allocateFilled(array.count, with: 0)
         array.withUnsafeBufferPointer { source in
             if let base = source.baseAddress { buffer.update(from: base, count: source.count) }
         }
@@ -133,7 +128,7 @@ final class NumericLDLFactor {
 
     /// Copies row indices (below the dimension, which `QuasiDefiniteLDL` keeps within `Int32`).
     private static func copy32(_ array: [Int]) -> UnsafeMutablePointer<Int32> {
-        let buffer = allocate(array.count, Int32(0))
+        let buffer = UnsafeMutablePointer<Int32>.allocateFilled(array.count, with: 0)
         for (k, value) in array.enumerated() { buffer[k] = Int32(truncatingIfNeeded: value) }
         return buffer
     }
