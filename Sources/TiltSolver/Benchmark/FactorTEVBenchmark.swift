@@ -2,17 +2,35 @@ import Foundation
 import TiltLinearAlgebra
 
 
+/// The synthetic factor market of the solver benchmarks, drawn from one splitmix64 stream in the order
+/// `make_references.benchmark_tev_data` draws it: `B_ij = 0.5·U(−1,1)` (+1 on factor 0), `Σ_f =
+/// diag(0.0004(1 + U))`, `E_i = (0.02 + 0.04U)²`, `α_i = 0.02(U − ½)`, benchmark `b = 1/n` (monthly decimals).
+public struct FactorBenchmarkData: Sendable {
+    /// n × k loadings, asset by asset.
+    public let loadings: [[Double]]
+    public let factorVariances: [Double]
+    public let residualVariances: [Double]
+    public let alphas: [Double]
+    public var benchmark: [Double] { [Double](repeating: 1 / Double(alphas.count), count: alphas.count) }
+
+    public init(n: Int, k: Int, seed: UInt64 = 42) {
+        var rng = SplitMix64(seed: seed)
+        var loadings = [[Double]](repeating: [Double](repeating: 0, count: k), count: n)
+        for i in 0..<n { for j in 0..<k { loadings[i][j] = 0.5 * (2 * rng.uniform() - 1) + (j == 0 ? 1 : 0) } }
+        self.loadings = loadings
+        factorVariances = (0..<k).map { _ in 0.0004 * (1 + rng.uniform()) }
+        residualVariances = (0..<n).map { _ in pow(0.02 + 0.04 * rng.uniform(), 2) }
+        alphas = (0..<n).map { _ in 0.02 * (rng.uniform() - 0.5) }
+    }
+}
+
 /// The factor-model tracking-error SOCP used for timings: maximise `αᵀ(w − b)` subject to
 /// `w ≥ 0`, `1ᵀw = 1`, `f = Bᵀ(w − b)` and `‖[Σ_f^{1/2} f; √E (w − b)]‖ ≤ 2%` (monthly decimals),
-/// variables `(w, f)`. Data: `B_ij = 0.5·U(−1,1)` (+1 on factor 0), `Σ_f = diag(0.0004(1 + U))`,
-/// `E_i = (0.02 + 0.04U)²`, `α_i = 0.02(U − ½)`, `b = 1/n`.
+/// variables `(w, f)`, on `FactorBenchmarkData(n:k:seed:)`.
 public func factorTEVProblem(n: Int, k: Int, seed: UInt64 = 42) -> ConicProblem {
-    var rng = SplitMix64(seed: seed)
-    var B = [[Double]](repeating: [Double](repeating: 0, count: k), count: n)
-    for i in 0..<n { for j in 0..<k { B[i][j] = 0.5 * (2 * rng.uniform() - 1) + (j == 0 ? 1 : 0) } }
-    let factorVariance = (0..<k).map { _ in 0.0004 * (1 + rng.uniform()) }
-    let idiosyncratic = (0..<n).map { _ in pow(0.02 + 0.04 * rng.uniform(), 2) }
-    let alpha = (0..<n).map { _ in 0.02 * (rng.uniform() - 0.5) }
+    let data = FactorBenchmarkData(n: n, k: k, seed: seed)
+    let B = data.loadings, factorVariance = data.factorVariances, idiosyncratic = data.residualVariances,
+        alpha = data.alphas
     let bench = 1 / Double(n)
     let budget = 0.02
 
