@@ -44,12 +44,25 @@ public struct ProblemSolution: Sendable {
     public var values: [(Variable, Matrix)]
     /// One multiplier matrix per constraint of the problem, in order.
     public var duals: [Matrix]
+    /// Iterations of `method`: interior-point iterations, or active-set guesses (0 for a warm start).
     public var iterations: Int
-    /// Wall-clock time of the interior-point solve, seconds.
+    /// Wall-clock time of the solve (by `method`), seconds.
     public var solveTime: Double
     /// The solved cone program's solution, to warm-start the next problem of the same structure (a
     /// backtest's next rebalance); nil unless optimal.
     public var warmStart: WarmStart? = nil
+    /// Which method found the solution.
+    public var method: Method = .interiorPoint
+
+    /// The methods `OptimizationProblem.solve` chooses from.
+    public enum Method: String, Sendable {
+        /// The interior-point solver on the compiled cone program (then polished when that verifies).
+        case interiorPoint = "interior point"
+        /// The previous solution's active set, verified optimal (`SolutionPolisher.solve(_:near:)`).
+        case warmStartedActiveSet = "warm-started active set"
+        /// `FactorPortfolioSolver`, for a problem carrying a `FactorPortfolioForm`.
+        case factorPortfolio = "factor-portfolio active set"
+    }
 }
 
 /// An optimal solution of a cone program kept to start the next solve of the same structure from its active

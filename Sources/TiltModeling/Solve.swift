@@ -11,16 +11,23 @@ extension OptimizationProblem {
     /// by `SolutionPolisher` when the refinement verifies. With `warmStart` (the solution of a problem of the
     /// same structure, e.g. the previous rebalance's), the active set of that solution is tried first: when
     /// it is still optimal (verified), the interior-point method is skipped (`iterations` is then 0).
+    /// With `structured` (the default), a problem carrying a `FactorPortfolioForm` is first solved by
+    /// `FactorPortfolioSolver`, which needs no cone program; when it declines, the path above runs.
     public func solve(settings: SolverSettings = SolverSettings(), polish: Bool = true,
-                      warmStart: WarmStart? = nil) throws -> ProblemSolution {
+                      warmStart: WarmStart? = nil, structured: Bool = true) throws -> ProblemSolution {
+        if structured, let form = factorPortfolioForm, let solved = form.solve(constraintCount: constraints.count) {
+            return solved
+        }
         let compiled = try ConeCompiler.compile(self)
         let scaling = ObjectiveScaling(compiled.conic)
         let conic = scaling.scaled(compiled.conic)
         var result: SolverSolution
+        var method = ProblemSolution.Method.interiorPoint
         do {
             if polish, let warmStart, warmStart.cones == conic.cones,
                let solved = SolutionPolisher.solve(conic, near: scaling.scaledSolution(warmStart.solution)) {
                 result = solved
+                method = .warmStartedActiveSet
             } else {
                 result = try InteriorPointSolver(problem: conic, settings: settings).solve()
                 if polish, let polished = SolutionPolisher.polish(conic, result) { result = polished }
@@ -49,6 +56,7 @@ extension OptimizationProblem {
             values: compiled.values(from: result.x),
             duals: (0..<constraints.count).map { compiled.dual(of: $0, from: result.z) },
             iterations: result.info.iterations, solveTime: result.info.solveTime,
-            warmStart: result.status == .optimal ? WarmStart(cones: compiled.conic.cones, solution: result) : nil)
+            warmStart: result.status == .optimal ? WarmStart(cones: compiled.conic.cones, solution: result) : nil,
+            method: method)
     }
 }

@@ -126,6 +126,9 @@ private func largestDifference(_ a: [Double], _ b: [Double]) -> (value: Double, 
             #expect(tilt.assets == expected.assets, "eligible industries at \(expected.month)")
             #expect(tilt.status == "optimal", "solver status at \(expected.month): \(tilt.status)")
         }
+        // The canonical problem goes to the structured active-set method (FactorPortfolioSolver).
+        let methods = Set(run.result.rebalances.compactMap(\.method))
+        #expect(methods == ["factor-portfolio active set"], "methods used: \(methods)")
         // The 6% budget binds every month (the objective is linear), in Tilt's own ex-ante figures too.
         let budget = run.result.rebalances.map(\.exAnteTrackingError)
         let worst = largestDifference(budget, reference.rebalances.map(\.exAnteTrackingError))

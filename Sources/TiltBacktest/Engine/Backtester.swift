@@ -238,9 +238,10 @@ public enum Backtester {
             turnover: turnover, factorNames: names, activeExposures: exposures,
             factorRiskContributions: factorContributions, specificRiskContribution: specific,
             exAnteActiveVariance: factorContributions.reduce(0, +) + specific, status: solution.status.rawValue,
-            regimeProbabilities: regime?.probabilities, filteredRegimeProbabilities: regime?.filteredProbabilities)
+            method: solution.method.rawValue, regimeProbabilities: regime?.probabilities, filteredRegimeProbabilities: regime?.filteredProbabilities)
         return Decision(record: record, stockColumns: columns, stockWeights: stockWeights, stockBenchmark: stockBenchmark,
-                        carried: Carried(hmm: regimeModel?.hmm, warmStart: solution.warmStart))
+                        // A structured solve leaves no cone solution: keep the last one for a month that needs it.
+                        carried: Carried(hmm: regimeModel?.hmm, warmStart: solution.warmStart ?? carried.warmStart))
     }
 
     private static func benchmarkWeights(_ rule: StrategySpecification.Benchmark, ids: [String], caps: [Double],

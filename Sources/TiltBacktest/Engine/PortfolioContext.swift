@@ -78,7 +78,7 @@ public struct PortfolioContext: Sendable {
         get throws {
             OptimizationProblem.Constraint(lhs: f, relation: .equal,
                                            rhs: try .multiply(.constant(loadings), activeWeights),
-                                           text: "f == B(w - b)")
+                                           text: Self.exposureDefinitionText)
         }
     }
 
@@ -96,15 +96,28 @@ public struct PortfolioContext: Sendable {
         }
     }
 
-    /// Monthly ex-ante active variance, `risk`.
+    /// Monthly ex-ante active variance, `risk` (its text is "risk", which `recognizingFactorPortfolioForm` reads).
     public var risk: ModelExpression {
-        get throws { try .quad(activeRiskVector, nil) }
+        get throws {
+            var risk = try ModelExpression.quad(activeRiskVector, nil)
+            risk.text = Self.riskText
+            return risk
+        }
     }
 
-    /// Annualised ex-ante tracking error, `tev` = √12 · ‖activeRiskVector‖ (so `tev <= x` ⇔ risk ≤ x²/12).
+    /// Annualised ex-ante tracking error, `tev` = √12 · ‖activeRiskVector‖ (so `tev <= x` ⇔ risk ≤ x²/12);
+    /// its text is "tev".
     public var trackingError: ModelExpression {
-        get throws { try .multiply(.constant(12.0.squareRoot()), .apply(.norm2, [activeRiskVector])) }
+        get throws {
+            var tev = try ModelExpression.multiply(.constant(12.0.squareRoot()), .apply(.norm2, [activeRiskVector]))
+            tev.text = Self.trackingErrorText
+            return tev
+        }
     }
+
+    static let riskText = "risk"
+    static let trackingErrorText = "tev"
+    static let exposureDefinitionText = "f == B(w - b)"
 
     /// Σ|w − w_before|, `turnover`.
     public var turnover: ModelExpression {

@@ -64,6 +64,9 @@ public struct BacktestResult: Sendable {
         public var exAnteActiveVariance: Double
         /// The solver's status word ("optimal", …).
         public var status: String
+        /// How the month's problem was solved (`ProblemSolution.Method`'s words: "interior point", …); nil
+        /// when no optimisation was involved.
+        public var method: String?
         /// With a regime model: the forecast regime probabilities π_{T+h} the moments were mixed with.
         public var regimeProbabilities: [Double]?
         /// With a regime model: the filtered regime probabilities P(s_T | factors ≤ T) at the rebalance.
@@ -72,8 +75,8 @@ public struct BacktestResult: Sendable {
         public init(month: Month, assets: [String], weights: [Double], benchmarkWeights: [Double], sectors: [String]?,
                     turnover: Double, factorNames: [String], activeExposures: [Double],
                     factorRiskContributions: [Double], specificRiskContribution: Double,
-                    exAnteActiveVariance: Double, status: String, regimeProbabilities: [Double]? = nil,
-                    filteredRegimeProbabilities: [Double]? = nil) {
+                    exAnteActiveVariance: Double, status: String, method: String? = nil,
+                    regimeProbabilities: [Double]? = nil, filteredRegimeProbabilities: [Double]? = nil) {
             self.month = month
             self.assets = assets
             self.weights = weights
@@ -86,6 +89,7 @@ public struct BacktestResult: Sendable {
             self.specificRiskContribution = specificRiskContribution
             self.exAnteActiveVariance = exAnteActiveVariance
             self.status = status
+            self.method = method
             self.regimeProbabilities = regimeProbabilities
             self.filteredRegimeProbabilities = filteredRegimeProbabilities
         }

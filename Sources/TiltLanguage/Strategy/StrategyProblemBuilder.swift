@@ -52,7 +52,7 @@ struct StrategyProblemBuilder: Sendable {
         if !boundsWeightsBelow {
             problem.constraints.append(.init(lhs: context.w, relation: .greaterEqual, rhs: .constant(0), text: "w >= 0 (default)"))
         }
-        return problem
+        return context.recognizingFactorPortfolioForm(problem)
     }
 
     /// Whether a constraint fixes the budget: `sum(w) == …` (either side).

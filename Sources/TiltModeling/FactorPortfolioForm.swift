@@ -1,0 +1,128 @@
+import Foundation
+import TiltLinearAlgebra
+import TiltSolver
+
+/// Marks an `OptimizationProblem` as the canonical factor-model portfolio problem — maximise `cᵀf` (minus
+/// `γ·risk`) over long-only, fully invested weights with exposures `f = B(w − b)`, under at most a
+/// tracking-error limit — so that `solve()` can use `FactorPortfolioSolver` (an active-set method on the
+/// optimality conditions, O(n·K²) per step) instead of compiling a cone program. Whoever recognises the form
+/// (`PortfolioContext.recognizingFactorPortfolioForm`) states what each constraint of the problem is; the
+/// problem's own expressions stay as they are, so when the structured method declines (see
+/// `FactorPortfolioSolver`) the interior-point path solves exactly the same problem.
+public struct FactorPortfolioForm: Sendable {
+    /// What one constraint of the problem is, in the order of `OptimizationProblem.constraints`.
+    public enum Role: Sendable, Equatable {
+        /// `f == B(w − b)`.
+        case exposureDefinition
+        /// `sum(w) == 1`.
+        case budget
+        /// `w >= 0`.
+        case longOnly
+        /// `scale·‖active risk vector‖ <= limit`: the tracking error (annualised: scale √12) at most `limit`.
+        case trackingErrorLimit(scale: Double, limit: Double)
+    }
+
+    public let weights: Variable
+    /// The exposures f, K + 1 of them: the intercept (alpha) exposure, then the K factors.
+    public let exposures: Variable
+    /// (K + 1) × n loadings B of `f = B(w − b)`, intercept row first.
+    public let loadings: Matrix
+    /// c of the objective `cᵀf` (K + 1 entries).
+    public let objectiveExposureWeights: [Double]
+    /// γ of `− γ·risk` in the objective (0: none), risk the monthly active variance.
+    public let riskAversion: Double
+    /// K × K factor covariance, monthly.
+    public let factorCovariance: Matrix
+    /// n residual variances, monthly.
+    public let residualVariances: [Double]
+    /// n benchmark weights.
+    public let benchmark: [Double]
+    /// One role per constraint of the problem.
+    public let roles: [Role]
+
+    public init(weights: Variable, exposures: Variable, loadings: Matrix, objectiveExposureWeights: [Double],
+                riskAversion: Double, factorCovariance: Matrix, residualVariances: [Double], benchmark: [Double],
+                roles: [Role]) {
+        self.weights = weights
+        self.exposures = exposures
+        self.loadings = loadings
+        self.objectiveExposureWeights = objectiveExposureWeights
+        self.riskAversion = riskAversion
+        self.factorCovariance = factorCovariance
+        self.residualVariances = residualVariances
+        self.benchmark = benchmark
+        self.roles = roles
+    }
+
+    private var trackingErrorLimit: (scale: Double, limit: Double)? {
+        for role in roles { if case .trackingErrorLimit(let scale, let limit) = role { return (scale, limit) } }
+        return nil
+    }
+
+    /// The problem in the solver's terms: α = Bᵀc on the weights, the factor rows of B, and the risk as a
+    /// monthly budget τ = limit / scale or the aversion γ. Nil when the form states neither or both.
+    var solverProblem: FactorPortfolioProblem? {
+        let n = benchmark.count, k = factorCovariance.rows
+        guard loadings.rows == k + 1, loadings.cols == n, objectiveExposureWeights.count == k + 1 else { return nil }
+        let risk: FactorPortfolioProblem.Risk
+        switch (trackingErrorLimit, riskAversion > 0) {
+        case (let limit?, false):
+            guard limit.scale > 0 else { return nil }
+            risk = .trackingErrorBudget(limit.limit / limit.scale)
+        case (nil, true): risk = .riskAversion(riskAversion)
+        default: return nil
+        }
+        var alpha = [Double](repeating: 0, count: n)
+        var factorLoadings = Matrix(rows: k, cols: n, repeating: 0)
+        for i in 0..<n {
+            for r in 0...k {
+                let loading = loadings[r, i]
+                alpha[i] += objectiveExposureWeights[r] * loading
+                if r > 0 { factorLoadings[r - 1, i] = loading }
+            }
+        }
+        return FactorPortfolioProblem(alpha: alpha, loadings: factorLoadings, factorCovariance: factorCovariance,
+                                      residualVariances: residualVariances, benchmark: benchmark, risk: risk)
+    }
+
+    /// The problem's solution from the structured method, in the problem's terms (values of w and f, the
+    /// stated objective, one dual per constraint with `ConeCompiler`'s CVXPY signs); nil when the method
+    /// declines or the roles do not cover `constraintCount` constraints.
+    func solve(constraintCount: Int) -> ProblemSolution? {
+        guard roles.count == constraintCount, let problem = solverProblem else { return nil }
+        let start = Date()
+        guard let solution = FactorPortfolioSolver.solve(problem) else { return nil }
+        let n = benchmark.count, k = factorCovariance.rows
+        var exposureValues = [Double](repeating: 0, count: k + 1)
+        for i in 0..<n {
+            let active = solution.weights[i] - benchmark[i]
+            for r in 0...k { exposureValues[r] += loadings[r, i] * active }
+        }
+        // Duals with the cone path's signs, from the Lagrangian of the minimisation of −objective,
+        //   −cᵀf + γ·risk + ν_fᵀ(f − B(w − b)) + ν(1ᵀw − 1) − μᵀw + η(scale·‖v‖ − limit),  ‖v‖² = risk:
+        // stationarity in f gives ν_f = c − κ[0; Σ_f f₁…f_K] with κ = 2γ, or κ = η·scale/‖v‖ under the
+        // limit (‖v‖ = τ there, so η = κτ/scale); in w it gives the solver's α − κΣ(w − b) − ν1 + μ = 0.
+        let factorPart = Array(exposureValues.dropFirst())
+        var exposureDual = objectiveExposureWeights
+        for r in 0..<k {
+            var product = 0.0
+            for c in 0..<k { product += factorCovariance[r, c] * factorPart[c] }
+            exposureDual[r + 1] -= solution.curvature * product
+        }
+        let duals: [Matrix] = roles.map { role in
+            switch role {
+            case .exposureDefinition: return Matrix(column: exposureDual)
+            case .budget: return Matrix(column: [solution.budgetMultiplier])
+            case .longOnly: return Matrix(column: solution.boundMultipliers)
+            case .trackingErrorLimit(let scale, let limit):
+                return Matrix(column: [solution.curvature * (limit / scale) / scale])
+            }
+        }
+        var objective = zip(objectiveExposureWeights, exposureValues).reduce(0) { $0 + $1.0 * $1.1 }
+        objective -= riskAversion * solution.activeVariance
+        return ProblemSolution(status: .optimal, objective: objective,
+                               values: [(weights, Matrix(column: solution.weights)), (exposures, Matrix(column: exposureValues))],
+                               duals: duals, iterations: solution.iterations, solveTime: Date().timeIntervalSince(start),
+                               method: .factorPortfolio)
+    }
+}
