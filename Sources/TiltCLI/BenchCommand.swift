@@ -31,10 +31,14 @@ struct BenchSolver: ParsableCommand {
           risk-aversion  maximize expected active return
                          - \(Int(BenchmarkProblemKind.riskAversionCoefficient)) x active variance (monthly)
         Times, medians of --repeats runs after one warm-up:
-          pipeline  build the problem as a strategy does (exposures f as
-                    variables, f == B'(w - b)), compile it, solve it
-          solve     the interior-point solver alone on the compiled cone
-                    program (setup + solve)
+          pipeline      build the problem as a strategy does (exposures f as
+                        variables, f == B'(w - b)) and solve it: these
+                        canonical problems take the factor-portfolio
+                        active-set method (iter: its iterations)
+          ipm pipeline  the same through the cone compiler and the
+                        interior-point solver (structured method off)
+          solve         the interior-point solver alone on the compiled
+                        cone program (setup + solve)
         Exit status 1 when a problem is not solved to optimality.
 
         Examples:
@@ -175,11 +179,9 @@ struct BenchPolicy: ParsableCommand {
 
 // MARK: - Data
 
-/// The synthetic factor model of the solver benchmark (monthly decimals): loadings `B_ij = 0.5·U(−1, 1)`
-/// (+1 on the first, market-like factor), diagonal factor covariance `0.0004·(1 + U)`, residual variances
-/// `(0.02 + 0.04·U)²`, per-asset alphas `0.02·(U − ½)` and an equal-weight benchmark. The uniforms come
-/// from splitmix64 in the same order as `factorTEVProblem(n:k:seed:)` in TiltSolver and
-/// `benchmark_tev_data` in make_references.py, so all three describe the same market.
+/// The synthetic factor model of the solver benchmark, `FactorBenchmarkData` (TiltSolver's, which
+/// `factorTEVProblem(n:k:seed:)` and make_references.py's `benchmark_tev_data` draw identically), arranged
+/// as a strategy sees it.
 struct BenchmarkFactorModel {
     static let factorCount = 6
     static let seed: UInt64 = 42
@@ -192,12 +194,14 @@ struct BenchmarkFactorModel {
 
     init(assets n: Int) {
         let k = Self.factorCount
-        var random = SplitMix64(seed: Self.seed)
+        let data = FactorBenchmarkData(n: n, k: k, seed: Self.seed)
         var loadings = Matrix(rows: k + 1, cols: n, repeating: 0)
-        for i in 0..<n { for j in 0..<k { loadings[j + 1, i] = 0.5 * (2 * random.uniform() - 1) + (j == 0 ? 1 : 0) } }
-        factorVariances = (0..<k).map { _ in 0.0004 * (1 + random.uniform()) }
-        residualVariances = (0..<n).map { _ in pow(0.02 + 0.04 * random.uniform(), 2) }
-        for i in 0..<n { loadings[0, i] = 0.02 * (random.uniform() - 0.5) }
+        for i in 0..<n {
+            loadings[0, i] = data.alphas[i]
+            for j in 0..<k { loadings[j + 1, i] = data.loadings[i][j] }
+        }
+        factorVariances = data.factorVariances
+        residualVariances = data.residualVariances
         self.assets = n
         self.loadings = loadings
     }
@@ -248,10 +252,12 @@ enum BenchmarkProblemKind: String, CaseIterable {
             // `tev` is annualised: tev <= √12·budget ⇔ monthly ‖·‖ <= budget.
             let annualBudget = Self.monthlyTrackingErrorBudget * 12.0.squareRoot()
             constraints.append(.init(lhs: try context.trackingError, relation: .lessEqual, rhs: .constant(annualBudget), text: "tev <= budget"))
-            return OptimizationProblem(sense: .maximize, objective: expectedActiveReturn, constraints: constraints)
+            return context.recognizingFactorPortfolioForm(
+                OptimizationProblem(sense: .maximize, objective: expectedActiveReturn, constraints: constraints))
         case .riskAversion:
             let penalty = try ModelExpression.multiply(.constant(Self.riskAversionCoefficient), try context.risk)
-            return OptimizationProblem(sense: .maximize, objective: try .subtract(expectedActiveReturn, penalty), constraints: constraints)
+            return context.recognizingFactorPortfolioForm(
+                OptimizationProblem(sense: .maximize, objective: try .subtract(expectedActiveReturn, penalty), constraints: constraints))
         }
     }
 }
@@ -266,9 +272,16 @@ struct BenchmarkResult {
     let status: ProblemSolution.Status
     /// The objective as stated (expected active return, minus the risk penalty for `risk-aversion`), monthly.
     let objective: Double?
+    /// The method the strategy path took (the factor-portfolio active set for these canonical problems).
+    let method: ProblemSolution.Method
     let iterations: Int
-    /// Build + compile + solve + read back, as `OptimizationProblem.solve()` does for a strategy.
+    /// Build, solve and read back as a strategy does at a rebalance (`OptimizationProblem.solve()`, which
+    /// takes `FactorPortfolioSolver` for these problems and would fall back to the interior-point path).
     let pipelineSeconds: Double
+    /// The same with the structured method switched off: compile to a cone program, interior-point solve,
+    /// polish, read back (`solve(structured: false)`).
+    let interiorPointPipelineSeconds: Double
+    let interiorPointIterations: Int
     /// `InteriorPointSolver(problem:)` + `solve()` on the compiled cone program, wall clock.
     let solveSeconds: Double
     /// The solver's own setup and iteration times within `solveSeconds`.
@@ -277,18 +290,26 @@ struct BenchmarkResult {
 
     static func measure(_ kind: BenchmarkProblemKind, model: BenchmarkFactorModel, repeats: Int) throws -> BenchmarkResult {
         func pipeline() throws -> ProblemSolution { try kind.problem(in: model.context()).solve() }
+        func interiorPointPipeline() throws -> ProblemSolution { try kind.problem(in: model.context()).solve(structured: false) }
         let compiled = try ConeCompiler.compile(kind.problem(in: model.context()))
         func solve() throws -> SolverSolution { try InteriorPointSolver(problem: compiled.conic).solve() }
 
         let solution = try pipeline()
         let pipelineSeconds = try medianSeconds(repeats) { _ = try pipeline() }
+        let interiorPoint = try interiorPointPipeline()
+        let interiorPointPipelineSeconds = try medianSeconds(repeats) { _ = try interiorPointPipeline() }
+        if let a = solution.objective, let b = interiorPoint.objective, abs(a - b) > 1e-6 * abs(b) {
+            throw BenchmarkError("\(kind.rawValue), n = \(model.assets): the \(solution.method.rawValue) optimum \(a) differs from the interior-point path's \(b)")
+        }
         var solverRuns: [SolverSolution] = [try solve()]
         let solveSeconds = try medianSeconds(repeats) { solverRuns.append(try solve()) }
         let timed = solverRuns.dropFirst()
         if kind == .trackingError, let objective = solution.objective { try checkGenerator(model, objective: objective) }
         return BenchmarkResult(
             kind: kind, assets: model.assets, compiled: compiled, status: solution.status, objective: solution.objective,
-            iterations: solution.iterations, pipelineSeconds: pipelineSeconds, solveSeconds: solveSeconds,
+            method: solution.method, iterations: solution.iterations, pipelineSeconds: pipelineSeconds,
+            interiorPointPipelineSeconds: interiorPointPipelineSeconds, interiorPointIterations: interiorPoint.iterations,
+            solveSeconds: solveSeconds,
             solverSetupSeconds: median(timed.map(\.info.setupTime)), solverIterationSeconds: median(timed.map(\.info.solveTime)))
     }
 
@@ -328,14 +349,17 @@ struct BenchmarkResult {
 
     static let tableHeader = [
         pad("n", 6), pad("problem", 14), pad("status", 9), pad("objective", 16), pad("iter", 5),
-        pad("pipeline ms", 12), pad("solve ms", 10), pad("setup ms", 10), pad("vars", 7), pad("rows", 7),
+        pad("pipeline ms", 12), pad("ipm pipeline ms", 16), pad("ipm iter", 9), pad("solve ms", 10), pad("setup ms", 10),
+        pad("vars", 7), pad("rows", 7),
     ].joined(separator: " ")
 
     var tableRow: String {
         [
             Self.pad("\(assets)", 6), Self.pad(kind.rawValue, 14), Self.pad(status.rawValue, 9),
             Self.pad(objective.map { String(format: "%.10e", $0) } ?? "—", 16), Self.pad("\(iterations)", 5),
-            Self.pad(String(format: "%.2f", pipelineSeconds * 1000), 12), Self.pad(String(format: "%.2f", solveSeconds * 1000), 10),
+            Self.pad(String(format: "%.2f", pipelineSeconds * 1000), 12),
+            Self.pad(String(format: "%.2f", interiorPointPipelineSeconds * 1000), 16), Self.pad("\(interiorPointIterations)", 9),
+            Self.pad(String(format: "%.2f", solveSeconds * 1000), 10),
             Self.pad(String(format: "%.2f", solverSetupSeconds * 1000), 10),
             Self.pad("\(compiled.conic.variableCount)", 7), Self.pad("\(compiled.conic.constraintCount)", 7),
         ].joined(separator: " ")
@@ -346,7 +370,9 @@ struct BenchmarkResult {
             ("kind", jsonString(kind.rawValue)), ("n", "\(assets)"), ("factors", "\(BenchmarkFactorModel.factorCount)"),
             ("seed", "\(BenchmarkFactorModel.seed)"), ("parameter", "\(kind.parameter)"),
             ("status", jsonString(status.rawValue)), ("objective", objective.map { "\($0)" } ?? "null"),
-            ("iterations", "\(iterations)"), ("pipeline_seconds", "\(pipelineSeconds)"), ("solve_seconds", "\(solveSeconds)"),
+            ("method", jsonString(method.rawValue)), ("iterations", "\(iterations)"), ("pipeline_seconds", "\(pipelineSeconds)"),
+            ("interior_point_pipeline_seconds", "\(interiorPointPipelineSeconds)"),
+            ("interior_point_iterations", "\(interiorPointIterations)"), ("solve_seconds", "\(solveSeconds)"),
             ("solver_setup_seconds", "\(solverSetupSeconds)"), ("solver_iteration_seconds", "\(solverIterationSeconds)"),
             ("variables", "\(compiled.conic.variableCount)"), ("constraints", "\(compiled.conic.constraintCount)"),
         ]

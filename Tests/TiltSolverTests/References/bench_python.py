@@ -5,8 +5,10 @@
     pip install cvxpy clarabel numpy scipy
     python3 Tests/TiltSolverTests/References/bench_python.py [--sizes 48,500,2000,5000] [--repeats 7]
 
-It runs `.build/release/tilt bench solver --json --export DIR` (Tilt's pipeline and solve times, and the
-cone programs Tilt compiled), then on the same machine and the same problems times, as medians of the same
+It runs `.build/release/tilt bench solver --json --export DIR` (Tilt's pipeline times — the strategy path,
+which takes the factor-portfolio active-set method for these problems, and the same through the cone
+compiler and the interior-point solver — its interior-point solve times, and the cone programs Tilt
+compiled), then on the same machine and the same problems times, as medians of the same
 number of repeats after one warm-up:
   * Clarabel called directly on the cone program Tilt compiled (Clarabel's own `solve_time`, which covers
     its setup and solve, and the wall time of the Python call that builds and solves);
@@ -160,18 +162,22 @@ def markdown(rows, info, repeats):
     lines = [f"Machine: {info['cpus']} CPUs, {info['cpu']} (1-minute load average {info['load']:.2f} at the end); Python {info['python']}, cvxpy {info['cvxpy']}, "
              f"clarabel {info['clarabel']}, numpy {info['numpy']}. Medians of {repeats} runs after one warm-up; times in ms.",
              "",
-             "| n | problem | Tilt pipeline | Tilt solve | Clarabel solve_time | Clarabel call (Python) | cvxpy+Clarabel call "
-             "| Tilt solve ÷ Clarabel | cvxpy ÷ Tilt pipeline | iterations Tilt / Clarabel "
+             "| n | problem | Tilt pipeline | Tilt pipeline, interior point | Tilt solve | Clarabel solve_time "
+             "| Clarabel call (Python) | cvxpy+Clarabel call | Tilt solve ÷ Clarabel | cvxpy ÷ Tilt pipeline "
+             "| cvxpy ÷ Tilt interior-point pipeline | iterations Tilt active set / Tilt IPM / Clarabel "
              "| objective error Tilt / Clarabel / cvxpy |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        lines.append(f"| {r['n']} | {r['kind']} | {ms(r['pipeline'])} | {ms(r['tilt_solve'])} | {ms(r['clarabel_solve'])} "
-                     f"| {ms(r['clarabel_call'])} | {ms(r['cvxpy_call'])} | {r['tilt_solve'] / r['clarabel_solve']:.2f} "
-                     f"| {r['cvxpy_call'] / r['pipeline']:.1f} | {r['tilt_iterations']} / {r['clarabel_iterations']} "
+        lines.append(f"| {r['n']} | {r['kind']} | {ms(r['pipeline'])} | {ms(r['ipm_pipeline'])} | {ms(r['tilt_solve'])} "
+                     f"| {ms(r['clarabel_solve'])} | {ms(r['clarabel_call'])} | {ms(r['cvxpy_call'])} "
+                     f"| {r['tilt_solve'] / r['clarabel_solve']:.2f} | {r['cvxpy_call'] / r['pipeline']:.1f} "
+                     f"| {r['cvxpy_call'] / r['ipm_pipeline']:.1f} "
+                     f"| {r['tilt_iterations']} / {r['ipm_iterations']} / {r['clarabel_iterations']} "
                      f"| {r['tilt_error']:.0e} / {r['clarabel_error']:.0e} / {r['cvxpy_error']:.0e} |")
     lines += ["", "Objective error: relative difference from Clarabel at tolerances 1e-12 on the same cone program.",
               "", "Growth, d log(time) / d log(n) between consecutive sizes (1 = linear):", ""]
-    for label, key in (("Tilt pipeline", "pipeline"), ("Tilt solve", "tilt_solve"), ("Clarabel solve_time", "clarabel_solve")):
+    for label, key in (("Tilt pipeline", "pipeline"), ("Tilt pipeline, interior point", "ipm_pipeline"),
+                       ("Tilt solve", "tilt_solve"), ("Clarabel solve_time", "clarabel_solve")):
         for kind, slopes in log_slopes(rows, key).items():
             lines.append(f"- {label}, {kind}: " + ", ".join(f"{n1}→{n2}: {s:.2f}" for n1, n2, s in slopes))
     return "\n".join(lines)
@@ -203,6 +209,8 @@ def main():
                                     f"Tilt's {record['objective']}: relative difference {difference:.1e} > {TOLERANCE}; "
                                     f"Clarabel at tolerances 1e-12 gives {direct['reference']}")
             rows.append({"n": n, "kind": kind, "objective": record["objective"], "pipeline": record["pipeline_seconds"],
+                         "method": record["method"], "ipm_pipeline": record["interior_point_pipeline_seconds"],
+                         "ipm_iterations": record["interior_point_iterations"],
                          "tilt_solve": record["solve_seconds"], "tilt_iterations": record["iterations"],
                          "clarabel_solve": direct["solve_time"], "clarabel_call": direct["wall"],
                          "clarabel_iterations": direct["iterations"], "cvxpy_call": natural["wall"],
