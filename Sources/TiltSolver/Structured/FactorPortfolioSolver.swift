@@ -96,8 +96,9 @@ public struct FactorPortfolioSolution: Sendable {
 ///
 /// Written by hand: no maintained library offers this structured method. It returns nil — and the caller
 /// runs the interior-point solver — whenever the data are out of its scope, a guess degenerates (fewer
-/// than two held assets under a budget, no real root, t ≤ 0), it does not settle in `maximumIterations`, or the final KKT residuals are not
-/// below `tolerance` relative to the data. So it never returns an uncertified point.
+/// than two held assets under a budget, no real root, t ≤ 0), it does not settle in `maximumIterations`,
+/// or the final KKT residuals are not below `tolerance` relative to the data. So it never returns an
+/// uncertified point.
 public enum FactorPortfolioSolver {
     public static let maximumIterations = 50
     /// Relative KKT residual accepted as optimal.
@@ -125,7 +126,7 @@ public enum FactorPortfolioSolver {
 private struct FreeSetModel {
     let problem: FactorPortfolioProblem
     let n: Int, k: Int
-    /// Σ_f, row-major (symmetric, so either order).
+    /// Σ_f's entries, column-major (symmetric: `isWellPosed` checks it).
     let sigmaF: [Double]
 
     init(_ problem: FactorPortfolioProblem) {
