@@ -3,8 +3,8 @@ import TiltLinearAlgebra
 import TiltSolver
 
 /// Marks an `OptimizationProblem` as the canonical factor-model portfolio problem — maximise `cᵀf` (minus
-/// `γ·risk`) over long-only, fully invested weights with exposures `f = B(w − b)`, under at most a
-/// tracking-error limit — so that `solve()` can use `FactorPortfolioSolver` (an active-set method on the
+/// `γ·risk`) over fully invested weights within per-asset bounds, with exposures `f = B(w − b)`, under at
+/// most a tracking-error limit — so that `solve()` can use `FactorPortfolioSolver` (an active-set method on the
 /// optimality conditions, O(n·K²) per step) instead of compiling a cone program. Whoever recognises the form
 /// (`PortfolioContext.recognizingFactorPortfolioForm`) states what each constraint of the problem is; the
 /// problem's own expressions stay as they are, so when the structured method declines (see
@@ -16,8 +16,12 @@ public struct FactorPortfolioForm: Sendable {
         case exposureDefinition
         /// `sum(w) == 1`.
         case budget
-        /// `w >= 0`.
-        case longOnly
+        /// `w >= l` (one value per asset).
+        case lowerBound([Double])
+        /// `w <= u` (one value per asset).
+        case upperBound([Double])
+        /// `|w − center| <= radius` (one value each per asset).
+        case activeWeightBound(center: [Double], radius: [Double])
         /// `scale·‖active risk vector‖ <= limit`: the tracking error (annualised: scale √12) at most `limit`.
         case trackingErrorLimit(scale: Double, limit: Double)
     }
@@ -59,8 +63,31 @@ public struct FactorPortfolioForm: Sendable {
         return nil
     }
 
-    /// The problem in the solver's terms: α = Bᵀc on the weights, the factor rows of B, and the risk as a
-    /// monthly budget τ = limit / scale or the aversion γ. Nil when the form states neither or both.
+    /// The weights' bounds from all bound constraints (the tightest per asset; −∞/+∞ where none), and the
+    /// index of the constraint that sets each (nil where none; the first on a tie), to which its dual goes.
+    private func bounds(assets n: Int) -> (lower: [Double], upper: [Double], lowerOwner: [Int?], upperOwner: [Int?]) {
+        var lower = [Double](repeating: -.infinity, count: n), upper = [Double](repeating: .infinity, count: n)
+        var lowerOwner = [Int?](repeating: nil, count: n), upperOwner = [Int?](repeating: nil, count: n)
+        func tighten(_ index: Int, lower l: [Double]?, upper u: [Double]?) {
+            for i in 0..<n {
+                if let l, l[i] > lower[i] { lower[i] = l[i]; lowerOwner[i] = index }
+                if let u, u[i] < upper[i] { upper[i] = u[i]; upperOwner[i] = index }
+            }
+        }
+        for (index, role) in roles.enumerated() {
+            switch role {
+            case .lowerBound(let l) where l.count == n: tighten(index, lower: l, upper: nil)
+            case .upperBound(let u) where u.count == n: tighten(index, lower: nil, upper: u)
+            case .activeWeightBound(let center, let radius) where center.count == n && radius.count == n:
+                tighten(index, lower: (0..<n).map { center[$0] - radius[$0] }, upper: (0..<n).map { center[$0] + radius[$0] })
+            default: continue
+            }
+        }
+        return (lower, upper, lowerOwner, upperOwner)
+    }
+
+    /// The problem in the solver's terms: α = Bᵀc on the weights, the factor rows of B, the bounds, and the
+    /// risk as a monthly budget τ = limit / scale or the aversion γ. Nil when the form states neither or both.
     var solverProblem: FactorPortfolioProblem? {
         let n = benchmark.count, k = factorCovariance.rows
         guard loadings.rows == k + 1, loadings.cols == n, objectiveExposureWeights.count == k + 1 else { return nil }
@@ -81,8 +108,10 @@ public struct FactorPortfolioForm: Sendable {
                 if r > 0 { factorLoadings[r - 1, i] = loading }
             }
         }
+        let limits = bounds(assets: n)
         return FactorPortfolioProblem(alpha: alpha, loadings: factorLoadings, factorCovariance: factorCovariance,
-                                      residualVariances: residualVariances, benchmark: benchmark, risk: risk)
+                                      residualVariances: residualVariances, benchmark: benchmark, risk: risk,
+                                      lowerBounds: limits.lower, upperBounds: limits.upper)
     }
 
     /// The problem's solution from the structured method, in the problem's terms (values of w and f, the
@@ -99,9 +128,10 @@ public struct FactorPortfolioForm: Sendable {
             for r in 0...k { exposureValues[r] += loadings[r, i] * active }
         }
         // Duals with the cone path's signs, from the Lagrangian of the minimisation of −objective,
-        //   −cᵀf + γ·risk + ν_fᵀ(f − B(w − b)) + ν(1ᵀw − 1) − μᵀw + η(scale·‖v‖ − limit),  ‖v‖² = risk:
-        // stationarity in f gives ν_f = c − κ[0; Σ_f f₁…f_K] with κ = 2γ, or κ = η·scale/‖v‖ under the
-        // limit (‖v‖ = τ there, so η = κτ/scale); in w it gives the solver's α − κΣ(w − b) − ν1 + μ = 0.
+        //   −cᵀf + γ·risk + ν_fᵀ(f − B(w − b)) + ν(1ᵀw − 1) − λᵀ(w − l) + μᵀ(w − u) + η(scale·‖v‖ − limit),
+        // ‖v‖² = risk: stationarity in f gives ν_f = c − κ[0; Σ_f f₁…f_K] with κ = 2γ, or κ = η·scale/‖v‖
+        // under the limit (‖v‖ = τ there, so η = κτ/scale); in w it gives the solver's
+        // α − κΣ(w − b) − ν1 + λ − μ = 0. Each bound's multiplier goes to the constraint that sets it.
         let factorPart = Array(exposureValues.dropFirst())
         var exposureDual = objectiveExposureWeights
         for r in 0..<k {
@@ -109,11 +139,19 @@ public struct FactorPortfolioForm: Sendable {
             for c in 0..<k { product += factorCovariance[r, c] * factorPart[c] }
             exposureDual[r + 1] -= solution.curvature * product
         }
-        let duals: [Matrix] = roles.map { role in
+        let limits = bounds(assets: n)
+        /// A bound constraint's dual: the multipliers of the bounds it sets.
+        func boundDual(_ index: Int) -> Matrix {
+            Matrix(column: (0..<n).map { i in
+                (limits.lowerOwner[i] == index ? solution.lowerBoundMultipliers[i] : 0)
+                    + (limits.upperOwner[i] == index ? solution.upperBoundMultipliers[i] : 0)
+            })
+        }
+        let duals: [Matrix] = roles.enumerated().map { index, role in
             switch role {
             case .exposureDefinition: return Matrix(column: exposureDual)
             case .budget: return Matrix(column: [solution.budgetMultiplier])
-            case .longOnly: return Matrix(column: solution.boundMultipliers)
+            case .lowerBound, .upperBound, .activeWeightBound: return boundDual(index)
             case .trackingErrorLimit(let scale, let limit):
                 return Matrix(column: [solution.curvature * (limit / scale) / scale])
             }

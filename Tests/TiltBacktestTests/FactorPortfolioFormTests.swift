@@ -72,6 +72,32 @@ func factorPortfolioFormSolvesLikeTheInteriorPointPath(tevLimit: Double?, riskAv
     }
 }
 
+/// With bounds (a position cap, an active-weight limit and a floor on top of `w >= 0`), each bound's dual
+/// goes to the constraint that sets it, as on the cone path.
+@Test(arguments: [(0.02 * 12.0.squareRoot(), nil), (nil, 20.0)] as [(Double?, Double?)])
+func boundDualsGoToTheConstraintThatSetsEachBound(tevLimit: Double?, riskAversion: Double?) throws {
+    let context = benchmarkContext(assets: 48)
+    let extra: [OptimizationProblem.Constraint] = [
+        .init(lhs: context.w, relation: .lessEqual, rhs: .constant(0.04)),
+        .init(lhs: try .apply(.abs, [try context.activeWeights]), relation: .lessEqual, rhs: .constant(0.015)),
+        .init(lhs: context.w, relation: .greaterEqual, rhs: .constant(Matrix(column: (0..<48).map { $0 % 4 == 0 ? 0.01 : 0 }))),
+    ]
+    let problem = context.recognizingFactorPortfolioForm(
+        try portfolioProblem(context, tevLimit: tevLimit, riskAversion: riskAversion, extra: extra))
+    let structured = try problem.solve(), interiorPoint = try problem.solve(structured: false)
+    #expect(structured.method == .factorPortfolio && interiorPoint.status == .optimal)
+    // The interior-point path here ends at its tolerances (a 1e-8 gap; polishing does not verify with
+    // this many bounds at once), so its multipliers of inactive bounds are ~1e-9 rather than 0: compare
+    // every dual against the largest multiplier of the problem.
+    let a = try #require(structured.objective), b = try #require(interiorPoint.objective)
+    #expect(abs(a - b) <= 1e-8)
+    let scale = interiorPoint.duals.flatMap(\.storage).map(abs).max() ?? 0
+    for (index, (x, y)) in zip(structured.duals, interiorPoint.duals).enumerated() {
+        let difference = zip(x.storage, y.storage).map { abs($0 - $1) }.max() ?? 0
+        #expect(x.rows == y.rows && difference <= 1e-5 * scale, "dual of constraint \(index): off by \(difference)")
+    }
+}
+
 /// Anything beyond the canonical form leaves the problem to the interior-point path.
 @Test func onlyTheCanonicalProblemIsMarked() throws {
     let context = benchmarkContext(assets: 20)
@@ -82,6 +108,17 @@ func factorPortfolioFormSolvesLikeTheInteriorPointPath(tevLimit: Double?, riskAv
     let sectorCap = OptimizationProblem.Constraint(lhs: .sum(try .select(context.w, rows: [0, 1, 2], cols: nil)),
                                                    relation: .lessEqual, rhs: .constant(0.2))
     #expect(!marked(try portfolioProblem(context, tevLimit: limit, extra: [sectorCap])))
+    // Bounds on the weights, either way round, per asset or for all, are part of the form.
+    let cap = OptimizationProblem.Constraint(lhs: context.w, relation: .lessEqual, rhs: .constant(0.1))
+    let floor = OptimizationProblem.Constraint(lhs: .constant(Matrix(column: [Double](repeating: 0.001, count: 20))),
+                                               relation: .lessEqual, rhs: context.w)
+    let active = OptimizationProblem.Constraint(lhs: try .apply(.abs, [try context.activeWeights]), relation: .lessEqual,
+                                                rhs: .constant(0.02))
+    #expect(marked(try portfolioProblem(context, tevLimit: limit, extra: [cap, floor, active])))
+    // An exposure limit is not.
+    let exposureLimit = OptimizationProblem.Constraint(lhs: try .apply(.abs, [try .select(context.f, rows: [1], cols: nil)]),
+                                                       relation: .lessEqual, rhs: .constant(0.2))
+    #expect(!marked(try portfolioProblem(context, tevLimit: limit, extra: [exposureLimit])))
     #expect(!marked(try portfolioProblem(context, tevLimit: limit, riskAversion: 10)))
     #expect(!marked(try portfolioProblem(context)))
     #expect(!marked(try portfolioProblem(context, tevLimit: limit, sense: .minimize)))
@@ -146,9 +183,9 @@ private func randomContext(assets n: Int, factors k: Int, random: inout SplitMix
                             exposureNames: ["alpha"] + (1...k).map { "f\($0)" })
 }
 
-/// Over many random markets, budgets from tight to loose and aversions over six decades: whenever the
-/// structured method answers, the interior-point path (polished) agrees; when it declines, the answer is
-/// the interior-point path's.
+/// Over many random markets, budgets from tight to loose, aversions over six decades, with and without
+/// position caps and active-weight limits: whenever the structured method answers, the interior-point path
+/// (polished) agrees; when it declines, the answer is the interior-point path's.
 @Test func randomFactorPortfoliosSolveAlikeBothWays() throws {
     var random = SplitMix64(seed: 2026)
     var structuredCount = 0, total = 0
@@ -157,7 +194,17 @@ private func randomContext(assets n: Int, factors k: Int, random: inout SplitMix
         let context = randomContext(assets: n, factors: k, random: &random)
         let tevLimit: Double? = trial % 2 == 0 ? pow(10, -3 + 2.7 * random.uniform()) : nil
         let riskAversion: Double? = tevLimit == nil ? pow(10, -1 + 6 * random.uniform()) : nil
-        let problem = context.recognizingFactorPortfolioForm(try portfolioProblem(context, tevLimit: tevLimit, riskAversion: riskAversion))
+        // Every third market also caps positions, every third (shifted) limits active weights.
+        var bounds: [OptimizationProblem.Constraint] = []
+        if trial % 3 == 1 {
+            bounds.append(.init(lhs: context.w, relation: .lessEqual, rhs: .constant(max(1.5 / Double(n), 0.3 * random.uniform() + 1.0 / Double(n)))))
+        }
+        if trial % 3 == 2 {
+            let activeWeights = try ModelExpression.apply(.abs, [try context.activeWeights])
+            bounds.append(.init(lhs: activeWeights, relation: .lessEqual, rhs: .constant(0.005 + 0.1 * random.uniform())))
+        }
+        let problem = context.recognizingFactorPortfolioForm(
+            try portfolioProblem(context, tevLimit: tevLimit, riskAversion: riskAversion, extra: bounds))
         #expect(problem.factorPortfolioForm != nil)
         let solution = try problem.solve()
         let interiorPoint = try problem.solve(structured: false)
@@ -174,9 +221,11 @@ private func randomContext(assets n: Int, factors k: Int, random: inout SplitMix
         let w = try #require(solution.values.first { $0.0 === context.weightVariable }?.1.storage)
         let wIPM = try #require(interiorPoint.values.first { $0.0 === context.weightVariable }?.1.storage)
         let difference = zip(w, wIPM).map { abs($0 - $1) }.max() ?? 0
-        #expect(difference <= 1e-5, "trial \(trial): weights differ by \(difference)")
+        // Weights: the interior-point path's are good to about √(gap / curvature) where polishing does not verify.
+        #expect(difference <= 1e-4, "trial \(trial): weights differ by \(difference)")
     }
-    // These markets are all in the method's scope (all 160 solved by it when written); a few declines
-    // would only cost time, hence the slack.
-    #expect(structuredCount >= total - 8, "structured \(structuredCount) of \(total)")
+    // 144 of the 160 were solved by the method when this was written; the declines (interior-point path)
+    // were small markets (2–12 assets, one of 40) with bounds and little risk aversion (γ < 1.5), whose
+    // optimum sits at a corner with at most one weight off its bounds.
+    #expect(structuredCount >= 140, "structured \(structuredCount) of \(total)")
 }

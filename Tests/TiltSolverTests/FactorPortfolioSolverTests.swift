@@ -20,6 +20,9 @@ private struct FactorPortfolioReference: Decodable {
     let parameter: Double
     let splitmix: SplitMix?
     let data: Data?
+    /// Bounds on the weights when not long-only without upper bounds.
+    let lower: [Double]?
+    let upper: [Double]?
     /// αᵀ(w − b), minus γ·(active variance) for risk aversion.
     let objective: Double
     let weights: [Double]
@@ -35,7 +38,8 @@ private struct FactorPortfolioReference: Decodable {
             let market = FactorBenchmarkData(n: splitmix.n, k: splitmix.factors, seed: splitmix.seed)
             return makeProblem(loadings: market.loadings, factorCovariance: (0..<splitmix.factors).map { j in
                 (0..<splitmix.factors).map { $0 == j ? market.factorVariances[j] : 0 }
-            }, residualVariances: market.residualVariances, alpha: market.alphas, benchmark: market.benchmark, risk: risk)
+            }, residualVariances: market.residualVariances, alpha: market.alphas, benchmark: market.benchmark, risk: risk,
+               lower: lower, upper: upper)
         }
         let data = data!
         return makeProblem(loadings: data.loadings, factorCovariance: data.factorCovariance,
@@ -45,12 +49,14 @@ private struct FactorPortfolioReference: Decodable {
 
 /// A problem from asset-by-asset loadings (n × K) and a K × K covariance given row by row.
 private func makeProblem(loadings: [[Double]], factorCovariance: [[Double]], residualVariances: [Double], alpha: [Double],
-                         benchmark: [Double], risk: FactorPortfolioProblem.Risk) -> FactorPortfolioProblem {
+                         benchmark: [Double], risk: FactorPortfolioProblem.Risk, lower: [Double]? = nil,
+                         upper: [Double]? = nil) -> FactorPortfolioProblem {
     let n = loadings.count, k = factorCovariance.count
     var b = Matrix(rows: k, cols: n, repeating: 0)
     for i in 0..<n { for j in 0..<k { b[j, i] = loadings[i][j] } }
     return FactorPortfolioProblem(alpha: alpha, loadings: b, factorCovariance: Matrix(rowMajor: factorCovariance),
-                                  residualVariances: residualVariances, benchmark: benchmark, risk: risk)
+                                  residualVariances: residualVariances, benchmark: benchmark, risk: risk,
+                                  lowerBounds: lower, upperBounds: upper)
 }
 
 /// Σ(w − b) through the factors, and the active variance.
@@ -67,41 +73,48 @@ private func riskGradient(_ problem: FactorPortfolioProblem, _ w: [Double]) -> (
 
 @Test func factorPortfolioSolverMatchesCvxpyReferences() throws {
     let references = try FactorPortfolioReference.all()
-    #expect(references.count == 19)
+    #expect(references.count == 31)
     for reference in references {
         let problem = reference.problem
-        let solution = try #require(FactorPortfolioSolver.solve(problem), "\(reference.name): declined")
+        guard let solution = FactorPortfolioSolver.solve(problem) else {
+            Issue.record("\(reference.name): declined")
+            continue
+        }
         let activeReturn = zip(problem.alpha, zip(solution.weights, problem.benchmark)).reduce(0) { $0 + $1.0 * ($1.1.0 - $1.1.1) }
         let objective: Double
         if case .riskAversion(let gamma) = problem.risk { objective = activeReturn - gamma * solution.activeVariance } else { objective = activeReturn }
         #expect(abs(objective - reference.objective) <= 1e-8 * abs(reference.objective), "\(reference.name)")
-        // Clarabel's weights are interior-point iterates at a 1e-10 gap: off by up to a few 1e-6 where the
-        // optimum sits on curved or nearly flat faces (the objective, above, is what they pin to 1e-8); the
-        // structured weights satisfy the KKT conditions to 1e-10 (next test).
+        // Clarabel's weights are interior-point iterates at a 1e-10 gap: a gap g leaves weights off by up to
+        // √(g / curvature), and the curvature along a face can be as small as 2γ·min E ≈ 4e-3 here, so they
+        // are good to about 1e-4 (the objective, above, is what they pin to 1e-8); the structured weights
+        // satisfy the KKT conditions to 1e-10 (next test).
         let weightError = zip(solution.weights, reference.weights).map { abs($0 - $1) }.max() ?? 0
-        #expect(weightError <= 1e-5, "\(reference.name): weights off by \(weightError)")
+        #expect(weightError <= 1e-4, "\(reference.name): weights off by \(weightError)")
     }
 }
 
 /// The KKT conditions checked here independently of the solver's own certificate: stationarity
-/// α − κΣ(w − b) − ν1 + μ = 0 with Σ applied through the factors, μ ≥ 0, μ∘w = 0, w ≥ 0, 1ᵀw = 1, and the
-/// variance at the budget (or κ = 2γ).
+/// α − κΣ(w − b) − ν1 + λ − μ = 0 with Σ applied through the factors, λ, μ ≥ 0, λ∘(w − l) = 0,
+/// μ∘(u − w) = 0, l ≤ w ≤ u, 1ᵀw = 1, and the variance at the budget (or κ = 2γ).
 @Test func factorPortfolioSolutionsSatisfyTheOptimalityConditions() throws {
     for reference in try FactorPortfolioReference.all() {
         let problem = reference.problem
-        let solution = try #require(FactorPortfolioSolver.solve(problem))
+        guard let solution = FactorPortfolioSolver.solve(problem) else { continue }  // reported by the test above
         let (gradient, variance) = riskGradient(problem, solution.weights)
         let scale = problem.alpha.map(abs).max()!
         for i in problem.alpha.indices {
-            let residual = problem.alpha[i] - solution.curvature * gradient[i] - solution.budgetMultiplier + solution.boundMultipliers[i]
+            let lambda = solution.lowerBoundMultipliers[i], mu = solution.upperBoundMultipliers[i], w = solution.weights[i]
+            let residual = problem.alpha[i] - solution.curvature * gradient[i] - solution.budgetMultiplier + lambda - mu
             #expect(abs(residual) <= 1e-10 * scale, "\(reference.name) asset \(i)")
-            #expect(solution.weights[i] >= 0 && solution.boundMultipliers[i] >= 0)
-            #expect(solution.weights[i] * solution.boundMultipliers[i] == 0)
+            #expect(problem.lowerBounds[i] <= w && w <= problem.upperBounds[i] && lambda >= 0 && mu >= 0)
+            #expect((lambda == 0 || w == problem.lowerBounds[i]) && (mu == 0 || w == problem.upperBounds[i]))
         }
         #expect(abs(solution.weights.reduce(0, +) - 1) <= 1e-12)
         #expect(abs(variance - solution.activeVariance) <= 1e-12 * variance)
         switch problem.risk {
-        case .trackingErrorBudget(let tau): #expect(abs(variance.squareRoot() - tau) <= 1e-10 * tau)
+        case .trackingErrorBudget(let tau):
+            // At the budget, or within it when it does not bind (κ = 0: the linear program's optimum).
+            if solution.curvature > 0 { #expect(abs(variance.squareRoot() - tau) <= 1e-10 * tau) } else { #expect(variance <= tau * tau) }
         case .riskAversion(let gamma): #expect(abs(solution.curvature - 2 * gamma) <= 1e-12 * gamma)
         }
     }
@@ -118,7 +131,8 @@ private func riskGradient(_ problem: FactorPortfolioProblem, _ w: [Double]) -> (
     let best = market.alphas.indices.max { market.alphas[$0] < market.alphas[$1] }!
     #expect(solution.weights[best] == 1 && solution.weights.reduce(0, +) == 1)
     #expect(solution.curvature == 0 && solution.budgetMultiplier == market.alphas[best])
-    #expect(solution.activeVariance <= 0.25 && solution.boundMultipliers.allSatisfy { $0 >= 0 })
+    #expect(solution.activeVariance <= 0.25 && solution.lowerBoundMultipliers.allSatisfy { $0 >= 0 })
+    #expect(solution.upperBoundMultipliers.allSatisfy { $0 == 0 })
     // Just inside the corner's own tracking error it still holds; just outside, the budget binds.
     let cornerRisk = solution.activeVariance.squareRoot()
     func solved(_ tau: Double) throws -> FactorPortfolioSolution {
@@ -129,6 +143,16 @@ private func riskGradient(_ problem: FactorPortfolioProblem, _ w: [Double]) -> (
     #expect(try solved(cornerRisk * (1 + 1e-6)).weights[best] == 1)
     let binding = try solved(cornerRisk * 0.99)
     #expect(binding.curvature > 0 && binding.weights[best] < 1)
+
+    // With positions capped at 30%, the loose budget's optimum fills the three largest α and puts the
+    // last 10% in the fourth.
+    let capped = try #require(FactorPortfolioSolver.solve(makeProblem(
+        loadings: market.loadings, factorCovariance: covariance, residualVariances: market.residualVariances,
+        alpha: market.alphas, benchmark: market.benchmark, risk: .trackingErrorBudget(0.5),
+        upper: [Double](repeating: 0.3, count: 48))))
+    let ranked = market.alphas.indices.sorted { market.alphas[$0] > market.alphas[$1] }
+    #expect(ranked.prefix(3).allSatisfy { capped.weights[$0] == 0.3 } && abs(capped.weights[ranked[3]] - 0.1) <= 1e-15)
+    #expect(capped.curvature == 0 && capped.budgetMultiplier == market.alphas[ranked[3]])
 }
 
 /// Out of the method's scope, it declines (nil) rather than guess: the caller then runs the interior-point
@@ -149,6 +173,15 @@ private func riskGradient(_ problem: FactorPortfolioProblem, _ w: [Double]) -> (
     residuals[3] = .nan
     #expect(FactorPortfolioSolver.solve(problem(risk: .riskAversion(5), residualVariances: residuals)) == nil)
     #expect(FactorPortfolioSolver.solve(problem(risk: .riskAversion(5), benchmark: [1])) == nil)
+    // Bounds that leave no room for a fully invested portfolio, or cross.
+    let tooTight = makeProblem(loadings: market.loadings, factorCovariance: covariance, residualVariances: market.residualVariances,
+                               alpha: market.alphas, benchmark: market.benchmark, risk: .riskAversion(5),
+                               upper: [Double](repeating: 0.02, count: 48))
+    #expect(FactorPortfolioSolver.solve(tooTight) == nil)
+    let crossing = makeProblem(loadings: market.loadings, factorCovariance: covariance, residualVariances: market.residualVariances,
+                               alpha: market.alphas, benchmark: market.benchmark, risk: .riskAversion(5),
+                               lower: [Double](repeating: 0.01, count: 48), upper: [Double](repeating: 0.005, count: 48))
+    #expect(FactorPortfolioSolver.solve(crossing) == nil)
     // An indefinite or asymmetric factor covariance: the problem would not be convex.
     for covariance in [[[1e-4, 2e-4], [2e-4, 1e-4]], [[1e-4, 1e-5], [0, 1e-4]]] {
         let twoFactors = makeProblem(loadings: market.loadings.map { Array($0.prefix(2)) }, factorCovariance: covariance,

@@ -3,7 +3,8 @@
 Each case is the long-only, fully invested factor-model portfolio problem
     maximize αᵀ(w − b)                  s.t. (w − b)ᵀΣ(w − b) ≤ τ²      (kind "tev", parameter τ)
     maximize αᵀ(w − b) − γ(w − b)ᵀΣ(w − b)                             (kind "riskAversion", parameter γ)
-    with 1ᵀw = 1, w ≥ 0, Σ = B Σ_f Bᵀ + diag(E) (B: n × K here),
+    with 1ᵀw = 1, l ≤ w ≤ u (l = 0, u = ∞ unless the case says "lower"/"upper"), Σ = B Σ_f Bᵀ + diag(E)
+    (B: n × K here),
 solved by cvxpy + Clarabel at tolerances 1e-10 with the risk written through the factors (never n × n).
 Data: "splitmix" cases name (n, seed) of the shared splitmix64 generator (make_references.benchmark_tev_data,
 TiltSolver's factorTEVProblem); "random" cases carry their data (a full Σ_f, an uneven benchmark).
@@ -23,19 +24,20 @@ sys.path.insert(0, HERE)
 from make_references import benchmark_tev_data  # noqa: E402
 
 
-def solve(kind, parameter, B, Sf, E, alpha, bench):
+def solve(kind, parameter, B, Sf, E, alpha, bench, lower=None, upper=None):
     n, k = B.shape
     w = cp.Variable(n)
     d = w - bench
     L = np.linalg.cholesky(Sf)
     risk_vector = cp.hstack([L.T @ (B.T @ d), cp.multiply(np.sqrt(E), d)])
+    bounds = [w >= (np.zeros(n) if lower is None else lower)] + ([] if upper is None else [w <= upper])
     if kind == "tev":
-        problem = cp.Problem(cp.Maximize(alpha @ d), [w >= 0, cp.sum(w) == 1, cp.norm(risk_vector) <= parameter])
+        problem = cp.Problem(cp.Maximize(alpha @ d), bounds + [cp.sum(w) == 1, cp.norm(risk_vector) <= parameter])
     else:
-        problem = cp.Problem(cp.Maximize(alpha @ d - parameter * cp.sum_squares(risk_vector)), [w >= 0, cp.sum(w) == 1])
+        problem = cp.Problem(cp.Maximize(alpha @ d - parameter * cp.sum_squares(risk_vector)), bounds + [cp.sum(w) == 1])
     problem.solve(solver=cp.CLARABEL, tol_gap_abs=1e-10, tol_gap_rel=1e-10, tol_feas=1e-10, max_iter=500)
     assert problem.status == cp.OPTIMAL, problem.status
-    return problem.value, np.maximum(w.value, 0)
+    return problem.value, w.value
 
 
 def main():
@@ -60,6 +62,21 @@ def main():
         objective, w = solve(kind, parameter, B, Sf, E, alpha, bench)
         cases.append({"name": f"random n={n} k={k} {kind} {parameter}", "kind": kind, "parameter": parameter,
                       "data": data, "objective": objective, "weights": list(w)})
+    # Bounds: position limits (w ≤ 5%), active-weight limits (|w − b| ≤ 1% with w ≥ 0), long-short (w ≥ −2%).
+    for n, seed in ((48, 42), (500, 7)):
+        B, Sf, E, alpha, bench = benchmark_tev_data(n, 6, seed)
+        for label, lower, upper in (("w <= 5%", None, np.full(n, 0.05)),
+                                    ("|w - b| <= 1%", np.maximum(0, bench - 0.01), bench + 0.01),
+                                    ("w >= -2%", np.full(n, -0.02), None)):
+            for kind, parameter in (("tev", 0.02), ("riskAversion", 5.0)):
+                objective, w = solve(kind, parameter, B, Sf, E, alpha, bench, lower, upper)
+                case = {"name": f"splitmix n={n} seed={seed} {kind} {parameter} {label}", "kind": kind, "parameter": parameter,
+                        "splitmix": {"n": n, "seed": seed, "factors": 6}, "objective": objective, "weights": list(w)}
+                if lower is not None:
+                    case["lower"] = list(lower)
+                if upper is not None:
+                    case["upper"] = list(upper)
+                cases.append(case)
     with open(os.path.join(HERE, "factor_portfolio.json"), "w") as f:
         json.dump(cases, f)
     for case in cases:
