@@ -64,8 +64,9 @@ public struct FactorPortfolioForm: Sendable {
     }
 
     /// The weights' bounds from all bound constraints (the tightest per asset; −∞/+∞ where none), and the
-    /// index of the constraint that sets each (nil where none; the first on a tie), to which its dual goes.
-    private func bounds(assets n: Int) -> (lower: [Double], upper: [Double], lowerOwner: [Int?], upperOwner: [Int?]) {
+    /// index of the constraint that sets each (nil where none; the first on a tie), to which its dual goes;
+    /// nil when a bound does not have one value per asset.
+    private func bounds(assets n: Int) -> (lower: [Double], upper: [Double], lowerOwner: [Int?], upperOwner: [Int?])? {
         var lower = [Double](repeating: -.infinity, count: n), upper = [Double](repeating: .infinity, count: n)
         var lowerOwner = [Int?](repeating: nil, count: n), upperOwner = [Int?](repeating: nil, count: n)
         func tighten(_ index: Int, lower l: [Double]?, upper u: [Double]?) {
@@ -80,7 +81,8 @@ public struct FactorPortfolioForm: Sendable {
             case .upperBound(let u) where u.count == n: tighten(index, lower: nil, upper: u)
             case .activeWeightBound(let center, let radius) where center.count == n && radius.count == n:
                 tighten(index, lower: (0..<n).map { center[$0] - radius[$0] }, upper: (0..<n).map { center[$0] + radius[$0] })
-            default: continue
+            case .lowerBound, .upperBound, .activeWeightBound: return nil
+            case .exposureDefinition, .budget, .trackingErrorLimit: continue
             }
         }
         return (lower, upper, lowerOwner, upperOwner)
@@ -108,7 +110,7 @@ public struct FactorPortfolioForm: Sendable {
                 if r > 0 { factorLoadings[r - 1, i] = loading }
             }
         }
-        let limits = bounds(assets: n)
+        guard let limits = bounds(assets: n) else { return nil }
         return FactorPortfolioProblem(alpha: alpha, loadings: factorLoadings, factorCovariance: factorCovariance,
                                       residualVariances: residualVariances, benchmark: benchmark, risk: risk,
                                       lowerBounds: limits.lower, upperBounds: limits.upper)
@@ -139,7 +141,7 @@ public struct FactorPortfolioForm: Sendable {
             for c in 0..<k { product += factorCovariance[r, c] * factorPart[c] }
             exposureDual[r + 1] -= solution.curvature * product
         }
-        let limits = bounds(assets: n)
+        guard let limits = bounds(assets: n) else { return nil }
         /// A bound constraint's dual: the multipliers of the bounds it sets.
         func boundDual(_ index: Int) -> Matrix {
             Matrix(column: (0..<n).map { i in
