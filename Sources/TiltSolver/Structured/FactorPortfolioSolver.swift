@@ -197,7 +197,7 @@ public enum FactorPortfolioSolver {
 }
 
 /// The data of a `FactorPortfolioProblem` arranged for the active-set steps, and the steps themselves.
-struct FreeSetModel {
+private struct FreeSetModel {
     /// Where a guess puts one weight.
     enum Place: Hashable { case free, lower, upper }
 
