@@ -38,15 +38,17 @@ let package = Package(
         // mutable state; the REPL uses them from the main thread only.
         swiftSettings: [.swiftLanguageMode(.v5)]),
 
+        // Helpers several test targets share (a per-process scratch folder); not part of any product.
+        .target(name: "TiltTestSupport", path: "Tests/TiltTestSupport"),
         .testTarget(name: "TiltSyntaxTests", dependencies: ["TiltSyntax", "TiltLinearAlgebra"]),
         .testTarget(name: "TiltLinearAlgebraTests", dependencies: ["TiltLinearAlgebra"], exclude: ["References"]),
         .testTarget(name: "TiltSolverTests", dependencies: ["TiltSolver", "TiltLinearAlgebra"], exclude: ["References", "FormatFixtures"]),
         .testTarget(name: "TiltModelingTests", dependencies: ["TiltModeling", "TiltSolver", "TiltLinearAlgebra"], exclude: ["References"]),
-        .testTarget(name: "TiltDataTests", dependencies: ["TiltData", "TiltLinearAlgebra"]),
+        .testTarget(name: "TiltDataTests", dependencies: ["TiltData", "TiltLinearAlgebra", "TiltTestSupport"]),
         .testTarget(name: "TiltModelsTests", dependencies: ["TiltModels", "TiltData", "TiltLinearAlgebra"], exclude: ["References"]),
         .testTarget(name: "TiltBacktestTests", dependencies: ["TiltBacktest", "TiltData"], exclude: ["References"]),
-        .testTarget(name: "TiltReportTests", dependencies: ["TiltReport", "TiltBacktest", "TiltData"]),
-        .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltBacktest", "TiltData", "TiltModels"], exclude: ["References"]),
-        .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI", "TiltLinearAlgebra"], exclude: ["Golden"]),
+        .testTarget(name: "TiltReportTests", dependencies: ["TiltReport", "TiltBacktest", "TiltData", "TiltTestSupport"]),
+        .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltBacktest", "TiltData", "TiltModels", "TiltTestSupport"], exclude: ["References"]),
+        .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI", "TiltLinearAlgebra", "TiltTestSupport"], exclude: ["Golden"]),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TiltLinearAlgebra
+import TiltTestSupport
 
 @Suite struct CommandLineTests {
     let designCard = "universe crsp; benchmark mktcap; maximize mu'f s.t. tev <= 6%; rebalance monthly"

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 #if canImport(Glibc)
 import Glibc
+import TiltTestSupport
 #endif
 
 /// Drives `tilt repl` through a real pseudo-terminal, as a person at a keyboard would: readline sees a

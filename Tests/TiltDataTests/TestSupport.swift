@@ -1,5 +1,6 @@
 import Foundation
 @testable import TiltData
+import TiltTestSupport
 
 /// Path of a file in the shared read-only data folder (`<repo>/../shared/data`).
 func sharedDataPath(_ name: String, file: String = #filePath) -> String {
@@ -11,19 +12,9 @@ func sharedDataPath(_ name: String, file: String = #filePath) -> String {
         .appendingPathComponent("shared/data/\(name)").path
 }
 
-/// This test process's folder for the files the tests write, removed when the process exits.
-private let scratchFolder: URL = {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("tilt-data-tests-\(ProcessInfo.processInfo.processIdentifier)")
-    atexit { try? FileManager.default.removeItem(at: scratchFolder) }
-    return url
-}()
-
 /// Writes `bytes` to a fresh file in a temporary directory and returns its path.
 func temporaryFile(_ name: String, bytes: [UInt8]) throws -> String {
-    let directory = scratchFolder.appendingPathComponent(UUID().uuidString)
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let url = directory.appendingPathComponent(name)
+    let url = try scratchFolder().appendingPathComponent(name)
     try Data(bytes).write(to: url)
     return url.path
 }

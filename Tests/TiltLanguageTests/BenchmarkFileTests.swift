@@ -3,6 +3,7 @@ import Testing
 import TiltBacktest
 import TiltLanguage
 import TiltSyntax
+import TiltTestSupport
 
 /// Runs a strategy on `universe` (by default the synthetic market, stocks 10001…10005) with `weights` as
 /// `w.csv` beside the program, and `files` (name → text) beside it too; returns its backtests or the

@@ -5,6 +5,7 @@ import TiltBacktest
 import TiltData
 import TiltLinearAlgebra
 import TiltSyntax
+import TiltTestSupport
 
 /// Runs a program; returns the interpreter, its printed output and any diagnostics (rendered).
 private func run(_ text: String, directory: String = NSTemporaryDirectory()) -> (Interpreter, String, String) {

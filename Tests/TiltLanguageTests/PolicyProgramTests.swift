@@ -5,6 +5,7 @@ import TiltData
 import TiltLanguage
 import TiltModels
 import TiltSyntax
+import TiltTestSupport
 
 // Parametric portfolio policies through the language: Examples/ppp.tilt's program compared with
 // Tests/TiltModelsTests/References/ppp_reference.py (numpy/scipy, independent parsing and optimiser), and
@@ -122,9 +123,7 @@ rebalance monthly from 1973-12 to 2024-11
     @Test func userCSVCharacteristicWorksLikeABuiltInOne() throws {
         // Size written to a wide CSV (in a shuffled column order) must give the same θ as `size`.
         let industries = try IndustryPortfolios.load(path: dataDirectory + "/48_Industry_Portfolios.CSV")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ppp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try scratchFolder()
         let columns = Array(industries.industries.indices.reversed())
         var lines = ["month," + columns.map { industries.industries[$0] }.joined(separator: ",")]
         for (t, month) in industries.months.enumerated() where month.year >= 1960 && month.year <= 1980 {

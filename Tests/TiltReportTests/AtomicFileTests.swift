@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 @testable import TiltReport
+import TiltTestSupport
 
 /// `AtomicFile` replaces regular files only, follows symbolic links, keeps permissions and reports every
 /// failed write.
 @Suite struct AtomicFileTests {
     /// A device node, a FIFO, a socket or a folder is refused and left as it was; nothing else is written.
     @Test func onlyARegularFileIsReplaced() throws {
-        let folder = try temporaryFolder()
+        let folder = try scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let fifo = folder.appendingPathComponent("fifo.csv")
         #expect(mkfifo(fifo.path, 0o644) == 0)
@@ -37,7 +38,7 @@ import Testing
     /// A symbolic link stays a link (relative, through another link, or dangling): the file it points to is
     /// replaced, or created.
     @Test func aSymbolicLinkIsFollowed() throws {
-        let folder = try temporaryFolder()
+        let folder = try scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let inner = folder.appendingPathComponent("inner")
         try FileManager.default.createDirectory(at: inner, withIntermediateDirectories: false)
@@ -61,7 +62,7 @@ import Testing
     }
 
     @Test func aReplacedFileKeepsItsPermissions() throws {
-        let folder = try temporaryFolder()
+        let folder = try scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("private.csv")
         try "old".write(to: file, atomically: false, encoding: .utf8)
@@ -74,7 +75,7 @@ import Testing
     /// A write the system refuses is an error naming the file; when writing fails half way, the old file
     /// is untouched and no temporary file is left.
     @Test func aFailedWriteIsAnErrorAndLeavesTheOldFile() throws {
-        let folder = try temporaryFolder()
+        let folder = try scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let readOnly = folder.appendingPathComponent("read-only")
         try Data().write(to: readOnly)

@@ -3,6 +3,7 @@ import Testing
 import TiltBacktest
 import TiltData
 @testable import TiltReport
+import TiltTestSupport
 
 @Suite struct ReportWriterTests {
     let sweep = [sampleResult(name: "tev = 2%", seed: 1, tilt: 0.5), sampleResult(name: "tev = 4%", seed: 2),
@@ -12,7 +13,7 @@ import TiltData
     /// or render it by hand), else to a temporary folder.
     func writeSweep() throws -> URL {
         let folder = try ProcessInfo.processInfo.environment["TILT_REPORT_PREVIEW_DIR"].map { URL(fileURLWithPath: $0) }
-            ?? temporaryFolder()
+            ?? scratchFolder()
         try ReportWriter.write(results: sweep, to: folder, title: "Sweep of the tracking-error budget")
         return folder
     }
@@ -112,7 +113,7 @@ import TiltData
 
     @Test func singleResultShowsPortfolioAgainstBenchmark() throws {
         let preview = ProcessInfo.processInfo.environment["TILT_REPORT_PREVIEW_DIR"]
-        let folder = try preview.map { URL(fileURLWithPath: $0).appendingPathComponent("single") } ?? temporaryFolder()
+        let folder = try preview.map { URL(fileURLWithPath: $0).appendingPathComponent("single") } ?? scratchFolder()
         try ReportWriter.write(results: [sampleResult(name: "momentum tilt", seed: 9, years: 3)], to: folder, title: "One result")
         let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains(">portfolio</text>") && html.contains(">benchmark</text>"))
@@ -120,7 +121,7 @@ import TiltData
     }
 
     @Test func unwritableFolderIsAClearError() throws {
-        let folder = try temporaryFolder()
+        let folder = try scratchFolder()
         let blocker = folder.appendingPathComponent("not-a-folder")
         try Data("x".utf8).write(to: blocker)
         #expect(throws: ReportError.self) {
@@ -129,7 +130,7 @@ import TiltData
     }
 
     @Test func failedWriteLeavesNoPartialFile() throws {
-        let folder = try temporaryFolder()
+        let folder = try scratchFolder()
         // The target is an existing folder: it is refused, nothing is written.
         let target = folder.appendingPathComponent("report.html")
         try FileManager.default.createDirectory(at: target.appendingPathComponent("inside"), withIntermediateDirectories: true)
@@ -138,7 +139,7 @@ import TiltData
         #expect(names == ["report.html"])
         // A read-only folder: nothing can be created in it (skipped when running as root, who may write anyway).
         if getuid() != 0 {
-            let readOnly = try temporaryFolder()
+            let readOnly = try scratchFolder()
             try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: readOnly.path)
             #expect(throws: ReportError.self) { try AtomicFile.write("x", to: readOnly.appendingPathComponent("a.csv")) }
             #expect(try FileManager.default.contentsOfDirectory(atPath: readOnly.path).isEmpty)
@@ -232,7 +233,7 @@ import TiltData
     let tables = try ReportTables([early, late])
     #expect(tables.notes == [note])
     #expect(tables.text().hasSuffix("\n\(note)\n") && tables.markdown().hasSuffix("\n\(note)\n"))
-    let folder = try temporaryFolder()
+    let folder = try scratchFolder()
     try ReportWriter.write(results: [early], to: folder, title: "Crises")
     let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
     #expect(html.contains("<p>crisis windows outside the backtest (Future 2030-01–2030-06, Past 1900-01–1901-01, Late 2010-01–2010-02): not shown</p>"))
@@ -249,7 +250,7 @@ import TiltData
         regime.rebalances[k].filteredRegimeProbabilities = [1 - p, p]
     }
     let ols = sampleResult(name: "ols", seed: 12)
-    let folder = try temporaryFolder()
+    let folder = try scratchFolder()
     let written = try ReportWriter.write(results: [regime, ols], to: folder, title: "Regime vs OLS")
     #expect(written.map(\.lastPathComponent) == ReportWriter.fileNames + ["regimes.csv"])
     let csv = try String(contentsOf: folder.appendingPathComponent("regimes.csv"), encoding: .utf8)
@@ -266,7 +267,7 @@ import TiltData
     #expect(comparison.title.hasPrefix("Crises side by side"))
     #expect(comparison.columns == ["regime: active", "regime: DD", "regime: rec.", "ols: active", "ols: DD", "ols: rec."])
     // Without a regime model there is no regimes.csv and no Regimes section.
-    let plain = try temporaryFolder()
+    let plain = try scratchFolder()
     let plainWritten = try ReportWriter.write(results: [ols], to: plain, title: "OLS")
     #expect(plainWritten.map(\.lastPathComponent) == ReportWriter.fileNames)
     #expect(!(try String(contentsOf: plain.appendingPathComponent("report.html"), encoding: .utf8)).contains("<h2>Regimes</h2>"))

@@ -50,17 +50,3 @@ func sampleResult(name: String, seed: UInt64, years: Int = 18, tilt: Double = 1)
                           rebalances: rebalances, crises: CrisisWindow.builtIn)
 }
 
-/// This test process's folder for the files the tests write, removed when the process exits.
-private let scratchFolder: URL = {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("tilt-report-tests-\(ProcessInfo.processInfo.processIdentifier)")
-    atexit { try? FileManager.default.removeItem(at: scratchFolder) }
-    return url
-}()
-
-/// A fresh empty folder under the system's temporary directory (removed when the tests end).
-func temporaryFolder() throws -> URL {
-    let url = scratchFolder.appendingPathComponent(UUID().uuidString)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
