@@ -180,47 +180,23 @@ struct BenchPolicy: ParsableCommand {
 // MARK: - Data
 
 /// The synthetic factor model of the solver benchmark, `FactorBenchmarkData` (TiltSolver's, which
-/// `factorTEVProblem(n:k:seed:)` and make_references.py's `benchmark_tev_data` draw identically), arranged
-/// as a strategy sees it.
+/// `factorTEVProblem(n:k:seed:)` and make_references.py's `benchmark_tev_data` draw identically).
 struct BenchmarkFactorModel {
     static let factorCount = 6
     static let seed: UInt64 = 42
 
     let assets: Int
-    /// (K+1)×n: the alphas (intercepts) in row 0, then each factor's loadings, as `PortfolioContext` takes them.
-    let loadings: Matrix
-    let factorVariances: [Double]
-    let residualVariances: [Double]
+    let data: FactorBenchmarkData
 
     init(assets n: Int) {
-        let k = Self.factorCount
-        let data = FactorBenchmarkData(n: n, k: k, seed: Self.seed)
-        var loadings = Matrix(rows: k + 1, cols: n, repeating: 0)
-        for i in 0..<n {
-            loadings[0, i] = data.alphas[i]
-            for j in 0..<k { loadings[j + 1, i] = data.loadings[i][j] }
-        }
-        factorVariances = data.factorVariances
-        residualVariances = data.residualVariances
-        self.assets = n
-        self.loadings = loadings
+        assets = n
+        data = FactorBenchmarkData(n: n, k: Self.factorCount, seed: Self.seed)
     }
 
-    var alphas: [Double] { (0..<assets).map { loadings[0, $0] } }
+    var alphas: [Double] { data.alphas }
 
-    /// The decision context a strategy would see: alpha as the intercept exposure with `mu = (1, 0, …, 0)`,
-    /// so `mu'f` is the expected active return `αᵀ(w − b)`.
-    func context() -> PortfolioContext {
-        let k = Self.factorCount
-        var factorCovariance = Matrix(rows: k, cols: k, repeating: 0)
-        for j in 0..<k { factorCovariance[j, j] = factorVariances[j] }
-        return PortfolioContext(
-            month: Month(2024, 12), units: (0..<assets).map { "asset\($0 + 1)" }, loadings: loadings,
-            mu: [1] + [Double](repeating: 0, count: k), factorCovariance: factorCovariance,
-            residualVariances: residualVariances, benchmark: [Double](repeating: 1 / Double(assets), count: assets),
-            previousWeights: [Double](repeating: 0, count: assets), sectors: nil,
-            exposureNames: ["alpha"] + (1...k).map { "factor\($0)" })
-    }
+    /// The decision context a strategy would see (`PortfolioContext(benchmarkMarket:)`).
+    func context() -> PortfolioContext { PortfolioContext(benchmarkMarket: data) }
 }
 
 

@@ -6,23 +6,9 @@ import TiltLinearAlgebra
 import TiltModeling
 import TiltSolver
 
-/// The solver benchmark's market (`FactorBenchmarkData`) as a strategy sees it: alpha as the intercept
-/// exposure and `mu = (1, 0, …, 0)`, so `mu'f` is the expected active return.
+/// The solver benchmark's market as a strategy sees it.
 private func benchmarkContext(assets n: Int, seed: UInt64 = 42) -> PortfolioContext {
-    let k = 6
-    let data = FactorBenchmarkData(n: n, k: k, seed: seed)
-    var loadings = Matrix(rows: k + 1, cols: n, repeating: 0)
-    var covariance = Matrix(rows: k, cols: k, repeating: 0)
-    for i in 0..<n {
-        loadings[0, i] = data.alphas[i]
-        for j in 0..<k { loadings[j + 1, i] = data.loadings[i][j] }
-    }
-    for j in 0..<k { covariance[j, j] = data.factorVariances[j] }
-    return PortfolioContext(month: Month(2024, 12), units: (1...n).map { "a\($0)" }, loadings: loadings,
-                            mu: [1] + [Double](repeating: 0, count: k), factorCovariance: covariance,
-                            residualVariances: data.residualVariances, benchmark: data.benchmark,
-                            previousWeights: [Double](repeating: 0, count: n), sectors: nil,
-                            exposureNames: ["alpha"] + (1...k).map { "f\($0)" })
+    PortfolioContext(benchmarkMarket: FactorBenchmarkData(n: n, k: 6, seed: seed))
 }
 
 /// `maximize mu'f [− γ·risk] s.t. [tev <= limit], f == B(w − b), sum(w) == 1, w >= 0`, plus `extra`.
