@@ -88,9 +88,10 @@ public struct FactorPortfolioForm: Sendable {
         return (lower, upper, lowerOwner, upperOwner)
     }
 
-    /// The problem in the solver's terms: α = Bᵀc on the weights, the factor rows of B, the bounds, and the
-    /// risk as a monthly budget τ = limit / scale or the aversion γ. Nil when the form states neither or both.
-    var solverProblem: FactorPortfolioProblem? {
+    /// The problem in the solver's terms: α = Bᵀc on the weights, the factor rows of B, the bounds `limits`
+    /// (from `bounds(assets:)`), and the risk as a monthly budget τ = limit / scale or the aversion γ. Nil
+    /// when the form states neither or both.
+    private func solverProblem(bounds limits: (lower: [Double], upper: [Double])) -> FactorPortfolioProblem? {
         let n = benchmark.count, k = factorCovariance.rows
         guard loadings.rows == k + 1, loadings.cols == n, objectiveExposureWeights.count == k + 1 else { return nil }
         let risk: FactorPortfolioProblem.Risk
@@ -110,7 +111,6 @@ public struct FactorPortfolioForm: Sendable {
                 if r > 0 { factorLoadings[r - 1, i] = loading }
             }
         }
-        guard let limits = bounds(assets: n) else { return nil }
         return FactorPortfolioProblem(alpha: alpha, loadings: factorLoadings, factorCovariance: factorCovariance,
                                       residualVariances: residualVariances, benchmark: benchmark, risk: risk,
                                       lowerBounds: limits.lower, upperBounds: limits.upper)
@@ -120,10 +120,11 @@ public struct FactorPortfolioForm: Sendable {
     /// stated objective, one dual per constraint with `ConeCompiler`'s CVXPY signs); nil when the method
     /// declines or the roles do not cover `constraintCount` constraints.
     func solve(constraintCount: Int) -> ProblemSolution? {
-        guard roles.count == constraintCount, let problem = solverProblem else { return nil }
+        let n = benchmark.count, k = factorCovariance.rows
+        guard roles.count == constraintCount, let limits = bounds(assets: n),
+              let problem = solverProblem(bounds: (limits.lower, limits.upper)) else { return nil }
         let start = Date()
         guard let solution = FactorPortfolioSolver.solve(problem) else { return nil }
-        let n = benchmark.count, k = factorCovariance.rows
         var exposureValues = [Double](repeating: 0, count: k + 1)
         for i in 0..<n {
             let active = solution.weights[i] - benchmark[i]
@@ -141,7 +142,6 @@ public struct FactorPortfolioForm: Sendable {
             for c in 0..<k { product += factorCovariance[r, c] * factorPart[c] }
             exposureDual[r + 1] -= solution.curvature * product
         }
-        guard let limits = bounds(assets: n) else { return nil }
         /// A bound constraint's dual: the multipliers of the bounds it sets.
         func boundDual(_ index: Int) -> Matrix {
             Matrix(column: (0..<n).map { i in

@@ -235,8 +235,6 @@ private struct FreeSetModel {
         (0..<k).map { r in (0..<k).reduce(0) { $0 + sigmaF[r + $1 * k] * x[$1] } }
     }
 
-    private func dot(_ x: [Double], _ y: [Double]) -> Double { zip(x, y).reduce(0) { $0 + $1.0 * $1.1 } }
-
     /// Solves the optimality conditions with the weights the guess puts at a bound fixed there; nil when
     /// the guess degenerates (see `FactorPortfolioSolver`).
     func optimum(_ guess: [Place]) -> Point? {
@@ -298,7 +296,7 @@ private struct FreeSetModel {
         var rhs = Matrix(rows: k + 1, cols: 2, repeating: 0)
         for r in 0..<k { rhs[r, 0] = h[r]; rhs[r, 1] = mq[r] }
         rhs[k, 0] = s1
-        rhs[k, 1] = dot(eSum, q) - (1 - freeBenchmarkWeight - fixedWeight)
+        rhs[k, 1] = VectorMath.dot(eSum, q) - (1 - freeBenchmarkWeight - fixedWeight)
         guard let solved = try? Matrix.solve(system, rhs) else { return nil }
         let gU = (0..<k).map { solved[$0, 0] }, gV = (0..<k).map { solved[$0, 1] }
         let nuU = solved[k, 0], nuV = solved[k, 1]
@@ -324,9 +322,9 @@ private struct FreeSetModel {
         // Exposures of d: Bd = t·g_u + (g_v + h_A).
         let constantExposure = (0..<k).map { gV[$0] + fixedExposure[$0] }
         let sigmaConstant = factorCovarianceTimes(constantExposure)
-        a += dot(gU, sigmaGU)
-        b += dot(gU, sigmaConstant)
-        c += dot(constantExposure, sigmaConstant)
+        a += VectorMath.dot(gU, sigmaGU)
+        b += VectorMath.dot(gU, sigmaConstant)
+        c += VectorMath.dot(constantExposure, sigmaConstant)
 
         let t: Double
         switch problem.risk {
@@ -402,7 +400,7 @@ private struct FreeSetModel {
         var exposure = [Double](repeating: 0, count: k)
         for i in 0..<n { for r in 0..<k { exposure[r] += loadings[i * k + r] * d[i] } }
         let sigmaExposure = factorCovarianceTimes(exposure)
-        var residual = 0.0, scale = abs(nu), variance = dot(exposure, sigmaExposure)
+        var residual = 0.0, scale = abs(nu), variance = VectorMath.dot(exposure, sigmaExposure)
         for i in 0..<n {
             var load = 0.0
             for r in 0..<k { load += loadings[i * k + r] * sigmaExposure[r] }
@@ -421,9 +419,9 @@ private struct FreeSetModel {
         case .trackingErrorBudget(let tau):
             let excess = variance - tau * tau, tolerance = FactorPortfolioSolver.tolerance * tau * tau
             guard kappa > 0 ? abs(excess) <= tolerance : excess <= tolerance else { return nil }
-            objective = dot(alpha, w)
+            objective = VectorMath.dot(alpha, w)
         case .riskAversion(let gamma):
-            objective = dot(alpha, w) - gamma * variance
+            objective = VectorMath.dot(alpha, w) - gamma * variance
         }
         return FactorPortfolioSolution(weights: w, budgetMultiplier: nu, lowerBoundMultipliers: lambda,
                                        upperBoundMultipliers: mu, curvature: kappa, objective: objective,
