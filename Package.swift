@@ -25,13 +25,14 @@ let package = Package(
         .target(name: "TiltModeling", dependencies: ["TiltSolver", "TiltLinearAlgebra"]),
         .target(name: "TiltData", dependencies: ["TiltLinearAlgebra"]),
         .target(name: "TiltModels", dependencies: ["TiltLinearAlgebra", "TiltData"]),
-        .target(name: "TiltBacktest", dependencies: ["TiltModels", "TiltModeling", "TiltData"]),
+        .target(name: "TiltPortfolio", dependencies: ["TiltModeling", "TiltSolver", "TiltLinearAlgebra", "TiltData"]),
+        .target(name: "TiltBacktest", dependencies: ["TiltPortfolio", "TiltModels", "TiltModeling", "TiltData"]),
         .target(name: "TiltReport", dependencies: ["TiltBacktest"]),
         .target(name: "TiltLanguage", dependencies: [
-            "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltModeling", "TiltData", "TiltModels", "TiltBacktest", "TiltReport",
+            "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltModeling", "TiltData", "TiltModels", "TiltPortfolio", "TiltBacktest", "TiltReport",
         ]),
         .executableTarget(name: "TiltCLI", dependencies: [
-            "TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltData", "TiltModels", "TiltBacktest", "TiltReport", "CReadline",
+            "TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltModeling", "TiltData", "TiltModels", "TiltPortfolio", "TiltBacktest", "TiltReport", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
         // GNU readline is configured through C global variables, which Swift 6 mode rejects as shared
@@ -46,6 +47,7 @@ let package = Package(
         .testTarget(name: "TiltModelingTests", dependencies: ["TiltModeling", "TiltSolver", "TiltLinearAlgebra"], exclude: ["References"]),
         .testTarget(name: "TiltDataTests", dependencies: ["TiltData", "TiltLinearAlgebra", "TiltTestSupport"]),
         .testTarget(name: "TiltModelsTests", dependencies: ["TiltModels", "TiltData", "TiltLinearAlgebra"], exclude: ["References"]),
+        .testTarget(name: "TiltPortfolioTests", dependencies: ["TiltPortfolio", "TiltModeling", "TiltSolver", "TiltLinearAlgebra", "TiltData"], exclude: ["References"]),
         .testTarget(name: "TiltBacktestTests", dependencies: ["TiltBacktest", "TiltData"], exclude: ["References"]),
         .testTarget(name: "TiltReportTests", dependencies: ["TiltReport", "TiltBacktest", "TiltData", "TiltTestSupport"]),
         .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltBacktest", "TiltData", "TiltModels", "TiltTestSupport"], exclude: ["References"]),

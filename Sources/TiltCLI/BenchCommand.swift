@@ -5,6 +5,7 @@ import TiltData
 import TiltLinearAlgebra
 import TiltModeling
 import TiltModels
+import TiltPortfolio
 import TiltReport
 import TiltSolver
 
@@ -215,25 +216,20 @@ enum BenchmarkProblemKind: String, CaseIterable {
     /// The parameter JSON reports for the problem (budget or γ), so bench_python.py states the same problem.
     var parameter: Double { self == .trackingError ? Self.monthlyTrackingErrorBudget : Self.riskAversionCoefficient }
 
-    /// Long-only, fully invested, exposures tied to the weights; the objective and the risk limit by kind.
-    func problem(in context: PortfolioContext) throws -> OptimizationProblem {
-        let expectedActiveReturn = try ModelExpression.multiply(.transpose(context.muExpression), context.f)
-        var constraints = [
-            try context.exposureDefinition,
-            OptimizationProblem.Constraint(lhs: .sum(context.w), relation: .equal, rhs: .constant(1), text: "sum(w) == 1"),
-            OptimizationProblem.Constraint(lhs: context.w, relation: .greaterEqual, rhs: .constant(0), text: "w >= 0"),
-        ]
+    /// The strategy's problem, as a program states it: `maximize mu'f s.t. tev <= budget` or
+    /// `maximize mu'f - γ * risk`, long-only and fully invested by default.
+    var problem: PortfolioProblem {
         switch self {
         case .trackingError:
             // `tev` is annualised: tev <= √12·budget ⇔ monthly ‖·‖ <= budget.
             let annualBudget = Self.monthlyTrackingErrorBudget * 12.0.squareRoot()
-            constraints.append(.init(lhs: try context.trackingError, relation: .lessEqual, rhs: .constant(annualBudget), text: "tev <= budget"))
-            return context.recognizingFactorPortfolioForm(
-                OptimizationProblem(sense: .maximize, objective: expectedActiveReturn, constraints: constraints))
+            return PortfolioProblem(sense: .maximize, objective: [ObjectiveTerm(.expectedActiveReturn)],
+                                    constraints: [PortfolioConstraint(.trackingErrorAtMost(annualBudget), text: "tev <= budget")],
+                                    defaults: [.fullyInvested, .longOnly])
         case .riskAversion:
-            let penalty = try ModelExpression.multiply(.constant(Self.riskAversionCoefficient), try context.risk)
-            return context.recognizingFactorPortfolioForm(
-                OptimizationProblem(sense: .maximize, objective: try .subtract(expectedActiveReturn, penalty), constraints: constraints))
+            return PortfolioProblem(sense: .maximize,
+                                    objective: [ObjectiveTerm(.expectedActiveReturn), ObjectiveTerm(.minus, scale: Self.riskAversionCoefficient, .risk)],
+                                    constraints: [], defaults: [.fullyInvested, .longOnly])
         }
     }
 }
@@ -251,11 +247,11 @@ struct BenchmarkResult {
     /// The method the strategy path took (the factor-portfolio active set for these canonical problems).
     let method: ProblemSolution.Method
     let iterations: Int
-    /// Build, solve and read back as a strategy does at a rebalance (`OptimizationProblem.solve()`, which
+    /// Build, solve and read back as a strategy does at a rebalance (`PortfolioProblem.solve(in:)`, which
     /// takes `FactorPortfolioSolver` for these problems and would fall back to the interior-point path).
     let pipelineSeconds: Double
-    /// The same with the structured method switched off: compile to a cone program, interior-point solve,
-    /// polish, read back (`solve(structured: false)`).
+    /// The same with the structured method switched off: lower to an `OptimizationProblem`, compile to a cone
+    /// program, interior-point solve, polish, read back.
     let interiorPointPipelineSeconds: Double
     let interiorPointIterations: Int
     /// `InteriorPointSolver(problem:)` + `solve()` on the compiled cone program, wall clock.
@@ -265,9 +261,9 @@ struct BenchmarkResult {
     let solverIterationSeconds: Double
 
     static func measure(_ kind: BenchmarkProblemKind, model: BenchmarkFactorModel, repeats: Int) throws -> BenchmarkResult {
-        func pipeline() throws -> ProblemSolution { try kind.problem(in: model.context()).solve() }
-        func interiorPointPipeline() throws -> ProblemSolution { try kind.problem(in: model.context()).solve(structured: false) }
-        let compiled = try ConeCompiler.compile(kind.problem(in: model.context()))
+        func pipeline() throws -> ProblemSolution { try kind.problem.solve(in: model.context()) }
+        func interiorPointPipeline() throws -> ProblemSolution { try kind.problem.lowered(in: model.context()).solve() }
+        let compiled = try ConeCompiler.compile(kind.problem.lowered(in: model.context()))
         func solve() throws -> SolverSolution { try InteriorPointSolver(problem: compiled.conic).solve() }
 
         let solution = try pipeline()

@@ -21,12 +21,11 @@ struct Repl: ParsableCommand {
     var data: String?
 
     func run() throws {
-        let interpreter = Interpreter(dataDirectory: dataDirectory(data),
-                                      output: { printOutput($0) })
-        interpreter.keepsIncompleteStrategies = true
-        presentStrategies(on: interpreter, title: "REPL", reportFolder: nil)
+        let session = Session(mode: .interactive, locations: DataLocations(dataDirectory: dataDirectory(data)),
+                              output: { printOutput($0) })
+        presentStrategies(on: session, title: "REPL", reportFolder: nil)
         MainActor.assumeIsolated {
-            ReplLoop(session: Session(interpreter: interpreter)).run()
+            ReplLoop(session: session).run()
         }
     }
 }
@@ -66,7 +65,7 @@ struct ReplLoop {
     let session: Session
     let files = SessionFiles()
     static let commands: [(String, String)] = [
-        (":help", "this list, and the built-in functions"),
+        (":help", "this list, the statements and the built-in functions"),
         (":type EXPR", "type and shape of an expression"),
         (":load FILE", "run a file in this session"),
         (":explain STMT", "how a `solve …` statement is understood (curvature, cone program), without solving"),
@@ -157,7 +156,8 @@ struct ReplLoop {
         case ":help", ":h":
             print("Commands:")
             for (c, d) in ReplLoop.commands { print("  \(c.padding(toLength: 14, withPad: " ", startingAt: 0)) \(d)") }
-            print("Statements: let x = EXPR, print EXPR, or an expression to see its value.")
+            print("Statements (an expression alone prints its value):")
+            for line in Vocabulary.help { print("  " + line) }
             print("Built-in functions:")
             for line in Builtins.help { print("  " + line) }
         case ":type", ":t":
@@ -175,24 +175,22 @@ struct ReplLoop {
                 printError("cannot open `\(argument)`: \(error.reason)\n")
                 break
             }
-            let previous = session.interpreter.programDirectory
-            session.interpreter.programDirectory = directory(of: file)
+            let previous = session.locations.programDirectory
+            session.locations.programDirectory = directory(of: file)
             let diagnostics = session.run(file)
-            session.interpreter.programDirectory = previous
+            session.locations.programDirectory = previous
             if !diagnostics.isEmpty {
                 printError(files.list(diagnostics, running: file).rendered(color: stderrWantsColor))
             }
         case ":explain", ":e":
             guard !argument.isEmpty else { printError(":explain needs a statement, e.g. :explain solve minimize sumsq(w)\n"); break }
             let file = files.add(name: "<explain>", bytes: Array(argument.utf8))
-            session.interpreter.explainOnly = true
-            let diagnostics = session.run(file)
-            session.interpreter.explainOnly = false
+            let diagnostics = session.explain(file)
             if !diagnostics.isEmpty {
                 printError(files.list(diagnostics, running: file).rendered(color: stderrWantsColor))
             }
         case ":reset":
-            session.interpreter.reset()
+            session.reset()
             print("all names forgotten")
         default:
             printError("unknown command \(name); :help lists them\n")

@@ -1,20 +1,20 @@
 import Foundation
 import TiltBacktest
-import TiltModels
 import TiltLanguage
+import TiltModels
 import TiltReport
 
 /// How the CLI and the REPL present backtests: a progress bar on stderr while they run (only on a
 /// terminal), then the metric and crisis tables, and with `--out DIR` the files of the report.
-func presentStrategies(on interpreter: Interpreter, title: String, reportFolder: ReportFolder?) {
+func presentStrategies(on session: Session, title: String, reportFolder: ReportFolder?) {
     final class Bar: @unchecked Sendable { var bar: ProgressBar? }
     let holder = Bar()
-    interpreter.progress = { done, total in
+    session.progress = { done, total in
         if holder.bar == nil { holder.bar = ProgressBar(total: total, label: "backtest") }
         holder.bar?.update(completed: done)
         if done >= total { holder.bar?.finish(); holder.bar = nil }
     }
-    interpreter.policyResults = { report in
+    session.policyResults = { report in
         holder.bar?.finish()
         holder.bar = nil
         print(policyTables(report).map { $0.text() }.joined(separator: "\n"), terminator: "\n")
@@ -24,7 +24,7 @@ func presentStrategies(on interpreter: Interpreter, title: String, reportFolder:
         let theta = (["month"] + report.characteristics).joined(separator: ",") + "\n" + rows.joined(separator: "\n") + "\n"
         reportFolder?.write { try ReportWriter.write(files: [(ReportFolder.policyFileName, theta)], to: $0) }
     }
-    interpreter.strategyResults = { results in
+    session.strategyResults = { results in
         holder.bar?.finish()
         holder.bar = nil
         print(try ReportTables(results).text(), terminator: "")

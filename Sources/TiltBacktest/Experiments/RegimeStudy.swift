@@ -2,6 +2,7 @@ import Foundation
 import TiltData
 import TiltLinearAlgebra
 import TiltModeling
+import TiltPortfolio
 
 /// The Monte Carlo study of regime-aware portfolios, in the design of the regime study
 /// (`regime_calibration.json`, embedded as `RegimeCalibration.study`). Per trial:
@@ -26,7 +27,7 @@ import TiltModeling
 /// on the number of threads.
 public enum RegimeStudy {
     /// The study's size and seed.
-    public struct Settings: Sendable, Equatable {
+    public struct Settings: Sendable, Equatable, Codable {
         public var trials: Int
         public var stocks: Int
         /// The risk aversions φ (per unit of monthly return).

@@ -2,6 +2,7 @@ import Foundation
 import TiltData
 import TiltLinearAlgebra
 import TiltModeling
+import TiltPortfolio
 
 /// One trial of `RegimeStudy`: what is fixed across trials (the calibration's samplers, the forecast
 /// filter, the unconditional moments of the baseline) and the draws, portfolios and outcomes of trial i.
