@@ -26,10 +26,10 @@ let package = Package(
         .target(name: "TiltData", dependencies: ["TiltLinearAlgebra"]),
         .target(name: "TiltModels", dependencies: ["TiltLinearAlgebra", "TiltData"]),
         .target(name: "TiltPortfolio", dependencies: ["TiltModeling", "TiltSolver", "TiltLinearAlgebra", "TiltData"]),
-        .target(name: "TiltBacktest", dependencies: ["TiltPortfolio", "TiltModels", "TiltModeling", "TiltData"]),
-        .target(name: "TiltReport", dependencies: ["TiltBacktest"]),
+        .target(name: "TiltBacktest", dependencies: ["TiltPortfolio", "TiltModels", "TiltModeling", "TiltData", "TiltLinearAlgebra"]),
+        .target(name: "TiltReport", dependencies: ["TiltBacktest", "TiltData"]),
         .target(name: "TiltLanguage", dependencies: [
-            "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltModeling", "TiltData", "TiltModels", "TiltPortfolio", "TiltBacktest", "TiltReport",
+            "TiltSyntax", "TiltLinearAlgebra", "TiltModeling", "TiltData", "TiltPortfolio", "TiltBacktest", "TiltReport",
         ]),
         .executableTarget(name: "TiltCLI", dependencies: [
             "TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltModeling", "TiltData", "TiltModels", "TiltPortfolio", "TiltBacktest", "TiltReport", "CReadline",
@@ -48,9 +48,10 @@ let package = Package(
         .testTarget(name: "TiltDataTests", dependencies: ["TiltData", "TiltLinearAlgebra", "TiltTestSupport"]),
         .testTarget(name: "TiltModelsTests", dependencies: ["TiltModels", "TiltData", "TiltLinearAlgebra"], exclude: ["References"]),
         .testTarget(name: "TiltPortfolioTests", dependencies: ["TiltPortfolio", "TiltModeling", "TiltSolver", "TiltLinearAlgebra", "TiltData"], exclude: ["References"]),
-        .testTarget(name: "TiltBacktestTests", dependencies: ["TiltBacktest", "TiltData"], exclude: ["References"]),
+        .testTarget(name: "TiltBacktestTests", dependencies: ["TiltBacktest", "TiltData", "TiltLinearAlgebra"], exclude: ["References"]),
         .testTarget(name: "TiltReportTests", dependencies: ["TiltReport", "TiltBacktest", "TiltData", "TiltTestSupport"]),
-        .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltBacktest", "TiltData", "TiltModels", "TiltTestSupport"], exclude: ["References"]),
+        .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltPortfolio", "TiltBacktest", "TiltData", "TiltModels", "TiltTestSupport"], exclude: ["References"]),
+        // TiltCLI is a dependency so that the tests can run the built `tilt`; they do not import it.
         .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI", "TiltLinearAlgebra", "TiltTestSupport"], exclude: ["Golden"]),
     ]
 )
