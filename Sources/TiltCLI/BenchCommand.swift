@@ -224,7 +224,7 @@ enum BenchmarkProblemKind: String, CaseIterable {
             // `tev` is annualised: tev <= √12·budget ⇔ monthly ‖·‖ <= budget.
             let annualBudget = Self.monthlyTrackingErrorBudget * 12.0.squareRoot()
             return PortfolioProblem(sense: .maximize, objective: [ObjectiveTerm(.expectedActiveReturn)],
-                                    constraints: [PortfolioConstraint(.trackingErrorAtMost(annualBudget), text: "tev <= budget")],
+                                    constraints: [PortfolioConstraint(.trackingErrorAtMost(limit: annualBudget), text: "tev <= budget")],
                                     defaults: [.fullyInvested, .longOnly])
         case .riskAversion:
             return PortfolioProblem(sense: .maximize,

@@ -74,7 +74,7 @@ crisis "Test" 2005-06 to 2005-09
     #expect(problem.objective == [ObjectiveTerm(.expectedActiveReturn), ObjectiveTerm(.minus, scale: 80, .risk),
                                   ObjectiveTerm(.minus, scale: 0.001, .turnover)])
     #expect(problem.constraints.map(\.kind) == [
-        .weightsWithin(center: .benchmark, radius: .number(0.03)), .weightsAtLeast(.number(0.001)),
+        .weightsWithin(center: .benchmark, radius: .number(0.03)), .weightsAtLeast(bound: .number(0.001)),
         .sector(name: "Finance", relation: .lessEqual, value: 0.2), .exposureWithin(name: "hml", radius: 0.3),
     ])
     #expect(problem.constraints.map(\.text) == ["|w - b| <= 3%", "w >= floor", "sector(\"Finance\") <= 20%", "|f[hml]| <= 0.3"])
@@ -92,7 +92,7 @@ crisis "Test" 2005-06 to 2005-09
     #expect(variants.map(\.label) == ["tev = 2%", "tev = 3%", "tev = 4%"])
     // A bound written either way round is the same structured bound; the swept one replaces `tev <= …`
     // written as such only.
-    #expect(variants[1].problem.constraints.map(\.kind) == [.trackingErrorAtMost(0.06), .weightsAtMost(.number(0.3)), .trackingErrorAtMost(0.03)])
+    #expect(variants[1].problem.constraints.map(\.kind) == [.trackingErrorAtMost(limit: 0.06), .weightsAtMost(bound: .number(0.3)), .trackingErrorAtMost(limit: 0.03)])
     #expect(variants[1].problem.defaults == [.fullyInvested, .longOnly])
 }
 
@@ -109,10 +109,10 @@ crisis "Test" 2005-06 to 2005-09
     #expect(errors.isEmpty, "\(errors)")
     let problem = try #require(written.first?.strategy?.variants.first?.problem)
     #expect(problem.objective.count == 2)
-    #expect(problem.objective[1] == ObjectiveTerm(.minus, .expression(.binary(.multiply, .constant(.number(2)),
-        .call("sumsq", [.binary(.subtract, .quantity(.weights), .quantity(.benchmark))])))))
+    #expect(problem.objective[1] == ObjectiveTerm(.minus, .expression(value: .binary(op: .multiply, lhs: .constant(value: .number(2)),
+        rhs: .call(function: "sumsq", arguments: [.binary(op: .subtract, lhs: .quantity(name: .weights), rhs: .quantity(name: .benchmark))])))))
     #expect(problem.constraints[1].kind == .general(
-        lhs: .call("sum", [.index(.quantity(.weights), [.positions([0, 1, 2])])]), relation: .lessEqual, rhs: .constant(.number(0.9))))
+        lhs: .call(function: "sum", arguments: [.index(base: .quantity(name: .weights), items: [.positions([0, 1, 2])])]), relation: .lessEqual, rhs: .constant(value: .number(0.9))))
     let (runs, runErrors) = results(program)
     #expect(runErrors.isEmpty, "\(runErrors)")
     #expect(runs.first?.rebalances.allSatisfy { $0.method == "interior point" || $0.method == "warm-started active set" } == true)

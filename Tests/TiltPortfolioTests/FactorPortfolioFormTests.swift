@@ -16,9 +16,9 @@ private func portfolioProblem(tevLimit: Double? = nil, riskAversion: Double? = n
                               extra: [PortfolioConstraint] = [], objectiveConstant: Double? = nil) -> PortfolioProblem {
     var objective = [ObjectiveTerm(.expectedActiveReturn)]
     if let riskAversion { objective.append(ObjectiveTerm(.minus, scale: riskAversion, .risk)) }
-    if let objectiveConstant { objective.append(ObjectiveTerm(.expression(.constant(.number(objectiveConstant))))) }
+    if let objectiveConstant { objective.append(ObjectiveTerm(.expression(value: .constant(value: .number(objectiveConstant))))) }
     var constraints = extra
-    if let tevLimit { constraints.insert(PortfolioConstraint(.trackingErrorAtMost(tevLimit), text: "tev <= limit"), at: 0) }
+    if let tevLimit { constraints.insert(PortfolioConstraint(.trackingErrorAtMost(limit: tevLimit), text: "tev <= limit"), at: 0) }
     return PortfolioProblem(sense: sense, objective: objective, constraints: constraints, defaults: [.fullyInvested, .longOnly])
 }
 
@@ -63,9 +63,9 @@ func factorPortfolioFormSolvesLikeTheInteriorPointPath(tevLimit: Double?, riskAv
 func boundDualsGoToTheConstraintThatSetsEachBound(tevLimit: Double?, riskAversion: Double?) throws {
     let context = benchmarkContext(assets: 48)
     let extra = [
-        PortfolioConstraint(.weightsAtMost(.number(0.04)), text: "w <= 4%"),
+        PortfolioConstraint(.weightsAtMost(bound: .number(0.04)), text: "w <= 4%"),
         PortfolioConstraint(.weightsWithin(center: .benchmark, radius: .number(0.015)), text: "|w - b| <= 1.5%"),
-        PortfolioConstraint(.weightsAtLeast(ConstantValue(Matrix(column: (0..<48).map { $0 % 4 == 0 ? 0.01 : 0 }))), text: "w >= floor"),
+        PortfolioConstraint(.weightsAtLeast(bound: ConstantValue(Matrix(column: (0..<48).map { $0 % 4 == 0 ? 0.01 : 0 }))), text: "w >= floor"),
     ]
     let (structured, interiorPoint) = try solveBothWays(portfolioProblem(tevLimit: tevLimit, riskAversion: riskAversion, extra: extra), in: context)
     #expect(structured.method == .factorPortfolio && interiorPoint.status == .optimal)
@@ -88,16 +88,16 @@ func boundDualsGoToTheConstraintThatSetsEachBound(tevLimit: Double?, riskAversio
     func marked(_ problem: PortfolioProblem) -> Bool { problem.canonicalForm(in: context) != nil }
     #expect(marked(portfolioProblem(tevLimit: limit)))
     #expect(marked(portfolioProblem(riskAversion: 10)))
-    let sectorCap = PortfolioConstraint(.general(lhs: .call("sum", [.index(.quantity(.weights), [.positions([0, 1, 2])])]),
-                                                 relation: .lessEqual, rhs: .constant(.number(0.2))), text: "sum(w[1:3]) <= 20%")
+    let sectorCap = PortfolioConstraint(.general(lhs: .call(function: "sum", arguments: [.index(base: .quantity(name: .weights), items: [.positions([0, 1, 2])])]),
+                                                 relation: .lessEqual, rhs: .constant(value: .number(0.2))), text: "sum(w[1:3]) <= 20%")
     #expect(!marked(portfolioProblem(tevLimit: limit, extra: [sectorCap])))
     // Bounds on the weights, per asset or for all, are part of the form.
-    let cap = PortfolioConstraint(.weightsAtMost(.number(0.1)), text: "w <= 10%")
-    let floor = PortfolioConstraint(.weightsAtLeast(ConstantValue(Matrix(column: [Double](repeating: 0.001, count: 20)))), text: "w >= floor")
+    let cap = PortfolioConstraint(.weightsAtMost(bound: .number(0.1)), text: "w <= 10%")
+    let floor = PortfolioConstraint(.weightsAtLeast(bound: ConstantValue(Matrix(column: [Double](repeating: 0.001, count: 20)))), text: "w >= floor")
     let active = PortfolioConstraint(.weightsWithin(center: .benchmark, radius: .number(0.02)), text: "|w - b| <= 2%")
     #expect(marked(portfolioProblem(tevLimit: limit, extra: [cap, floor, active])))
     // A bound of the wrong length is not.
-    let short = PortfolioConstraint(.weightsAtMost(ConstantValue(Matrix(column: [0.1, 0.2]))), text: "w <= short")
+    let short = PortfolioConstraint(.weightsAtMost(bound: ConstantValue(Matrix(column: [0.1, 0.2]))), text: "w <= short")
     #expect(!marked(portfolioProblem(tevLimit: limit, extra: [short])))
     // An exposure limit is not.
     let exposureLimit = PortfolioConstraint(.exposureWithin(name: "factor1", radius: 0.2), text: "|f[factor1]| <= 0.2")
@@ -107,13 +107,13 @@ func boundDualsGoToTheConstraintThatSetsEachBound(tevLimit: Double?, riskAversio
     #expect(!marked(portfolioProblem(tevLimit: limit, sense: .minimize)))
     #expect(!marked(portfolioProblem(riskAversion: 10, objectiveConstant: 1)))
     #expect(!marked(portfolioProblem(riskAversion: -10)))
-    let secondLimit = PortfolioConstraint(.trackingErrorAtMost(0.04), text: "tev <= 4%")
+    let secondLimit = PortfolioConstraint(.trackingErrorAtMost(limit: 0.04), text: "tev <= 4%")
     #expect(!marked(portfolioProblem(tevLimit: limit, extra: [secondLimit])))
     var withTurnover = portfolioProblem(riskAversion: 10)
     withTurnover.objective.append(ObjectiveTerm(.minus, scale: 0.01, .turnover))
     #expect(!marked(withTurnover))
     // A budget other than 1 is not, and neither is a problem without the default budget.
-    #expect(!marked(portfolioProblem(tevLimit: limit, extra: [PortfolioConstraint(.budget(0.5), text: "sum(w) == 0.5")])))
+    #expect(!marked(portfolioProblem(tevLimit: limit, extra: [PortfolioConstraint(.budget(total: 0.5), text: "sum(w) == 0.5")])))
 }
 
 /// Data the structured method declines (an asset without residual variance): the interior-point path
@@ -180,7 +180,7 @@ private func randomContext(assets n: Int, factors k: Int, random: inout SplitMix
         // Every third market also caps positions, every third (shifted) limits active weights.
         var bounds: [PortfolioConstraint] = []
         if trial % 3 == 1 {
-            bounds.append(PortfolioConstraint(.weightsAtMost(.number(max(1.5 / Double(n), 0.3 * random.uniform() + 1.0 / Double(n)))), text: "cap"))
+            bounds.append(PortfolioConstraint(.weightsAtMost(bound: .number(max(1.5 / Double(n), 0.3 * random.uniform() + 1.0 / Double(n)))), text: "cap"))
         }
         if trial % 3 == 2 {
             bounds.append(PortfolioConstraint(.weightsWithin(center: .benchmark, radius: .number(0.005 + 0.1 * random.uniform())), text: "band"))

@@ -58,7 +58,7 @@ struct ObjectiveLowering {
             return try term(x, op == .negate ? (sign == .plus ? .minus : .plus) : sign)
         }
         if let (scale, quantity) = try scaledQuantity(e) { return ObjectiveTerm(sign, scale: scale, quantity) }
-        return ObjectiveTerm(sign, .expression(try expression(e)))
+        return ObjectiveTerm(sign, .expression(value: try expression(e)))
     }
 
     /// `q`, `c * q`, `q * c` or `q / c` with q a structured quantity and c a number fixed by the program.
@@ -132,20 +132,20 @@ struct ObjectiveLowering {
     private mutating func structured(_ quantity: Expr, _ relation: PortfolioConstraint.Relation, _ bound: Expr) throws -> PortfolioConstraint.Kind? {
         switch (quantity.kind, relation) {
         case (.name("tev"), .lessEqual):
-            return try checkedBound(bound, of: "tev").map { .trackingErrorAtMost($0) }
+            return try checkedBound(bound, of: "tev").map { .trackingErrorAtMost(limit: $0) }
         case (.name("risk"), .lessEqual):
-            return try checkedBound(bound, of: "risk").map { .riskAtMost($0) }
+            return try checkedBound(bound, of: "risk").map { .riskAtMost(limit: $0) }
         case (.name("turnover"), .lessEqual):
-            return try checkedBound(bound, of: "turnover").map { .turnoverAtMost($0) }
+            return try checkedBound(bound, of: "turnover").map { .turnoverAtMost(limit: $0) }
         case (.call(let name, let arguments), .lessEqual) where name.name == "evar":
             let confidence = try evarConfidence(arguments, at: quantity.range)
             return try number(bound).map { .entropicValueAtRiskAtMost(confidence: confidence, limit: $0) }
         case (.call(let name, let arguments), .equal) where name.name == "sum" && Self.isWeights(arguments):
-            return try number(bound).map { .budget($0) }
+            return try number(bound).map { .budget(total: $0) }
         case (.name("w"), .greaterEqual):
-            return try constant(bound).map { .weightsAtLeast($0) }
+            return try constant(bound).map { .weightsAtLeast(bound: $0) }
         case (.name("w"), .lessEqual):
-            return try constant(bound).map { .weightsAtMost($0) }
+            return try constant(bound).map { .weightsAtMost(bound: $0) }
         case (.call(let name, let arguments), _) where name.name == "sector":
             let sector = try sectorName(arguments, at: quantity.range)
             return try number(bound).map { .sector(name: sector, relation: relation, value: $0) }
@@ -231,13 +231,13 @@ struct ObjectiveLowering {
 
     /// An expression over the month's quantities, with the program's constants folded in.
     mutating func expression(_ e: Expr) throws -> PortfolioExpression {
-        if !e.mentionsMonth { return .constant(try constant(e) ?? .number(.nan)) }
+        if !e.mentionsMonth { return .constant(value: try constant(e) ?? .number(.nan)) }
         switch e.kind {
         case .name(let n):
             guard let q = PortfolioQuantity(rawValue: n) else { throw Diagnostic("unknown name `\(n)`", at: e.range) }
-            return .quantity(q)
+            return .quantity(name: q)
         case .unary(let op, let x):
-            return op == .negate ? .negate(try expression(x)) : try expression(x)
+            return op == .negate ? .negate(operand: try expression(x)) : try expression(x)
         case .binary(let op, let l, let r, let opRange, let implicit):
             let at = implicit ? e.range : opRange
             let portfolioOperator: PortfolioOperator
@@ -255,12 +255,12 @@ struct ObjectiveLowering {
                 throw Diagnostic("a comparison of optimisation expressions is a constraint", at: at,
                                  hint: "write it after `s.t.`")
             }
-            return .binary(portfolioOperator, try expression(l), try expression(r))
-        case .transpose(let x): return .transpose(try expression(x))
-        case .absoluteValue(let x): return .absoluteValue(try expression(x))
+            return .binary(op: portfolioOperator, lhs: try expression(l), rhs: try expression(r))
+        case .transpose(let x): return .transpose(operand: try expression(x))
+        case .absoluteValue(let x): return .absoluteValue(operand: try expression(x))
         case .call(let name, let arguments):
             switch name.name {
-            case "sector": return .sector(try sectorName(arguments, at: e.range))
+            case "sector": return .sector(name: try sectorName(arguments, at: e.range))
             case "regime_utility": return .regimeUtility(phi: try regimeUtilityPhi(arguments, at: e.range))
             case "evar": return .entropicValueAtRisk(confidence: try evarConfidence(arguments, at: e.range))
             default: break
@@ -279,11 +279,11 @@ struct ObjectiveLowering {
                 throw Diagnostic("`\(name.name)` cannot take an optimisation expression", at: e.range,
                                  hint: "it applies to numbers; the atoms are listed by :help")
             }
-            return .call(name.name, try arguments.map { try expression($0.value) })
+            return .call(function: name.name, arguments: try arguments.map { try expression($0.value) })
         case .index(let base, let items):
-            return .index(try expression(base), try items.map { try index($0) })
+            return .index(base: try expression(base), items: try items.map { try index($0) })
         case .matrix(let rows):
-            return .blocks(try rows.map { try $0.map { try expression($0) } })
+            return .blocks(rows: try rows.map { try $0.map { try expression($0) } })
         case .number, .month, .date, .string, .range, .apply:
             throw Diagnostic("this cannot be part of a strategy's objective", at: e.range)
         }

@@ -226,7 +226,7 @@ struct PlanLowering {
             let lowered: PortfolioProblem?
             if bounded {
                 // Sweeping a strategy quantity (`tev in …`) bounds it, replacing the program's own bound.
-                let kind: PortfolioConstraint.Kind = name == "tev" ? .trackingErrorAtMost(x) : name == "risk" ? .riskAtMost(x) : .turnoverAtMost(x)
+                let kind: PortfolioConstraint.Kind = name == "tev" ? .trackingErrorAtMost(limit: x) : name == "risk" ? .riskAtMost(limit: x) : .turnoverAtMost(limit: x)
                 let bound = PortfolioConstraint(kind, text: "\(name) <= \(x)")
                 lowered = problem(&self, scope: scope, variant: index, skipping: { c in
                     if case .binary(.lessEqual, let l, _, _, _) = c.expr.kind { return l.kind == .name(name) }

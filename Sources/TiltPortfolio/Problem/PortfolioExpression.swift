@@ -25,24 +25,24 @@ public enum PortfolioQuantity: String, Sendable, Codable, CaseIterable {
 /// optimisation expressions (`+ − * / .* ./`, transpose, indexing, block matrices, the atoms and affine
 /// functions of `ModelFunctions`); the numbers of the month (`b`, `mu`) are constants there.
 public indirect enum PortfolioExpression: Sendable, Equatable, Codable {
-    case constant(ConstantValue)
-    case quantity(PortfolioQuantity)
+    case constant(value: ConstantValue)
+    case quantity(name: PortfolioQuantity)
     /// `sector("Finance")`: the total weight of a sector.
-    case sector(String)
+    case sector(name: String)
     /// `regime_utility(phi: φ)`: the certainty equivalent of next month's return (concave).
     case regimeUtility(phi: Double)
     /// `evar(95%)`: the entropic value at risk of next month's loss (convex).
     case entropicValueAtRisk(confidence: Double)
-    case negate(PortfolioExpression)
-    case binary(PortfolioOperator, PortfolioExpression, PortfolioExpression)
-    case transpose(PortfolioExpression)
-    case absoluteValue(PortfolioExpression)
+    case negate(operand: PortfolioExpression)
+    case binary(op: PortfolioOperator, lhs: PortfolioExpression, rhs: PortfolioExpression)
+    case transpose(operand: PortfolioExpression)
+    case absoluteValue(operand: PortfolioExpression)
     /// One or two index items: `x[i]`, `M[i, j]`.
-    case index(PortfolioExpression, [PortfolioIndex])
+    case index(base: PortfolioExpression, items: [PortfolioIndex])
     /// A function of `ModelFunctions` by name (`sum`, `norm`, `quad`, …).
-    case call(String, [PortfolioExpression])
+    case call(function: String, arguments: [PortfolioExpression])
     /// Blocks `[A, B; C, D]`, row by row.
-    case blocks([[PortfolioExpression]])
+    case blocks(rows: [[PortfolioExpression]])
 
     /// Whether the expression names a quantity of the month (or a sector or regime objective).
     public var mentionsMonth: Bool {

@@ -53,7 +53,7 @@ public struct ObjectiveTerm: Sendable, Equatable, Codable {
         /// `evar(confidence)`: the entropic value at risk of next month's loss.
         case entropicValueAtRisk(confidence: Double)
         /// Anything else.
-        case expression(PortfolioExpression)
+        case expression(value: PortfolioExpression)
     }
 
     public var sign: Sign
@@ -93,19 +93,19 @@ public struct PortfolioConstraint: Sendable, Equatable, Codable {
 
     public enum Kind: Sendable, Equatable, Codable {
         /// `tev <= limit` (annualised).
-        case trackingErrorAtMost(Double)
+        case trackingErrorAtMost(limit: Double)
         /// `risk <= limit` (monthly variance).
-        case riskAtMost(Double)
+        case riskAtMost(limit: Double)
         /// `turnover <= limit`.
-        case turnoverAtMost(Double)
+        case turnoverAtMost(limit: Double)
         /// `evar(confidence) <= limit` (monthly loss).
         case entropicValueAtRiskAtMost(confidence: Double, limit: Double)
         /// `sum(w) == total`.
-        case budget(Double)
+        case budget(total: Double)
         /// `w >= bound` (a number, or one per unit).
-        case weightsAtLeast(ConstantValue)
+        case weightsAtLeast(bound: ConstantValue)
         /// `w <= bound`.
-        case weightsAtMost(ConstantValue)
+        case weightsAtMost(bound: ConstantValue)
         /// `|w - center| <= radius`.
         case weightsWithin(center: Center, radius: ConstantValue)
         /// `sector("name") REL value`.
