@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TiltBacktest
+import TiltData
 @testable import TiltLanguage
 import TiltPortfolio
 import TiltSyntax
@@ -132,4 +133,22 @@ crisis "Test" 2005-06 to 2005-09
     // A plan of another schema version, or with two runs, is refused.
     #expect(throws: (any Error).self) { try Plan.read(json: Data(json.replacingOccurrences(of: "\"schemaVersion\" : 1", with: "\"schemaVersion\" : 2").utf8)) }
     #expect(throws: (any Error).self) { try Plan.read(json: Data("{\"schemaVersion\": 1}".utf8)) }
+}
+
+/// A loaded plan shows what a variant sees at a month: at the first rebalance (nothing held before) it is
+/// the context the backtest solved, and solving its problem there gives the backtest's weights.
+@Test func aLoadedPlanShowsTheContextOfAMonth() throws {
+    let (written, errors) = plans(sweptStrategy)
+    #expect(errors.isEmpty, "\(errors)")
+    let loaded = try #require(written.first?.strategy).load()
+    let results = try loaded.run()
+    let first = try #require(results.last?.rebalances.first)
+    let view = try loaded.view(variant: 1, at: first.month)
+    #expect(view.portfolio.units == first.assets)
+    #expect(view.portfolio.benchmark == first.benchmarkWeights)
+    #expect(view.portfolio.previousWeights.allSatisfy { $0 == 0 })
+    let solution = try loaded.plan.variants[1].problem.solve(in: view.portfolio)
+    let weights = try #require(solution.values.first { $0.0 === view.portfolio.weightVariable }?.1.storage)
+    #expect(weights == first.weights)
+    #expect(throws: PlanError.self) { try loaded.view(at: first.month + 600) }
 }

@@ -21,8 +21,7 @@ public enum Backtester {
         let panel = data.panel
         let factors = data.factors
         let riskFree = (0..<months.count).map { factors.riskFree?[$0, 0] ?? 0 }
-        var excess = panel.returns
-        for t in 0..<excess.rows { for j in 0..<excess.cols { excess[t, j] -= riskFree[t] } }
+        let excess = excessReturns(data)
         let indexOfMonth = Dictionary(uniqueKeysWithValues: months.enumerated().map { ($1, $0) })
         let schedule = try spec.rebalanceMonths.map { m -> Int in
             guard let t = indexOfMonth[m], t + 1 < months.count else {
@@ -68,6 +67,16 @@ public enum Backtester {
         }
         progress?(schedule.count, schedule.count)
         return result
+    }
+
+    /// The panel's returns less the risk-free rate of their month (0 without one).
+    static func excessReturns(_ data: AlignedData) -> Matrix {
+        var excess = data.panel.returns
+        for t in 0..<excess.rows {
+            let rf = data.factors.riskFree?[t, 0] ?? 0
+            for j in 0..<excess.cols { excess[t, j] -= rf }
+        }
+        return excess
     }
 
     /// Weights after one month of returns: wᵢ(1 + rᵢ)/(1 + r_p).
