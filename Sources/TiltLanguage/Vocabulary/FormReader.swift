@@ -192,7 +192,7 @@ struct FormReader {
         case .number(let range, let open):
             guard let v = try scope.value(of: e) else { return nil }
             guard case .number(let x) = v, open ? (x > range.lowerBound && x < range.upperBound) : range.contains(x) else {
-                throw Diagnostic("\(what) is a number \(Self.describe(range, open: open))", at: e.range)
+                throw Diagnostic("\(what) is \(Self.describe(range, open: open))", at: e.range, hint: option.example.map { "e.g. `\($0)`" })
             }
             return .number(x)
         case .numbers:
@@ -247,10 +247,13 @@ struct FormReader {
         return (from, to)
     }
 
+    /// "a positive number", "a number from 0.01 to 100", "a number strictly between 0 and 1".
     static func describe(_ range: ClosedRange<Double>, open: Bool) -> String {
-        if open && range.upperBound == .greatestFiniteMagnitude { return "above \(formatNumber(range.lowerBound))" }
-        if open { return "strictly between \(formatNumber(range.lowerBound)) and \(formatNumber(range.upperBound))" }
-        return "from \(formatNumber(range.lowerBound)) to \(formatNumber(range.upperBound))"
+        if open && range.upperBound == .greatestFiniteMagnitude {
+            return range.lowerBound == 0 ? "a positive number" : "a number above \(formatNumber(range.lowerBound))"
+        }
+        if open { return "a number strictly between \(formatNumber(range.lowerBound)) and \(formatNumber(range.upperBound))" }
+        return "a number from \(formatNumber(range.lowerBound)) to \(formatNumber(range.upperBound))"
     }
 }
 

@@ -91,7 +91,8 @@ public enum Vocabulary {
         ],
         secondary: ("utility", [
             VocabularyForm("crra", summary: "CRRA utility W^(1−γ)/(1−γ)",
-                           options: [VocabularyOption("", .number(0...Double.greatestFiniteMagnitude, open: true), meaning: "CRRA risk aversion", defaultValue: .number(5), summary: "γ > 0")]),
+                           options: [VocabularyOption("", .number(0...Double.greatestFiniteMagnitude, open: true), meaning: "CRRA risk aversion",
+                                                      defaultValue: .number(5), example: "utility crra(5)", summary: "γ > 0")]),
             VocabularyForm("log", summary: "log utility (γ = 1)"),
         ]))
 
@@ -345,14 +346,18 @@ public struct VocabularyOption: Sendable {
     /// The unit of a number, for messages and docs ("months").
     public let unit: String?
     public let defaultValue: Default?
+    /// How it is written, for the hint of an error (`utility crra(5)`).
+    public let example: String?
     public let summary: String
 
-    init(_ label: String, _ value: Value, meaning: String? = nil, unit: String? = nil, defaultValue: Default? = nil, summary: String) {
+    init(_ label: String, _ value: Value, meaning: String? = nil, unit: String? = nil, defaultValue: Default? = nil,
+         example: String? = nil, summary: String) {
         self.label = label
         self.value = value
         self.meaning = meaning
         self.unit = unit
         self.defaultValue = defaultValue
+        self.example = example
         self.summary = summary
     }
 }
