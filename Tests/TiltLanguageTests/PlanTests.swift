@@ -152,3 +152,16 @@ crisis "Test" 2005-06 to 2005-09
     #expect(weights == first.weights)
     #expect(throws: PlanError.self) { try loaded.view(at: first.month + 600) }
 }
+
+/// A constant holding a missing value (NaN, as data may) is written and read back.
+@Test func missingValuesInAPlanSurviveJSON() throws {
+    var plan = try #require(plans(sweptStrategy).plans.first)
+    let bound = PortfolioConstraint(.weightsAtMost(bound: .matrix(rows: 2, cols: 1, values: [0.1, .nan], rowLabels: ["a", "b"], colLabels: nil)), text: "w <= u")
+    plan.strategy?.variants[0].problem.constraints.append(bound)
+    let read = try Plan.read(json: Data(try plan.json().utf8))
+    guard case .weightsAtMost(let value)? = read.strategy?.variants[0].problem.constraints.last?.kind else {
+        Issue.record("the bound did not come back"); return
+    }
+    #expect(value.values[0] == 0.1 && value.values[1].isNaN)
+    #expect(value.matrix.rowLabels == ["a", "b"])
+}

@@ -53,12 +53,16 @@ public struct Plan: Sendable, Equatable, Codable {
     public func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
     }
 
     /// A plan read from JSON (`json()`'s output).
     public static func read(json data: Data) throws -> Plan {
-        try JSONDecoder().decode(Plan.self, from: data)
+        let decoder = JSONDecoder()
+        // Missing values in a constant (a matrix read from data) are written as "NaN".
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return try decoder.decode(Plan.self, from: data)
     }
 }
 
