@@ -198,22 +198,30 @@ public enum Vocabulary {
         return lines
     }
 
-    /// The statement table of Docs/language.md, generated: statement, forms with their options (defaults
-    /// shown), meaning.
+    /// The statement tables of Docs/language.md, generated: each statement with its forms (defaults shown)
+    /// and meaning; each option with what it takes (type, range, unit), its default and meaning; the
+    /// quantities and functions of an objective with their units.
     public static var markdownTable: String {
-        var rows = ["| statement | forms and options | meaning |", "| --- | --- | --- |"]
+        /// A table cell: `|` would end it.
+        func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+        var rows = ["| statement | forms | meaning |", "| --- | --- | --- |"]
+        var options = ["| form | option | takes | default | meaning |", "| --- | --- | --- | --- | --- |"]
         for statement in statements {
             var forms = statement.forms.map { "`\($0.signature)`" }
             if let string = statement.string { forms.append("`\"…\"`: \(string)") }
             if let (word, secondary) = statement.secondary { forms.append("`\(word)` " + secondary.map { "`\($0.signature)`" }.joined(separator: ", ")) }
-            rows.append("| `\(statement.syntax)` | \(forms.isEmpty ? "" : forms.joined(separator: ", ")) | \(statement.summary) |")
+            rows.append("| \(cell("`\(statement.syntax)`")) | \(cell(forms.joined(separator: ", "))) | \(cell(statement.summary)) |")
+            for form in statement.forms + (statement.secondary?.forms ?? []) {
+                for option in form.options ?? [] {
+                    let label = option.label.isEmpty ? "(positional)" : "`\(option.label):`"
+                    options.append("| `\(form.name)` | \(label) | \(cell(option.takes)) | \(cell(option.defaultValue.map { "`\($0.text)`" } ?? "")) | \(cell(option.summary)) |")
+                }
+            }
         }
-        rows.append("")
-        rows.append("| inside an objective | unit | meaning |")
-        rows.append("| --- | --- | --- |")
-        for q in quantities { rows.append("| `\(q.name)` | \(q.unit) | \(q.summary) |") }
-        for f in strategyFunctions { rows.append("| `\(f.signature)` | | \(f.summary) |") }
-        return rows.joined(separator: "\n") + "\n"
+        var inside = ["| inside an objective | unit | meaning |", "| --- | --- | --- |"]
+        for q in quantities { inside.append("| `\(q.name)` | \(cell(q.unit)) | \(cell(q.summary)) |") }
+        for f in strategyFunctions { inside.append("| `\(f.signature)` | | \(cell(f.summary)) |") }
+        return [rows, options, inside].map { $0.joined(separator: "\n") }.joined(separator: "\n\n") + "\n"
     }
 }
 
@@ -349,6 +357,28 @@ public struct VocabularyOption: Sendable {
     /// How it is written, for the hint of an error (`utility crra(5)`).
     public let example: String?
     public let summary: String
+
+    /// What the option takes, in words: "a whole number from 1 to 8", "`diag` or `full`".
+    public var takes: String {
+        let unitText = unit.map { " \($0)" } ?? ""
+        func list(_ words: [String]) -> String {
+            let quoted = words.map { "`\($0)`" }
+            return quoted.count <= 1 ? quoted.joined() : quoted.dropLast().joined(separator: ", ") + " or " + quoted[quoted.count - 1]
+        }
+        switch value {
+        case .wholeNumber(let range): return "a whole number from \(range.lowerBound) to \(range.upperBound)\(unitText)"
+        case .number(let range, let open): return FormReader.describe(range, open: open) + unitText
+        case .numbers(let range): return "numbers from \(formatNumber(range.lowerBound)) to \(formatNumber(range.upperBound)), each once"
+        case .month: return "a month"
+        case .monthRange: return "months `M to M`"
+        case .words(let words): return list(words)
+        case .window(let range, _, let plainNumber):
+            return "`expanding` or `rolling N`\(plainNumber ? " (or N)" : ""), N from \(range.lowerBound) to \(range.upperBound)\(unitText)"
+        case .path: return "a file name in quotes"
+        case .text: return "a name in quotes"
+        case .characteristics(let words): return list(words + ["\"file.csv\""])
+        }
+    }
 
     init(_ label: String, _ value: Value, meaning: String? = nil, unit: String? = nil, defaultValue: Default? = nil,
          example: String? = nil, summary: String) {
