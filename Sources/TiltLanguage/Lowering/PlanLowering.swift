@@ -115,6 +115,24 @@ struct PlanLowering {
                                        _ map: inout PlanSourceMap) -> StrategyPlan? {
         guard let objective = draft.objective else { return nil }
         let errorsBefore = diagnostics.count
+        let sources = self.sources(draft, universeExpr, &map)
+        let cost = draft.costs.flatMap { costs($0) } ?? 0
+        let crises = draft.crises.compactMap { crisis($0.name, $0.window) }
+        let schedule = self.schedule(rebalance.frequency, rebalance.window)
+        map.ranges[.rebalance] = rebalance.frequency.range
+        map.ranges[.rebalanceWindow] = rebalance.window?.range ?? rebalance.frequency.range
+        let variants = self.variants(draft, objective, sectors: sources?.universe.sectorScheme, map: &map)
+        guard diagnostics.count == errorsBefore, let sources, let schedule, let variants else { return nil }
+        return StrategyPlan(universe: sources.universe, factors: sources.factors, benchmark: sources.benchmark,
+                            allocation: sources.allocation, schedule: schedule, costPerTurnover: cost, crises: crises,
+                            variants: variants)
+    }
+
+    /// What a strategy's data is — its universe, factors, benchmark and decision units — read from its
+    /// statements, which need not be complete (a session can look at a month before it has an objective).
+    mutating func sources(_ draft: StrategyDraft, _ universeExpr: Expr, _ map: inout PlanSourceMap)
+        -> (universe: UniverseSource, factors: FactorSource, benchmark: BenchmarkRule, allocation: StrategySpecification.Allocation)? {
+        let errorsBefore = diagnostics.count
         let universe = self.universe(universeExpr)
         map.ranges[.universe] = universeExpr.range
         map.ranges[.universeData] = universe?.dataRange ?? universeExpr.range
@@ -143,18 +161,10 @@ struct PlanLowering {
             map.ranges[.benchmarkData] = rule.dataRange
             map.ranges[.benchmark] = e.range
         }
-        let cost = draft.costs.flatMap { costs($0) } ?? 0
-        let crises = draft.crises.compactMap { crisis($0.name, $0.window) }
         var allocationRule = StrategySpecification.Allocation.assets
         if let key = draft.allocation, allocation(key) != nil { allocationRule = .sectors }
-        let schedule = self.schedule(rebalance.frequency, rebalance.window)
-        map.ranges[.rebalance] = rebalance.frequency.range
-        map.ranges[.rebalanceWindow] = rebalance.window?.range ?? rebalance.frequency.range
-        let sectors = universe.map { $0.source.sectorScheme }
-        let variants = self.variants(draft, objective, sectors: sectors ?? nil, map: &map)
-        guard diagnostics.count == errorsBefore, let universe, let schedule, let variants else { return nil }
-        return StrategyPlan(universe: universe.source, factors: factors, benchmark: benchmarkRule, allocation: allocationRule,
-                            schedule: schedule, costPerTurnover: cost, crises: crises, variants: variants)
+        guard diagnostics.count == errorsBefore, let universe else { return nil }
+        return (universe.source, factors, benchmarkRule, allocationRule)
     }
 
     // MARK: Sweeps and variants
