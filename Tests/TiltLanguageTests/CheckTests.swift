@@ -79,3 +79,23 @@ func checkRejectsWhatRunRejects(program: String, message: String) {
     #expect(checked(program).hasPrefix("c.tilt:3:20: error: the universe has no sectors"), "\(checked(program))")
     #expect(checked("universe crsp\nmaximize mu'f s.t. sector(\"Finance\") <= 20%\nrebalance monthly\n").isEmpty)
 }
+
+/// Every independent error of a strategy is reported together, in the order written.
+@Test func aStrategysErrorsAreReportedTogether() {
+    let program = """
+    universe synthetic(stocks: 20, seed: 1)
+    tev in 1 to 10
+    gamma in [1, 2]
+    model ols(window: rolling)
+    maximize mu'f - gamma * risk s.t. tev <= 4, sector("Finanse") <= 25%, turnover <= 5
+    rebalance monthly
+    """
+    let file = SourceFile(name: "c.tilt", text: program)
+    let messages = Session.check(file).diagnostics.map(\.message)
+    #expect(messages.count == 5, "\(messages)")
+    #expect(messages.first?.hasPrefix("`tev in …` reaches 10") == true)
+    #expect(messages.contains("one parameter can be swept at a time"))
+    #expect(messages.contains("`rolling` needs its length in months"))
+    #expect(messages.contains { $0.hasPrefix("no sector is named \"Finanse\"") })
+    #expect(messages.last == "`turnover <= 5` allows 500% turnover")
+}

@@ -25,15 +25,24 @@ struct ObjectiveLowering {
     }
 
     /// The problem of `objective` and `constraints`, the constraint `skipping` (a swept bound's own) left
-    /// out and `extra` (the swept bound) added after them. Throws the first error found.
+    /// out and `extra` (the swept bound) added after them. Throws `Diagnostics`: the objective's first error
+    /// and each constraint's.
     mutating func problem(_ sense: ObjectiveSense, _ objective: Expr, _ constraints: [Constraint],
                           skipping skipped: (Constraint) -> Bool = { _ in false },
                           extra: [PortfolioConstraint] = []) throws -> PortfolioProblem {
-        let terms = try self.terms(of: objective)
+        var errors: [Diagnostic] = []
+        func noting<T>(_ range: SourceRange, _ body: () throws -> T) -> T? {
+            do { return try body() } catch {
+                errors.append(error as? Diagnostic ?? Diagnostic(String(describing: error), at: range))
+                return nil
+            }
+        }
+        let terms = noting(objective.range) { try self.terms(of: objective) }
         var lowered: [PortfolioConstraint] = []
         for c in constraints where !skipped(c) {
-            lowered.append(try constraint(c))
+            if let constraint = noting(c.range, { try self.constraint(c) }) { lowered.append(constraint) }
         }
+        guard let terms, errors.isEmpty else { throw Diagnostics(all: errors) }
         lowered += extra
         var defaults: [PortfolioProblem.Default] = []
         if !constraints.contains(where: Self.setsBudget) { defaults.append(.fullyInvested) }
@@ -387,6 +396,11 @@ struct ObjectiveLowering {
         guard case .number(let confidence) = value, confidence > 0, confidence < 1 else { throw refused }
         return confidence
     }
+}
+
+/// Several located errors found together (a strategy's objective and each of its constraints).
+struct Diagnostics: Error {
+    var all: [Diagnostic]
 }
 
 extension Expr {

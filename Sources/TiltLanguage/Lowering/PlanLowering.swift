@@ -51,6 +51,7 @@ struct PlanLowering {
     }
 
     private mutating func report(_ error: Error, at range: SourceRange) {
+        if let several = error as? Diagnostics { return diagnostics += several.all }
         diagnostics.append(error as? Diagnostic ?? Diagnostic(String(describing: error), at: range))
     }
 
@@ -172,12 +173,11 @@ struct PlanLowering {
     /// One variant per value of the strategy's sweep (or per model of `model in […]`), else one.
     private mutating func variants(_ draft: StrategyDraft, _ objective: StrategyDraft.Objective, sectors: [String]?,
                                    map: inout PlanSourceMap) -> [StrategyPlan.Variant]? {
-        if draft.sweeps.count > 1 {
-            diagnostics.append(Diagnostic("one parameter can be swept at a time", at: draft.sweeps[1].name.range))
-            return nil
+        // With more than one sweep, the first is lowered all the same, so that its own errors show too.
+        for extra in draft.sweeps.dropFirst() {
+            diagnostics.append(Diagnostic("one parameter can be swept at a time", at: extra.name.range))
         }
         let model = draft.model.flatMap { self.model($0) }
-        if draft.model != nil && model == nil { return nil }
         /// The variant's problem, with `scope` giving the constants (a swept parameter's value) and the
         /// constraints adjusted by `adjust`.
         func problem(_ lowering: inout PlanLowering, scope: ConstantScope, variant: Int,
@@ -226,9 +226,8 @@ struct PlanLowering {
         }
         let style = sweep.values.literalStyle
         let bounded = Vocabulary.quantity(name)?.plausible != nil
-        if bounded, let largest = numbers.max(),
-           attempt(at: sweep.values.range, { _ in try ObjectiveLowering.checkPlausible(largest, of: name, style: style, at: sweep.values.range, swept: true) }) == nil {
-            return nil
+        if bounded, let largest = numbers.max() {
+            _ = attempt(at: sweep.values.range) { _ in try ObjectiveLowering.checkPlausible(largest, of: name, style: style, at: sweep.values.range, swept: true) }
         }
         var variants: [StrategyPlan.Variant] = []
         for (index, x) in numbers.enumerated() {
