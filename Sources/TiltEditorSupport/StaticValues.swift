@@ -110,7 +110,7 @@ public final class StaticValues {
             if let violation = analysis.violation { text += "\nnot DCP: " + violation.message }
             return text
         case .matrix(let m) where m.rows * m.cols <= 36:
-            return value.typeDescription + "\n" + value.rendered()
+            return "```\n" + m.formatted() + "\n```"
         case .matrix:
             return value.typeDescription
         default:

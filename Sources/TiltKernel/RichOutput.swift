@@ -25,7 +25,7 @@ enum RichOutput {
     /// 1-based, when a matrix has none), numbers to 6 significant digits.
     static func html(_ m: Matrix, caption: String) -> String {
         let x = XMLText.escape
-        let rows = shownIndices(m.rows, maximumRows), columns = shownIndices(m.cols, maximumColumns)
+        let rows = Matrix.shownPositions(m.rows, limit: maximumRows), columns = Matrix.shownPositions(m.cols, limit: maximumColumns)
         var out = "<table class=\"tilt-matrix\">\n<caption>\(x(caption))</caption>\n<thead><tr><th></th>"
         for j in columns {
             out += j.map { "<th>\(x(m.colLabels?[$0] ?? String($0 + 1)))</th>" } ?? "<th>…</th>"
@@ -43,13 +43,6 @@ enum RichOutput {
             out += "</tr>\n"
         }
         return out + "</tbody>\n</table>\n"
-    }
-
-    /// The indices shown of `count`, with nil standing for the elided middle.
-    static func shownIndices(_ count: Int, _ limit: Int) -> [Int?] {
-        guard count > limit else { return Array(0..<count) }
-        let head = limit * 2 / 3, tail = limit - head
-        return Array(0..<head) + [nil] + Array((count - tail)..<count)
     }
 
     /// A strategy's backtests: the report's tables (summary, crises) and its notes.
