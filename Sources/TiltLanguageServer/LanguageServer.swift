@@ -44,14 +44,19 @@ public final class LanguageServer {
         var outputClosed = false
         let server = LanguageServer(send: { if !writer.send($0) { outputClosed = true } }, log: log)
         while !outputClosed, server.exitCode == nil, let item = reader.next() {
-            switch item {
-            case .message(let body): server.receive(body)
-            case .malformed(let reason):
-                log("tilt lsp: skipped malformed input: \(reason)")
-                server.respond(id: .null, error: .invalidRequest, message: "malformed message: \(reason)")
-            }
+            server.receive(item)
         }
         return server.exitCode ?? 1
+    }
+
+    /// Handles what the reader read: a message, or a framing error, answered with an error (id null).
+    public func receive(_ item: MessageReader.Item) {
+        switch item {
+        case .message(let body): receive(body)
+        case .malformed(let reason):
+            log("tilt lsp: skipped malformed input: \(reason)")
+            respond(id: .null, error: .invalidRequest, message: "malformed message: \(reason)")
+        }
     }
 
     // MARK: Messages

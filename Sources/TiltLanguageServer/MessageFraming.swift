@@ -100,7 +100,8 @@ public struct MessageReader {
         for line in header.split(whereSeparator: { $0 == "\r\n" || $0 == "\n" || $0 == "\r" }) {
             let parts = line.split(separator: ":", maxSplits: 1)
             guard parts.count == 2 else { continue }
-            if parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "content-length" {
+            // `hasSuffix`: bytes left from a message that could not be framed may precede the next header.
+            if parts[0].trimmingCharacters(in: .whitespaces).lowercased().hasSuffix("content-length") {
                 length = Int(parts[1].trimmingCharacters(in: .whitespaces))
             }
         }
