@@ -100,7 +100,8 @@ public enum LanguageReference {
 
     private static let builtinEntries: [Entry] = Builtins.all.sorted { $0.name < $1.name }.map {
         Entry(name: $0.name, kind: .builtin, signature: $0.signature, summary: $0.summary)
-    }
+    } + [Entry(name: "dual", kind: .builtin, signature: "dual(label)",
+               summary: "the multiplier of the constraint labelled `label` in the last solve (CVXPY's signs)")]
 
     private static let strategyEntries: [Entry] = StrategyVocabulary.objectiveNames.map { written, meaning in
         let name = String(written.prefix { $0 != "(" })
