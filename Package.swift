@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "TiltLanguageServer", dependencies: ["TiltEditorSupport", "TiltLanguage", "TiltSyntax"]),
         .target(name: "TiltKernel", dependencies: ["TiltEditorSupport", "TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltBacktest", "TiltReport", "CZeroMQ", "COpenSSLCrypto"]),
         .executableTarget(name: "TiltCLI", dependencies: [
-            "TiltKernel", "TiltLanguageServer",
+            "TiltKernel", "TiltLanguageServer", "TiltEditorSupport",
             "TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltData", "TiltModels", "TiltBacktest", "TiltReport", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],

@@ -362,6 +362,16 @@ def main():
     frames, _ = signed_frames(key, "interrupt_request", {})
     answer = raw_request(control, frames)
     check("interrupt_reply on the control channel", answer is not None and json.loads(answer[2])["msg_type"] == "interrupt_reply")
+    # While a cell runs, the control channel still answers at once (its own thread).
+    slow = client.execute("let big = inv(eye(900) * 3 + ones(900, 900))\nlet again = inv(big + eye(900))\nrows(again)")
+    time.sleep(0.2)
+    frames, _ = signed_frames(key, "interrupt_request", {})
+    answer = raw_request(control, frames, wait=10)
+    execute_reply = client.get_shell_msg(timeout=TIMEOUT)
+    check("interrupt_reply while a cell runs, before the cell's reply",
+          answer is not None and execute_reply["parent_header"]["msg_id"] == slow and execute_reply["content"]["status"] == "ok"
+          and json.loads(answer[2])["date"] < execute_reply["header"]["date"].isoformat().replace("+00:00", "Z"),
+          (json.loads(answer[2])["date"] if answer else None, execute_reply["header"]["date"]))
     frames, _ = signed_frames(key, "debug_request", {})
     answer = raw_request(control, frames)
     check("an unknown control request: an error reply", answer is not None and json.loads(answer[5])["status"] == "error")
