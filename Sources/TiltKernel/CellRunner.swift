@@ -116,8 +116,16 @@ final class CellRunner {
             }
         case ":load", ":l":
             guard !argument.isEmpty else { throw message(":load needs a file name") }
-            guard let data = FileManager.default.contents(atPath: argument), data.count <= CellRunner.maximumCellSize else {
-                throw message("cannot open `\(argument)`")
+            // Read through a handle, at most one byte past the limit: a device such as /dev/zero is too
+            // large, never read without end.
+            guard let handle = FileHandle(forReadingAtPath: argument) else { throw message("cannot open `\(argument)`") }
+            defer { try? handle.close() }
+            guard let read = try? handle.read(upToCount: CellRunner.maximumCellSize + 1) else {
+                throw message("cannot read `\(argument)`")
+            }
+            let data = read ?? Data()
+            guard data.count <= CellRunner.maximumCellSize else {
+                throw message("`\(argument)` is larger than \(CellRunner.maximumCellSize >> 20) MB, too large for a program")
             }
             let file = files.add(name: argument, bytes: Array(data))
             let interpreter = session.interpreter

@@ -249,16 +249,26 @@ public final class JupyterKernel: @unchecked Sendable {
             if !silent {
                 publish("error", ["ename": .string(error.name), "evalue": .string(error.value), "traceback": traceback], parent: message.header)
             }
+            // The requests queued behind the failed cell are taken before its reply goes out, so that only
+            // those sent before the client learnt of the failure are aborted.
+            let queued = stopOnError ? takeQueuedRequests() : []
             reply(message, on: shell, ["status": "error", "execution_count": .int(count), "ename": .string(error.name),
                                        "evalue": .string(error.value), "traceback": traceback])
-            if stopOnError { abortQueuedExecutions() }
+            abortExecutions(in: queued)
         }
     }
 
-    /// After a cell fails, the cells already queued behind it are not run (they were written expecting it to
+    /// The messages waiting on the shell socket.
+    private func takeQueuedRequests() -> [[[UInt8]]] {
+        var queued: [[[UInt8]]] = []
+        while shell.waitForMessage(milliseconds: 0), let frames = receive(shell) { queued.append(frames) }
+        return queued
+    }
+
+    /// After a cell fails, the cells queued behind it are not run (they were written expecting it to
     /// succeed): each is answered `aborted`, as the protocol describes; other requests are handled as usual.
-    private func abortQueuedExecutions() {
-        while shell.waitForMessage(milliseconds: 0), let frames = receive(shell) {
+    private func abortExecutions(in queued: [[[UInt8]]]) {
+        for frames in queued {
             guard case .success(let message) = WireMessage.decode(frames, signer: signer), message.type == "execute_request" else {
                 handle(frames, on: shell, channel: "shell")
                 continue

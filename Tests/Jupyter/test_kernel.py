@@ -244,6 +244,14 @@ def main():
     check(":type A", "".join(m["content"]["text"] for m in of_type(outputs, "stream")).strip() == "2×2 matrix")
     reply, outputs = execute(client, ":help tev")
     check(":help tev explains the tracking error", "annualised ex-ante tracking error" in "".join(m["content"]["text"] for m in of_type(outputs, "stream")))
+    open(os.path.join(workdir, "loaded.tilt"), "w").write("let loaded = [1, 2, 3]\nsum(loaded)\n")
+    reply, outputs = execute(client, ":load loaded.tilt")
+    shown = of_type(outputs, "display_data") + of_type(outputs, "execute_result")
+    check(":load runs a file in the session (relative to the notebook's folder)",
+          reply["status"] == "ok" and shown and shown[0]["content"]["data"]["text/plain"] == "sum(loaded) = 6", [m["content"] for m in shown])
+    for path in ["/dev/zero", "/nonexistent/file.tilt", "/tmp"]:
+        reply, _ = execute(client, f":load {path}")
+        check(f":load {path} is an error, the kernel goes on", reply["status"] == "error", reply)
     reply, outputs = execute(client, ":nonsense")
     check("an unknown command is an error", reply["status"] == "error")
     reply, outputs = execute(client, "var w[2]\n:type w")
