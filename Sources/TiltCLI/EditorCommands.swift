@@ -8,13 +8,14 @@ struct KernelCommand: ParsableCommand {
         commandName: "kernel",
         abstract: "The Jupyter kernel for Tilt: run it (Jupyter does), or install its kernelspec.",
         discussion: """
-        Jupyter starts `tilt kernel --connection-file FILE` itself once the kernelspec is installed; each notebook
-        cell then runs as a REPL entry in one session. See Docs/editors.md.
+        Jupyter starts `tilt kernel --connection-file FILE` itself once the
+        kernelspec is installed; each notebook cell then runs as a REPL entry in
+        one session. See Docs/editors.md.
 
         Examples:
-          tilt kernel install --user                 for yourself
-          tilt kernel install                        for every user of the machine (JupyterHub), as root
-          tilt kernel install --sys-prefix           into the active Python environment
+          tilt kernel install --user        for yourself
+          tilt kernel install               for every user (JupyterHub), as root
+          tilt kernel install --sys-prefix  into the active Python environment
         """,
         subcommands: [KernelRun.self, KernelInstall.self],
         defaultSubcommand: KernelRun.self)
@@ -52,9 +53,11 @@ struct KernelInstall: ParsableCommand {
         commandName: "install",
         abstract: "Write the Tilt kernelspec (kernel.json, logos, a Pygments lexer) where Jupyter finds it.",
         discussion: """
-        Without a location flag the kernelspec goes to /usr/local/share/jupyter/kernels/tilt, for every user
-        (a JupyterHub class); that needs write access there (root). kernel.json starts this `tilt` by its
-        absolute path, so install `tilt` where it will stay first (README, "Installing").
+        Without a location flag the kernelspec goes to
+        /usr/local/share/jupyter/kernels/tilt, for every user (a JupyterHub
+        class); that needs write access there (root). kernel.json starts this
+        `tilt` by its absolute path, so install `tilt` where it will stay first
+        (README, "Installing").
 
         Examples:
           tilt kernel install --user
@@ -118,8 +121,9 @@ struct LanguageServerCommand: ParsableCommand {
         commandName: "lsp",
         abstract: "The Language Server Protocol server for Tilt, on standard input and output (an editor starts it).",
         discussion: """
-        Diagnostics as you type, hover (types, shapes, units, curvature), completion, go to definition,
-        formatting and semantic highlighting. See Docs/editors.md for VS Code, Neovim and Helix.
+        Diagnostics as you type, hover (types, shapes, units, curvature),
+        completion, go to definition, formatting and semantic highlighting.
+        See Docs/editors.md for VS Code, Neovim and Helix.
         """)
 
     func run() throws {
