@@ -24,7 +24,7 @@ import TiltData
         struct Rolling: Decodable { var months: [String], trackingError: [Double], informationRatio: [Double], beta: [Double] }
         struct Calendar: Decodable { var years: [Int], active: [[Double?]], yearly: [Double] }
         struct Attribution: Decodable {
-            var components: [String], contributions: [[Double]], total: [Double], cumulativeLast: [Double]
+            var components: [String], contributions: [[Double]], total: [Double], annualMean: [Double], cumulativeLast: [Double]
             var windows: [[Double]], years: [String: [Double]], compoundedActive: Double
         }
         var inputs: Inputs
@@ -103,6 +103,8 @@ import TiltData
         #expect(a.components.map(\.label) == e.components)
         for (row, expected) in zip(a.contributions, e.contributions) { #expect(closeAll(row, expected, 1e-12)) }
         #expect(closeAll(a.total, e.total, 1e-10))
+        #expect(closeAll(a.annualMean, e.annualMean, 1e-12))
+        #expect(close(a.annualMean.reduce(0, +), SeriesStatistics.mean(result.activeReturns) * 12, 1e-12))
         #expect(closeAll(a.cumulative.last ?? [], e.cumulativeLast, 1e-10))
         // Linked totals add up to the compounded active return, R_P − R_B.
         #expect(close(a.total.reduce(0, +), e.compoundedActive, 1e-12))

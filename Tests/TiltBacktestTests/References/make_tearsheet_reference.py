@@ -134,6 +134,7 @@ def summarise(components, contributions):
         inside = months.year == year
         years[str(year)] = carino_linked(contributions[inside], portfolio[inside], benchmark[inside]).sum(axis=0).tolist()
     return {"components": components, "contributions": contributions.tolist(), "total": linked.sum(axis=0).tolist(),
+            "annualMean": (contributions.mean(axis=0) * 12).tolist(),
             "cumulativeLast": np.cumsum(linked, axis=0)[-1].tolist(), "windows": windows, "years": years,
             "compoundedActive": float(np.prod(1 + portfolio) - np.prod(1 + benchmark))}
 

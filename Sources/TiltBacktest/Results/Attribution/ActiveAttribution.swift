@@ -100,6 +100,12 @@ public struct ActiveAttribution: Sendable {
         }
     }
 
+    /// Each component's mean monthly contribution × 12 (not linked): they add up to the annualised
+    /// arithmetic mean of the active return.
+    public var annualMean: [Double] {
+        components.indices.map { c in SeriesStatistics.mean(contributions.map { $0[c] }) * SeriesStatistics.monthsPerYear }
+    }
+
     /// Each component's linked total over the whole period.
     public var total: [Double] { total(months.indices) }
 
