@@ -39,11 +39,8 @@ import TiltData
     let result: BacktestResult
 
     init() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("References/tearsheet_reference.json")
-        reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
+        reference = try TiltBacktestTests.reference("tearsheet_reference.json", as: Reference.self)
         let inputs = reference.inputs
-        func month(_ text: String) throws -> Month { try #require(Month(parsing: text)) }
         let factorNames = ["alpha"] + inputs.factorNames
         result = BacktestResult(
             name: "reference", months: try inputs.months.map(month), portfolioReturns: inputs.portfolioReturns,

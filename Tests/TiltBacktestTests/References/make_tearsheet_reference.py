@@ -175,16 +175,6 @@ brinson = summarise([f"allocation: {s}" for s in sector_names] + [f"selection: {
                     np.column_stack([allocation, selection, cash, -costs]))
 
 
-def plain(x):
-    if isinstance(x, dict):
-        return {k: plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [plain(v) for v in x]
-    if isinstance(x, (np.floating, np.integer)):
-        return x.item()
-    return x
-
-
 document = {
     "inputs": {
         "months": [str(m) for m in months], "portfolioReturns": portfolio.tolist(), "benchmarkReturns": benchmark.tolist(),
@@ -200,4 +190,4 @@ document = {
     "brinsonFachler": brinson,
 }
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "tearsheet_reference.json"), "w") as f:
-    json.dump(plain(document), f, indent=1)
+    json.dump(document, f, indent=1, default=lambda x: x.item())      # numpy scalars as plain numbers
