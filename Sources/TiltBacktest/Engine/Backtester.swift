@@ -52,7 +52,7 @@ public enum Backtester {
             let holdingEnd = step + 1 < schedule.count ? schedule[step + 1] : t + lastStep
             var stock = decision.stockWeights
             var bench = decision.stockBenchmark
-            let stockSectors = panel.sectors.map { sectors in decision.stockColumns.map { sectors[$0] } }
+            let sectorGrouping = panel.sectors.map { sectors in SectorGrouping(assetSectors: decision.stockColumns.map { sectors[$0] }) }
             for m in (t + 1)...max(t + 1, holdingEnd) where m < months.count {
                 let r = decision.stockColumns.map { c -> Double in let x = panel.returns[m, c]; return x.isFinite ? x : 0 }
                 var rp = zip(stock, r).reduce(0) { $0 + $1.0 * $1.1 }
@@ -66,8 +66,8 @@ public enum Backtester {
                 result.costs.append(cost)
                 result.riskFree?.append(riskFree[m])
                 result.factorReturns?.values.append((0..<factors.returns.cols).map { factors.returns[m, $0] })
-                if let stockSectors {
-                    result.sectorMonths?.append(SectorMonth(assetSectors: stockSectors, weights: stock, benchmarkWeights: bench, returns: r))
+                if let sectorGrouping {
+                    result.sectorMonths?.append(sectorGrouping.split(weights: stock, benchmarkWeights: bench, returns: r))
                 }
                 stock = drift(stock, r, gross)
                 bench = drift(bench, r, rb)

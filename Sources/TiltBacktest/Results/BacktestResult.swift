@@ -145,24 +145,41 @@ public struct SectorMonth: Sendable, Equatable {
     /// Sums asset-level `weights`, `benchmarkWeights` and their products with `returns` (all one per
     /// asset, in the order of `assetSectors`) by sector.
     public init(assetSectors: [String], weights: [Double], benchmarkWeights: [Double], returns: [Double]) {
+        self = SectorGrouping(assetSectors: assetSectors).split(weights: weights, benchmarkWeights: benchmarkWeights, returns: returns)
+    }
+}
+
+/// A set of assets grouped by sector once (the assets of one rebalance), to split each month of its
+/// holding period by sector without looking the sectors up again.
+public struct SectorGrouping: Sendable {
+    /// The sectors in the order their first asset appears.
+    public let sectors: [String]
+    /// The position in `sectors` of each asset's sector.
+    private let index: [Int]
+
+    public init(assetSectors: [String]) {
         var position: [String: Int] = [:]
         var sectors: [String] = []
-        var totals = [[Double]]()
-        for (i, sector) in assetSectors.enumerated() {
-            let s: Int
-            if let known = position[sector] { s = known } else {
-                s = sectors.count
-                position[sector] = s
-                sectors.append(sector)
-                totals.append([0, 0, 0, 0])
-            }
-            totals[s][0] += weights[i]
-            totals[s][1] += benchmarkWeights[i]
-            totals[s][2] += weights[i] * returns[i]
-            totals[s][3] += benchmarkWeights[i] * returns[i]
+        index = assetSectors.map { sector in
+            if let known = position[sector] { return known }
+            position[sector] = sectors.count
+            sectors.append(sector)
+            return sectors.count - 1
         }
-        self.init(sectors: sectors, portfolioWeights: totals.map { $0[0] }, benchmarkWeights: totals.map { $0[1] },
-                  portfolioContributions: totals.map { $0[2] }, benchmarkContributions: totals.map { $0[3] })
+        self.sectors = sectors
+    }
+
+    /// The month's split of asset-level `weights`, `benchmarkWeights` and `returns` (one per asset, in the
+    /// grouping's order).
+    public func split(weights: [Double], benchmarkWeights: [Double], returns: [Double]) -> SectorMonth {
+        var w = [Double](repeating: 0, count: sectors.count), b = w, cp = w, cb = w
+        for (i, s) in index.enumerated() {
+            w[s] += weights[i]
+            b[s] += benchmarkWeights[i]
+            cp[s] += weights[i] * returns[i]
+            cb[s] += benchmarkWeights[i] * returns[i]
+        }
+        return SectorMonth(sectors: sectors, portfolioWeights: w, benchmarkWeights: b, portfolioContributions: cp, benchmarkContributions: cb)
     }
 }
 
