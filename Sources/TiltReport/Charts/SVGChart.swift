@@ -193,8 +193,13 @@ struct SVGChart {
 
 /// Pieces of SVG text the charts share.
 enum SVGText {
-    /// A coordinate with one decimal.
-    static func number(_ v: Double) -> String { String(format: "%.1f", v) }
+    /// A coordinate with one decimal ("12.3"), written without `String(format:)`, which took a quarter of
+    /// a sweep report's time. A non-finite or enormous value (outside any drawing) is written 0.
+    static func number(_ v: Double) -> String {
+        guard let tenths = Int(exactly: (v * 10).rounded()), tenths.magnitude < 1 << 50 else { return "0.0" }
+        let magnitude = tenths.magnitude
+        return (tenths < 0 ? "-" : "") + "\(magnitude / 10).\(magnitude % 10)"
+    }
 
     /// The opening `<svg>` element of a `width` × `height` drawing with its title (shown as a tooltip and
     /// drawn at the top left).
