@@ -84,15 +84,20 @@ struct SVGChart {
         let f = SVGText.number
 
         var out = SVGText.open(width: width, height: height, title: title)
+        // Bands first, then the names of those wide enough for them and clear of the previous name.
+        var names = "", namesEnd = -Double.infinity
         for band in bands {
             let x0 = max(left, x(Double(band.from.ordinal) - 0.5)), x1 = min(left + plotWidth, x(Double(band.to.ordinal) + 0.5))
             guard x1 > x0 else { continue }
             out += "<rect x=\"\(f(x0))\" y=\"\(f(top))\" width=\"\(f(x1 - x0))\" height=\"\(f(plotHeight))\" fill=\"\(ChartPalette.band)\">"
                 + "<title>\(e(band.name)): \(band.from) to \(band.to)</title></rect>\n"
-            if x1 - x0 >= Double(band.name.count) * 5 {
-                out += "<text x=\"\(f(x0 + 2))\" y=\"\(f(top + 9))\" font-size=\"8\" fill=\"#666\">\(e(band.name))</text>\n"
+            let nameWidth = Double(band.name.count) * 4.6
+            if x1 - x0 >= nameWidth, x0 > namesEnd {
+                names += "<text x=\"\(f(x0 + 2))\" y=\"\(f(top + 9))\" font-size=\"8\" fill=\"#666\">\(e(band.name))</text>\n"
+                namesEnd = x0 + 2 + nameWidth
             }
         }
+        out += names
         for tick in ticks {
             let ty = y(tick.value)
             out += "<line x1=\"\(f(left))\" y1=\"\(f(ty))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(ty))\" "

@@ -41,7 +41,9 @@ public enum CrisisTable {
         }
         let columns = analyses.flatMap { name, _ in ["\(name): active", "\(name): DD", "\(name): rec."] }
         return Table(title: "Crises side by side (active return, portfolio drawdown, months to recover)",
-                     labelHeader: "Crisis", columns: columns, rows: rows, notes: [abbreviations])
+                     labelHeader: "Crisis", columns: columns, rows: rows,
+                     notes: ["active: R_P − R_B compounded over the window; DD: the portfolio's maximum drawdown inside it; "
+                             + "rec.: months after it until the portfolio's wealth is back at its level when the window opened."])
     }
 
     /// One column per window: the average active factor exposures, active sector weights and shares of

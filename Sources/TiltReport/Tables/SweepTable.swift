@@ -4,13 +4,13 @@ import TiltBacktest
 /// A sweep read as a family: one row per value with the figures that tell the values apart.
 public enum SweepTable {
     /// The swept parameter and each result's value: `tev` and `1%`, `1.5%`, … when every name reads
-    /// `tev = …`; otherwise "result" and the names themselves (a sweep over models: `regime`, `ols`).
+    /// `tev = …`; otherwise "value" and the names themselves (a sweep over models: `regime`, `ols`).
     static func parameter(of names: [String]) -> (name: String, values: [String]) {
         let parts = names.map { $0.components(separatedBy: " = ") }
         if let first = parts.first, first.count == 2, parts.allSatisfy({ $0.count == 2 && $0[0] == first[0] }) {
             return (first[0], parts.map { $0[1] })
         }
-        return ("result", names)
+        return ("value", names)
     }
 
     /// One row per result: annualised return and active return, volatility, realised and average ex-ante
@@ -35,7 +35,8 @@ public enum SweepTable {
         }
         let period = metrics.first?.period.map { " \(ValueFormat.span($0.lowerBound, $0.upperBound))," } ?? ""
         return Table(
-            title: "Sweep of \(parameter): \(metrics.count) values,\(period) a row per value (a year)", labelHeader: parameter,
+            title: "Sweep\(parameter == "value" ? "" : " of \(parameter)"): \(metrics.count) values,\(period) a row per value (a year)",
+            labelHeader: parameter,
             columns: ["Return", "Active", "Vol.", "TE", "Ex-ante TE", "IR", "Sharpe", "Max DD", "Turnover/yr", "Holdings"],
             rows: rows,
             notes: ["Return: portfolio, arithmetic; Active: portfolio − benchmark; TE: realised tracking error; Ex-ante TE: "
