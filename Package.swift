@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // System libraries (Debian: libreadline-dev, liblapack-dev + libopenblas-dev).
@@ -28,7 +29,7 @@ let package = Package(
         .target(name: "TiltData", dependencies: ["TiltLinearAlgebra"]),
         .target(name: "TiltModels", dependencies: ["TiltLinearAlgebra", "TiltData"]),
         .target(name: "TiltBacktest", dependencies: ["TiltModels", "TiltModeling", "TiltData"]),
-        .target(name: "TiltReport", dependencies: ["TiltBacktest"]),
+        .target(name: "TiltReport", dependencies: ["TiltBacktest", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TiltLanguage", dependencies: [
             "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltModeling", "TiltData", "TiltModels", "TiltBacktest", "TiltReport",
         ]),

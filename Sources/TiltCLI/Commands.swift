@@ -21,18 +21,23 @@ struct Run: ParsableCommand {
     @Option(help: "Folder searched for data files after the program's own folder (default: $TILT_DATA).")
     var data: String?
 
-    @Option(help: "Write a backtest's report to this folder: returns.csv, weights.csv, contributions.csv, report.md, report.html.")
+    @Option(help: "Write a backtest's report to this folder: tidy CSV files, run.json, report.md and report.html (Docs/outputs.md).")
     var out: String?
+
+    @Flag(help: "Print every result's tables; a sweep otherwise prints one row per value.")
+    var verbose = false
 
     func validate() throws {
         if let out { try validateFolderDestination(out, option: "--out", files: ReportFolder.fileNames) }
     }
 
     func run() throws {
+        let started = Date()
         let source = try loadProgram(file)
         let interpreter = makeInterpreter(for: source, data: data)
         let reportFolder = out.map(ReportFolder.init(path:))
-        presentStrategies(on: interpreter, title: source.name, reportFolder: reportFolder)
+        presentStrategies(on: interpreter, title: source.name, reportFolder: reportFolder, verbose: verbose,
+                          run: RunRecord(program: source, started: started))
         try reportAndExitOnErrors(Session(interpreter: interpreter).run(source), in: source)
         if reportFolder?.writeFailed == true { throw userErrorExit }
     }

@@ -98,6 +98,15 @@ public final class Interpreter {
     /// `tilt explain`: `solve` statements print their curvature analysis and cone program size instead of
     /// solving.
     public var explainOnly = false
+    /// The data files the program has read, as resolved paths in the order first read: a report's
+    /// provenance lists them. A minimal hook, recorded where paths are resolved (`noteDataFile`), until
+    /// the compiled plan lists its data sources.
+    public private(set) var dataFilesRead: [String] = []
+
+    /// Records that the file at `path` (a resolved path) is read, when it exists and is not yet listed.
+    func noteDataFile(_ path: String) {
+        if !dataFilesRead.contains(path), FileManager.default.fileExists(atPath: path) { dataFilesRead.append(path) }
+    }
 
     /// Outside a problem, a variable (or an expression of variables) that has been solved for reads as
     /// its value.
@@ -331,8 +340,10 @@ public final class Interpreter {
         }
         let args = CallArguments(values: values, labels: arguments.map { $0.label?.name },
                                  ranges: arguments.map(\.value.range), callRange: range,
-                                 resolvePath: { [programDirectory, dataDirectory] in
-                                     Interpreter.resolve(path: $0, programDirectory: programDirectory, dataDirectory: dataDirectory)
+                                 resolvePath: { [programDirectory, dataDirectory, weak self] in
+                                     let path = Interpreter.resolve(path: $0, programDirectory: programDirectory, dataDirectory: dataDirectory)
+                                     self?.noteDataFile(path)
+                                     return path
                                  }, dataPlaces: dataPlaces)
         let result = try builtin.implementation(args)
         // As for operators (`Arithmetic.nonFinite`): finite numbers in, Inf or NaN out is an error.

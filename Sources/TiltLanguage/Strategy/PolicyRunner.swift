@@ -132,7 +132,7 @@ extension Interpreter {
     private func backtest(_ holdings: [PolicyHolding], data: PolicyCrossSections, industries: IndustryPortfolios,
                           cost: Double, crises: [CrisisWindow]) throws -> BacktestResult {
         var result = BacktestResult(name: "policy", months: [], portfolioReturns: [], benchmarkReturns: [], costs: [],
-                                    riskFree: nil, rebalances: [], crises: crises)
+                                    riskFree: nil, rebalances: [], crises: crises, sectorMonths: [])
         let sectors = industries.sectors
         var drifted: [Int: Double] = [:]
         for holding in holdings {
@@ -145,6 +145,8 @@ extension Interpreter {
             result.portfolioReturns.append(holding.portfolioReturn - charged)
             result.benchmarkReturns.append(holding.benchmarkReturn)
             result.costs.append(charged)
+            result.sectorMonths?.append(SectorMonth(assetSectors: holding.assets.map { sectors[$0] }, weights: holding.weights,
+                                                    benchmarkWeights: holding.benchmarkWeights, returns: holding.assetReturns))
             result.rebalances.append(BacktestResult.Rebalance(
                 month: holding.month, assets: holding.assets.map { data.assetNames[$0] }, weights: holding.weights,
                 benchmarkWeights: holding.benchmarkWeights, sectors: holding.assets.map { sectors[$0] }, turnover: turnover,

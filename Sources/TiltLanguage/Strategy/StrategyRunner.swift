@@ -29,6 +29,7 @@ extension Interpreter {
                                  at: universeExpr.range,
                                  hint: "add `factors \"F-F_Research_Data_5_Factors_2x3.csv\"` (Ken French or tidy CSV)")
             }
+            noteDataFile(file)
             do { factors = try FactorFile.loadTidy(path: file) } catch { throw dataError(error, at: universeExpr.range) }
         }
         let data: AlignedData
@@ -196,6 +197,7 @@ extension Interpreter {
         guard FileManager.default.fileExists(atPath: resolved) else {
             throw Diagnostic.missingFile(p, looked: dataPlaces, at: e.range)
         }
+        noteDataFile(resolved)
         return resolved
     }
 
@@ -212,6 +214,7 @@ extension Interpreter {
                                  at: e.range,
                                  hint: "pass --data DIR or set TILT_DATA; or use `universe synthetic(stocks: 500, seed: 42)`")
             }
+            noteDataFile(file)
             do { return (try CRSPExtract.load(path: file), nil) } catch { throw dataError(error, at: e.range) }
         case .call(let name, let arguments) where name.name == "kenfrench":
             guard arguments.count == 1 else { throw Diagnostic("kenfrench takes the file name", at: e.range) }
