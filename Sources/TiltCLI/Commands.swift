@@ -24,8 +24,11 @@ struct Run: ParsableCommand {
     @Option(help: "Folder searched for data files after the program's own folder (default: $TILT_DATA).")
     var data: String?
 
-    @Option(help: "Write a backtest's report to this folder: returns.csv, weights.csv, contributions.csv, report.md, report.html.")
+    @Option(help: "Write a backtest's report to this folder: tidy CSV files, run.json, report.md and report.html (Docs/outputs.md).")
     var out: String?
+
+    @Flag(help: "Print every result's tables; a sweep otherwise prints one row per value.")
+    var verbose = false
 
     @Flag(name: .customLong("plan-json"),
           help: "Print the program's compiled plan (its strategy, policy or experiments) as JSON instead of running it; values are still computed and printed nowhere.")
@@ -38,7 +41,8 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        if file.hasSuffix(".json") { return try runPlan() }
+        let started = Date()
+        if file.hasSuffix(".json") { return try runPlan(started: started) }
         let source = try loadProgram(file)
         let session = makeSession(for: source, data: data)
         if planJSON {
@@ -57,17 +61,19 @@ struct Run: ParsableCommand {
             return
         }
         let reportFolder = out.map(ReportFolder.init(path:))
-        presentStrategies(on: session, title: source.name, reportFolder: reportFolder)
+        presentStrategies(on: session, title: source.name, reportFolder: reportFolder, verbose: verbose,
+                          run: RunRecord(program: source, started: started))
         try reportAndExitOnErrors(session.run(source), in: source)
         if reportFolder?.writeFailed == true { throw userErrorExit }
     }
 
     /// `tilt run plan.json`: the plan as written, with no program behind it (its errors name the plan's
     /// parts rather than a source location).
-    private func runPlan() throws {
-        let plan: Plan
+    private func runPlan(started: Date) throws {
+        let plan: Plan, bytes: [UInt8]
         do {
-            plan = try Plan.read(json: Data(try readProgramFile(file)))
+            bytes = try readProgramFile(file)
+            plan = try Plan.read(json: Data(bytes))
         } catch let error as UnreadableFile {
             printError("tilt: cannot open `\(file)`: \(error.reason)\n")
             throw userErrorExit
@@ -77,7 +83,9 @@ struct Run: ParsableCommand {
         }
         let session = Session(mode: .program, output: { printOutput($0) })
         let reportFolder = out.map(ReportFolder.init(path:))
-        presentStrategies(on: session, title: file, reportFolder: reportFolder)
+        // The plan stands for the program in the run's provenance.
+        presentStrategies(on: session, title: file, reportFolder: reportFolder, verbose: verbose,
+                          run: RunRecord(program: SourceFile(name: file, bytes: bytes), started: started))
         do {
             try session.execute(plan)
         } catch let error as PlanError {

@@ -8,7 +8,8 @@ import TiltPortfolio
 /// Runs a strategy through history: at the end of each rebalance month T it estimates the factor model on
 /// data labelled ≤ T (OLS, or a regime model whose HMM is warm-started from the previous rebalance's
 /// fit), forms the benchmark, solves the strategy's problem and holds the weights (drifting
-/// with returns) over the following months until the next rebalance.
+/// with returns) over the following months until the next rebalance; after the last rebalance, for one
+/// step of the schedule (a quarter for a quarterly schedule) or to the data's end.
 ///
 /// Eligibility at T: a return in month T+1, a positive market cap at T (when caps are known) and a
 /// complete estimation window (no missing return in it). A missing return later in a multi-month holding
@@ -33,7 +34,10 @@ public enum Backtester {
         guard !schedule.isEmpty else { throw BacktestError(month: nil, "there is no rebalance month in the data") }
 
         var result = BacktestResult(name: spec.name, months: [], portfolioReturns: [], benchmarkReturns: [], costs: [],
-                                    riskFree: factors.riskFree == nil ? nil : [], rebalances: [], crises: spec.crises)
+                                    riskFree: factors.riskFree == nil ? nil : [], rebalances: [], crises: spec.crises,
+                                    factorReturns: FactorReturns(names: factors.factorNames), sectorMonths: panel.sectors.map { _ in [] })
+        // The last holding period runs to the next scheduled rebalance (the schedule's last step) or the data's end.
+        let lastStep = schedule.count > 1 ? schedule[schedule.count - 1] - schedule[schedule.count - 2] : 1
         /// Stock-level weights held, after drift, by asset id.
         var held: [String: Double] = [:]
         /// What the previous rebalance hands on: its HMM and its solution (warm starts).
@@ -45,9 +49,10 @@ public enum Backtester {
             carried = decision.carried
             result.rebalances.append(decision.record)
             held = [:]
-            let holdingEnd = step + 1 < schedule.count ? schedule[step + 1] : t + 1
+            let holdingEnd = step + 1 < schedule.count ? schedule[step + 1] : t + lastStep
             var stock = decision.stockWeights
             var bench = decision.stockBenchmark
+            let sectorGrouping = panel.sectors.map { sectors in SectorGrouping(assetSectors: decision.stockColumns.map { sectors[$0] }) }
             for m in (t + 1)...max(t + 1, holdingEnd) where m < months.count {
                 let r = decision.stockColumns.map { c -> Double in let x = panel.returns[m, c]; return x.isFinite ? x : 0 }
                 var rp = zip(stock, r).reduce(0) { $0 + $1.0 * $1.1 }
@@ -60,6 +65,10 @@ public enum Backtester {
                 result.benchmarkReturns.append(rb)
                 result.costs.append(cost)
                 result.riskFree?.append(riskFree[m])
+                result.factorReturns?.values.append((0..<factors.returns.cols).map { factors.returns[m, $0] })
+                if let sectorGrouping {
+                    result.sectorMonths?.append(sectorGrouping.split(weights: stock, benchmarkWeights: bench, returns: r))
+                }
                 stock = drift(stock, r, gross)
                 bench = drift(bench, r, rb)
             }

@@ -49,6 +49,27 @@ public struct Plan: Sendable, Equatable, Codable {
         }
     }
 
+    /// The data files the plan reads (resolved paths, in the order it reads them), for a run's provenance.
+    public var dataFiles: [String] {
+        if let strategy {
+            var files: [String] = []
+            switch strategy.universe {
+            case .kenFrenchIndustries(let path), .crsp(let path), .returns(let path): files.append(path)
+            case .synthetic: break
+            }
+            switch strategy.factors {
+            case .file(let path), .tidyFile(let path): files.append(path)
+            case .universe: break
+            }
+            if case .file(let path) = strategy.benchmark { files.append(path) }
+            return files
+        }
+        if let policy {
+            return policy.characteristics.compactMap { if case .file(let path, _) = $0 { return path }; return nil } + [policy.industries]
+        }
+        return []
+    }
+
     /// The plan as JSON: keys sorted, indented, so that two plans compare line by line.
     public func json() throws -> String {
         let encoder = JSONEncoder()

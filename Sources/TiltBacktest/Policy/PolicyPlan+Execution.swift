@@ -87,7 +87,7 @@ extension PolicyPlan {
     /// it in the month after the rebalance.
     private func backtest(_ holdings: [PolicyHolding], data: PolicyCrossSections, industries: IndustryPortfolios) -> BacktestResult {
         var result = BacktestResult(name: "policy", months: [], portfolioReturns: [], benchmarkReturns: [], costs: [],
-                                    riskFree: nil, rebalances: [], crises: crises.windows)
+                                    riskFree: nil, rebalances: [], crises: crises.windows, sectorMonths: [])
         let sectors = industries.sectors
         var drifted: [Int: Double] = [:]
         for holding in holdings {
@@ -100,6 +100,8 @@ extension PolicyPlan {
             result.portfolioReturns.append(holding.portfolioReturn - charged)
             result.benchmarkReturns.append(holding.benchmarkReturn)
             result.costs.append(charged)
+            result.sectorMonths?.append(SectorMonth(assetSectors: holding.assets.map { sectors[$0] }, weights: holding.weights,
+                                                    benchmarkWeights: holding.benchmarkWeights, returns: holding.assetReturns))
             result.rebalances.append(BacktestResult.Rebalance(
                 month: holding.month, assets: holding.assets.map { data.assetNames[$0] }, weights: holding.weights,
                 benchmarkWeights: holding.benchmarkWeights, sectors: holding.assets.map { sectors[$0] }, turnover: turnover,

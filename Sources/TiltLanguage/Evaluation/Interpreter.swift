@@ -13,6 +13,9 @@ public final class Interpreter {
     public internal(set) var bindings: [String: Value] = [:]
     /// Where printed values go.
     public var output: (String) -> Void
+    /// When set, an expression statement's value goes here, with the expression as formatted, instead of to
+    /// `output` as `text = value` (a notebook shows a matrix as a table).
+    public var valueOutput: ((_ expression: String, _ value: Value) -> Void)?
     /// Where `read("x.csv")` looks for files.
     public var locations: DataLocations
 
@@ -58,6 +61,14 @@ public final class Interpreter {
     var duals: [String: Value] = [:]
     /// Set while a `solve` statement's objective and constraints are evaluated: variables stay symbolic.
     var buildingProblem = false
+    /// The data files `read("…")` has read, as resolved paths in the order first read (a report's
+    /// provenance lists them, with the plan's own data files).
+    public private(set) var dataFilesRead: [String] = []
+
+    /// Records that the file at `path` (a resolved path) is read, when it exists and is not yet listed.
+    func noteDataFile(_ path: String) {
+        if !dataFilesRead.contains(path), FileManager.default.fileExists(atPath: path) { dataFilesRead.append(path) }
+    }
 
     /// Outside a problem, a variable (or an expression of variables) that has been solved for reads as
     /// its value.
@@ -86,8 +97,12 @@ public final class Interpreter {
                 output(try evaluate(e).rendered() + "\n")
             case .expression(let e):
                 let value = try evaluate(e)
-                let shown = value.rendered()
                 let text = Formatter.format(e, in: file)
+                if let valueOutput {
+                    valueOutput(text, value)
+                    break
+                }
+                let shown = value.rendered()
                 output(shown.contains("\n") ? "\(text) =\n\(shown)\n" : "\(text) = \(shown)\n")
             case .variable(let name, let dimensions, let bound):
                 try declareVariable(name, dimensions: dimensions, bound: bound, file: file)
@@ -197,7 +212,11 @@ public final class Interpreter {
         }
         let args = CallArguments(values: values, labels: arguments.map { $0.label?.name },
                                  ranges: arguments.map(\.value.range), callRange: range,
-                                 resolvePath: { [locations] in locations.resolve($0) }, dataPlaces: locations.places)
+                                 resolvePath: { [locations, weak self] in
+                                     let path = locations.resolve($0)
+                                     self?.noteDataFile(path)
+                                     return path
+                                 }, dataPlaces: locations.places)
         let result = try builtin.implementation(args)
         // As for operators (`Arithmetic.nonFinite`): finite numbers in, Inf or NaN out is an error.
         if Arithmetic.turnedNonFinite(result, from: values), let numbers = result.numbers {

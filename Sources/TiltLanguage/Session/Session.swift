@@ -43,6 +43,16 @@ public final class Session {
     /// (`tilt run FILE --plan-json`).
     public var planned: ((Plan) throws -> Void)?
 
+    /// The data files the session has read — those `read("…")` read and those of each plan it ran — as
+    /// resolved paths in the order first read (a report's provenance lists them).
+    public var dataFilesRead: [String] {
+        var files = interpreter.dataFilesRead
+        for file in planFiles where !files.contains(file) { files.append(file) }
+        return files
+    }
+    /// The data files of the plans run so far.
+    private var planFiles: [String] = []
+
     /// The strategy statements gathered so far.
     private var draft = StrategyDraft()
     /// Whether an entry changed the interactive session's strategy since it last ran.
@@ -182,6 +192,9 @@ public final class Session {
     /// Throws `PlanError` when it cannot run, and whatever a presenting callback throws.
     public func execute(_ plan: Plan) throws {
         if let planned { return try planned(plan) }
+        for file in plan.dataFiles where !planFiles.contains(file) && FileManager.default.fileExists(atPath: file) {
+            planFiles.append(file)
+        }
         if let strategy = plan.strategy {
             let results = try strategy.run(suggest: { closestName(to: $0, among: $1) }, progress: progress)
             try strategyResults?(results)

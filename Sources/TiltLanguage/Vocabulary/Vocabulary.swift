@@ -131,10 +131,21 @@ public enum Vocabulary {
                            ]),
         ])
 
-    /// The statement whose keyword is `keyword` (`maximize` for an objective).
+    /// The statement whose keyword is `keyword` (`maximize` or `minimize` for an objective).
     public static func statement(_ keyword: String) -> VocabularyStatement? {
-        statements.first { $0.keyword == keyword }
+        let word = keyword == "minimize" ? "maximize" : keyword
+        return statements.first { $0.keyword == word }
     }
+
+    /// The keywords that are parts of statements rather than statements: how they are written and what
+    /// they mean.
+    public static let connectives: [(word: String, syntax: String, summary: String)] = [
+        ("s.t.", "… s.t. C1, label: C2", "starts the constraints, compared with ==, <= or >=; a label names one for `dual(label)`"),
+        ("utility", "policy … utility crra(γ) | log", "the investor's utility for a parametric policy (default crra(5))"),
+        ("to", "a to b by step", "a range, ends included: numbers or months"),
+        ("by", "a to b by step", "the step of a range"),
+        ("from", "rebalance monthly from M to M", "the first month of a schedule"),
+    ]
 
     // MARK: Inside a strategy's objective and constraints
 
