@@ -184,28 +184,58 @@ private func frankWolfeGap(_ w: [Double], states: [RegimeState], phi: Double) ->
 }
 
 /// The tie-break. In the paper design each V has rank ≤ K (6), so the objectives depend on w only through
-/// the exposures B_s w and the optimum need not be unique. The study's tie-break is the interior-point
-/// method's central solution (no ridge); the second here is a ridge of 1e-6·I added to every V (the
-/// least-Σw² optimum; 1e-8 is too badly scaled for the exponential-cone form, see Docs/regime_study.md).
-/// On the same draws, every mean (returns and entropies of both portfolios at every φ) moves by less than
-/// its Monte Carlo standard error.
+/// the exposures B_s w, and the optimum is a tie whenever the best exposures lie inside the stocks' loading
+/// hull. The study's tie-break is the interior-point method's central solution (no ridge); the second here
+/// is a ridge of 1e-6·I added to every V (the least-Σw² optimum; 1e-8 is too badly scaled for the
+/// exponential-cone form, see Docs/regime_study.md). On the same draws every mean — returns and entropies
+/// of both portfolios at every φ — moves by less than its Monte Carlo standard error.
+///
+/// With the shared data this runs the study's own configuration (500 stocks, seed 7) on trials 177–188,
+/// which include a tie found in the 5,000-trial run: trial 183 (index 182), φ = 25, whose baseline
+/// optimum is a face of the simplex. There the two tie-breaks give different portfolios of the same
+/// objective value (a real tie, not a solver error). Without the data: 12 trials of 100 stocks with the
+/// HMM's draws as history.
 @Test func paperDesignTieBreakMovesNoEstimateBeyondItsStandardError() throws {
-    let history = try paperHistory(for: "paperDesignTieBreakMovesNoEstimateBeyondItsStandardError")
-    var settings = RegimeStudy.Settings(trials: 24, stocks: 100, phis: [1, 5, 25, 50], seed: 13, historyMonths: 120,
-                                        design: .paper(history: history))
-    let central = try RegimeStudy.run(settings)
-    settings.design = .paper(history: history, ridge: 1e-6)
-    let ridge = try RegimeStudy.run(settings)
-    print("tie-break: largest central portfolios \(central.largestHoldings), ridge \(ridge.largestHoldings); unique optimum at most \(central.uniqueOptimumHoldings)")
-    for (a, b) in zip(central.rows, ridge.rows) {
-        let pairs: [(String, RegimeStudyResult.Estimate, RegimeStudyResult.Estimate)] = [
-            ("regime-aware return", a.regimeReturn, b.regimeReturn), ("baseline return", a.baselineReturn, b.baselineReturn),
-            ("regime-aware entropy", a.regimeEntropy, b.regimeEntropy), ("baseline entropy", a.baselineEntropy, b.baselineEntropy),
-        ]
-        for (name, x, y) in pairs {
-            let moved = abs(x.mean - y.mean)
-            print("tie-break, phi \(formatNumber(a.phi)), \(name): \(x.mean) vs \(y.mean), moved \(moved), standard error \(x.standardError)")
-            #expect(moved <= x.standardError, "phi \(a.phi), \(name): moved \(moved), standard error \(x.standardError)")
+    let test = "paperDesignTieBreakMovesNoEstimateBeyondItsStandardError"
+    let file = studyFactorFile(for: test)
+    let history = try paperHistory(for: test)
+    let indices = file == nil ? Array(0..<12) : Array(176..<188)
+    let stocks = file == nil ? 100 : 500, phis: [Double] = [1, 5, 25, 50]
+    let trials = try [0, 1e-6].map { ridge in
+        try RegimeStudyTrial(settings: RegimeStudy.Settings(trials: 5_000, stocks: stocks, phis: phis, seed: 7, historyMonths: 120,
+                                                            design: .paper(history: history, ridge: ridge)), calibration: .study)
+    }
+    let outcomes = try trials.map { trial in try indices.map { try trial.run(index: $0) } }
+    let (central, ridge) = (outcomes[0], outcomes[1])
+    print("\(test): ties (central solution) at phi 25: \(central.filter { $0.baselineTail[2] > RegimeStudy.tieWeight }.count) baseline, \(central.filter { $0.regimeTail[2] > RegimeStudy.tieWeight }.count) regime-aware")
+    typealias Series = (String, KeyPath<TrialOutcome, [Double]>)
+    let series: [Series] = [("regime-aware return", \.regimeReturn), ("baseline return", \.baselineReturn),
+                            ("regime-aware entropy", \.regimeEntropy), ("baseline entropy", \.baselineEntropy)]
+    for (p, phi) in phis.enumerated() {
+        for (name, path) in series {
+            let a = RegimeStudyResult.Estimate(central.map { $0[keyPath: path][p] })
+            let b = RegimeStudyResult.Estimate(ridge.map { $0[keyPath: path][p] })
+            let moved = abs(a.mean - b.mean)
+            print("\(test): phi \(formatNumber(phi)), \(name): \(a.mean) vs \(b.mean), moved \(moved), standard error \(a.standardError)")
+            #expect(moved <= a.standardError, "phi \(phi), \(name): moved \(moved), standard error \(a.standardError)")
         }
     }
+    guard file != nil else { return }
+
+    // Trial 183, φ = 25: the baseline is a tie. Both tie-breaks reach the same objective value (to the
+    // solver's accuracy) with different portfolios; the central one spreads weight over many stocks.
+    #expect(central[182 - 176].baselineTail[2] > RegimeStudy.tieWeight)
+    let draw = try trials[0].draw(index: 182)
+    let weights = try trials.map { try RegimeStudyTrial.optimalWeights([$0.states(draw).baseline], phi: 25, trial: 182) }
+    let baseline = trials[0].states(draw).baseline
+    func objective(_ w: [Double]) -> Double {
+        let k = baseline.loadings.rows
+        let f = (0..<k).map { p in w.indices.reduce(0) { $0 + baseline.loadings[p, $1] * w[$1] } }
+        let risk = (0..<k).reduce(0.0) { total, p in (0..<k).reduce(total) { $0 + f[p] * baseline.factorCovariance[p, $1] * f[$1] } }
+        return zip(baseline.expectedReturns, w).reduce(0) { $0 + $1.0 * $1.1 } - 25 / 2 * risk
+    }
+    let values = weights.map(objective)
+    let distance = zip(weights[0], weights[1]).reduce(0) { $0 + abs($1.0 - $1.1) }
+    print("\(test): trial 183, phi 25, baseline: objective \(values[0]) vs \(values[1]), Σ|Δw| \(distance), entropy \(PortfolioStatistics.entropy(weights[0])) vs \(PortfolioStatistics.entropy(weights[1]))")
+    #expect(abs(values[0] - values[1]) <= 1e-6 && distance > 0.05)
 }

@@ -44,5 +44,5 @@ private func run(_ program: String, dataDirectory: String? = nil) throws -> (out
     let paper = try run("experiment regime_study(trials: 2, stocks: 20, phi: [5, 25], history: 12, design: paper)", dataDirectory: folder)
     #expect(paper.errors.isEmpty, "\(paper.errors)")
     #expect(paper.output.contains("design paper: the optimiser's covariances leave out the idiosyncratic variance (tie-break: the interior-point method's central solution); the baseline's factor moments are the sample of ff6_monthly.csv, 1963-07..2024-12 (738 months)"), "\(paper.output)")
-    #expect(paper.output.contains("largest portfolio: "))
+    #expect(paper.output.contains("ties (trials whose portfolio puts over 0.1% outside the 13, resp. 7, stocks"))
 }

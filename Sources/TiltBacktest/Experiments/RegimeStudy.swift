@@ -69,9 +69,10 @@ public enum RegimeStudy {
         return RegimeStudyResult(settings: settings, calibration: calibration, outcomes: outcomes, seconds: Date().timeIntervalSince(start))
     }
 
-    /// A weight above this counts as a holding (`RegimeStudyResult.largestHoldings`); the interior-point
-    /// solutions leave the stocks they do not hold at weights of order 1e-9.
-    static let holdingThreshold = 1e-6
+    /// A portfolio whose weight outside its S·K + 1 (baseline: K + 1) largest holdings exceeds this is
+    /// counted as a tie (`RegimeStudyResult.Row`): the solver's tolerances leave up to about 1e-4 on stocks
+    /// a unique optimum does not hold; the central solution of a tie spreads more.
+    static let tieWeight = 1e-3
 
     /// The first φ of `phis` the study refuses, with its position and why, or nil when all can be run.
     /// Each φ must lie in `RegimeObjectives.reliablePhis`, the range `regime_utility(phi:)` accepts
@@ -113,13 +114,14 @@ public struct RegimeStudyError: Error, CustomStringConvertible, Sendable {
     init(_ description: String) { self.description = description }
 }
 
-/// What one trial records for one φ: realised excess return, entropy and number of holdings of each
-/// model's weights.
+/// What one trial records for one φ: realised excess return and entropy of each model's weights, and
+/// the weight outside its S·K + 1 (baseline: K + 1) largest holdings, the most a unique optimum of the
+/// paper design holds.
 struct TrialOutcome: Sendable {
     /// Indexed like the settings' φ.
     var regimeReturn: [Double], regimeEntropy: [Double]
     var baselineReturn: [Double], baselineEntropy: [Double]
-    var regimeHoldings: [Int], baselineHoldings: [Int]
+    var regimeTail: [Double], baselineTail: [Double]
 }
 
 /// Trial outcomes filled from several threads (each index once) and the count of finished trials.

@@ -21,8 +21,8 @@ extension RegimeStudy {
         /// interior of the optimal set, so among tied portfolios it returns one holding every stock any of
         /// them holds (for a polyhedral optimal set, its analytic centre), never an arbitrary vertex. The
         /// same solution shows whether there was a tie: with loadings in general position, a solution of
-        /// at most S·K + 1 holdings (one state: K + 1) is the unique optimum (`RegimeStudyResult`'s
-        /// `largestHoldings`). `ridge` > 0 adds ridge · I (monthly decimal²) to every V instead, which
+        /// at most S·K + 1 holdings (one state: K + 1) is the unique optimum, and the study counts the
+        /// trials where it holds more (`RegimeStudyResult.Row`'s ties). `ridge` > 0 adds ridge · I (monthly decimal²) to every V instead, which
         /// makes each problem strictly convex and, as the ridge goes to 0, picks the optimum of least Σw².
         case paper(history: HistoricalFactorMoments, ridge: Double = 0)
 

@@ -1,5 +1,6 @@
 import Foundation
 import TiltData
+import TiltLinearAlgebra
 
 /// The study's outcome: per φ, each model's mean realised excess return and mean entropy with standard
 /// errors, and the paired regime-aware − baseline differences with theirs.
@@ -20,19 +21,20 @@ public struct RegimeStudyResult: Sendable {
         public let phi: Double
         public let regimeReturn, baselineReturn, returnDifference: Estimate
         public let regimeEntropy, baselineEntropy, entropyDifference: Estimate
+        /// The trials whose regime-aware, resp. baseline, portfolio put more than 0.1% of its weight
+        /// outside the `uniqueOptimumHoldings` largest holdings: in the paper design with the central
+        /// tie-break, the optima that were ties (a unique optimum holds no more stocks).
+        public let regimeTies, baselineTies: Int
     }
 
     public let settings: RegimeStudy.Settings
     public let rows: [Row]
     /// Wall-clock time of the trials, seconds.
     public let seconds: Double
-    /// The most stocks (weights above 1e-6) any regime-aware and any baseline portfolio held, over all
-    /// trials and φ. In the paper design this says whether the tie-break mattered: with loadings in general
-    /// position a solution of the central tie-break holding at most S·K + 1 stocks (baseline: K + 1) is
-    /// the unique optimum.
-    public let largestHoldings: (regime: Int, baseline: Int)
-    /// S·K + 1 and K + 1 for the calibration's S regimes and K factors: the most holdings of a unique optimum
-    /// in the paper design (the rank of [1ᵀ; B_1; …; B_S], resp. [1ᵀ; B̄]).
+    /// S·K + 1 and K + 1 for the calibration's S regimes and K factors: the most stocks a unique optimum of
+    /// the paper design holds, the rank of [1ᵀ; B_1; …; B_S], resp. [1ᵀ; B̄]. (Its objectives depend on w
+    /// only through those products; the central solution lies in the relative interior of the optimal set,
+    /// so when it holds more stocks, with loadings in general position, the optimum was a tie.)
     public let uniqueOptimumHoldings: (regime: Int, baseline: Int)
 
     init(settings: RegimeStudy.Settings, calibration: RegimeCalibration, outcomes: [TrialOutcome], seconds: Double) {
@@ -40,27 +42,24 @@ public struct RegimeStudyResult: Sendable {
         self.seconds = seconds
         let k = calibration.factorNames.count
         uniqueOptimumHoldings = (calibration.stateCount * k + 1, k + 1)
-        largestHoldings = (outcomes.flatMap(\.regimeHoldings).max() ?? 0, outcomes.flatMap(\.baselineHoldings).max() ?? 0)
         rows = settings.phis.enumerated().map { p, phi in
             let rr = outcomes.map { $0.regimeReturn[p] }, br = outcomes.map { $0.baselineReturn[p] }
             let re = outcomes.map { $0.regimeEntropy[p] }, be = outcomes.map { $0.baselineEntropy[p] }
             return Row(phi: phi, regimeReturn: Estimate(rr), baselineReturn: Estimate(br),
                        returnDifference: Estimate(zip(rr, br).map { $0 - $1 }),
                        regimeEntropy: Estimate(re), baselineEntropy: Estimate(be),
-                       entropyDifference: Estimate(zip(re, be).map { $0 - $1 }))
+                       entropyDifference: Estimate(zip(re, be).map { $0 - $1 }),
+                       regimeTies: outcomes.filter { $0.regimeTail[p] > RegimeStudy.tieWeight }.count,
+                       baselineTies: outcomes.filter { $0.baselineTail[p] > RegimeStudy.tieWeight }.count)
         }
     }
 
-    /// What the optimiser saw (`Design.summary`) and, in the paper design, the largest portfolios; with the
-    /// central tie-break (ridge 0) also whether any optimum was a tie.
+    /// What the optimiser saw (`Design.summary`) and, in the paper design with the central tie-break, how
+    /// many optima were ties at each φ.
     public var designSummary: String {
-        guard case .paper(_, let ridge) = settings.design else { return settings.design.summary }
-        let (regime, baseline) = largestHoldings, bound = uniqueOptimumHoldings
-        var line = "largest portfolio: \(regime) stocks regime-aware, \(baseline) baseline"
-        if ridge == 0 {
-            line += "; a central solution holding at most \(bound.regime), resp. \(bound.baseline), is the unique optimum (loadings in general position), "
-                + (regime <= bound.regime && baseline <= bound.baseline ? "so no optimum here was a tie" : "so some optima here were ties")
-        }
-        return settings.design.summary + "\n" + line
+        guard case .paper(_, let ridge) = settings.design, ridge == 0 else { return settings.design.summary }
+        let counts = rows.map { "\(formatNumber($0.phi)): \($0.regimeTies), \($0.baselineTies)" }.joined(separator: "; ")
+        return settings.design.summary
+            + "\nties (trials whose portfolio puts over 0.1% outside the \(uniqueOptimumHoldings.regime), resp. \(uniqueOptimumHoldings.baseline), stocks a unique optimum can hold), regime-aware and baseline, by phi: \(counts)"
     }
 }

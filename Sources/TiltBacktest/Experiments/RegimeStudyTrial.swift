@@ -71,7 +71,8 @@ struct RegimeStudyTrial: Sendable {
         let draw = try self.draw(index: index)
         let (regimes, baseline) = states(draw)
         var outcome = TrialOutcome(regimeReturn: [], regimeEntropy: [], baselineReturn: [], baselineEntropy: [],
-                                   regimeHoldings: [], baselineHoldings: [])
+                                   regimeTail: [], baselineTail: [])
+        let k = calibration.factorNames.count
         for phi in settings.phis {
             let regimeWeights = try Self.optimalWeights(regimes, phi: phi, trial: index)
             let baselineWeights = try Self.optimalWeights([baseline], phi: phi, trial: index)
@@ -79,8 +80,8 @@ struct RegimeStudyTrial: Sendable {
             outcome.regimeEntropy.append(PortfolioStatistics.entropy(regimeWeights))
             outcome.baselineReturn.append(zip(baselineWeights, draw.realised).reduce(0) { $0 + $1.0 * $1.1 })
             outcome.baselineEntropy.append(PortfolioStatistics.entropy(baselineWeights))
-            outcome.regimeHoldings.append(regimeWeights.filter { $0 > RegimeStudy.holdingThreshold }.count)
-            outcome.baselineHoldings.append(baselineWeights.filter { $0 > RegimeStudy.holdingThreshold }.count)
+            outcome.regimeTail.append(Self.tail(regimeWeights, beyond: regimes.count * k + 1))
+            outcome.baselineTail.append(Self.tail(baselineWeights, beyond: k + 1))
         }
         return outcome
     }
@@ -121,6 +122,11 @@ struct RegimeStudyTrial: Sendable {
                                    loadings: mixedLoadings, factorCovariance: baselineCovariance,
                                    residualVariances: [Double](repeating: baselineResidualVariance, count: n))
         return (regimes, baseline)
+    }
+
+    /// The weight outside the `count` largest weights.
+    private static func tail(_ weights: [Double], beyond count: Int) -> Double {
+        weights.sorted(by: >).dropFirst(count).reduce(0, +)
     }
 
     /// Bᵀm: expected excess returns from loadings (K × n) and factor means.
