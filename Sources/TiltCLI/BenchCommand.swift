@@ -438,7 +438,7 @@ struct BenchMonteCarlo: ParsableCommand {
     @Option(help: "Folder holding ff6_monthly.csv, for --design paper (default: $TILT_DATA, else ../shared/data).")
     var data: String?
 
-    @Option(parsing: .unconditional, help: "For --design paper: ridge·I added to every covariance as the tie-break (monthly decimal²; default 0, the interior-point method's central solution).")
+    @Option(parsing: .unconditional, help: "For --design paper: ridge·I added to every covariance as the tie-break (monthly decimal²; default 0, the interior-point method's central solution; 1e-7 is the alternative checked in Docs/regime_study.md).")
     var ridge: Double?
 
     func validate() throws {
