@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "TiltModelingTests", dependencies: ["TiltModeling", "TiltSolver", "TiltLinearAlgebra"], exclude: ["References"]),
         .testTarget(name: "TiltDataTests", dependencies: ["TiltData", "TiltLinearAlgebra", "TiltTestSupport"]),
         .testTarget(name: "TiltModelsTests", dependencies: ["TiltModels", "TiltData", "TiltLinearAlgebra"], exclude: ["References"]),
-        .testTarget(name: "TiltBacktestTests", dependencies: ["TiltBacktest", "TiltData"], exclude: ["References"]),
+        .testTarget(name: "TiltBacktestTests", dependencies: ["TiltBacktest", "TiltData", "TiltModeling", "TiltLinearAlgebra", "TiltTestSupport"], exclude: ["References"]),
         .testTarget(name: "TiltReportTests", dependencies: ["TiltReport", "TiltBacktest", "TiltData", "TiltTestSupport"]),
         .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltBacktest", "TiltData", "TiltModels", "TiltTestSupport"], exclude: ["References"]),
         .testTarget(name: "TiltEditorTests", dependencies: ["TiltEditorSupport", "TiltLanguageServer", "TiltKernel", "TiltSyntax", "TiltLanguage"], exclude: ["Sessions"]),

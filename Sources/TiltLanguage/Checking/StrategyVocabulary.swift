@@ -38,7 +38,8 @@ struct StrategyVocabulary {
     ])
     /// `experiment …`: the Monte Carlo studies.
     static let experiment = StrategyVocabulary(statement: "experiment", forms: [
-        Form(name: "regime_study", labels: ["trials", "stocks", "phi", "seed", "history"]),
+        Form(name: "regime_study", labels: ["trials", "stocks", "phi", "seed", "history", "design"],
+             optionWords: ["design": ["consistent", "paper"]]),
     ])
     static let rebalanceFrequencies = ["monthly", "quarterly", "annually"]
     static let allocationKeys = ["sector"]

@@ -1,14 +1,15 @@
 import Foundation
 import TiltBacktest
+import TiltData
 import TiltModeling
 import TiltReport
 import TiltSyntax
 
 extension Interpreter {
-    /// Runs `experiment regime_study(trials: …, stocks: …, phi: […], seed: …, history: …)` now: the
-    /// Monte Carlo study of `RegimeStudy` on all cores (progress through `progress`), then prints the
-    /// side-by-side table. Defaults are the full study: 5000 trials, 500 stocks, φ ∈ {1, 5, 25, 50}, seed 7,
-    /// 120 months of history.
+    /// Runs `experiment regime_study(trials: …, stocks: …, phi: […], seed: …, history: …, design: …)` now:
+    /// the Monte Carlo study of `RegimeStudy` on all cores (progress through `progress`), then prints the
+    /// side-by-side table and the design's line. Defaults are the full study: 5000 trials, 500 stocks,
+    /// φ ∈ {1, 5, 25, 50}, seed 7, 120 months of history, `design: consistent`.
     func runExperiment(_ e: Expr) throws {
         guard case .call(let name, let arguments) = e.kind, name.name == "regime_study" else {
             throw Diagnostic("unknown experiment", at: e.range,
@@ -16,6 +17,10 @@ extension Interpreter {
         }
         var settings = RegimeStudy.Settings()
         for argument in arguments {
+            if argument.label?.name == "design" {
+                settings.design = try regimeStudyDesign(argument.value)
+                continue
+            }
             let value = try evaluate(argument.value)
             let label = argument.label?.name ?? ""
             func whole(_ range: ClosedRange<Double>) throws -> Int {
@@ -48,7 +53,7 @@ extension Interpreter {
                 settings.phis = phis
             default:
                 throw Diagnostic("`regime_study` has no option `\(label)`", at: argument.label?.range ?? argument.value.range,
-                                 hint: "options: trials, stocks, phi, seed, history")
+                                 hint: "options: trials, stocks, phi, seed, history, design")
             }
         }
         let result: RegimeStudyResult
@@ -58,6 +63,31 @@ extension Interpreter {
             throw Diagnostic(error.description, at: e.range)
         }
         output(Table.regimeStudy(result).text(width: 140))
+        output(result.designSummary + "\n")
+    }
+
+    /// `design: consistent` (Tilt's design, no data) or `design: paper` (the published design), whose
+    /// baseline moments come from `ff6_monthly.csv` in the program's folder or the data directory.
+    private func regimeStudyDesign(_ value: Expr) throws -> RegimeStudy.Design {
+        switch value.kind {
+        case .name("consistent"):
+            return .consistent
+        case .name("paper"):
+            let file = HistoricalFactorMoments.studyFile
+            let path = Interpreter.resolve(path: file, programDirectory: programDirectory, dataDirectory: dataDirectory)
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw Diagnostic("`design: paper` takes the baseline's factor moments from \(file) (the study's six factors, \(RegimeCalibration.studySample.lowerBound)..\(RegimeCalibration.studySample.upperBound)), and there is none in \(dataPlaces.joined(separator: " or "))",
+                                 at: value.range,
+                                 hint: "give --data DIR (or set TILT_DATA) for the folder holding \(file); `design: consistent` needs no data")
+            }
+            do {
+                return .paper(history: try HistoricalFactorMoments.study(path: path))
+            } catch {
+                throw Diagnostic.data(error, at: value.range)
+            }
+        default:
+            throw Diagnostic("`design:` is `consistent` (Tilt's design, the default) or `paper` (the published design)", at: value.range)
+        }
     }
 
     /// Where the `index`-th of `count` entries of a list literal such as `[1, 5, 25]` is written, so that
