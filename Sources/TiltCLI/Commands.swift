@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TiltBacktest
+import TiltData
 import TiltLanguage
 import TiltReport
 import TiltSyntax
@@ -174,14 +175,19 @@ struct Format: ParsableCommand {
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show how each `solve` is understood: curvature of every sub-expression, DCP standing, cone program size.",
+        abstract: "Show how a program's problems are understood: curvature, method and size, without solving.",
         discussion: """
-        Runs the program's other statements (so data is loaded) but does not solve. A strategy's problem is
-        built at each rebalance, from that month's data, so it is not explained. Exit status 1 when a problem
-        does not compile to a cone program (the error `tilt run` would report).
+        For each `solve`: the curvature and sign of every sub-expression, its DCP standing and the size of
+        the cone program. For a strategy: its problem at one month (--month, default the schedule's last
+        rebalance) in mathematical form with its sizes, the curvature of each term and constraint, the
+        method that will solve it (the structured active set or the interior-point method) and why. Loads
+        the data the problems need but solves nothing. Exit status 1 when a problem does not compile to a
+        cone program (the error `tilt run` would report).
 
         Examples:
           tilt explain portfolio.tilt
+          tilt explain Examples/sector_rotation.tilt --data ../shared/data --month 2008-09
+          tilt explain Examples/tev_cap.tilt --data ../shared/data --json
         """)
 
     @Argument(help: "The program file, or - for standard input.")
@@ -190,8 +196,19 @@ struct Explain: ParsableCommand {
     @Option(help: "Folder searched for data files after the program's own folder (default: $TILT_DATA).")
     var data: String?
 
+    @Option(help: ArgumentHelp("The month whose strategy problem to explain (YYYY-MM; default: the last rebalance).", valueName: "M"))
+    var month: String?
+
+    @Flag(help: "Print the strategy's explanation as JSON.")
+    var json = false
+
+    func validate() throws {
+        if let month, Month(parsing: month) == nil { throw ValidationError("--month takes a month YYYY-MM, e.g. 2008-09; got `\(month)`") }
+    }
+
     func run() throws {
         let source = try loadProgram(file)
-        try reportAndExitOnErrors(makeSession(for: source, data: data).explain(source), in: source)
+        try reportAndExitOnErrors(makeSession(for: source, data: data).explain(source, month: month.flatMap { Month(parsing: $0) }, json: json),
+                                  in: source)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CReadline
 import Foundation
+import TiltBacktest
 import TiltLanguage
 import TiltSyntax
 
@@ -10,7 +11,8 @@ struct Repl: ParsableCommand {
         discussion: """
         GNU readline editing, history in ~/.tilt_history, tab completion of keywords, built-ins and names.
         An entry continues on the next line while a bracket is open or the line ends in an operator.
-        Ctrl-C cancels the current entry, Ctrl-D leaves. Type :help for commands.
+        Ctrl-C cancels the entry being typed, or stops a running backtest or study (the session stays as
+        it was before that entry); Ctrl-D leaves. Type :help for commands.
 
         Examples:
           tilt repl
@@ -34,6 +36,11 @@ struct Repl: ParsableCommand {
 nonisolated(unsafe) private var completionWords: [String] = []
 /// Set by the SIGINT handler: the entry being typed is abandoned.
 nonisolated(unsafe) private var entryCancelled = false
+/// Whether an entry is running (readline is not reading), and whether Ctrl-C was pressed meanwhile: the
+/// SIGINT handler only sets the flag (all a signal handler may safely do), and a watcher thread turns it
+/// into `Session.cancellation.cancel()`.
+nonisolated(unsafe) private var entryRunning: sig_atomic_t = 0
+nonisolated(unsafe) private var runInterrupted: sig_atomic_t = 0
 /// Where readline's completion generator is in `completionWords` (it is called repeatedly per word).
 nonisolated(unsafe) private var completionCursor = 0
 
@@ -78,13 +85,43 @@ struct ReplLoop {
             }
             entryNumber += 1
             let file = files.add(name: "<repl:\(entryNumber)>", bytes: Array(entry.utf8))
-            let diagnostics = session.run(file)
-            if !diagnostics.isEmpty {
-                printError(files.list(diagnostics, running: file).rendered(color: stderrWantsColor))
-            }
+            report(interruptibly { session.run(file) }, running: file)
             completionWords = session.completionWords + ReplLoop.commands.map { String($0.0.prefix { $0 != " " }) }
         }
         print("")
+    }
+
+    /// Runs an entry with Ctrl-C stopping it: while it runs, a watcher thread passes a SIGINT on to the
+    /// session's cancellation (checked between rebalances and trials).
+    private func interruptibly(_ body: () -> [Diagnostic]) -> [Diagnostic] {
+        let cancellation = session.cancellation
+        let done = Cancellation()
+        runInterrupted = 0
+        entryRunning = 1
+        let watcher = Thread {
+            while !done.isCancelled {
+                if runInterrupted != 0 {
+                    runInterrupted = 0
+                    cancellation.cancel()
+                }
+                usleep(20_000)
+            }
+        }
+        watcher.start()
+        defer {
+            done.cancel()
+            entryRunning = 0
+        }
+        return body()
+    }
+
+    /// Prints an entry's errors; an interrupted run in one line.
+    private func report(_ diagnostics: [Diagnostic], running file: SourceFile) {
+        if session.lastRunInterrupted {
+            printError("interrupted: the run stopped, and the session is as it was before this entry\n")
+        } else if !diagnostics.isEmpty {
+            printError(files.list(diagnostics, running: file).rendered(color: stderrWantsColor))
+        }
     }
 
     /// Reads one entry, over several lines while brackets are open or a line ends in an operator.
@@ -142,11 +179,9 @@ struct ReplLoop {
             }
             let previous = session.locations.programDirectory
             session.locations.programDirectory = directory(of: file)
-            let diagnostics = session.run(file)
+            let diagnostics = interruptibly { session.run(file) }
             session.locations.programDirectory = previous
-            if !diagnostics.isEmpty {
-                printError(files.list(diagnostics, running: file).rendered(color: stderrWantsColor))
-            }
+            report(diagnostics, running: file)
         case ":explain", ":e":
             guard !argument.isEmpty else { printError(":explain needs a statement, e.g. :explain solve minimize sumsq(w)\n"); break }
             let file = files.add(name: "<explain>", bytes: Array(argument.utf8))
@@ -187,6 +222,10 @@ struct ReplLoop {
         sigaddset(&interrupt, SIGINT)
         sigprocmask(SIG_UNBLOCK, &interrupt, nil)
         signal(SIGINT) { _ in
+            if entryRunning != 0 {
+                runInterrupted = 1
+                return
+            }
             entryCancelled = true
             fputs("\n", stdout)
             rl_on_new_line()

@@ -20,6 +20,10 @@ func presentStrategies(on session: Session, title: String, reportFolder: ReportF
         state.bar?.update(completed: done)
         if done >= total { state.bar?.finish(); state.bar = nil }
     }
+    session.interrupted = {
+        state.bar?.finish()
+        state.bar = nil
+    }
     session.policyResults = { report in
         state.bar?.finish()
         state.bar = nil

@@ -84,7 +84,7 @@ final class CellRunner {
 
     private func failure(_ list: DiagnosticList) -> Failure {
         let plain = list.rendered(color: false)
-        return Failure(name: "TiltError", value: plain.split(separator: "\n").first.map(String.init) ?? "error",
+        return Failure(name: session.lastRunInterrupted ? "Interrupted" : "TiltError", value: plain.split(separator: "\n").first.map(String.init) ?? "error",
                        traceback: list.rendered(color: true).split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
     }
 

@@ -50,6 +50,9 @@ public final class JupyterKernel: @unchecked Sendable {
         try iopub.bind(connection.endpoint(connection.iopubPort))
         try heartbeat.bind(connection.endpoint(connection.heartbeatPort))
         runner = CellRunner(dataDirectory: dataDirectory)
+        // A notebook's ■ (interrupt_request, or SIGINT) stops a running backtest, sweep or study.
+        let cancellation = runner.session.cancellation
+        interrupt.onRequest = { cancellation.cancel() }
     }
 
     private var isStopping: Bool { stateLock.withLock { stopping } }
@@ -402,8 +405,9 @@ final class SignatureHistory: @unchecked Sendable {
 }
 
 /// What an `interrupt_request` (or SIGINT) raises: a flag a running computation can poll, and the hook it
-/// calls. The REPL's cancellation of a running backtest (Ctrl-C) is to be connected here: set `onRequest`
-/// to cancel it, and the kernel's interrupt stops it too. Until then a running cell finishes normally.
+/// calls. The kernel sets `onRequest` to the session's cancellation (`Session.cancellation`), as the REPL's
+/// Ctrl-C does: a running backtest, sweep, policy or study stops at its next rebalance or trial, and the
+/// cell ends with an `Interrupted` error; other statements run to their end.
 public final class ExecutionInterrupt: @unchecked Sendable {
     private let lock = NSLock()
     private var requested = false

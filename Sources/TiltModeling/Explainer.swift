@@ -34,6 +34,17 @@ public enum Explainer {
         }
     }
 
+    /// A constraint's curvature as written (`convex <= constant`) and whether it follows the DCP rules
+    /// (affine == affine, convex <= concave, concave >= convex).
+    public static func standing(_ c: OptimizationProblem.Constraint) -> (curvature: String, dcp: Bool) {
+        let l = DCPAnalysis.analyze(c.lhs).curvature, r = DCPAnalysis.analyze(c.rhs).curvature
+        switch c.relation {
+        case .equal: return ("\(l.rawValue) == \(r.rawValue)", l.isAffine && r.isAffine)
+        case .lessEqual: return ("\(l.rawValue) <= \(r.rawValue)", l.isConvex && r.isConcave)
+        case .greaterEqual: return ("\(l.rawValue) >= \(r.rawValue)", l.isConcave && r.isConvex)
+        }
+    }
+
     /// The whole explanation of a problem, and the error that keeps it from compiling to a cone program
     /// (the one solving would report), if any.
     public static func explain(_ problem: OptimizationProblem) -> (text: String, compileError: Error?) {
@@ -45,44 +56,71 @@ public enum Explainer {
         out += tree(problem.objective)
         if !problem.constraints.isEmpty { out.append("constraints:") }
         for c in problem.constraints {
-            let l = DCPAnalysis.analyze(c.lhs).curvature, r = DCPAnalysis.analyze(c.rhs).curvature
-            let relation: String
-            let ok: Bool
-            switch c.relation {
-            case .equal: relation = "=="; ok = l.isAffine && r.isAffine
-            case .lessEqual: relation = "<="; ok = l.isConvex && r.isConcave
-            case .greaterEqual: relation = ">="; ok = l.isConcave && r.isConvex
-            }
-            out.append("  \(c.text ?? "constraint"): \(l.rawValue) \(relation) \(r.rawValue) — \(ok ? "DCP" : "not DCP")")
+            let (curvature, ok) = standing(c)
+            out.append("  \(c.text ?? "constraint"): \(curvature) — \(ok ? "DCP" : "not DCP")")
             out += tree(c.lhs, indent: 4) + tree(c.rhs, indent: 4)
         }
         do {
-            let compiled = try ConeCompiler.compile(problem)
-            let conic = compiled.conic
-            var counts: [String: Int] = [:]
-            var order: [String] = []
-            for cone in conic.cones {
-                let name: String
-                switch cone {
-                case .zero: name = "zero"
-                case .nonnegative: name = "nonnegative"
-                case .secondOrder: name = "second-order"
-                case .exponential: name = "exponential"
-                }
-                if counts[name] == nil { order.append(name) }
-                counts[name, default: 0] += cone.dimension
-            }
-            let socCount = conic.cones.filter { if case .secondOrder = $0 { return true }; return false }.count
-            let expCount = conic.cones.filter { $0 == .exponential }.count
-            out.append("cone program: \(conic.variableCount) variables, \(conic.constraintCount) rows "
-                       + "(" + order.map { "\($0) \(counts[$0] ?? 0)" }.joined(separator: ", ") + ")"
-                       + (socCount > 0 ? ", \(socCount) second-order cone\(socCount == 1 ? "" : "s")" : "")
-                       + (expCount > 0 ? ", \(expCount) exponential cone\(expCount == 1 ? "" : "s")" : ""))
-            out.append("  P: \(conic.P.nonzeroCount) entries (upper triangle); A: \(conic.A.nonzeroCount) non-zeros")
+            out += try ConeProgramSize(problem).lines
             return (out.joined(separator: "\n") + "\n", nil)
         } catch {
             out.append("not compiled: \(error)")
             return (out.joined(separator: "\n") + "\n", error)
         }
+    }
+}
+
+/// The size of the cone program a problem compiles to: variables, rows by cone kind (in order of first
+/// appearance), the number of second-order and exponential cones, and the non-zeros of P and A.
+public struct ConeProgramSize: Sendable, Codable, Equatable {
+    public var variables: Int
+    public var rows: Int
+    /// Rows per kind of cone: "zero", "nonnegative", "second-order", "exponential".
+    public var rowsByCone: [ConeRows]
+    public var secondOrderCones: Int
+    public var exponentialCones: Int
+    /// Entries of P's upper triangle and non-zeros of A.
+    public var quadraticEntries: Int
+    public var constraintNonzeros: Int
+
+    public struct ConeRows: Sendable, Codable, Equatable {
+        public var cone: String
+        public var rows: Int
+    }
+
+    /// Compiles `problem` (throws what solving it would report when it does not compile).
+    public init(_ problem: OptimizationProblem) throws {
+        let conic = try ConeCompiler.compile(problem).conic
+        var rowsByCone: [ConeRows] = []
+        for cone in conic.cones {
+            let name: String
+            switch cone {
+            case .zero: name = "zero"
+            case .nonnegative: name = "nonnegative"
+            case .secondOrder: name = "second-order"
+            case .exponential: name = "exponential"
+            }
+            if let i = rowsByCone.firstIndex(where: { $0.cone == name }) {
+                rowsByCone[i].rows += cone.dimension
+            } else {
+                rowsByCone.append(ConeRows(cone: name, rows: cone.dimension))
+            }
+        }
+        variables = conic.variableCount
+        rows = conic.constraintCount
+        self.rowsByCone = rowsByCone
+        secondOrderCones = conic.cones.filter { if case .secondOrder = $0 { return true }; return false }.count
+        exponentialCones = conic.cones.filter { $0 == .exponential }.count
+        quadraticEntries = conic.P.nonzeroCount
+        constraintNonzeros = conic.A.nonzeroCount
+    }
+
+    /// As `tilt explain` prints it.
+    public var lines: [String] {
+        ["cone program: \(variables) variables, \(rows) rows "
+            + "(" + rowsByCone.map { "\($0.cone) \($0.rows)" }.joined(separator: ", ") + ")"
+            + (secondOrderCones > 0 ? ", \(secondOrderCones) second-order cone\(secondOrderCones == 1 ? "" : "s")" : "")
+            + (exponentialCones > 0 ? ", \(exponentialCones) exponential cone\(exponentialCones == 1 ? "" : "s")" : ""),
+         "  P: \(quadraticEntries) entries (upper triangle); A: \(constraintNonzeros) non-zeros"]
     }
 }

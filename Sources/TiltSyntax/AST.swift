@@ -140,6 +140,9 @@ public enum StmtKind: Sendable, Equatable {
     /// `experiment regime_study(trials: 5000, stocks: 500, phi: [1, 5, 25, 50], seed: 7)`: run a Monte
     /// Carlo study now and print its table.
     case experiment(Expr)
+    /// `at 2008-09`: look at one month of the strategy's data — bind its caps, loadings, factor moments,
+    /// benchmark, … (and, with an objective, the month's solution) as names.
+    case at(Expr)
     case print(Expr)
     case expression(Expr)
 }

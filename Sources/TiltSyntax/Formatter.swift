@@ -120,8 +120,9 @@ struct ExpressionPrinter {
                 let left = wrap(l, atLeast: .multiplicative)
                 var right = wrap(r, atLeast: .power)
                 if !ExpressionPrinter.startsAsOperand(right) { right = "(" + right + ")" }
-                // `x'f` reads as written; before `(` or `[` the space keeps it a product, not a call or index.
-                let tight = endsWithTranspose(l) && !(right.hasPrefix("(") || right.hasPrefix("["))
+                // `x'f` and `F'(w - b)` read as written (after a transpose a bracket multiplies); before `[`
+                // the space keeps it a product, not an index, and after a name before `(`, not a call.
+                let tight = endsWithTranspose(l) && !right.hasPrefix("[")
                 return left + (tight ? "" : " ") + right
             }
             switch op {
@@ -211,6 +212,7 @@ struct ExpressionPrinter {
         case .costs(let e): return ["costs \(print(e))"]
         case .print(let e): return ["print \(print(e))"]
         case .experiment(let e): return ["experiment \(print(e))"]
+        case .at(let e): return ["at \(print(e))"]
         case .policy(let p, let utility):
             return ["policy \(print(p))" + (utility.map { " utility \(print($0))" } ?? "")]
         case .allocate(let by): return ["allocate by \(by.name)"]

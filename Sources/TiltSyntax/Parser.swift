@@ -297,6 +297,7 @@ public struct Parser {
         case .keyword(.costs): advance(); return finish(.costs(try parseExpression()))
         case .keyword(.print): advance(); return finish(.print(try parseExpression()))
         case .keyword(.experiment): advance(); return finish(.experiment(try parseExpression()))
+        case .keyword(.at): advance(); return finish(.at(try parseExpression()))
         case .keyword(.policy):
             advance()
             let policy = try parseExpression()

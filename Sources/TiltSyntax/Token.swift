@@ -3,7 +3,7 @@
 public enum Keyword: String, Sendable, CaseIterable {
     case `let`, `var`, solve, minimize, maximize, subjectTo = "s.t."
     case universe, factors, benchmark, model, allocate, rebalance, costs, crisis, policy, utility
-    case `in`, to, by, from, print, experiment
+    case `in`, to, by, from, print, experiment, at
 
     /// Other spellings of keywords: British `minimise` and `maximise`.
     public static let alternativeSpellings: [String: Keyword] = ["minimise": .minimize, "maximise": .maximize]

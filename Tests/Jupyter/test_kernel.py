@@ -380,6 +380,23 @@ def main():
           answer is not None and execute_reply["parent_header"]["msg_id"] == slow and execute_reply["content"]["status"] == "ok"
           and json.loads(answer[2])["date"] < execute_reply["header"]["date"].isoformat().replace("+00:00", "Z"),
           (json.loads(answer[2])["date"] if answer else None, execute_reply["header"]["date"]))
+    # A notebook's ■ stops a running backtest (Session.cancellation, checked between rebalances): the cell
+    # ends with an Interrupted error within seconds, the names bound before it stay, and nothing of the
+    # stopped run is kept.
+    execute(client, "let before_backtest = 7\nuniverse synthetic(stocks: 1500, seed: 3, from: 1985-01, to: 2024-12)")
+    started = time.time()
+    running = client.execute("maximize mu'f s.t. tev <= 4%, sector(\"Finance\") <= 20%\nrebalance monthly from 1994-12 to 2024-11")
+    time.sleep(2)
+    km.interrupt_kernel()
+    reply, outputs = collect(client, running)
+    elapsed = time.time() - started
+    check("interrupt_request stops a running backtest: an Interrupted error within seconds",
+          reply["status"] == "error" and reply["ename"] == "Interrupted" and elapsed < 20 and of_type(outputs, "error"),
+          (reply.get("ename"), reply.get("evalue"), round(elapsed, 1)))
+    reply, outputs = execute(client, "before_backtest")
+    check("…the names bound before it stay", reply["status"] == "ok" and "7" in of_type(outputs, "execute_result")[0]["content"]["data"]["text/plain"])
+    reply, _ = execute(client, "backtest")
+    check("…and nothing of the stopped run is kept (no `backtest`)", reply["status"] == "error" and "unknown name" in reply["evalue"], reply.get("evalue"))
     frames, _ = signed_frames(key, "debug_request", {})
     answer = raw_request(control, frames)
     check("an unknown control request: an error reply", answer is not None and json.loads(answer[5])["status"] == "error")

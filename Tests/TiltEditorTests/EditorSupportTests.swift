@@ -117,7 +117,7 @@ struct EditorSupportTests {
         }
         let entries = LanguageReference.entries
         func names(_ kind: LanguageReference.Kind) -> Set<String> { Set(entries.filter { $0.kind == kind }.map(\.name)) }
-        let keywords = Set(Keyword.allCases.map(\.rawValue)).subtracting([Keyword.subjectTo.rawValue])
+        let keywords = Set(Keyword.allCases.map(\.rawValue) + Keyword.alternativeSpellings.keys).subtracting([Keyword.subjectTo.rawValue])
         #expect(try words("keywords").union(try words("strategy-keywords")) == keywords)
         #expect(try words("keywords").isDisjoint(with: try words("strategy-keywords")))
         #expect(grammar["repository"]?["subject-to"]?["match"]?.string == "\\bs\\.t\\.")

@@ -29,6 +29,7 @@ enum TreeStructure {
         case .costs(let e): return "(costs \(expr(e)))"
         case .print(let e): return "(print \(expr(e)))"
         case .experiment(let e): return "(experiment \(expr(e)))"
+        case .at(let e): return "(at \(expr(e)))"
         case .policy(let p, let utility): return "(policy \(expr(p)) \(utility.map(expr) ?? "-"))"
         case .allocate(let by): return "(allocate \(by.name))"
         case .rebalance(let frequency, let window): return "(rebalance \(frequency.name) \(window.map(expr) ?? "-"))"
@@ -42,7 +43,7 @@ enum TreeStructure {
     static func expressions(of s: Stmt) -> [Expr] {
         switch s.kind {
         case .letBinding(_, let e), .universe(let e), .factors(let e), .benchmark(let e), .model(let e),
-             .costs(let e), .print(let e), .sweep(_, let e), .experiment(let e), .expression(let e):
+             .costs(let e), .print(let e), .sweep(_, let e), .experiment(let e), .at(let e), .expression(let e):
             return [e]
         case .variable(_, let dims, let bound): return dims + (bound.map { [$0.value] } ?? [])
         case .solve(_, let objective, let constraints), .objective(_, let objective, let constraints):

@@ -148,8 +148,11 @@ private func errors(_ text: String) -> [Diagnostic] {
 /// still not a call.
 @Test func aBracketRightAfterATransposeMultiplies() {
     #expect(errors("x'(S + S)x").isEmpty)
-    // The canonical layout spaces the product: `F' (w - b)`, which reads the same.
-    #expect(roundTrip("let e = F'(w - b)") == "let e = F' (w - b)\n")
+    // The canonical layout keeps papers' notation (`x' [1]` keeps its space: `x'[1]` is an index).
+    #expect(roundTrip("let e = F'(w - b)") == "let e = F'(w - b)\n")
+    #expect(roundTrip("let e = F' (w - b)") == "let e = F'(w - b)\n")
+    #expect(roundTrip("let e = x' [1]") == "let e = x' [1]\n")
+    #expect(roundTrip("let q = (w - b)'B'Σ_f B (w - b)") == "let q = (w - b)'B'Σ_f B (w - b)\n")
     #expect(errors("let q = (w - b)'B'Σ_f B (w - b)").isEmpty)
     guard case .letBinding(_, let e)? = Parser.parse(SourceFile(name: "t", text: "let e = F'(w - b)")).program.statements.first?.kind,
           case .binary(.multiply, let l, let r, _, let implicit) = e.kind else {

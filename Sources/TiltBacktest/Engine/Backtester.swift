@@ -16,7 +16,10 @@ import TiltPortfolio
 /// period counts as 0 for that month (the position is carried as cash); with monthly rebalancing this
 /// never happens.
 public enum Backtester {
-    public static func run(_ spec: StrategySpecification, progress: ((Int, Int) -> Void)? = nil) throws -> BacktestResult {
+    /// Runs the backtest; `cancellation`, checked before each rebalance, stops it with `Cancelled`;
+    /// `holdings` is told the weights held (by asset id, drifted) just before each rebalance.
+    public static func run(_ spec: StrategySpecification, progress: ((Int, Int) -> Void)? = nil,
+                           cancellation: Cancellation? = nil, holdings: HoldingsObserver? = nil) throws -> BacktestResult {
         let data = spec.data
         let months = data.months
         let panel = data.panel
@@ -43,8 +46,10 @@ public enum Backtester {
         /// What the previous rebalance hands on: its HMM and its solution (warm starts).
         var carried = Carried()
         for (step, t) in schedule.enumerated() {
+            try cancellation?.check()
             progress?(step, schedule.count)
             let month = months[t]
+            holdings?(month, held)
             let decision = try rebalance(spec, at: t, month: month, excess: excess, held: held, carried: carried)
             carried = decision.carried
             result.rebalances.append(decision.record)
@@ -115,43 +120,10 @@ public enum Backtester {
     private static func rebalance(_ spec: StrategySpecification, at t: Int, month: Month, excess: Matrix,
                                   held: [String: Double], carried: Carried) throws -> Decision {
         let view = try RebalanceView(spec, at: t, month: month, excess: excess, held: held, previousHMM: carried.hmm)
-        let context = view.portfolio
-        let solution: ProblemSolution
-        do {
-            solution = try spec.problem.solve(in: context, warmStart: carried.warmStart)
-        } catch {
-            throw BacktestError(month: month, error.message, hint: error.hint, problemError: error)
-        }
-        guard solution.status == .optimal || solution.status == .almostOptimal,
-              let w = solution.values.first(where: { $0.0 === context.weightVariable })?.1.storage else {
-            throw BacktestError(month: month, "the problem is \(solution.status.description)", hint: solution.status.hint)
-        }
-        let unitBenchmark = context.benchmark, unitLoadings = context.loadings, factorCovariance = context.factorCovariance
-        let active = zip(w, unitBenchmark).map { $0 - $1 }
-        let exposures = (0..<unitLoadings.rows).map { r in (0..<context.units.count).reduce(0) { $0 + unitLoadings[r, $1] * active[$1] } }
-        let k = factorCovariance.rows
-        let factorExposures = Array(exposures.dropFirst())
-        let sigmaF = (0..<k).map { i in (0..<k).reduce(0) { $0 + factorCovariance[i, $1] * factorExposures[$1] } }
-        let factorContributions = (0..<k).map { factorExposures[$0] * sigmaF[$0] }
-        let specific = zip(active, context.residualVariances).reduce(0) { $0 + $1.0 * $1.0 * $1.1 }
-        let turnover = zip(w, context.previousWeights).reduce(0) { $0 + abs($1.0 - $1.1) }
-        var stockWeights = [Double](repeating: 0, count: view.stockColumns.count)
-        var stockBenchmark = [Double](repeating: 0, count: view.stockColumns.count)
-        for (u, members) in view.membership.enumerated() {
-            for (s, share) in members {
-                stockWeights[s] += w[u] * share
-                stockBenchmark[s] += unitBenchmark[u] * share
-            }
-        }
-        let regime = context.regime
-        let record = BacktestResult.Rebalance(
-            month: month, assets: context.units, weights: w, benchmarkWeights: unitBenchmark, sectors: context.sectors,
-            turnover: turnover, factorNames: context.exposureNames, activeExposures: exposures,
-            factorRiskContributions: factorContributions, specificRiskContribution: specific,
-            exAnteActiveVariance: factorContributions.reduce(0, +) + specific, status: solution.status.rawValue,
-            method: solution.method.rawValue, regimeProbabilities: regime?.probabilities, filteredRegimeProbabilities: regime?.filteredProbabilities)
-        return Decision(record: record, stockColumns: view.stockColumns, stockWeights: stockWeights, stockBenchmark: stockBenchmark,
+        let decision = try view.decide(spec.problem, warmStart: carried.warmStart)
+        return Decision(record: decision.record, stockColumns: view.stockColumns, stockWeights: decision.stockWeights,
+                        stockBenchmark: decision.stockBenchmark,
                         // A structured solve leaves no cone solution: keep the last one for a month that needs it.
-                        carried: Carried(hmm: view.regimeModel?.hmm, warmStart: solution.warmStart ?? carried.warmStart))
+                        carried: Carried(hmm: view.regimeModel?.hmm, warmStart: decision.solution.warmStart ?? carried.warmStart))
     }
 }

@@ -20,6 +20,21 @@ public struct RebalanceView: Sendable {
     public let model: any FactorModel
     /// The same model when it is a regime model (its HMM, probabilities and per-regime moments).
     public let regimeModel: RegimeFactorModel?
+    /// The stocks behind the units (`stockColumns`' order) as the month sees them: ids, market caps at T
+    /// (1 when the data has none), sectors, (K+1) × n loadings (intercept row first), residual variances
+    /// (monthly), benchmark weights, and the weights held just before the rebalance.
+    public let stocks: Stocks
+
+    /// The month's stocks, before they are grouped into decision units.
+    public struct Stocks: Sendable {
+        public let ids: [String]
+        public let caps: [Double]
+        public let sectors: [String]?
+        public let loadings: Matrix
+        public let residualVariances: [Double]
+        public let benchmark: [Double]
+        public let held: [Double]
+    }
 
     /// The view at data row `t` (month `month`) with `excess` the panel's excess returns, `held` the weights
     /// held just before (by asset id, drifted) and `previousHMM` the previous rebalance's HMM (warm start).
@@ -93,6 +108,9 @@ public struct RebalanceView: Sendable {
         self.membership = membership
         self.model = model
         self.regimeModel = regimeModel
+        let ids = columns.map { panel.assetIDs[$0] }
+        self.stocks = Stocks(ids: ids, caps: caps, sectors: sectorOfStock, loadings: loadings, residualVariances: residuals,
+                             benchmark: benchmark, held: ids.map { held[$0] ?? 0 })
     }
 
     /// The factor model of the eligible assets at T (data row `t`), as the specification asks; from the

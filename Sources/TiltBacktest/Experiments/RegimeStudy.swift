@@ -51,18 +51,20 @@ public enum RegimeStudy {
     }
 
     /// Runs the study. `progress(done, total)` is called after each trial (from worker threads, one at a
-    /// time). Throws `RegimeStudyError` for bad settings or when a solve fails, and the `DataError` of the
-    /// paper design's factor file when it cannot be read.
+    /// time). Throws `RegimeStudyError` for bad settings or when a solve fails, the `DataError` of the
+    /// paper design's factor file when it cannot be read, and `Cancelled` when `cancellation` stopped it
+    /// (checked between trials).
     public static func run(_ settings: Settings, calibration: RegimeCalibration = .study,
-                           progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> RegimeStudyResult {
+                           progress: (@Sendable (Int, Int) -> Void)? = nil, cancellation: Cancellation? = nil) throws -> RegimeStudyResult {
         try validateSettings(settings)
-        return try run(settings, calibration: calibration, history: settings.design.history(), progress: progress)
+        return try run(settings, calibration: calibration, history: settings.design.history(), progress: progress,
+                       cancellation: cancellation)
     }
 
     /// Runs the study with the paper design's historical moments already read (`history`, nil for the
     /// consistent design).
     static func run(_ settings: Settings, calibration: RegimeCalibration, history: HistoricalFactorMoments?,
-                    progress: (@Sendable (Int, Int) -> Void)?) throws -> RegimeStudyResult {
+                    progress: (@Sendable (Int, Int) -> Void)?, cancellation: Cancellation? = nil) throws -> RegimeStudyResult {
         try validate(settings, calibration: calibration, history: history)
         let trial = try RegimeStudyTrial(settings: settings, calibration: calibration, history: history)
         let store = TrialStore(trials: settings.trials)
@@ -71,10 +73,11 @@ public enum RegimeStudy {
         let chunkCount = min(settings.trials, max(1, ProcessInfo.processInfo.activeProcessorCount * 8))
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             let range = (chunk * settings.trials / chunkCount)..<((chunk + 1) * settings.trials / chunkCount)
-            for index in range {
+            for index in range where cancellation?.isCancelled != true {
                 store.record(Result { try trial.run(index: index) }, at: index, progress: progress)
             }
         }
+        try cancellation?.check()
         let outcomes = try store.outcomes()
         return RegimeStudyResult(settings: settings, calibration: calibration, outcomes: outcomes, seconds: Date().timeIntervalSince(start))
     }

@@ -34,6 +34,9 @@ public struct PlanError: Error, Sendable, CustomStringConvertible {
         case experiment
         /// The experiment's `design:` (the paper design's factor file).
         case experimentDesign
+        /// Where a variant's problem looks up exposure `name` (`f[hml]`): in the constraint at that position,
+        /// or in the objective (nil).
+        case exposureName(variant: Int, constraint: Int?, name: String)
     }
 
     public var part: Part
@@ -64,4 +67,12 @@ public struct PlanError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+}
+
+extension PortfolioProblemError.Location {
+    /// Where in variant `variant`'s plan the problem is at fault: a constraint, else the objective.
+    public func part(variant: Int) -> PlanError.Part {
+        if case .constraint(let index) = self { return .constraint(variant: variant, index: index) }
+        return .objective(variant: variant)
+    }
 }

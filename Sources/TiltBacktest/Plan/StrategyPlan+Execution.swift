@@ -1,5 +1,6 @@
 import Foundation
 import TiltData
+import TiltLinearAlgebra
 import TiltModels
 import TiltPortfolio
 
@@ -13,15 +14,22 @@ public struct LoadedStrategy: Sendable {
 
     /// Runs every variant's backtest, in parallel (one per core); results in the plan's order.
     /// `progress(done, total)` counts rebalances over all variants, reported from one thread at a time.
-    public func run(progress: (@Sendable (Int, Int) -> Void)? = nil) throws(PlanError) -> [BacktestResult] {
+    /// Throws `PlanError`, or `Cancelled` when `cancellation` stopped the runs (checked between rebalances).
+    /// `holdings` is told the first variant's weights held just before each of its rebalances.
+    public func run(progress: (@Sendable (Int, Int) -> Void)? = nil, cancellation: Cancellation? = nil,
+                    holdings: HoldingsObserver? = nil) throws -> [BacktestResult] {
         let specs = specifications
         let outcomes = SweepOutcomes(count: specs.count)
         let total = specs.reduce(0) { $0 + $1.rebalanceMonths.count }
         DispatchQueue.concurrentPerform(iterations: specs.count) { i in
-            let outcome = Result { try Backtester.run(specs[i], progress: { done, _ in
-                outcomes.progressed(run: i, done: done) { progress?($0, total) }
-            }) }
+            let report: (Int, Int) -> Void = { done, _ in outcomes.progressed(run: i, done: done) { progress?($0, total) } }
+            let outcome = Result<BacktestResult, Error> {
+                try Backtester.run(specs[i], progress: report, cancellation: cancellation, holdings: i == 0 ? holdings : nil)
+            }
             outcomes.store(outcome, at: i)
+        }
+        if outcomes.results.contains(where: { if case .failure(let error) = $0 { return error is Cancelled }; return false }) {
+            throw Cancelled()
         }
         var results: [BacktestResult] = []
         for (i, outcome) in outcomes.results.enumerated() {
@@ -30,8 +38,7 @@ public struct LoadedStrategy: Sendable {
             switch outcome {
             case .success(let result): results.append(result)
             case .failure(let error as BacktestError):
-                var part = PlanError.Part.objective(variant: i)
-                if case .constraint(let index)? = error.problemError?.location { part = .constraint(variant: i, index: index) }
+                let part = error.problemError?.location.part(variant: i) ?? .objective(variant: i)
                 throw PlanError(prefix + error.description, at: part, hint: error.hint, unknownName: error.problemError?.unknownName)
             case .failure(let error):
                 throw PlanError(prefix + String(describing: error), at: .objective(variant: i))
@@ -63,16 +70,34 @@ extension LoadedStrategy {
     }
 }
 
+extension LoadedStrategy {
+    /// The history behind `view`: the excess returns of its stocks and the factor returns over its model's
+    /// estimation window (rows labelled by month, the last the view's month; columns by asset and factor).
+    /// Only rows up to the view's month are read.
+    public func history(of view: RebalanceView) throws -> (excessReturns: Matrix, factorReturns: Matrix) {
+        let rows = view.model.windowMonths.compactMap { data.months.firstIndex(of: $0) }
+        var excess = try Backtester.excessReturns(data).selecting(rows: rows, cols: view.stockColumns)
+        let labels = rows.map { data.months[$0].description }
+        excess.rowLabels = labels
+        excess.colLabels = view.stocks.ids
+        var factors = try data.factors.returns.selecting(rows: rows, cols: nil)
+        factors.rowLabels = labels
+        factors.colLabels = data.factors.factorNames
+        return (excess, factors)
+    }
+}
+
 extension StrategyPlan {
-    /// Runs the plan: loads its data, then every variant's backtest.
-    public func run(suggest: NameSuggestion = { _, _ in nil },
-                    progress: (@Sendable (Int, Int) -> Void)? = nil) throws(PlanError) -> [BacktestResult] {
-        try load(suggest: suggest).run(progress: progress)
+    /// Runs the plan: loads its data, then every variant's backtest. Throws `PlanError`, or `Cancelled`.
+    public func run(suggest: NameSuggestion = { _, _ in nil }, progress: (@Sendable (Int, Int) -> Void)? = nil,
+                    cancellation: Cancellation? = nil) throws -> [BacktestResult] {
+        try load(suggest: suggest).run(progress: progress, cancellation: cancellation)
     }
 
     /// Loads and aligns the plan's data, reads its benchmark weights, and sets each variant's window and
-    /// rebalance months. `suggest` words a hint for a name the data does not have (`closestName`).
-    public func load(suggest: NameSuggestion = { _, _ in nil }) throws(PlanError) -> LoadedStrategy {
+    /// rebalance months. `suggest` words a hint for a name the data does not have (`closestName`). With
+    /// `scheduled` false the rebalance months are left empty (for month views, which take any month).
+    public func load(suggest: NameSuggestion = { _, _ in nil }, scheduled: Bool = true) throws(PlanError) -> LoadedStrategy {
         let (panel, builtInFactors) = try universe.load()
         let factorFile = try factors.load(builtIn: builtInFactors)
         let data: AlignedData
@@ -82,6 +107,15 @@ extension StrategyPlan {
             throw PlanError(data: error, at: aboutReturns ? .universe : .factors)
         }
         let benchmarkRule = try benchmark.load(assets: data.panel.assetIDs, suggest: suggest)
+        // An exposure the factors do not have is named now, before any estimate or solve.
+        let exposures = ["alpha"] + data.factors.factorNames
+        for (index, variant) in variants.enumerated() {
+            for (constraint, name) in variant.problem.exposureNames where !exposures.contains(name) {
+                throw PlanError("`f` has no entry labelled `\(name)` (entries: \(exposures.joined(separator: ", ")))",
+                                at: .exposureName(variant: index, constraint: constraint, name: name),
+                                unknownName: UnknownName(name: name, candidates: exposures, message: ""))
+            }
+        }
         // Variants with the same model share data, window and schedule, so they share the estimated models.
         var caches: [FactorModelPlan: FactorModelCache] = [:]
         for variant in variants where variants.filter({ $0.model == variant.model }).count > 1 {
@@ -92,7 +126,8 @@ extension StrategyPlan {
             let window = variant.model.window(startingAt: data.months[0])
             specifications.append(StrategySpecification(
                 name: variant.label.isEmpty ? "strategy" : variant.label, data: data, benchmark: benchmarkRule,
-                window: window, model: variant.model.specification, rebalanceMonths: try schedule.months(window: window, data: data),
+                window: window, model: variant.model.specification,
+                rebalanceMonths: scheduled ? try schedule.months(window: window, data: data) : [],
                 costPerTurnover: costPerTurnover, allocation: allocation, crises: crises.windows,
                 modelCache: caches[variant.model], problem: variant.problem))
         }
@@ -116,6 +151,9 @@ extension [StrategyPlan.Crisis] {
         return windows
     }
 }
+
+/// Told the weights held (by asset id, drifted) just before a rebalance at the end of a month.
+public typealias HoldingsObserver = @Sendable (Month, [String: Double]) -> Void
 
 /// A hint for a name that is not among `candidates` ("did you mean `Agric`?"), or nil.
 public typealias NameSuggestion = @Sendable (_ name: String, _ candidates: [String]) -> String?

@@ -4,8 +4,9 @@ import TiltModels
 extension PolicyPlan {
     /// Runs the policy: loads the industries, builds the characteristics and the monthly cross-sections,
     /// fits θ in sample, re-estimates it at every rebalance out of sample and turns the held weights into a
-    /// `BacktestResult` against the benchmark; the estimates come back as a `PolicyReport`.
-    public func run() throws(PlanError) -> (result: BacktestResult, report: PolicyReport) {
+    /// `BacktestResult` against the benchmark; the estimates come back as a `PolicyReport`. Throws
+    /// `PlanError`, or `Cancelled` when `cancellation` stopped it (checked before each decision month).
+    public func run(cancellation: Cancellation? = nil) throws -> (result: BacktestResult, report: PolicyReport) {
         let industries: IndustryPortfolios
         do { industries = try IndustryPortfolios.load(path: self.industries) } catch { throw PlanError(data: error, at: .universeData) }
         var panels: [CharacteristicPanel] = []
@@ -29,8 +30,14 @@ extension PolicyPlan {
         let policy = ParametricPolicy(utility: utility, longOnly: longOnly)
         let inSample = try Self.step(at: .policyFit) { try policy.fit(data, decisionMonths: fit) }
         let inSampleHoldings = try Self.step(at: .policyFit) { try policy.holdings(theta: inSample.theta, over: fit, in: data) }
-        let decisions = try Self.step(at: .rebalanceWindow) {
-            try policy.outOfSample(data, schedule: schedule, window: estimationWindow)
+        let decisions: [ParametricPolicy.Decision]
+        do {
+            decisions = try policy.outOfSample(data, schedule: schedule, window: estimationWindow,
+                                               checkpoint: { try cancellation?.check() })
+        } catch let stopped as Cancelled {
+            throw stopped
+        } catch {
+            throw Self.planError(error, at: .rebalanceWindow)
         }
         let result = backtest(decisions.map(\.holding), data: data, industries: industries)
         let returnMonths = inSampleHoldings.map { $0.month + 1 }
@@ -47,13 +54,14 @@ extension PolicyPlan {
 
     /// Runs a step of the policy, turning its errors into a plan error at `part`.
     static func step<T>(at part: PlanError.Part, _ body: () throws -> T) throws(PlanError) -> T {
-        do { return try body() } catch let error as PolicyError {
-            throw PlanError(error.description, at: part, hint: hint(for: error.kind))
-        } catch let error as ModelError {
-            throw PlanError(error.message, at: part)
-        } catch {
-            throw PlanError(String(describing: error), at: part)
-        }
+        do { return try body() } catch { throw planError(error, at: part) }
+    }
+
+    /// A policy step's error as a plan error at `part`.
+    static func planError(_ error: Error, at part: PlanError.Part) -> PlanError {
+        if let error = error as? PolicyError { return PlanError(error.description, at: part, hint: hint(for: error.kind)) }
+        if let error = error as? ModelError { return PlanError(error.message, at: part) }
+        return PlanError(String(describing: error), at: part)
     }
 
     static func hint(for kind: PolicyError.Kind) -> String? {

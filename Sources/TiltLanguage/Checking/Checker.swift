@@ -7,6 +7,9 @@ public struct Checker {
     private var defined: Set<String>
     /// Labels of constraints in `solve` statements seen so far (for `dual(label)`).
     private var constraintLabels: Set<String> = []
+    /// Whether an objective and a regime model have been stated so far (`at M` then binds `optimum`,
+    /// `hmm`).
+    private var objectiveStated = false, regimeModelStated = false
     private var diagnostics: [Diagnostic] = []
     /// Names visible only inside a strategy objective and its constraints.
     private static let strategyNames = Set(Vocabulary.strategyNames)
@@ -42,12 +45,21 @@ public struct Checker {
             constraintLabels.formUnion(constraints.compactMap { $0.label?.name })
             defined.formUnion(["status", "optval"])
         case .objective(_, let objective, let constraints):
+            objectiveStated = true
             check(objective, context: .strategy)
             constraints.forEach { check($0.expr, context: .strategy) }
             checkLabelsAreDistinct(constraints)
         case .universe(let e): checkOptions(e, Vocabulary.universe.forms)
         case .benchmark(let e): checkOptions(e, Vocabulary.benchmark.forms)
-        case .model(let e): checkOptions(e, Vocabulary.model.forms)
+        case .model(let e):
+            if case .call(let name, _) = e.kind, name.name == "regime" { regimeModelStated = true }
+            checkOptions(e, Vocabulary.model.forms)
+        case .at(let e):
+            check(e, context: .plain)
+            for name in Vocabulary.monthNames.map(\.name) {
+                if name == "optimum" && !objectiveStated || name == "hmm" && !regimeModelStated { continue }
+                defined.insert(name)
+            }
         case .policy(let p, let utility):
             checkOptions(p, Vocabulary.policy.forms)
             if let utility { checkOptions(utility, Vocabulary.policy.secondary?.forms ?? []) }
@@ -113,6 +125,11 @@ public struct Checker {
                 hint = "did you mean `\(close)`?"
             } else if context == .plain, Checker.strategyNames.contains(n) {
                 hint = "`\(n)` is defined inside a strategy objective (`maximize …`/`minimize …`) and its constraints"
+                    + (Vocabulary.monthNames.contains { $0.name == n } ? ", and by `at M` for a month" : "")
+            } else if n == "backtest" {
+                hint = "`backtest` is a strategy's result once it ran: a strategy runs when the entry that completes it ends (a program's, at its end), so read it in a later entry"
+            } else if let month = Vocabulary.monthNames.first(where: { $0.name == n }) {
+                hint = "`\(n)` is bound by `at M` (\(month.summary))"
             } else {
                 hint = nil
             }

@@ -1,3 +1,4 @@
+import TiltData
 import TiltLinearAlgebra
 import TiltModeling
 import TiltSyntax
@@ -19,6 +20,7 @@ enum Indexing {
             return try select(.matrix(Matrix(rows: 1, cols: 1, columnMajor: [x])), selectors, at: range)
         }
         guard case .matrix(let m) = base else {
+            if case .record(let record) = base { return try field(of: record, selectors, at: range) }
             if case .list(let items) = base, selectors.count == 1 {
                 let positions = try resolve(selectors[0], extent: items.count, labels: nil, axis: "item")
                 let picked = (positions ?? Array(items.indices)).map { items[$0] }
@@ -64,6 +66,31 @@ enum Indexing {
         }
     }
 
+    /// A record's field, named by one label (`backtest[weights]`) or position.
+    private static func field(of record: Record, _ selectors: [(Selector, SourceRange)], at range: SourceRange) throws -> Value {
+        let names = record.fields.map(\.name)
+        guard selectors.count == 1 else {
+            throw Diagnostic("a record takes one index, the name of a field", at: range,
+                             hint: "its fields: \(names.joined(separator: ", ")); index the field's value next, e.g. `x[weights][2008-09]`")
+        }
+        switch selectors[0].0 {
+        case .labels(let labels, let labelRange) where labels.count == 1:
+            guard let field = record.field(labels[0]) else {
+                throw Diagnostic("no field `\(labels[0])` in \(record.title)", at: labelRange,
+                                 hint: closestName(to: labels[0], among: names).map { "did you mean `\($0)`?" } ?? "its fields: \(names.joined(separator: ", "))")
+            }
+            return field.value
+        case .positions(let positions) where positions.count == 1:
+            guard record.fields.indices.contains(positions[0]) else {
+                throw Diagnostic("field \(positions[0] + 1) is out of range: \(record.title) has \(names.count)", at: selectors[0].1)
+            }
+            return record.fields[positions[0]].value
+        default:
+            throw Diagnostic("a record's field is named by one label or position", at: selectors[0].1,
+                             hint: "its fields: \(names.joined(separator: ", "))")
+        }
+    }
+
     /// Positions (0-based) a selector picks on one axis, `nil` for all.
     private static func resolve(_ item: (Selector, SourceRange), extent: Int, labels: [String]?, axis: String) throws -> [Int]? {
         let (selector, range) = item
@@ -82,6 +109,10 @@ enum Indexing {
             }
             return try names.map { name in
                 guard let p = labels.firstIndex(of: name) else {
+                    if let late = Self.afterLastMonth(name, labels) {
+                        throw Diagnostic("\(name) is after \(late), the last \(axis) here: this data ends at \(late)", at: range,
+                                         hint: "a month view (`at \(late)`) holds only what is known at the end of its month: no later return, cap or estimate")
+                    }
                     let shown = labels.count <= 12 ? labels.joined(separator: ", ") : labels.prefix(12).joined(separator: ", ") + ", …"
                     throw Diagnostic("no \(axis) labelled `\(name)` (\(axis)s: \(shown))", at: range,
                                      hint: closestName(to: name, among: labels).map { "did you mean `\($0)`?" })
@@ -89,6 +120,13 @@ enum Indexing {
                 return p
             }
         }
+    }
+
+    /// The last of `labels` when they are months in order and `name` is a month after it (an index reaching
+    /// beyond the data, such as month T+1 of a month view), else nil.
+    private static func afterLastMonth(_ name: String, _ labels: [String]) -> String? {
+        guard let last = labels.last, let month = Month(parsing: name), let lastMonth = Month(parsing: last), month > lastMonth else { return nil }
+        return last
     }
 
     /// Selection from an optimisation expression: positions only (expressions carry no labels).

@@ -109,7 +109,7 @@ public final class Interpreter {
             case .solve(let sense, let objective, let constraints):
                 try solve(sense, objective, constraints, statement: stmt, file: file)
             case .objective, .universe, .factors, .benchmark, .model, .policy, .allocate, .rebalance, .costs,
-                 .crisis, .sweep, .experiment:
+                 .crisis, .sweep, .experiment, .at:
                 throw Diagnostic("a strategy statement is run by the session, not the interpreter", at: stmt.range)
             }
         } catch let d as Diagnostic {
@@ -160,6 +160,11 @@ public final class Interpreter {
             return try call(name, arguments, at: e.range)
         case .index(let base, let items):
             let value = try evaluate(base)
+            // A record's field is named by a bare name even when the name is bound: `optimum[w]`.
+            if case .record(let record) = value, items.count == 1, case .single(let item) = items[0],
+               case .name(let n) = item.kind, record.field(n) != nil {
+                return try Indexing.select(value, [(.labels([n], item.range), item.range)], at: e.range)
+            }
             let selectors = try items.map { try selector($0) }
             if case .expression(let x) = value {
                 return .expression(try modeling(at: e.range) { try Indexing.select(x, selectors, at: e.range) })

@@ -15,8 +15,14 @@ struct PlanSourceMap {
 
     func range(_ part: PlanError.Part) -> SourceRange {
         if let range = ranges[part] { return range }
-        if case .constraint(let variant, _) = part, let range = ranges[.objective(variant: variant)] { return range }
-        return fallback
+        switch part {
+        case .constraint(let variant, _), .exposureName(let variant, nil, _):
+            return ranges[.objective(variant: variant)] ?? fallback
+        case .exposureName(let variant, let constraint?, _):
+            return range(.constraint(variant: variant, index: constraint))
+        default:
+            return fallback
+        }
     }
 
     /// The error as a diagnostic at its part: a data error with its file, line and excerpt; a name the data
@@ -90,7 +96,7 @@ struct PlanLowering {
         case .crisis(let name, let window): _ = crisis(name, window)
         case .sweep(let name, let values) where name.name == "model": _ = models(values, in: file)
         case .experiment(let e): _ = experiment(e)
-        case .sweep, .letBinding, .variable, .solve, .print, .expression: break
+        case .sweep, .letBinding, .variable, .solve, .print, .expression, .at: break
         }
     }
 
@@ -127,6 +133,36 @@ struct PlanLowering {
         return StrategyPlan(universe: sources.universe, factors: sources.factors, benchmark: sources.benchmark,
                             allocation: sources.allocation, schedule: schedule, costPerTurnover: cost, crises: crises,
                             variants: variants)
+    }
+
+    /// The plan a month view (`at M`) looks through: the strategy's data, model and — when it has an
+    /// objective — its problem, from statements that need not make a complete strategy (no schedule, no
+    /// objective yet). Without an objective its one variant has an empty problem, never solved; without a
+    /// `rebalance` statement the schedule is monthly (a view does not use it).
+    mutating func viewPlan(_ draft: StrategyDraft, at range: SourceRange) -> (StrategyPlan, PlanSourceMap)? {
+        guard let universeExpr = draft.universe else {
+            diagnostics.append(Diagnostic("`at` looks at a month of the strategy's data, and there is no `universe` statement yet", at: range,
+                                          hint: "state the data first, e.g. `universe kenfrench(\"48_Industry_Portfolios.CSV\")`"))
+            return nil
+        }
+        let errorsBefore = diagnostics.count
+        var map = PlanSourceMap(fallback: draft.firstRange ?? universeExpr.range)
+        let sources = self.sources(draft, universeExpr, &map)
+        var schedule = StrategyPlan.Schedule(frequency: .monthly)
+        if let rebalance = draft.rebalance, let stated = self.schedule(rebalance.frequency, rebalance.window) { schedule = stated }
+        var variants: [StrategyPlan.Variant]?
+        if let objective = draft.objective {
+            variants = self.variants(draft, objective, sectors: sources?.universe.sectorScheme, map: &map)
+        } else {
+            var model = draft.model.flatMap { self.model($0) } ?? .standard
+            if draft.model == nil, let sweep = draft.sweeps.first, sweep.name.name == "model", let first = models(sweep.values, in: sweep.file)?.first {
+                model = first.model
+            }
+            variants = [StrategyPlan.Variant(label: "", model: model, problem: PortfolioProblem(sense: .maximize, objective: [], constraints: [], defaults: []))]
+        }
+        guard diagnostics.count == errorsBefore, let sources, let variants else { return nil }
+        return (StrategyPlan(universe: sources.universe, factors: sources.factors, benchmark: sources.benchmark,
+                             allocation: sources.allocation, schedule: schedule, costPerTurnover: 0, crises: [], variants: variants), map)
     }
 
     /// What a strategy's data is — its universe, factors, benchmark and decision units — read from its
@@ -189,8 +225,12 @@ struct PlanLowering {
             }
             if objectiveLowering.incomplete { lowering.incomplete = true }
             map.ranges[.objective(variant: variant)] = objective.range
+            for (name, range) in objective.objective.exposureLabels { map.ranges[.exposureName(variant: variant, constraint: nil, name: name)] = range }
             let kept = objective.constraints.filter { !skipping($0) }
-            for (index, c) in kept.enumerated() { map.ranges[.constraint(variant: variant, index: index)] = c.range }
+            for (index, c) in kept.enumerated() {
+                map.ranges[.constraint(variant: variant, index: index)] = c.range
+                for (name, range) in c.expr.exposureLabels { map.ranges[.exposureName(variant: variant, constraint: index, name: name)] = range }
+            }
             if let extraRange { map.ranges[.constraint(variant: variant, index: kept.count)] = extraRange }
             return result
         }
@@ -236,7 +276,7 @@ struct PlanLowering {
             if bounded {
                 // Sweeping a strategy quantity (`tev in …`) bounds it, replacing the program's own bound.
                 let kind: PortfolioConstraint.Kind = name == "tev" ? .trackingErrorAtMost(limit: x) : name == "risk" ? .riskAtMost(limit: x) : .turnoverAtMost(limit: x)
-                let bound = PortfolioConstraint(kind, text: "\(name) <= \(x)")
+                let bound = PortfolioConstraint(kind, text: "\(name) <= \(style.format(x))")
                 lowered = problem(&self, scope: scope, variant: index, skipping: { c in
                     if case .binary(.lessEqual, let l, _, _, _) = c.expr.kind { return l.kind == .name(name) }
                     return false
@@ -568,6 +608,41 @@ extension UniverseSource {
         case .kenFrenchIndustries, .crsp, .synthetic: return SICDivision.allCases.map(\.name)
         case .returns: return []
         }
+    }
+}
+
+extension Expr {
+    /// The labels `f[hml]` and `f["hml"]` look up in the exposures, with where each is written.
+    var exposureLabels: [(name: String, range: SourceRange)] {
+        var found: [(String, SourceRange)] = []
+        func visit(_ e: Expr) {
+            switch e.kind {
+            case .number, .month, .date, .string, .name: break
+            case .unary(_, let x), .transpose(let x), .absoluteValue(let x), .apply(_, let x): visit(x)
+            case .binary(_, let l, let r, _, _): visit(l); visit(r)
+            case .call(_, let arguments): arguments.forEach { visit($0.value) }
+            case .index(let base, let items):
+                if base.kind == .name("f"), items.count == 1, case .single(let item) = items[0] {
+                    switch item.kind {
+                    case .name(let n): found.append((n, item.range))
+                    case .string(let s): found.append((s, item.range))
+                    default: break
+                    }
+                }
+                visit(base)
+                for item in items {
+                    switch item {
+                    case .all: break
+                    case .single(let x): visit(x)
+                    case .slice(let a, let b): visit(a); visit(b)
+                    }
+                }
+            case .matrix(let rows): rows.joined().forEach(visit)
+            case .range(let lo, let hi, let step): visit(lo); visit(hi); step.map(visit)
+            }
+        }
+        visit(self)
+        return found
     }
 }
 

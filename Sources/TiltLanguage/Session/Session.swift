@@ -1,5 +1,6 @@
 import Foundation
 import TiltBacktest
+import TiltData
 import TiltModeling
 import TiltReport
 import TiltSyntax
@@ -42,6 +43,14 @@ public final class Session {
     /// When set, a complete strategy and each experiment are lowered but not run: their plans go here
     /// (`tilt run FILE --plan-json`).
     public var planned: ((Plan) throws -> Void)?
+    /// Called when a run was stopped by `cancellation` (to clear a progress bar).
+    public var interrupted: (() -> Void)?
+
+    /// Stops a running backtest, sweep, policy or study (the REPL's Ctrl-C, a notebook's interrupt): call
+    /// `cancellation.cancel()` from any thread. Each entry starts with it reset.
+    public let cancellation = Cancellation()
+    /// Whether the last entry was stopped by `cancellation`; the session is then as it was before it.
+    public private(set) var lastRunInterrupted = false
 
     /// The data files the session has read — those `read("…")` read and those of each plan it ran — as
     /// resolved paths in the order first read (a report's provenance lists them).
@@ -54,7 +63,11 @@ public final class Session {
     private var planFiles: [String] = []
 
     /// The strategy statements gathered so far.
-    private var draft = StrategyDraft()
+    var draft = StrategyDraft()
+    /// The last strategy run of an interactive session (its data, results, holdings), for `at M`.
+    var lastRun: StrategyRun?
+    /// The data the last month view loaded, kept for the next `at` of the same data.
+    var viewData: (plan: StrategyPlan, loaded: LoadedStrategy)?
     /// Whether an entry changed the interactive session's strategy since it last ran.
     private var strategyChanged = false
     /// Whether the interactive session's strategy, as it stands, has run successfully.
@@ -71,6 +84,8 @@ public final class Session {
     public func reset() {
         interpreter.reset()
         draft = StrategyDraft()
+        lastRun = nil
+        viewData = nil
         strategyChanged = false
         strategyRan = false
     }
@@ -108,12 +123,21 @@ public final class Session {
             _ = lowering.plan(draft)
         } else {
             for stmt in strategy where clean(stmt) { lowering.check(stmt, in: file) }
-            if mode == .program, !draft.isEmpty, !draft.isComplete {
+            // A program that looks at months (`at M`) may state a strategy's data without running it.
+            if mode == .program, !draft.isEmpty, !draft.isComplete, !program.statements.contains(where: \.isMonthView) {
                 _ = lowering.plan(draft) // says what is missing
             }
         }
         for stmt in program.statements where clean(stmt) {
             if case .experiment = stmt.kind { lowering.check(stmt, in: file) }
+            if case .at(let month) = stmt.kind, month.isLiteral, (try? LiteralScope().value(of: month)).flatMap({ $0 }).map({ if case .month = $0 { return false }; return true }) == true {
+                diagnostics.append(Diagnostic("`at` takes a month, e.g. `at 2008-09`", at: month.range))
+            }
+        }
+        if mode == .program, let first = program.statements.first(where: \.isMonthView),
+           !program.statements.prefix(while: { !$0.isMonthView }).contains(where: { if case .universe = $0.kind { return true }; return false }) {
+            diagnostics.append(Diagnostic("`at` looks at a month of the strategy's data, and no `universe` statement comes before it", at: first.range,
+                                          hint: "state the data first, e.g. `universe kenfrench(\"48_Industry_Portfolios.CSV\")`"))
         }
         diagnostics += lowering.diagnostics
         // In the order they are written (names and strategy words of one statement interleave).
@@ -125,8 +149,14 @@ public final class Session {
 
     /// Parses, checks and runs a program or one entry (`tilt run`, `:load`, a REPL entry). Returns the
     /// diagnostics; empty means success.
+    ///
+    /// An entry stopped by `cancellation` returns one diagnostic saying so and sets `lastRunInterrupted`:
+    /// its strategy statements are not kept and nothing of the stopped run is; what its earlier statements
+    /// bound stays, as in a notebook.
     @discardableResult
     public func run(_ file: SourceFile) -> [Diagnostic] {
+        cancellation.reset()
+        lastRunInterrupted = false
         let (program, diagnostics) = Session.check(file, predefined: definedNames, mode: mode)
         guard diagnostics.isEmpty else { return diagnostics }
         // The interactive strategy as it was before this entry: restored when the entry makes the strategy
@@ -140,12 +170,21 @@ public final class Session {
                     strategyChanged = true
                 } else if case .experiment(let e) = stmt.kind {
                     try runExperiment(e, in: file)
+                } else if case .at(let e) = stmt.kind {
+                    try look(at: e, statement: stmt, in: file)
                 } else {
                     try interpreter.execute(stmt, in: file)
                 }
             }
-            try finishStrategy()
+            try finishStrategy(lookedAtMonths: program.statements.contains(where: \.isMonthView))
             return []
+        } catch is Cancelled {
+            (draft, strategyChanged, strategyRan) = before
+            lastRunInterrupted = true
+            interrupted?()
+            return [Diagnostic("interrupted: the run stopped before it finished, and nothing of it is kept",
+                               at: program.statements.last?.range ?? .empty,
+                               hint: "the session's names and strategy are as they were before this entry")]
         } catch let errors as DiagnosticList {
             if mode == .interactive, let first = errors.diagnostics.first, file.contains(first.range) || before.2 {
                 (draft, strategyChanged, strategyRan) = before
@@ -161,8 +200,13 @@ public final class Session {
     }
 
     /// Lowers and runs the gathered strategy when it is complete (or reports what is missing, for a file).
-    private func finishStrategy() throws {
+    private func finishStrategy(lookedAtMonths: Bool) throws {
         guard !draft.isEmpty else { return }
+        // A program that looked at months may state a strategy's data, or more, without running it.
+        if mode == .program, lookedAtMonths, !draft.isComplete {
+            draft = StrategyDraft()
+            return
+        }
         let current = draft
         if mode == .interactive {
             // An interactive session runs a complete strategy after each entry that changed it, and keeps it.
@@ -181,6 +225,8 @@ public final class Session {
             throw map.diagnostic(error)
         } catch let d as Diagnostic {
             throw d
+        } catch let stopped as Cancelled {
+            throw stopped
         } catch {
             throw Diagnostic(String(describing: error), at: current.firstRange ?? .empty)
         }
@@ -196,16 +242,25 @@ public final class Session {
             planFiles.append(file)
         }
         if let strategy = plan.strategy {
-            let results = try strategy.run(suggest: { closestName(to: $0, among: $1) }, progress: progress)
+            let loaded = try strategy.load(suggest: { closestName(to: $0, among: $1) })
+            let holdings = HoldingsRecord()
+            let record = mode == .interactive && strategy.variants.first?.problem.readsHeldWeights == true
+            let observer: HoldingsObserver? = record ? { @Sendable month, held in holdings.record(month, held) } : nil
+            let results = try loaded.run(progress: progress, cancellation: cancellation, holdings: observer)
+            if mode == .interactive { lastRun = StrategyRun(plan: strategy, loaded: loaded, results: results, holdings: holdings) }
+            interpreter.bindings["backtest"] = .record(BacktestRecord.record(of: results))
             try strategyResults?(results)
         } else if let policy = plan.policy {
-            let (result, report) = try policy.run()
+            let (result, report) = try policy.run(cancellation: cancellation)
+            interpreter.bindings["backtest"] = .record(BacktestRecord.record(of: [result]))
             try policyResults?(report)
             try strategyResults?([result])
         } else if let settings = plan.regimeStudy {
             let result: RegimeStudyResult
-            do { result = try RegimeStudy.run(settings, progress: progress) } catch let error as RegimeStudyError {
+            do { result = try RegimeStudy.run(settings, progress: progress, cancellation: cancellation) } catch let error as RegimeStudyError {
                 throw PlanError(error.description, at: .experiment)
+            } catch let stopped as Cancelled {
+                throw stopped
             } catch {
                 throw PlanError(data: error, at: .experimentDesign)
             }
@@ -230,33 +285,74 @@ public final class Session {
     // MARK: Explaining
 
     /// `tilt explain`: runs the program's statements up to its last `solve` — printing nothing, solving
-    /// nothing — and shows each `solve`'s curvature analysis and cone program size. A problem that does not
-    /// compile is the error solving would report. A strategy's problem is built at each rebalance and is not
-    /// explained here (said in a note).
+    /// nothing — and shows each `solve`'s curvature analysis and cone program size; then, when the program
+    /// states a strategy, its problem at `month` (by default the schedule's last rebalance): sizes, each
+    /// term's and constraint's curvature, the method that will solve it and why (`MonthExplanation`), as
+    /// text or, with `json`, as JSON. A problem that does not compile is the error solving would report.
     @discardableResult
-    public func explain(_ file: SourceFile) -> [Diagnostic] {
+    public func explain(_ file: SourceFile, month: Month? = nil, json: Bool = false) -> [Diagnostic] {
         let (program, diagnostics) = Session.check(file, predefined: definedNames, mode: mode)
         guard diagnostics.isEmpty else { return diagnostics }
-        // Explaining needs the data each `solve` uses, not what is printed or computed afterwards.
+        let objective = program.statements.first { if case .objective = $0.kind { return true }; return false }
+        if objective == nil, month != nil || json {
+            return [Diagnostic("`--month` and `--json` explain a strategy's problem, and this program states none",
+                               at: program.statements.first?.range ?? .empty, hint: "a strategy has an objective: `maximize mu'f s.t. tev <= 6%`")]
+        }
+        // Explaining needs the data each `solve` and the strategy use, not what is printed or computed afterwards.
         let lastSolve = program.statements.lastIndex { if case .solve = $0.kind { return true }; return false }
+        let needed = objective != nil ? program.statements.count : lastSolve.map { $0 + 1 } ?? 0
+        var strategy = StrategyDraft()
         do {
-            for stmt in program.statements.prefix(lastSolve.map { $0 + 1 } ?? 0) {
+            for stmt in program.statements.prefix(needed) {
                 switch stmt.kind {
-                case .print, .expression, .experiment: continue
+                case .print, .expression, .experiment, .at: continue
                 case .solve:
                     let (text, error) = try explainSolve(stmt, in: file)
-                    output(text)
+                    if !json { output(text) }
                     if let error { throw error }
                 default:
-                    if StrategyDraft.isStrategyStatement(stmt) { continue }
+                    if StrategyDraft.isStrategyStatement(stmt) {
+                        try strategy.add(stmt, in: file)
+                        continue
+                    }
                     try interpreter.execute(stmt, in: file)
                 }
             }
+            if objective != nil { try explainStrategy(strategy, month: month, json: json, in: file) }
+        } catch let list as DiagnosticList {
+            return list.diagnostics
         } catch {
             return [error as? Diagnostic ?? Diagnostic(String(describing: error), at: program.statements.first?.range ?? .empty)]
         }
-        if let note = Session.unexplained(program) { output(note) }
+        if objective == nil, lastSolve == nil {
+            output("nothing to explain: explain covers `solve` statements and a strategy's problem, and there is neither here\n")
+        }
         return []
+    }
+
+    /// A strategy's problem at `month` (default: its last rebalance), explained.
+    private func explainStrategy(_ draft: StrategyDraft, month: Month?, json: Bool, in file: SourceFile) throws {
+        var lowering = PlanLowering(scope: BindingScope(interpreter: interpreter), locations: locations)
+        let objectiveRange = draft.objective?.range ?? draft.firstRange ?? .empty
+        let lowered = draft.isComplete ? lowering.plan(draft).flatMap { plan, map in plan.strategy.map { ($0, map) } }
+                                       : lowering.viewPlan(draft, at: objectiveRange)
+        guard let (plan, map) = lowered else { throw DiagnosticList(file: file, diagnostics: lowering.diagnostics) }
+        let loaded: LoadedStrategy
+        do { loaded = try plan.load(suggest: { closestName(to: $0, among: $1) }, scheduled: month == nil) } catch { throw map.diagnostic(error) }
+        guard let month = month ?? loaded.specifications.first?.rebalanceMonths.last else {
+            throw Diagnostic("which month? without a `rebalance` statement, say it: `tilt explain FILE --month 2008-09`", at: objectiveRange)
+        }
+        let view: RebalanceView
+        do { view = try loaded.view(variant: 0, at: month) } catch { throw Diagnostic(error.message, at: objectiveRange, hint: error.hint) }
+        let explanation: MonthExplanation
+        do {
+            explanation = try MonthExplanation(plan.variants[0].problem, in: view, label: plan.variants[0].label,
+                                               variants: plan.variants.count, allocation: plan.allocation)
+        } catch {
+            throw map.diagnostic(PlanError(error.message, at: error.location.part(variant: 0), hint: error.hint, unknownName: error.unknownName))
+        }
+        output(json ? try explanation.json() : explanation.text)
+        if let compileError = explanation.compileError { throw Diagnostic(compileError, at: objectiveRange) }
     }
 
     /// A `solve` statement's explanation and, when its problem does not compile, the error.
@@ -265,19 +361,6 @@ public final class Session {
         let location = file.location(of: stmt.range.start)
         let (text, compileError) = Explainer.explain(problem)
         return ("solve at \(file.name):\(location.line):\(location.column)\n" + text, compileError.map { interpreter.located($0, in: stmt) })
-    }
-
-    /// What explaining leaves out of a program, said rather than passed over in silence: explaining covers
-    /// `solve` statements, while a strategy's problem is built at each rebalance, from that month's data.
-    static func unexplained(_ program: Program) -> String? {
-        if program.statements.contains(where: { if case .objective = $0.kind { return true }; return false }) {
-            return "the strategy's problem is not explained: it is built at each rebalance, from that month's data, "
-                + "when the strategy runs; explain covers `solve` statements\n"
-        }
-        if !program.statements.contains(where: { if case .solve = $0.kind { return true }; return false }) {
-            return "nothing to explain: explain covers `solve` statements, and there is none here\n"
-        }
-        return nil
     }
 
     // MARK: Asking
@@ -303,5 +386,13 @@ public final class Session {
     /// session's names.
     public var completionWords: [String] {
         Array(Set(Keyword.allCases.map(\.rawValue) + Builtins.names + Vocabulary.words + interpreter.bindings.keys)).sorted()
+    }
+}
+
+extension Stmt {
+    /// Whether this is `at M`.
+    var isMonthView: Bool {
+        if case .at = kind { return true }
+        return false
     }
 }

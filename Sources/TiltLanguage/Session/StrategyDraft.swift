@@ -71,7 +71,7 @@ struct StrategyDraft {
     static func isStrategyStatement(_ stmt: Stmt) -> Bool {
         switch stmt.kind {
         case .objective, .universe, .factors, .benchmark, .model, .policy, .allocate, .rebalance, .costs, .crisis, .sweep: return true
-        case .letBinding, .variable, .solve, .experiment, .print, .expression: return false
+        case .letBinding, .variable, .solve, .experiment, .at, .print, .expression: return false
         }
     }
 

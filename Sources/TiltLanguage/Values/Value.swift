@@ -16,6 +16,8 @@ public enum Value: Sendable {
     case list([Value])
     /// An optimisation expression over variables declared with `var` (before they are solved for).
     case expression(ModelExpression)
+    /// Named values read by label or position: a month's solution, a backtest's result, a fitted HMM.
+    case record(Record)
 
     /// A matrix result, turned into a number when it is 1×1.
     static func normalized(_ m: Matrix) -> Value {
@@ -38,6 +40,7 @@ public enum Value: Sendable {
             let curvature = DCPAnalysis.analyze(e).curvature
             if case .variable = e.node { return "optimisation variable \(e.shapeDescription)" }
             return "\(curvature.rawValue) expression \(e.shapeDescription)"
+        case .record(let r): return "record of \(r.fields.count): " + r.fields.map(\.name).joined(separator: ", ")
         }
     }
 
@@ -60,6 +63,7 @@ public enum Value: Sendable {
         case .date: return "a date"
         case .list: return "a list"
         case .expression(let e): return "an optimisation expression (\(e.shapeDescription))"
+        case .record: return "a record"
         }
     }
 
@@ -75,6 +79,7 @@ public enum Value: Sendable {
             return "\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d)"
         case .list(let items): return "[" + items.map { $0.rendered() }.joined(separator: ", ") + "]"
         case .expression: return "\(typeDescription) (no value yet: solve a problem that uses it)"
+        case .record(let r): return r.rendered()
         }
     }
 
@@ -86,5 +91,56 @@ public enum Value: Sendable {
         case .number(let x): return formatNumber(x)
         default: return nil
         }
+    }
+}
+
+/// Named values in order, each with a line saying what it is (units included): what a session hands out
+/// as one value — a month's solution of the strategy's problem, a backtest's result, a fitted HMM. A field
+/// is read by its name as a label, `backtest[weights]` or `backtest["weights"]`, or by position. Fields
+/// are computed when read, so that a large result costs nothing until it is looked at.
+public struct Record: Sendable {
+    public struct Field: Sendable {
+        public let name: String
+        /// What the value is, with its units.
+        public let summary: String
+        private let make: @Sendable () -> Value
+        public var value: Value { make() }
+
+        public init(_ name: String, _ summary: String, _ value: @escaping @Sendable () -> Value) {
+            self.name = name
+            self.summary = summary
+            self.make = value
+        }
+
+        /// A field whose value is already at hand.
+        public init(_ name: String, _ summary: String, value: Value) {
+            self.init(name, summary) { value }
+        }
+    }
+
+    /// What the record is, shown above its fields ("optimum at 2008-09").
+    public let title: String
+    public let fields: [Field]
+
+    public init(title: String, fields: [Field]) {
+        self.title = title
+        self.fields = fields
+    }
+
+    public func field(_ name: String) -> Field? { fields.first { $0.name == name } }
+
+    /// The title, then one line per field: its name, type and shape, and summary.
+    func rendered() -> String {
+        let width = min(24, fields.map(\.name.count).max() ?? 0)
+        let lines = fields.map { field -> String in
+            let value = field.value
+            let shown: String
+            switch value {
+            case .number, .string, .month: shown = value.rendered()
+            default: shown = value.typeDescription
+            }
+            return "  " + field.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + shown + "  — " + field.summary
+        }
+        return ([title + ":"] + lines).joined(separator: "\n")
     }
 }

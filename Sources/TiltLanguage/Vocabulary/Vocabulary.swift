@@ -11,7 +11,7 @@ import TiltPortfolio
 public enum Vocabulary {
     // MARK: Statements
 
-    public static let statements: [VocabularyStatement] = matrixStatements + strategyStatements + [experiment]
+    public static let statements: [VocabularyStatement] = matrixStatements + strategyStatements + [experiment, at]
 
     /// The matrix and optimisation layer, evaluated as they come.
     static let matrixStatements: [VocabularyStatement] = [
@@ -133,6 +133,29 @@ public enum Vocabulary {
                            ]),
         ])
 
+    public static let at = VocabularyStatement(
+        "at", syntax: "at M",
+        summary: "look at month M of the strategy's data as it is known at the end of M: binds the names below (with an objective, its solution `optimum`; with a regime model, `hmm`)")
+
+    /// The names `at M` binds: the month's values, labelled by asset, sector and factor, known at the end
+    /// of M. Stock level: with `allocate by sector` too, these are the assets (the solution's `w` is by sector).
+    public static let monthNames: [VocabularyMonthName] = [
+        VocabularyMonthName("assets", "the eligible assets at M (a return in M+1, a positive cap at M, a complete estimation window)", "names"),
+        VocabularyMonthName("c", "market caps at M, by asset", "the data's units ($m for Ken French's and CRSP's)"),
+        VocabularyMonthName("sector", "each asset's sector", "names"),
+        VocabularyMonthName("M", "sector dummies, assets × sectors (sorted), a 1 where the asset belongs", "0 or 1"),
+        VocabularyMonthName("F", "the factor model's loadings at M, (K+1) × assets, the intercept row `alpha` first (the strategy's B)", "per unit of factor"),
+        VocabularyMonthName("mu", "[1, mean factor returns] over the window, so that mu'F(w − b) is the expected active return", "monthly"),
+        VocabularyMonthName("Sigma_f", "factor covariance over the window, (K+1) × (K+1) with the intercept's row and column zero, so that f'Σ_f f is the factor risk of f = F(w − b)", "monthly decimal²"),
+        VocabularyMonthName("E", "residual variances, by asset", "monthly decimal²"),
+        VocabularyMonthName("b", "benchmark weights, by asset", "fractions"),
+        VocabularyMonthName("w_before", "the weights held just before the rebalance (the last backtest's, drifted; 0 without one)", "fractions"),
+        VocabularyMonthName("R", "excess returns of the assets over the estimation window, months × assets (the last row is M)", "monthly decimals"),
+        VocabularyMonthName("X", "factor returns over the estimation window, months × factors", "monthly decimals"),
+        VocabularyMonthName("hmm", "with a regime model: the HMM fitted at M (means, covariances, transition, filtered and forecast probabilities, log-likelihood, BIC)", "record"),
+        VocabularyMonthName("optimum", "with an objective: the strategy's problem solved at M (w, f, duals, the tracking-error budget's dual, risk decomposition, method; the last backtest's weights beside)", "record"),
+    ]
+
     /// The statement whose keyword is `keyword` (`maximize` or `minimize` for an objective).
     public static func statement(_ keyword: String) -> VocabularyStatement? {
         let word = keyword == "minimize" ? "maximize" : keyword
@@ -205,6 +228,8 @@ public enum Vocabulary {
     /// Lines for `:help`: each statement with its syntax and meaning, then the strategy quantities.
     public static var help: [String] {
         var lines = statements.map { "\($0.syntax.padding(toLength: 38, withPad: " ", startingAt: 0)) \($0.summary)" }
+        lines.append("Bound by `at M` (the month's values, known at the end of M):")
+        for m in monthNames { lines.append("  \(m.name.padding(toLength: 36, withPad: " ", startingAt: 0)) \(m.summary) (\(m.unit))") }
         lines.append("Inside a strategy's objective and constraints:")
         for q in quantities { lines.append("  \(q.name.padding(toLength: 36, withPad: " ", startingAt: 0)) \(q.summary) (\(q.unit))") }
         for f in strategyFunctions { lines.append("  \(f.signature.padding(toLength: 36, withPad: " ", startingAt: 0)) \(f.summary)") }
@@ -231,10 +256,12 @@ public enum Vocabulary {
                 }
             }
         }
+        var month = ["| bound by `at M` | unit | meaning |", "| --- | --- | --- |"]
+        for m in monthNames { month.append("| `\(m.name)` | \(cell(m.unit)) | \(cell(m.summary)) |") }
         var inside = ["| inside an objective | unit | meaning |", "| --- | --- | --- |"]
         for q in quantities { inside.append("| `\(q.name)` | \(cell(q.unit)) | \(cell(q.summary)) |") }
         for f in strategyFunctions { inside.append("| `\(f.signature)` | | \(cell(f.summary)) |") }
-        return [rows, options, inside].map { $0.joined(separator: "\n") }.joined(separator: "\n\n") + "\n"
+        return [rows, options, month, inside].map { $0.joined(separator: "\n") }.joined(separator: "\n\n") + "\n"
     }
 }
 
@@ -402,6 +429,19 @@ public struct VocabularyOption: Sendable {
         self.defaultValue = defaultValue
         self.example = example
         self.summary = summary
+    }
+}
+
+/// A name `at M` binds, what it holds and its unit.
+public struct VocabularyMonthName: Sendable {
+    public let name: String
+    public let summary: String
+    public let unit: String
+
+    init(_ name: String, _ summary: String, _ unit: String) {
+        self.name = name
+        self.summary = summary
+        self.unit = unit
     }
 }
 

@@ -75,12 +75,15 @@ public struct ParametricPolicy: Sendable {
     /// returns from M, i.e. the decisions from M − 1. Each estimation starts from the previous θ (warm
     /// start; the first from θ = 0); the objective is strictly concave, so the start changes the work,
     /// not the answer. Standard errors are not computed here.
-    public func outOfSample(_ data: PolicyCrossSections, schedule: [Month], window: EstimationWindow) throws -> [Decision] {
+    /// `checkpoint` is called before each decision month; what it throws stops the estimation (a cancelled run).
+    public func outOfSample(_ data: PolicyCrossSections, schedule: [Month], window: EstimationWindow,
+                            checkpoint: () throws -> Void = {}) throws -> [Decision] {
         let k = data.characteristicNames.count
         var theta = [Double](repeating: 0, count: k)
         var decisions: [Decision] = []
         decisions.reserveCapacity(schedule.count)
         for month in schedule {
+            try checkpoint()
             try window.validate(at: month)
             let estimation = (window.firstMonth(endingAt: month) - 1)...(month - 1)
             guard let section = data.section(at: month) else {

@@ -38,4 +38,10 @@ public struct UnknownName: Error, Sendable {
     public var name: String
     public var candidates: [String]
     public var message: String
+
+    public init(name: String, candidates: [String], message: String) {
+        self.name = name
+        self.candidates = candidates
+        self.message = message
+    }
 }

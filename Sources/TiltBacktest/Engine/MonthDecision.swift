@@ -1,0 +1,63 @@
+import TiltData
+import TiltModeling
+import TiltPortfolio
+
+/// The strategy's problem solved at one rebalance: the solution (weights, exposures, one dual per lowered
+/// constraint, the method that answered), what a backtest records of it (active exposures, the ex-ante
+/// risk decomposition, turnover) and the weights of the stocks behind the decision units. The backtester
+/// takes one at every rebalance; a session takes one at any month to compare with the backtest.
+public struct MonthDecision: Sendable {
+    public let solution: ProblemSolution
+    /// The decision as a backtest records it, over the decision units.
+    public let record: BacktestResult.Rebalance
+    /// Weights and benchmark weights of the stocks behind the units (`RebalanceView.stockColumns`' order):
+    /// a unit's weight spread over its stocks by their shares (cap weights inside a sector).
+    public let stockWeights: [Double]
+    public let stockBenchmark: [Double]
+}
+
+extension RebalanceView {
+    /// Solves `problem` in this month's context (from `warmStart`, the previous rebalance's solution) and
+    /// decomposes the decision: f = B(w − b); each factor's contribution f_k(Σ_f f)_k and the specific
+    /// part (w − b)ᵀE(w − b) of the monthly ex-ante active variance; turnover against the weights held.
+    /// Throws `BacktestError` when the problem cannot be posed or is not solved.
+    public func decide(_ problem: PortfolioProblem, warmStart: WarmStart? = nil) throws -> MonthDecision {
+        let context = portfolio
+        let month = context.month
+        let solution: ProblemSolution
+        do {
+            solution = try problem.solve(in: context, warmStart: warmStart)
+        } catch {
+            throw BacktestError(month: month, error.message, hint: error.hint, problemError: error)
+        }
+        guard solution.status == .optimal || solution.status == .almostOptimal,
+              let w = solution.values.first(where: { $0.0 === context.weightVariable })?.1.storage else {
+            throw BacktestError(month: month, "the problem is \(solution.status.description)", hint: solution.status.hint)
+        }
+        let unitBenchmark = context.benchmark, unitLoadings = context.loadings, factorCovariance = context.factorCovariance
+        let active = zip(w, unitBenchmark).map { $0 - $1 }
+        let exposures = (0..<unitLoadings.rows).map { r in (0..<context.units.count).reduce(0) { $0 + unitLoadings[r, $1] * active[$1] } }
+        let k = factorCovariance.rows
+        let factorExposures = Array(exposures.dropFirst())
+        let sigmaF = (0..<k).map { i in (0..<k).reduce(0) { $0 + factorCovariance[i, $1] * factorExposures[$1] } }
+        let factorContributions = (0..<k).map { factorExposures[$0] * sigmaF[$0] }
+        let specific = zip(active, context.residualVariances).reduce(0) { $0 + $1.0 * $1.0 * $1.1 }
+        let turnover = zip(w, context.previousWeights).reduce(0) { $0 + abs($1.0 - $1.1) }
+        var stockWeights = [Double](repeating: 0, count: stockColumns.count)
+        var stockBenchmark = [Double](repeating: 0, count: stockColumns.count)
+        for (u, members) in membership.enumerated() {
+            for (s, share) in members {
+                stockWeights[s] += w[u] * share
+                stockBenchmark[s] += unitBenchmark[u] * share
+            }
+        }
+        let regime = context.regime
+        let record = BacktestResult.Rebalance(
+            month: month, assets: context.units, weights: w, benchmarkWeights: unitBenchmark, sectors: context.sectors,
+            turnover: turnover, factorNames: context.exposureNames, activeExposures: exposures,
+            factorRiskContributions: factorContributions, specificRiskContribution: specific,
+            exAnteActiveVariance: factorContributions.reduce(0, +) + specific, status: solution.status.rawValue,
+            method: solution.method.rawValue, regimeProbabilities: regime?.probabilities, filteredRegimeProbabilities: regime?.filteredProbabilities)
+        return MonthDecision(solution: solution, record: record, stockWeights: stockWeights, stockBenchmark: stockBenchmark)
+    }
+}
