@@ -422,12 +422,38 @@ import TiltTestSupport
     }
 
     @Test func explainSaysWhatItDoesNotCover() throws {
-        let strategy = "universe synthetic(stocks: 5, seed: 1)\nbenchmark mktcap\nmaximize mu'f s.t. tev <= 4%\nrebalance monthly\n"
-        let onStrategy = try TiltBinary.run(["explain", "-"], input: Data(strategy.utf8))
-        #expect(onStrategy.status == 0, "\(onStrategy.stderr)")
-        #expect(onStrategy.stdout.hasPrefix("the strategy's problem is not explained: it is built at each rebalance"))
         let noSolve = try TiltBinary.run(["explain", "-"], input: Data("let x = 1\n".utf8))
         #expect(noSolve.status == 0)
-        #expect(noSolve.stdout == "nothing to explain: explain covers `solve` statements, and there is none here\n")
+        #expect(noSolve.stdout == "nothing to explain: explain covers `solve` statements and a strategy's problem, and there is neither here\n")
+        let month = try TiltBinary.run(["explain", "-", "--month", "2008-09"], input: Data("let x = 1\n".utf8))
+        #expect(month.status == 1 && month.stderr.contains("error: `--month` and `--json` explain a strategy's problem, and this program states none"), "\(month.stderr)")
+        let badMonth = try TiltBinary.run(["explain", "-", "--month", "2008-13"], input: Data("let x = 1\n".utf8))
+        #expect(badMonth.status == 2 && badMonth.stderr.contains("--month takes a month YYYY-MM"), "\(badMonth.stderr)")
+    }
+
+    /// A strategy's problem at a month: sizes, each term's and constraint's form and curvature, the method
+    /// and why; JSON with --json. The canonical problem goes to the structured active set; a sector limit
+    /// keeps a problem off it, and the reason names that constraint.
+    @Test func explainShowsAStrategysProblemAtAMonth() throws {
+        let data = "universe synthetic(stocks: 30, seed: 4, from: 1995-01, to: 2012-12)\nbenchmark mktcap\n"
+        let canonical = try TiltBinary.run(["explain", "-", "--month", "2006-03"], input: Data((data + "maximize mu'f s.t. tev <= 4%\nrebalance monthly\n").utf8))
+        #expect(canonical.status == 0, "\(canonical.stderr)")
+        #expect(canonical.stdout.hasPrefix("the strategy's problem at 2006-03:\n"), "\(canonical.stdout)")
+        #expect(canonical.stdout.contains("√12·‖[L_fᵀ f_factors; √E ∘ (w − b)]‖ ≤ 0.04: one second-order cone of dimension"))
+        #expect(canonical.stdout.contains("method: structured active set — the problem is the canonical factor-portfolio problem"))
+        let limited = try TiltBinary.run(["explain", "-", "--json"],
+                                         input: Data((data + "maximize mu'f s.t. tev <= 4%, sector(\"Finance\") <= 10%\nrebalance monthly from 2001-12 to 2010-12\n").utf8))
+        #expect(limited.status == 0, "\(limited.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(limited.stdout.utf8)) as? [String: Any])
+        #expect(json["month"] as? String == "2010-12")
+        #expect(json["method"] as? String == "interior point")
+        #expect((json["reason"] as? String)?.hasPrefix("`sector(\"Finance\") <= 10%` (a sector limit) is not one of the structured method's constraints") == true)
+        let constraints = try #require(json["constraints"] as? [[String: Any]])
+        #expect(constraints.map { $0["text"] as? String } == ["tev <= 4%", "sector(\"Finance\") <= 10%", "f == B(w - b)", "sum(w) == 1 (default)", "w >= 0 (default)"])
+        #expect(constraints.first?["curvature"] as? String == "convex <= constant")
+        let terms = try #require(json["objective"] as? [[String: Any]])
+        #expect(terms.first?["text"] as? String == "+ mu'f" && terms.first?["curvature"] as? String == "affine")
+        let cones = try #require(json["coneProgram"] as? [String: Any])
+        #expect(cones["secondOrderCones"] as? Int == 1)
     }
 }

@@ -176,6 +176,56 @@ final class PseudoTerminalSession {
     let result = try TiltBinary.run(["repl"], input: Data(input.utf8), environment: ["HOME": home.path])
     #expect(result.status == 0)
     #expect(result.stderr == ":explain needs a statement, e.g. :explain solve minimize sumsq(w)\ncannot open `/`: it is a directory\n")
-    let nothing = "nothing to explain: explain covers `solve` statements, and there is none here\n"
+    let nothing = "nothing to explain: explain covers `solve` statements and a strategy's problem, and there is neither here\n"
     #expect(result.stdout.components(separatedBy: nothing).count == 3, "\(result.stdout)")
+}
+
+/// The teaching walkthrough in a real terminal: a month of the strategy's data opened with `at`, the
+/// sector algebra on it, the backtest, the month's solution against the backtest's weights, the result as
+/// a value — then Ctrl-C during a second backtest returns to the prompt with the session as it was. On
+/// the 48 industries when the shared data is there, else on the built-in synthetic market.
+@Test func replWalkthroughWithCtrlCDuringABacktest() throws {
+    let home = try scratchFolder()
+    let data = ProcessInfo.processInfo.environment["TILT_DATA"]
+        ?? TiltBinary.repositoryRoot.appendingPathComponent("../shared/data").standardizedFileURL.path
+    let real = FileManager.default.fileExists(atPath: data + "/48_Industry_Portfolios.CSV")
+    if !real { print("replWalkthroughWithCtrlCDuringABacktest: no 48_Industry_Portfolios.CSV in \(data) (set TILT_DATA) — on the synthetic market") }
+    let repl = try PseudoTerminalSession(arguments: ["repl", "--data", data], home: home.path)
+    #expect(repl.atPrompt(), "prompt: \(repl.transcript)")
+    func enter(_ line: String, expecting needle: String, timeout: TimeInterval = 120) {
+        repl.clear()
+        repl.type(line + "\r")
+        #expect(repl.waitFor(needle, timeout: timeout), "\(line): \(repl.transcript)")
+        #expect(repl.atPrompt(timeout: timeout), "\(line): \(repl.transcript)")
+    }
+    let statements = real
+        ? ["universe kenfrench(\"48_Industry_Portfolios.CSV\")", "factors \"F-F_Research_Data_5_Factors_2x3.csv\"",
+           "model ols(window: expanding, from: 1963-07)", "allocate by sector"]
+        : ["universe synthetic(stocks: 300, seed: 7, from: 1985-01, to: 2024-12)", "allocate by sector"]
+    for statement in statements { enter(statement, expecting: statement) }
+    enter("maximize mu'f s.t. tev <= 3%", expecting: "maximize")
+    enter("at 2008-09", expecting: "names: assets, c, sector, M, F, mu, Sigma_f, E, b, R, X")
+    enter("let W = diag(c) * M * inv(diag(c' * M))", expecting: "let W")
+    enter("max(abs(W * optimum[w] - optimum[stock_w])) < 1e-12", expecting: "= 1")
+    enter("R[2008-10, :]", expecting: "error: 2008-10 is after 2008-09")
+
+    enter("rebalance monthly from 1994-12 to 2019-11", expecting: "Metrics")
+    enter("at 2008-09", expecting: "the backtest's weights at 2008-09 differ by at most")
+    enter("backtest[weights][2008-09]", expecting: "2008-09")
+    enter("let kept = 42", expecting: "let kept")
+
+    // Ctrl-C while the backtest of a changed strategy runs (a sector limit: the interior-point method).
+    repl.clear()
+    repl.type("maximize mu'f s.t. tev <= 3%, sector(\"Finance\") <= 15%\r")
+    #expect(repl.waitFor("backtest [", timeout: 120), "progress: \(repl.transcript)")
+    repl.type("\u{3}")
+    #expect(repl.waitFor("interrupted: the run stopped, and the session is as it was before this entry", timeout: 60), "\(repl.transcript)")
+    #expect(repl.atPrompt(timeout: 60))
+    #expect(!repl.transcript.contains("Metrics"), "the stopped run printed no result: \(repl.transcript)")
+    enter("kept", expecting: "kept = 42")
+    enter("backtest[metrics]", expecting: "information_ratio")
+    enter("at 2008-09", expecting: "differ by at most")
+
+    repl.type("\u{4}")
+    #expect(repl.finish() == 0, "\(repl.transcript.debugDescription)")
 }
