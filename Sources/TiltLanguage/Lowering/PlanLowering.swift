@@ -96,7 +96,8 @@ struct PlanLowering {
         case .crisis(let name, let window): _ = crisis(name, window)
         case .sweep(let name, let values) where name.name == "model": _ = models(values, in: file)
         case .experiment(let e): _ = experiment(e)
-        case .sweep, .letBinding, .variable, .solve, .print, .expression, .at: break
+        case .at(let e): _ = month(e)
+        case .sweep, .letBinding, .variable, .solve, .print, .expression: break
         }
     }
 
@@ -430,6 +431,15 @@ struct PlanLowering {
         return attempt(at: window.range) { _ in
             let (from, to) = try FormReader.monthRange(window)
             return StrategyPlan.Crisis(name: title, from: from, to: to)
+        }
+    }
+
+    /// The month of `at M`; nil when it is not known yet (it reads a name) or not a month.
+    mutating func month(_ e: Expr) -> Month? {
+        attempt(at: e.range) { lowering in
+            guard let value = try lowering.scope.value(of: e) else { return nil }
+            guard case .month(let month) = value else { throw Diagnostic("`at` takes a month, e.g. `at 2008-09`", at: e.range) }
+            return month
         }
     }
 

@@ -16,13 +16,8 @@ import TiltSyntax
 /// the same strategy.
 extension Session {
     func look(at e: Expr, statement: Stmt, in file: SourceFile) throws {
-        interpreter.currentFile = file
-        defer { interpreter.currentFile = nil }
-        guard case .month(let month) = try interpreter.evaluate(e) else {
-            throw Diagnostic("`at` takes a month, e.g. `at 2008-09`", at: e.range)
-        }
         var lowering = PlanLowering(scope: BindingScope(interpreter: interpreter), locations: locations)
-        guard let (plan, map) = lowering.viewPlan(draft, at: statement.range) else {
+        guard let month = lowering.month(e), let (plan, map) = lowering.viewPlan(draft, at: statement.range) else {
             throw DiagnosticList(file: file, diagnostics: lowering.diagnostics)
         }
         let loaded: LoadedStrategy

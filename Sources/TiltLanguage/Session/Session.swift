@@ -129,9 +129,9 @@ public final class Session {
             }
         }
         for stmt in program.statements where clean(stmt) {
-            if case .experiment = stmt.kind { lowering.check(stmt, in: file) }
-            if case .at(let month) = stmt.kind, month.isLiteral, (try? LiteralScope().value(of: month)).flatMap({ $0 }).map({ if case .month = $0 { return false }; return true }) == true {
-                diagnostics.append(Diagnostic("`at` takes a month, e.g. `at 2008-09`", at: month.range))
+            switch stmt.kind {
+            case .experiment, .at: lowering.check(stmt, in: file)
+            default: break
             }
         }
         if mode == .program, let first = program.statements.first(where: \.isMonthView),
