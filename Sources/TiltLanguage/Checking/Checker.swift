@@ -72,6 +72,8 @@ public struct Checker {
             // `model in [regime(states: 2), ols]`: each value is a model form.
             if case .matrix(let rows) = values.kind {
                 for model in rows.joined() { checkOptions(model, Vocabulary.model.forms) }
+                // `at M` looks through the first model.
+                if case .call(let name, _)? = rows.first?.first?.kind, name.name == "regime" { regimeModelStated = true }
             }
         case .sweep(let name, let values):
             check(values, context: .plain)

@@ -146,6 +146,11 @@ struct PlanLowering {
                                           hint: "state the data first, e.g. `universe kenfrench(\"48_Industry_Portfolios.CSV\")`"))
             return nil
         }
+        if draft.policy != nil {
+            diagnostics.append(Diagnostic("`at` opens a month of a factor strategy — its factor model, benchmark and problem — and a parametric policy has none",
+                                          at: range, hint: "the policy's weights come from its characteristics; its θ path is in its report (`tilt run FILE --out DIR`, theta.csv)"))
+            return nil
+        }
         let errorsBefore = diagnostics.count
         var map = PlanSourceMap(fallback: draft.firstRange ?? universeExpr.range)
         let sources = self.sources(draft, universeExpr, &map)
