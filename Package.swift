@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "TiltBacktest", dependencies: ["TiltPortfolio", "TiltModels", "TiltModeling", "TiltData", "TiltLinearAlgebra"]),
         .target(name: "TiltReport", dependencies: ["TiltBacktest", "TiltData", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TiltLanguage", dependencies: [
-            "TiltSyntax", "TiltLinearAlgebra", "TiltModeling", "TiltData", "TiltPortfolio", "TiltBacktest", "TiltReport",
+            "TiltSyntax", "TiltLinearAlgebra", "TiltModeling", "TiltData", "TiltModels", "TiltPortfolio", "TiltBacktest", "TiltReport",
         ]),
         // Editors and notebooks: what the language server and the Jupyter kernel share, then each of them.
         .target(name: "TiltEditorSupport", dependencies: ["TiltLanguage", "TiltSyntax", "TiltModeling", "TiltLinearAlgebra"]),
