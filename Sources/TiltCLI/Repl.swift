@@ -2,6 +2,7 @@ import ArgumentParser
 import CReadline
 import Foundation
 import TiltBacktest
+import TiltEditorSupport
 import TiltLanguage
 import TiltSyntax
 
@@ -53,7 +54,7 @@ struct ReplLoop {
     let session: Session
     let files = SessionFiles()
     static let commands: [(String, String)] = [
-        (":help", "this list, the statements and the built-in functions"),
+        (":help [WORD]", "this list, the statements and the built-in functions, or what WORD means"),
         (":type EXPR", "type and shape of an expression"),
         (":load FILE", "run a file in this session"),
         (":explain STMT", "how a `solve …` statement is understood (curvature, cone program), without solving"),
@@ -156,6 +157,14 @@ struct ReplLoop {
         case ":quit", ":q", ":exit":
             return false
         case ":help", ":h":
+            if !argument.isEmpty {
+                guard let doc = WordHelp.plainDocumentation(for: argument) else {
+                    printError("`\(argument)` is not a word of the language; :help lists them\n")
+                    break
+                }
+                print(doc)
+                break
+            }
             print("Commands:")
             for (c, d) in ReplLoop.commands { print("  \(c.padding(toLength: 14, withPad: " ", startingAt: 0)) \(d)") }
             print("Statements (an expression alone prints its value):")

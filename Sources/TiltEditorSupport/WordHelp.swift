@@ -35,21 +35,25 @@ public enum WordHelp {
         }
     }
 
-    /// Markdown documenting a language word (every meaning it has), or nil for a word the language does
-    /// not define.
+    /// Markdown documenting a language word (every meaning it has, and what `at M` binds to it), or nil for
+    /// a word the language does not define.
     public static func documentation(for word: String) -> String? {
-        let entries = LanguageReference.entries(named: word)
-        guard !entries.isEmpty else { return nil }
-        return entries.map { entry in
+        let entries = LanguageReference.entries(named: word).map { entry in
             "`\(entry.signature)` — \(entry.summary) *(\(description(of: entry.kind)))*"
-        }.joined(separator: "\n\n")
+        } + monthNames(word).map { "`\($0.name)` — \($0.summary) (\($0.unit)) *(bound by `at M`)*" }
+        return entries.isEmpty ? nil : entries.joined(separator: "\n\n")
     }
 
-    /// The same as plain text (a notebook's inspector, a terminal).
+    /// The same as plain text (a notebook's inspector, the REPL's and the notebook's `:help WORD`).
     public static func plainDocumentation(for word: String) -> String? {
-        let entries = LanguageReference.entries(named: word)
-        guard !entries.isEmpty else { return nil }
-        return entries.map { "\($0.signature)\n    \($0.summary) (\(description(of: $0.kind)))" }.joined(separator: "\n")
+        let entries = LanguageReference.entries(named: word).map { "\($0.signature)\n    \($0.summary) (\(description(of: $0.kind)))" }
+            + monthNames(word).map { "\($0.name)\n    \($0.summary) (\($0.unit)) (bound by `at M`)" }
+        return entries.isEmpty ? nil : entries.joined(separator: "\n")
+    }
+
+    /// The month view's names spelt `word` (`c`, `Sigma_f`, `hmm`, …).
+    private static func monthNames(_ word: String) -> [VocabularyMonthName] {
+        Vocabulary.monthNames.filter { $0.name == word }
     }
 
     private static func description(of kind: LanguageReference.Kind) -> String {

@@ -180,6 +180,18 @@ final class PseudoTerminalSession {
     #expect(result.stdout.components(separatedBy: nothing).count == 3, "\(result.stdout)")
 }
 
+/// `:help WORD` prints that word's entries (the vocabulary's, and what `at M` binds to it), not the whole
+/// list; a word the language does not have is said to be one.
+@Test func replHelpOfAWord() throws {
+    let home = try scratchFolder()
+    let result = try TiltBinary.run(["repl"], input: Data(":help tev\n:help Sigma_f\n:help frobnicate\n".utf8), environment: ["HOME": home.path])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("tev\n    annualised ex-ante tracking error √(12·risk)"), "\(result.stdout)")
+    #expect(result.stdout.contains("Sigma_f\n    factor covariance over the window"), "\(result.stdout)")
+    #expect(!result.stdout.contains("Built-in functions:"), "\(result.stdout)")
+    #expect(result.stderr == "`frobnicate` is not a word of the language; :help lists them\n")
+}
+
 /// The teaching walkthrough in a real terminal: a month of the strategy's data opened with `at`, the
 /// sector algebra on it, the backtest, the month's solution against the backtest's weights, the result as
 /// a value — then Ctrl-C during a second backtest returns to the prompt with the session as it was. On

@@ -48,6 +48,9 @@ private let schedule = "\nrebalance monthly from 2006-01 to 2006-03\n"
      "c.tilt:2:28: error: `risk <= 2` allows 200% monthly active variance"),
     (synthetic + "tev in 1 to 10\nmaximize mu'f s.t. tev <= 5%" + schedule,
      "c.tilt:2:8: error: `tev in …` reaches 10: 1000% annualised tracking error"),
+    // An exposure the synthetic market's factors do not have (known without reading data).
+    (synthetic + "maximize mu'f s.t. tev <= 5%, f[hlm] <= 0.2" + schedule,
+     "c.tilt:2:33: error: `f` has no entry labelled `hlm` (entries: alpha, mktrf, smb, hml, rmw, cma, umd)\n  maximize mu'f s.t. tev <= 5%, f[hlm] <= 0.2\n                                  ^~~\nhint: did you mean `hml`?"),
     // An incomplete strategy.
     (synthetic + "maximize mu'f s.t. tev <= 5%\n", "c.tilt:1:1: error: the strategy is incomplete: it needs a `rebalance` statement"),
 ] as [(String, String)])

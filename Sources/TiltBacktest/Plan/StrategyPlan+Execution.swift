@@ -108,14 +108,7 @@ extension StrategyPlan {
         }
         let benchmarkRule = try benchmark.load(assets: data.panel.assetIDs, suggest: suggest)
         // An exposure the factors do not have is named now, before any estimate or solve.
-        let exposures = ["alpha"] + data.factors.factorNames
-        for (index, variant) in variants.enumerated() {
-            for (constraint, name) in variant.problem.exposureNames where !exposures.contains(name) {
-                throw PlanError("`f` has no entry labelled `\(name)` (entries: \(exposures.joined(separator: ", ")))",
-                                at: .exposureName(variant: index, constraint: constraint, name: name),
-                                unknownName: UnknownName(name: name, candidates: exposures, message: ""))
-            }
-        }
+        try checkExposureNames(factorNames: data.factors.factorNames)
         // Variants with the same model share data, window and schedule, so they share the estimated models.
         var caches: [FactorModelPlan: FactorModelCache] = [:]
         for variant in variants where variants.filter({ $0.model == variant.model }).count > 1 {
@@ -157,6 +150,28 @@ public typealias HoldingsObserver = @Sendable (Month, [String: Double]) -> Void
 
 /// A hint for a name that is not among `candidates` ("did you mean `Agric`?"), or nil.
 public typealias NameSuggestion = @Sendable (_ name: String, _ candidates: [String]) -> String?
+
+extension StrategyPlan {
+    /// The factor names known before any data is read (the synthetic market's own), else nil: `tilt check`
+    /// then finds a misspelt `f[hlm]` as a run does.
+    public var factorNamesBeforeReading: [String]? {
+        guard case .universe = factors, case .synthetic = universe else { return nil }
+        return RegimeCalibration.study.factorNames
+    }
+
+    /// Throws for an exposure `f[name]` of any variant that the factors (`factorNames`, without the
+    /// intercept `alpha`) do not have, with the names there are.
+    public func checkExposureNames(factorNames: [String]) throws(PlanError) {
+        let exposures = ["alpha"] + factorNames
+        for (index, variant) in variants.enumerated() {
+            for (constraint, name) in variant.problem.exposureNames where !exposures.contains(name) {
+                throw PlanError("`f` has no entry labelled `\(name)` (entries: \(exposures.joined(separator: ", ")))",
+                                at: .exposureName(variant: index, constraint: constraint, name: name),
+                                unknownName: UnknownName(name: name, candidates: exposures, message: ""))
+            }
+        }
+    }
+}
 
 extension UniverseSource {
     /// The asset panel and, for the synthetic market, its factors.

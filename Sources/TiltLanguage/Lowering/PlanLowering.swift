@@ -131,9 +131,16 @@ struct PlanLowering {
         map.ranges[.rebalanceWindow] = rebalance.window?.range ?? rebalance.frequency.range
         let variants = self.variants(draft, objective, sectors: sources?.universe.sectorScheme, map: &map)
         guard diagnostics.count == errorsBefore, let sources, let schedule, let variants else { return nil }
-        return StrategyPlan(universe: sources.universe, factors: sources.factors, benchmark: sources.benchmark,
-                            allocation: sources.allocation, schedule: schedule, costPerTurnover: cost, crises: crises,
-                            variants: variants)
+        let plan = StrategyPlan(universe: sources.universe, factors: sources.factors, benchmark: sources.benchmark,
+                                allocation: sources.allocation, schedule: schedule, costPerTurnover: cost, crises: crises,
+                                variants: variants)
+        if let names = plan.factorNamesBeforeReading {
+            do { try plan.checkExposureNames(factorNames: names) } catch {
+                diagnostics.append(map.diagnostic(error))
+                return nil
+            }
+        }
+        return plan
     }
 
     /// The plan a month view (`at M`) looks through: the strategy's data, model and — when it has an

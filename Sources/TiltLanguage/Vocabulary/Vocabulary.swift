@@ -185,7 +185,7 @@ public enum Vocabulary {
                            plausible: PlausibleBound(largest: 1, what: "monthly active variance") { _ in
                                "`risk` is a monthly variance in decimal²: a 6% annual tracking error is `risk <= 0.0003`, or write `tev <= 6%`"
                            }),
-        VocabularyQuantity(.trackingError, summary: "ex-ante tracking error √(12·risk); `tev <= 6%` means risk ≤ 0.06²/12", unit: "annualised",
+        VocabularyQuantity(.trackingError, summary: "annualised ex-ante tracking error √(12·risk); `tev <= 6%` means risk ≤ 0.06²/12", unit: "annualised decimal, 6% = 0.06",
                            plausible: PlausibleBound(largest: 1, what: "annualised tracking error") { "did you mean \($0)%?" }),
         VocabularyQuantity(.turnover, summary: "Σ|w − w_before| at the rebalance", unit: "fraction of the portfolio traded",
                            plausible: PlausibleBound(largest: 2, what: "turnover") { "did you mean \($0)%?" }),
