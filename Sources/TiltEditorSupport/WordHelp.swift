@@ -40,20 +40,24 @@ public enum WordHelp {
     public static func documentation(for word: String) -> String? {
         let entries = LanguageReference.entries(named: word).map { entry in
             "`\(entry.signature)` — \(entry.summary) *(\(description(of: entry.kind)))*"
-        } + monthNames(word).map { "`\($0.name)` — \($0.summary) (\($0.unit)) *(bound by `at M`)*" }
+        } + sessionNames(word).map { "`\($0.name.name)` — \($0.name.summary) (\($0.name.unit)) *(\($0.boundBy))*" }
         return entries.isEmpty ? nil : entries.joined(separator: "\n\n")
     }
 
     /// The same as plain text (a notebook's inspector, the REPL's and the notebook's `:help WORD`).
     public static func plainDocumentation(for word: String) -> String? {
         let entries = LanguageReference.entries(named: word).map { "\($0.signature)\n    \($0.summary) (\(description(of: $0.kind)))" }
-            + monthNames(word).map { "\($0.name)\n    \($0.summary) (\($0.unit)) (bound by `at M`)" }
-        return entries.isEmpty ? nil : entries.joined(separator: "\n")
+            + sessionNames(word).map { "\($0.name.name)\n    \($0.name.summary) (\($0.name.unit)) (\($0.boundBy))" }
+        var text = entries.joined(separator: "\n")
+        // `at M` binds the month's names: say which.
+        if word == Vocabulary.at.keyword { text += "\n    names: " + Vocabulary.monthNames.map(\.name).joined(separator: ", ") }
+        return entries.isEmpty ? nil : text
     }
 
-    /// The month view's names spelt `word` (`c`, `Sigma_f`, `hmm`, …).
-    private static func monthNames(_ word: String) -> [VocabularyMonthName] {
-        Vocabulary.monthNames.filter { $0.name == word }
+    /// The names a session binds spelt `word`: a month view's (`c`, `Sigma_f`, `hmm`, …) and a run's result.
+    private static func sessionNames(_ word: String) -> [(name: VocabularyMonthName, boundBy: String)] {
+        Vocabulary.monthNames.filter { $0.name == word }.map { ($0, "bound by `at M`") }
+            + (Vocabulary.result.name == word ? [(Vocabulary.result, "bound once a strategy ran")] : [])
     }
 
     private static func description(of kind: LanguageReference.Kind) -> String {

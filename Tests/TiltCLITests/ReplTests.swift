@@ -184,10 +184,13 @@ final class PseudoTerminalSession {
 /// list; a word the language does not have is said to be one.
 @Test func replHelpOfAWord() throws {
     let home = try scratchFolder()
-    let result = try TiltBinary.run(["repl"], input: Data(":help tev\n:help Sigma_f\n:help frobnicate\n".utf8), environment: ["HOME": home.path])
+    let input = ":help tev\n:help Sigma_f\n:help at\n:help backtest\n:help frobnicate\n"
+    let result = try TiltBinary.run(["repl"], input: Data(input.utf8), environment: ["HOME": home.path])
     #expect(result.status == 0)
     #expect(result.stdout.contains("tev\n    annualised ex-ante tracking error √(12·risk)"), "\(result.stdout)")
     #expect(result.stdout.contains("Sigma_f\n    factor covariance over the window"), "\(result.stdout)")
+    #expect(result.stdout.contains("    names: assets, c, sector, M, F, mu, Sigma_f, E, b"), "\(result.stdout)")
+    #expect(result.stdout.contains("backtest\n    once a strategy ran in the session, its result"), "\(result.stdout)")
     #expect(!result.stdout.contains("Built-in functions:"), "\(result.stdout)")
     #expect(result.stderr == "`frobnicate` is not a word of the language; :help lists them\n")
 }

@@ -128,8 +128,8 @@ public struct Checker {
             } else if context == .plain, Checker.strategyNames.contains(n) {
                 hint = "`\(n)` is defined inside a strategy objective (`maximize …`/`minimize …`) and its constraints"
                     + (Vocabulary.monthNames.contains { $0.name == n } ? ", and by `at M` for a month" : "")
-            } else if n == "backtest" {
-                hint = "`backtest` is a strategy's result once it ran: a strategy runs when the entry that completes it ends (a program's, at its end), so read it in a later entry"
+            } else if n == Vocabulary.result.name {
+                hint = "`\(n)` is a strategy's result once it ran: a strategy runs when the entry that completes it ends (a program's, at its end), so read it in a later entry"
             } else if let month = Vocabulary.monthNames.first(where: { $0.name == n }) {
                 hint = "`\(n)` is bound by `at M` (\(month.summary))"
             } else {

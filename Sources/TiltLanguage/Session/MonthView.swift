@@ -104,11 +104,9 @@ struct MonthValues {
         if hasCaps { values.append(("c", .matrix(Matrix(column: stocks.caps, labels: ids)))) }
         if let sectors = stocks.sectors {
             values.append(("sector", .list(sectors.map { .string($0) })))
-            let names = Array(Set(sectors)).sorted()
-            var dummies = Matrix(rows: ids.count, cols: names.count)
-            for (i, s) in sectors.enumerated() { dummies[i, names.firstIndex(of: s)!] = 1 }
+            // `dummies(sector)`, labelled by asset too.
+            var dummies = Matrix.dummies(sectors)
             dummies.rowLabels = ids
-            dummies.colLabels = names
             values.append(("M", .matrix(dummies)))
         }
         var loadings = stocks.loadings

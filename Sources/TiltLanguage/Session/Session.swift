@@ -248,11 +248,11 @@ public final class Session {
             let observer: HoldingsObserver? = record ? { @Sendable month, held in holdings.record(month, held) } : nil
             let results = try loaded.run(progress: progress, cancellation: cancellation, holdings: observer)
             if mode == .interactive { lastRun = StrategyRun(plan: strategy, loaded: loaded, results: results, holdings: holdings) }
-            interpreter.bindings["backtest"] = .record(BacktestRecord.record(of: results))
+            interpreter.bindings[Vocabulary.result.name] = .record(BacktestRecord.record(of: results))
             try strategyResults?(results)
         } else if let policy = plan.policy {
             let (result, report) = try policy.run(cancellation: cancellation)
-            interpreter.bindings["backtest"] = .record(BacktestRecord.record(of: [result]))
+            interpreter.bindings[Vocabulary.result.name] = .record(BacktestRecord.record(of: [result]))
             try policyResults?(report)
             try strategyResults?([result])
         } else if let settings = plan.regimeStudy {

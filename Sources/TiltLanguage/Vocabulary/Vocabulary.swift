@@ -156,6 +156,11 @@ public enum Vocabulary {
         VocabularyMonthName("optimum", "with an objective: the strategy's problem solved at M (w, f, duals, the tracking-error budget's dual, risk decomposition, method; the last backtest's weights beside)", "record"),
     ]
 
+    /// The name a session binds to a strategy's result once it ran (REPL and notebooks).
+    public static let result = VocabularyMonthName(
+        "backtest", "once a strategy ran in the session, its result (a sweep's: one per value, `backtest[\"tev = 3%\"]` or by position): returns, weights, benchmark_weights, exposures, risk, tev, turnover, metrics, regimes; `backtest[weights][2008-09]`",
+        "record")
+
     /// The statement whose keyword is `keyword` (`maximize` or `minimize` for an objective).
     public static func statement(_ keyword: String) -> VocabularyStatement? {
         let word = keyword == "minimize" ? "maximize" : keyword
@@ -230,6 +235,8 @@ public enum Vocabulary {
         var lines = statements.map { "\($0.syntax.padding(toLength: 38, withPad: " ", startingAt: 0)) \($0.summary)" }
         lines.append("Bound by `at M` (the month's values, known at the end of M):")
         for m in monthNames { lines.append("  \(m.name.padding(toLength: 36, withPad: " ", startingAt: 0)) \(m.summary) (\(m.unit))") }
+        lines.append("Bound once a strategy ran:")
+        lines.append("  \(result.name.padding(toLength: 36, withPad: " ", startingAt: 0)) \(result.summary) (\(result.unit))")
         lines.append("Inside a strategy's objective and constraints:")
         for q in quantities { lines.append("  \(q.name.padding(toLength: 36, withPad: " ", startingAt: 0)) \(q.summary) (\(q.unit))") }
         for f in strategyFunctions { lines.append("  \(f.signature.padding(toLength: 36, withPad: " ", startingAt: 0)) \(f.summary)") }
