@@ -48,6 +48,11 @@ private let schedule = "\nrebalance monthly from 2006-01 to 2006-03\n"
      "c.tilt:2:28: error: `risk <= 2` allows 200% monthly active variance"),
     (synthetic + "tev in 1 to 10\nmaximize mu'f s.t. tev <= 5%" + schedule,
      "c.tilt:2:8: error: `tev in …` reaches 10: 1000% annualised tracking error"),
+    // A forgotten `%` through a name bound to a constant, or through a swept parameter.
+    (synthetic + "let budget = 4\nmaximize mu'f s.t. tev <= budget" + schedule,
+     "c.tilt:3:27: error: `tev <= 4` allows 400% annualised tracking error"),
+    (synthetic + "tau in [1, 3]\nmaximize mu'f s.t. tev <= 5%, turnover <= tau" + schedule,
+     "c.tilt:3:43: error: `turnover <= 3` allows 300% turnover"),
     // An exposure the synthetic market's factors do not have (known without reading data).
     (synthetic + "maximize mu'f s.t. tev <= 5%, f[hlm] <= 0.2" + schedule,
      "c.tilt:2:33: error: `f` has no entry labelled `hlm` (entries: alpha, mktrf, smb, hml, rmw, cma, umd)\n  maximize mu'f s.t. tev <= 5%, f[hlm] <= 0.2\n                                  ^~~\nhint: did you mean `hml`?"),
@@ -68,11 +73,17 @@ func checkRejectsWhatRunRejects(program: String, message: String) {
     #expect(checked(synthetic + "tev in 1% to 10% by 1%\nmaximize mu'f s.t. tev <= 5%" + schedule).isEmpty)
 }
 
-/// Values only the run knows (a `let`) are checked when the program runs, at the same place.
-@Test func boundsFromTheProgramsValuesAreCheckedWhenItRuns() {
-    let program = synthetic + "let budget = 4\nmaximize mu'f s.t. tev <= budget" + schedule
-    #expect(checked(program).isEmpty)
-    #expect(ran(program).hasPrefix("c.tilt:3:27: error: `tev <= 4` allows 400% annualised tracking error"), "\(ran(program))")
+/// A name bound to a constant is known to `check` (the last binding, as the strategy sees it at the
+/// program's end); a name bound otherwise, or rebound, is not, and `f[k]` with `k` bound indexes by its value.
+@Test func namesBoundToConstantsAreKnownToCheck() {
+    #expect(checked(synthetic + "let budget = 4\nlet budget = 4%\nmaximize mu'f s.t. tev <= budget" + schedule).isEmpty)
+    #expect(checked(synthetic + "let budget = 4\nvar budget[2]\nmaximize mu'f s.t. tev <= 5%" + schedule).isEmpty)
+    let position = synthetic + "let k = 3\nmaximize mu'f s.t. tev <= 5%, f[k] <= 0.3" + schedule
+    #expect(checked(position).isEmpty)
+    #expect(ran(position).isEmpty, "\(ran(position))")
+    let label = synthetic + "let k = \"hlm\"\nmaximize mu'f s.t. tev <= 5%, f[k] <= 0.3" + schedule
+    #expect(checked(label).hasPrefix("c.tilt:3:31: error: `f` has no entry labelled `hlm`"), "\(checked(label))")
+    #expect(ran(label).hasPrefix("c.tilt:3:31: error: `f` has no entry labelled `hlm`"), "\(ran(label))")
 }
 
 /// A returns file has no sectors, so a sector limit on it is an error before any data is read; a universe

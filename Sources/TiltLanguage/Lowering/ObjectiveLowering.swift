@@ -159,11 +159,11 @@ struct ObjectiveLowering {
             let sector = try sectorName(arguments, at: quantity.range)
             return try number(bound).map { .sector(name: sector, relation: relation, value: $0) }
         case (.index(let base, let items), _) where base.kind == .name("f"):
-            guard let factor = Self.label(items) else { return nil }
+            guard let factor = try label(items) else { return nil }
             return try number(bound).map { .exposure(name: factor, relation: relation, value: $0) }
         case (_, .lessEqual):
             guard let inner = Self.absoluteValueArgument(quantity) else { return nil }
-            if case .index(let base, let items) = inner.kind, base.kind == .name("f"), let factor = Self.label(items) {
+            if case .index(let base, let items) = inner.kind, base.kind == .name("f"), let factor = try label(items) {
                 return try number(bound).map { .exposureWithin(name: factor, radius: $0) }
             }
             guard case .binary(.subtract, let w, let center, _, _) = inner.kind, w.kind == .name("w") else { return nil }
@@ -200,11 +200,15 @@ struct ObjectiveLowering {
     }
 
     /// The label of `f[hml]` or `f["hml"]`.
-    private static func label(_ items: [IndexItem]) -> String? {
+    private func label(_ items: [IndexItem]) throws -> String? {
         guard items.count == 1, case .single(let x) = items[0] else { return nil }
         switch x.kind {
-        case .name(let n) where Vocabulary.quantity(n) == nil: return n
+        case .name(let n) where Vocabulary.quantity(n) == nil && !scope.isBound(n): return n
         case .string(let s): return s
+        case .name:
+            // A bound name indexes by its value: a string is a label, a number a position (not structured).
+            if case .string(let s)? = try scope.value(of: x) { return s }
+            return nil
         default: return nil
         }
     }

@@ -676,14 +676,6 @@ extension FormValues {
     }
 }
 
-extension ConstantScope {
-    /// This scope with `name` bound to `value` (a swept parameter).
-    func binding(_ name: String, to value: Value) -> ConstantScope {
-        guard let scope = self as? BindingScope else { return self }
-        return BindingScope(interpreter: scope.interpreter.binding(name, to: value))
-    }
-}
-
 extension NumberStyle {
     /// A swept value as its results are labelled, in the style it was written (`tev = 6%`).
     func format(_ x: Double) -> String {

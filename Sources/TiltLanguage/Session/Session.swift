@@ -111,7 +111,7 @@ public final class Session {
         func clean(_ stmt: Stmt) -> Bool {
             !nameErrors.contains { $0.range.start >= stmt.range.start && $0.range.start < max(stmt.range.end, stmt.range.start + 1) }
         }
-        var lowering = PlanLowering(scope: LiteralScope(), locations: nil)
+        var lowering = PlanLowering(scope: LiteralScope(program: program, predefined: predefined), locations: nil)
         let strategy = program.statements.filter(StrategyDraft.isStrategyStatement)
         var draft = StrategyDraft()
         if mode == .program {
