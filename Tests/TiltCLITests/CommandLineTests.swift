@@ -429,6 +429,13 @@ import TiltTestSupport
         #expect(month.status == 1 && month.stderr.contains("error: `--month` and `--json` explain a strategy's problem, and this program states none"), "\(month.stderr)")
         let badMonth = try TiltBinary.run(["explain", "-", "--month", "2008-13"], input: Data("let x = 1\n".utf8))
         #expect(badMonth.status == 2 && badMonth.stderr.contains("--month takes a month YYYY-MM"), "\(badMonth.stderr)")
+        let policy = "universe kenfrench(\"48_Industry_Portfolios.CSV\")\npolicy parametric(size, momentum)\nrebalance monthly\n"
+        let policyResult = try TiltBinary.run(["explain", "-"], input: Data(policy.utf8))
+        #expect(policyResult.status == 0 && policyResult.stdout.hasPrefix("nothing to explain: a parametric policy solves no problem at a month"),
+                "\(policyResult.stdout)\(policyResult.stderr)")
+        let data = "universe synthetic(stocks: 30, seed: 4, from: 1995-01, to: 2012-12)\nmaximize mu'f s.t. tev <= 4%\nrebalance monthly\n"
+        let outside = try TiltBinary.run(["explain", "-", "--month", "2030-01"], input: Data(data.utf8))
+        #expect(outside.status == 1 && outside.stderr.contains("error: `--month 2030-01`: 2030-01 is not in the data (1995-01…2012-12)"), "\(outside.stderr)")
     }
 
     /// A strategy's problem at a month: sizes, each term's and constraint's form and curvature, the method

@@ -325,7 +325,9 @@ public final class Session {
             return [error as? Diagnostic ?? Diagnostic(String(describing: error), at: program.statements.first?.range ?? .empty)]
         }
         if objective == nil, lastSolve == nil {
-            output("nothing to explain: explain covers `solve` statements and a strategy's problem, and there is neither here\n")
+            let policy = program.statements.contains { if case .policy = $0.kind { return true }; return false }
+            output(policy ? "nothing to explain: a parametric policy solves no problem at a month (its θ is estimated over the fit window; `tilt run` reports it), and there is no `solve` here\n"
+                          : "nothing to explain: explain covers `solve` statements and a strategy's problem, and there is neither here\n")
         }
         return []
     }
@@ -339,11 +341,15 @@ public final class Session {
         guard let (plan, map) = lowered else { throw DiagnosticList(file: file, diagnostics: lowering.diagnostics) }
         let loaded: LoadedStrategy
         do { loaded = try plan.load(suggest: { closestName(to: $0, among: $1) }, scheduled: month == nil) } catch { throw map.diagnostic(error) }
+        let monthGiven = month != nil
         guard let month = month ?? loaded.specifications.first?.rebalanceMonths.last else {
             throw Diagnostic("which month? without a `rebalance` statement, say it: `tilt explain FILE --month 2008-09`", at: objectiveRange)
         }
         let view: RebalanceView
-        do { view = try loaded.view(variant: 0, at: month) } catch { throw Diagnostic(error.message, at: objectiveRange, hint: error.hint) }
+        do { view = try loaded.view(variant: 0, at: month) } catch {
+            // A month from the command line has no place in the file: say where it came from.
+            throw Diagnostic(monthGiven ? "`--month \(month)`: \(error.message)" : error.message, at: objectiveRange, hint: error.hint)
+        }
         let explanation: MonthExplanation
         do {
             explanation = try MonthExplanation(plan.variants[0].problem, in: view, label: plan.variants[0].label,
