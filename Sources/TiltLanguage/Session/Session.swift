@@ -176,7 +176,7 @@ public final class Session {
                     try interpreter.execute(stmt, in: file)
                 }
             }
-            try finishStrategy(lookedAtMonths: program.statements.contains(where: \.isMonthView))
+            try finishStrategy(lookedAtMonths: program.statements.contains(where: \.isMonthView), entry: file)
             return []
         } catch is Cancelled {
             (draft, strategyChanged, strategyRan) = before
@@ -200,7 +200,7 @@ public final class Session {
     }
 
     /// Lowers and runs the gathered strategy when it is complete (or reports what is missing, for a file).
-    private func finishStrategy(lookedAtMonths: Bool) throws {
+    private func finishStrategy(lookedAtMonths: Bool, entry file: SourceFile) throws {
         guard !draft.isEmpty else { return }
         // A program that looked at months may state a strategy's data, or more, without running it.
         if mode == .program, lookedAtMonths, !draft.isComplete {
@@ -210,7 +210,10 @@ public final class Session {
         let current = draft
         if mode == .interactive {
             // An interactive session runs a complete strategy after each entry that changed it, and keeps it.
-            guard draft.isComplete, strategyChanged else { return }
+            guard draft.isComplete, strategyChanged else {
+                if strategyChanged { try checkIncompleteStrategy(current, entry: file) }
+                return
+            }
             strategyChanged = false
         } else {
             draft = StrategyDraft()
@@ -231,6 +234,22 @@ public final class Session {
             throw Diagnostic(String(describing: error), at: current.firstRange ?? .empty)
         }
         strategyRan = mode == .interactive
+    }
+
+    /// In the REPL, an objective entered before its strategy is complete is checked against what is known
+    /// without data — the universe's sectors, the synthetic market's factor names — so that a misspelt
+    /// `f[hlm]` or `sector("Finanse")` is reported at its own entry, not at the one that completes the
+    /// strategy. Errors about earlier entries wait for the strategy to run.
+    private func checkIncompleteStrategy(_ draft: StrategyDraft, entry file: SourceFile) throws {
+        guard draft.universe != nil, let objective = draft.objective, draft.policy == nil else { return }
+        var lowering = PlanLowering(scope: BindingScope(interpreter: interpreter), locations: nil)
+        let lowered = lowering.viewPlan(draft, at: objective.range)
+        var errors = lowering.diagnostics
+        if let (plan, map) = lowered, let names = plan.factorNamesBeforeReading {
+            do { try plan.checkExposureNames(factorNames: names) } catch { errors.append(map.diagnostic(error)) }
+        }
+        let own = errors.filter { file.contains($0.range) }
+        if !own.isEmpty { throw DiagnosticList(file: file, diagnostics: own) }
     }
 
     /// Runs a plan — lowered from a program, or read from JSON — presenting its results through
