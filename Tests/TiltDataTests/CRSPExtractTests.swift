@@ -22,7 +22,7 @@ DATE,PERMNO,Ret,prc,SHROUT,siccd,vol
     let panel = try CRSPExtract.load(path: temporaryFile("crsp.csv", dailyExtract))
     #expect(panel.months == [Month(1994, 1), Month(1994, 2), Month(1994, 3)])
     #expect(panel.assetIDs == ["10001", "10002", "10003"])
-    let r = panel.returns
+    let r = panel.denseReturns()
     #expect(r.rowLabels == ["1994-01", "1994-02", "1994-03"] && r.colLabels == panel.assetIDs)
     // By hand: 1.01 × 0.98 × 1.03 = 1.019494.
     #expect(abs(r[0, 0] - 0.019494) < 1e-15)
@@ -30,7 +30,7 @@ DATE,PERMNO,Ret,prc,SHROUT,siccd,vol
     #expect(r[2, 0].isNaN)                  // no rows in March
     #expect(r[0, 1] == 0.05 && r[1, 1] == 0.02 && r[2, 1] == -0.01)
     #expect(r[1, 2].isNaN && r[0, 2].isNaN) // -99 code; no January row
-    let caps = try #require(panel.marketCaps)
+    let caps = try #require(panel.denseMarketCaps())
     #expect(caps[0, 0] == 11 * 1100)        // |−11| × 1100 on 31 Jan, the month's last row
     #expect(caps[1, 0] == 11.2 * 1100 && caps[2, 0].isNaN)
     #expect(caps[1, 1] == 20.4 * 500 && caps[2, 1] == 21 * 500 && caps[1, 2] == 30 * 100)
@@ -43,8 +43,8 @@ DATE,PERMNO,Ret,prc,SHROUT,siccd,vol
 @Test func monthlyRowsKeepTheirReturn() throws {
     let text = "permno,date,ret,prc,shrout,siccd\n1,1994-01-31,C,5,10,100\n1,1994-02-28,0.1,-5.5,10,100\n"
     let panel = try CRSPExtract.load(path: temporaryFile("m.csv", text))
-    #expect(panel.returns[0, 0].isNaN && panel.returns[1, 0] == 0.1)
-    #expect(panel.marketCaps?[1, 0] == 55 && panel.sectors == ["Agriculture"])
+    #expect(panel.denseReturns()[0, 0].isNaN && panel.denseReturns()[1, 0] == 0.1)
+    #expect(panel.denseMarketCaps()?[1, 0] == 55 && panel.sectors == ["Agriculture"])
 }
 
 @Test func crspErrorsPointAtTheRow() throws {
@@ -98,5 +98,5 @@ DATE,PERMNO,Ret,prc,SHROUT,siccd,vol
     #expect(error.message == "permno 1 has a second row in 2005-02 (also 2005-02-28 on line 3): the extract is monthly, one row per stock and month (no stock has three or more rows in a month, as daily data would)")
     let daily = monthly + "2,2005-02-01,0.01,5,10,100\n2,2005-02-02,0.01,5,10,100\n2,2005-02-03,0.01,5,10,100\n"
     let panel = try CRSPExtract.load(path: temporaryFile("d.csv", daily))
-    #expect(abs(panel.returns[1, 0] - 0.32) < 1e-15)   // 1.2 × 1.1 − 1
+    #expect(abs(panel.denseReturns()[1, 0] - 0.32) < 1e-15)   // 1.2 × 1.1 − 1
 }

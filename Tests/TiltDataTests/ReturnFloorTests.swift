@@ -30,7 +30,7 @@ import TiltLinearAlgebra
     let total = try KenFrenchFile.load(path: temporaryFile("k.csv", "  Returns -- Monthly\n,A,B\n202003,-100.00,-99.99\n"))
     #expect(total.sections[0].values[0, 0] == -1 && total.sections[0].values[0, 1].isNaN)
     let crsp = try CRSPExtract.load(path: temporaryFile("c.csv", "permno,date,ret,prc,shrout,siccd\n1,20200331,-1,5,10,100\n2,20200331,-99,5,10,100\n"))
-    #expect(crsp.returns[0, 0] == -1 && crsp.returns[0, 1].isNaN)
+    #expect(crsp.denseReturns()[0, 0] == -1 && crsp.denseReturns()[0, 1].isNaN)
 }
 
 /// Values that are not returns keep any sign: market caps, characteristics (a parametric policy reads

@@ -51,7 +51,7 @@ struct IndustryData {
                                    returns: industries.valueWeightedReturns)
         aligned = try AlignedData(panel: panel, factors: FactorFile.loadTidy(path: sharedDataPath("ff6_monthly.csv")))
         let rf = try #require(aligned.factors.riskFree)
-        var excess = aligned.panel.returns
+        var excess = aligned.panel.denseReturns()
         for j in 0..<excess.cols { for i in 0..<excess.rows { excess[i, j] -= rf[i, 0] } }
         excessReturns = excess
         var factors = try aligned.factors.returns.selecting(rows: nil, cols: Array(0..<5))

@@ -9,10 +9,11 @@ import TiltModels
 /// fit), forms the benchmark, solves the strategy's problem and holds the weights (drifting
 /// with returns) over the following months until the next rebalance.
 ///
-/// Eligibility at T: a return in month T+1, a positive market cap at T (when caps are known) and a
-/// complete estimation window (no missing return in it). A missing return later in a multi-month holding
-/// period counts as 0 for that month (the position is carried as cash); with monthly rebalancing this
-/// never happens.
+/// Eligibility at T uses only what is known at T: a return and (when caps are known) a positive market cap at
+/// T, the universe's screen at T, no delisting during T, and enough returns in the estimation window
+/// (`StrategySpecification.observations`). Between rebalances the weights are a `HeldBook`: a position whose
+/// stock delists earns its delisting return, one without a return earns 0 (an `UnpricedExit`), and either
+/// leaves the book for cash (Docs/conventions.md).
 public enum Backtester {
     public static func run(_ spec: StrategySpecification, progress: ((Int, Int) -> Void)? = nil) throws -> BacktestResult {
         let data = spec.data
@@ -20,8 +21,6 @@ public enum Backtester {
         let panel = data.panel
         let factors = data.factors
         let riskFree = (0..<months.count).map { factors.riskFree?[$0, 0] ?? 0 }
-        var excess = panel.returns
-        for t in 0..<excess.rows { for j in 0..<excess.cols { excess[t, j] -= riskFree[t] } }
         let indexOfMonth = Dictionary(uniqueKeysWithValues: months.enumerated().map { ($1, $0) })
         let schedule = try spec.rebalanceMonths.map { m -> Int in
             guard let t = indexOfMonth[m], t + 1 < months.count else {
@@ -41,39 +40,26 @@ public enum Backtester {
         for (step, t) in schedule.enumerated() {
             progress?(step, schedule.count)
             let month = months[t]
-            let decision = try rebalance(spec, at: t, month: month, excess: excess, held: held, carried: carried)
+            let decision = try rebalance(spec, at: t, month: month, riskFree: riskFree, held: held, carried: carried)
             carried = decision.carried
             result.rebalances.append(decision.record)
             held = [:]
             let holdingEnd = step + 1 < schedule.count ? schedule[step + 1] : t + 1
-            var stock = decision.stockWeights
-            var bench = decision.stockBenchmark
+            var book = HeldBook(columns: decision.stockColumns, weights: decision.stockWeights, benchmark: decision.stockBenchmark)
             for m in (t + 1)...max(t + 1, holdingEnd) where m < months.count {
-                let r = decision.stockColumns.map { c -> Double in let x = panel.returns[m, c]; return x.isFinite ? x : 0 }
-                var rp = zip(stock, r).reduce(0) { $0 + $1.0 * $1.1 }
-                let rb = zip(bench, r).reduce(0) { $0 + $1.0 * $1.1 }
+                let (gross, rb, exits) = book.earn(panel, row: m)
                 let cost = m == t + 1 ? spec.costPerTurnover * decision.record.turnover : 0
-                let gross = rp
-                rp -= cost
                 result.months.append(months[m])
-                result.portfolioReturns.append(rp)
+                result.portfolioReturns.append(gross - cost)
                 result.benchmarkReturns.append(rb)
                 result.costs.append(cost)
                 result.riskFree?.append(riskFree[m])
-                stock = drift(stock, r, gross)
-                bench = drift(bench, r, rb)
+                result.unpricedExits += exits
             }
-            for (i, c) in decision.stockColumns.enumerated() { held[panel.assetIDs[c]] = stock[i] }
+            for (i, c) in decision.stockColumns.enumerated() where book.weights[i] != 0 { held[panel.assetIDs[c]] = book.weights[i] }
         }
         progress?(schedule.count, schedule.count)
         return result
-    }
-
-    /// Weights after one month of returns: wᵢ(1 + rᵢ)/(1 + r_p).
-    private static func drift(_ w: [Double], _ r: [Double], _ portfolioReturn: Double) -> [Double] {
-        let growth = 1 + portfolioReturn
-        guard growth > 0 else { return w }
-        return zip(w, r).map { $0 * (1 + $1) / growth }
     }
 
     private struct Decision {
@@ -95,25 +81,29 @@ public enum Backtester {
 
     /// The factor model of the eligible assets at T (data row `t`), as the specification asks; from the
     /// specification's cache when another backtest of a sweep has already estimated it.
-    private static func estimate(_ spec: StrategySpecification, at t: Int, month: Month, excess: Matrix, eligible: [Int],
+    private static func estimate(_ spec: StrategySpecification, at t: Int, month: Month, riskFree: [Double], eligible: [Int],
                                  previousHMM: GaussianHMM?) throws -> FactorModelEstimate {
         func estimateNow() throws -> FactorModelEstimate {
-            // Only the rows up to T: the model never sees later data (and copies less).
-            let history = Array(0...t)
+            // Only the window's rows, up to T: the model never sees later data (and copies only the window).
+            let windowStart = spec.window.firstMonth(endingAt: month)
+            let first = min(t, spec.data.months.firstIndex { $0 >= windowStart } ?? t)
+            let history = Array(first...t)
             var factorReturns = try spec.data.factors.returns.selecting(rows: history, cols: nil)
             factorReturns.colLabels = spec.data.factors.factorNames
-            let returns = try excess.selecting(rows: history, cols: eligible)
-            let months = Array(spec.data.months[0...t])
+            var returns = spec.data.panel.returns(rows: first..<(t + 1), assets: eligible)
+            for j in 0..<returns.cols { for i in 0..<returns.rows { returns[i, j] -= riskFree[first + i] } }
+            let months = Array(spec.data.months[first...t])
             do {
                 switch spec.model {
                 case .ols:
                     return FactorModelEstimate(model: try OLSFactorModel.estimate(
                         excessReturns: returns, factorReturns: factorReturns, months: months, rebalance: month,
-                        window: spec.window), regime: nil)
+                        window: spec.window, minimumObservations: spec.observations.minimumObservations), regime: nil)
                 case .regime(let options):
                     let model = try RegimeFactorModel.estimate(excessReturns: returns, factorReturns: factorReturns,
                                                                months: months, rebalance: month, window: spec.window,
-                                                               options: options, previous: previousHMM)
+                                                               options: options, previous: previousHMM,
+                                                               minimumObservations: spec.observations.minimumObservations)
                     return FactorModelEstimate(model: model, regime: model)
                 }
             } catch let error as ModelError {
@@ -140,24 +130,33 @@ public enum Backtester {
         membership.map { $0.reduce(0) { $0 + $1.share * $1.share * residuals[$1.stock] } }
     }
 
-    private static func rebalance(_ spec: StrategySpecification, at t: Int, month: Month, excess: Matrix,
+    private static func rebalance(_ spec: StrategySpecification, at t: Int, month: Month, riskFree: [Double],
                                   held: [String: Double], carried: Carried) throws -> Decision {
         let panel = spec.data.panel
         let eligible = panel.eligibleAssets(atRebalance: t)
-        guard !eligible.isEmpty else { throw BacktestError(month: month, "no asset has a return in the following month") }
-        let estimate = try estimate(spec, at: t, month: month, excess: excess, eligible: eligible, previousHMM: carried.hmm)
+        guard !eligible.isEmpty else { throw BacktestError(month: month, "no asset is eligible: " + panel.noEligibleAssetReason(atRebalance: t)) }
+        let estimate = try estimate(spec, at: t, month: month, riskFree: riskFree, eligible: eligible, previousHMM: carried.hmm)
         let model = estimate.model, regimeModel = estimate.regime
-        // Keep assets with a complete window.
-        let complete = (0..<eligible.count).filter { model.observationCounts[$0] == model.windowMonths.count }
+        // Keep assets with enough returns in the window (and an estimate).
+        let complete = (0..<eligible.count).filter {
+            spec.observations.isMet(observations: model.observationCounts[$0], windowLength: model.windowMonths.count)
+                && model.residualVariances[$0, 0].isFinite
+        }
         guard !complete.isEmpty else {
-            throw BacktestError(month: month, "no asset has a complete estimation window (\(model.windowMonths.first.map(\.description) ?? "?")…\(month))")
+            let window = "\(model.windowMonths.first.map(\.description) ?? "?")…\(month)"
+            switch spec.observations {
+            case .complete: throw BacktestError(month: month, "no asset has a complete estimation window (\(window))",
+                                                hint: "allow missing months: `model ols(window: rolling 60, min: 36)`")
+            case .atLeast(let n): throw BacktestError(month: month, "no asset has \(n) months of returns in its estimation window (\(window))")
+            }
         }
         let columns = complete.map { eligible[$0] }
         let loadings = try model.loadings.selecting(rows: nil, cols: complete)
         let residuals = complete.map { model.residualVariances[$0, 0] }
-        let caps = columns.map { c in panel.marketCaps.map { $0[t, c] } ?? 1 }
+        let caps = columns.map { c in panel.hasMarketCaps ? panel.marketCap(row: t, asset: c) : 1 }
         let benchmark = try benchmarkWeights(spec.benchmark, ids: columns.map { panel.assetIDs[$0] }, caps: caps, month: month)
-        let sectorOfStock = panel.sectors.map { s in columns.map { s[$0] } }
+        // Sectors as of T (a CRSP stock's SIC code then, not its latest).
+        let sectorOfStock = panel.hasSectors ? columns.map { panel.sector(row: t, asset: $0) ?? SICDivision.other.name } : nil
 
         // The decision units and the map from units to stocks.
         var units: [String]
@@ -269,6 +268,6 @@ public enum Backtester {
         let weighted = weights.filter { $0.value > 0 }.keys.sorted()
         let named = weighted.prefix(5).joined(separator: ", ") + (weighted.count > 5 ? " and \(weighted.count - 5) more" : "")
         return BacktestError(month: month, "none of the benchmark's assets (\(named)) is eligible",
-                             hint: "an asset is eligible with a return in \(month + 1), a positive market cap at \(month) (when caps are known) and no missing return in its estimation window")
+                             hint: "an asset is eligible with a return and a positive market cap at \(month) (when caps are known), no delisting in that month and enough returns in its estimation window")
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a data cell holds once read as a number.
 public enum CSVCell: Sendable, Equatable {
     /// A decimal number (`-0.39`, `1e-3`, `+2`).
@@ -29,12 +31,26 @@ extension CSVDocument {
                     return CSVDocument.isMissingMarker(UnsafeBufferPointer(rebasing: b[s..<e])) ? .missing : .text
                 }
             }
-            guard digits > 0, let value = Double(String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self))
-            else { return .text }
+            guard digits > 0, let value = CSVDocument.decimal(UnsafeBufferPointer(rebasing: b[s..<e])) else { return .text }
             guard value.isFinite else {
                 throw error(at: field, "'\(trimmedText(of: field))' is out of range (numbers must lie within ±1.8e308)")
             }
             return .number(value)
+        }
+    }
+
+    /// The number written in `token` (digits, signs, a point and an exponent only, checked by the caller),
+    /// correctly rounded, or `nil` unless the whole token is one number (`1e`, `1-2` are not). Read with
+    /// C's `strtod` from a copy on the stack: no string is made, as a loader reads millions of cells.
+    static func decimal(_ token: UnsafeBufferPointer<UInt8>) -> Double? {
+        let n = token.count
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { text -> Double? in
+            guard let start = text.baseAddress else { return nil }
+            for k in 0..<n { text[k] = CChar(bitPattern: token[k]) }
+            text[n] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            let value = strtod(start, &end)
+            return end == start + n ? value : nil
         }
     }
 
