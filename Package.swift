@@ -17,6 +17,7 @@ let package = Package(
         .systemLibrary(name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
         .systemLibrary(name: "CLapack", path: "Sources/CLapack",
                        providers: [.apt(["liblapack-dev", "libopenblas-dev"])]),
+        .systemLibrary(name: "CLibpq", path: "Sources/CLibpq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Layers, bottom to top.
         .target(name: "TiltSyntax"),
@@ -25,10 +26,13 @@ let package = Package(
         .target(name: "TiltModeling", dependencies: ["TiltSolver", "TiltLinearAlgebra"]),
         .target(name: "TiltData", dependencies: ["TiltLinearAlgebra"]),
         .target(name: "TiltModels", dependencies: ["TiltLinearAlgebra", "TiltData"]),
+        // CRSP from WRDS's PostgreSQL service (libpq).
+        .target(name: "TiltWRDS", dependencies: ["TiltData", "CLibpq"]),
         .target(name: "TiltBacktest", dependencies: ["TiltModels", "TiltModeling", "TiltData"]),
         .target(name: "TiltReport", dependencies: ["TiltBacktest"]),
         .target(name: "TiltLanguage", dependencies: [
             "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltModeling", "TiltData", "TiltModels", "TiltBacktest", "TiltReport",
+            "TiltWRDS",
         ]),
         .executableTarget(name: "TiltCLI", dependencies: [
             "TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltData", "TiltModels", "TiltBacktest", "TiltReport", "CReadline",

@@ -81,6 +81,12 @@ public struct Month: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public init?(parsing text: String) { self.init(parsing: Substring(text)) }
 
+    /// (month, day) of a date written `YYYYMMDD`, `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYYMM` or `YYYY-MM` (day 0
+    /// for the last two), `nil` when not a date.
+    public static func calendarDate(_ text: String) -> (Month, Int)? {
+        dateFields(Substring(text), compactDays: true, slashes: true).map { (Month($0.year, $0.month), $0.day) }
+    }
+
     /// `YYYY-MM`, the year padded to four digits (`0999-06`).
     public var description: String {
         let yyyy = year >= 0 && year < 1000 ? String(repeating: "0", count: 4 - String(year).count) + String(year) : String(year)

@@ -143,8 +143,8 @@ struct CRSPLayout {
                        prc: try reader.value(record, field: column["prc"] ?? 0) { $0 },
                        shrout: try reader.value(record, field: column["shrout"] ?? 0) { $0 },
                        siccd: try field("siccd").flatMap { try integer($0, "siccd", document: document, letters: true) },
-                       shrcd: try field("shrcd").flatMap { try integer($0, "shrcd", document: document, letters: true) },
-                       exchcd: try field("exchcd").flatMap { try integer($0, "exchcd", document: document, letters: true) },
+                       commonShare: try field("shrcd").map { try integer($0, "shrcd", document: document, letters: true).map(CRSPOptions.commonShareCodes.contains) ?? false },
+                       mainExchange: try field("exchcd").map { try integer($0, "exchcd", document: document, letters: true).map(CRSPOptions.mainExchangeCodes.contains) ?? false },
                        isDataRow: written(retField) || written(prcField), delisting: delisting, line: record.line)
     }
 

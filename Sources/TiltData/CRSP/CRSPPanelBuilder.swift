@@ -36,7 +36,7 @@ public protocol CRSPRowLocation {
 ///   its cell, never a month of data.
 public struct CRSPPanelBuilder {
     let options: CRSPOptions
-    /// Whether the rows carry SHRCD / EXCHCD (columns present), so the screen applies.
+    /// Whether the rows carry share / exchange codes (columns present), so the screen applies.
     let screensShares: Bool
     let screensExchanges: Bool
     private var stocks: [Int: Stock] = [:]
@@ -60,6 +60,8 @@ public struct CRSPPanelBuilder {
             throw location.error(line: row.line, column: "shrout",
                                  "SHROUT \(location.cellText(line: row.line, column: "shrout") ?? "\(row.shrout)") is negative: shares outstanding (thousands) are 0 or more")
         }
+        if let from = options.from, row.month < from { return }
+        if let to = options.to, row.month > to { return }
         if row.isDataRow { dataRows += 1 }
         try stocks[row.permno, default: Stock()].add(row, location: location)
     }
@@ -119,8 +121,7 @@ public struct CRSPPanelBuilder {
     }
 
     private func isScreenedOut(_ cell: Cell) -> Bool {
-        (screensShares && !(cell.shrcd == 10 || cell.shrcd == 11))
-            || (screensExchanges && !(1...3).contains(cell.exchcd))
+        (screensShares && cell.commonShare != 1) || (screensExchanges && cell.mainExchange != 1)
     }
 
     /// In a monthly extract each stock has one data row per month: the first stock (by permno) and month
@@ -153,7 +154,9 @@ private struct Cell {
     /// Day of the latest-dated row (its cap and codes are the month's), −1 before any.
     var latestDay: Int8 = -1
     var cap = Double.nan
-    var siccd = Cell.unknown, shrcd = Cell.unknown, exchcd = Cell.unknown
+    var siccd = Cell.unknown
+    /// 1 when a common share (on a main exchange) as of the month, 0 when not or blank, −1 unknown.
+    var commonShare: Int8 = -1, mainExchange: Int8 = -1
     /// Set when the stock delists in this month.
     var delists = false
 
@@ -163,6 +166,7 @@ private struct Cell {
 
     /// A code as stored: `unknown` for blank or out of range.
     static func code(_ value: Int?) -> Int16 { value.flatMap { Int16(exactly: $0) } ?? unknown }
+    static func flag(_ value: Bool?) -> Int8 { value.map { $0 ? 1 : 0 } ?? -1 }
 }
 
 private struct Stock {
@@ -199,8 +203,8 @@ private struct Stock {
             cells[k].latestDay = Int8(day)
             cells[k].cap = row.prc == 0 ? .nan : abs(row.prc) * row.shrout
             cells[k].siccd = Cell.code(row.siccd)
-            cells[k].shrcd = Cell.code(row.shrcd)
-            cells[k].exchcd = Cell.code(row.exchcd)
+            cells[k].commonShare = Cell.flag(row.commonShare)
+            cells[k].mainExchange = Cell.flag(row.mainExchange)
         }
     }
 
@@ -244,12 +248,15 @@ private struct Stock {
         guard let delisting else { return }
         let k = cellIndex(Int32(delisting.month.ordinal))
         let d = delisting.effectiveReturn
-        if cells[k].rows == 0 || cells[k].missing {
-            if cells[k].rows == 0, k > 0 {   // a month of its own: the codes of the stock's previous month
-                cells[k].siccd = cells[k - 1].siccd
-                cells[k].shrcd = cells[k - 1].shrcd
-                cells[k].exchcd = cells[k - 1].exchcd
-            }
+        if cells[k].rows == 0, k > 0 {   // a month of its own: the codes of the stock's previous month
+            cells[k].siccd = cells[k - 1].siccd
+            cells[k].commonShare = cells[k - 1].commonShare
+            cells[k].mainExchange = cells[k - 1].mainExchange
+        }
+        if delisting.isInReturn {
+            // The source's return already includes it (CIZ): only the month is flagged.
+            if cells[k].rows == 0 { cells[k].missing = true }
+        } else if cells[k].rows == 0 || cells[k].missing {
             cells[k].missing = false
             cells[k].compounded = d
         } else {

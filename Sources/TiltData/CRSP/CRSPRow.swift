@@ -13,10 +13,15 @@ public struct CRSPRow: Sendable, Equatable {
     public var prc: Double
     /// SHROUT in thousands of shares, NaN when missing.
     public var shrout: Double
-    /// SICCD, SHRCD, EXCHCD as of the row's date, `nil` when blank (or the column is absent).
+    /// SICCD as of the row's date, `nil` when blank (or the column is absent).
     public var siccd: Int?
-    public var shrcd: Int?
-    public var exchcd: Int?
+    /// Whether the security is a common share as of the row's date (legacy: SHRCD 10 or 11; CIZ: an
+    /// ordinary common equity of a US corporation), `false` when the code is blank, `nil` when the source
+    /// has no share codes (then nothing is screened on them).
+    public var commonShare: Bool?
+    /// Whether it is listed on NYSE, AMEX or NASDAQ as of the row's date (legacy: EXCHCD 1, 2, 3; CIZ:
+    /// primary exchange N, A, Q, regular way, active), `false` when blank, `nil` without exchange codes.
+    public var mainExchange: Bool?
     /// Whether the row holds trading data (a RET or a PRC cell written, letter codes included); a row
     /// with neither only carries events (a delisting, a name change) and adds no month of data.
     public var isDataRow: Bool
@@ -26,7 +31,7 @@ public struct CRSPRow: Sendable, Equatable {
     public var line: Int
 
     public init(permno: Int, month: Month, day: Int, ret: Double, prc: Double, shrout: Double, siccd: Int?,
-                shrcd: Int?, exchcd: Int?, isDataRow: Bool, delisting: CRSPDelisting?, line: Int) {
+                commonShare: Bool?, mainExchange: Bool?, isDataRow: Bool, delisting: CRSPDelisting?, line: Int) {
         self.permno = permno
         self.month = month
         self.day = day
@@ -34,8 +39,8 @@ public struct CRSPRow: Sendable, Equatable {
         self.prc = prc
         self.shrout = shrout
         self.siccd = siccd
-        self.shrcd = shrcd
-        self.exchcd = exchcd
+        self.commonShare = commonShare
+        self.mainExchange = mainExchange
         self.isDataRow = isDataRow
         self.delisting = delisting
         self.line = line
@@ -54,13 +59,17 @@ public struct CRSPDelisting: Sendable, Equatable {
     public var ret: Double
     /// Whether the month came from a DLSTDT cell (two rows of one stock must then agree).
     public var hasDate: Bool
+    /// Whether the source's return of the delisting month already includes the delisting return (CRSP's
+    /// CIZ format): the month is only flagged, nothing is compounded.
+    public var isInReturn: Bool
 
-    public init(month: Month, day: Int, code: Int?, ret: Double, hasDate: Bool) {
+    public init(month: Month, day: Int, code: Int?, ret: Double, hasDate: Bool, isInReturn: Bool = false) {
         self.month = month
         self.day = day
         self.code = code
         self.ret = ret
         self.hasDate = hasDate
+        self.isInReturn = isInReturn
     }
 
     /// The return a holder earns at the delisting: DLRET when known; otherwise −30% for the performance-
@@ -92,13 +101,18 @@ public struct CRSPOptions: Sendable, Equatable {
     /// months they are, when the extract has those columns; `false` keeps every security.
     public var commonSharesOnly = true
 
-    public init(sectors: SectorScheme = .sicDivisions, commonSharesOnly: Bool = true) {
+    public init(sectors: SectorScheme = .sicDivisions, commonSharesOnly: Bool = true, from: Month? = nil, to: Month? = nil) {
         self.sectors = sectors
         self.commonSharesOnly = commonSharesOnly
+        self.from = from
+        self.to = to
     }
 
     /// The share codes of common shares (ordinary common shares of US and of unspecified incorporation).
     public static let commonShareCodes: Set<Int> = [10, 11]
     /// The exchange codes of NYSE, AMEX (NYSE American) and NASDAQ.
     public static let mainExchangeCodes: Set<Int> = [1, 2, 3]
+    /// First and last months of rows kept (`crsp(from: …, to: …)`); rows outside are skipped as read.
+    public var from: Month?
+    public var to: Month?
 }

@@ -57,6 +57,12 @@ public struct SyntheticCRSPExtract: Sendable {
         /// return `partialReturn`); otherwise its last data row is the month before.
         public let tradesInMonth: Bool
         public let partialReturn: Double
+
+        /// The return a holder earns at the delisting: DLRET, or the convention for a missing one
+        /// (`CRSPDelisting.effectiveReturn`).
+        public var effectiveReturn: Double {
+            CRSPDelisting(month: Month(ordinal: 0), day: day, code: code, ret: ret ?? .nan, hasDate: true).effectiveReturn
+        }
     }
 
     /// Draws the listings of `market`'s stocks. A stock lives an exponential number of months with mean
@@ -120,28 +126,47 @@ public struct SyntheticCRSPExtract: Sendable {
         }
     }
 
-    /// The header of the extract.
-    public static let header = "PERMNO,date,SHRCD,EXCHCD,SICCD,PRC,VOL,RET,SHROUT,DLSTCD,DLRET,DLSTDT"
+    /// One row of the extract: a data row (a trading day or month) or a delisting's event row.
+    public struct Row {
+        public var permno: String
+        public var month: Month
+        public var day: Int
+        public var shareCode: Int
+        public var exchangeCode: Int
+        public var sicCode: Int
+        /// PRC as written (negative for a bid/ask month); `nil` on an event row.
+        public var price: Double?
+        public var volume: Int?
+        /// RET, or the letter code written instead (C, B); both `nil` on an event row.
+        public var ret: Double?
+        public var letter: String?
+        public var shares: Int?
+        /// DLSTCD (100 on an active stock's last row), DLRET (`nil` missing) on the event row.
+        public var delistingCode: Int?
+        public var delistingReturn: Double?
+        /// Whether the row is a delisting's event row (DLSTDT is its date).
+        public var isDelisting: Bool
+    }
 
-    /// Writes the extract, monthly or daily, in chunks of about a megabyte to `write` (a large extract is
-    /// never held whole). Numbers are written in full (shortest round-trip) precision.
-    public func write<E: Error>(daily: Bool, to write: ([UInt8]) throws(E) -> Void) throws(E) {
-        var buffer = Array((SyntheticCRSPExtract.header + "\n").utf8)
-        buffer.reserveCapacity(1 << 20 + 4096)
+    /// Calls `body` with each row of the extract (of the stocks at `stocks`, all by default), stock by
+    /// stock, dates increasing (a delisting's event row after the stock's data rows).
+    public func forEachRow<E: Error>(daily: Bool, stocks: Range<Int>? = nil, _ body: (Row) throws(E) -> Void) throws(E) {
         let months = market.panel.months
-        for (j, listing) in listings.enumerated() {
+        for j in stocks ?? listings.indices {
+            let listing = listings[j]
             let permno = market.panel.assetIDs[j]
             let shares = Int(market.sharesOutstanding[j])
             for t in listing.firstMonth...listing.lastMonth {
-                let sic = listing.sicCode(t, base: market.sicCodes[j])
-                let codes = "\(listing.shareCode),\(listing.exchange(t)),\(sic)"
                 let delisting = listing.delisting.flatMap { $0.month == t ? $0 : nil }
                 let ret = delisting?.partialReturn ?? market.panel.returnValue(row: t, asset: j)
                 let startPrice = t > 0 ? market.prices[t - 1, j] : market.prices[t, j] / (1 + market.panel.returnValue(row: t, asset: j))
                 let endPrice = delisting != nil ? startPrice * (1 + ret) : market.prices[t, j]
-                let sign = SyntheticCRSPExtract.isBidAskMonth(j, t) ? "-" : ""
-                let active = t == months.count - 1 && listing.delisting == nil ? "100" : ""
+                let sign = SyntheticCRSPExtract.isBidAskMonth(j, t) ? -1.0 : 1
+                let active = t == months.count - 1 && listing.delisting == nil ? CRSPDelisting.activeCode : nil
                 let letter: String? = t == listing.firstMonth && t > 0 ? "C" : (listing.missingMonths.contains(t) ? "B" : nil)
+                var row = Row(permno: permno, month: months[t], day: 0, shareCode: listing.shareCode, exchangeCode: listing.exchange(t),
+                              sicCode: listing.sicCode(t, base: market.sicCodes[j]), price: nil, volume: nil, ret: nil, letter: nil,
+                              shares: shares, delistingCode: nil, delistingReturn: nil, isDelisting: false)
                 if daily {
                     let days = SyntheticCRSPExtract.tradingDays(months[t], before: delisting?.day)
                     let returns = SyntheticCRSPExtract.dailyReturns(ret, days: days.count, stock: j, month: t)
@@ -149,29 +174,56 @@ public struct SyntheticCRSPExtract: Sendable {
                     for (k, day) in days.enumerated() {
                         price *= 1 + returns[k]
                         let isLast = k == days.count - 1
-                        let dayLetter = letter.flatMap { $0 == "C" ? (k == 0 ? $0 : nil) : (k == days.count / 2 ? $0 : nil) }
-                        let dayPrice = isLast ? endPrice : price
-                        let date = SyntheticCRSPExtract.compactDate(months[t], day)
-                        buffer.append(contentsOf: "\(permno),\(date),\(codes),\(sign)\(dayPrice),\(1000 + (j * 31 + t * 7 + k) % 9000),\(dayLetter ?? "\(returns[k])"),\(shares),\(isLast ? active : ""),,\n".utf8)
+                        row.day = day
+                        row.letter = letter.flatMap { $0 == "C" ? (k == 0 ? $0 : nil) : (k == days.count / 2 ? $0 : nil) }
+                        row.ret = row.letter == nil ? returns[k] : nil
+                        row.price = sign * (isLast ? endPrice : price)
+                        row.volume = 1000 + (j * 31 + t * 7 + k) % 9000
+                        row.delistingCode = isLast ? active : nil
+                        try body(row)
                     }
                 } else {
-                    let day = delisting.map { $0.day - 1 } ?? SyntheticCRSPExtract.lastWeekday(months[t])
-                    let date = SyntheticCRSPExtract.isoDate(months[t], day)
-                    buffer.append(contentsOf: "\(permno),\(date),\(codes),\(sign)\(endPrice),\(100_000 + (j * 31 + t * 7) % 900_000),\(letter ?? "\(ret)"),\(shares),\(active),,\n".utf8)
-                }
-                if buffer.count >= 1 << 20 {
-                    try write(buffer)
-                    buffer.removeAll(keepingCapacity: true)
+                    row.day = delisting.map { $0.day - 1 } ?? SyntheticCRSPExtract.lastWeekday(months[t])
+                    row.letter = letter
+                    row.ret = letter == nil ? ret : nil
+                    row.price = sign * endPrice
+                    row.volume = 100_000 + (j * 31 + t * 7) % 900_000
+                    row.delistingCode = active
+                    try body(row)
                 }
             }
             if let delisting = listing.delisting {
-                // The delisting's own row: its date, the codes, DLSTCD, DLRET (blank or S when missing), DLSTDT.
-                let day = daily ? SyntheticCRSPExtract.compactDate(months[delisting.month], delisting.day)
-                                : SyntheticCRSPExtract.isoDate(months[delisting.month], delisting.day)
                 let t = min(delisting.month, listing.lastMonth)
-                let codes = "\(listing.shareCode),\(listing.exchange(t)),\(listing.sicCode(t, base: market.sicCodes[j]))"
-                let dlret = delisting.ret.map { "\($0)" } ?? (j % 2 == 0 ? "" : "S")
-                buffer.append(contentsOf: "\(permno),\(day),\(codes),,,,,\(delisting.code),\(dlret),\(day)\n".utf8)
+                try body(Row(permno: permno, month: months[delisting.month], day: delisting.day, shareCode: listing.shareCode,
+                             exchangeCode: listing.exchange(t), sicCode: listing.sicCode(t, base: market.sicCodes[j]), price: nil,
+                             volume: nil, ret: nil, letter: nil, shares: nil, delistingCode: delisting.code,
+                             delistingReturn: delisting.ret, isDelisting: true))
+            }
+        }
+    }
+
+    /// The header of the extract.
+    public static let header = "PERMNO,date,SHRCD,EXCHCD,SICCD,PRC,VOL,RET,SHROUT,DLSTCD,DLRET,DLSTDT"
+
+    /// Writes the extract as a WRDS CSV, monthly (dates `YYYY-MM-DD`) or daily (`YYYYMMDD`), in chunks of
+    /// about a megabyte to `write` (a large extract is never held whole). Numbers are written in full
+    /// (shortest round-trip) precision; a missing DLRET is blank or, for every other stock, the letter S.
+    public func write<E: Error>(daily: Bool, to write: ([UInt8]) throws(E) -> Void) throws(E) {
+        var buffer = Array((SyntheticCRSPExtract.header + "\n").utf8)
+        buffer.reserveCapacity(1 << 20 + 4096)
+        let text = { (x: Double?) in x.map { "\($0)" } ?? "" }
+        try forEachRow(daily: daily) { (row: Row) throws(E) in
+            let date = daily ? SyntheticCRSPExtract.compactDate(row.month, row.day) : SyntheticCRSPExtract.isoDate(row.month, row.day)
+            let codes = "\(row.shareCode),\(row.exchangeCode),\(row.sicCode)"
+            if row.isDelisting {
+                let dlret = row.delistingReturn.map { "\($0)" } ?? ((Int(row.permno) ?? 0) % 2 == 0 ? "" : "S")
+                buffer.append(contentsOf: "\(row.permno),\(date),\(codes),,,,,\(row.delistingCode.map(String.init) ?? ""),\(dlret),\(date)\n".utf8)
+            } else {
+                buffer.append(contentsOf: "\(row.permno),\(date),\(codes),\(text(row.price)),\(row.volume.map(String.init) ?? ""),\(row.letter ?? text(row.ret)),\(row.shares.map(String.init) ?? ""),\(row.delistingCode.map(String.init) ?? ""),,\n".utf8)
+            }
+            if buffer.count >= 1 << 20 {
+                try write(buffer)
+                buffer.removeAll(keepingCapacity: true)
             }
         }
         try write(buffer)

@@ -16,7 +16,10 @@ struct StrategyVocabulary {
     var words: [String] { forms.map(\.name) }
 
     static let universe = StrategyVocabulary(statement: "universe", forms: [
-        Form(name: "crsp", labels: nil),
+        Form(name: "crsp", labels: ["", "database", "sectors", "shares", "from", "to", "tables", "frequency"],
+             optionWords: ["database": ["environment"], "sectors": ["sic", "ff12", "ff48"], "shares": ["common", "all"],
+                           "tables": ["legacy", "ciz"], "frequency": ["monthly", "daily"]]),
+        Form(name: "returns", labels: ["", "caps", "sectors"]),
         Form(name: "synthetic", labels: ["stocks", "seed", "from", "to", "sectors"]),
         Form(name: "kenfrench", labels: [""]),
     ])
@@ -25,8 +28,8 @@ struct StrategyVocabulary {
         Form(name: "read", labels: [""]),
     ])
     static let model = StrategyVocabulary(statement: "model", forms: [
-        Form(name: "ols", labels: ["window", "from"], optionWords: ["window": ["expanding", "rolling"]]),
-        Form(name: "regime", labels: ["states", "covariance", "horizon", "window", "from"],
+        Form(name: "ols", labels: ["window", "from", "min"], optionWords: ["window": ["expanding", "rolling"]]),
+        Form(name: "regime", labels: ["states", "covariance", "horizon", "window", "from", "min"],
              optionWords: ["window": ["expanding", "rolling"], "covariance": ["diag", "full"]]),
     ])
     static let policy = StrategyVocabulary(statement: "policy", forms: [

@@ -87,6 +87,11 @@ public final class Interpreter {
     private var strategyRan = false
     /// Called with (done, total) while backtests run, for a progress bar.
     public var progress: (@Sendable (Int, Int) -> Void)?
+    /// Called with each note: a choice Tilt made that the program did not state (which factor files were
+    /// read, a factor file without rf). By default written to standard error as `note: …`.
+    public var notes: (String) -> Void = { text in
+        try? FileHandle.standardError.write(contentsOf: Data("note: \(text)\n".utf8))
+    }
     /// Called with the results of each strategy run, to present or save them.
     public var strategyResults: (([BacktestResult]) throws -> Void)?
     /// Called with a parametric policy's estimates (θ, standard errors, in-sample statistics) before its

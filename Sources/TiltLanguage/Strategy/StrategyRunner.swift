@@ -15,21 +15,20 @@ extension Interpreter {
             throw Diagnostic("the strategy is incomplete: it needs \(draft.missingPart ?? "more statements")",
                              at: draft.firstRange ?? .empty)
         }
-        let (panel, builtInFactors) = try loadUniverse(universeExpr)
+        let (panel, builtInFactors, extractFolder) = try loadUniverse(universeExpr)
+        let isCRSP = universeExpr.isCRSPUniverse
         let factors: FactorFile
         if let factorsExpr = draft.factors {
             factors = try loadFactors(factorsExpr)
         } else if let builtInFactors {
             factors = builtInFactors
+        } else if let found = try defaultFactors(besides: extractFolder, at: universeExpr.range) {
+            // Without a `factors` statement: Tilt's factors.csv, or Ken French's files as downloaded (a note says which).
+            factors = found
         } else {
-            // Without a `factors` statement, factors.csv beside the data (as `tilt synth` writes it).
-            let file = Interpreter.resolve(path: "factors.csv", programDirectory: programDirectory, dataDirectory: dataDirectory)
-            guard FileManager.default.fileExists(atPath: file) else {
-                throw Diagnostic("this universe has no factors of its own and there is no factors.csv beside the data",
-                                 at: universeExpr.range,
-                                 hint: "add `factors \"F-F_Research_Data_5_Factors_2x3.csv\"` (Ken French or tidy CSV)")
-            }
-            do { factors = try FactorFile.loadTidy(path: file) } catch { throw dataError(error, at: universeExpr.range) }
+            throw Diagnostic("this universe has no factors of its own, and no factor file was found beside the data",
+                             at: universeExpr.range,
+                             hint: "add `factors \"F-F_Research_Data_5_Factors_2x3.csv\"` (Ken French's file as downloaded, or a tidy CSV); `tilt data fetch kenfrench` downloads his files")
         }
         let data: AlignedData
         do { data = try AlignedData(panel: panel, factors: factors) } catch {
@@ -46,19 +45,24 @@ extension Interpreter {
         // Values of a sweep with the same model share their data, window and schedule, so they share the
         // estimated models too.
         let sharedCache = FactorModelCache()
+        var starts: Set<Month> = []
         let specs = try variants.map { variant in
-            let (window, model) = try factorModel(variant.model, data: data)
+            let (window, model, observations, from) = try factorModel(variant.model, data: data, crsp: isCRSP)
+            if let from { starts.insert(from) }
             let months = try rebalanceMonths(rebalance.frequency, rebalance.window, window: window, data: data)
             var configured = builder
             configured.bindings.merge(variant.bindings) { $1 }
             configured.sweptBound = variant.bound
             let b = configured
-            return StrategySpecification(
+            var spec = StrategySpecification(
                 name: variant.label.isEmpty ? "strategy" : variant.label, data: data, benchmark: benchmark,
                 window: window, model: model, rebalanceMonths: months, costPerTurnover: cost,
                 allocation: draft.allocateBySector ? .sectors : .assets, crises: crises,
                 modelCache: variant.sweepsModel ? nil : sharedCache, problem: { context in try b.problem(for: context) })
+            spec.observations = observations
+            return spec
         }
+        noteFactorCoverage(factors, data: data, from: starts.min())
         // The values of a sweep are independent backtests: they run on all cores.
         let outcomes = SweepOutcomes(count: specs.count)
         let report = progress
@@ -193,6 +197,10 @@ extension Interpreter {
             throw Diagnostic("expected the file name of \(what) in quotes", at: e.range)
         }
         let resolved = Interpreter.resolve(path: p, programDirectory: programDirectory, dataDirectory: dataDirectory)
+        if let target = DataFile.danglingLinkTarget(resolved) {
+            throw Diagnostic("`\(p)` (\(resolved)) is a symbolic link to `\(target)`, which does not exist", at: e.range,
+                             hint: "restore the file it points to, or point the link at the data")
+        }
         guard FileManager.default.fileExists(atPath: resolved) else {
             throw Diagnostic.missingFile(p, looked: dataPlaces, at: e.range)
         }
@@ -203,16 +211,14 @@ extension Interpreter {
         Diagnostic.data(error, at: range)
     }
 
-    private func loadUniverse(_ e: Expr) throws -> (AssetPanel, FactorFile?) {
+    /// The universe's panel, its own factors (the synthetic market's) and, for a CRSP extract, its folder.
+    private func loadUniverse(_ e: Expr) throws -> (AssetPanel, FactorFile?, String?) {
         switch e.kind {
-        case .name("crsp"):
-            let file = Interpreter.resolve(path: "crsp.csv", programDirectory: programDirectory, dataDirectory: dataDirectory)
-            guard FileManager.default.fileExists(atPath: file) else {
-                throw Diagnostic("`universe crsp` reads crsp.csv (CRSP columns permno, date, ret, prc, shrout, siccd) from the program's folder or the data directory, and there is none",
-                                 at: e.range,
-                                 hint: "pass --data DIR or set TILT_DATA; or use `universe synthetic(stocks: 500, seed: 42)`")
-            }
-            do { return (try CRSPExtract.load(path: file), nil) } catch { throw dataError(error, at: e.range) }
+        case _ where e.isCRSPUniverse:
+            let (panel, folder) = try loadCRSPUniverse(e)
+            return (panel, nil, folder)
+        case .call(let name, _) where name.name == "returns":
+            return (try loadPanelUniverse(e), nil, nil)
         case .call(let name, let arguments) where name.name == "kenfrench":
             guard arguments.count == 1 else { throw Diagnostic("kenfrench takes the file name", at: e.range) }
             let file = try path(arguments[0].value, what: "the Ken French industry portfolios")
@@ -221,7 +227,7 @@ extension Interpreter {
                 let panel = try AssetPanel(path: file, months: industries.months, assetIDs: industries.industries,
                                            returns: industries.valueWeightedReturns, marketCaps: industries.marketCap,
                                            sectors: industries.sectors, rowLines: industries.monthLines)
-                return (panel, nil)
+                return (panel, nil, nil)
             } catch {
                 throw dataError(error, at: arguments[0].value.range)
             }
@@ -229,25 +235,23 @@ extension Interpreter {
             let options = try SyntheticOptions(arguments, evaluate: evaluate)
             do {
                 let market = try SyntheticMarket.generate(stocks: options.stocks, seed: options.seed, from: options.from, to: options.to)
-                return (market.panel, market.factors)
+                return (market.panel, market.factors, nil)
             } catch {
                 throw dataError(error, at: e.range)
             }
         case .string:
-            let file = try path(e, what: "the returns")
-            do { return (try AssetPanel.loadWide(returns: file), nil) } catch { throw dataError(error, at: e.range) }
+            return (try loadPanelUniverse(e), nil, nil)
         default:
             throw Diagnostic("this universe is not available in this build of Tilt yet", at: e.range,
-                             hint: "use `universe kenfrench(\"48_Industry_Portfolios.CSV\")`, `universe crsp` or a wide CSV of returns")
+                             hint: "use `universe kenfrench(\"48_Industry_Portfolios.CSV\")`, `universe crsp`, a CSV of returns, or `returns(\"r.csv\", caps: \"c.csv\", sectors: \"s.csv\")`")
         }
     }
 
     private func loadFactors(_ e: Expr) throws -> FactorFile {
         let file = try path(e, what: "the factors")
         do {
-            // A tidy file starts with a `month` column; a Ken French file with its description text.
-            let head = (try? String(contentsOfFile: file, encoding: .utf8))?.prefix(200) ?? ""
-            return head.lowercased().hasPrefix("month") ? try FactorFile.loadTidy(path: file) : try FactorFile.load(path: file)
+            // A tidy file (a header, then a month or date per row) or a Ken French file as downloaded.
+            return try FactorFile.read(path: file)
         } catch {
             throw dataError(error, at: e.range)
         }
@@ -264,12 +268,18 @@ extension Interpreter {
         return (from, to)
     }
 
-    /// The factor model and its estimation window: `model ols(window: expanding | rolling N, from: M)` or
-    /// `model regime(states: S, covariance: diag | full, horizon: h, window: …, from: M)`; OLS over an
-    /// expanding window from the first month without a `model` statement.
-    private func factorModel(_ e: Expr?, data: AlignedData) throws -> (EstimationWindow, FactorModelSpecification) {
+    /// The factor model, its estimation window and how many of the window's months an asset needs:
+    /// `model ols(window: expanding | rolling N, from: M, min: K)` or `model regime(states: S, covariance:
+    /// diag | full, horizon: h, window: …, from: M, min: K)`. Without a `model` statement: OLS over an
+    /// expanding window from the first month with complete windows, or for CRSP universes
+    /// `ols(window: rolling 60, min: 36)`; without `min:`, complete windows (CRSP: at least 36 months, or
+    /// the whole window when shorter). Also returns the `from:` month written, if any.
+    private func factorModel(_ e: Expr?, data: AlignedData, crsp: Bool) throws -> (EstimationWindow, FactorModelSpecification, ObservationRequirement, Month?) {
         let start = data.months[0]
-        guard let e else { return (.expanding(from: start), .ols) }
+        guard let e else {
+            return crsp ? (ObservationRequirement.crspDefault.window, .ols, ObservationRequirement.crspDefault.requirement, nil)
+                        : (.expanding(from: start), .ols, .complete, nil)
+        }
         let (name, arguments): (Identifier, [CallArgument])
         switch e.kind {
         case .call(let n, let a): (name, arguments) = (n, a)
@@ -281,14 +291,17 @@ extension Interpreter {
                              hint: "use `model ols(window: expanding)` or `model regime(states: 2)`")
         }
         let isRegime = name.name == "regime"
-        let usage = isRegime ? "regime(states: 2, covariance: diag | full, horizon: 1, window: expanding | rolling 120, from: 1963-07)"
-                             : "ols(window: expanding | rolling 120, from: 1963-07)"
+        let usage = isRegime ? "regime(states: 2, covariance: diag | full, horizon: 1, window: expanding | rolling 120, from: 1963-07, min: 36)"
+                             : "ols(window: expanding | rolling 120, from: 1963-07, min: 36)"
         var window = EstimationWindow.expanding(from: start)
         var from = start
+        var written: Month?
+        var minimum: Int?
         var options = RegimeModelOptions()
         for argument in arguments {
             switch (argument.label?.name, argument.value.kind) {
-            case ("from", .month(let y, let m)): from = Month(y, m)
+            case ("from", .month(let y, let m)): from = Month(y, m); written = from
+            case ("min", _): minimum = try wholeNumber(argument.value, in: 2...1200, what: "the fewest months of returns an asset needs in its window")
             case ("window", .name("expanding")): window = .expanding(from: start)
             case ("window", .apply(let word, let length)) where word.name == "rolling":
                 guard case .number(let n) = try evaluate(length), n >= 2, n == n.rounded(), n <= 1200 else {
@@ -306,7 +319,17 @@ extension Interpreter {
             }
         }
         if case .expanding = window { window = .expanding(from: from) }
-        return (window, isRegime ? .regime(options) : .ols)
+        var requirement = ObservationRequirement.complete
+        if let minimum {
+            if case .rolling(let length) = window, minimum > length {
+                throw Diagnostic("`min: \(minimum)` asks for more months than the rolling window has (\(length))", at: e.range)
+            }
+            requirement = .atLeast(minimum)
+        } else if crsp {
+            let crspMinimum = ObservationRequirement.crspDefault.requirement.minimumObservations ?? 36
+            if case .rolling(let length) = window, length <= crspMinimum { requirement = .complete } else { requirement = .atLeast(crspMinimum) }
+        }
+        return (window, isRegime ? .regime(options) : .ols, requirement, written)
     }
 
     /// A whole number in `range` written in the program, or a diagnostic naming what it should be.
@@ -423,6 +446,17 @@ struct SyntheticOptions {
             }
         }
         guard from < to else { throw Diagnostic("the synthetic market must run forward in time: \(from) is not before \(to)", at: arguments.first?.value.range ?? .empty) }
+    }
+}
+
+extension Expr {
+    /// Whether this universe expression is `crsp` or `crsp(…)`.
+    var isCRSPUniverse: Bool {
+        switch kind {
+        case .name("crsp"): return true
+        case .call(let name, _): return name.name == "crsp"
+        default: return false
+        }
     }
 }
 
