@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // System libraries (Debian: libreadline-dev, liblapack-dev + libopenblas-dev).
@@ -18,6 +19,7 @@ let package = Package(
         .systemLibrary(name: "CLapack", path: "Sources/CLapack",
                        providers: [.apt(["liblapack-dev", "libopenblas-dev"])]),
         .systemLibrary(name: "CLibpq", path: "Sources/CLibpq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Layers, bottom to top.
         .target(name: "TiltSyntax"),
@@ -37,6 +39,7 @@ let package = Package(
         .executableTarget(name: "TiltCLI", dependencies: [
             "TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltData", "TiltModels", "TiltBacktest", "TiltReport", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "COpenSSL", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ],
         // GNU readline is configured through C global variables, which Swift 6 mode rejects as shared
         // mutable state; the REPL uses them from the main thread only.
@@ -49,10 +52,11 @@ let package = Package(
         .testTarget(name: "TiltSolverTests", dependencies: ["TiltSolver", "TiltLinearAlgebra"], exclude: ["References", "FormatFixtures"]),
         .testTarget(name: "TiltModelingTests", dependencies: ["TiltModeling", "TiltSolver", "TiltLinearAlgebra"], exclude: ["References"]),
         .testTarget(name: "TiltDataTests", dependencies: ["TiltData", "TiltLinearAlgebra", "TiltTestSupport"]),
-        .testTarget(name: "TiltModelsTests", dependencies: ["TiltModels", "TiltData", "TiltLinearAlgebra"], exclude: ["References"]),
+        .testTarget(name: "TiltModelsTests", dependencies: ["TiltModels", "TiltData", "TiltLinearAlgebra", "TiltTestSupport"], exclude: ["References"]),
         .testTarget(name: "TiltBacktestTests", dependencies: ["TiltBacktest", "TiltData"], exclude: ["References"]),
         .testTarget(name: "TiltReportTests", dependencies: ["TiltReport", "TiltBacktest", "TiltData", "TiltTestSupport"]),
         .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltBacktest", "TiltData", "TiltModels", "TiltTestSupport"], exclude: ["References"]),
-        .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI", "TiltLinearAlgebra", "TiltTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "TiltWRDSTests", dependencies: ["TiltWRDS", "TiltData", "TiltLanguage", "TiltSyntax", "TiltBacktest", "TiltTestSupport"]),
+        .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI", "TiltLinearAlgebra", "TiltTestSupport"], exclude: ["Golden", "Fixtures"]),
     ]
 )

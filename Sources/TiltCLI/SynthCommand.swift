@@ -85,10 +85,11 @@ struct Synth: ParsableCommand {
         // one cannot be; one file for two outputs would lose data.
         let outputs = [("--crsp", crsp)] + factorPaths.map { ("--factors", $0) } + (sql.map { [("--sql", $0)] } ?? [])
         for (option, path) in outputs { try validateFileDestination(path, option: option) }
+        let what = ["--crsp": "the CRSP file", "--factors": "the factors", "--sql": "the SQL script"]
         var seen: [String: String] = [:]
         for (option, path) in outputs {
             if let other = seen[resolvedPath(path)] {
-                throw ValidationError("\(other) and \(option) would both write `\(path)`: give them different paths")
+                throw ValidationError("\(what[other] ?? other) and \(what[option] ?? option) would both be written to `\(path)`: give \(option) another path")
             }
             seen[resolvedPath(path)] = option
         }

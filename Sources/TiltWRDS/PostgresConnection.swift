@@ -30,8 +30,8 @@ final class PostgresConnection {
         }
         target = "\(value(PQuser, "user"))@\(value(PQhost, "host")):\(value(PQport, "port"))/\(value(PQdb, "dbname"))"
         guard PQstatus(connection) == CONNECTION_OK else {
+            // The object is whole here, so deinit frees the connection when the error leaves init.
             let raw = String(cString: PQerrorMessage(connection))
-            PQfinish(connection)
             throw DatabaseError(PostgresConnection.describeConnectionFailure(raw, target: target, secret: secret),
                                 hint: PostgresConnection.hint(for: raw))
         }

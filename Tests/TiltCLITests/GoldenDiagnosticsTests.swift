@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TiltTestSupport
 
 /// Golden files of diagnostics: each `Golden/NAME.tilt` is run with `tilt run` (data directory
 /// `../shared/data`) and its standard error must equal `Golden/NAME.expected` byte for byte, exit status 1.
@@ -8,9 +9,22 @@ import Testing
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
     static let cases: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
         .filter { $0.hasSuffix(".tilt") }.map { String($0.dropLast(5)) }.sorted()
+    /// The cases whose expected output reads the shared data folder (skipped without it).
+    static let sharedDataCases = cases.filter { name in
+        ((try? String(contentsOf: folder.appendingPathComponent("\(name).expected"), encoding: .utf8)) ?? "").contains("shared/data")
+    }
 
-    @Test(arguments: cases)
+    @Test(arguments: cases.filter { !sharedDataCases.contains($0) })
     func diagnosticsMatchTheGoldenFile(_ name: String) throws {
+        try check(name)
+    }
+
+    @Test(.enabled(if: SharedData.isAvailable, SharedData.missing), arguments: sharedDataCases)
+    func diagnosticsOnTheSharedDataMatchTheGoldenFile(_ name: String) throws {
+        try check(name)
+    }
+
+    private func check(_ name: String) throws {
         let program = "Tests/TiltCLITests/Golden/\(name).tilt"
         let result = try TiltBinary.run(["run", program, "--data", "../shared/data"])
         #expect(result.status == 1, "\(name) exits with 1")

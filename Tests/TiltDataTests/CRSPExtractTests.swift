@@ -34,10 +34,13 @@ DATE,PERMNO,Ret,prc,SHROUT,siccd,vol
     #expect(caps[0, 0] == 11 * 1100)        // |−11| × 1100 on 31 Jan, the month's last row
     #expect(caps[1, 0] == 11.2 * 1100 && caps[2, 0].isNaN)
     #expect(caps[1, 1] == 20.4 * 500 && caps[2, 1] == 21 * 500 && caps[1, 2] == 30 * 100)
-    #expect(panel.sectors == ["Transportation & Utilities", "Manufacturing", "Finance"])
-    #expect(panel.eligibleAssets(atRebalance: 0) == [1])   // February returns known: only 10002
-    #expect(panel.eligibleAssets(atRebalance: 1) == [1])
-    #expect(panel.eligibleAssets(atRebalance: 2) == [])
+    // Sectors as of each month: 10002's March row has no SIC code (Other that month).
+    #expect(panel.sectors == ["Transportation & Utilities", "Other", "Finance"])
+    #expect(panel.sector(row: 1, asset: 1) == "Manufacturing" && panel.sector(row: 2, asset: 1) == "Other")
+    // Eligible at T: a return and a cap at T, nothing about T + 1.
+    #expect(panel.eligibleAssets(atRebalance: 0) == [0, 1])
+    #expect(panel.eligibleAssets(atRebalance: 1) == [1])   // 10001's B day, 10003's -99
+    #expect(panel.eligibleAssets(atRebalance: 2) == [1])
 }
 
 @Test func monthlyRowsKeepTheirReturn() throws {
@@ -57,7 +60,9 @@ DATE,PERMNO,Ret,prc,SHROUT,siccd,vol
     let impossible = try #require(dataError { try load(header + "1,2005-02-28,0.1,5,10,100\n1,2005-02-30,0.2,5,10,100\n") })
     #expect(impossible.line == 3 && impossible.column == 3)
     #expect(impossible.message == "'2005-02-30' is not a date (expected YYYYMMDD or YYYY-MM-DD)")
-    let badReturn = try #require(dataError { try load(header + "1,19940103,X,5,10,100\n") })
+    // Any single letter is a CRSP missing code (B, C, …); other text is not a return.
+    #expect(try load(header + "1,19940103,X,5,10,100\n").returnValue(row: 0, asset: 0).isNaN)
+    let badReturn = try #require(dataError { try load(header + "1,19940103,XY,5,10,100\n") })
     #expect(badReturn.line == 2 && badReturn.column == 12)
     let badDate = try #require(dataError { try load(header + "1,19941303,0.1,5,10,100\n") })
     #expect(badDate.line == 2 && badDate.column == 3)

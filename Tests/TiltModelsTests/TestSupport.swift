@@ -2,11 +2,10 @@ import Foundation
 import Testing
 import TiltData
 import TiltLinearAlgebra
+import TiltTestSupport
 
-/// Path of a file in the shared read-only data folder (`<repo>/../shared/data`).
-func sharedDataPath(_ name: String, file: String = #filePath) -> String {
-    repositoryRoot(file).deletingLastPathComponent().appendingPathComponent("shared/data/\(name)").path
-}
+/// Path of a file in the shared read-only data folder (`SharedData`: TILT_DATA or `<repo>/../shared/data`).
+func sharedDataPath(_ name: String) -> String { SharedData.path(name) }
 
 /// Path of a file in this test target's `References` folder.
 func referencePath(_ name: String, file: String = #filePath) -> String {

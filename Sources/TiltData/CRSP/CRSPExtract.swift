@@ -82,6 +82,13 @@ struct CRSPLayout {
 
     /// Field index of each column read, by canonical name.
     let column: [String: Int]
+    /// The same indices as fields (read once per row, without hashing a name).
+    let at: Columns
+
+    struct Columns {
+        let permno, date, ret, prc, shrout, siccd: Int
+        let shrcd, exchcd, dlret, dlstcd, dlstdt: Int?
+    }
     let names: [String]
     let rows: NumericRows
 
@@ -105,6 +112,9 @@ struct CRSPLayout {
                                  hint: "a CRSP extract has PERMNO, date, RET, PRC, SHROUT, SICCD (any case), as WRDS writes them; see Docs/data.md")
         }
         column = index
+        at = Columns(permno: index["permno"] ?? 0, date: index["date"] ?? 0, ret: index["ret"] ?? 0, prc: index["prc"] ?? 0,
+                     shrout: index["shrout"] ?? 0, siccd: index["siccd"] ?? 0, shrcd: index["shrcd"], exchcd: index["exchcd"],
+                     dlret: index["dlret"], dlstcd: index["dlstcd"], dlstdt: index["dlstdt"])
         rows = NumericRows(document: document, fieldCount: names.count, firstValueField: 0,
                            countSource: "the header on line \(header.line)", columnNames: names.map { $0.lowercased() })
     }
@@ -113,39 +123,39 @@ struct CRSPLayout {
         let reader = NumericRows(document: document, fieldCount: rows.fieldCount, firstValueField: 0,
                                  countSource: rows.countSource, columnNames: rows.columnNames)
         try reader.checkFieldCount(record)
-        let field = { (name: String) -> CSVField? in column[name].map { record.fields[$0] } }
-        guard let permnoField = field("permno"), let permno = try integer(permnoField, "permno", document: document, letters: false) else {
-            throw document.error(at: record.fields[column["permno"] ?? 0], "the permno is missing")
+        let f = record.fields
+        guard let permno = try integer(f[at.permno], "permno", document: document, letters: false) else {
+            throw document.error(at: f[at.permno], "the permno is missing")
         }
-        let dateField = record.fields[column["date"] ?? 0]
-        guard let (month, day) = CRSPLayout.date(dateField, document: document) else {
-            throw document.error(at: dateField, "'\(document.trimmedText(of: dateField))' is not a date (expected YYYYMMDD or YYYY-MM-DD)")
+        guard let (month, day) = CRSPLayout.date(f[at.date], document: document) else {
+            throw document.error(at: f[at.date], "'\(document.trimmedText(of: f[at.date]))' is not a date (expected YYYYMMDD or YYYY-MM-DD)")
         }
-        let retField = record.fields[column["ret"] ?? 0], prcField = record.fields[column["prc"] ?? 0]
-        let ret = try returnValue(retField, document: document, codes: CRSPExtract.missingReturnCodes, what: "return")
-        try reader.checkReturn(ret, record, field: column["ret"] ?? 0, of: .assets)
+        let ret = try returnValue(f[at.ret], document: document, codes: CRSPExtract.missingReturnCodes, what: "return")
+        try reader.checkReturn(ret, record, field: at.ret, of: .assets)
         var delisting: CRSPDelisting?
-        let code = try field("dlstcd").flatMap { try integer($0, "dlstcd", document: document, letters: false) }
-        let dlret = try field("dlret").map { try returnValue($0, document: document, codes: CRSPExtract.missingDelistingReturnCodes, what: "delisting return") } ?? .nan
-        if let j = column["dlret"] { try reader.checkReturn(dlret, record, field: j, of: .assets) }
+        let code = try at.dlstcd.flatMap { try integer(f[$0], "dlstcd", document: document, letters: false) }
+        var dlret = Double.nan
+        if let j = at.dlret {
+            dlret = try returnValue(f[j], document: document, codes: CRSPExtract.missingDelistingReturnCodes, what: "delisting return")
+            try reader.checkReturn(dlret, record, field: j, of: .assets)
+        }
         if code != CRSPDelisting.activeCode, code != nil || !dlret.isNaN {
             var (dMonth, dDay, hasDate) = (month, day, false)
-            if let dateCell = field("dlstdt"), !document.trimmedText(of: dateCell).isEmpty {
-                guard let (m, d) = CRSPLayout.date(dateCell, document: document) else {
-                    throw document.error(at: dateCell, "'\(document.trimmedText(of: dateCell))' is not a date (expected YYYYMMDD or YYYY-MM-DD)")
+            if let j = at.dlstdt, !document.isEmpty(f[j]) {
+                guard let (m, d) = CRSPLayout.date(f[j], document: document) else {
+                    throw document.error(at: f[j], "'\(document.trimmedText(of: f[j]))' is not a date (expected YYYYMMDD or YYYY-MM-DD)")
                 }
                 (dMonth, dDay, hasDate) = (m, d, true)
             }
             delisting = CRSPDelisting(month: dMonth, day: dDay, code: code, ret: dlret, hasDate: hasDate)
         }
-        let written = { (f: CSVField) in !document.trimmedText(of: f).isEmpty }
         return CRSPRow(permno: permno, month: month, day: day, ret: ret,
-                       prc: try reader.value(record, field: column["prc"] ?? 0) { $0 },
-                       shrout: try reader.value(record, field: column["shrout"] ?? 0) { $0 },
-                       siccd: try field("siccd").flatMap { try integer($0, "siccd", document: document, letters: true) },
-                       commonShare: try field("shrcd").map { try integer($0, "shrcd", document: document, letters: true).map(CRSPOptions.commonShareCodes.contains) ?? false },
-                       mainExchange: try field("exchcd").map { try integer($0, "exchcd", document: document, letters: true).map(CRSPOptions.mainExchangeCodes.contains) ?? false },
-                       isDataRow: written(retField) || written(prcField), delisting: delisting, line: record.line)
+                       prc: try reader.value(record, field: at.prc) { $0 },
+                       shrout: try reader.value(record, field: at.shrout) { $0 },
+                       siccd: try integer(f[at.siccd], "siccd", document: document, letters: true),
+                       commonShare: try at.shrcd.map { try integer(f[$0], "shrcd", document: document, letters: true).map(CRSPOptions.commonShareCodes.contains) ?? false },
+                       mainExchange: try at.exchcd.map { try integer(f[$0], "exchcd", document: document, letters: true).map(CRSPOptions.mainExchangeCodes.contains) ?? false },
+                       isDataRow: !document.isEmpty(f[at.ret]) || !document.isEmpty(f[at.prc]), delisting: delisting, line: record.line)
     }
 
     /// A whole-number cell, `nil` when blank (or, with `letters`, a single letter: CRSP's unknown code).

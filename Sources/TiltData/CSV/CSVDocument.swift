@@ -173,6 +173,11 @@ public struct CSVDocument: Sendable {
         line >= firstLine ? CSVDocument.lineText(line - firstLine + 1, in: bytes) : nil
     }
 
+    /// Whether `field` holds nothing but spaces and tabs (read in place, without a string).
+    func isEmpty(_ field: CSVField) -> Bool {
+        withBytes(of: field) { $0.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
+    }
+
     /// Calls `body` with the bytes of `field` as written (inside the quotes when quoted), so that a loader
     /// can read a cell without making a string of it.
     func withBytes<R>(of field: CSVField, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {

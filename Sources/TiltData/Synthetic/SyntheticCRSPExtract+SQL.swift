@@ -66,7 +66,7 @@ extension SyntheticCRSPExtract {
                     for row in rows where !row.isDelisting {
                         var ret = row.ret
                         if let d = listing.delisting, d.month == months.firstIndex(of: row.month), let r = ret {
-                            ret = r + d.effectiveReturn + r * d.effectiveReturn   // CIZ: the delisting return is in the month's (compounded as the legacy path does)
+                            ret = r + (d.effectiveReturn + r * d.effectiveReturn)   // CIZ: the delisting return is in the month's (compounded as the legacy path does)
                         }
                         try emit("\(row.permno)\t\(date(row.month, row.day))\t\(number(ret))\t\(number(row.price))\t\(number(row.shares.map(Double.init)))\n")
                     }
