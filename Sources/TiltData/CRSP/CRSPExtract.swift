@@ -47,7 +47,7 @@ public enum CRSPExtract {
                 try builder?.add(layout.row(record, document: piece), location: location)
             }
         }
-        guard let builder else {
+        guard var builder = builder.take() else {
             throw DataError(path: path, line: 1, message: "the file is empty")
         }
         guard builder.dataRows > 0 || location.layout == nil else {
@@ -90,7 +90,9 @@ struct CRSPLayout {
         let shrcd, exchcd, dlret, dlstcd, dlstdt: Int?
     }
     let names: [String]
-    let rows: NumericRows
+    /// For messages about a row's cells: the header's line and the lower-case column names.
+    let headerLine: Int
+    let columnNames: [String]
 
     init(header: CSVRecord, document: CSVDocument) throws {
         names = header.fields.map { document.trimmedText(of: $0) }
@@ -115,13 +117,13 @@ struct CRSPLayout {
         at = Columns(permno: index["permno"] ?? 0, date: index["date"] ?? 0, ret: index["ret"] ?? 0, prc: index["prc"] ?? 0,
                      shrout: index["shrout"] ?? 0, siccd: index["siccd"] ?? 0, shrcd: index["shrcd"], exchcd: index["exchcd"],
                      dlret: index["dlret"], dlstcd: index["dlstcd"], dlstdt: index["dlstdt"])
-        rows = NumericRows(document: document, fieldCount: names.count, firstValueField: 0,
-                           countSource: "the header on line \(header.line)", columnNames: names.map { $0.lowercased() })
+        headerLine = header.line
+        columnNames = names.map { $0.lowercased() }
     }
 
     func row(_ record: CSVRecord, document: CSVDocument) throws -> CRSPRow {
-        let reader = NumericRows(document: document, fieldCount: rows.fieldCount, firstValueField: 0,
-                                 countSource: rows.countSource, columnNames: rows.columnNames)
+        let reader = NumericRows(document: document, fieldCount: names.count, firstValueField: 0,
+                                 countSource: "the header on line \(headerLine)", columnNames: columnNames)
         try reader.checkFieldCount(record)
         let f = record.fields
         guard let permno = try integer(f[at.permno], "permno", document: document, letters: false) else {

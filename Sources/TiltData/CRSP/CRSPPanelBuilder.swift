@@ -73,34 +73,38 @@ public struct CRSPPanelBuilder {
                              "'\(written)' is not a date of a CRSP stock file (CRSP starts in 1925): a placeholder such as 9999-12-31 or 1000-01-01 cannot be a month of data")
     }
 
-    /// The panel of the rows added. Throws when there are none, or (monthly) at a stock's second data row
-    /// in a month.
-    public func panel(location: some CRSPRowLocation) throws -> AssetPanel {
+    /// The panel of the rows added, emptying the builder as it goes (each stock's months are handed over,
+    /// never held twice). Throws when there are no data rows, or (monthly) at a stock's second data row in a
+    /// month.
+    public mutating func panel(location: some CRSPRowLocation) throws -> AssetPanel {
         guard !stocks.isEmpty else {
             throw location.error(line: 0, column: nil, "there are no data rows")
         }
         let daily = stocks.values.contains { $0.cells.contains { $0.rows >= 3 } }
         let permnos = stocks.keys.sorted()
         if !daily { try checkOneRowPerMonth(permnos, location: location) }
-        var histories: [(permno: Int, cells: [Cell])] = []
-        histories.reserveCapacity(permnos.count)
+        // The stocks kept (in the universe in some month) and the months they span, delistings included.
+        var kept: [Int] = []
+        var first = Int32.max, last = Int32.min
         for permno in permnos {
-            guard var stock = stocks[permno] else { continue }
-            stock.applyDelisting()
-            let cells = stock.cells
-            if screensShares || screensExchanges, !cells.contains(where: { !isScreenedOut($0) }) { continue }
-            if !cells.isEmpty { histories.append((permno, cells)) }
+            guard let stock = stocks[permno], !stock.cells.isEmpty else { continue }
+            if screensShares || screensExchanges, !stock.cells.contains(where: { !isScreenedOut($0) }) { continue }
+            kept.append(permno)
+            let delisted = stock.delisting.map { Int32($0.month.ordinal) }
+            first = min(first, stock.cells[0].month, delisted ?? .max)
+            last = max(last, stock.cells[stock.cells.count - 1].month, delisted ?? .min)
         }
-        guard let first = histories.map({ $0.cells[0].month }).min(),
-              let last = histories.map({ $0.cells[$0.cells.count - 1].month }).max() else {
+        guard !kept.isEmpty else {
             throw location.error(line: 0, column: nil, stocks.values.contains { !$0.cells.isEmpty }
                                     ? "no row is a common share (SHRCD 10 or 11) on NYSE, AMEX or NASDAQ (EXCHCD 1, 2 or 3)"
                                     : "there are no data rows (only event rows without RET or PRC)")
         }
         var storage = PanelStorage(hasCaps: true, hasSectors: true)
         var codeOf: [String: Int32] = [:]
-        for (_, cells) in histories {
-            for cell in cells {
+        for permno in kept {
+            guard var stock = stocks.removeValue(forKey: permno) else { continue }
+            stock.applyDelisting()
+            for cell in stock.cells {
                 let sector = options.sectors.sector(sicCode: cell.siccd == Cell.unknown ? nil : Int(cell.siccd))
                 let code: Int32
                 if let known = codeOf[sector] {
@@ -116,8 +120,9 @@ public struct CRSPPanelBuilder {
             }
             storage.finishAsset()
         }
+        stocks = [:]
         let months = (0...Int(last - first)).map { Month(ordinal: Int(first) + $0) }
-        return try AssetPanel(path: location.path, months: months, assetIDs: histories.map { String($0.permno) }, storage: storage)
+        return try AssetPanel(path: location.path, months: months, assetIDs: kept.map(String.init), storage: storage)
     }
 
     private func isScreenedOut(_ cell: Cell) -> Bool {
