@@ -82,9 +82,11 @@ struct Synth: ParsableCommand {
         if wrds, last - first < 24 { throw ValidationError("--wrds needs at least 25 months (stocks are listed for at least 13)") }
         if daily, tables == .ciz { throw ValidationError("--daily writes legacy tables (crsp.dsf) only") }
         // Every destination is checked before the market is generated, so that nothing is written when
-        // one cannot be; one file for two outputs would lose data.
+        // one cannot be; one file for two outputs would lose data. The CRSP file first: the factors' default
+        // place is its folder (and Foundation traps on the folder of `.`).
+        try validateFileDestination(crsp, option: "--crsp")
         let outputs = [("--crsp", crsp)] + factorPaths.map { ("--factors", $0) } + (sql.map { [("--sql", $0)] } ?? [])
-        for (option, path) in outputs { try validateFileDestination(path, option: option) }
+        for (option, path) in outputs.dropFirst() { try validateFileDestination(path, option: option) }
         let what = ["--crsp": "the CRSP file", "--factors": "the factors", "--sql": "the SQL script"]
         var seen: [String: String] = [:]
         for (option, path) in outputs {

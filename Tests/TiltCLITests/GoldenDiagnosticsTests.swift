@@ -9,9 +9,12 @@ import TiltTestSupport
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
     static let cases: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
         .filter { $0.hasSuffix(".tilt") }.map { String($0.dropLast(5)) }.sorted()
-    /// The cases whose expected output reads the shared data folder (skipped without it).
+    /// The cases that read the shared data folder (skipped without it): their program or expected output
+    /// names one of its files or the folder.
     static let sharedDataCases = cases.filter { name in
-        ((try? String(contentsOf: folder.appendingPathComponent("\(name).expected"), encoding: .utf8)) ?? "").contains("shared/data")
+        let texts = ["tilt", "expected"].map { (try? String(contentsOf: folder.appendingPathComponent("\(name).\($0)"), encoding: .utf8)) ?? "" }
+        let shared = ["shared/data", "ff6_monthly.csv", "48_Industry_Portfolios.CSV", "F-F_Research_Data_5_Factors_2x3.csv", "regime_calibration.json"]
+        return texts.contains { text in shared.contains { text.contains($0) } }
     }
 
     @Test(arguments: cases.filter { !sharedDataCases.contains($0) })

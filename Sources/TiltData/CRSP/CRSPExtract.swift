@@ -21,9 +21,9 @@ import TiltLinearAlgebra
 /// delistings — is `CRSPPanelBuilder`'s (Docs/conventions.md, Docs/data.md).
 public enum CRSPExtract {
     /// The numeric missing-return codes of CRSP.
-    public static let missingReturnCodes: Set<Double> = [-66, -77, -88, -99]
+    public static let missingReturnCodes: [Double] = [-66, -77, -88, -99]
     /// The numeric missing codes of DLRET.
-    public static let missingDelistingReturnCodes: Set<Double> = [-55, -66, -88, -99]
+    public static let missingDelistingReturnCodes: [Double] = [-55, -66, -88, -99]
 
     /// Reads the extract at `path`; `progress` gets the bytes read so far and the file's size.
     public static func load(path: String, options: CRSPOptions = CRSPOptions(),
@@ -172,14 +172,14 @@ struct CRSPLayout {
     }
 
     /// A return cell in decimals, NaN for a missing code.
-    private func returnValue(_ field: CSVField, document: CSVDocument, codes: Set<Double>, what: String) throws -> Double {
+    private func returnValue(_ field: CSVField, document: CSVDocument, codes: [Double], what: String) throws -> Double {
         switch try document.cell(field) {
         case .number(let x): return codes.contains(x) ? .nan : x
         case .missing: return .nan
         case .text:
             let text = document.trimmedText(of: field)
             guard CRSPLayout.isLetterCode(text) else {
-                let codeList = codes.sorted(by: >).map { String(Int($0)) }.joined(separator: ", ")
+                let codeList = codes.map { String(Int($0)) }.joined(separator: ", ")
                 throw document.error(at: field, "'\(text)' is not a \(what) (a number, or a CRSP missing code: a letter such as B or C, or \(codeList))")
             }
             return .nan

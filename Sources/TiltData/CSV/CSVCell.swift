@@ -40,9 +40,13 @@ extension CSVDocument {
     }
 
     /// The number written in `token` (digits, signs, a point and an exponent only, checked by the caller),
-    /// correctly rounded, or `nil` unless the whole token is one number (`1e`, `1-2` are not). Read with
-    /// C's `strtod` from a copy on the stack: no string is made, as a loader reads millions of cells.
+    /// correctly rounded, or `nil` unless the whole token is one number (`1e`, `1-2` are not). A plain
+    /// decimal of at most 15 significant digits (`-12.375`, `0.012345`: what CRSP and Ken French write) is
+    /// exact as an integer over a power of ten up to 10²², so one division rounds it correctly (Clinger's fast
+    /// path); anything else is read by C's `strtod` from a copy on the stack. No string is made: a loader
+    /// reads millions of cells.
     static func decimal(_ token: UnsafeBufferPointer<UInt8>) -> Double? {
+        if let fast = fastDecimal(token) { return fast }
         let n = token.count
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { text -> Double? in
             guard let start = text.baseAddress else { return nil }
@@ -52,6 +56,36 @@ extension CSVDocument {
             let value = strtod(start, &end)
             return end == start + n ? value : nil
         }
+    }
+
+    /// Powers of ten exact in a double.
+    private static let exactPowersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { x, _ in x * 10 } }
+
+    /// `[sign] digits [. digits]` with at most 15 digits in all, else `nil` (left to `strtod`).
+    private static func fastDecimal(_ token: UnsafeBufferPointer<UInt8>) -> Double? {
+        var i = 0, negative = false
+        if i < token.count, token[i] == UInt8(ascii: "-") || token[i] == UInt8(ascii: "+") {
+            negative = token[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        var mantissa = 0, digits = 0, decimals = 0, point = false
+        while i < token.count {
+            let c = token[i]
+            if c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") {
+                mantissa = mantissa * 10 + Int(c - UInt8(ascii: "0"))
+                digits += 1
+                if point { decimals += 1 }
+                if digits > 15 { return nil }
+            } else if c == UInt8(ascii: "."), !point {
+                point = true
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        guard digits > 0 else { return nil }
+        let value = Double(mantissa) / exactPowersOfTen[decimals]
+        return negative ? -value : value
     }
 
     /// `NA`, `N/A` or `NaN` in any case.
