@@ -70,12 +70,14 @@ public struct AssetPanel: Sendable {
             }
             storage.finishAsset()
         }
-        try self.init(path: path, months: months, assetIDs: assetIDs, storage: storage, rowLines: rowLines, capsPath: capsPath)
+        try self.init(path: path, months: months, assetIDs: assetIDs, storage: storage, rowLines: rowLines, capsPath: capsPath,
+                      sectors: sectors)
     }
 
-    /// A panel from sparse storage built by a loader (`storage` rows are `months`).
+    /// A panel from sparse storage built by a loader (`storage` rows are `months`); `sectors`, when given,
+    /// are the assets' sectors for display (else each asset's sector in its latest stored month).
     init(path: String, months: [Month], assetIDs: [String], storage: PanelStorage, rowLines: [Int]? = nil,
-         capsPath: String? = nil) throws {
+         capsPath: String? = nil, sectors: [String]? = nil) throws {
         if let k = months.indices.dropFirst().first(where: { months[$0] <= months[$0 - 1] }) {
             throw DataError(path: path, line: 0, message: "months must strictly increase (\(months[k - 1]) then \(months[k]))")
         }
@@ -92,12 +94,12 @@ public struct AssetPanel: Sendable {
         self.rowOffset = 0
         self.rowLines = rowLines
         self.capsPath = capsPath
-        self.sectors = storage.hasSectors ? (0..<assetIDs.count).map { j in
+        self.sectors = sectors ?? (!storage.hasSectors ? nil : (0..<assetIDs.count).map { j in
             storage.runs(of: j).last.flatMap { run -> String? in
                 let code = storage.sectorCodes[run.offset + run.length - 1]
                 return code >= 0 ? storage.sectorNames[Int(code)] : nil
             } ?? SICDivision.other.name
-        } : nil
+        })
     }
 
     private init(restricting parent: AssetPanel, to rows: Range<Int>) {
