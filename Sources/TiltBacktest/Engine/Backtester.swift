@@ -47,14 +47,14 @@ public enum Backtester {
             let holdingEnd = step + 1 < schedule.count ? schedule[step + 1] : t + 1
             var book = HeldBook(columns: decision.stockColumns, weights: decision.stockWeights, benchmark: decision.stockBenchmark)
             for m in (t + 1)...max(t + 1, holdingEnd) where m < months.count {
-                let (gross, rb, exits) = book.earn(panel, row: m)
+                let earned = book.earn(panel, row: m)
                 let cost = m == t + 1 ? spec.costPerTurnover * decision.record.turnover : 0
                 result.months.append(months[m])
-                result.portfolioReturns.append(gross - cost)
-                result.benchmarkReturns.append(rb)
+                result.portfolioReturns.append(earned.portfolio - cost)
+                result.benchmarkReturns.append(earned.benchmark)
                 result.costs.append(cost)
                 result.riskFree?.append(riskFree[m])
-                result.unpricedExits += exits
+                result.unpricedExits += earned.exits
             }
             for (i, c) in decision.stockColumns.enumerated() where book.weights[i] != 0 { held[panel.assetIDs[c]] = book.weights[i] }
         }

@@ -28,9 +28,20 @@ struct HeldBook {
         inBook = Array(repeating: true, count: columns.count)
     }
 
-    /// Earns month row `m` of `panel`: the portfolio's gross return and the benchmark's return that month
-    /// (decimal), and the held positions that left without a return.
-    mutating func earn(_ panel: AssetPanel, row m: Int) -> (portfolio: Double, benchmark: Double, exits: [UnpricedExit]) {
+    /// One month earned: the portfolio's gross return and the benchmark's (decimal), the positions that left
+    /// without a return, and for attribution each position's return that month (0 when it had none) with
+    /// the weights it was held at (after last month's drift).
+    struct Earned {
+        var portfolio: Double
+        var benchmark: Double
+        var exits: [UnpricedExit]
+        var returns: [Double]
+        var weights: [Double]
+        var benchmarkWeights: [Double]
+    }
+
+    /// Earns month row `m` of `panel`.
+    mutating func earn(_ panel: AssetPanel, row m: Int) -> Earned {
         var returns = [Double](repeating: 0, count: columns.count)
         var leaving: [Int] = []
         var exits: [UnpricedExit] = []
@@ -49,6 +60,7 @@ struct HeldBook {
         }
         let rp = zip(weights, returns).reduce(0) { $0 + $1.0 * $1.1 }
         let rb = zip(benchmark, returns).reduce(0) { $0 + $1.0 * $1.1 }
+        let earned = Earned(portfolio: rp, benchmark: rb, exits: exits, returns: returns, weights: weights, benchmarkWeights: benchmark)
         HeldBook.drift(&weights, &cash, returns, rp)
         HeldBook.drift(&benchmark, &benchmarkCash, returns, rb)
         for i in leaving {
@@ -58,7 +70,7 @@ struct HeldBook {
             weights[i] = 0
             benchmark[i] = 0
         }
-        return (rp, rb, exits)
+        return earned
     }
 
     /// Weights and cash after one month of returns: wᵢ(1 + rᵢ)/(1 + r_p), cash/(1 + r_p); unchanged when
