@@ -163,7 +163,7 @@ public enum Vocabulary {
     /// The names `at M` binds: the month's values, labelled by asset, sector and factor, known at the end
     /// of M. Stock level: with `allocate by sector` too, these are the assets (the solution's `w` is by sector).
     public static let monthNames: [VocabularyMonthName] = [
-        VocabularyMonthName("assets", "the eligible assets at M (a return in M+1, a positive cap at M, a complete estimation window)", "names"),
+        VocabularyMonthName("assets", "the eligible assets at M (a return and a positive cap at M, no delisting in M, enough returns in the estimation window)", "names"),
         VocabularyMonthName("c", "market caps at M, by asset", "the data's units ($m for Ken French's and CRSP's)"),
         VocabularyMonthName("sector", "each asset's sector", "names"),
         VocabularyMonthName("M", "sector dummies, assets × sectors (sorted), a 1 where the asset belongs", "0 or 1"),
