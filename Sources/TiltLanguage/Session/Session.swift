@@ -39,6 +39,8 @@ public final class Session {
     /// Called with a parametric policy's estimates (θ, standard errors, in-sample statistics) before its
     /// out-of-sample backtest goes to `strategyResults`.
     public var policyResults: ((PolicyReport) throws -> Void)?
+    /// Called with each regime study's result, after its table, to save it.
+    public var studyResults: ((RegimeStudyResult) throws -> Void)?
     /// When set, a complete strategy and each experiment are lowered but not run: their plans go here
     /// (`tilt run FILE --plan-json`).
     public var planned: ((Plan) throws -> Void)?
@@ -195,22 +197,23 @@ public final class Session {
         for file in plan.dataFiles where !planFiles.contains(file) && FileManager.default.fileExists(atPath: file) {
             planFiles.append(file)
         }
-        if let strategy = plan.strategy {
-            let results = try strategy.run(suggest: { closestName(to: $0, among: $1) }, progress: progress)
+        try present(try plan.run(suggest: { closestName(to: $0, among: $1) }, progress: progress))
+    }
+
+    /// Presents a plan's results as a run does: through `policyResults` and `strategyResults`, a study's
+    /// table and design through `output` and then `studyResults`. `tilt merge` presents a sharded run's
+    /// merged results with it, so that they read as the run in one process.
+    public func present(_ results: PlanResults) throws {
+        switch results {
+        case .strategy(let results):
             try strategyResults?(results)
-        } else if let policy = plan.policy {
-            let (result, report) = try policy.run()
+        case .policy(let result, let report):
             try policyResults?(report)
             try strategyResults?([result])
-        } else if let settings = plan.regimeStudy {
-            let result: RegimeStudyResult
-            do { result = try RegimeStudy.run(settings, progress: progress) } catch let error as RegimeStudyError {
-                throw PlanError(error.description, at: .experiment)
-            } catch {
-                throw PlanError(data: error, at: .experimentDesign)
-            }
+        case .regimeStudy(let result):
             output(Table.regimeStudy(result).text(width: 140))
             output(result.designSummary + "\n")
+            try studyResults?(result)
         }
     }
 
