@@ -109,7 +109,10 @@ struct SlurmJob: Codable {
         # Submitted with --dependency=afterany:<the array's job id>.
         \(directives.map { "#SBATCH \($0)" }.joined(separator: "\n"))
         echo "== tilt merge: job ${SLURM_JOB_ID} on $(hostname), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-        exec \(Self.quote(tilt)) merge --out \(Self.quote(reportFolder)) --logs \(Self.quote(logsFolder)) \(Self.quote(shardsFolder))/*
+        \(Self.quote(tilt)) merge --out \(Self.quote(reportFolder)) --logs \(Self.quote(logsFolder)) \(Self.quote(shardsFolder))/* && exit 0
+        status=$?
+        echo "rerun the shards that failed or are missing, and merge again, with: tilt slurm --resubmit \(Self.quote(folder))"
+        exit $status
 
         """
     }
