@@ -20,14 +20,14 @@ public final class ShardRun {
     public init(shard: Shard, session: Session, started: Date = Date(), progress: (@Sendable (Int, Int) -> Void)? = nil) {
         self.shard = shard
         self.started = started
-        session.output = { [weak self] text in self?.record(output: text) }
-        session.planned = { [weak self] plan in
-            guard let self else { return }
+        // The session keeps this run (it holds no reference back to the session).
+        session.output = { text in self.record(output: text) }
+        session.planned = { plan in
             if let problem = plan.shardingProblem { throw PlanError(problem, at: .policy) }
             let part = try plan.runPart(shard.range(ofParts: plan.partCount), suggest: { closestName(to: $0, among: $1) }, progress: progress)
-            steps.append(ShardResults.Step(plan: plans.count))
-            plans.append(plan)
-            parts.append(part)
+            self.steps.append(ShardResults.Step(plan: self.plans.count))
+            self.plans.append(plan)
+            self.parts.append(part)
         }
     }
 
