@@ -157,8 +157,7 @@ struct Merge: ParsableCommand {
             for problem in error.problems {
                 printError("tilt merge: error: \(problem.message)\n" + (problem.shard.map(logExcerpt) ?? ""))
             }
-            printError("tilt merge: nothing was merged\(out.map { "; `\($0)` is untouched" } ?? ""). Run the shards that failed or are missing again "
-                       + "(`tilt slurm --resubmit JOBFOLDER` for a job of `tilt slurm`, or `tilt run FILE --shard i/N --out FOLDER`), then merge again.\n")
+            printError("tilt merge: nothing was merged\(out.map { " (`\($0)` is untouched)" } ?? ""): run the failed or missing shards again, then merge\n")
             throw userErrorExit
         }
         let session = Session(mode: .program, output: { printOutput($0) })

@@ -108,7 +108,7 @@ struct Slurm: ParsableCommand {
         let compiled = try SlurmProgram.compile(program, data: dataFolder)
         let largest = compiled.parts.max() ?? 0
         guard let tilt = Slurm.executablePath else { throw SlurmError("cannot find the path of this tilt executable for the batch scripts") }
-        var job = SlurmJob(format: SlurmJob.currentFormat, folder: folder, tilt: tilt, program: program, data: dataFolder,
+        var job = SlurmJob(format: SlurmJob.currentFormat, folder: folder, directory: resolvedPath(FileManager.default.currentDirectoryPath), tilt: tilt, program: program, data: dataFolder,
                            programSHA256: compiled.programSHA256, planSHA256: compiled.planSHA256, parts: compiled.parts,
                            shards: shards, maxRunning: maxRunning,
                            resources: .init(partition: partition, account: account, qos: qos, time: time, cpusPerTask: cpusPerTask, mem: mem),
@@ -168,22 +168,30 @@ struct SlurmProgram {
     let summary: String
 
     static func compile(_ program: String, data: String?) throws -> SlurmProgram {
-        let source = try loadProgram(program)
-        let session = Session(mode: .program, locations: DataLocations(programDirectory: (program as NSString).deletingLastPathComponent,
-                                                                       dataDirectory: data), output: { _ in })
         final class Plans { var all: [Plan] = [] }
         let plans = Plans()
-        session.planned = { plan in
-            if let problem = plan.shardingProblem { throw PlanError(problem, at: .policy) }
-            plans.all.append(plan)
+        let bytes: [UInt8]
+        if program.hasSuffix(".json") {
+            let (plan, text) = try readPlan(program)
+            if let problem = plan.shardingProblem { throw SlurmError("\(program): \(problem)") }
+            (plans.all, bytes) = ([plan], text)
+        } else {
+            let source = try loadProgram(program)
+            let session = Session(mode: .program, locations: DataLocations(programDirectory: URL(fileURLWithPath: program).deletingLastPathComponent().path,
+                                                                           dataDirectory: data), output: { _ in })
+            session.planned = { plan in
+                if let problem = plan.shardingProblem { throw PlanError(problem, at: .policy) }
+                plans.all.append(plan)
+            }
+            try reportAndExitOnErrors(session.run(source), in: source)
+            bytes = source.bytes
         }
-        try reportAndExitOnErrors(session.run(source), in: source)
         guard !plans.all.isEmpty else { throw SlurmError("\(program) has no strategy or experiment to run in shards") }
         let parts = plans.all.map(\.partCount)
         let words = plans.all.map { plan in
             plan.strategy != nil ? "\(plan.partCount) backtest\(plan.partCount == 1 ? "" : "s")" : "\(plan.partCount) trials"
         }
-        return SlurmProgram(programSHA256: Provenance.sha256(Data(source.bytes)),
+        return SlurmProgram(programSHA256: Provenance.sha256(Data(bytes)),
                             planSHA256: try ShardResults.planSHA256(plans.all), parts: parts, summary: words.joined(separator: " and "))
     }
 }

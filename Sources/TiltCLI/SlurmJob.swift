@@ -33,8 +33,10 @@ struct SlurmJob: Codable {
     }
 
     var format: Int
-    /// Absolute paths: the job folder, the `tilt` that runs the shards, the program and the data folder.
+    /// Absolute paths: the job folder, the `tilt` that runs the shards, the program and the data folder,
+    /// and the folder `tilt slurm` ran in, where the tasks run (a plan file's relative paths are from there).
     var folder: String
+    var directory: String
     var tilt: String
     var program: String
     var data: String?
@@ -84,7 +86,7 @@ struct SlurmJob: Codable {
         let array = "1-\(shards)" + (maxRunning.map { "%\($0)" } ?? "")
         let directives = ["--job-name=\(jobName)", "--array=\(array)", "--output=\(Self.pattern(logsFolder))/shard-%a.out",
                           "--open-mode=append", "--requeue", "--ntasks=1"]
-            + (resources.cpusPerTask.map { ["--cpus-per-task=\($0)"] } ?? []) + resourceDirectives + ["--chdir=\(folder)"]
+            + (resources.cpusPerTask.map { ["--cpus-per-task=\($0)"] } ?? []) + resourceDirectives
         let command = [tilt, "run", program] + (data.map { ["--data", $0] } ?? [])
         return """
         #!/bin/bash
@@ -92,6 +94,7 @@ struct SlurmJob: Codable {
         # Task i runs shard i of \(shards) into shards/i; tilt-merge.sbatch merges them. Rerun the failed or
         # missing ones with: tilt slurm --resubmit \(Self.comment(folder))
         \(directives.map { "#SBATCH \($0)" }.joined(separator: "\n"))
+        cd \(Self.quote(directory))
         echo "== tilt shard ${SLURM_ARRAY_TASK_ID}/\(shards): job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID} on $(hostname), attempt $(( ${SLURM_RESTART_COUNT:-0} + 1 )), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
         exec \(command.map(Self.quote).joined(separator: " ")) --shard "${SLURM_ARRAY_TASK_ID}/\(shards)" --out \(Self.quote(shardsFolder))/"${SLURM_ARRAY_TASK_ID}"
 
@@ -102,12 +105,13 @@ struct SlurmJob: Codable {
     /// the shard folders there are, and fails naming the shards that failed or are missing.
     var mergeScript: String {
         let directives = ["--job-name=\(mergeJobName)", "--output=\(Self.pattern(logsFolder))/merge-%j.out", "--ntasks=1"]
-            + resourceDirectives + ["--chdir=\(folder)"]
+            + resourceDirectives
         return """
         #!/bin/bash
         # Tilt: merges the shards of \(Self.comment(program)) into report/ (written by `tilt slurm`; Docs/distributed.md).
         # Submitted with --dependency=afterany:<the array's job id>.
         \(directives.map { "#SBATCH \($0)" }.joined(separator: "\n"))
+        cd \(Self.quote(directory))
         echo "== tilt merge: job ${SLURM_JOB_ID} on $(hostname), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
         \(Self.quote(tilt)) merge --out \(Self.quote(reportFolder)) --logs \(Self.quote(logsFolder)) \(Self.quote(shardsFolder))/* && exit 0
         status=$?
