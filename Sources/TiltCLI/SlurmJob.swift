@@ -94,7 +94,7 @@ struct SlurmJob: Codable {
         # Task i runs shard i of \(shards) into shards/i; tilt-merge.sbatch merges them. Rerun the failed or
         # missing ones with: tilt slurm --resubmit \(Self.comment(folder))
         \(directives.map { "#SBATCH \($0)" }.joined(separator: "\n"))
-        cd \(Self.quote(directory))
+        cd \(Self.quote(directory)) || exit 1
         echo "== tilt shard ${SLURM_ARRAY_TASK_ID}/\(shards): job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID} on $(hostname), attempt $(( ${SLURM_RESTART_COUNT:-0} + 1 )), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
         exec \(command.map(Self.quote).joined(separator: " ")) --shard "${SLURM_ARRAY_TASK_ID}/\(shards)" --out \(Self.quote(shardsFolder))/"${SLURM_ARRAY_TASK_ID}"
 
@@ -111,7 +111,7 @@ struct SlurmJob: Codable {
         # Tilt: merges the shards of \(Self.comment(program)) into report/ (written by `tilt slurm`; Docs/distributed.md).
         # Submitted with --dependency=afterany:<the array's job id>.
         \(directives.map { "#SBATCH \($0)" }.joined(separator: "\n"))
-        cd \(Self.quote(directory))
+        cd \(Self.quote(directory)) || exit 1
         echo "== tilt merge: job ${SLURM_JOB_ID} on $(hostname), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
         \(Self.quote(tilt)) merge --out \(Self.quote(reportFolder)) --logs \(Self.quote(logsFolder)) \(Self.quote(shardsFolder))/* && exit 0
         status=$?

@@ -163,7 +163,7 @@ import TiltTestSupport
                      "#SBATCH --cpus-per-task=2", "#SBATCH --mem=4G"] {
             #expect(shards.contains(line + "\n"), "\(line)")
         }
-        #expect(!shards.contains("--chdir") && shards.contains("\ncd '\(TiltBinary.repositoryRoot.path)'\n"))
+        #expect(!shards.contains("--chdir") && shards.contains("\ncd '\(TiltBinary.repositoryRoot.path)' || exit 1\n"))
         // The program's path, with a space and a quote, is one word to the shell.
         #expect(shards.contains(" 'run' '\(programFolder.path.replacingOccurrences(of: "'", with: "'\\''"))/p.tilt' '--data' '\(folder.path)' --shard \"${SLURM_ARRAY_TASK_ID}/4\" --out '\(job.path)/shards'/\"${SLURM_ARRAY_TASK_ID}\"\n"), "\(shards)")
         let merge = try contents(job.appendingPathComponent("tilt-merge.sbatch"))
