@@ -117,10 +117,10 @@ struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Merge the shards of a run (tilt run --shard i/N) into the report one run would write.",
         discussion: """
-        Checks that the shards belong to one run (the same program, plans, data files, Tilt build and number
-        of shards) and cover it exactly once — a missing, failed, duplicated or foreign shard is an error
-        naming it, and nothing is written — then prints the tables and writes the report, CSV files and
-        run.json (with the shards recorded) as `tilt run` would, with the same numbers bit for bit: results
+        Checks that the shards belong to one run (the same program, plans, data files, Tilt build and number \
+        of shards) and cover it exactly once — a missing, failed, duplicated or foreign shard is an error \
+        naming it, and nothing is written — then prints the tables and writes the report, CSV files and \
+        run.json (with the shards recorded) as `tilt run` would, with the same numbers bit for bit: results \
         are combined in variant and trial order. Shards with no part (more shards than parts) may be left out.
 
         Examples:
@@ -140,6 +140,9 @@ struct Merge: ParsableCommand {
     @Flag(help: "Print every result's tables; a sweep otherwise prints one row per value.")
     var verbose = false
 
+    /// How many missing shards are described in full (with their parts and logs) before the rest are listed.
+    static let missingShownInFull = 10
+
     func validate() throws {
         guard !folders.isEmpty else { throw ValidationError("give the folders of the shards to merge") }
         guard let out else { return }
@@ -154,8 +157,15 @@ struct Merge: ParsableCommand {
         do {
             merged = try ShardMerge.merge(folders: folders)
         } catch {
-            for problem in error.problems {
+            // Every problem, but of a long run of missing shards (an array cancelled or never started) only
+            // the first few in full, then their numbers.
+            let missing = error.problems.filter(\.isMissing)
+            for problem in error.problems where !problem.isMissing || missing.prefix(Self.missingShownInFull).contains(problem) {
                 printError("tilt merge: error: \(problem.message)\n" + (problem.shard.map(logExcerpt) ?? ""))
+            }
+            let unshown = missing.dropFirst(Self.missingShownInFull).compactMap(\.shard)
+            if !unshown.isEmpty {
+                printError("tilt merge: error: \(unshown.count) more shard\(unshown.count == 1 ? " is" : "s are") missing: \(SlurmJob.indices(unshown))\n")
             }
             printError("tilt merge: nothing was merged\(out.map { " (`\($0)` is untouched)" } ?? ""): run the failed or missing shards again, then merge\n")
             throw userErrorExit
@@ -174,6 +184,7 @@ struct Merge: ParsableCommand {
             throw userErrorExit
         }
         let count = merged.manifest.shard.count
+        fflush(stdout)  // the tables go first when both outputs go to one log
         printError("merged \(merged.members.count) of \(count) shard\(count == 1 ? "" : "s") of \(merged.manifest.program.path)"
                    + (merged.members.count < count ? " (the others are empty)" : "") + "\n")
         if reportFolder?.writeFailed == true { throw userErrorExit }

@@ -9,11 +9,11 @@ struct Slurm: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a program's sweeps and Monte Carlo studies as a Slurm job array, merged by a job of its own.",
         discussion: """
-        Writes a job folder (--out, default slurm-<program>): tilt-shards.sbatch, a job array whose task i
-        runs `tilt run FILE --shard i/N` (--array=1-N%K, --requeue, one log per shard in logs/), and
-        tilt-merge.sbatch, which runs after the array however it ended (afterany), merges the shards into
-        report/ and fails naming the shards that failed or are missing. --submit submits both with sbatch.
-        --resubmit DIR reruns only the shards that are neither finished nor queued or running (from the
+        Writes a job folder (--out, default slurm-<program>): tilt-shards.sbatch, a job array whose task i \
+        runs `tilt run FILE --shard i/N` (--array=1-N%K, --requeue, one log per shard in logs/), and \
+        tilt-merge.sbatch, which runs after the array however it ended (afterany), merges the shards into \
+        report/ and fails naming the shards that failed or are missing. --submit submits both with sbatch. \
+        --resubmit DIR reruns only the shards that are neither finished nor queued or running (from the \
         shard folders and squeue; no accounting database needed) and submits a new merge. Docs/distributed.md.
 
         Examples:
@@ -125,8 +125,9 @@ struct Slurm: ParsableCommand {
         try AtomicFile.write(job.mergeScript, to: URL(fileURLWithPath: job.path(SlurmJob.mergeScriptName)))
         try job.write()
         printOutput("\((program as NSString).lastPathComponent): \(compiled.summary) in \(shards) shard\(shards == 1 ? "" : "s")\n")
-        if shards > largest {
-            printOutput("note: \(shards - largest) of the \(shards) shards will have nothing to run (the largest plan has \(largest) part\(largest == 1 ? "" : "s"))\n")
+        let tasks = job.shardsWithParts
+        if tasks.count < shards {
+            printOutput("note: \(shards - tasks.count) of the \(shards) shards would have nothing to run (the largest plan has \(largest) part\(largest == 1 ? "" : "s")): the array runs the other \(tasks.count)\n")
         }
         printOutput("wrote \(job.path(SlurmJob.shardScriptName)), \(job.path(SlurmJob.mergeScriptName)), \(job.path(SlurmJob.recordName))\n")
         guard submit else {
@@ -141,9 +142,10 @@ struct Slurm: ParsableCommand {
         try SlurmCLI.checkArraySize(shards)
         let array = try SlurmCLI.submit(script: job.path(SlurmJob.shardScriptName), arguments: [])
         let merge = try SlurmCLI.submit(script: job.path(SlurmJob.mergeScriptName), arguments: ["--dependency=afterany:\(array)"])
-        job.submissions.append(.init(date: Provenance.timestamp(Date()), shards: "1-\(shards)", arrayJob: array, mergeJob: merge))
+        job.submissions.append(.init(date: Provenance.timestamp(Date()), shards: SlurmJob.indices(tasks), arrayJob: array, mergeJob: merge))
         try job.write()
-        printOutput("submitted job array \(array) (shards 1-\(shards)\(maxRunning.map { ", at most \($0) at once" } ?? "")) and merge job \(merge)\n"
+        let covered = tasks.count == shards ? "shards 1-\(shards)" : "the \(tasks.count) shards with parts"
+        printOutput("submitted job array \(array) (\(covered)\(maxRunning.map { ", at most \($0) at once" } ?? "")) and merge job \(merge)\n"
                     + "logs: \(job.logsFolder); report: \(job.reportFolder); rerun failed shards: tilt slurm --resubmit \(folder)\n")
     }
 

@@ -67,6 +67,9 @@ struct SlurmJob: Codable {
         return parts.contains { !shard.range(ofParts: $0).isEmpty }
     }
 
+    /// The shards with a part to run, in order: all N, unless there are more shards than parts.
+    var shardsWithParts: [Int] { (1...shards).filter(hasParts) }
+
     // MARK: Scripts
 
     /// `#SBATCH` lines for the resources asked.
@@ -80,10 +83,11 @@ struct SlurmJob: Codable {
         return lines
     }
 
-    /// The job array: task i runs shard i of N (`--array=1-N%K`), its log appended to `logs/shard-<i>.out`
-    /// (a requeued or resubmitted task adds to it), requeued when preempted or its node fails.
+    /// The job array: task i runs shard i of N (`--array=1-N%K`; shards with nothing to run are left out),
+    /// its log appended to `logs/shard-<i>.out` (a requeued or resubmitted task adds to it), requeued when
+    /// preempted or its node fails.
     var shardScript: String {
-        let array = "1-\(shards)" + (maxRunning.map { "%\($0)" } ?? "")
+        let array = Self.indices(shardsWithParts) + (maxRunning.map { "%\($0)" } ?? "")
         let directives = ["--job-name=\(jobName)", "--array=\(array)", "--output=\(Self.pattern(logsFolder))/shard-%a.out",
                           "--open-mode=append", "--requeue", "--ntasks=1"]
             + (resources.cpusPerTask.map { ["--cpus-per-task=\($0)"] } ?? []) + resourceDirectives

@@ -114,6 +114,21 @@ import TiltTestSupport
         #expect(merged.stdout.isEmpty)
     }
 
+    @Test func mergeListsALongRunOfMissingShardsByNumber() throws {
+        let folder = try scratchFolder()
+        let file = try write("experiment regime_study(trials: 24, stocks: 10, phi: [5], seed: 4, history: 24)\n", to: folder.appendingPathComponent("s.tilt"))
+        let one = folder.appendingPathComponent("shards/5")
+        let shard = try TiltBinary.run(["run", file, "--shard", "5/24", "--out", one.path])
+        #expect(shard.status == 0, "\(shard.stderr)")
+        let merged = try TiltBinary.run(["merge", one.path, "--out", folder.appendingPathComponent("report").path])
+        #expect(merged.status == 1 && !merged.crashed)
+        let errors = merged.stderr.split(separator: "\n").filter { $0.hasPrefix("tilt merge: error: ") }
+        // Ten missing shards in full, then the other thirteen by number (Slurm's array notation).
+        #expect(errors.count == 11, "\(merged.stderr)")
+        #expect(errors.first == "tilt merge: error: shard 1/24 is missing: no folder given holds it; it runs trial 1 of 24")
+        #expect(errors.last == "tilt merge: error: 13 more shards are missing: 12-24", "\(merged.stderr)")
+    }
+
     // MARK: Slurm
 
     /// Stand-ins for Slurm's commands in a folder to put first on PATH: `sbatch` records its arguments and
@@ -242,5 +257,19 @@ import TiltTestSupport
         let large = try TiltBinary.run(["slurm", file, "--shards", "4", "--out", folder.appendingPathComponent("large").path, "--submit"], environment: environment)
         #expect(large.status == 1 && large.stderr.contains("this cluster's MaxArraySize is 3, so a job array has at most 2 tasks"), "\(large.stderr)")
         #expect(lines(folder.appendingPathComponent("sbatch.log")).count == 5)
+    }
+
+    @Test func slurmLeavesShardsWithNothingToRunOutOfTheArray() throws {
+        let folder = try scratchFolder()
+        let environment = try fakeSlurm(in: folder)
+        let file = try write(program, to: folder.appendingPathComponent("p.tilt"))
+        let job = folder.appendingPathComponent("job")
+        // 5 trials and 4 backtests in 8 shards: shards 1 and 3 have no part of either (Shard.range(ofParts:)).
+        let submitted = try TiltBinary.run(["slurm", file, "--shards", "8", "--max-running", "3", "--out", job.path, "--submit"], environment: environment)
+        #expect(submitted.status == 0, "\(submitted.stderr)")
+        #expect(submitted.stdout.contains("note: 2 of the 8 shards would have nothing to run (the largest plan has 5 parts): the array runs the other 6\n"),
+                "\(submitted.stdout)")
+        #expect(submitted.stdout.contains("submitted job array 100 (the 6 shards with parts, at most 3 at once) and merge job 101\n"), "\(submitted.stdout)")
+        #expect(try contents(job.appendingPathComponent("tilt-shards.sbatch")).contains("\n#SBATCH --array=2,4-8%3\n"))
     }
 }

@@ -19,6 +19,8 @@ public struct ShardMerge {
         public var message: String
         /// The shard's number (1-based) when the problem is about one shard, to find its log.
         public var shard: Int?
+        /// Whether the problem is that no folder holds this shard (a long run of these can be summarised).
+        public var isMissing = false
     }
 
     /// Every problem found; nothing is merged while there is one.
@@ -95,7 +97,8 @@ public struct ShardMerge {
             guard let shard = try? Shard(index: index, count: count) else { continue }
             let covers = plans.map { $0.describeParts(shard.range(ofParts: $0.partCount)) }
             guard plans.contains(where: { !shard.range(ofParts: $0.partCount).isEmpty }) else { continue }
-            problems.append(Problem(message: "shard \(shard) is missing: no folder given holds it; it runs \(covers.joined(separator: "; "))", shard: index))
+            problems.append(Problem(message: "shard \(shard) is missing: no folder given holds it; it runs \(covers.joined(separator: "; "))",
+                                    shard: index, isMissing: true))
         }
         guard problems.isEmpty else { throw Failure(problems: problems) }
         let ordered = members.keys.sorted().compactMap { members[$0] }
