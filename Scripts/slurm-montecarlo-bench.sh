@@ -24,9 +24,13 @@ now() { date +%s%N; }
 since() { local ms=$(( ($(now) - $1) / 1000000 )); printf '%d.%d' $((ms / 1000)) $((ms % 1000 / 100)); }
 
 echo "load before: $(uptime)"
-start=$(now)
-"$tilt" run study.tilt --out single > single.txt
-single=$(since "$start")
+# Wall and processor seconds (user + system) of the run in one process.
+read -r single single_cpu < <(python3 -c '
+import resource, subprocess, sys, time
+start = time.monotonic()
+subprocess.run(sys.argv[1:], check=True, stdout=open("single.txt", "w"))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{time.monotonic() - start:.1f} {usage.ru_utime + usage.ru_stime:.1f}")' "$tilt" run study.tilt --out single)
 echo "load after the single run: $(uptime)"
 
 start=$(now)
@@ -39,19 +43,19 @@ echo "load after the array: $(uptime)"
 cmp single/regime_study.csv job/report/regime_study.csv && echo "regime_study.csv: merged = single run, byte for byte"
 
 echo
-echo "| run | wall time (s) |"
-echo "| --- | --- |"
-echo "| one process, $(nproc) cores | $single |"
-echo "| $shards-shard array, submission to merged report | $array |"
+echo "| run | wall time (s) | processor time (s) |"
+echo "| --- | --- | --- |"
+echo "| one process, $(nproc) cores | $single | $single_cpu |"
+echo "| $shards-shard array, submission to merged report | $array | |"
 python3 - "$work/job" <<'PYTHON'
 import json, os, sys
 job = sys.argv[1]
-times = []
+times, cpu = [], []
 for name in sorted(os.listdir(os.path.join(job, "shards")), key=int):
     manifest = json.load(open(os.path.join(job, "shards", name, "manifest.json")))
     times.append(manifest["wallTimeSeconds"])
-    print(f"| shard {manifest['shard']['index']}/{manifest['shard']['count']} ({manifest['covers'][0]['description']}) | {manifest['wallTimeSeconds']:.1f} |")
-run = json.load(open(os.path.join(job, "report", "run.json")))
-print(f"| sum of the shards | {sum(times):.1f} |")
-print(f"| predicted on {len(times)} nodes: slowest shard | {max(times):.1f} |")
+    cpu.append(manifest.get("cpuTimeSeconds") or 0.0)
+    print(f"| shard {manifest['shard']['index']}/{manifest['shard']['count']} ({manifest['covers'][0]['description']}) | {times[-1]:.1f} | {cpu[-1]:.1f} |")
+print(f"| sum of the shards | {sum(times):.1f} | {sum(cpu):.1f} |")
+print(f"| predicted on {len(times)} nodes: slowest shard | {max(times):.1f} | |")
 PYTHON

@@ -44,6 +44,9 @@ public struct ShardManifest: Codable, Sendable, Equatable {
     /// When the shard started (UTC, ISO 8601) and its wall time until its files were written, seconds.
     public var started: String
     public var wallTimeSeconds: Double
+    /// The shard's processor time (user + system, all threads), seconds: with its wall time, how well it
+    /// used the cores it was given; on a busy node, a better measure of its work than the wall time.
+    public var cpuTimeSeconds: Double?
     /// SHA-256 of `results.json` (complete shards).
     public var resultsSHA256: String?
 

@@ -64,11 +64,25 @@ public final class ShardRun {
                       planSHA256: plans.isEmpty && error != nil ? nil : try ShardResults.planSHA256(plans),
                       dataFiles: try dataFiles.map { path throws(ReportError) in try Provenance.DataFile.describe(path: path) },
                       tilt: tilt, covers: error == nil ? covers : [], host: ShardRun.host, slurmJob: ShardRun.slurmJob,
-                      started: Provenance.timestamp(started), wallTimeSeconds: Date().timeIntervalSince(started), resultsSHA256: nil)
+                      started: Provenance.timestamp(started), wallTimeSeconds: Date().timeIntervalSince(started),
+                      cpuTimeSeconds: ShardRun.processorSeconds, resultsSHA256: nil)
     }
 
     /// The results the shard computed.
     public var results: ShardResults { ShardResults(steps: steps, plans: plans, parts: parts) }
+
+    /// The processor time this process has used so far (user + system, every thread), seconds.
+    static var processorSeconds: Double? {
+        var usage = rusage()
+        #if canImport(Glibc)
+        let who = __rusage_who_t(RUSAGE_SELF.rawValue)
+        #else
+        let who = RUSAGE_SELF
+        #endif
+        guard getrusage(who, &usage) == 0 else { return nil }
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
 
     /// This machine's name.
     static var host: String? {
