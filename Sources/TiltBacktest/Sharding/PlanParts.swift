@@ -64,8 +64,10 @@ extension Plan {
     /// Runs parts `range` of the plan: those variants of a strategy (each backtest as in a run of the whole
     /// plan: data, window and schedule are the plan's, estimates are deterministic), those trials of a
     /// regime study. An error names its variant as numbered in the whole plan. A policy throws
-    /// (`shardingProblem`).
-    public func runPart(_ range: Range<Int>, suggest: NameSuggestion = { _, _ in nil },
+    /// (`shardingProblem`). `passwords` are those the program wrote for its database; `notes` gets the
+    /// strategy's notes on its data, as a run of the whole gives them.
+    public func runPart(_ range: Range<Int>, suggest: NameSuggestion = { _, _ in nil }, passwords: DatabasePasswords = [:],
+                        notes: ([String]) -> Void = { _ in },
                         progress: (@Sendable (Int, Int) -> Void)? = nil) throws(PlanError) -> PlanPart {
         let start = Date()
         guard range.lowerBound >= 0, range.upperBound <= partCount else {
@@ -76,7 +78,13 @@ extension Plan {
             var some = strategy
             some.variants = Array(strategy.variants[range])
             do {
-                part.strategy = range.isEmpty ? [] : try some.run(suggest: suggest, progress: progress)
+                if range.isEmpty {
+                    part.strategy = []
+                } else {
+                    let loaded = try some.load(suggest: suggest, passwords: passwords)
+                    notes(loaded.notes)
+                    part.strategy = try loaded.run(progress: progress)
+                }
             } catch {
                 throw error.offsettingVariants(by: range.lowerBound)
             }

@@ -20,11 +20,13 @@ public final class ShardRun {
     public init(shard: Shard, session: Session, started: Date = Date(), progress: (@Sendable (Int, Int) -> Void)? = nil) {
         self.shard = shard
         self.started = started
-        // The session keeps this run (it holds no reference back to the session).
+        // The session keeps this run; the run refers back to it weakly (for the program's database passwords and notes).
         session.output = { text in self.record(output: text) }
-        session.planned = { plan in
+        session.planned = { [weak session] plan in
             if let problem = plan.shardingProblem { throw PlanError(problem, at: .policy) }
-            let part = try plan.runPart(shard.range(ofParts: plan.partCount), suggest: { closestName(to: $0, among: $1) }, progress: progress)
+            let part = try plan.runPart(shard.range(ofParts: plan.partCount), suggest: { closestName(to: $0, among: $1) },
+                                        passwords: session?.databasePasswords ?? [:], notes: { $0.forEach { session?.notes($0) } },
+                                        progress: progress)
             self.steps.append(ShardResults.Step(plan: self.plans.count))
             self.plans.append(plan)
             self.parts.append(part)

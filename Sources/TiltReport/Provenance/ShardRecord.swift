@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import TiltData
 
 /// One shard of a run spread over machines (`tilt run --shard i/N`, merged by `tilt merge`): which parts it
 /// ran, where and when. run.json of a merged run lists them under `shards`.
@@ -40,6 +40,6 @@ extension Provenance {
 
     /// The lowercase hexadecimal SHA-256 of `bytes` (a program's text, a plan's JSON, a results file).
     public static func sha256(_ bytes: some DataProtocol) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        SHA256Digest.hex(of: Data(bytes))
     }
 }
