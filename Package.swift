@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "TiltPortfolioTests", dependencies: ["TiltPortfolio", "TiltModeling", "TiltSolver", "TiltLinearAlgebra", "TiltData"], exclude: ["References"]),
         .testTarget(name: "TiltBacktestTests", dependencies: ["TiltBacktest", "TiltData", "TiltLinearAlgebra", "TiltModels", "TiltPortfolio", "TiltTestSupport"], exclude: ["References"]),
         .testTarget(name: "TiltReportTests", dependencies: ["TiltReport", "TiltBacktest", "TiltData", "TiltTestSupport"]),
-        .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltPortfolio", "TiltBacktest", "TiltData", "TiltModels", "TiltTestSupport"], exclude: ["References"]),
+        .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltPortfolio", "TiltBacktest", "TiltData", "TiltModels", "TiltReport", "TiltTestSupport"], exclude: ["References"]),
         .testTarget(name: "TiltWRDSTests", dependencies: ["TiltWRDS", "TiltData", "TiltLanguage", "TiltSyntax", "TiltBacktest", "TiltTestSupport"]),
         .testTarget(name: "TiltEditorTests", dependencies: ["TiltEditorSupport", "TiltLanguageServer", "TiltKernel", "TiltSyntax", "TiltLanguage"], exclude: ["Sessions"]),
         // TiltCLI is a dependency so that the tests can run the built `tilt`; they do not import it.

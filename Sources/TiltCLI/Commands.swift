@@ -16,6 +16,8 @@ struct Run: ParsableCommand {
           tilt run Examples/tev_cap.tilt --data ../shared/data --out report
           tilt run Examples/tev_cap.tilt --data ../shared/data --plan-json > plan.json
           tilt run plan.json --out report          run a plan as written (no program needed)
+          tilt run Examples/tev_cap.tilt --data ../shared/data --shard 2/4 --out shards/2
+                                                   run the second of four shards (then: tilt merge shards/* --out report)
           echo 'let x = [1, 2; 3, 4]; inv(x)' | tilt run -
         """)
 
@@ -35,7 +37,12 @@ struct Run: ParsableCommand {
           help: "Print the program's compiled plan (its strategy, policy or experiments) as JSON instead of running it; values are still computed and printed nowhere.")
     var planJSON = false
 
+    @Option(help: ArgumentHelp("Run only shard i of N (1 ≤ i ≤ N; e.g. $SLURM_ARRAY_TASK_ID/8): its part of each sweep or Monte Carlo study, written with a manifest into --out, for `tilt merge` (Docs/distributed.md).",
+                               valueName: "i/N"))
+    var shard: String?
+
     func validate() throws {
+        if shard != nil { return try validateShard() }
         if let out { try validateFolderDestination(out, option: "--out", files: ReportFolder.fileNames) }
         if planJSON && out != nil { throw ValidationError("--plan-json prints the plan without running it: it takes no --out") }
         if planJSON && file.hasSuffix(".json") { throw ValidationError("\(file) is already a plan") }
@@ -43,6 +50,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let started = Date()
+        if let shard { return try runShard(shard, started: started) }
         if file.hasSuffix(".json") { return try runPlan(started: started) }
         let source = try loadProgram(file)
         let session = makeSession(for: source, data: data)
@@ -71,17 +79,7 @@ struct Run: ParsableCommand {
     /// `tilt run plan.json`: the plan as written, with no program behind it (its errors name the plan's
     /// parts rather than a source location).
     private func runPlan(started: Date) throws {
-        let plan: Plan, bytes: [UInt8]
-        do {
-            bytes = try readProgramFile(file)
-            plan = try Plan.read(json: Data(bytes))
-        } catch let error as UnreadableFile {
-            printError("tilt: cannot open `\(file)`: \(error.reason)\n")
-            throw userErrorExit
-        } catch {
-            printError("tilt: \(file) is not a plan: \(planReadError(error))\n")
-            throw userErrorExit
-        }
+        let (plan, bytes) = try readPlan(file)
         let session = Session(mode: .program, output: { printOutput($0) })
         let reportFolder = out.map(ReportFolder.init(path:))
         // The plan stands for the program in the run's provenance.
@@ -90,8 +88,7 @@ struct Run: ParsableCommand {
         do {
             try session.execute(plan)
         } catch let error as PlanError {
-            printError("tilt: \(file): error: \(error.dataError.map { "\($0.path):\($0.line): " } ?? "")\(error.message)\n"
-                       + (error.hint.map { "hint: \($0)\n" } ?? ""))
+            printError(planErrorText(error, plan: file))
             throw userErrorExit
         } catch {
             printError("tilt: \(file): error: \(error)\n")
@@ -99,6 +96,25 @@ struct Run: ParsableCommand {
         }
         if reportFolder?.writeFailed == true { throw userErrorExit }
     }
+}
+
+/// The plan in `file` and its bytes; says why not and exits 1 when it cannot be read or is not a plan.
+func readPlan(_ file: String) throws -> (plan: Plan, bytes: [UInt8]) {
+    do {
+        let bytes = try readProgramFile(file)
+        return (try Plan.read(json: Data(bytes)), bytes)
+    } catch let error as UnreadableFile {
+        printError("tilt: cannot open `\(file)`: \(error.reason)\n")
+        throw userErrorExit
+    } catch {
+        printError("tilt: \(file) is not a plan: \(planReadError(error))\n")
+        throw userErrorExit
+    }
+}
+
+/// An error of a plan run with no program behind it: `tilt: PLAN: error: [data file:line: ]message`, and its hint.
+func planErrorText(_ error: PlanError, plan file: String) -> String {
+    "tilt: \(file): error: \(error.dataError.map { "\($0.path):\($0.line): " } ?? "")\(error.message)\n" + (error.hint.map { "hint: \($0)\n" } ?? "")
 }
 
 /// Why a plan's JSON was not read, in a line.

@@ -3,9 +3,15 @@ import TiltLanguage
 import TiltReport
 import TiltSyntax
 
+/// What a report records about the run that produced it (run.json and the reports' headers).
+protocol RunDescription {
+    /// The provenance as it stands, `dataFiles` being the files the session has read so far.
+    func provenance(dataFiles: [String]) throws(ReportError) -> Provenance
+}
+
 /// What the CLI knows about a run for its report's provenance: the program, when the run started and
 /// (from the interpreter, once the strategy has run) the data files it read.
-struct RunRecord {
+struct RunRecord: RunDescription {
     let program: SourceFile
     let started: Date
 

@@ -8,7 +8,7 @@ import TiltReport
 /// terminal), then the tables — for a sweep one row per value, every result's tables with `verbose` — and
 /// with `--out DIR` the files of the report, with the run's provenance when `run` describes it.
 func presentStrategies(on session: Session, title: String, reportFolder: ReportFolder?, verbose: Bool = false,
-                       run: RunRecord? = nil) {
+                       run: (any RunDescription)? = nil) {
     final class State: @unchecked Sendable {
         var bar: ProgressBar?
         /// A parametric policy's estimates, printed when they arrive and added to the report of its backtest.
@@ -44,6 +44,7 @@ func presentStrategies(on session: Session, title: String, reportFolder: ReportF
             return try ReportWriter.write(results: results, to: folder, title: title, provenance: provenance, policy: policy)
         }
     }
+    presentStudies(on: session, reportFolder: reportFolder, run: run)
 }
 
 /// The folder `--out` names, checked before the program runs (`validateFolderDestination`). A report that
@@ -52,7 +53,7 @@ func presentStrategies(on session: Session, title: String, reportFolder: ReportF
 /// that the command ends with status 1; the program goes on.
 final class ReportFolder {
     /// Every file a report may write into the folder (checked before the program runs).
-    static let fileNames = ReportWriter.fileNames + ReportWriter.optionalFileNames
+    static let fileNames = ReportWriter.fileNames + ReportWriter.optionalFileNames + [StudyCSV.fileName]
 
     let url: URL
     private(set) var writeFailed = false

@@ -7,7 +7,7 @@ enum MarkdownReport {
                      policy: PolicyDetails?) -> String {
         var out = "# \(title)\n\n"
         if let p = provenance {
-            out += "Program `\(p.program.path)` · \(p.buildDescription) · run \(p.runDate), \(ValueFormat.number(p.wallTimeSeconds, decimals: 1)) s\n\n"
+            out += "Program `\(p.program.path)` · \(p.buildDescription) · run \(p.runDate), \(ValueFormat.number(p.wallTimeSeconds, decimals: 1)) s\(p.shardSummary.map { ", " + $0 } ?? "")\n\n"
             out += p.dataFiles.map { f in
                 "- `\(f.path)`: \(Provenance.size(f.bytes)), SHA-256 `\(f.sha256)`" + (f.vintage.map { ", \($0)" } ?? "") + "\n"
             }.joined()

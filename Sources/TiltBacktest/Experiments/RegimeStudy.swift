@@ -65,21 +65,35 @@ public enum RegimeStudy {
     /// consistent design).
     static func run(_ settings: Settings, calibration: RegimeCalibration, history: HistoricalFactorMoments?,
                     progress: (@Sendable (Int, Int) -> Void)?, cancellation: Cancellation? = nil) throws -> RegimeStudyResult {
-        try validate(settings, calibration: calibration, history: history)
-        let trial = try RegimeStudyTrial(settings: settings, calibration: calibration, history: history)
-        let store = TrialStore(trials: settings.trials)
         let start = Date()
+        let outcomes = try outcomes(settings, calibration: calibration, history: history, trials: 0..<settings.trials,
+                                    progress: progress, cancellation: cancellation)
+        return RegimeStudyResult(settings: settings, calibration: calibration, outcomes: outcomes, seconds: Date().timeIntervalSince(start))
+    }
+
+    /// The outcomes of the trials `trials` (0-based, a part of `0..<settings.trials`), in trial order. Trial
+    /// i's outcome depends on (settings, i) only, so a study run in parts (`runPart`) gives the same
+    /// outcomes, bit for bit, as one run. Throws `Cancelled` when `cancellation` stopped the trials (checked
+    /// between trials).
+    static func outcomes(_ settings: Settings, calibration: RegimeCalibration, history: HistoricalFactorMoments?,
+                         trials: Range<Int>, progress: (@Sendable (Int, Int) -> Void)?,
+                         cancellation: Cancellation? = nil) throws -> [TrialOutcome] {
+        try validate(settings, calibration: calibration, history: history)
+        guard trials.lowerBound >= 0, trials.upperBound <= settings.trials else {
+            throw RegimeStudyError("trials \(trials.lowerBound + 1)…\(trials.upperBound) are not among the study's \(settings.trials)")
+        }
+        let trial = try RegimeStudyTrial(settings: settings, calibration: calibration, history: history)
+        let store = TrialStore(trials: trials.count, first: trials.lowerBound)
         // Chunks of consecutive trials, a few per core, so that slow trials even out.
-        let chunkCount = min(settings.trials, max(1, ProcessInfo.processInfo.activeProcessorCount * 8))
+        let chunkCount = min(trials.count, max(1, ProcessInfo.processInfo.activeProcessorCount * 8))
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            let range = (chunk * settings.trials / chunkCount)..<((chunk + 1) * settings.trials / chunkCount)
+            let range = (trials.lowerBound + chunk * trials.count / chunkCount)..<(trials.lowerBound + (chunk + 1) * trials.count / chunkCount)
             for index in range where cancellation?.isCancelled != true {
                 store.record(Result { try trial.run(index: index) }, at: index, progress: progress)
             }
         }
         try cancellation?.check()
-        let outcomes = try store.outcomes()
-        return RegimeStudyResult(settings: settings, calibration: calibration, outcomes: outcomes, seconds: Date().timeIntervalSince(start))
+        return try store.outcomes()
     }
 
     /// A portfolio whose weight outside its S·K + 1 (baseline: K + 1) largest holdings exceeds this is
@@ -104,7 +118,7 @@ public enum RegimeStudy {
     }
 
     /// The checks that need no data: sizes, φ, the ridge.
-    private static func validateSettings(_ s: Settings) throws {
+    static func validateSettings(_ s: Settings) throws {
         guard s.trials >= 2 else { throw RegimeStudyError("the study needs at least 2 trials, got \(s.trials)") }
         guard s.stocks >= 2 else { throw RegimeStudyError("the study needs at least 2 stocks, got \(s.stocks)") }
         guard !s.phis.isEmpty else { throw RegimeStudyError("the study needs at least one risk aversion phi") }
@@ -139,33 +153,40 @@ public struct RegimeStudyError: Error, CustomStringConvertible, Sendable {
 /// What one trial records for one φ: realised excess return and entropy of each model's weights, and
 /// the weight outside its S·K + 1 (baseline: K + 1) largest holdings, the most a unique optimum of the
 /// paper design holds.
-struct TrialOutcome: Sendable {
+struct TrialOutcome: Sendable, Equatable, Codable {
     /// Indexed like the settings' φ.
     var regimeReturn: [Double], regimeEntropy: [Double]
     var baselineReturn: [Double], baselineEntropy: [Double]
     var regimeTail: [Double], baselineTail: [Double]
 }
 
-/// Trial outcomes filled from several threads (each index once) and the count of finished trials.
+/// Trial outcomes filled from several threads (each trial once) and the count of finished trials; the
+/// trials are `first`, `first + 1`, ….
 private final class TrialStore: @unchecked Sendable {
     private let lock = NSLock()
+    private let first: Int
     private var results: [Result<TrialOutcome, Error>?]
     private var done = 0
 
-    init(trials: Int) { results = Array(repeating: nil, count: trials) }
+    init(trials: Int, first: Int) {
+        self.first = first
+        results = Array(repeating: nil, count: trials)
+    }
 
+    /// Records trial `index`'s outcome.
     func record(_ result: Result<TrialOutcome, Error>, at index: Int, progress: (@Sendable (Int, Int) -> Void)?) {
         lock.withLock {
-            results[index] = result
+            results[index - first] = result
             done += 1
             progress?(done, results.count)
         }
     }
 
+    /// The outcomes in trial order, or the error of the first trial that failed.
     func outcomes() throws -> [TrialOutcome] {
         try lock.withLock {
-            try results.enumerated().map { index, result in
-                guard let result else { throw RegimeStudyError("trial \(index + 1) did not run") }
+            try results.enumerated().map { offset, result in
+                guard let result else { throw RegimeStudyError("trial \(first + offset + 1) did not run") }
                 return try result.get()
             }
         }

@@ -5,7 +5,7 @@ import TiltData
 ///
 /// Timing: the weights chosen at the rebalance at the end of month T (using data labelled ≤ T) earn the
 /// returns of the months after T until the next rebalance. Returns are decimals, monthly.
-public struct BacktestResult: Sendable {
+public struct BacktestResult: Sendable, Codable {
     /// What this run is, for tables and legends: the strategy's name and, in a sweep, the swept value
     /// (e.g. `tev = 6%`).
     public var name: String
@@ -52,7 +52,7 @@ public struct BacktestResult: Sendable {
     public var activeReturns: [Double] { zip(portfolioReturns, benchmarkReturns).map { $0 - $1 } }
 
     /// One rebalance: the decision taken at the end of `month` and the ex-ante view behind it.
-    public struct Rebalance: Sendable {
+    public struct Rebalance: Sendable, Codable {
         /// The month T at whose end the weights were chosen (data ≤ T).
         public var month: Month
         /// The assets eligible at this rebalance (with their weights below, in the same order).
@@ -113,7 +113,7 @@ public struct BacktestResult: Sendable {
 }
 
 /// The factor returns of each month of a backtest (decimal, monthly), one row per month in `months`' order.
-public struct FactorReturns: Sendable, Equatable {
+public struct FactorReturns: Sendable, Equatable, Codable {
     /// Factor names, as in the rebalances' `factorNames` after the intercept ("mktrf", "smb", …).
     public var names: [String]
     /// `values[t][k]`: the return of factor k in month t.
@@ -127,7 +127,7 @@ public struct FactorReturns: Sendable, Equatable {
 
 /// One month of a backtest split by sector: the weights held at the start of the month (after drift) and
 /// what they earned, before trading costs. Sectors appear in the order their first asset does.
-public struct SectorMonth: Sendable, Equatable {
+public struct SectorMonth: Sendable, Equatable, Codable {
     public var sectors: [String]
     /// Σ w over each sector's assets: portfolio and benchmark (decimal).
     public var portfolioWeights: [Double]
@@ -188,7 +188,7 @@ public struct SectorGrouping: Sendable {
 }
 
 /// A named period of market stress, inclusive of both months.
-public struct CrisisWindow: Sendable, Equatable {
+public struct CrisisWindow: Sendable, Equatable, Codable {
     public var name: String
     public var from: Month
     public var to: Month
@@ -222,7 +222,7 @@ public struct CrisisWindow: Sendable, Equatable {
 
 /// A held position without a return and without delisting information in `month`: it earned 0 that
 /// month and left the book (its value held as cash until the next rebalance).
-public struct UnpricedExit: Sendable, Equatable {
+public struct UnpricedExit: Sendable, Equatable, Codable {
     public var month: Month
     public var asset: String
     /// The weights held at the start of the month (after drift).

@@ -49,6 +49,8 @@ public final class Session {
     /// Called with a parametric policy's estimates (θ, standard errors, in-sample statistics) before its
     /// out-of-sample backtest goes to `strategyResults`.
     public var policyResults: ((PolicyReport) throws -> Void)?
+    /// Called with each regime study's result, after its table, to save it.
+    public var studyResults: ((RegimeStudyResult) throws -> Void)?
     /// When set, a complete strategy and each experiment are lowered but not run: their plans go here
     /// (`tilt run FILE --plan-json`).
     public var planned: ((Plan) throws -> Void)?
@@ -72,7 +74,7 @@ public final class Session {
     private var planFiles: [String] = []
     /// Passwords the session's programs wrote in database connection strings, by the string without them:
     /// kept in memory for its plans to connect with, never written into a plan.
-    private var databasePasswords: DatabasePasswords = [:]
+    private(set) var databasePasswords: DatabasePasswords = [:]
 
     /// The strategy statements gathered so far.
     var draft = StrategyDraft()
@@ -274,32 +276,39 @@ public final class Session {
         for file in plan.dataFiles where !planFiles.contains(file) && FileManager.default.fileExists(atPath: file) {
             planFiles.append(file)
         }
+        let results: PlanResults
         if let strategy = plan.strategy {
             let loaded = try strategy.load(suggest: { closestName(to: $0, among: $1) }, passwords: databasePasswords, loading: loadingProgress)
             loaded.notes.forEach(notes)
             let holdings = HoldingsRecord()
             let record = mode == .interactive && strategy.variants.first?.problem.readsHeldWeights == true
             let observer: HoldingsObserver? = record ? { @Sendable month, held in holdings.record(month, held) } : nil
-            let results = try loaded.run(progress: progress, cancellation: cancellation, holdings: observer)
-            if mode == .interactive { lastRun = StrategyRun(plan: strategy, loaded: loaded, results: results, holdings: holdings) }
+            let backtests = try loaded.run(progress: progress, cancellation: cancellation, holdings: observer)
+            if mode == .interactive { lastRun = StrategyRun(plan: strategy, loaded: loaded, results: backtests, holdings: holdings) }
+            results = .strategy(backtests)
+        } else {
+            results = try plan.run(progress: progress, cancellation: cancellation)
+        }
+        try present(results)
+    }
+
+    /// Presents a plan's results as a run does: through `policyResults` and `strategyResults`, a study's
+    /// table and design through `output` and then `studyResults`; a backtest's result is bound to the
+    /// session's result name (`backtest`). `tilt merge` presents a sharded run's merged results with it, so
+    /// that they read as the run in one process.
+    public func present(_ results: PlanResults) throws {
+        switch results {
+        case .strategy(let results):
             interpreter.bindings[Vocabulary.result.name] = .record(BacktestRecord.record(of: results))
             try strategyResults?(results)
-        } else if let policy = plan.policy {
-            let (result, report) = try policy.run(cancellation: cancellation)
+        case .policy(let result, let report):
             interpreter.bindings[Vocabulary.result.name] = .record(BacktestRecord.record(of: [result]))
             try policyResults?(report)
             try strategyResults?([result])
-        } else if let settings = plan.regimeStudy {
-            let result: RegimeStudyResult
-            do { result = try RegimeStudy.run(settings, progress: progress, cancellation: cancellation) } catch let error as RegimeStudyError {
-                throw PlanError(error.description, at: .experiment)
-            } catch let stopped as Cancelled {
-                throw stopped
-            } catch {
-                throw PlanError(data: error, at: .experimentDesign)
-            }
+        case .regimeStudy(let result):
             output(Table.regimeStudy(result).text(width: 140))
             output(result.designSummary + "\n")
+            try studyResults?(result)
         }
     }
 

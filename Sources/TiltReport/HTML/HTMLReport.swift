@@ -59,7 +59,7 @@ enum HTMLReport {
         var info = "<table>\n<caption>Run</caption>\n<tbody>\n"
         info += "<tr><th>Program</th><td class=\"hash\">\(e(p.program.path))</td></tr>\n"
         info += "<tr><th>Build</th><td class=\"hash\">\(e(p.buildDescription))</td></tr>\n"
-        info += "<tr><th>Run</th><td class=\"hash\">\(e(p.runDate)), \(e(ValueFormat.number(p.wallTimeSeconds, decimals: 1))) s wall time</td></tr>\n"
+        info += "<tr><th>Run</th><td class=\"hash\">\(e(p.runDate)), \(e(ValueFormat.number(p.wallTimeSeconds, decimals: 1))) s wall time\(p.shardSummary.map { ", " + e($0) } ?? "")</td></tr>\n"
         info += "</tbody>\n</table>\n"
         if p.dataFiles.isEmpty {
             info += "<p class=\"note\">No data file was read (a built-in market).</p>\n"

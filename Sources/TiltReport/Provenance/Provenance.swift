@@ -87,13 +87,17 @@ public struct Provenance: Codable, Sendable, Equatable {
     public var runDate: String
     /// Seconds from the start of the run until its report was written.
     public var wallTimeSeconds: Double
+    /// The shards a run spread over machines was merged from (`tilt merge`); nil for a run in one process.
+    public var shards: [ShardRecord]?
 
-    public init(program: Program, tilt: Build, dataFiles: [DataFile], runDate: String, wallTimeSeconds: Double) {
+    public init(program: Program, tilt: Build, dataFiles: [DataFile], runDate: String, wallTimeSeconds: Double,
+                shards: [ShardRecord]? = nil) {
         self.program = program
         self.tilt = tilt
         self.dataFiles = dataFiles
         self.runDate = runDate
         self.wallTimeSeconds = wallTimeSeconds
+        self.shards = shards
     }
 
     /// `date` as run.json and the report write it: "2025-03-01T14:05:09Z".
