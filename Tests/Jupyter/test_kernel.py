@@ -370,20 +370,46 @@ def main():
     frames, _ = signed_frames(key, "interrupt_request", {})
     answer = raw_request(control, frames)
     check("interrupt_reply on the control channel", answer is not None and json.loads(answer[2])["msg_type"] == "interrupt_reply")
-    # While a cell runs, the control channel still answers at once (its own thread).
-    slow = client.execute("let big = inv(eye(900) * 3 + ones(900, 900))\nlet again = inv(big + eye(900))\nrows(again)")
-    time.sleep(0.2)
+    # While a cell runs, the control channel still answers at once (its own thread). The cell must outlast
+    # the request whatever the machine's speed, so its length is measured first: inverses of an n×n matrix,
+    # n grown until one takes a quarter of a second, then enough of them for about three seconds. (A fixed
+    # cell finished before the request on a fast machine, and the reply then came after the cell's.)
+    n, took = 300, 0.0
+    while took < 0.25 and n < 4000:
+        n = int(n * 1.5)
+        started = time.time()
+        execute(client, f"let probe = inv(eye({n}) * 3 + ones({n}, {n}))")
+        took = time.time() - started
+    repeats = max(2, min(60, int(3.0 / max(took, 0.01)) + 1))
+    slow = client.execute(f"let slow = eye({n}) * 3 + ones({n}, {n})\n" + "\n".join(["rows(inv(slow))"] * repeats))
+    while True:  # the cell has started when its execute_input is published
+        message = client.get_iopub_msg(timeout=TIMEOUT)
+        if message["parent_header"].get("msg_id") == slow and message["msg_type"] == "execute_input":
+            break
+    time.sleep(0.1)
     frames, _ = signed_frames(key, "interrupt_request", {})
+    sent = time.time()
     answer = raw_request(control, frames, wait=10)
+    answered = time.time() - sent
+    try:
+        early_reply = client.get_shell_msg(timeout=0)
+    except Exception:  # queue.Empty: the cell has not replied yet
+        early_reply = None
     execute_reply = client.get_shell_msg(timeout=TIMEOUT)
-    check("interrupt_reply while a cell runs, before the cell's reply",
-          answer is not None and execute_reply["parent_header"]["msg_id"] == slow and execute_reply["content"]["status"] == "ok"
-          and json.loads(answer[2])["date"] < execute_reply["header"]["date"].isoformat().replace("+00:00", "Z"),
-          (json.loads(answer[2])["date"] if answer else None, execute_reply["header"]["date"]))
+    check(f"interrupt_reply while a cell runs, before the cell's reply (answered in {answered:.3f} s; the cell ran ~{repeats * took:.1f} s)",
+          answer is not None and json.loads(answer[2])["msg_type"] == "interrupt_reply" and early_reply is None
+          and execute_reply["parent_header"]["msg_id"] == slow and execute_reply["content"]["status"] == "ok",
+          (answer is not None, early_reply and early_reply["msg_type"], round(answered, 3), execute_reply["content"].get("status")))
     # A notebook's ■ stops a running backtest (Session.cancellation, checked between rebalances): the cell
     # ends with an Interrupted error within seconds, the names bound before it stay, and nothing of the
     # stopped run is kept.
     execute(client, "let before_backtest = 7\nuniverse synthetic(stocks: 1500, seed: 3, from: 1985-01, to: 2024-12)")
+    # `backtest` is the last completed run's result (none, or the strategy as it was before the stopped entry).
+    def last_result():
+        reply, outputs = execute(client, "backtest[weights][:, 1]")
+        shown = of_type(outputs, "execute_result")
+        return reply["status"], shown[0]["content"]["data"]["text/plain"] if shown else reply.get("evalue")
+    result_before = last_result()
     started = time.time()
     running = client.execute("maximize mu'f s.t. tev <= 4%, sector(\"Finance\") <= 20%\nrebalance monthly from 1994-12 to 2024-11")
     time.sleep(2)
@@ -395,8 +421,9 @@ def main():
           (reply.get("ename"), reply.get("evalue"), round(elapsed, 1)))
     reply, outputs = execute(client, "before_backtest")
     check("…the names bound before it stay", reply["status"] == "ok" and "7" in of_type(outputs, "execute_result")[0]["content"]["data"]["text/plain"])
-    reply, _ = execute(client, "backtest")
-    check("…and nothing of the stopped run is kept (no `backtest`)", reply["status"] == "error" and "unknown name" in reply["evalue"], reply.get("evalue"))
+    result_after = last_result()
+    check("…and nothing of the stopped run is kept (`backtest` is still the last completed run's)",
+          result_after == result_before and "1994-12" not in str(result_after[1]), (result_before[1][:200], result_after[1][:200]))
     frames, _ = signed_frames(key, "debug_request", {})
     answer = raw_request(control, frames)
     check("an unknown control request: an error reply", answer is not None and json.loads(answer[5])["status"] == "error")
