@@ -236,6 +236,23 @@ private func number(_ i: Interpreter, _ name: String) -> Double? {
     #expect(rendered.contains("\n  maximize mu'f s.t. tev <= -4%\n  ^~~~"), "\(rendered)")
 }
 
+/// In the REPL an objective is checked at its own entry against what is known without data (the synthetic
+/// market's factor names, the universe's sectors), before the strategy is complete; it is then not kept.
+@Test func replObjectivesAreCheckedAtTheirEntry() {
+    final class Runs: @unchecked Sendable { var count = 0 }
+    let runs = Runs()
+    let session = Session(mode: .interactive, output: { _ in })
+    session.strategyResults = { runs.count += $0.count }
+    let entries = ["universe synthetic(stocks: 3, seed: 1, from: 2000-01, to: 2002-12)",
+                   "maximize mu'f s.t. tev <= 4%, f[hlm] >= 0", "maximize mu'f s.t. tev <= 4%, sector(\"Finanse\") <= 30%",
+                   "maximize mu'f s.t. tev <= 4%, f[hml] >= 0", "rebalance monthly from 2002-01 to 2002-06"]
+    let messages = replEntries(entries).map { session.run($0).map(\.message) }
+    #expect(messages[1] == ["`f` has no entry labelled `hlm` (entries: alpha, mktrf, smb, hml, rmw, cma, umd)"], "\(messages)")
+    #expect(messages[2].first?.hasPrefix("no sector is named \"Finanse\"") == true, "\(messages)")
+    #expect(messages[0].isEmpty && messages[3].isEmpty && messages[4].isEmpty, "\(messages)")
+    #expect(runs.count == 1)
+}
+
 /// In the REPL a swept parameter may be used in a later entry (as in a file), and a strategy statement
 /// that makes the strategy fail is not kept: its error is shown once, then the strategy runs as before.
 @Test func replSweepsAndRejectedStatements() {

@@ -31,7 +31,7 @@ extension Session {
         }
         let history = try loaded.history(of: view)
         for name in Vocabulary.monthNames.map(\.name) { interpreter.bindings[name] = nil }
-        let values = MonthValues(view: view, history: history, hasCaps: loaded.data.panel.marketCaps != nil)
+        let values = MonthValues(view: view, history: history, hasCaps: loaded.data.panel.hasMarketCaps)
         for (name, value) in values.bound { interpreter.bindings[name] = value }
         var summary = values.summary(plan: plan)
         if draft.objective != nil {

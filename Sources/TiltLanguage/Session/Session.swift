@@ -35,6 +35,15 @@ public final class Session {
 
     /// Called with (done, total) while backtests or a study run, for a progress bar.
     public var progress: (@Sendable (Int, Int) -> Void)?
+    /// Called with what is loading (`crsp`, `crsp query`) and (done, total) — bytes of an extract, rows of a
+    /// query — while a large universe is read, for a progress bar.
+    public var loadingProgress: LoadingProgress?
+    /// Called with each note: a choice Tilt made that the program did not state (which files were read and
+    /// what they hold, a factor file without rf). By default written to standard error as `note: …`, beside
+    /// errors and the progress bar, so that standard output holds only results.
+    public var notes: (String) -> Void = { text in
+        try? FileHandle.standardError.write(contentsOf: Data("note: \(text)\n".utf8))
+    }
     /// Called with the results of each strategy run, to present or save them.
     public var strategyResults: (([BacktestResult]) throws -> Void)?
     /// Called with a parametric policy's estimates (θ, standard errors, in-sample statistics) before its
@@ -61,6 +70,9 @@ public final class Session {
     }
     /// The data files of the plans run so far.
     private var planFiles: [String] = []
+    /// Passwords the session's programs wrote in database connection strings, by the string without them:
+    /// kept in memory for its plans to connect with, never written into a plan.
+    private var databasePasswords: DatabasePasswords = [:]
 
     /// The strategy statements gathered so far.
     var draft = StrategyDraft()
@@ -176,7 +188,7 @@ public final class Session {
                     try interpreter.execute(stmt, in: file)
                 }
             }
-            try finishStrategy(lookedAtMonths: program.statements.contains(where: \.isMonthView))
+            try finishStrategy(lookedAtMonths: program.statements.contains(where: \.isMonthView), entry: file)
             return []
         } catch is Cancelled {
             (draft, strategyChanged, strategyRan) = before
@@ -200,7 +212,7 @@ public final class Session {
     }
 
     /// Lowers and runs the gathered strategy when it is complete (or reports what is missing, for a file).
-    private func finishStrategy(lookedAtMonths: Bool) throws {
+    private func finishStrategy(lookedAtMonths: Bool, entry file: SourceFile) throws {
         guard !draft.isEmpty else { return }
         // A program that looked at months may state a strategy's data, or more, without running it.
         if mode == .program, lookedAtMonths, !draft.isComplete {
@@ -210,7 +222,10 @@ public final class Session {
         let current = draft
         if mode == .interactive {
             // An interactive session runs a complete strategy after each entry that changed it, and keeps it.
-            guard draft.isComplete, strategyChanged else { return }
+            guard draft.isComplete, strategyChanged else {
+                if strategyChanged { try checkIncompleteStrategy(current, entry: file) }
+                return
+            }
             strategyChanged = false
         } else {
             draft = StrategyDraft()
@@ -219,6 +234,8 @@ public final class Session {
         guard let (plan, map) = lowering.plan(current) else {
             throw DiagnosticList(file: SourceFile(name: "", text: ""), diagnostics: lowering.diagnostics)
         }
+        databasePasswords.merge(lowering.passwords) { $1 }
+        lowering.notes.forEach(notes)
         do {
             try execute(plan)
         } catch let error as PlanError {
@@ -233,6 +250,22 @@ public final class Session {
         strategyRan = mode == .interactive
     }
 
+    /// In the REPL, an objective entered before its strategy is complete is checked against what is known
+    /// without data — the universe's sectors, the synthetic market's factor names — so that a misspelt
+    /// `f[hlm]` or `sector("Finanse")` is reported at its own entry, not at the one that completes the
+    /// strategy. Errors about earlier entries wait for the strategy to run.
+    private func checkIncompleteStrategy(_ draft: StrategyDraft, entry file: SourceFile) throws {
+        guard draft.universe != nil, let objective = draft.objective, draft.policy == nil else { return }
+        var lowering = PlanLowering(scope: BindingScope(interpreter: interpreter), locations: nil)
+        let lowered = lowering.viewPlan(draft, at: objective.range)
+        var errors = lowering.diagnostics
+        if let (plan, map) = lowered, let names = plan.factorNamesBeforeReading {
+            do { try plan.checkExposureNames(factorNames: names) } catch { errors.append(map.diagnostic(error)) }
+        }
+        let own = errors.filter { file.contains($0.range) }
+        if !own.isEmpty { throw DiagnosticList(file: file, diagnostics: own) }
+    }
+
     /// Runs a plan — lowered from a program, or read from JSON — presenting its results through
     /// `strategyResults`, `policyResults` and `output`; with `planned` set, hands it there instead.
     /// Throws `PlanError` when it cannot run, and whatever a presenting callback throws.
@@ -242,7 +275,8 @@ public final class Session {
             planFiles.append(file)
         }
         if let strategy = plan.strategy {
-            let loaded = try strategy.load(suggest: { closestName(to: $0, among: $1) })
+            let loaded = try strategy.load(suggest: { closestName(to: $0, among: $1) }, passwords: databasePasswords, loading: loadingProgress)
+            loaded.notes.forEach(notes)
             let holdings = HoldingsRecord()
             let record = mode == .interactive && strategy.variants.first?.problem.readsHeldWeights == true
             let observer: HoldingsObserver? = record ? { @Sendable month, held in holdings.record(month, held) } : nil
