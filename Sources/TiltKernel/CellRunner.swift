@@ -51,7 +51,7 @@ final class CellRunner {
             outputs?.display(RichOutput.bundle(expression: expression, value: value), isResult)
         }
         session.strategyResults = { [unowned self] results in
-            outputs?.display(try RichOutput.bundle(results: results), false)
+            for bundle in try RichOutput.bundles(results: results) { outputs?.display(bundle, false) }
         }
         session.policyResults = { [unowned self] report in
             let theta = zip(report.inSample.characteristicNames, zip(report.inSample.theta, report.inSample.standardErrors))

@@ -102,6 +102,14 @@ public enum KernelSpec {
             }
             written.append(path)
         }
+        // Readable by every user whatever the installer's umask (a teacher installing for a JupyterHub class
+        // as root with umask 077 would otherwise hide the kernel from the students); it holds no secrets.
+        for path in written where chmod(path, 0o644) != 0 {
+            throw Problem(description: "cannot make `\(path)` readable by every user: \(String(cString: strerror(errno)))")
+        }
+        guard chmod(directory, 0o755) == 0 else {
+            throw Problem(description: "cannot make `\(directory)` readable by every user: \(String(cString: strerror(errno)))")
+        }
         return written
     }
 

@@ -6,7 +6,7 @@ import TiltReport
 
 /// How the kernel shows values and results in a notebook: a MIME bundle with `text/plain` (what the REPL
 /// prints) and, for matrices and backtests, `text/html` (a table with the matrix's labels; the report's
-/// summary and crisis tables).
+/// summary and crisis tables), and a backtest's charts as `image/svg+xml`.
 enum RichOutput {
     /// The most rows and columns of a matrix shown in HTML; a larger one is shown with its first and last
     /// rows (columns) around a ⋮ (…), as the REPL elides text.
@@ -45,11 +45,20 @@ enum RichOutput {
         return out + "</tbody>\n</table>\n"
     }
 
-    /// A strategy's backtests: the report's tables (summary, crises) and its notes.
-    static func bundle(results: [BacktestResult]) throws -> JSONValue {
+    /// A strategy's backtests, as the notebook shows them one after another: the report's tables (summary,
+    /// crises; a sweep's table) with its notes, then each of the report's charts inline (`image/svg+xml`,
+    /// the chart's title as text): a sweep's frontier, or one result's active return, drawdown, growth,
+    /// sector weights and risk.
+    static func bundles(results: [BacktestResult]) throws -> [JSONValue] {
         let tables = try ReportTables(results)
-        var html = "<div class=\"tilt-report\">\n" + ([tables.summary] + tables.crises).map { $0.html() }.joined()
+        // A sweep as a family (one row per value, the crises across the values), as the terminal shows it;
+        // one result with its summary and crisis tables.
+        let shown = tables.sweep.map { [$0] + (tables.sweepCrises.map { [$0] } ?? []) } ?? [tables.summary] + tables.crises
+        var html = "<div class=\"tilt-report\">\n" + shown.map { $0.html() }.joined()
         html += tables.notes.map { "<p>\(XMLText.escape($0))</p>\n" }.joined() + "</div>\n"
-        return ["text/plain": .string(tables.text()), "text/html": .string(html)]
+        let charts: [JSONValue] = NotebookCharts.charts(results, tables: tables).map { chart in
+            ["image/svg+xml": .string(chart.svg), "text/plain": .string("[chart: \(chart.title)]")]
+        }
+        return [["text/plain": .string(tables.text()), "text/html": .string(html)]] + charts
     }
 }

@@ -115,6 +115,29 @@ def read_png(path):
     return width, height, depth, colour, crc_ok, raw
 
 
+def svg_charts(outputs):
+    """The (title, parsed SVG root) of every inline chart among a request's outputs, in order."""
+    import xml.etree.ElementTree as ElementTree
+    charts = []
+    for message in of_type(outputs, "display_data"):
+        data = message["content"]["data"]
+        if "image/svg+xml" in data:
+            try:
+                root = ElementTree.fromstring(data["image/svg+xml"])
+            except ElementTree.ParseError:
+                root = None
+            charts.append((data["text/plain"].removeprefix("[chart: ").removesuffix("]"), root))
+    return charts
+
+
+def sweep_rows(html_text):
+    """The first table of an HTML text read as a sweep table: {row label: {column header: cell text}}."""
+    head, body = html_text.split("</table>")[0].split("</thead>")
+    columns = table(head).headers[1:]
+    rows = table(body)
+    return {label: dict(zip(columns, rows.cells[i * len(columns):(i + 1) * len(columns)])) for i, label in enumerate(rows.headers)}
+
+
 def signed_frames(key, msg_type, content, header_extra=None, raw_content=None):
     header = {"msg_id": uuid.uuid4().hex, "session": uuid.uuid4().hex, "username": "test", "date": "2024-01-01T00:00:00Z",
               "msg_type": msg_type, "version": "5.3"}
@@ -147,6 +170,30 @@ def main():
         check(f"logo-{size}x{size}.png decodes ({width}×{height}, RGBA, CRCs valid)", (width, height, depth, colour) == (size, size, 8, 6) and crc_ok and rows_ok)
     result = subprocess.run([TILT, "kernel", "install", "--user", "--prefix", prefix], capture_output=True, text=True)
     check("kernel install refuses two locations (exit 2)", result.returncode == 2, result.returncode)
+    # A JupyterHub class: installed by an administrator whose umask hides new files, the kernelspec is still
+    # readable by every student.
+    shared = tempfile.mkdtemp(prefix="tilt-kernelspec-shared-")
+    result = subprocess.run(["sh", "-c", 'umask 077 && exec "$0" kernel install --prefix "$1"', TILT, shared], capture_output=True, text=True)
+    shared_spec = os.path.join(shared, "share", "jupyter", "kernels", "tilt")
+    modes = {name: os.stat(os.path.join(shared_spec, name)).st_mode & 0o777 for name in os.listdir(shared_spec)} if result.returncode == 0 else {}
+    check("kernel install under umask 077: the kernelspec is readable by everyone (0644 files, a 0755 folder)",
+          result.returncode == 0 and modes and set(modes.values()) == {0o644} and os.stat(shared_spec).st_mode & 0o777 == 0o755, (result.stderr, modes))
+    # --sys-prefix installs into the Python environment of the python3 on PATH (a virtualenv, as a hub's
+    # user environment is), where that environment's Jupyter finds it.
+    venv = tempfile.mkdtemp(prefix="tilt-venv-")
+    made = subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", venv], capture_output=True, text=True)
+    if made.returncode == 0:
+        environment = dict(os.environ, PATH=os.path.join(venv, "bin") + os.pathsep + os.environ.get("PATH", ""))
+        environment.pop("JUPYTER_PATH", None)
+        result = subprocess.run([TILT, "kernel", "install", "--sys-prefix"], capture_output=True, text=True, env=environment)
+        found = subprocess.run([os.path.join(venv, "bin", "python3"), "-c",
+                                "from jupyter_client.kernelspec import KernelSpecManager; print(KernelSpecManager().find_kernel_specs().get('tilt', ''))"],
+                               capture_output=True, text=True, env=environment)
+        check("kernel install --sys-prefix: into the virtualenv of python3 on PATH, where its Jupyter finds it",
+              result.returncode == 0 and os.path.realpath(found.stdout.strip()) == os.path.realpath(os.path.join(venv, "share", "jupyter", "kernels", "tilt")),
+              (result.stdout, result.stderr, found.stdout, found.stderr))
+    else:
+        print(f"skip  kernel install --sys-prefix (cannot make a virtualenv: {made.stderr.strip()[:200]})")
 
     # The Pygments lexer shipped beside the kernelspec lexes every example without an error token.
     try:
@@ -261,13 +308,19 @@ def main():
     program = ("universe synthetic(stocks: 30, seed: 7, from: 2000-01, to: 2006-12)\nbenchmark mktcap\n"
                "maximize mu'f s.t. tev <= 3%\nrebalance monthly from 2003-12 to 2006-11\n")
     reply, outputs = execute(client, program)
-    displays = of_type(outputs, "display_data")
-    check("a strategy's backtest shows its report tables (HTML and text)", reply["status"] == "ok" and displays and "<table>" in displays[-1]["content"]["data"]["text/html"], reply)
+    tables = [m for m in of_type(outputs, "display_data") if "text/html" in m["content"]["data"]]
+    check("a strategy's backtest shows its report tables (HTML and text)", reply["status"] == "ok" and len(tables) == 1 and "<table>" in tables[0]["content"]["data"]["text/html"], reply)
     program_file = os.path.join(workdir, "strategy.tilt")
     open(program_file, "w").write(program)
     run = subprocess.run([TILT, "run", program_file], capture_output=True, text=True)
-    check("the kernel's report text equals `tilt run`'s", displays and displays[-1]["content"]["data"]["text/plain"].strip() == run.stdout.strip(),
-          (displays[-1]["content"]["data"]["text/plain"][:300] if displays else "", run.stdout[:300]))
+    check("the kernel's report text equals `tilt run`'s", tables and tables[0]["content"]["data"]["text/plain"].strip() == run.stdout.strip(),
+          (tables[0]["content"]["data"]["text/plain"][:300] if tables else "", run.stdout[:300]))
+    charts = svg_charts(outputs)
+    titles = [title for title, _ in charts]
+    check("…and its charts inline, after the tables (image/svg+xml, standalone SVG with data marks)",
+          len(charts) >= 4 and all(root is not None and root.findall(".//{http://www.w3.org/2000/svg}*[@class='data']") for _, root in charts)
+          and of_type(outputs, "display_data")[-1]["content"]["data"].keys() >= {"image/svg+xml", "text/plain"}
+          and any(t.startswith("Cumulative active return") for t in titles) and "Active drawdown (underwater)" in titles, titles)
 
     # complete_request: language words and session names; cursor in code points.
     msg_id = client.complete("x = cumsu", 9)
@@ -370,20 +423,46 @@ def main():
     frames, _ = signed_frames(key, "interrupt_request", {})
     answer = raw_request(control, frames)
     check("interrupt_reply on the control channel", answer is not None and json.loads(answer[2])["msg_type"] == "interrupt_reply")
-    # While a cell runs, the control channel still answers at once (its own thread).
-    slow = client.execute("let big = inv(eye(900) * 3 + ones(900, 900))\nlet again = inv(big + eye(900))\nrows(again)")
-    time.sleep(0.2)
+    # While a cell runs, the control channel still answers at once (its own thread). The cell must outlast
+    # the request whatever the machine's speed, so its length is measured first: inverses of an n×n matrix,
+    # n grown until one takes a quarter of a second, then enough of them for about three seconds. (A fixed
+    # cell finished before the request on a fast machine, and the reply then came after the cell's.)
+    n, took = 300, 0.0
+    while took < 0.25 and n < 4000:
+        n = int(n * 1.5)
+        started = time.time()
+        execute(client, f"let probe = inv(eye({n}) * 3 + ones({n}, {n}))")
+        took = time.time() - started
+    repeats = max(2, min(60, int(3.0 / max(took, 0.01)) + 1))
+    slow = client.execute(f"let slow = eye({n}) * 3 + ones({n}, {n})\n" + "\n".join(["rows(inv(slow))"] * repeats))
+    while True:  # the cell has started when its execute_input is published
+        message = client.get_iopub_msg(timeout=TIMEOUT)
+        if message["parent_header"].get("msg_id") == slow and message["msg_type"] == "execute_input":
+            break
+    time.sleep(0.1)
     frames, _ = signed_frames(key, "interrupt_request", {})
+    sent = time.time()
     answer = raw_request(control, frames, wait=10)
+    answered = time.time() - sent
+    try:
+        early_reply = client.get_shell_msg(timeout=0)
+    except Exception:  # queue.Empty: the cell has not replied yet
+        early_reply = None
     execute_reply = client.get_shell_msg(timeout=TIMEOUT)
-    check("interrupt_reply while a cell runs, before the cell's reply",
-          answer is not None and execute_reply["parent_header"]["msg_id"] == slow and execute_reply["content"]["status"] == "ok"
-          and json.loads(answer[2])["date"] < execute_reply["header"]["date"].isoformat().replace("+00:00", "Z"),
-          (json.loads(answer[2])["date"] if answer else None, execute_reply["header"]["date"]))
+    check(f"interrupt_reply while a cell runs, before the cell's reply (answered in {answered:.3f} s; the cell ran ~{repeats * took:.1f} s)",
+          answer is not None and json.loads(answer[2])["msg_type"] == "interrupt_reply" and early_reply is None
+          and execute_reply["parent_header"]["msg_id"] == slow and execute_reply["content"]["status"] == "ok",
+          (answer is not None, early_reply and early_reply["msg_type"], round(answered, 3), execute_reply["content"].get("status")))
     # A notebook's ■ stops a running backtest (Session.cancellation, checked between rebalances): the cell
     # ends with an Interrupted error within seconds, the names bound before it stay, and nothing of the
     # stopped run is kept.
     execute(client, "let before_backtest = 7\nuniverse synthetic(stocks: 1500, seed: 3, from: 1985-01, to: 2024-12)")
+    # `backtest` is the last completed run's result (none, or the strategy as it was before the stopped entry).
+    def last_result():
+        reply, outputs = execute(client, "backtest[weights][:, 1]")
+        shown = of_type(outputs, "execute_result")
+        return reply["status"], shown[0]["content"]["data"]["text/plain"] if shown else reply.get("evalue")
+    result_before = last_result()
     started = time.time()
     running = client.execute("maximize mu'f s.t. tev <= 4%, sector(\"Finance\") <= 20%\nrebalance monthly from 1994-12 to 2024-11")
     time.sleep(2)
@@ -395,11 +474,27 @@ def main():
           (reply.get("ename"), reply.get("evalue"), round(elapsed, 1)))
     reply, outputs = execute(client, "before_backtest")
     check("…the names bound before it stay", reply["status"] == "ok" and "7" in of_type(outputs, "execute_result")[0]["content"]["data"]["text/plain"])
-    reply, _ = execute(client, "backtest")
-    check("…and nothing of the stopped run is kept (no `backtest`)", reply["status"] == "error" and "unknown name" in reply["evalue"], reply.get("evalue"))
+    result_after = last_result()
+    check("…and nothing of the stopped run is kept (`backtest` is still the last completed run's)",
+          result_after == result_before and "1994-12" not in str(result_after[1]), (result_before[1][:200], result_after[1][:200]))
     frames, _ = signed_frames(key, "debug_request", {})
     answer = raw_request(control, frames)
     check("an unknown control request: an error reply", answer is not None and json.loads(answer[5])["status"] == "error")
+
+    # A sweep: its table, and its frontier inline with a point per value at the table's numbers.
+    reply, outputs = execute(client, program + "tev in 2% to 4% by 1%")
+    tables = [m for m in of_type(outputs, "display_data") if "text/html" in m["content"]["data"]]
+    charts = dict(svg_charts(outputs))
+    frontier = charts.get("Frontier: realised risk and return")
+    points = {} if frontier is None else {
+        c.find("{http://www.w3.org/2000/svg}title").text.split(": ")[0]: c.find("{http://www.w3.org/2000/svg}title").text.split(": ")[1]
+        for c in frontier.iter("{http://www.w3.org/2000/svg}circle")}
+    check("a sweep shows one table and its frontier inline, a point per value", reply["status"] == "ok" and len(tables) == 1 and frontier is not None
+          and sorted(points) == ["2%", "3%", "4%"], (reply.get("status"), list(charts), points))
+    rows = sweep_rows(tables[0]["content"]["data"]["text/html"]) if tables else {}
+    check("…each point at the sweep table's realised tracking error and active return",
+          sorted(rows) == ["2%", "3%", "4%", "benchmark"]
+          and all(points.get(label) == f"{row['TE']}, {row['Active']}" for label, row in rows.items() if label != "benchmark"), (points, rows))
 
     # Restart (shutdown_request with restart) and shutdown.
     pid = km.provisioner.process.pid

@@ -104,6 +104,16 @@ struct EditorSupportTests {
         if case .matrix(let m)? = values.value(of: "E") { #expect(m.storage == [3, 1, 1, 1, 3, 1, 1, 1, 3]) } else { Issue.record("E") }
     }
 
+    /// A name `at M` binds shows, on hover, what it holds and its unit from the vocabulary.
+    @Test func hoverOnAMonthViewNameShowsItsMeaningAndUnit() throws {
+        let text = "at 2008-09\nlet s = Sigma_f\n"
+        let analysis = DocumentAnalysis(name: "t.tilt", text: text)
+        let offset = try #require(Array(text.utf8).firstRange(of: Array("Sigma_f".utf8))).lowerBound + 2
+        let sigma = try #require(Vocabulary.monthNames.first { $0.name == "Sigma_f" })
+        let hover = try #require(analysis.hover(at: offset))
+        #expect(hover.markdown.contains(sigma.summary) && hover.markdown.contains(sigma.unit), "\(hover.markdown)")
+    }
+
     /// The TextMate grammar's word lists are the language's: its keywords, built-ins and strategy words.
     @Test func textMateGrammarKnowsTheVocabulary() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -190,6 +190,14 @@ enum ReportCharts {
 
     // MARK: A sweep as a family
 
+    /// The charts of a sweep as a family, in the order the report shows them: the frontier, ex-ante
+    /// against realised tracking error (when there is an ex-ante risk model), the information ratio by value.
+    static func family(_ tables: ReportTables) -> [ScatterChart] {
+        let (parameter, labels) = SweepTable.parameter(of: tables.metrics.map(\.name))
+        return [frontier(tables.metrics, labels: labels), exAnteAgainstRealised(tables.metrics, labels: labels),
+                informationRatioByValue(tables.metrics, labels: labels, parameter: parameter)].compactMap { $0 }
+    }
+
     /// The sweep's frontier: realised tracking error against annualised active return, a point per value.
     static func frontier(_ metrics: [PerformanceMetrics], labels: [String]) -> ScatterChart {
         ScatterChart(title: "Frontier: realised risk and return", xTitle: "realised tracking error (a year)",

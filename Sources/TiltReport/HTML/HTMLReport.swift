@@ -78,12 +78,8 @@ enum HTMLReport {
     /// tracking error, information ratio by value) and its crises.
     static func sweepSection(_ tables: ReportTables) -> String {
         guard let sweep = tables.sweep else { return "" }
-        let (parameter, labels) = SweepTable.parameter(of: tables.metrics.map(\.name))
         var out = "<h2>The sweep at a glance</h2>\n" + sweep.html()
-        let charts = [ReportCharts.frontier(tables.metrics, labels: labels).svg(),
-                      ReportCharts.exAnteAgainstRealised(tables.metrics, labels: labels)?.svg(),
-                      ReportCharts.informationRatioByValue(tables.metrics, labels: labels, parameter: parameter).svg()].compactMap { $0 }
-        out += "<div class=\"grid3\">\n" + charts.map { "<figure>\n\($0)</figure>\n" }.joined() + "</div>\n"
+        out += "<div class=\"grid3\">\n" + ReportCharts.family(tables).map { "<figure>\n\($0.svg())</figure>\n" }.joined() + "</div>\n"
         if let crises = tables.sweepCrises { out += crises.html() }
         return out
     }
