@@ -118,7 +118,9 @@ public enum Backtester {
         let context = view.portfolio
         let solution: ProblemSolution
         do {
-            solution = try spec.problem.solve(in: context, warmStart: carried.warmStart)
+            // The book starts in cash: the first rebalance builds it, so a turnover limit applies from the second.
+            let problem = held.isEmpty ? spec.problem.withoutTurnoverLimits : spec.problem
+            solution = try problem.solve(in: context, warmStart: carried.warmStart)
         } catch {
             throw BacktestError(month: month, error.message, hint: error.hint, problemError: error)
         }
