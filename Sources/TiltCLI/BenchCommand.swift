@@ -397,12 +397,21 @@ struct BenchMonteCarlo: ParsableCommand {
         discussion: """
         Runs RegimeStudy with the given size on all cores: per trial and phi, one regime-aware
         (exponential-cone) and one mean-variance (QP) solve. Prints the side-by-side table and the time.
-        Exit status 1 when a problem is not solved.
+        --design paper is the published design: the optimiser leaves the idiosyncratic variance out and
+        the baseline takes its factor mean and covariance from ff6_monthly.csv over 1963-07..2024-12
+        (read from --data); the simulation is the same in both designs. Exit status 1 when a problem is
+        not solved or the data cannot be read.
 
         Examples:
           tilt bench montecarlo
           tilt bench montecarlo --trials 200 --stocks 100
+          tilt bench montecarlo --design paper --data ../shared/data
         """)
+
+    /// `--design`: the names of `RegimeStudy.Design`.
+    enum DesignName: String, ExpressibleByArgument, CaseIterable {
+        case consistent, paper
+    }
 
     @Option(parsing: .unconditional, help: "Number of trials.")
     var trials = 5_000
@@ -419,6 +428,22 @@ struct BenchMonteCarlo: ParsableCommand {
     @Option(parsing: .unconditional, help: "Months of factor history behind each forecast.")
     var history = 120
 
+    @Option(help: "What the optimiser sees: consistent (Tilt's design) or paper (the published design).")
+    var design: DesignName = .consistent
+
+    @Option(help: "Folder holding ff6_monthly.csv, for --design paper (default: $TILT_DATA, else ../shared/data).")
+    var data: String?
+
+    @Option(parsing: .unconditional, help: "For --design paper: ridge·I added to every covariance as the tie-break (monthly decimal²; default 0, the interior-point method's central solution; 1e-7 is the alternative checked in Docs/regime_study.md).")
+    var ridge: Double?
+
+    func validate() throws {
+        if let ridge {
+            guard design == .paper else { throw ValidationError("--ridge is the paper design's tie-break; add --design paper") }
+            guard ridge >= 0, ridge.isFinite else { throw ValidationError("--ridge must be a number from 0 (the default), e.g. 1e-6") }
+        }
+    }
+
     func run() throws {
         let values = try phis.split(separator: ",").map { field -> Double in
             guard let x = Double(field.trimmingCharacters(in: .whitespaces)) else {
@@ -426,18 +451,41 @@ struct BenchMonteCarlo: ParsableCommand {
             }
             return x
         }
-        let settings = RegimeStudy.Settings(trials: trials, stocks: stocks, phis: values, seed: seed, historyMonths: history)
+        let settings = RegimeStudy.Settings(trials: trials, stocks: stocks, phis: values, seed: seed, historyMonths: history,
+                                            design: try studyDesign())
         let result: RegimeStudyResult
         do {
             result = try RegimeStudy.run(settings)
         } catch let error as RegimeStudyError {
             printError("error: \(error.description)\n")
             throw ExitCode(1)
+        } catch {
+            // The paper design's factor file that does not read: the data error, located in the file.
+            printError("\(error)\n")
+            throw ExitCode(1)
         }
         print(Table.regimeStudy(result).text(width: 140), terminator: "")
+        print(result.designSummary)
         let solves = trials * values.count * 2
         print(String(format: "time %.1f s on %d cores: %d solves, %.2f ms per solve per core", result.seconds,
                      ProcessInfo.processInfo.activeProcessorCount, solves,
                      result.seconds * 1000 * Double(ProcessInfo.processInfo.activeProcessorCount) / Double(solves)))
+    }
+
+    /// The design of `--design`; for `paper`, the factor file in the data folder (read when the study runs).
+    private func studyDesign() throws -> RegimeStudy.Design {
+        switch design {
+        case .consistent:
+            return .consistent
+        case .paper:
+            let folder = data ?? ProcessInfo.processInfo.environment["TILT_DATA"] ?? "../shared/data"
+            let path = (folder as NSString).appendingPathComponent(HistoricalFactorMoments.studyFile)
+            guard FileManager.default.fileExists(atPath: path) else {
+                printError("error: --design paper takes the baseline's factor moments from \(HistoricalFactorMoments.studyFile), and there is no \(path)\n"
+                           + "hint: pass --data DIR (or set TILT_DATA) for the folder holding it; --design consistent needs no data\n")
+                throw ExitCode(1)
+            }
+            return .paper(factorFile: path, ridge: ridge ?? 0)
+        }
     }
 }

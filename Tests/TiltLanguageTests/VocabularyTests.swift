@@ -36,7 +36,7 @@ import TiltSyntax
     }
     // Defaults shown in the docs are the ones the lowering uses.
     #expect(Vocabulary.universe.form("synthetic")?.signature == "synthetic(stocks: 500, seed: 42, from: 1970-01, to: 2024-12)")
-    #expect(Vocabulary.experiment.form("regime_study")?.signature == "regime_study(trials: 5000, stocks: 500, phi: [1, 5, 25, 50], seed: 7, history: 120)")
+    #expect(Vocabulary.experiment.form("regime_study")?.signature == "regime_study(trials: 5000, stocks: 500, phi: [1, 5, 25, 50], seed: 7, history: 120, design: consistent)")
 }
 
 /// The help lines name every statement.

@@ -67,7 +67,7 @@ public struct Plan: Sendable, Equatable, Codable {
         if let policy {
             return policy.characteristics.compactMap { if case .file(let path, _) = $0 { return path }; return nil } + [policy.industries]
         }
-        return []
+        return regimeStudy?.design.dataFile.map { [$0] } ?? []
     }
 
     /// The plan as JSON: keys sorted, indented, so that two plans compare line by line.

@@ -30,6 +30,10 @@ public struct PlanError: Error, Sendable, CustomStringConvertible {
         case policyFit
         /// The policy's characteristic at this position.
         case characteristic(Int)
+        /// An experiment as a whole (`experiment regime_study(…)`).
+        case experiment
+        /// The experiment's `design:` (the paper design's factor file).
+        case experimentDesign
     }
 
     public var part: Part

@@ -395,8 +395,10 @@ struct PlanLowering {
 
     // MARK: Experiments
 
-    /// `experiment regime_study(…)`: the study's settings, each φ checked.
-    mutating func experiment(_ e: Expr) -> RegimeStudy.Settings? {
+    /// `experiment regime_study(…)`: the study's settings, each φ checked, the paper design's factor file
+    /// resolved (and required to exist when the program runs; it is read when the study runs), and where
+    /// its parts are written.
+    mutating func experiment(_ e: Expr) -> (settings: RegimeStudy.Settings, map: PlanSourceMap)? {
         guard let values = form(e, Vocabulary.experiment.forms, keyword: "experiment") else { return nil }
         guard let trials = values.number("trials"), let stocks = values.number("stocks"), let seed = values.number("seed"),
               let history = values.number("history"), case .numbers(let phis)? = values.value("phi") else {
@@ -408,7 +410,32 @@ struct PlanLowering {
                                           hint: "`phi:` takes risk aversions \(RegimeObjectives.reliablePhisText), each once, as `regime_utility` does"))
             return nil
         }
-        return RegimeStudy.Settings(trials: Int(trials), stocks: Int(stocks), phis: phis, seed: UInt64(seed), historyMonths: Int(history))
+        var map = PlanSourceMap(fallback: e.range)
+        map.ranges[.experiment] = e.range
+        map.ranges[.experimentDesign] = values.range("design")
+        var design = RegimeStudy.Design.consistent
+        if values.word("design") == "paper" {
+            guard let file = studyFactorFile(at: values.range("design")) else { return nil }
+            design = .paper(factorFile: file)
+        }
+        return (RegimeStudy.Settings(trials: Int(trials), stocks: Int(stocks), phis: phis, seed: UInt64(seed), historyMonths: Int(history),
+                                     design: design), map)
+    }
+
+    /// The paper design's factor file (`ff6_monthly.csv`): resolved and required to exist when the program
+    /// runs, as written before.
+    private mutating func studyFactorFile(at range: SourceRange) -> String? {
+        let file = HistoricalFactorMoments.studyFile
+        guard let locations else { return file }
+        let path = locations.resolve(file)
+        guard FileManager.default.fileExists(atPath: path) else {
+            let sample = RegimeCalibration.studySample
+            diagnostics.append(Diagnostic(
+                "`design: paper` takes the baseline's factor moments from \(file) (the study's six factors, \(sample.lowerBound)..\(sample.upperBound)), and there is none in \(locations.places.joined(separator: " or "))",
+                at: range, hint: "give --data DIR (or set TILT_DATA) for the folder holding \(file); `design: consistent` needs no data"))
+            return nil
+        }
+        return path
     }
 
     /// Where the `index`-th of `count` entries of the list literal written at `range` in `e` is, so that

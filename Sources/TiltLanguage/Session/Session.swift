@@ -205,22 +205,25 @@ public final class Session {
         } else if let settings = plan.regimeStudy {
             let result: RegimeStudyResult
             do { result = try RegimeStudy.run(settings, progress: progress) } catch let error as RegimeStudyError {
-                throw PlanError(error.description, at: .objective(variant: 0))
+                throw PlanError(error.description, at: .experiment)
+            } catch {
+                throw PlanError(data: error, at: .experimentDesign)
             }
             output(Table.regimeStudy(result).text(width: 140))
+            output(result.designSummary + "\n")
         }
     }
 
     /// `experiment regime_study(…)`: lowered with the program's values and run now.
     private func runExperiment(_ e: Expr, in file: SourceFile) throws {
         var lowering = PlanLowering(scope: BindingScope(interpreter: interpreter), locations: locations)
-        guard let settings = lowering.experiment(e) else {
+        guard let (settings, map) = lowering.experiment(e) else {
             throw DiagnosticList(file: file, diagnostics: lowering.diagnostics)
         }
         do {
             try execute(Plan(regimeStudy: settings))
         } catch let error as PlanError {
-            throw Diagnostic(error.message, at: e.range, hint: error.hint)
+            throw map.diagnostic(error)
         }
     }
 

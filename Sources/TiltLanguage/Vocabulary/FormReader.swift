@@ -158,10 +158,10 @@ struct FormReader {
         let what = option.meaning ?? "`\(option.label):`"
         switch option.value {
         case .words(let words):
-            return .word(try word(e, among: words))
+            return .word(try word(e, among: words, what: what, takes: option.takes))
         case .characteristics(let words):
             if case .string(let path) = e.kind { return .string(path) }
-            return .word(try word(e, among: words))
+            return .word(try word(e, among: words, what: what, takes: option.takes))
         case .window(let range, let example, let plainNumber):
             let unit = option.unit.map { " of \($0)" } ?? ""
             let invalid = "\(what) is a whole number\(unit) from \(range.lowerBound) to \(range.upperBound), e.g. `\(example)`"
@@ -218,14 +218,15 @@ struct FormReader {
         }
     }
 
-    /// A word of `words` written as a bare name.
-    private func word(_ e: Expr, among words: [String]) throws -> String {
+    /// A word of `words` written as a bare name; `what` the option is and what it `takes`, for the message
+    /// when something else is written (`design: 3`: "`design:` is `consistent` or `paper`").
+    private func word(_ e: Expr, among words: [String], what: String, takes: String) throws -> String {
         if case .name(let n) = e.kind, words.contains(n) { return n }
         if case .name(let n) = e.kind {
             throw Diagnostic("unknown option value `\(n)`", at: e.range,
                              hint: closestName(to: n, among: words).map { "did you mean `\($0)`?" } ?? "expected one of: \(words.joined(separator: ", "))")
         }
-        throw Diagnostic("expected one of: \(words.joined(separator: ", "))", at: e.range)
+        throw Diagnostic("\(what) is \(takes)", at: e.range)
     }
 
     /// A whole number in `range`; nil when not known yet.

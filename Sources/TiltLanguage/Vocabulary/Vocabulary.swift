@@ -128,6 +128,8 @@ public enum Vocabulary {
                             VocabularyOption("phi", .numbers(0.01...100), meaning: "the risk aversion phi", defaultValue: .numbers([1, 5, 25, 50]), summary: "risk aversions φ, each once"),
                             VocabularyOption("seed", .wholeNumber(0...9_000_000_000_000_000), meaning: "the seed", defaultValue: .number(7), summary: "the random seed (trial i uses its own)"),
                             VocabularyOption("history", .wholeNumber(1...10_000), meaning: "the months of history", unit: nil, defaultValue: .number(120), summary: "months of factor history behind the forecast"),
+                            VocabularyOption("design", .words(["consistent", "paper"]), defaultValue: .word("consistent"),
+                                             summary: "what the optimiser sees: `consistent` (the simulation's covariances) or `paper` (the published design; reads ff6_monthly.csv)"),
                            ]),
         ])
 
