@@ -40,10 +40,14 @@ public enum FactorPortfolioSolver {
         let model = FreeSetModel(problem)
         if let corner = model.bestCornerWithinBudget() { return corner }
         if let solution = search(model, from: model.initialGuess()) { return solution }
+        guard !problem.limits.isEmpty || problem.trading != nil else { return nil }
         // With limits or trading terms, a second search from where the problem without them ends.
-        guard !problem.limits.isEmpty || problem.trading != nil,
-              let plain = solve(problem.withoutLimitsOrTrading) else { return nil }
-        return search(model, from: model.guess(near: plain.weights))
+        if let plain = solve(problem.withoutLimitsOrTrading), let solution = search(model, from: model.guess(near: plain.weights)) {
+            return solution
+        }
+        // Last, under a budget alone: the rows may bind before the risk does, at a vertex of the linear
+        // program inside the budget, which steps along the budget cannot reach (certified, or nil).
+        return model.vertexWithinBudget()
     }
 
     /// The search from `initial`, for at most `maximumIterations` guesses: the certified optimum, or nil.
