@@ -197,7 +197,7 @@ struct FreeSetModel {
             right[r, 0] = sumU[r]
             right[r, 1] = (0..<k).reduce(0) { $0 + g(r, $1) * qPrime[$1] } - (r >= k ? rhs[r - k] : 0)
         }
-        guard let solved = try? Matrix.solve(system, right) else { return nil }
+        guard let solved = Self.solveEquilibrated(system, right) else { return nil }
         let gU = (0..<k).map { solved[$0, 0] }, gV = (0..<k).map { solved[$0, 1] }
         let zU = (0..<p).map { solved[k + $0, 0] }, zV = (0..<p).map { solved[k + $0, 1] }
         let sigmaGU = factorCovarianceTimes(gU), sigmaGV = factorCovarianceTimes(gV)
@@ -280,6 +280,31 @@ struct FreeSetModel {
                      turnoverMultiplier: turnoverMultiplier, marginals: marginals, price: cost + turnoverMultiplier,
                      activeVariance: variance, exceedsBudget: exceedsBudget,
                      limitValues: problem.limits.map { $0.value(weights) }, turnover: problem.turnover(weights))
+    }
+
+    /// A X = B for the small (K + p) system, rows and then columns scaled to a largest entry of 1 first:
+    /// its factor block is dimensionless while the row blocks carry Σ 1/E_i (thousands per asset), so
+    /// unscaled its condition number can pass LAPACK's singularity threshold although the system is not
+    /// singular (the KKT matrix of a positive definite Σ_FF with independent rows). Nil when singular.
+    static func solveEquilibrated(_ a: Matrix, _ b: Matrix) -> Matrix? {
+        let dim = a.rows
+        var scaled = a, right = b
+        for r in 0..<dim {
+            let largest = (0..<dim).reduce(0) { Swift.max($0, abs(scaled[r, $1])) }
+            guard largest > 0, largest.isFinite else { return nil }
+            for c in 0..<dim { scaled[r, c] /= largest }
+            for c in 0..<b.cols { right[r, c] /= largest }
+        }
+        var columnScale = [Double](repeating: 1, count: dim)
+        for c in 0..<dim {
+            let largest = (0..<dim).reduce(0) { Swift.max($0, abs(scaled[$1, c])) }
+            guard largest > 0 else { return nil }
+            columnScale[c] = 1 / largest
+            for r in 0..<dim { scaled[r, c] *= columnScale[c] }
+        }
+        guard var solved = try? Matrix.solve(scaled, right) else { return nil }
+        for r in 0..<dim { for c in 0..<b.cols { solved[r, c] *= columnScale[r] } }
+        return solved
     }
 
     /// A guess's stationary point as a solution, once verified (`FactorPortfolioCertificate`).
