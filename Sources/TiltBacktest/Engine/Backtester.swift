@@ -95,6 +95,14 @@ public enum Backtester {
         return zip(w, r).map { $0 * (1 + $1) / growth }
     }
 
+    /// What to suggest when a rebalance's problem is not solved: with a turnover limit in force, that it may
+    /// leave no way from the weights held to the other constraints; otherwise the status's own hint.
+    private static func infeasibilityHint(_ problem: PortfolioProblem, _ status: ProblemSolution.Status, firstRebalance: Bool) -> String? {
+        let limitsTurnover = problem.constraints.contains { if case .turnoverAtMost = $0.kind { return true }; return false }
+        guard status == .infeasible, limitsTurnover, !firstRebalance else { return status.hint }
+        return "the turnover limit may be too tight to trade from the weights held into the other constraints (it applies from the second rebalance); loosen it, or a tracking-error cap"
+    }
+
     private struct Decision {
         var record: BacktestResult.Rebalance
         /// Panel columns of the stocks held and their weights (sector allocations expanded to stocks).
@@ -126,7 +134,8 @@ public enum Backtester {
         }
         guard solution.status == .optimal || solution.status == .almostOptimal,
               let w = solution.values.first(where: { $0.0 === context.weightVariable })?.1.storage else {
-            throw BacktestError(month: month, "the problem is \(solution.status.description)", hint: solution.status.hint)
+            throw BacktestError(month: month, "the problem is \(solution.status.description)",
+                                hint: infeasibilityHint(spec.problem, solution.status, firstRebalance: held.isEmpty))
         }
         let unitBenchmark = context.benchmark, unitLoadings = context.loadings, factorCovariance = context.factorCovariance
         let active = zip(w, unitBenchmark).map { $0 - $1 }
