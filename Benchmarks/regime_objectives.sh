@@ -6,7 +6,7 @@
 # the model's estimation included). Needs a release build:
 #
 #   swift build -c release --product tilt
-#   Scripts/bench_regime_objectives.sh [SIZES]        # default "500 2000 5000"
+#   Benchmarks/regime_objectives.sh [SIZES]        # default "500 2000 5000"
 #
 # Prints a Markdown table (solve in milliseconds, process wall in seconds, memory in MB). Nothing is asserted.
 set -euo pipefail
