@@ -439,8 +439,9 @@ import TiltTestSupport
     }
 
     /// A strategy's problem at a month: sizes, each term's and constraint's form and curvature, the method
-    /// and why; JSON with --json. The canonical problem goes to the structured active set; a sector limit
-    /// keeps a problem off it, and the reason names that constraint.
+    /// and why; JSON with --json. The canonical problem goes to the structured active set, with a sector
+    /// limit too (a linear row of the active-set method); an EVaR limit keeps a problem off it, and the
+    /// reason names that constraint.
     @Test func explainShowsAStrategysProblemAtAMonth() throws {
         let data = "universe synthetic(stocks: 30, seed: 4, from: 1995-01, to: 2012-12)\nbenchmark mktcap\n"
         let canonical = try TiltBinary.run(["explain", "-", "--month", "2006-03"], input: Data((data + "maximize mu'f s.t. tev <= 4%\nrebalance monthly\n").utf8))
@@ -453,8 +454,8 @@ import TiltTestSupport
         #expect(limited.status == 0, "\(limited.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(limited.stdout.utf8)) as? [String: Any])
         #expect(json["month"] as? String == "2010-12")
-        #expect(json["method"] as? String == "interior point")
-        #expect((json["reason"] as? String)?.hasPrefix("`sector(\"Finance\") <= 10%` (a sector limit) is not one of the structured method's constraints") == true)
+        #expect(json["method"] as? String == "structured active set")
+        #expect((json["reason"] as? String)?.hasPrefix("the problem is the canonical factor-portfolio problem") == true)
         let constraints = try #require(json["constraints"] as? [[String: Any]])
         #expect(constraints.map { $0["text"] as? String } == ["tev <= 4%", "sector(\"Finance\") <= 10%", "f == B(w - b)", "sum(w) == 1 (default)", "w >= 0 (default)"])
         #expect(constraints.first?["curvature"] as? String == "convex <= constant")
@@ -462,5 +463,12 @@ import TiltTestSupport
         #expect(terms.first?["text"] as? String == "+ mu'f" && terms.first?["curvature"] as? String == "affine")
         let cones = try #require(json["coneProgram"] as? [String: Any])
         #expect(cones["secondOrderCones"] as? Int == 1)
+        let evarLimited = try TiltBinary.run(["explain", "-", "--json"],
+                                             input: Data((data + "maximize mu'f s.t. tev <= 4%, evar(95%) <= 20%\nrebalance monthly from 2001-12 to 2010-12\n").utf8))
+        #expect(evarLimited.status == 0, "\(evarLimited.stderr)")
+        let offPath = try #require(try JSONSerialization.jsonObject(with: Data(evarLimited.stdout.utf8)) as? [String: Any])
+        #expect(offPath["method"] as? String == "interior point")
+        #expect((offPath["reason"] as? String)?.hasPrefix("`evar(95%) <= 20%` (an EVaR limit) is not one of the structured method's constraints") == true,
+                "\(offPath["reason"] ?? "")")
     }
 }

@@ -296,3 +296,39 @@ private func replEntries(_ texts: [String]) -> [SourceFile] {
     #expect(errors.isEmpty, "\(DiagnosticList(file: file, diagnostics: errors).rendered())")
     #expect(!held.activeWeights.isEmpty && held.activeWeights.allSatisfy { abs($0) < 1e-4 }, "\(held.activeWeights)")
 }
+
+/// The book starts in cash: `turnover <= 10%` is not applied at the first rebalance (which builds the book,
+/// turnover 1), and binds at every later one against the drifted weights held then.
+@Test func aTurnoverLimitAppliesFromTheSecondRebalance() throws {
+    final class Collected: @unchecked Sendable { var turnovers: [[Double]] = [] }
+    let collected = Collected()
+    let session = Session(output: { _ in })
+    session.strategyResults = { results in collected.turnovers += results.map { $0.rebalances.map(\.turnover) } }
+    let file = SourceFile(name: "t.tilt", text: """
+    universe synthetic(stocks: 30, seed: 3, from: 2000-01, to: 2006-12)
+    maximize mu'f s.t. tev <= 4%, turnover <= 10%
+    rebalance monthly from 2005-01 to 2005-12
+    """)
+    let diagnostics = session.run(file)
+    #expect(diagnostics.isEmpty, "\(DiagnosticList(file: file, diagnostics: diagnostics).rendered())")
+    let turnovers = try #require(collected.turnovers.first)
+    #expect(turnovers.count == 12)
+    #expect(abs(turnovers[0] - 1) <= 1e-9)
+    for t in turnovers.dropFirst() { #expect(t <= 0.1 + 1e-7, "\(turnovers)") }
+    #expect(turnovers.dropFirst().contains { $0 > 0.09 }, "the limit binds at some rebalance: \(turnovers)")
+}
+
+/// A turnover limit that leaves no feasible trade at a later rebalance (here none at all, with the drifted
+/// book over its tracking-error cap) is named in the hint, not the tracking-error cap alone.
+@Test func anInfeasibleTurnoverLimitIsNamedInTheHint() {
+    let session = Session(output: { _ in })
+    let file = SourceFile(name: "t.tilt", text: """
+    universe synthetic(stocks: 30, seed: 3, from: 2000-01, to: 2006-12)
+    maximize mu'f s.t. tev <= 1%, turnover <= 0%
+    rebalance monthly from 2005-01 to 2005-06
+    """)
+    let rendered = DiagnosticList(file: file, diagnostics: session.run(file)).rendered()
+    #expect(rendered.contains("the problem is infeasible"), "\(rendered)")
+    #expect(rendered.contains("hint: the turnover limit may be too tight"), "\(rendered)")
+    #expect(!rendered.contains("rebalance of 2005-01"), "the first rebalance builds the book: \(rendered)")
+}

@@ -6,34 +6,6 @@ import TiltModeling
 import TiltPortfolio
 import TiltSolver
 
-/// The solver benchmark's market as a strategy sees it.
-private func benchmarkContext(assets n: Int, seed: UInt64 = 42) -> PortfolioContext {
-    PortfolioContext(benchmarkMarket: FactorBenchmarkData(n: n, k: 6, seed: seed))
-}
-
-/// `maximize mu'f [− γ·risk] s.t. [tev <= limit], extra…`, fully invested and long-only by default.
-private func portfolioProblem(tevLimit: Double? = nil, riskAversion: Double? = nil, sense: PortfolioProblem.Sense = .maximize,
-                              extra: [PortfolioConstraint] = [], objectiveConstant: Double? = nil) -> PortfolioProblem {
-    var objective = [ObjectiveTerm(.expectedActiveReturn)]
-    if let riskAversion { objective.append(ObjectiveTerm(.minus, scale: riskAversion, .risk)) }
-    if let objectiveConstant { objective.append(ObjectiveTerm(.expression(value: .constant(value: .number(objectiveConstant))))) }
-    var constraints = extra
-    if let tevLimit { constraints.insert(PortfolioConstraint(.trackingErrorAtMost(limit: tevLimit), text: "tev <= limit"), at: 0) }
-    return PortfolioProblem(sense: sense, objective: objective, constraints: constraints, defaults: [.fullyInvested, .longOnly])
-}
-
-/// Solved the way a strategy solves it (the structured method first) and by the interior-point path alone.
-private func solveBothWays(_ problem: PortfolioProblem, in context: PortfolioContext) throws -> (ProblemSolution, ProblemSolution) {
-    (try problem.solve(in: context), try problem.lowered(in: context).solve())
-}
-
-/// Relative agreement of two matrices of values, against their largest entry (at least 1e-6: a multiplier
-/// that is zero on one path is within the interior-point tolerances of zero on the other).
-private func agree(_ a: Matrix, _ b: Matrix, _ tolerance: Double) -> Bool {
-    let scale = max(a.storage.map(abs).max() ?? 0, b.storage.map(abs).max() ?? 0, 1e-6)
-    return a.rows == b.rows && a.cols == b.cols && zip(a.storage, b.storage).allSatisfy { abs($0 - $1) <= tolerance * scale }
-}
-
 /// The structured solve gives what the interior-point path (polished to the exact active set at n = 48)
 /// gives: objective, w and f, and every constraint's dual with the same signs.
 @Test(arguments: [(0.02 * 12.0.squareRoot(), nil), (0.005 * 12.0.squareRoot(), nil), (nil, 100.0), (nil, 5.0)] as [(Double?, Double?)])
@@ -99,10 +71,13 @@ func boundDualsGoToTheConstraintThatSetsEachBound(tevLimit: Double?, riskAversio
     // A bound of the wrong length is not.
     let short = PortfolioConstraint(.weightsAtMost(bound: ConstantValue(Matrix(column: [0.1, 0.2]))), text: "w <= short")
     #expect(!marked(portfolioProblem(tevLimit: limit, extra: [short])))
-    // An exposure limit is not.
+    // Exposure limits, and an aversion within a tracking-error limit, are part of it.
     let exposureLimit = PortfolioConstraint(.exposureWithin(name: "factor1", radius: 0.2), text: "|f[factor1]| <= 0.2")
-    #expect(!marked(portfolioProblem(tevLimit: limit, extra: [exposureLimit])))
-    #expect(!marked(portfolioProblem(tevLimit: limit, riskAversion: 10)))
+    #expect(marked(portfolioProblem(tevLimit: limit, extra: [exposureLimit])))
+    #expect(marked(portfolioProblem(tevLimit: limit, riskAversion: 10)))
+    // An exposure limit on a factor the month does not have is not (the lowering reports it).
+    let unknownFactor = PortfolioConstraint(.exposureWithin(name: "nosuch", radius: 0.2), text: "|f[nosuch]| <= 0.2")
+    #expect(!marked(portfolioProblem(tevLimit: limit, extra: [unknownFactor])))
     #expect(!marked(portfolioProblem()))
     #expect(!marked(portfolioProblem(tevLimit: limit, sense: .minimize)))
     #expect(!marked(portfolioProblem(riskAversion: 10, objectiveConstant: 1)))
@@ -111,7 +86,11 @@ func boundDualsGoToTheConstraintThatSetsEachBound(tevLimit: Double?, riskAversio
     #expect(!marked(portfolioProblem(tevLimit: limit, extra: [secondLimit])))
     var withTurnover = portfolioProblem(riskAversion: 10)
     withTurnover.objective.append(ObjectiveTerm(.minus, scale: 0.01, .turnover))
-    #expect(!marked(withTurnover))
+    #expect(marked(withTurnover))
+    // Without any risk to trade off (no aversion, no risk limit) it is not.
+    var turnoverOnly = portfolioProblem()
+    turnoverOnly.constraints.append(PortfolioConstraint(.turnoverAtMost(limit: 0.1), text: "turnover <= 10%"))
+    #expect(!marked(turnoverOnly))
     // A budget other than 1 is not, and neither is a problem without the default budget.
     #expect(!marked(portfolioProblem(tevLimit: limit, extra: [PortfolioConstraint(.budget(total: 0.5), text: "sum(w) == 0.5")])))
 }
@@ -141,29 +120,6 @@ func boundDualsGoToTheConstraintThatSetsEachBound(tevLimit: Double?, riskAversio
     let a = try #require(structured.objective), b = try #require(interiorPoint.objective)
     #expect(abs(a - b) <= 1e-7 * abs(b))
     for (x, y) in zip(structured.duals, interiorPoint.duals) { #expect(agree(x, y, 1e-4)) }
-}
-
-/// A random market: full factor covariance, uneven benchmark with some zero weights.
-private func randomContext(assets n: Int, factors k: Int, random: inout SplitMix64) -> PortfolioContext {
-    func normal() -> Double { (-2 * log(max(random.uniform(), 1e-300))).squareRoot() * cos(2 * .pi * random.uniform()) }
-    var loadings = Matrix(rows: k + 1, cols: n, repeating: 0)
-    for i in 0..<n {
-        loadings[0, i] = 0.01 * normal()
-        for j in 0..<k { loadings[j + 1, i] = 0.5 * normal() + (j == 0 ? 1 : 0) }
-    }
-    var m = Matrix(rows: k, cols: k, repeating: 0)
-    for r in 0..<k { for c in 0..<k { m[r, c] = 0.02 * normal() } }
-    var covariance = Matrix(rows: k, cols: k, repeating: 0)
-    for r in 0..<k { for c in 0..<k { covariance[r, c] = (0..<k).reduce(r == c ? 1e-4 : 0) { $0 + m[r, $1] * m[c, $1] } } }
-    var benchmark = (0..<n).map { _ in random.uniform() < 0.2 ? 0 : random.uniform() }
-    if benchmark.allSatisfy({ $0 == 0 }) { benchmark[0] = 1 }
-    let total = benchmark.reduce(0, +)
-    benchmark = benchmark.map { $0 / total }
-    return PortfolioContext(month: Month(2024, 12), units: (1...n).map { "a\($0)" }, loadings: loadings,
-                            mu: [1] + [Double](repeating: 0, count: k), factorCovariance: covariance,
-                            residualVariances: (0..<n).map { _ in pow(0.02 + 0.04 * random.uniform(), 2) },
-                            benchmark: benchmark, previousWeights: [Double](repeating: 0, count: n), sectors: nil,
-                            exposureNames: ["alpha"] + (1...k).map { "f\($0)" })
 }
 
 /// Over many random markets, budgets from tight to loose, aversions over six decades, with and without

@@ -117,6 +117,7 @@ private func riskGradient(_ problem: FactorPortfolioProblem, _ w: [Double]) -> (
             // At the budget, or within it when it does not bind (κ = 0: the linear program's optimum).
             if solution.curvature > 0 { #expect(abs(variance.squareRoot() - tau) <= 1e-10 * tau) } else { #expect(variance <= tau * tau) }
         case .riskAversion(let gamma): #expect(abs(solution.curvature - 2 * gamma) <= 1e-12 * gamma)
+        case .riskAversionWithinBudget: Issue.record("the references have no case with both")
         }
     }
 }

@@ -106,7 +106,7 @@ public enum Backtester {
     private static func rebalance(_ spec: StrategySpecification, at t: Int, month: Month, riskFree: [Double],
                                   held: [String: Double], carried: Carried) throws -> Decision {
         let view = try RebalanceView(spec, at: t, month: month, riskFree: riskFree, held: held, previousHMM: carried.hmm)
-        let decision = try view.decide(spec.problem, warmStart: carried.warmStart)
+        let decision = try view.decide(spec.problem, warmStart: carried.warmStart, firstRebalance: held.isEmpty)
         return Decision(record: decision.record, stockColumns: view.stockColumns, stockWeights: decision.stockWeights,
                         stockBenchmark: decision.stockBenchmark, stockSectors: view.stockSectors,
                         // A structured solve leaves no cone solution: keep the last one for a month that needs it.

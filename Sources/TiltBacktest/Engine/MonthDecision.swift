@@ -20,19 +20,22 @@ extension RebalanceView {
     /// Solves `problem` in this month's context (from `warmStart`, the previous rebalance's solution) and
     /// decomposes the decision: f = B(w − b); each factor's contribution f_k(Σ_f f)_k and the specific
     /// part (w − b)ᵀE(w − b) of the monthly ex-ante active variance; turnover against the weights held.
+    /// `firstRebalance` says the book starts in cash here (nothing is held): the rebalance builds it, so a
+    /// turnover limit applies from the second rebalance on (Docs/conventions.md).
     /// Throws `BacktestError` when the problem cannot be posed or is not solved.
-    public func decide(_ problem: PortfolioProblem, warmStart: WarmStart? = nil) throws -> MonthDecision {
+    public func decide(_ problem: PortfolioProblem, warmStart: WarmStart? = nil, firstRebalance: Bool) throws -> MonthDecision {
         let context = portfolio
         let month = context.month
         let solution: ProblemSolution
         do {
-            solution = try problem.solve(in: context, warmStart: warmStart)
+            solution = try (firstRebalance ? problem.withoutTurnoverLimits : problem).solve(in: context, warmStart: warmStart)
         } catch {
             throw BacktestError(month: month, error.message, hint: error.hint, problemError: error)
         }
         guard solution.status == .optimal || solution.status == .almostOptimal,
               let w = solution.values.first(where: { $0.0 === context.weightVariable })?.1.storage else {
-            throw BacktestError(month: month, "the problem is \(solution.status.description)", hint: solution.status.hint)
+            throw BacktestError(month: month, "the problem is \(solution.status.description)",
+                                hint: Self.hint(problem, solution.status, firstRebalance: firstRebalance))
         }
         let unitBenchmark = context.benchmark, unitLoadings = context.loadings, factorCovariance = context.factorCovariance
         let active = zip(w, unitBenchmark).map { $0 - $1 }
@@ -59,5 +62,13 @@ extension RebalanceView {
             exAnteActiveVariance: factorContributions.reduce(0, +) + specific, status: solution.status.rawValue,
             method: solution.method.rawValue, regimeProbabilities: regime?.probabilities, filteredRegimeProbabilities: regime?.filteredProbabilities)
         return MonthDecision(solution: solution, record: record, stockWeights: stockWeights, stockBenchmark: stockBenchmark)
+    }
+
+    /// What to suggest when the month's problem is not solved: with a turnover limit in force, that it may
+    /// leave no way from the weights held to the other constraints; otherwise the status's own hint.
+    private static func hint(_ problem: PortfolioProblem, _ status: ProblemSolution.Status, firstRebalance: Bool) -> String? {
+        let limitsTurnover = problem.constraints.contains { if case .turnoverAtMost = $0.kind { return true }; return false }
+        guard status == .infeasible, limitsTurnover, !firstRebalance else { return status.hint }
+        return "the turnover limit may be too tight to trade from the weights held into the other constraints (it applies from the second rebalance); loosen it, or a tracking-error cap"
     }
 }

@@ -36,7 +36,7 @@ extension Session {
         var summary = values.summary(plan: plan)
         if draft.objective != nil {
             let decision: MonthDecision
-            do { decision = try view.decide(problem) } catch let error as BacktestError {
+            do { decision = try view.decide(problem, firstRebalance: held.isEmpty) } catch let error as BacktestError {
                 throw Diagnostic("at \(month): " + error.message, at: draft.objective?.range ?? statement.range, hint: error.hint)
             }
             let backtest = run?.results.first?.rebalances.first { $0.month == month }

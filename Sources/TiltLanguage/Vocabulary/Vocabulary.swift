@@ -215,7 +215,7 @@ public enum Vocabulary {
                            }),
         VocabularyQuantity(.trackingError, summary: "annualised ex-ante tracking error √(12·risk); `tev <= 6%` means risk ≤ 0.06²/12", unit: "annualised decimal, 6% = 0.06",
                            plausible: PlausibleBound(largest: 1, what: "annualised tracking error") { "did you mean \($0)%?" }),
-        VocabularyQuantity(.turnover, summary: "Σ|w − w_before| at the rebalance", unit: "fraction of the portfolio traded",
+        VocabularyQuantity(.turnover, summary: "Σ|w − w_before| at the rebalance; the book starts in cash, so `turnover <= x` applies from the second rebalance", unit: "fraction of the portfolio traded",
                            plausible: PlausibleBound(largest: 2, what: "turnover") { "did you mean \($0)%?" }),
     ]
 

@@ -3,18 +3,23 @@ import TiltLinearAlgebra
 import TiltModeling
 import TiltSolver
 
-/// The canonical factor-model portfolio problem — maximise `cᵀf` (minus `γ·risk`) over fully invested
-/// weights within per-asset bounds, with exposures `f = B(w − b)`, under at most a tracking-error limit —
-/// in the terms `FactorPortfolioSolver` takes (an active-set method on the optimality conditions, O(n·K²)
-/// per step, no cone program). `PortfolioProblem.canonicalForm(in:)` builds it from the problem's
-/// structured terms, stating what each constraint of the lowered `OptimizationProblem` is, so that the
-/// solution reads back in that problem's terms (values of w and f, one dual per constraint); when the
-/// structured method declines, the interior-point path solves the lowered problem itself.
+/// The factor-model portfolio problems `FactorPortfolioSolver` takes — maximise `cᵀf` plus the
+/// single-component `regime_utility` (OLS: mean–variance), minus `γ·risk` and a cost per unit of turnover,
+/// over fully invested weights within per-asset bounds, with exposures `f = B(w − b)`, under at most one
+/// limit on the risk (`tev` or `risk`), linear limits (sector weights, sector bands around the benchmark's,
+/// factor exposures) and a turnover limit — in the terms the solver takes (an active-set method on the
+/// optimality conditions, O(n·K²) per step, no cone program). `PortfolioProblem.canonicalForm(in:)` builds
+/// it from the problem's structured terms, stating what each constraint of the lowered
+/// `OptimizationProblem` is, so that the solution reads back in that problem's terms (values of w, f and
+/// the regime exposure variable, one dual per constraint); when the structured method declines, the
+/// interior-point path solves the lowered problem itself.
 public struct FactorPortfolioForm: Sendable {
     /// What one constraint of the problem is, in the order of `OptimizationProblem.constraints`.
     public enum Role: Sendable, Equatable {
         /// `f == B(w − b)`.
         case exposureDefinition
+        /// `f_portfolio == B w`: the exposures the single-component `regime_utility` is written with.
+        case utilityExposureDefinition
         /// `sum(w) == 1`.
         case budget
         /// `w >= l` (one value per asset).
@@ -25,6 +30,35 @@ public struct FactorPortfolioForm: Sendable {
         case activeWeightBound(center: [Double], radius: [Double])
         /// `scale·‖active risk vector‖ <= limit`: the tracking error (annualised: scale √12) at most `limit`.
         case trackingErrorLimit(scale: Double, limit: Double)
+        /// `risk <= limit`: the monthly active variance at most `limit`.
+        case varianceLimit(Double)
+        /// `lower ≤ aᵀw ≤ upper` (a sector's weight, or a band around the benchmark's) or, with `exposure`
+        /// the row of f it bounds, `lower ≤ f_r ≤ upper` (`aᵀw` = `f_r` + the benchmark's exposure). The
+        /// dual reported is `dual` applied to the limit's multiplier y.
+        case linearLimit(coefficients: [Double], lower: Double, upper: Double, exposure: Int?, dual: LimitDual)
+        /// `turnover <= limit`.
+        case turnoverLimit(Double)
+    }
+
+    /// How a linear limit's multiplier y (≥ 0 at its upper end, ≤ 0 at its lower end) reads as the dual of
+    /// the constraint as written (the cone path's signs: an inequality's dual is ≥ 0).
+    public enum LimitDual: Sendable, Equatable {
+        /// `x <= v` or `x == v`: y.
+        case upper
+        /// `x >= v`: −y.
+        case lower
+        /// `|x − c| <= r`: |y|.
+        case band
+    }
+
+    /// `ω · regime_utility(phi: φ)` with a single component: `ω(Rᵀw − φ/2·wᵀVw)`, V = B_fᵀΣ_f B_f + diag(E).
+    public struct Utility: Sendable, Equatable {
+        public let weight: Double
+        public let phi: Double
+        /// R = Bᵀmu, the n expected returns (intercept included), monthly.
+        public let expectedReturns: [Double]
+        /// The exposure variable f_portfolio = B_f w.
+        public let exposures: Variable
     }
 
     public let weights: Variable
@@ -36,32 +70,51 @@ public struct FactorPortfolioForm: Sendable {
     public let objectiveExposureWeights: [Double]
     /// γ of `− γ·risk` in the objective (0: none), risk the monthly active variance.
     public let riskAversion: Double
+    /// The objective's `regime_utility` term, if any.
+    public let utility: Utility?
+    /// The cost per unit of turnover in the objective (`− c·turnover`; 0: none).
+    public let costPerTurnover: Double
     /// K × K factor covariance, monthly.
     public let factorCovariance: Matrix
     /// n residual variances, monthly.
     public let residualVariances: [Double]
     /// n benchmark weights.
     public let benchmark: [Double]
+    /// n weights held before the rebalance (what turnover is measured against).
+    public let previousWeights: [Double]
     /// One role per constraint of the problem.
     public let roles: [Role]
 
     public init(weights: Variable, exposures: Variable, loadings: Matrix, objectiveExposureWeights: [Double],
-                riskAversion: Double, factorCovariance: Matrix, residualVariances: [Double], benchmark: [Double],
-                roles: [Role]) {
+                riskAversion: Double, utility: Utility? = nil, costPerTurnover: Double = 0, factorCovariance: Matrix,
+                residualVariances: [Double], benchmark: [Double], previousWeights: [Double]? = nil, roles: [Role]) {
         self.weights = weights
         self.exposures = exposures
         self.loadings = loadings
         self.objectiveExposureWeights = objectiveExposureWeights
         self.riskAversion = riskAversion
+        self.utility = utility
+        self.costPerTurnover = costPerTurnover
         self.factorCovariance = factorCovariance
         self.residualVariances = residualVariances
         self.benchmark = benchmark
+        self.previousWeights = previousWeights ?? [Double](repeating: 0, count: benchmark.count)
         self.roles = roles
     }
 
-    private var trackingErrorLimit: (scale: Double, limit: Double)? {
-        for role in roles { if case .trackingErrorLimit(let scale, let limit) = role { return (scale, limit) } }
-        return nil
+    /// γ in the solver's terms: the risk penalty plus the utility's φω/2 (its wᵀVw is the active variance
+    /// plus terms linear in w).
+    private var totalAversion: Double { riskAversion + (utility.map { $0.weight * $0.phi / 2 } ?? 0) }
+
+    /// The monthly budget τ of each risk limit (`tev`, `risk`) among the roles.
+    private var riskBudgets: [Double] {
+        roles.compactMap { role in
+            switch role {
+            case .trackingErrorLimit(let scale, let limit): return limit / scale
+            case .varianceLimit(let limit): return limit.squareRoot()
+            default: return nil
+            }
+        }
     }
 
     /// The weights' bounds from all bound constraints (the tightest per asset; −∞/+∞ where none), and the
@@ -83,25 +136,28 @@ public struct FactorPortfolioForm: Sendable {
             case .activeWeightBound(let center, let radius) where center.count == n && radius.count == n:
                 tighten(index, lower: (0..<n).map { center[$0] - radius[$0] }, upper: (0..<n).map { center[$0] + radius[$0] })
             case .lowerBound, .upperBound, .activeWeightBound: return nil
-            case .exposureDefinition, .budget, .trackingErrorLimit: continue
+            default: continue
             }
         }
         return (lower, upper, lowerOwner, upperOwner)
     }
 
-    /// The problem in the solver's terms: α = Bᵀc on the weights, the factor rows of B, the bounds `limits`
-    /// (from `bounds(assets:)`), and the risk as a monthly budget τ = limit / scale or the aversion γ. Nil
-    /// when the form states neither or both.
+    /// The problem in the solver's terms: α = Bᵀc (plus the utility's ω(R − φVb)) on the weights, the factor
+    /// rows of B, the bounds `limits` (from `bounds(assets:)`), the linear limits in role order, the
+    /// trading terms, and the risk as an aversion, a monthly budget, or both. Nil when the form states
+    /// neither or two budgets.
     private func solverProblem(bounds limits: (lower: [Double], upper: [Double])) -> FactorPortfolioProblem? {
         let n = benchmark.count, k = factorCovariance.rows
-        guard loadings.rows == k + 1, loadings.cols == n, objectiveExposureWeights.count == k + 1 else { return nil }
+        guard loadings.rows == k + 1, loadings.cols == n, objectiveExposureWeights.count == k + 1,
+              previousWeights.count == n, riskBudgets.count <= 1 else { return nil }
+        let budget = riskBudgets.first
+        let gamma = totalAversion
         let risk: FactorPortfolioProblem.Risk
-        switch (trackingErrorLimit, riskAversion > 0) {
-        case (let limit?, false):
-            guard limit.scale > 0 else { return nil }
-            risk = .trackingErrorBudget(limit.limit / limit.scale)
-        case (nil, true): risk = .riskAversion(riskAversion)
-        default: return nil
+        switch (budget, gamma > 0) {
+        case (let tau?, false): risk = .trackingErrorBudget(tau)
+        case (nil, true): risk = .riskAversion(gamma)
+        case (let tau?, true): risk = .riskAversionWithinBudget(aversion: gamma, budget: tau)
+        case (nil, false): return nil
         }
         var alpha = [Double](repeating: 0, count: n)
         var factorLoadings = Matrix(rows: k, cols: n, repeating: 0)
@@ -112,14 +168,43 @@ public struct FactorPortfolioForm: Sendable {
                 if r > 0 { factorLoadings[r - 1, i] = loading }
             }
         }
+        if let utility {
+            // ω(Rᵀw − φ/2·wᵀVw) = ω(R − φVb)ᵀw − (ωφ/2)(w − b)ᵀV(w − b) + a constant.
+            let vb = covarianceTimes(benchmark, factorLoadings: factorLoadings)
+            for i in 0..<n { alpha[i] += utility.weight * (utility.expectedReturns[i] - utility.phi * vb[i]) }
+        }
+        var linearLimits: [FactorPortfolioProblem.LinearLimit] = []
+        var turnoverLimit: Double?
+        for role in roles {
+            switch role {
+            case .linearLimit(let a, let lower, let upper, _, _):
+                linearLimits.append(.init(coefficients: a, lower: lower, upper: upper))
+            case .turnoverLimit(let limit):
+                guard turnoverLimit == nil else { return nil }
+                turnoverLimit = limit
+            default: continue
+            }
+        }
+        let trading = costPerTurnover > 0 || turnoverLimit != nil
+            ? FactorPortfolioProblem.Trading(previousWeights: previousWeights, costPerUnit: costPerTurnover, turnoverLimit: turnoverLimit)
+            : nil
         return FactorPortfolioProblem(alpha: alpha, loadings: factorLoadings, factorCovariance: factorCovariance,
                                       residualVariances: residualVariances, benchmark: benchmark, risk: risk,
-                                      lowerBounds: limits.lower, upperBounds: limits.upper)
+                                      lowerBounds: limits.lower, upperBounds: limits.upper, limits: linearLimits,
+                                      trading: trading)
     }
 
-    /// The problem's solution from the structured method, in the problem's terms (values of w and f, the
-    /// stated objective, one dual per constraint with `ConeCompiler`'s CVXPY signs); nil when the method
-    /// declines or the roles do not cover `constraintCount` constraints.
+    /// V x = B_fᵀΣ_f B_f x + E∘x, through the factors.
+    private func covarianceTimes(_ x: [Double], factorLoadings: Matrix) -> [Double] {
+        let n = x.count, k = factorLoadings.rows
+        let exposure = (0..<k).map { r in (0..<n).reduce(0) { $0 + factorLoadings[r, $1] * x[$1] } }
+        let sigmaExposure = (0..<k).map { r in (0..<k).reduce(0) { $0 + factorCovariance[r, $1] * exposure[$1] } }
+        return (0..<n).map { i in (0..<k).reduce(residualVariances[i] * x[i]) { $0 + factorLoadings[$1, i] * sigmaExposure[$1] } }
+    }
+
+    /// The problem's solution from the structured method, in the problem's terms (values of w, f and the
+    /// utility's exposures, the stated objective, one dual per constraint with `ConeCompiler`'s CVXPY
+    /// signs); nil when the method declines or the roles do not cover `constraintCount` constraints.
     func solve(constraintCount: Int) -> ProblemSolution? {
         let n = benchmark.count, k = factorCovariance.rows
         guard roles.count == constraintCount, let limits = bounds(assets: n),
@@ -131,17 +216,30 @@ public struct FactorPortfolioForm: Sendable {
             let active = solution.weights[i] - benchmark[i]
             for r in 0...k { exposureValues[r] += loadings[r, i] * active }
         }
-        // Duals with the cone path's signs, from the Lagrangian of the minimisation of −objective,
-        //   −cᵀf + γ·risk + ν_fᵀ(f − B(w − b)) + ν(1ᵀw − 1) − λᵀ(w − l) + μᵀ(w − u) + η(scale·‖v‖ − limit),
-        // ‖v‖² = risk: stationarity in f gives ν_f = c − κ[0; Σ_f f₁…f_K] with κ = 2γ, or κ = η·scale/‖v‖
-        // under the limit (‖v‖ = τ there, so η = κτ/scale); in w it gives the solver's
-        // α − κΣ(w − b) − ν1 + λ − μ = 0. Each bound's multiplier goes to the constraint that sets it.
         let factorPart = Array(exposureValues.dropFirst())
+        // Duals with the cone path's signs, from the Lagrangian of the minimisation of −objective,
+        //   −cᵀf + γ·risk + c_t·turnover − ω·utility + ν_fᵀ(f − B(w − b)) + ν_pᵀ(f_p − B_f w) + ν(1ᵀw − 1)
+        //   − λᵀ(w − l) + μᵀ(w − u) + y(aᵀw or f_r − bound) + η(scale·‖v‖ − limit) + η_t(turnover − T),
+        // ‖v‖² = risk: stationarity in f gives ν_f = c − κ_f[0; Σ_f f₁…f_K] − Σ y_j e_{r_j} over the limits
+        // on f, with κ_f = 2γ plus the risk limit's share (κ_τ = η·scale/‖v‖ under `tev`, so η = κ_ττ/scale;
+        // 2η under `risk`); in f_p it gives ν_p = −ωφ Σ_f f_p; in w the solver's conditions. Each bound's
+        // multiplier goes to the constraint that sets it.
         var exposureDual = objectiveExposureWeights
+        let exposureCurvature = 2 * riskAversion + solution.budgetCurvature
         for r in 0..<k {
             var product = 0.0
             for c in 0..<k { product += factorCovariance[r, c] * factorPart[c] }
-            exposureDual[r + 1] -= solution.curvature * product
+            exposureDual[r + 1] -= exposureCurvature * product
+        }
+        var limitIndex = 0
+        for role in roles {
+            guard case .linearLimit(_, _, _, let row, _) = role else { continue }
+            if let row { exposureDual[row] -= solution.limitMultipliers[limitIndex] }
+            limitIndex += 1
+        }
+        var utilityExposures: [Double] = []
+        if utility != nil {
+            utilityExposures = (0..<k).map { r in (0..<n).reduce(0) { $0 + loadings[r + 1, $1] * solution.weights[$1] } }
         }
         /// A bound constraint's dual: the multipliers of the bounds it sets.
         func boundDual(_ index: Int) -> Matrix {
@@ -150,20 +248,46 @@ public struct FactorPortfolioForm: Sendable {
                     + (limits.upperOwner[i] == index ? solution.upperBoundMultipliers[i] : 0)
             })
         }
+        limitIndex = 0
         let duals: [Matrix] = roles.enumerated().map { index, role in
             switch role {
             case .exposureDefinition: return Matrix(column: exposureDual)
+            case .utilityExposureDefinition:
+                let scale = (utility?.weight ?? 0) * (utility?.phi ?? 0)
+                return Matrix(column: (0..<k).map { r in -scale * (0..<k).reduce(0) { $0 + factorCovariance[r, $1] * utilityExposures[$1] } })
             case .budget: return Matrix(column: [solution.budgetMultiplier])
             case .lowerBound, .upperBound, .activeWeightBound: return boundDual(index)
             case .trackingErrorLimit(let scale, let limit):
-                return Matrix(column: [solution.curvature * (limit / scale) / scale])
+                return Matrix(column: [solution.budgetCurvature * (limit / scale) / scale])
+            case .varianceLimit: return Matrix(column: [solution.budgetCurvature / 2])
+            case .linearLimit(_, _, _, _, let dual):
+                let y = solution.limitMultipliers[limitIndex]
+                limitIndex += 1
+                switch dual {
+                case .upper: return Matrix(column: [y])
+                case .lower: return Matrix(column: [-y])
+                case .band: return Matrix(column: [abs(y)])
+                }
+            case .turnoverLimit: return Matrix(column: [solution.turnoverMultiplier])
             }
         }
-        var objective = zip(objectiveExposureWeights, exposureValues).reduce(0) { $0 + $1.0 * $1.1 }
-        objective -= riskAversion * solution.activeVariance
-        return ProblemSolution(status: .optimal, objective: objective,
-                               values: [(weights, Matrix(column: solution.weights)), (exposures, Matrix(column: exposureValues))],
-                               duals: duals, iterations: solution.iterations, solveTime: Date().timeIntervalSince(start),
-                               method: .factorPortfolio)
+        var values: [(Variable, Matrix)] = [(weights, Matrix(column: solution.weights)), (exposures, Matrix(column: exposureValues))]
+        if let utility { values.append((utility.exposures, Matrix(column: utilityExposures))) }
+        return ProblemSolution(status: .optimal, objective: objective(solution, exposures: exposureValues, utilityExposures: utilityExposures),
+                               values: values, duals: duals, iterations: solution.iterations,
+                               solveTime: Date().timeIntervalSince(start), method: .factorPortfolio)
+    }
+
+    /// The objective as stated, at the solution: cᵀf − γ·risk − c_t·turnover + ω(Rᵀw − φ/2·wᵀVw).
+    private func objective(_ solution: FactorPortfolioSolution, exposures: [Double], utilityExposures: [Double]) -> Double {
+        var value = zip(objectiveExposureWeights, exposures).reduce(0) { $0 + $1.0 * $1.1 }
+        value -= riskAversion * solution.activeVariance + costPerTurnover * solution.turnover
+        if let utility {
+            let w = solution.weights, k = factorCovariance.rows
+            var variance = zip(residualVariances, w).reduce(0) { $0 + $1.0 * $1.1 * $1.1 }
+            for r in 0..<k { for c in 0..<k { variance += utilityExposures[r] * factorCovariance[r, c] * utilityExposures[c] } }
+            value += utility.weight * (VectorMath.dot(utility.expectedReturns, w) - utility.phi / 2 * variance)
+        }
+        return value
     }
 }

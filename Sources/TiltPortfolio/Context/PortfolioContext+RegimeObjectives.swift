@@ -39,22 +39,21 @@ extension PortfolioContext {
         try RegimeObjectives.evar(weights: w, states: regimeStates, confidence: confidence, exposures: regimeExposures)
     }
 
-    /// f_s == B_s w for each regime's exposure variables (the problem needs them when it uses a regime
-    /// objective with a regime model).
+    /// f_s == B_s w for each component's exposure variables (the problem needs them when it uses a regime
+    /// objective).
     public var regimeExposureDefinitions: [OptimizationProblem.Constraint] {
         get throws {
-            guard regime != nil else { return [] }
+            let names = regime == nil ? ["f_portfolio == B w"] : regimeExposureVariables.indices.map { "f_regime\($0 + 1) == B_\($0 + 1) w" }
             return try zip(regimeExposureVariables, regimeStates).enumerated().map { s, pair in
                 OptimizationProblem.Constraint(lhs: .variable(pair.0), relation: .equal,
-                                               rhs: try .multiply(.constant(pair.1.loadings), w),
-                                               text: "f_regime\(s + 1) == B_\(s + 1) w")
+                                               rhs: try .multiply(.constant(pair.1.loadings), w), text: names[s])
             }
         }
     }
 
-    /// The regime exposure variables as expressions, or nil without a regime model (one OLS component:
-    /// its exposures are a constant multiplication).
-    private var regimeExposures: [ModelExpression]? {
-        regime == nil ? nil : regimeExposureVariables.map { .variable($0) }
+    /// The exposure variables as expressions, one per component (with OLS too: a constant K × n product
+    /// inside a quadratic objective would expand into an n × n matrix).
+    private var regimeExposures: [ModelExpression] {
+        regimeExposureVariables.map { .variable($0) }
     }
 }

@@ -37,9 +37,10 @@ public struct PortfolioContext: Sendable {
     public let weightVariable: Variable
     /// The active exposures f (K+1), labelled by `exposureNames`.
     public let exposureVariable: Variable
-    /// With a regime model: each regime's factor exposures B_s w (K each, absolute weights), the variables
-    /// the regime objectives use so that each regime's risk stays K × K (`regimeExposureDefinitions` ties
-    /// them to w); empty without one.
+    /// The factor exposures B_s w (K each, absolute weights) of each component of next month's return
+    /// mixture — one per regime with a regime model, one (the OLS loadings) without — the variables the
+    /// regime objectives use so that each component's risk stays K × K (`regimeExposureDefinitions` ties
+    /// them to w when an objective or constraint uses them).
     public let regimeExposureVariables: [Variable]
 
     public init(month: Month, units: [String], loadings: Matrix, mu: [Double], factorCovariance: Matrix,
@@ -59,8 +60,12 @@ public struct PortfolioContext: Sendable {
         weightVariable = Variable(name: "w", rows: units.count, rowLabels: units)
         exposureVariable = Variable(name: "f", rows: exposureNames.count, rowLabels: exposureNames)
         let factorNames = Array(exposureNames.dropFirst())
-        regimeExposureVariables = (regime?.states.indices ?? 0..<0).map { s in
-            Variable(name: "f_regime\(s + 1)", rows: factorNames.count, rowLabels: factorNames)
+        if let regime {
+            regimeExposureVariables = regime.states.indices.map { s in
+                Variable(name: "f_regime\(s + 1)", rows: factorNames.count, rowLabels: factorNames)
+            }
+        } else {
+            regimeExposureVariables = [Variable(name: "f_portfolio", rows: factorNames.count, rowLabels: factorNames)]
         }
     }
 

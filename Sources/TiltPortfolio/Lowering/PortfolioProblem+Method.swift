@@ -1,10 +1,12 @@
 extension PortfolioProblem {
     /// Which method will solve the problem at the month of `context`, and why, in words (`tilt explain`).
     /// The choice is `canonicalForm(in:)`'s own; when it is not the structured method, the reason names the
-    /// first part of the problem the structured method does not take. (It mirrors `canonicalForm`'s rules:
-    /// extend both together.)
+    /// first part of the problem the structured method does not take. (It mirrors `canonicalForm(in:)`'s
+    /// rules: extend both together.)
     public func method(in context: PortfolioContext) -> (structured: Bool, reason: String) {
-        let takes = "it takes maximize c·mu'f under one tracking-error cap, or c·mu'f − γ·risk (γ > 0) under none, with bounds on w (w >= l, w <= u, |w − c| <= r) and the budget sum(w) == 1"
+        let takes = "it takes maximize c·mu'f − γ·risk − κ·turnover (with an OLS model also ω·regime_utility) under the budget "
+            + "sum(w) == 1, bounds on w (w >= l, w <= u, |w − c| <= r), at most one tev or risk limit, sector and exposure limits "
+            + "and a turnover limit, with some risk to trade off (an aversion or a limit)"
         if canonicalForm(in: context) != nil {
             return (true, "the problem is the canonical factor-portfolio problem, solved on the factor structure without a cone program (\(takes)); "
                         + "should it not certify its answer, the interior-point method solves it")
@@ -12,23 +14,28 @@ extension PortfolioProblem {
         guard sense == .maximize else { return (false, "the objective is minimised; the structured method maximises (\(takes))") }
         for term in objective {
             switch term.quantity {
-            case .expectedActiveReturn, .risk: continue
+            case .expectedActiveReturn, .risk, .turnover: continue
             case .trackingError: return (false, "`tev` in the objective is not a term of the structured method (\(takes)); bound it instead: `s.t. tev <= 6%`")
-            case .turnover: return (false, "`turnover` in the objective is not a term of the structured method (\(takes))")
-            case .regimeUtility: return (false, "`regime_utility` is an exponential-cone objective (\(takes))")
+            case .regimeUtility where context.regime != nil:
+                return (false, "`regime_utility` under a regime model is an exponential-cone objective (\(takes))")
+            case .regimeUtility: continue
             case .entropicValueAtRisk: return (false, "`evar` is an exponential-cone objective (\(takes))")
-            case .expression: return (false, "the objective has a term that is not mu'f or risk (\(takes))")
+            case .expression: return (false, "the objective has a term that is not mu'f, risk, turnover or regime_utility (\(takes))")
             }
         }
-        for constraint in constraints where constraint.kind.canonicalRole(units: context.units.count, benchmark: context.benchmark) == nil {
+        for constraint in constraints where constraint.kind.canonicalRole(in: context) == nil {
             return (false, "`\(constraint.text)` (\(constraint.kind.what)) is not one of the structured method's constraints (\(takes))")
         }
-        let caps = constraints.filter { if case .trackingErrorAtMost = $0.kind { return true }; return false }.count
+        let riskLimits = constraints.filter {
+            switch $0.kind {
+            case .trackingErrorAtMost, .riskAtMost: return true
+            default: return false
+            }
+        }.count
         let budget = constraints.contains { if case .budget = $0.kind { return true }; return false } || defaults.contains(.fullyInvested)
         if !budget { return (false, "the weights are not fully invested (sum(w) == 1), which the structured method needs (\(takes))") }
-        if caps > 1 { return (false, "there are \(caps) tracking-error caps; the structured method takes one (\(takes))") }
-        if caps == 1 { return (false, "with a tracking-error cap the structured method takes mu'f alone, without a risk term (\(takes))") }
-        return (false, "without a tracking-error cap the structured method needs a risk penalty − γ·risk, γ > 0 (\(takes))")
+        if riskLimits > 1 { return (false, "there are \(riskLimits) limits on risk; the structured method takes one (\(takes))") }
+        return (false, "the objective's coefficients leave no risk to trade off, or reward risk or turnover (\(takes))")
     }
 }
 

@@ -1,5 +1,6 @@
 import TiltLinearAlgebra
 import TiltModeling
+import TiltSolver
 
 extension PortfolioProblem {
     /// Solves the problem at one rebalance: by `FactorPortfolioSolver` when it is the canonical
@@ -22,37 +23,59 @@ extension PortfolioProblem {
     }
 
     /// How many constraints `lowered(in:)` has: the stated ones, `f == B(w − b)`, the regime exposure
-    /// definitions (only with a regime objective, never canonical) and the defaults.
+    /// definitions (with a regime objective; the canonical form has at most the single-component
+    /// `regime_utility`, in the objective) and the defaults.
     private func loweredConstraintCount(in context: PortfolioContext) -> Int {
-        constraints.count + 1 + defaults.count
+        let usesRegimeExposures = objective.contains {
+            switch $0.quantity {
+            case .regimeUtility, .entropicValueAtRisk: return true
+            default: return false
+            }
+        }
+        return constraints.count + 1 + (usesRegimeExposures ? context.regimeExposureVariables.count : 0) + defaults.count
     }
 
-    /// The problem as `FactorPortfolioSolver` takes it, read from its terms, when it is exactly the
-    /// canonical problem: `maximize cᵀf` (c a multiple of `mu`) under one `tev <= limit`, or
-    /// `maximize cᵀf − γ·risk` (γ > 0) under none, with bounds on the weights (`w >= l`, `w <= u`,
-    /// `|w − c| <= r`, a number or one per unit) and the budget `sum(w) == 1` — and nothing else (sector or
-    /// exposure limits, turnover, a regime objective, a minimisation). Nil otherwise.
+    /// The problem as `FactorPortfolioSolver` takes it, read from its terms, when it is one of the
+    /// problems it solves: `maximize` a sum of `c·mu'f`, `− γ·risk` (γ > 0), `− c_t·turnover` (c_t ≥ 0)
+    /// and, with an OLS model, `ω·regime_utility(phi: φ)` (ω > 0: mean–variance), under the budget
+    /// `sum(w) == 1`, bounds on the weights (`w >= l`, `w <= u`, `|w − c| <= r`, a number or one per
+    /// unit), at most one `tev <= limit` or `risk <= limit`, sector limits and bands (`sector("name")`,
+    /// `sector("name", w - b)`), exposure limits (`f[name] <= x`, `|f[name]| <= x`) and a turnover limit —
+    /// with some risk to trade off (an aversion or a risk limit), and nothing else (an expression, `evar`,
+    /// a regime model's utility, a minimisation). Nil otherwise.
     public func canonicalForm(in context: PortfolioContext) -> FactorPortfolioForm? {
         guard sense == .maximize else { return nil }
-        var exposureWeights = [Double](repeating: 0, count: context.mu.count), riskAversion = 0.0
+        var exposureWeights = [Double](repeating: 0, count: context.mu.count), riskAversion = 0.0, cost = 0.0
+        var utility: FactorPortfolioForm.Utility?
         for term in objective {
             switch term.quantity {
             case .expectedActiveReturn:
                 for r in exposureWeights.indices { exposureWeights[r] += term.coefficient * context.mu[r] }
             case .risk:
                 riskAversion -= term.coefficient
+            case .turnover:
+                cost -= term.coefficient
+            case .regimeUtility(let phi):
+                guard utility == nil, context.regime == nil, term.coefficient > 0, phi > 0, phi.isFinite,
+                      let variable = context.regimeExposureVariables.first else { return nil }
+                let expected = (0..<context.units.count).map { j in
+                    (0..<context.mu.count).reduce(0) { $0 + context.loadings[$1, j] * context.mu[$1] }
+                }
+                utility = .init(weight: term.coefficient, phi: phi, expectedReturns: expected, exposures: variable)
             default:
                 return nil
             }
         }
-        guard exposureWeights.allSatisfy(\.isFinite), riskAversion.isFinite, riskAversion >= 0 else { return nil }
-        let n = context.units.count
+        guard exposureWeights.allSatisfy(\.isFinite), riskAversion.isFinite, riskAversion >= 0, cost.isFinite, cost >= 0
+        else { return nil }
         var roles: [FactorPortfolioForm.Role] = []
         for constraint in constraints {
-            guard let role = constraint.kind.canonicalRole(units: n, benchmark: context.benchmark) else { return nil }
+            guard let role = constraint.kind.canonicalRole(in: context) else { return nil }
             roles.append(role)
         }
         roles.append(.exposureDefinition)
+        if utility != nil { roles.append(.utilityExposureDefinition) }
+        let n = context.units.count
         for rule in defaults {
             switch rule {
             case .fullyInvested: roles.append(.budget)
@@ -60,19 +83,26 @@ extension PortfolioProblem {
             }
         }
         let budgets = roles.filter { $0 == .budget }.count
-        let limits = roles.filter { if case .trackingErrorLimit = $0 { return true }; return false }.count
-        guard budgets == 1, (limits == 1 && riskAversion == 0) || (limits == 0 && riskAversion > 0) else { return nil }
+        let riskLimits = roles.filter {
+            switch $0 {
+            case .trackingErrorLimit, .varianceLimit: return true
+            default: return false
+            }
+        }.count
+        guard budgets == 1, riskLimits <= 1, riskLimits == 1 || riskAversion > 0 || utility != nil else { return nil }
         return FactorPortfolioForm(
             weights: context.weightVariable, exposures: context.exposureVariable, loadings: context.loadings,
-            objectiveExposureWeights: exposureWeights, riskAversion: riskAversion,
+            objectiveExposureWeights: exposureWeights, riskAversion: riskAversion, utility: utility, costPerTurnover: cost,
             factorCovariance: context.factorCovariance, residualVariances: context.residualVariances,
-            benchmark: context.benchmark, roles: roles)
+            benchmark: context.benchmark, previousWeights: context.previousWeights, roles: roles)
     }
 }
 
 extension PortfolioConstraint.Kind {
-    /// What the constraint is in the canonical problem, or nil when it is not one of its constraints.
-    func canonicalRole(units n: Int, benchmark: [Double]) -> FactorPortfolioForm.Role? {
+    /// What the constraint is in the structured method's problem at this month, or nil when it is not one
+    /// of its constraints (or names a sector or factor the month does not have: the lowering reports it).
+    func canonicalRole(in context: PortfolioContext) -> FactorPortfolioForm.Role? {
+        let n = context.units.count, benchmark = context.benchmark
         /// One value per unit from a number or an n × 1 constant; nil for any other shape or a NaN.
         func perUnit(_ value: ConstantValue) -> [Double]? {
             let m = value.matrix
@@ -80,10 +110,43 @@ extension PortfolioConstraint.Kind {
             guard let values, !values.contains(where: \.isNaN) else { return nil }
             return values
         }
+        /// `lower ≤ aᵀw ≤ upper` for `x REL value`, x = aᵀw + offset.
+        func limit(_ a: [Double], offset: Double, _ relation: PortfolioConstraint.Relation, _ value: Double, exposure: Int?) -> FactorPortfolioForm.Role? {
+            guard value.isFinite else { return nil }
+            let bound = value - offset
+            switch relation {
+            case .lessEqual: return .linearLimit(coefficients: a, lower: -.infinity, upper: bound, exposure: exposure, dual: .upper)
+            case .greaterEqual: return .linearLimit(coefficients: a, lower: bound, upper: .infinity, exposure: exposure, dual: .lower)
+            case .equal: return .linearLimit(coefficients: a, lower: bound, upper: bound, exposure: exposure, dual: .upper)
+            }
+        }
+        /// `|x − center| <= radius` for x = aᵀw + offset.
+        func band(_ a: [Double], offset: Double, center: Double, radius: Double, exposure: Int?) -> FactorPortfolioForm.Role? {
+            guard radius >= 0, radius.isFinite, center.isFinite else { return nil }
+            return .linearLimit(coefficients: a, lower: center - radius - offset, upper: center + radius - offset,
+                                exposure: exposure, dual: .band)
+        }
+        /// The indicator of a sector's units, nil when the month has no such sector.
+        func members(_ name: String) -> [Double]? {
+            guard let sectors = context.sectors, sectors.contains(name) else { return nil }
+            return sectors.map { $0 == name ? 1 : 0 }
+        }
+        /// Row r of the loadings (f_r = row·w − row·b), nil for a name f does not have.
+        func exposureRow(_ name: String) -> (row: Int, coefficients: [Double], benchmark: Double)? {
+            guard let r = context.exposureNames.firstIndex(of: name) else { return nil }
+            let row = (0..<n).map { context.loadings[r, $0] }
+            return (r, row, VectorMath.dot(row, benchmark))
+        }
         switch self {
         case .trackingErrorAtMost(let limit):
             guard limit > 0, limit.isFinite else { return nil }
             return .trackingErrorLimit(scale: PortfolioContext.annualisation, limit: limit)
+        case .riskAtMost(let limit):
+            guard limit > 0, limit.isFinite else { return nil }
+            return .varianceLimit(limit)
+        case .turnoverAtMost(let limit):
+            guard limit >= 0, limit.isFinite else { return nil }
+            return .turnoverLimit(limit)
         case .budget(let total):
             return total == 1 ? .budget : nil
         case .weightsAtLeast(let bound): return perUnit(bound).map { .lowerBound($0) }
@@ -96,7 +159,13 @@ extension PortfolioConstraint.Kind {
             }
             guard let middle, let r = perUnit(radius), r.allSatisfy({ $0 >= 0 }) else { return nil }
             return .activeWeightBound(center: middle, radius: r)
-        case .riskAtMost, .turnoverAtMost, .entropicValueAtRiskAtMost, .sector, .exposure, .exposureWithin, .general:
+        case .sector(let name, let relation, let value):
+            return members(name).flatMap { limit($0, offset: 0, relation, value, exposure: nil) }
+        case .exposure(let name, let relation, let value):
+            return exposureRow(name).flatMap { limit($0.coefficients, offset: -$0.benchmark, relation, value, exposure: $0.row) }
+        case .exposureWithin(let name, let radius):
+            return exposureRow(name).flatMap { band($0.coefficients, offset: -$0.benchmark, center: 0, radius: radius, exposure: $0.row) }
+        case .entropicValueAtRiskAtMost, .general:
             return nil
         }
     }

@@ -129,3 +129,14 @@ public struct PortfolioConstraint: Sendable, Equatable, Codable {
         self.text = text
     }
 }
+
+extension PortfolioProblem {
+    /// The problem at the first rebalance, when the book starts in cash: without its `turnover <= x`
+    /// limits, since building the book trades 100% whatever the limit (which applies from the second
+    /// rebalance on). A trading cost in the objective stays: it is what building the book costs.
+    public var withoutTurnoverLimits: PortfolioProblem {
+        var problem = self
+        problem.constraints.removeAll { if case .turnoverAtMost = $0.kind { return true }; return false }
+        return problem
+    }
+}

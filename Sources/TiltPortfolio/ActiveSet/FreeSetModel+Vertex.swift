@@ -1,0 +1,101 @@
+import TiltSolver
+
+/// The budget-slack case of `FactorPortfolioSolver`: under a tracking-error budget without aversion, when
+/// the limits or the turnover bind before the risk does, the optimum is a vertex of the linear program
+///
+///     maximize αᵀw − c·Σ|w − w₀|   s.t.  1ᵀw = 1,  l ≤ w ≤ u,  lo_j ≤ a_jᵀw ≤ hi_j,  Σ|w − w₀| ≤ T
+///
+/// inside the budget, with κ = 0 — a point the active-set steps, which move along the budget, do not
+/// reach. Each limit gets a slack column σ_j = a_jᵀw bounded by the limit; with trading terms
+/// w = w₀ + p − q (purchases p and sales q, each bounded so that w stays within its bounds) and the
+/// turnover limit bounds Σ(p + q). The rows are few, so `BoundedSimplex` solves it; its row prices are the
+/// multipliers ν, y and η.
+extension FreeSetModel {
+    /// The linear program's optimum when its active variance is within the budget (certified); nil when
+    /// the budget binds there, the risk is not a budget alone, or the program is out of the simplex's scope
+    /// (a weight without a finite lower bound, a limit without a finite end).
+    func vertexWithinBudget() -> FactorPortfolioSolution? {
+        guard case .trackingErrorBudget(let tau) = problem.risk, problem.lowerBounds.allSatisfy(\.isFinite) else { return nil }
+        let limits = problem.limits
+        guard limits.allSatisfy({ $0.lower.isFinite || $0.upper.isFinite }) else { return nil }
+        let m = limits.count, turnoverLimit = problem.trading?.turnoverLimit
+        let rows = 1 + m + (turnoverLimit == nil ? 0 : 1)
+        var matrix: [Double] = [], cost: [Double] = [], lower: [Double] = [], upper: [Double] = []
+        var h = [Double](repeating: 0, count: rows)
+        func addColumn(_ entries: [Double], cost c: Double, _ l: Double, _ u: Double) {
+            matrix += entries
+            cost.append(c)
+            lower.append(l)
+            upper.append(u)
+        }
+        let l = problem.lowerBounds, u = problem.upperBounds, alpha = problem.alpha
+        if let trading = problem.trading {
+            let w0 = trading.previousWeights, c = trading.costPerUnit
+            h[0] = 1 - w0.reduce(0, +)
+            for (j, limit) in limits.enumerated() { h[1 + j] = -limit.value(w0) }
+            for sign in [1.0, -1.0] {
+                for i in 0..<n {
+                    var column = [sign] + limits.map { sign * $0.coefficients[i] }
+                    if turnoverLimit != nil { column.append(1) }
+                    // Purchases keep w ≤ u (and reach l when w₀ is below it); sales keep w ≥ l (and reach u).
+                    let room = sign > 0 ? (max(0, l[i] - w0[i]), u[i] - w0[i]) : (max(0, w0[i] - u[i]), w0[i] - l[i])
+                    addColumn(column, cost: sign * alpha[i] - c, room.0, max(room.0, room.1))
+                }
+            }
+        } else {
+            h[0] = 1
+            for i in 0..<n { addColumn([1] + limits.map { $0.coefficients[i] }, cost: alpha[i], l[i], u[i]) }
+        }
+        // Slack σ_j = a_jᵀw within the limit (−σ_j when only its upper end is finite, so that the column has
+        // a finite lower bound).
+        for (j, limit) in limits.enumerated() {
+            var column = [Double](repeating: 0, count: rows)
+            if limit.lower.isFinite {
+                column[1 + j] = -1
+                addColumn(column, cost: 0, limit.lower, limit.upper)
+            } else {
+                column[1 + j] = 1
+                addColumn(column, cost: 0, -limit.upper, .infinity)
+            }
+        }
+        if let turnoverLimit {
+            var column = [Double](repeating: 0, count: rows)
+            column[rows - 1] = -1
+            addColumn(column, cost: 0, 0, turnoverLimit)
+        }
+        guard let optimum = BoundedSimplex.maximize(c: cost, matrix: matrix, rows: rows, h: h, lower: lower, upper: upper)
+        else { return nil }
+        var weights = Array(optimum.x.prefix(n))
+        if let w0 = problem.trading?.previousWeights {
+            // w₀ + p − q, exactly at a bound when a purchase or sale fills its room.
+            weights = (0..<n).map { i in
+                if optimum.x[i] == upper[i], upper[i] == u[i] - w0[i] { return u[i] }
+                if optimum.x[n + i] == upper[n + i], upper[n + i] == w0[i] - l[i] { return l[i] }
+                return w0[i] + optimum.x[i] - optimum.x[n + i]
+            }
+        }
+        guard activeVariance(weights) <= tau * tau else { return nil }
+        // A row whose slack lies strictly inside its bounds has price 0 (its rounding left out).
+        let slackStart = cost.count - m - (turnoverLimit == nil ? 0 : 1)
+        func price(_ row: Int, slack: Int) -> Double {
+            lower[slack] < optimum.x[slack] && optimum.x[slack] < upper[slack] ? 0 : optimum.prices[row]
+        }
+        let proposal = FactorPortfolioCertificate.Proposal(
+            weights: weights, curvature: 0, budgetMultiplier: optimum.prices[0],
+            limitMultipliers: (0..<m).map { price(1 + $0, slack: slackStart + $0) },
+            turnoverMultiplier: turnoverLimit == nil ? 0 : max(0, price(rows - 1, slack: cost.count - 1)), iterations: 1)
+        return FactorPortfolioCertificate.verify(proposal, of: problem)
+    }
+
+    /// (w − b)ᵀΣ(w − b) through the factors.
+    func activeVariance(_ w: [Double]) -> Double {
+        let loadings = problem.loadings.storage, e = problem.residualVariances
+        var exposure = [Double](repeating: 0, count: k), specific = 0.0
+        for i in 0..<n {
+            let d = w[i] - problem.benchmark[i]
+            specific += e[i] * d * d
+            for r in 0..<k { exposure[r] += loadings[i * k + r] * d }
+        }
+        return specific + VectorMath.dot(exposure, factorCovarianceTimes(exposure))
+    }
+}

@@ -1,0 +1,346 @@
+import TiltLinearAlgebra
+import TiltSolver
+
+/// The data of a `FactorPortfolioProblem` arranged for the active-set steps of `FactorPortfolioSolver`, and
+/// the step itself: the stationary point of a guess.
+struct FreeSetModel {
+    /// Where a guess puts one weight: free (`free` without trading terms; `sold`/`bought` below/above the
+    /// weight held before when there are), or at a stop (a bound, or `held` at the weight held before,
+    /// strictly inside the bounds).
+    enum Place: Hashable {
+        case free, sold, bought, lower, upper, held
+
+        /// The sign of a free weight's trade (0 for `free`); nil at a stop.
+        var tradeSign: Double? {
+            switch self {
+            case .free: return 0
+            case .sold: return -1
+            case .bought: return 1
+            case .lower, .upper, .held: return nil
+            }
+        }
+    }
+
+    /// Where a guess puts one linear limit: not binding, or held at its lower or upper end (an equality
+    /// is always `upper`).
+    enum LimitPlace: Hashable { case inactive, lower, upper }
+
+    struct Guess: Hashable {
+        var places: [Place]
+        var limits: [LimitPlace]
+        var turnoverActive: Bool
+
+        var freeCount: Int { places.reduce(0) { $0 + ($1.tradeSign == nil ? 0 : 1) } }
+        /// Rows the free weights must satisfy: the budget, the active limits, the turnover limit.
+        var rowCount: Int { 1 + limits.reduce(0) { $0 + ($1 == .inactive ? 0 : 1) } + (turnoverActive ? 1 : 0) }
+    }
+
+    /// A guess's stationary point: weights, κ (0 at a vertex, where the rows alone fix the free weights
+    /// and a budget does not bind), the multipliers ν, y (0 for an inactive limit) and η, the marginal
+    /// value ρ_i = α_i − κ(Σ(w − b))_i − ν − Σ_j y_j a_ji of each weight (trading left out), the price of
+    /// trading π = c + η. `exceedsBudget`: the guess's free weights cannot reach the risk budget (a vertex
+    /// whose variance is above it), so one more must be freed.
+    struct Point {
+        var weights: [Double]
+        var curvature: Double
+        var budgetMultiplier: Double
+        var limitMultipliers: [Double]
+        var turnoverMultiplier: Double
+        var marginals: [Double]
+        var price: Double
+        var activeVariance: Double
+        var exceedsBudget: Bool
+        /// aᵀw for each limit, and Σ|w − w₀|.
+        var limitValues: [Double]
+        var turnover: Double
+    }
+
+    let problem: FactorPortfolioProblem
+    let n: Int, k: Int
+    /// Σ_f's entries, column-major (symmetric: `isWellPosed` checks it).
+    let sigmaF: [Double]
+    /// w₀ (the benchmark's entries when there are no trading terms; then never used).
+    let previous: [Double]
+    let hasTrading: Bool
+
+    init(_ problem: FactorPortfolioProblem) {
+        self.problem = problem
+        n = problem.assetCount
+        k = problem.factorCount
+        sigmaF = problem.factorCovariance.storage
+        previous = problem.trading?.previousWeights ?? problem.benchmark
+        hasTrading = problem.trading != nil
+    }
+
+    /// Free weights a guess with these rows needs for a stationary point: one per row (with exactly that
+    /// many the guess is a vertex, which a budget can hold only when it does not bind).
+    func minimumFree(rows: Int) -> Int { rows }
+
+    /// All weights free — on the side of the weight held before towards the benchmark when there are
+    /// trading terms; a weight whose bounds are equal at its bound — and no limit but the equalities active.
+    func initialGuess() -> Guess {
+        let lower = problem.lowerBounds, upper = problem.upperBounds
+        let places = (0..<n).map { i -> Place in
+            if lower[i] == upper[i] { return .lower }
+            guard hasTrading else { return .free }
+            if previous[i] <= lower[i] { return .bought }
+            if previous[i] >= upper[i] { return .sold }
+            return previous[i] <= problem.benchmark[i] ? .bought : .sold
+        }
+        return Guess(places: places, limits: problem.limits.map { $0.isEquality ? .upper : .inactive }, turnoverActive: false)
+    }
+
+    /// The guess that weights `w` suggest: each at the stop it sits on, else free on its side of the weight
+    /// held before; the limits it crosses (or meets) active at that end, the turnover limit likewise.
+    func guess(near w: [Double]) -> Guess {
+        let lower = problem.lowerBounds, upper = problem.upperBounds
+        let places = (0..<n).map { i -> Place in
+            if w[i] <= lower[i] { return .lower }
+            if w[i] >= upper[i] { return .upper }
+            guard hasTrading else { return .free }
+            return w[i] == previous[i] ? .held : w[i] < previous[i] ? .sold : .bought
+        }
+        let limits = problem.limits.map { limit -> LimitPlace in
+            if limit.isEquality { return .upper }
+            let value = limit.value(w)
+            return value >= limit.upper ? .upper : value <= limit.lower ? .lower : .inactive
+        }
+        let turnoverActive = problem.trading?.turnoverLimit.map { problem.turnover(w) >= $0 } ?? false
+        return Guess(places: places, limits: limits, turnoverActive: turnoverActive)
+    }
+
+    /// y ← Σ_f x for K-vectors.
+    func factorCovarianceTimes(_ x: [Double]) -> [Double] {
+        (0..<k).map { r in (0..<k).reduce(0) { $0 + sigmaF[r + $1 * k] * x[$1] } }
+    }
+
+    /// Where a stop holds a weight.
+    func stopValue(_ i: Int, _ place: Place) -> Double {
+        switch place {
+        case .lower: return problem.lowerBounds[i]
+        case .upper: return problem.upperBounds[i]
+        default: return previous[i]
+        }
+    }
+
+    /// Solves the optimality conditions with the weights the guess puts at a stop fixed there and its rows
+    /// held with equality; nil when the guess degenerates (see `FactorPortfolioSolver`).
+    func stationaryPoint(_ guess: Guess) -> Point? {
+        let loadings = problem.loadings.storage, e = problem.residualVariances, alpha = problem.alpha,
+            bench = problem.benchmark, cost = problem.costPerUnit
+        let active = guess.limits.indices.filter { guess.limits[$0] != .inactive }
+        let p = guess.rowCount, dim = k + p
+        let turnoverRow = guess.turnoverActive ? p - 1 : nil
+        // Right-hand sides of the rows, reduced to the free weights' active part d_F = w_F − b_F below.
+        var rhs = [Double](repeating: 0, count: p)
+        rhs[0] = 1
+        for (r, j) in active.enumerated() {
+            rhs[r + 1] = guess.limits[j] == .lower ? problem.limits[j].lower : problem.limits[j].upper
+        }
+        if let turnoverRow { rhs[turnoverRow] = problem.trading?.turnoverLimit ?? 0 }
+
+        var weights = bench
+        // Stops: d_i = stop − b_i, contributing h_A = B_A d_A to the exposures.
+        var fixedExposure = [Double](repeating: 0, count: k)
+        var fixedSpecific = 0.0, freeCount = 0
+        // Woodbury sums over the free weights, P_i = [B_i; rows at i] (K + p), weighted by 1/E_i:
+        // gram = Σ P_i P_iᵀ/E_i (lower triangle), sumU = Σ P_i α̃_i/E_i with α̃_i = α_i − c·s_i.
+        var gram = [Double](repeating: 0, count: dim * dim), sumU = [Double](repeating: 0, count: dim)
+        var column = [Double](repeating: 0, count: dim)
+        for i in 0..<n {
+            let place = guess.places[i]
+            guard let sign = place.tradeSign else {
+                weights[i] = stopValue(i, place)
+                let d = weights[i] - bench[i]
+                guard d.isFinite else { return nil }
+                fixedSpecific += e[i] * d * d
+                for r in 0..<k { fixedExposure[r] += loadings[i * k + r] * d }
+                rhs[0] -= weights[i]
+                for (r, j) in active.enumerated() { rhs[r + 1] -= problem.limits[j].coefficients[i] * weights[i] }
+                if let turnoverRow { rhs[turnoverRow] -= abs(weights[i] - previous[i]) }
+                continue
+            }
+            freeCount += 1
+            for r in 0..<k { column[r] = loadings[i * k + r] }
+            column[k] = 1
+            for (r, j) in active.enumerated() { column[k + 1 + r] = problem.limits[j].coefficients[i] }
+            if let turnoverRow { column[k + turnoverRow] = sign }
+            let inverse = 1 / e[i], alphaTilde = alpha[i] - cost * sign
+            for a in 0..<dim where column[a] != 0 {
+                let scaled = column[a] * inverse
+                sumU[a] += scaled * alphaTilde
+                for b in 0...a { gram[a * dim + b] += scaled * column[b] }
+            }
+            for r in 0..<p { rhs[r] -= column[k + r] * bench[i] }
+            if let turnoverRow { rhs[turnoverRow] += sign * previous[i] }
+        }
+        guard freeCount >= 1 else { return nil }
+        for a in 0..<dim { for b in 0..<a { gram[b * dim + a] = gram[a * dim + b] } }
+        func g(_ a: Int, _ b: Int) -> Double { gram[a * dim + b] }
+
+        // x = D⁻¹(r − B_Fᵀ Σ_f g − A_Fᵀ z) with g = B_F x, A_F x = q:
+        //   (I + M Σ_f) g + N z = B_F D⁻¹ r,   Nᵀ Σ_f g + Q z = A_F D⁻¹ r − q,
+        // M, N, Q the blocks of gram. Right-hand sides: r = α̃_F, q = 0 for u; r = −Σ_FA d_A = B_Fᵀ q'
+        // with q' = −Σ_f h_A, q the reduced row values, for v.
+        let qPrime = factorCovarianceTimes(fixedExposure).map { -$0 }
+        var system = Matrix(rows: dim, cols: dim, repeating: 0)
+        for r in 0..<dim {
+            for c in 0..<k {
+                var value = r == c ? 1.0 : 0.0
+                for l in 0..<k { value += g(r, l) * sigmaF[l + c * k] }
+                system[r, c] = value
+            }
+            for c in k..<dim { system[r, c] = g(r, c) }
+        }
+        var right = Matrix(rows: dim, cols: 2, repeating: 0)
+        for r in 0..<dim {
+            right[r, 0] = sumU[r]
+            right[r, 1] = (0..<k).reduce(0) { $0 + g(r, $1) * qPrime[$1] } - (r >= k ? rhs[r - k] : 0)
+        }
+        guard let solved = Self.solveEquilibrated(system, right) else { return nil }
+        let gU = (0..<k).map { solved[$0, 0] }, gV = (0..<k).map { solved[$0, 1] }
+        let zU = (0..<p).map { solved[k + $0, 0] }, zV = (0..<p).map { solved[k + $0, 1] }
+        let sigmaGU = factorCovarianceTimes(gU), sigmaGV = factorCovarianceTimes(gV)
+
+        // Free weights: d = t·u + v. Active variance(t) = a t² + 2 b t + c.
+        var u = [Double](repeating: 0, count: n), v = [Double](repeating: 0, count: n)
+        var a = 0.0, b = 0.0, c = fixedSpecific
+        for i in 0..<n {
+            guard let sign = guess.places[i].tradeSign else { continue }
+            var loadU = 0.0, loadV = 0.0, loadQ = 0.0
+            for r in 0..<k {
+                let loading = loadings[i * k + r]
+                loadU += loading * sigmaGU[r]
+                loadV += loading * sigmaGV[r]
+                loadQ += loading * qPrime[r]
+            }
+            var rowU = zU[0], rowV = zV[0]
+            for (r, j) in active.enumerated() {
+                let coefficient = problem.limits[j].coefficients[i]
+                rowU += coefficient * zU[r + 1]
+                rowV += coefficient * zV[r + 1]
+            }
+            if let turnoverRow {
+                rowU += sign * zU[turnoverRow]
+                rowV += sign * zV[turnoverRow]
+            }
+            u[i] = (alpha[i] - cost * sign - loadU - rowU) / e[i]
+            v[i] = (loadQ - loadV - rowV) / e[i]
+            a += e[i] * u[i] * u[i]
+            b += e[i] * u[i] * v[i]
+            c += e[i] * v[i] * v[i]
+        }
+        // Exposures of d: Bd = t·g_u + (g_v + h_A).
+        let constantExposure = (0..<k).map { gV[$0] + fixedExposure[$0] }
+        let sigmaConstant = factorCovarianceTimes(constantExposure)
+        a += VectorMath.dot(gU, sigmaGU)
+        b += VectorMath.dot(gU, sigmaConstant)
+        c += VectorMath.dot(constantExposure, sigmaConstant)
+        // t = 1/κ: 1/(2γ) under aversion (∞, κ = 0, without). A budget the penalised point would exceed binds:
+        // t is then the larger root of variance(t) = τ² (the objective grows with t: α̃ᵀu = uᵀΣ_FF u ≥ 0),
+        // below 1/(2γ). At a vertex (as many free weights as rows) u = 0: the weights do not move with t and
+        // the budget cannot bind; a vertex above it needs one more free weight.
+        let vertex = freeCount == p
+        let gamma = problem.risk.aversion
+        var t = gamma > 0 ? 1 / (2 * gamma) : Double.infinity
+        var exceedsBudget = false
+        if let tau = problem.risk.budget {
+            if vertex {
+                exceedsBudget = c > tau * tau
+            } else if t.isInfinite || a * t * t + 2 * b * t + c > tau * tau {
+                let discriminant = b * b - a * (c - tau * tau)
+                guard a > 0, discriminant >= 0 else { return nil }
+                let root = (-b + discriminant.squareRoot()) / a
+                guard root <= t else { return nil }
+                t = root
+            }
+        }
+        guard t > 0 else { return nil }
+        let kappa = t.isInfinite ? 0 : 1 / t
+
+        for i in 0..<n where guess.places[i].tradeSign != nil { weights[i] = bench[i] + (vertex ? 0 : t * u[i]) + v[i] }
+        // Multipliers z/t = z_u + κ z_v; exposures of w − b: t·g_u + g_v + h_A (g_u not at a vertex).
+        let z = (0..<p).map { zU[$0] + kappa * zV[$0] }
+        var limitMultipliers = [Double](repeating: 0, count: problem.limits.count)
+        for (r, j) in active.enumerated() { limitMultipliers[j] = z[r + 1] }
+        let turnoverMultiplier = turnoverRow.map { z[$0] } ?? 0
+        let exposure = (0..<k).map { (vertex ? 0 : t * gU[$0]) + constantExposure[$0] }
+        let sigmaExposure = factorCovarianceTimes(exposure)
+        var marginals = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            var load = 0.0
+            for r in 0..<k { load += loadings[i * k + r] * sigmaExposure[r] }
+            var pull = z[0]
+            for (r, j) in active.enumerated() { pull += problem.limits[j].coefficients[i] * z[r + 1] }
+            marginals[i] = alpha[i] - kappa * (load + e[i] * (weights[i] - bench[i])) - pull
+        }
+        let variance = vertex ? c : a * t * t + 2 * b * t + c
+        guard weights.allSatisfy(\.isFinite), marginals.allSatisfy(\.isFinite), variance.isFinite else { return nil }
+        return Point(weights: weights, curvature: kappa, budgetMultiplier: z[0], limitMultipliers: limitMultipliers,
+                     turnoverMultiplier: turnoverMultiplier, marginals: marginals, price: cost + turnoverMultiplier,
+                     activeVariance: variance, exceedsBudget: exceedsBudget,
+                     limitValues: problem.limits.map { $0.value(weights) }, turnover: problem.turnover(weights))
+    }
+
+    /// A X = B for the small (K + p) system, rows and then columns scaled to a largest entry of 1 first:
+    /// its factor block is dimensionless while the row blocks carry Σ 1/E_i (thousands per asset), so
+    /// unscaled its condition number can pass LAPACK's singularity threshold although the system is not
+    /// singular (the KKT matrix of a positive definite Σ_FF with independent rows). Nil when singular.
+    static func solveEquilibrated(_ a: Matrix, _ b: Matrix) -> Matrix? {
+        let dim = a.rows
+        var scaled = a, right = b
+        for r in 0..<dim {
+            let largest = (0..<dim).reduce(0) { Swift.max($0, abs(scaled[r, $1])) }
+            guard largest > 0, largest.isFinite else { return nil }
+            for c in 0..<dim { scaled[r, c] /= largest }
+            for c in 0..<b.cols { right[r, c] /= largest }
+        }
+        var columnScale = [Double](repeating: 1, count: dim)
+        for c in 0..<dim {
+            let largest = (0..<dim).reduce(0) { Swift.max($0, abs(scaled[$1, c])) }
+            guard largest > 0 else { return nil }
+            columnScale[c] = 1 / largest
+            for r in 0..<dim { scaled[r, c] *= columnScale[c] }
+        }
+        guard var solved = try? Matrix.solve(scaled, right) else { return nil }
+        for r in 0..<dim { for c in 0..<b.cols { solved[r, c] *= columnScale[r] } }
+        return solved
+    }
+
+    /// A guess's stationary point as a solution, once verified (`FactorPortfolioCertificate`).
+    func certified(_ point: Point, _ guess: Guess, iterations: Int) -> FactorPortfolioSolution? {
+        guard !point.exceedsBudget else { return nil }
+        let proposal = FactorPortfolioCertificate.Proposal(
+            weights: point.weights, curvature: point.curvature, budgetMultiplier: point.budgetMultiplier,
+            limitMultipliers: point.limitMultipliers, turnoverMultiplier: point.turnoverMultiplier, iterations: iterations)
+        return FactorPortfolioCertificate.verify(proposal, of: problem)
+    }
+
+    /// Under a budget too loose to bind, with neither limits nor trading terms, the linear program's
+    /// optimum — every weight at its lower bound, then the rest of the budget to the largest α, each up to
+    /// its upper bound (κ = 0, ν the α of the last weight filled) — when its active variance is within the
+    /// budget; nil otherwise.
+    func bestCornerWithinBudget() -> FactorPortfolioSolution? {
+        guard case .trackingErrorBudget = problem.risk, problem.limits.isEmpty, !hasTrading,
+              problem.lowerBounds.allSatisfy(\.isFinite) else { return nil }
+        let alpha = problem.alpha
+        var weights = problem.lowerBounds
+        var left = 1 - weights.reduce(0, +)
+        var nu = alpha.max() ?? 0
+        // Without upper bounds the largest α takes the rest at once: no need to rank them all.
+        let unbounded = problem.upperBounds.allSatisfy { $0 == .infinity }
+        let order = unbounded ? alpha.indices.max { alpha[$0] < alpha[$1] }.map { [$0] } ?? []
+                              : alpha.indices.sorted { alpha[$0] > alpha[$1] }
+        for i in order where left > 0 {
+            let room = problem.upperBounds[i] - weights[i]
+            let added = min(room, left)
+            weights[i] += added
+            left -= added
+            nu = alpha[i]
+        }
+        guard left == 0 else { return nil }
+        return FactorPortfolioCertificate.verify(
+            .init(weights: weights, curvature: 0, budgetMultiplier: nu, limitMultipliers: [], turnoverMultiplier: 0, iterations: 1),
+            of: problem)
+    }
+}
