@@ -19,6 +19,10 @@ public final class Interpreter {
 
     /// The most ranges a range expression may expand to, so that `1 to 1e12` is an error, not a hang.
     static let maximumRangeLength = 10_000_000
+    /// The steps a month range may take (`1994-01 to 2000-12 by 3`), the same bound as month arithmetic
+    /// (`m + k`): `by 1e300` is an error, not a trap.
+    static let monthSteps = 1...999_999
+    static let monthStepMessage = "a month range steps by a whole number of months from 1 to 999999"
     /// The most scalar entries one `var` may have (the message says 1,000,000): far beyond what the
     /// interior-point solver is for, and `var X[1e7, 1e7]` must be an error, not an out-of-memory abort.
     static let maximumVariableEntries = 1_000_000
@@ -172,7 +176,7 @@ public final class Interpreter {
             case .letBinding(let name, let value):
                 bindings[name.name] = try evaluate(value)
             case .print(let e):
-                output(try evaluate(e).rendered() + "\n")
+                output(try evaluate(e).printed() + "\n")
             case .expression(let e):
                 let value = try evaluate(e)
                 let shown = value.rendered()
@@ -305,8 +309,8 @@ public final class Interpreter {
             throw Diagnostic("`\(name.name)` takes \(Builtins.describe(builtin.arity)), found \(arguments.count)",
                              at: range, hint: "usage: \(builtin.signature)")
         }
-        if let labelled = arguments.first(where: { $0.label != nil }), let label = labelled.label {
-            throw Diagnostic("`\(name.name)` takes no labelled arguments", at: label.range, hint: "usage: \(builtin.signature)")
+        if let (label, message) = builtin.misplacedLabel(arguments) {
+            throw Diagnostic(message, at: label.range, hint: "usage: \(builtin.signature)")
         }
         let values = try arguments.map { try evaluate($0.value) }
         if values.contains(where: { if case .expression = $0 { return true }; return false }) {
@@ -380,10 +384,10 @@ public final class Interpreter {
 
     private func position(_ e: Expr, value: Value? = nil) throws -> Int {
         let v = try value ?? evaluate(e)
-        guard case .number(let x) = v, x == x.rounded(), x >= 1, x <= 1e9 else {
+        guard case .number(let x) = v, let position = Int(whole: x, in: 1...1_000_000_000) else {
             throw Diagnostic("positions are whole numbers from 1, found \(v.rendered())", at: e.range)
         }
-        return Int(x) - 1
+        return position - 1
     }
 
     private func matrixLiteral(_ rows: [[Expr]], at range: SourceRange) throws -> Value {
@@ -424,9 +428,11 @@ public final class Interpreter {
         let s = try step.map { try evaluate($0) }
         if case .month(let first) = a, case .month(let last) = b {
             var k = 1
-            if let s { guard case .number(let x) = s, x == x.rounded(), x >= 1 else {
-                throw Diagnostic("a month range steps by a whole number of months", at: step?.range ?? range) }
-                k = Int(x)
+            if let s {
+                guard case .number(let x) = s, let months = Int(whole: x, in: Interpreter.monthSteps) else {
+                    throw Diagnostic(Interpreter.monthStepMessage, at: step?.range ?? range)
+                }
+                k = months
             }
             guard first <= last else { throw Diagnostic("the range is empty: \(first) is after \(last)", at: range) }
             return .list(stride(from: first.ordinal, through: last.ordinal, by: k).map { .month(Month(ordinal: $0)) })
@@ -440,12 +446,13 @@ public final class Interpreter {
             dx = d
         }
         let count = ((x1 - x0) / dx + 1e-9).rounded(.down) + 1
-        guard count.isFinite, count >= 1 else { throw Diagnostic("the range is empty", at: range) }
+        guard count >= 1 else { throw Diagnostic("the range is empty", at: range) }
         guard count <= Double(Interpreter.maximumRangeLength) else {
-            throw Diagnostic("the range has \(formatNumber(count)) values, more than \(Interpreter.maximumRangeLength)", at: range)
+            let size = count.isFinite ? "\(formatNumber(count)) values, more than" : "more values than"
+            throw Diagnostic("the range has \(size) \(Interpreter.maximumRangeLength)", at: range)
         }
         // Multiply rather than accumulate, so that 1% to 10% by 0.5% ends exactly at 10%.
-        let values = (0..<Int(count)).map { x0 + Double($0) * dx }
+        let values = (0..<(Int(whole: count) ?? 0)).map { x0 + Double($0) * dx }
         return Value.normalized(Matrix(row: values))
     }
 }

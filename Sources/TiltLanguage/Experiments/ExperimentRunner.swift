@@ -18,18 +18,18 @@ extension Interpreter {
         for argument in arguments {
             let value = try evaluate(argument.value)
             let label = argument.label?.name ?? ""
-            func whole(_ range: ClosedRange<Double>) throws -> Int {
-                guard case .number(let x) = value, range.contains(x), x == x.rounded() else {
-                    throw Diagnostic("`\(label):` takes a whole number from \(Int(range.lowerBound)) to \(Int(range.upperBound))",
+            func whole(_ range: ClosedRange<Int>) throws -> Int {
+                guard case .number(let x) = value, let n = Int(whole: x, in: range) else {
+                    throw Diagnostic("`\(label):` takes a whole number from \(range.lowerBound) to \(range.upperBound)",
                                      at: argument.value.range)
                 }
-                return Int(x)
+                return n
             }
             switch label {
-            case "trials": settings.trials = try whole(2...10_000_000)
-            case "stocks": settings.stocks = try whole(2...100_000)
-            case "seed": settings.seed = UInt64(try whole(0...9e15))
-            case "history": settings.historyMonths = try whole(1...10_000)
+            case "trials": settings.trials = try whole(RegimeStudy.trialCounts)
+            case "stocks": settings.stocks = try whole(RegimeStudy.stockCounts)
+            case "seed": settings.seed = UInt64(clamping: try whole(0...9_000_000_000_000_000))
+            case "history": settings.historyMonths = try whole(RegimeStudy.historyLengths)
             case "phi":
                 let phis: [Double]
                 switch value {

@@ -66,10 +66,10 @@ struct PolicyOptions {
     }
 
     private static func months(_ e: Expr, interpreter: Interpreter) throws -> Int {
-        guard case .number(let n) = try interpreter.evaluate(e), n >= 2, n == n.rounded(), n <= 1200 else {
+        guard case .number(let n) = try interpreter.evaluate(e), let months = Int(whole: n, in: 2...1200) else {
             throw Diagnostic("a rolling window is a whole number of months from 2 to 1200, e.g. `window: 120`", at: e.range)
         }
-        return Int(n)
+        return months
     }
 
     private static func utility(_ e: Expr, interpreter: Interpreter) throws -> CRRAUtility {

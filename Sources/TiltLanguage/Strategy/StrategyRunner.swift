@@ -291,10 +291,10 @@ extension Interpreter {
             case ("from", .month(let y, let m)): from = Month(y, m)
             case ("window", .name("expanding")): window = .expanding(from: start)
             case ("window", .apply(let word, let length)) where word.name == "rolling":
-                guard case .number(let n) = try evaluate(length), n >= 2, n == n.rounded(), n <= 1200 else {
+                guard case .number(let n) = try evaluate(length), let months = Int(whole: n, in: 2...1200) else {
                     throw Diagnostic("a rolling window is a whole number of months from 2 to 1200, e.g. `rolling 120`", at: length.range)
                 }
-                window = .rolling(months: Int(n))
+                window = .rolling(months: months)
             case ("covariance", .name("diag")) where isRegime: options.covariance = .diagonal
             case ("covariance", .name("full")) where isRegime: options.covariance = .full
             case ("states", _) where isRegime:
@@ -311,10 +311,10 @@ extension Interpreter {
 
     /// A whole number in `range` written in the program, or a diagnostic naming what it should be.
     private func wholeNumber(_ e: Expr, in range: ClosedRange<Int>, what: String) throws -> Int {
-        guard case .number(let x) = try evaluate(e), x == x.rounded(), x >= Double(range.lowerBound), x <= Double(range.upperBound) else {
+        guard case .number(let x) = try evaluate(e), let n = Int(whole: x, in: range) else {
             throw Diagnostic("\(what) is a whole number from \(range.lowerBound) to \(range.upperBound)", at: e.range)
         }
-        return Int(x)
+        return n
     }
 
     private func rebalanceMonths(_ frequency: Identifier, _ range: Expr?, window: EstimationWindow, data: AlignedData) throws -> [Month] {
@@ -413,8 +413,8 @@ struct SyntheticOptions {
         for argument in arguments {
             let value = try evaluate(argument.value)
             switch (argument.label?.name, value) {
-            case ("stocks", .number(let n)) where n >= 2 && n <= 100_000 && n == n.rounded(): stocks = Int(n)
-            case ("seed", .number(let n)) where n >= 0 && n < 9e15 && n == n.rounded(): seed = UInt64(n)
+            case ("stocks", .number(let n)) where Int(whole: n, in: 2...100_000) != nil: stocks = Int(whole: n) ?? stocks
+            case ("seed", .number(let n)) where UInt64(whole: n, in: 0...8_999_999_999_999_999) != nil: seed = UInt64(whole: n) ?? seed
             case ("from", .month(let m)): from = m
             case ("to", .month(let m)): to = m
             default:

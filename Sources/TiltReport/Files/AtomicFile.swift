@@ -94,10 +94,10 @@ public enum AtomicFile {
     public static func reason(_ error: Error) -> String {
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-           let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
+           let code = Int32(exactly: underlying.code).flatMap(POSIXErrorCode.init(rawValue:)) {
             return String(cString: strerror(code.rawValue))
         }
-        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        if ns.domain == NSPOSIXErrorDomain, let code = Int32(exactly: ns.code) { return String(cString: strerror(code)) }
         return ns.localizedDescription
     }
 
