@@ -84,7 +84,10 @@ struct ReplLoop {
         print("Tilt \(Tilt.version) — :help for help, Ctrl-D to leave")
         var entryNumber = 0
         while true {
-            guard let entry = readEntry() else { break }
+            guard let bytes = readEntry() else { break }
+            // The entry's text for commands and history; the program itself is run from its bytes, so that
+            // invalid UTF-8 is an error at its place, as in `tilt run`, not silently U+FFFD.
+            let entry = String(decoding: bytes, as: UTF8.self)
             let trimmed = entry.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }
             // A multi-line entry continued inside brackets or after an operator means the same on one
@@ -97,7 +100,7 @@ struct ReplLoop {
                 continue
             }
             entryNumber += 1
-            let file = files.add(name: "<repl:\(entryNumber)>", bytes: Array(entry.utf8))
+            let file = files.add(name: "<repl:\(entryNumber)>", bytes: bytes)
             let diagnostics = session.run(file)
             if !diagnostics.isEmpty {
                 printError(files.list(diagnostics, running: file).rendered(color: stderrWantsColor))
@@ -107,17 +110,17 @@ struct ReplLoop {
         print("")
     }
 
-    /// Reads one entry, over several lines while brackets are open or a line ends in an operator.
-    /// `nil` at end of input (Ctrl-D on an empty prompt).
-    private func readEntry() -> String? {
-        var lines: [String] = []
+    /// Reads one entry, over several lines while brackets are open or a line ends in an operator: its
+    /// bytes as typed. `nil` at end of input (Ctrl-D on an empty prompt).
+    private func readEntry() -> [UInt8]? {
+        var lines: [[UInt8]] = []
         entryCancelled = false
         while true {
             let prompt = lines.isEmpty ? mainPrompt : continuationPrompt
             guard let raw = readline(prompt) else {
-                return lines.isEmpty ? nil : lines.joined(separator: "\n")
+                return lines.isEmpty ? nil : Array(lines.joined(separator: [UInt8(ascii: "\n")]))
             }
-            let line = String(cString: raw)
+            let line = Array(UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw)))
             free(raw)
             if entryCancelled {
                 // Ctrl-C was pressed while this line was being typed: start over.
@@ -126,14 +129,14 @@ struct ReplLoop {
                 if line.isEmpty { continue }
             }
             lines.append(line)
-            let entry = lines.joined(separator: "\n")
-            if entry.hasPrefix(":") || !ReplLoop.needsMoreInput(entry) { return entry }
+            let entry = Array(lines.joined(separator: [UInt8(ascii: "\n")]))
+            if entry.first == UInt8(ascii: ":") || !ReplLoop.needsMoreInput(entry) { return entry }
         }
     }
 
     /// `true` while a bracket is open or the entry ends in a token that continues the line.
-    static func needsMoreInput(_ text: String) -> Bool {
-        let tokens = Lexer.tokenize(SourceFile(name: "", text: text)).tokens
+    static func needsMoreInput(_ bytes: [UInt8]) -> Bool {
+        let tokens = Lexer.tokenize(SourceFile(name: "", bytes: bytes)).tokens
         var depth = 0
         for t in tokens {
             switch t.kind {
