@@ -25,15 +25,21 @@ struct Run: ParsableCommand {
     var out: String?
 
     func validate() throws {
-        if let out { try validateFolderDestination(out, option: "--out", files: ReportFolder.fileNames) }
+        if let out {
+            try validateFolderDestination(out, option: "--out", files: ReportFolder.fileNames)
+            try validateProgramIsNotAnOutput(file, folder: out)
+        }
     }
 
     func run() throws {
         let source = try loadProgram(file)
         let interpreter = makeInterpreter(for: source, data: data)
         let reportFolder = out.map(ReportFolder.init(path:))
+        interpreter.checkInput = reportFolder.map { folder in { folder.refusal(toRead: $0) } }
         presentStrategies(on: interpreter, title: source.name, reportFolder: reportFolder)
-        try reportAndExitOnErrors(Session(interpreter: interpreter).run(source), in: source)
+        let diagnostics = Session(interpreter: interpreter).run(source)
+        reportFolder?.finish(programSucceeded: diagnostics.isEmpty)
+        try reportAndExitOnErrors(diagnostics, in: source)
         if reportFolder?.writeFailed == true { throw userErrorExit }
     }
 }

@@ -104,5 +104,5 @@ func makeInterpreter(for source: SourceFile, data: String?) -> Interpreter {
 
 func directory(of file: SourceFile) -> String {
     file.name.hasPrefix("<") ? FileManager.default.currentDirectoryPath
-        : (file.name as NSString).deletingLastPathComponent.isEmpty ? "." : (file.name as NSString).deletingLastPathComponent
+        : AtomicFile.folder(of: file.name)
 }

@@ -9,8 +9,9 @@ struct CallArguments {
     var labels: [String?]
     var ranges: [SourceRange]
     var callRange: SourceRange
-    /// Resolves a data path the way `read("x.csv")` does (program folder, then the data directory).
-    var resolvePath: (String) -> String
+    /// Resolves a data path the way `read("x.csv")` does (program folder, then the data directory); an
+    /// error at the range when the file must not be read (`Interpreter.inputFile`).
+    var resolvePath: (String, SourceRange) throws -> String
     /// Where data paths are looked up, for a message about a missing file.
     var dataPlaces: [String]
 

@@ -168,7 +168,7 @@ enum MatrixBuiltins {
         Builtin(name: "read", signature: "read(\"file.csv\")",
                 summary: "a numeric CSV (header and a label column optional) as a labelled matrix", arity: 1...1) { args in
             let name = try args.string(0, "the file name")
-            let path = args.resolvePath(name)
+            let path = try args.resolvePath(name, args.ranges[0])
             guard FileManager.default.fileExists(atPath: path) else {
                 throw Diagnostic.missingFile(name, looked: args.dataPlaces, at: args.ranges[0])
             }

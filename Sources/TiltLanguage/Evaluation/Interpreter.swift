@@ -16,6 +16,10 @@ public final class Interpreter {
     public var programDirectory: String
     /// The data directory (`--data DIR` or `TILT_DATA`); data paths are looked up here second.
     public var dataDirectory: String?
+    /// Asked about every data file before it is read (its path as resolved): why it must not be read, or
+    /// nil. `tilt run --out D` refuses a file the report would replace. (The hook of the files a run reads,
+    /// until the compiled plan lists them.)
+    public var checkInput: ((String) -> String?)?
 
     /// The most ranges a range expression may expand to, so that `1 to 1e12` is an error, not a hang.
     static let maximumRangeLength = 10_000_000
@@ -328,9 +332,7 @@ public final class Interpreter {
         }
         let args = CallArguments(values: values, labels: arguments.map { $0.label?.name },
                                  ranges: arguments.map(\.value.range), callRange: range,
-                                 resolvePath: { [programDirectory, dataDirectory] in
-                                     Interpreter.resolve(path: $0, programDirectory: programDirectory, dataDirectory: dataDirectory)
-                                 }, dataPlaces: dataPlaces)
+                                 resolvePath: { try self.inputFile($0, at: $1) }, dataPlaces: dataPlaces)
         let result = try builtin.implementation(args)
         // As for operators (`Arithmetic.nonFinite`): finite numbers in, Inf or NaN out is an error.
         if Arithmetic.turnedNonFinite(result, from: values), let numbers = result.numbers {
@@ -338,6 +340,14 @@ public final class Interpreter {
                                                                : "`\(name.name)` overflows: its result is beyond ±1.8e308", at: range)
         }
         return result
+    }
+
+    /// A data file the program is about to read: `path` resolved (`resolve(path:…)`) and passed to
+    /// `checkInput`, whose refusal is an error at `range`.
+    func inputFile(_ path: String, at range: SourceRange) throws(Diagnostic) -> String {
+        let resolved = Interpreter.resolve(path: path, programDirectory: programDirectory, dataDirectory: dataDirectory)
+        if let refusal = checkInput?(resolved) { throw Diagnostic(refusal, at: range) }
+        return resolved
     }
 
     /// A data path as written, looked up relative to the program's folder, then the data directory.

@@ -23,7 +23,7 @@ extension Interpreter {
             factors = builtInFactors
         } else {
             // Without a `factors` statement, factors.csv beside the data (as `tilt synth` writes it).
-            let file = Interpreter.resolve(path: "factors.csv", programDirectory: programDirectory, dataDirectory: dataDirectory)
+            let file = try inputFile("factors.csv", at: universeExpr.range)
             guard FileManager.default.fileExists(atPath: file) else {
                 throw Diagnostic("this universe has no factors of its own and there is no factors.csv beside the data",
                                  at: universeExpr.range,
@@ -192,7 +192,7 @@ extension Interpreter {
         guard case .string(let p) = try evaluate(e) else {
             throw Diagnostic("expected the file name of \(what) in quotes", at: e.range)
         }
-        let resolved = Interpreter.resolve(path: p, programDirectory: programDirectory, dataDirectory: dataDirectory)
+        let resolved = try inputFile(p, at: e.range)
         guard FileManager.default.fileExists(atPath: resolved) else {
             throw Diagnostic.missingFile(p, looked: dataPlaces, at: e.range)
         }
@@ -206,7 +206,7 @@ extension Interpreter {
     private func loadUniverse(_ e: Expr) throws -> (AssetPanel, FactorFile?) {
         switch e.kind {
         case .name("crsp"):
-            let file = Interpreter.resolve(path: "crsp.csv", programDirectory: programDirectory, dataDirectory: dataDirectory)
+            let file = try inputFile("crsp.csv", at: e.range)
             guard FileManager.default.fileExists(atPath: file) else {
                 throw Diagnostic("`universe crsp` reads crsp.csv (CRSP columns permno, date, ret, prc, shrout, siccd) from the program's folder or the data directory, and there is none",
                                  at: e.range,
