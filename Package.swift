@@ -38,6 +38,10 @@ let package = Package(
         // mutable state; the REPL uses them from the main thread only.
         swiftSettings: [.swiftLanguageMode(.v5)]),
 
+        // Black-box fuzzing of the built `tilt` binary (Docs/reliability.md); not part of the product.
+        .executableTarget(name: "TiltFuzz", dependencies: ["TiltLinearAlgebra"], path: "Fuzz/TiltFuzz"),
+        .executableTarget(name: "TiltParserFuzz", dependencies: ["TiltLanguage", "TiltSyntax"], path: "Fuzz/TiltParserFuzz"),
+
         // Helpers several test targets share (a per-process scratch folder); not part of any product.
         .target(name: "TiltTestSupport", path: "Tests/TiltTestSupport"),
         .testTarget(name: "TiltSyntaxTests", dependencies: ["TiltSyntax", "TiltLinearAlgebra"]),

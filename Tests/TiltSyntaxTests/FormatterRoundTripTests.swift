@@ -7,13 +7,8 @@ import Testing
 // parentheses turns a valid program into one the parser rejects.
 
 @Test func everyProgramTheGrammarWritesFormatsToTheSameTree() throws {
-    let recognizer = try GrammarCorpus.recognizer()
-    let generator = GrammarGenerator(grammar: recognizer.grammar)
-    var rng = SeededGenerator(seed: 0xF0_4A7)
     var checked = 0
-    for _ in 0..<1_000 {
-        let statements = (0..<3).map { _ in generator.text(of: "statement", tokens: 30, depth: 40, using: &rng) }
-        let file = SourceFile(name: "written", text: statements.joined(separator: Bool.random(using: &rng) ? "\n" : "; "))
+    for file in GrammarGenerator(grammar: try GrammarCorpus.loadGrammar()).programs(1_000, seed: 0xF0_4A7, tokens: 30) {
         let (program, diagnostics) = Parser.parse(file)
         guard diagnostics.isEmpty else { continue }
         checked += 1

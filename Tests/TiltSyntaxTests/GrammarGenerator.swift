@@ -45,6 +45,17 @@ struct GrammarGenerator {
         return state.text
     }
 
+    /// `count` programs of three statements each, written at random from `seed`, joined by line breaks or
+    /// `;` (not all derivable: the writer ignores lookaheads and the matrix side condition).
+    func programs(_ count: Int, seed: UInt64, tokens: Int) -> [SourceFile] {
+        var rng = SeededGenerator(seed: seed)
+        return (0..<count).map { _ in
+            let statements = (0..<3).map { _ in text(of: "statement", tokens: tokens, depth: 40, using: &rng) }
+            let separator = Bool.random(using: &rng) ? "\n" : "; "
+            return SourceFile(name: "written", text: statements.joined(separator: separator))
+        }
+    }
+
     private struct WriterState {
         var budget: Int
         var text = ""
