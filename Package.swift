@@ -17,6 +17,8 @@ let package = Package(
         .systemLibrary(name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
         .systemLibrary(name: "CLapack", path: "Sources/CLapack",
                        providers: [.apt(["liblapack-dev", "libopenblas-dev"])]),
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "COpenSSLCrypto", path: "Sources/COpenSSLCrypto", providers: [.apt(["libssl-dev"])]),
 
         // Layers, bottom to top.
         .target(name: "TiltSyntax"),
@@ -30,7 +32,12 @@ let package = Package(
         .target(name: "TiltLanguage", dependencies: [
             "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltModeling", "TiltData", "TiltModels", "TiltBacktest", "TiltReport",
         ]),
+        // Editors and notebooks: what the language server and the Jupyter kernel share, then each of them.
+        .target(name: "TiltEditorSupport", dependencies: ["TiltLanguage", "TiltSyntax", "TiltModeling", "TiltLinearAlgebra"]),
+        .target(name: "TiltLanguageServer", dependencies: ["TiltEditorSupport", "TiltLanguage", "TiltSyntax"]),
+        .target(name: "TiltKernel", dependencies: ["TiltEditorSupport", "TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltBacktest", "TiltReport", "CZeroMQ", "COpenSSLCrypto"]),
         .executableTarget(name: "TiltCLI", dependencies: [
+            "TiltKernel", "TiltLanguageServer", "TiltEditorSupport",
             "TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltData", "TiltModels", "TiltBacktest", "TiltReport", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
@@ -53,6 +60,7 @@ let package = Package(
         .testTarget(name: "TiltBacktestTests", dependencies: ["TiltBacktest", "TiltData"], exclude: ["References"]),
         .testTarget(name: "TiltReportTests", dependencies: ["TiltReport", "TiltBacktest", "TiltData", "TiltTestSupport"]),
         .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltBacktest", "TiltData", "TiltModels", "TiltTestSupport"], exclude: ["References"]),
+        .testTarget(name: "TiltEditorTests", dependencies: ["TiltEditorSupport", "TiltLanguageServer", "TiltKernel", "TiltSyntax", "TiltLanguage"], exclude: ["Sessions"]),
         .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI", "TiltLinearAlgebra", "TiltTestSupport"], exclude: ["Golden"]),
     ]
 )

@@ -41,25 +41,6 @@ nonisolated(unsafe) private var completionCursor = 0
 private let mainPrompt = "tilt> "
 private let continuationPrompt = "  ... "
 
-/// The REPL's entries and loaded files, each in its own stretch of one range space (`SourceFile.startOffset`):
-/// an error about a statement kept from an earlier entry (a strategy's objective, failing when a later entry
-/// completes the strategy) is shown with that entry's name and text.
-final class SessionFiles {
-    private var files: [SourceFile] = []
-
-    /// A file placed after every earlier one, and remembered.
-    func add(name: String, bytes: [UInt8]) -> SourceFile {
-        let file = SourceFile(name: name, bytes: bytes, startOffset: files.last?.endOffset ?? 0)
-        files.append(file)
-        return file
-    }
-
-    /// `diagnostics` of running `file`, each to be shown in the file it points into.
-    func list(_ diagnostics: [Diagnostic], running file: SourceFile) -> DiagnosticList {
-        DiagnosticList(file: file, diagnostics: diagnostics, earlierFiles: files)
-    }
-}
-
 /// Read–evaluate–print loop on GNU readline (main thread: readline's state is global).
 @MainActor
 struct ReplLoop {
@@ -130,24 +111,11 @@ struct ReplLoop {
             }
             lines.append(line)
             let entry = Array(lines.joined(separator: [UInt8(ascii: "\n")]))
-            if entry.first == UInt8(ascii: ":") || !ReplLoop.needsMoreInput(entry) { return entry }
-        }
-    }
-
-    /// `true` while a bracket is open or the entry ends in a token that continues the line.
-    static func needsMoreInput(_ bytes: [UInt8]) -> Bool {
-        let tokens = Lexer.tokenize(SourceFile(name: "", bytes: bytes)).tokens
-        var depth = 0
-        for t in tokens {
-            switch t.kind {
-            case .leftParen, .leftBracket: depth += 1
-            case .rightParen, .rightBracket: depth -= 1
-            default: break
+            // Whether more lines follow depends on brackets and the last token only; the bytes themselves run.
+            if entry.first == UInt8(ascii: ":") || !EntryCompleteness.needsMoreInput(String(decoding: entry, as: UTF8.self)) {
+                return entry
             }
         }
-        if depth > 0 { return true }
-        let last = tokens.last { $0.kind != .endOfFile && $0.kind != .newline }
-        return last?.kind.continuesLine ?? false
     }
 
     /// Runs a `:command`; `false` to leave.

@@ -20,7 +20,8 @@ struct Tilt: ParsableCommand {
         Exit codes: 0 success, 1 an error in the program or its data, 2 bad command-line usage.
         """,
         version: version,
-        subcommands: [Run.self, Check.self, Format.self, Repl.self, Solve.self, Explain.self, Synth.self, Bench.self]
+        subcommands: [Run.self, Check.self, Format.self, Repl.self, Solve.self, Explain.self, Synth.self, Bench.self,
+                      KernelCommand.self, LanguageServerCommand.self]
     )
 }
 
@@ -38,8 +39,11 @@ enum Main {
         do {
             var command = try Tilt.parseAsRoot()
             // SIGINT, SIGTERM, SIGHUP: temporary files and staged reports are removed, buffered output is
-            // written, exit 128 + the signal. The REPL handles Ctrl-C itself (it cancels the entry).
-            if !(command is Repl) { Interruption.installHandlers(lastWords: interrupted) }
+            // written, exit 128 + the signal. The REPL (Ctrl-C cancels the entry), the Jupyter kernel (SIGINT
+            // interrupts a cell) and the language server handle signals themselves.
+            if !(command is Repl || command is KernelRun || command is LanguageServerCommand) {
+                Interruption.installHandlers(lastWords: interrupted)
+            }
             try command.run()
             checkStandardOutput()
         } catch {

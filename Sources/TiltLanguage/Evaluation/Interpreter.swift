@@ -12,6 +12,9 @@ public final class Interpreter {
     public internal(set) var bindings: [String: Value] = [:]
     /// Where printed values go.
     public var output: (String) -> Void
+    /// When set, an expression statement's value goes here, with the expression as formatted, instead of to
+    /// `output` as `text = value` (a notebook shows a matrix as a table).
+    public var valueOutput: ((_ expression: String, _ value: Value) -> Void)?
     /// Folder of the program file; data paths are looked up here first.
     public var programDirectory: String
     /// The data directory (`--data DIR` or `TILT_DATA`); data paths are looked up here second.
@@ -183,8 +186,12 @@ public final class Interpreter {
                 output(try evaluate(e).printed() + "\n")
             case .expression(let e):
                 let value = try evaluate(e)
-                let shown = value.rendered()
                 let text = Formatter.format(e, in: file)
+                if let valueOutput {
+                    valueOutput(text, value)
+                    break
+                }
+                let shown = value.rendered()
                 output(shown.contains("\n") ? "\(text) =\n\(shown)\n" : "\(text) = \(shown)\n")
             case .variable(let name, let dimensions, let bound):
                 try declareVariable(name, dimensions: dimensions, bound: bound, file: file)
