@@ -1,3 +1,5 @@
+import TiltSyntax
+
 /// Writes random programs from an `EBNFGrammar`: the other direction of the differential test (every
 /// program the grammar derives must parse). Lookaheads are not enforced while writing; callers keep only
 /// the programs the recognizer accepts.
