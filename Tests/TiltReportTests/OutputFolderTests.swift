@@ -90,6 +90,34 @@ import TiltTestSupport
         #expect(try texts(folder) == expected, "killed at step \(step)")
     }
 
+    /// A journal without its staging folder (the folder removed by hand, say) removes nothing: the staging
+    /// folder goes only once every new file is in place, so no old file is removed for a new one that is lost.
+    @Test func aJournalWithoutItsStagingFolderOnlyGoes() throws {
+        let folder = try scratchFolder().appendingPathComponent("out")
+        try write(["a.csv": "a1", "c.csv": "c1"], into: folder)
+        let before = try texts(folder)
+        let journal = OutputFolder.Journal(staging: ".tilt-staging-GONE", new: ["a.csv", ".tilt-files"], removed: ["c.csv"])
+        try journal.text.write(to: folder.appendingPathComponent(".tilt-replace"), atomically: false, encoding: .utf8)
+        try OutputFolder.recover(in: folder.path)
+        #expect(try texts(folder) == before)
+    }
+
+    /// A commit that fails before it is decided (the manifest or the journal cannot be written) leaves the
+    /// old set, and neither staging folder nor journal.
+    @Test func aCommitThatFailsEarlyLeavesTheOldSet() throws {
+        let folder = try scratchFolder().appendingPathComponent("out")
+        try write(["a.csv": "a1"], into: folder)
+        let before = try texts(folder)
+        let output = OutputFolder(path: folder.path, ownNames: Self.own)
+        try output.stage("a.csv", text: "a2")
+        // The manifest's name taken by a folder in the staging folder: writing it fails.
+        let staging = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasPrefix(".tilt-staging-") })
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent(staging).appendingPathComponent(".tilt-files"),
+                                                withIntermediateDirectories: false)
+        #expect(throws: ReportError.self) { try output.commit() }
+        #expect(try texts(folder) == before)
+    }
+
     /// A journal that is damaged, or names anything outside the folder, is refused and nothing is done.
     @Test(arguments: ["garbage", "tilt output folder replacement 1\nstaging ../elsewhere\nnew a.csv\n",
                       "tilt output folder replacement 1\nstaging .tilt-staging-x\nremove ../../etc/passwd\n",

@@ -94,19 +94,31 @@ public final class OutputFolder {
     public func commit() throws(ReportError) -> [URL] {
         guard let staging else { return [] }
         let names = stagedNames
-        try Interruption.whileHeld { () throws(ReportError) in
-            try AtomicFile.write(names.map { $0 + "\n" }.joined(), to: URL(fileURLWithPath: path + "/" + staging + "/" + OutputFolder.manifestName))
-            try OutputFolder.synchronize(path + "/" + staging)
-            let previous = OutputFolder.manifest(in: path).filter(ownNames.contains)
-            let journal = Journal(staging: staging, new: names + [OutputFolder.manifestName],
-                                  removed: previous.filter { !names.contains($0) })
-            try AtomicFile.write(journal.text, to: URL(fileURLWithPath: path + "/" + OutputFolder.journalName))
-            try OutputFolder.synchronize(path)
-            // Decided: from here the replacement is completed, now or by the next run.
-            if let cleanup { Interruption.removeCleanup(cleanup) }
-            cleanup = nil
-            self.staging = nil
-            try journal.apply(in: path)
+        var decided = false
+        do throws(ReportError) {
+            // Held throughout: a signal arriving during the commit is handled once the new set is in place.
+            try Interruption.whileHeld { () throws(ReportError) in
+                try AtomicFile.write(names.map { $0 + "\n" }.joined(), to: URL(fileURLWithPath: path + "/" + staging + "/" + OutputFolder.manifestName))
+                try OutputFolder.synchronize(path + "/" + staging)
+                let previous = OutputFolder.manifest(in: path).filter(ownNames.contains)
+                let journal = Journal(staging: staging, new: names + [OutputFolder.manifestName],
+                                      removed: previous.filter { !names.contains($0) })
+                try AtomicFile.write(journal.text, to: URL(fileURLWithPath: path + "/" + OutputFolder.journalName))
+                try OutputFolder.synchronize(path)
+                // Decided: from here the replacement is completed, now or by the next run.
+                decided = true
+                if let cleanup { Interruption.removeCleanup(cleanup) }
+                cleanup = nil
+                self.staging = nil
+                try journal.apply(in: path)
+            }
+        } catch {
+            if !decided {
+                // A journal that may have been written must not outlive its staging folder.
+                unlink(path + "/" + OutputFolder.journalName)
+                discard()
+            }
+            throw error
         }
         stagedNames = []
         unlock()
@@ -224,8 +236,18 @@ public final class OutputFolder {
         }
 
         /// Does (or finishes) the replacement: removes the old files, moves the staged ones into place, then
-        /// removes the staging folder and the journal. Each step can be done again after a kill.
+        /// removes the staging folder and the journal. Each step can be done again after a kill. Without
+        /// its staging folder (removed only after every file was moved) only the journal is left to remove.
         func apply(in folder: String) throws(ReportError) {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder + "/" + staging, isDirectory: &isFolder), isFolder.boolValue {
+                try replaceFiles(in: folder)
+            }
+            unlink(folder + "/" + OutputFolder.journalName)
+            try OutputFolder.synchronize(folder)
+        }
+
+        private func replaceFiles(in folder: String) throws(ReportError) {
             for name in removed where unlink(folder + "/" + name) != 0 && errno != ENOENT {
                 throw ReportError(path: folder + "/" + name, message: "cannot remove the old file: \(lastError())")
             }
@@ -239,8 +261,6 @@ public final class OutputFolder {
             }
             try OutputFolder.synchronize(folder)
             OutputFolder.removeTree(folder + "/" + staging)
-            unlink(folder + "/" + OutputFolder.journalName)
-            try OutputFolder.synchronize(folder)
         }
     }
 
