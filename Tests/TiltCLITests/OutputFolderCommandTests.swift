@@ -63,9 +63,6 @@ import Glibc
     /// Starts `tilt run new.tilt --out D`, waits until it stages its first file (the write phase has begun),
     /// then `delay` seconds more, and sends `signal`. Returns the exit status (-1 when a signal ended it)
     /// and its standard output (a file: buffered output reaches it only if the command flushes it).
-    ///
-    /// Spawned with the signal mask emptied and every disposition at its default: the test runner may block
-    /// or ignore signals, and a child inherits both (Foundation's Process does not reset them).
     func interrupt(in dir: URL, signal: Int32, delay: Double) throws -> (status: Int32, stdout: String) {
         let outputPath = dir.appendingPathComponent("stdout.txt").path
         var actions = posix_spawn_file_actions_t()
@@ -73,21 +70,8 @@ import Glibc
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t(), all = sigset_t()
-        sigemptyset(&empty)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let arguments = [TiltBinary.path, "run", dir.appendingPathComponent("new.tilt").path, "--out", dir.appendingPathComponent("D").path]
-        let argv = arguments.map { strdup($0) } + [nil]
-        let environment = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { argv.forEach { free($0) }; environment.forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, TiltBinary.path, &actions, &attributes, argv, environment) == 0 else { throw POSIXError(.ECHILD) }
+        let pid = try TiltBinary.spawn(["run", dir.appendingPathComponent("new.tilt").path, "--out", dir.appendingPathComponent("D").path],
+                                       environment: ProcessInfo.processInfo.environment, actions: &actions)
         let folder = dir.appendingPathComponent("D").path
         let deadline = Date().addingTimeInterval(120)
         var status: Int32 = 0

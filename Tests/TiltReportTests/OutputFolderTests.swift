@@ -32,12 +32,18 @@ import TiltTestSupport
         #expect(try texts(folder) == ["a.csv": "a2", "b.csv": "b2", ".tilt-files": "a.csv\nb.csv\n", "notes.txt": "mine"])
     }
 
-    @Test func discardingLeavesTheOldSet() throws {
+    /// A folder holding the set {a1}, its contents, and a writer that has staged a new a.csv.
+    func folderWithAStagedFile() throws -> (folder: URL, before: [String: String], output: OutputFolder) {
         let folder = try scratchFolder().appendingPathComponent("out")
         try write(["a.csv": "a1"], into: folder)
         let before = try texts(folder)
         let output = OutputFolder(path: folder.path, ownNames: Self.own)
         try output.stage("a.csv", text: "a2")
+        return (folder, before, output)
+    }
+
+    @Test func discardingLeavesTheOldSet() throws {
+        let (folder, before, output) = try folderWithAStagedFile()
         try output.stage("b.csv", text: "b2")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).contains { $0.hasPrefix(".tilt-staging-") })
         output.discard()
@@ -105,11 +111,7 @@ import TiltTestSupport
     /// A commit that fails before it is decided (the manifest or the journal cannot be written) leaves the
     /// old set, and neither staging folder nor journal.
     @Test func aCommitThatFailsEarlyLeavesTheOldSet() throws {
-        let folder = try scratchFolder().appendingPathComponent("out")
-        try write(["a.csv": "a1"], into: folder)
-        let before = try texts(folder)
-        let output = OutputFolder(path: folder.path, ownNames: Self.own)
-        try output.stage("a.csv", text: "a2")
+        let (folder, before, output) = try folderWithAStagedFile()
         // The manifest's name taken by a folder in the staging folder: writing it fails.
         let staging = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasPrefix(".tilt-staging-") })
         try FileManager.default.createDirectory(at: folder.appendingPathComponent(staging).appendingPathComponent(".tilt-files"),
