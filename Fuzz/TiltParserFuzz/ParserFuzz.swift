@@ -5,7 +5,7 @@
 //
 // Built normally (as by `swift build`), it is a replayer: `TiltParserFuzz FILE…` runs each file through the
 // same checks, so that a kept crash can be rerun in the debugger. Built with `-DTILT_LIBFUZZER
-// -sanitize=fuzzer -parse-as-library`, libFuzzer drives `LLVMFuzzerTestOneInput`.
+// -sanitize=fuzzer -parse-as-library`, libFuzzer's driver runs them on the inputs it makes.
 
 import Foundation
 import TiltLanguage
@@ -32,10 +32,20 @@ func checkFrontEnd(_ bytes: [UInt8]) {
 }
 
 #if TILT_LIBFUZZER
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    checkFrontEnd(Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
+/// libFuzzer's driver (compiler-rt, LLVM 13 and later): parses libFuzzer's options and calls `test` on each input.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                     _ test: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+/// SwiftPM links an executable's `main` to `<module>_main`: here it starts libFuzzer's driver.
+@_cdecl("TiltParserFuzz_main")
+func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return runFuzzerDriver(&count, &arguments) { data, size in
+        checkFrontEnd(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
+        return 0
+    }
 }
 #else
 @main

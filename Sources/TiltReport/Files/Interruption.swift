@@ -58,8 +58,11 @@ public enum Interruption {
         let reader = descriptors[0]
         Thread.detachNewThread {
             var number: UInt8 = 0
-            while read(reader, &number, 1) != 1 {
-                if errno != EINTR { return }
+            while true {
+                let count = read(reader, &number, 1)
+                if count == 1 { break }
+                if count < 0, errno == EINTR { continue }
+                return                                  // the pipe closed: no signal will come
             }
             // Taken and never given back: the process ends while holding it, so no writer starts anew.
             registry.lock.lock()
