@@ -24,7 +24,7 @@ struct Synth: ParsableCommand {
 
     /// Where the factors go: `--factors`, else factors.csv beside the CRSP file.
     private var factorPath: String {
-        factors ?? ((crsp as NSString).deletingLastPathComponent as NSString).appendingPathComponent("factors.csv")
+        factors ?? AtomicFile.sibling("factors.csv", of: crsp)
     }
 
     @Option(parsing: .unconditional, help: "Number of stocks.")

@@ -50,24 +50,21 @@ public struct Plan: Sendable, Equatable, Codable {
     }
 
     /// The data files the plan reads (resolved paths, in the order it reads them), for a run's provenance.
-    public var dataFiles: [String] {
+    public var dataFiles: [String] { dataSources.map(\.path) }
+
+    /// The data files the plan reads, in the order it reads them, each with the part of the plan that names
+    /// it (so that a file the run must not read is an error at the statement naming it).
+    public var dataSources: [(path: String, part: PlanError.Part)] {
         if let strategy {
-            var files: [String] = []
-            switch strategy.universe {
-            case .kenFrenchIndustries(let path), .crsp(let path), .returns(let path): files.append(path)
-            case .synthetic: break
-            }
-            switch strategy.factors {
-            case .file(let path), .tidyFile(let path): files.append(path)
-            case .universe: break
-            }
-            if case .file(let path) = strategy.benchmark { files.append(path) }
-            return files
+            let sources: [(String?, PlanError.Part)] = [(strategy.universe.dataFile, .universeData), (strategy.factors.dataFile, .factors),
+                                                        (strategy.benchmark.dataFile, .benchmarkData)]
+            return sources.compactMap { path, part in path.map { ($0, part) } }
         }
         if let policy {
-            return policy.characteristics.compactMap { if case .file(let path, _) = $0 { return path }; return nil } + [policy.industries]
+            let characteristics = policy.characteristics.enumerated().compactMap { index, c in c.dataFile.map { ($0, PlanError.Part.characteristic(index)) } }
+            return characteristics + [(policy.industries, .universeData)]
         }
-        return regimeStudy?.design.dataFile.map { [$0] } ?? []
+        return regimeStudy?.design.dataFile.map { [($0, .experimentDesign)] } ?? []
     }
 
     /// The plan as JSON: keys sorted, indented, so that two plans compare line by line.
@@ -184,6 +181,14 @@ public enum UniverseSource: Sendable, Equatable, Codable {
     case synthetic(stocks: Int, seed: UInt64, from: Month, to: Month)
     /// A wide CSV of returns (`month,<asset>,…`).
     case returns(path: String)
+
+    /// The file the universe is read from (none for the synthetic market).
+    public var dataFile: String? {
+        switch self {
+        case .kenFrenchIndustries(let path), .crsp(let path), .returns(let path): return path
+        case .synthetic: return nil
+        }
+    }
 }
 
 /// Where a strategy's factor returns come from.
@@ -194,6 +199,14 @@ public enum FactorSource: Sendable, Equatable, Codable {
     case file(path: String)
     /// A tidy CSV (`factors.csv` beside the data, as `tilt synth` writes it).
     case tidyFile(path: String)
+
+    /// The file the factors are read from (none when they are the universe's own).
+    public var dataFile: String? {
+        switch self {
+        case .file(let path), .tidyFile(let path): return path
+        case .universe: return nil
+        }
+    }
 }
 
 /// How the benchmark's weights are set at each rebalance.
@@ -206,6 +219,12 @@ public enum BenchmarkRule: Sendable, Equatable, Codable {
     case none
     /// Fixed weights from an `asset,weight` file, renormalised over the eligible units.
     case file(path: String)
+
+    /// The weights file, for a benchmark read from one.
+    public var dataFile: String? {
+        if case .file(let path) = self { return path }
+        return nil
+    }
 }
 
 /// The factor model estimated at each rebalance and its window.

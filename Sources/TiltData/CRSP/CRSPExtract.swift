@@ -176,7 +176,7 @@ private struct CRSPLayout {
             let field = record.fields[j]
             switch try document.cell(field) {
             case .missing: return nil
-            case .number(let x) where x == x.rounded() && abs(x) < 1e15: return Int(x)
+            case .number(let x) where Int(whole: x, in: -999_999_999_999_999...999_999_999_999_999) != nil: return Int(whole: x)
             default: throw document.error(at: field, "'\(document.trimmedText(of: field))' is not a whole number (\(CRSPLayout.columnName(j, rows)))")
             }
         }

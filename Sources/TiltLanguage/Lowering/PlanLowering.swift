@@ -313,13 +313,13 @@ struct PlanLowering {
             guard let (written, range) = values.string("") else { return nil }
             return attempt(at: range) { lowering in (.kenFrenchIndustries(path: try lowering.path(written, at: range)), range, false) }
         default: // synthetic
-            guard let stocks = values.number("stocks"), let seed = values.number("seed"),
+            guard let stocks: Int = values.whole("stocks"), let seed: UInt64 = values.whole("seed"),
                   let from = values.month("from"), let to = values.month("to") else { incomplete = true; return nil }
             guard from < to else {
                 diagnostics.append(Diagnostic("the synthetic market must run forward in time: \(from) is not before \(to)", at: values.range("from")))
                 return nil
             }
-            return (.synthetic(stocks: Int(stocks), seed: UInt64(seed), from: from, to: to), e.range, true)
+            return (.synthetic(stocks: stocks, seed: seed, from: from, to: to), e.range, true)
         }
     }
 
@@ -353,9 +353,9 @@ struct PlanLowering {
         default: break
         }
         guard values.form.name == "regime" else { return FactorModelPlan(kind: .ols, window: window) }
-        guard let states = values.number("states"), let horizon = values.number("horizon") else { incomplete = true; return nil }
-        return FactorModelPlan(kind: .regime(states: Int(states), covariance: values.word("covariance") == "full" ? .full : .diag,
-                                             horizon: Int(horizon)), window: window)
+        guard let states: Int = values.whole("states"), let horizon: Int = values.whole("horizon") else { incomplete = true; return nil }
+        return FactorModelPlan(kind: .regime(states: states, covariance: values.word("covariance") == "full" ? .full : .diag,
+                                             horizon: horizon), window: window)
     }
 
     private mutating func allocation(_ key: Identifier) -> StrategySpecification.Allocation? {
@@ -400,8 +400,8 @@ struct PlanLowering {
     /// its parts are written.
     mutating func experiment(_ e: Expr) -> (settings: RegimeStudy.Settings, map: PlanSourceMap)? {
         guard let values = form(e, Vocabulary.experiment.forms, keyword: "experiment") else { return nil }
-        guard let trials = values.number("trials"), let stocks = values.number("stocks"), let seed = values.number("seed"),
-              let history = values.number("history"), case .numbers(let phis)? = values.value("phi") else {
+        guard let trials: Int = values.whole("trials"), let stocks: Int = values.whole("stocks"), let seed: UInt64 = values.whole("seed"),
+              let history: Int = values.whole("history"), case .numbers(let phis)? = values.value("phi") else {
             incomplete = true
             return nil
         }
@@ -418,7 +418,7 @@ struct PlanLowering {
             guard let file = studyFactorFile(at: values.range("design")) else { return nil }
             design = .paper(factorFile: file)
         }
-        return (RegimeStudy.Settings(trials: Int(trials), stocks: Int(stocks), phis: phis, seed: UInt64(seed), historyMonths: Int(history),
+        return (RegimeStudy.Settings(trials: trials, stocks: stocks, phis: phis, seed: seed, historyMonths: history,
                                      design: design), map)
     }
 
