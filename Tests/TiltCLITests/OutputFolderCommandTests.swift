@@ -200,9 +200,10 @@ import Glibc
         #expect(try Self.contents(of: target) == old)
     }
 
-    /// The issue's case: `tilt run D/strategy.tilt --out D` with the program reading D/returns.csv. An
-    /// error at the statement that reads it, naming both; nothing is written. Also through a link, and the
-    /// program file itself (a usage error before anything runs).
+    /// The issue's case, through `read`: `tilt run D/strategy.tilt --out D` with the program reading
+    /// D/returns.csv by `read("…")`, whose path may be computed and is checked when it reads. An error at
+    /// the argument, naming both; nothing is written. Also through a link, and the program file itself (a
+    /// usage error before anything runs).
     @Test func aFileTheRunReadsIsNeverReplaced() throws {
         let dir = try scratchFolder()
         let folder = dir.appendingPathComponent("D")
@@ -224,6 +225,104 @@ import Glibc
         try "let x = 1\n".write(to: folder.appendingPathComponent("report.md"), atomically: true, encoding: .utf8)
         let itself = try TiltBinary.run(["run", "D/report.md", "--out", "D"], directory: dir)
         #expect(itself.status == 2 && itself.stderr.contains("--out `D`: the run reads `D/report.md`"), "\(itself.stderr)")
+    }
+
+    /// The files a strategy, a policy or an experiment names are refused before anything runs: the program
+    /// prints nothing, each clash is an error at the statement naming the file (both files named), and the
+    /// folder is as it was. Through a link too (the paper design's factor file a link to D/regimes.csv).
+    @Test func filesTheProgramNamesAreRefusedBeforeAnyWork() throws {
+        let dir = try scratchFolder()
+        let folder = dir.appendingPathComponent("D"), data = dir.appendingPathComponent("data")
+        for made in [folder, data] { try FileManager.default.createDirectory(at: made, withIntermediateDirectories: true) }
+        for name in ["returns.csv", "weights.csv", "ff.csv", "regimes.csv"] {
+            try "not read\n".write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        try FileManager.default.createSymbolicLink(atPath: data.appendingPathComponent("ff6_monthly.csv").path,
+                                                   withDestinationPath: "../D/regimes.csv")
+        let program = """
+            print "started"
+            universe "returns.csv"
+            factors "ff.csv"
+            benchmark read("weights.csv")
+            maximize mu'f s.t. tev <= 3%
+            rebalance monthly
+            experiment regime_study(trials: 2, design: paper)
+
+            """
+        try program.write(to: folder.appendingPathComponent("strategy.tilt"), atomically: true, encoding: .utf8)
+        let before = try Self.contents(of: folder)
+        let result = try TiltBinary.run(["run", "D/strategy.tilt", "--data", "data", "--out", "D"], directory: dir)
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty, "the program ran: \(result.stdout)")
+        for (location, input, output) in [("2:10", "D/returns.csv", "returns.csv"), ("4:16", "D/weights.csv", "weights.csv"),
+                                          ("7:44", "data/ff6_monthly.csv", "regimes.csv")] {
+            #expect(result.stderr.contains("D/strategy.tilt:\(location): error: --out `D`: the run reads `"), "\(location): \(result.stderr)")
+            #expect(result.stderr.contains("\(input)`, which writing `\(output)` here would replace"), "\(input): \(result.stderr)")
+        }
+        #expect(try Self.contents(of: folder) == before)
+    }
+
+    /// A parametric policy's files — the industries file and a characteristic's — are refused the same way,
+    /// before anything runs, each where it is named.
+    @Test func aPolicysFilesAreRefusedBeforeAnyWork() throws {
+        let dir = try scratchFolder()
+        let folder = dir.appendingPathComponent("D")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for name in ["returns.csv", "weights.csv"] {
+            try "not read\n".write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let program = """
+            print "started"
+            universe kenfrench("weights.csv")
+            benchmark mktcap
+            policy parametric(size, "returns.csv", window: 12, fit: 2000-01 to 2001-12) utility crra(5)
+            rebalance monthly from 2002-01 to 2003-12
+
+            """
+        try program.write(to: folder.appendingPathComponent("policy.tilt"), atomically: true, encoding: .utf8)
+        let before = try Self.contents(of: folder)
+        let result = try TiltBinary.run(["run", "D/policy.tilt", "--out", "D"], directory: dir)
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty, "the program ran: \(result.stdout)")
+        for (location, input) in [("2:20", "weights.csv"), ("4:25", "returns.csv")] {
+            #expect(result.stderr.contains("D/policy.tilt:\(location): error: --out `D`: the run reads `"), "\(location): \(result.stderr)")
+            #expect(result.stderr.contains("D/\(input)`, which writing `\(input)` here would replace"), "\(input): \(result.stderr)")
+        }
+        #expect(try Self.contents(of: folder) == before)
+    }
+
+    /// A file named by a value the program computes is known only when the strategy is lowered: refused
+    /// then, before its data is loaded, at the statement naming it. A plan run from JSON is checked the
+    /// same way before it loads anything.
+    @Test func computedPathsAndPlansAreRefusedBeforeLoading() throws {
+        let dir = try scratchFolder()
+        let folder = dir.appendingPathComponent("D")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "not read\n".write(to: folder.appendingPathComponent("weights.csv"), atomically: true, encoding: .utf8)
+        let program = """
+            let file = "weights.csv"
+            universe synthetic(stocks: 20, seed: 1, from: 1995-01, to: 2004-12)
+            benchmark read(file)
+            maximize mu'f s.t. tev <= 3%
+            rebalance monthly from 2003-01 to 2004-11
+
+            """
+        try program.write(to: folder.appendingPathComponent("strategy.tilt"), atomically: true, encoding: .utf8)
+        let before = try Self.contents(of: folder)
+        let run = try TiltBinary.run(["run", "D/strategy.tilt", "--out", "D"], directory: dir)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("D/strategy.tilt:3:16: error: --out `D`: the run reads `"), "\(run.stderr)")
+        #expect(run.stderr.contains("D/weights.csv`, which writing `weights.csv` here would replace"), "\(run.stderr)")
+        #expect(try Self.contents(of: folder) == before)
+
+        let planned = try TiltBinary.run(["run", "D/strategy.tilt", "--plan-json"], directory: dir)
+        #expect(planned.status == 0, "\(planned.stderr)")
+        try planned.stdout.write(to: dir.appendingPathComponent("plan.json"), atomically: true, encoding: .utf8)
+        let fromPlan = try TiltBinary.run(["run", "plan.json", "--out", "D"], directory: dir)
+        #expect(fromPlan.status == 1)
+        #expect(fromPlan.stderr.contains("tilt: plan.json: error: --out `D`: the run reads `"), "\(fromPlan.stderr)")
+        #expect(fromPlan.stderr.contains("D/weights.csv`, which writing `weights.csv` here would replace"), "\(fromPlan.stderr)")
+        #expect(try Self.contents(of: folder) == before)
     }
 
     /// A program that fails leaves the folder as it was.

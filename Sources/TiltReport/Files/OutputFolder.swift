@@ -68,11 +68,6 @@ public final class OutputFolder {
         }
     }
 
-    /// `check(input:)` for each of `inputs`.
-    public func check(inputs: [String]) throws(ReportError) {
-        for input in inputs { try check(input: input) }
-    }
-
     // MARK: Writing
 
     /// Stages `text` as the new file `name` (one of `ownNames`); returns where it will be once committed.
