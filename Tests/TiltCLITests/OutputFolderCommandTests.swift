@@ -227,19 +227,41 @@ import Glibc
         #expect(itself.status == 2 && itself.stderr.contains("--out `D`: the run reads `D/report.md`"), "\(itself.stderr)")
     }
 
-    /// The files a strategy, a policy or an experiment names are refused before anything runs: the program
-    /// prints nothing, each clash is an error at the statement naming the file (both files named), and the
-    /// folder is as it was. Through a link too (the paper design's factor file a link to D/regimes.csv).
-    @Test func filesTheProgramNamesAreRefusedBeforeAnyWork() throws {
+    /// Runs `program` as D/NAME with `--out D` (and `arguments`), D holding `inputs`, a folder `data` beside
+    /// it: the program must print nothing, fail with each clash of `refused` (its location in the program,
+    /// the input as named in the message, the report file it would be) as an error naming both, and leave D
+    /// as it was. Returns the scratch folder for more checks.
+    func expectRefusedBeforeAnyWork(_ program: String, name: String, inputs: [String], arguments: [String] = [],
+                                    refused: [(location: String, input: String, output: String)],
+                                    sourceLocation: SourceLocation = #_sourceLocation) throws {
         let dir = try scratchFolder()
         let folder = dir.appendingPathComponent("D"), data = dir.appendingPathComponent("data")
         for made in [folder, data] { try FileManager.default.createDirectory(at: made, withIntermediateDirectories: true) }
-        for name in ["returns.csv", "weights.csv", "ff.csv", "regimes.csv"] {
-            try "not read\n".write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        for input in inputs {
+            try "not read\n".write(to: folder.appendingPathComponent(input), atomically: true, encoding: .utf8)
         }
         try FileManager.default.createSymbolicLink(atPath: data.appendingPathComponent("ff6_monthly.csv").path,
                                                    withDestinationPath: "../D/regimes.csv")
-        let program = """
+        try program.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        let before = try Self.contents(of: folder)
+        let result = try TiltBinary.run(["run", "D/\(name)"] + arguments + ["--out", "D"], directory: dir)
+        #expect(result.status == 1, sourceLocation: sourceLocation)
+        #expect(result.stdout.isEmpty, "the program ran: \(result.stdout)", sourceLocation: sourceLocation)
+        for (location, input, output) in refused {
+            #expect(result.stderr.contains("D/\(name):\(location): error: --out `D`: the run reads `"), "\(location): \(result.stderr)",
+                    sourceLocation: sourceLocation)
+            #expect(result.stderr.contains("\(input)`, which writing `\(output)` here would replace"), "\(input): \(result.stderr)",
+                    sourceLocation: sourceLocation)
+        }
+        #expect(try Self.contents(of: folder) == before, sourceLocation: sourceLocation)
+    }
+
+    /// The files a strategy and an experiment name are refused before anything runs: the program prints
+    /// nothing, each clash is an error at the statement naming the file (both files named), and the folder
+    /// is as it was. Through a link too (the paper design's factor file, data/ff6_monthly.csv, a link to
+    /// D/regimes.csv).
+    @Test func filesTheProgramNamesAreRefusedBeforeAnyWork() throws {
+        try expectRefusedBeforeAnyWork("""
             print "started"
             universe "returns.csv"
             factors "ff.csv"
@@ -248,47 +270,22 @@ import Glibc
             rebalance monthly
             experiment regime_study(trials: 2, design: paper)
 
-            """
-        try program.write(to: folder.appendingPathComponent("strategy.tilt"), atomically: true, encoding: .utf8)
-        let before = try Self.contents(of: folder)
-        let result = try TiltBinary.run(["run", "D/strategy.tilt", "--data", "data", "--out", "D"], directory: dir)
-        #expect(result.status == 1)
-        #expect(result.stdout.isEmpty, "the program ran: \(result.stdout)")
-        for (location, input, output) in [("2:10", "D/returns.csv", "returns.csv"), ("4:16", "D/weights.csv", "weights.csv"),
-                                          ("7:44", "data/ff6_monthly.csv", "regimes.csv")] {
-            #expect(result.stderr.contains("D/strategy.tilt:\(location): error: --out `D`: the run reads `"), "\(location): \(result.stderr)")
-            #expect(result.stderr.contains("\(input)`, which writing `\(output)` here would replace"), "\(input): \(result.stderr)")
-        }
-        #expect(try Self.contents(of: folder) == before)
+            """, name: "strategy.tilt", inputs: ["returns.csv", "weights.csv", "ff.csv", "regimes.csv"], arguments: ["--data", "data"],
+            refused: [("2:10", "D/returns.csv", "returns.csv"), ("4:16", "D/weights.csv", "weights.csv"),
+                      ("7:44", "data/ff6_monthly.csv", "regimes.csv")])
     }
 
-    /// A parametric policy's files — the industries file and a characteristic's — are refused the same way,
-    /// before anything runs, each where it is named.
+    /// A parametric policy's files — the industries file and a characteristic's — are refused the same way.
     @Test func aPolicysFilesAreRefusedBeforeAnyWork() throws {
-        let dir = try scratchFolder()
-        let folder = dir.appendingPathComponent("D")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for name in ["returns.csv", "weights.csv"] {
-            try "not read\n".write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
-        }
-        let program = """
+        try expectRefusedBeforeAnyWork("""
             print "started"
             universe kenfrench("weights.csv")
             benchmark mktcap
             policy parametric(size, "returns.csv", window: 12, fit: 2000-01 to 2001-12) utility crra(5)
             rebalance monthly from 2002-01 to 2003-12
 
-            """
-        try program.write(to: folder.appendingPathComponent("policy.tilt"), atomically: true, encoding: .utf8)
-        let before = try Self.contents(of: folder)
-        let result = try TiltBinary.run(["run", "D/policy.tilt", "--out", "D"], directory: dir)
-        #expect(result.status == 1)
-        #expect(result.stdout.isEmpty, "the program ran: \(result.stdout)")
-        for (location, input) in [("2:20", "weights.csv"), ("4:25", "returns.csv")] {
-            #expect(result.stderr.contains("D/policy.tilt:\(location): error: --out `D`: the run reads `"), "\(location): \(result.stderr)")
-            #expect(result.stderr.contains("D/\(input)`, which writing `\(input)` here would replace"), "\(input): \(result.stderr)")
-        }
-        #expect(try Self.contents(of: folder) == before)
+            """, name: "policy.tilt", inputs: ["returns.csv", "weights.csv"],
+            refused: [("2:20", "D/weights.csv", "weights.csv"), ("4:25", "D/returns.csv", "returns.csv")])
     }
 
     /// A file named by a value the program computes is known only when the strategy is lowered: refused
