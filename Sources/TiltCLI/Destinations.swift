@@ -77,7 +77,8 @@ func resolvedPath(_ path: String) -> String {
 /// program file is not one of its files). The report's files are staged as the program produces them and
 /// replace Tilt's files in the folder as one set when the program has run without error (`OutputFolder`);
 /// after an error the folder keeps its old set. A data file the program reads that the set would replace
-/// is an error at the statement reading it (`checkInput`, the interpreter's hook). A report that cannot be
+/// is an error at the statement naming it, before any work (`Session.checkInput`, asked about the plan's
+/// data sources before the program runs and again when a plan runs, and by `read`). A report that cannot be
 /// written all the same (a full disk, a folder changed meanwhile) is not an error in the program: it is
 /// printed as `tilt: PATH: error: reason`, without a program location, and remembered so that the command
 /// ends with status 1.
@@ -100,7 +101,7 @@ final class ReportFolder {
         }
     }
 
-    /// Why the program must not read `path` (the interpreter's `checkInput`): the report would replace it.
+    /// Why the program must not read `path` (the session's `checkInput`): the report would replace it.
     func refusal(toRead path: String) -> String? {
         do {
             try folder.check(input: path)
