@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "TiltData", dependencies: ["TiltLinearAlgebra", "COpenSSLCrypto"]),
         .target(name: "TiltModels", dependencies: ["TiltLinearAlgebra", "TiltData"]),
         // CRSP from WRDS's PostgreSQL service (libpq).
-        .target(name: "TiltWRDS", dependencies: ["TiltData", "CLibpq"]),
+        .target(name: "TiltWRDS", dependencies: ["TiltData", "TiltLinearAlgebra", "CLibpq"]),
         .target(name: "TiltPortfolio", dependencies: ["TiltModeling", "TiltSolver", "TiltLinearAlgebra", "TiltData"]),
         .target(name: "TiltBacktest", dependencies: ["TiltPortfolio", "TiltModels", "TiltModeling", "TiltData", "TiltLinearAlgebra", "TiltWRDS"]),
         .target(name: "TiltReport", dependencies: ["TiltBacktest", "TiltData", "TiltLinearAlgebra"]),

@@ -1,5 +1,6 @@
 import Foundation
 import TiltData
+import TiltLinearAlgebra
 
 /// Reads a CRSP universe straight from WRDS's PostgreSQL service (or any PostgreSQL server with its
 /// tables), with the same result as the CSV path: the query's rows become `CRSPRow`s and go through the same
@@ -154,13 +155,17 @@ public enum CRSPDatabase {
             let value = strtod(text, &end)
             return end?.pointee == 0 ? value : nil
         }
-        func integer(_ k: Int) -> Int? { double(k).flatMap { $0 == $0.rounded() && abs($0) < 1e15 ? Int($0) : nil } }
+        /// A whole number below 10¹⁵ in magnitude; nil for NULL, a fraction or anything larger.
+        func integer(_ k: Int) -> Int? { double(k).flatMap { Int(whole: $0, in: -999_999_999_999_999...999_999_999_999_999) } }
         func date(_ k: Int) -> (Month, Int)? {
             guard let text = fields.string(k) else { return nil }
             return Month.calendarDate(text)
         }
-        guard let permno = integer(0), let (month, day) = date(1) else {
-            throw location.error(line: number, column: nil, "query row \(number) has no permno or date")
+        guard let permno = integer(0) else {
+            throw location.error(line: number, column: "permno", fields.string(0).map { "permno '\($0)' is not a whole number" } ?? "the row has no permno")
+        }
+        guard let (month, day) = date(1) else {
+            throw location.error(line: number, column: nil, "query row \(number) has no date")
         }
         let ret = double(2) ?? .nan, prc = double(3) ?? .nan
         if ret < -1 {
