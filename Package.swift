@@ -30,10 +30,10 @@ let package = Package(
         .target(name: "TiltData", dependencies: ["TiltLinearAlgebra", "COpenSSLCrypto"]),
         .target(name: "TiltModels", dependencies: ["TiltLinearAlgebra", "TiltData"]),
         // CRSP from WRDS's PostgreSQL service (libpq).
-        .target(name: "TiltWRDS", dependencies: ["TiltData", "CLibpq"]),
+        .target(name: "TiltWRDS", dependencies: ["TiltData", "TiltLinearAlgebra", "CLibpq"]),
         .target(name: "TiltPortfolio", dependencies: ["TiltModeling", "TiltSolver", "TiltLinearAlgebra", "TiltData"]),
         .target(name: "TiltBacktest", dependencies: ["TiltPortfolio", "TiltModels", "TiltModeling", "TiltData", "TiltLinearAlgebra", "TiltWRDS"]),
-        .target(name: "TiltReport", dependencies: ["TiltBacktest", "TiltData"]),
+        .target(name: "TiltReport", dependencies: ["TiltBacktest", "TiltData", "TiltLinearAlgebra"]),
         .target(name: "TiltLanguage", dependencies: [
             "TiltSyntax", "TiltLinearAlgebra", "TiltModeling", "TiltData", "TiltModels", "TiltPortfolio", "TiltBacktest", "TiltReport",
             "TiltWRDS",
@@ -51,6 +51,10 @@ let package = Package(
         // GNU readline is configured through C global variables, which Swift 6 mode rejects as shared
         // mutable state; the REPL uses them from the main thread only.
         swiftSettings: [.swiftLanguageMode(.v5)]),
+
+        // Black-box fuzzing of the built `tilt` binary (Docs/reliability.md); not part of the product.
+        .executableTarget(name: "TiltFuzz", dependencies: ["TiltLinearAlgebra"], path: "Fuzz/TiltFuzz"),
+        .executableTarget(name: "TiltParserFuzz", dependencies: ["TiltLanguage", "TiltSyntax"], path: "Fuzz/TiltParserFuzz"),
 
         // Helpers several test targets share (a per-process scratch folder); not part of any product.
         .target(name: "TiltTestSupport", path: "Tests/TiltTestSupport"),

@@ -30,7 +30,7 @@ struct BenchSolver: ParsableCommand {
           tev            maximize expected active return
                          s.t. tracking error <= \(BenchmarkProblemKind.monthlyTrackingErrorBudget) (monthly)
           risk-aversion  maximize expected active return
-                         - \(Int(BenchmarkProblemKind.riskAversionCoefficient)) x active variance (monthly)
+                         - \(ValueFormat.number(BenchmarkProblemKind.riskAversionCoefficient, decimals: 0)) x active variance (monthly)
         Times, medians of --repeats runs after one warm-up:
           pipeline      build the problem as a strategy does (exposures f as
                         variables, f == B'(w - b)) and solve it: these

@@ -43,7 +43,10 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         if shard != nil { return try validateShard() }
-        if let out { try validateFolderDestination(out, option: "--out", files: ReportFolder.fileNames) }
+        if let out {
+            try validateFolderDestination(out, option: "--out", files: ReportFolder.fileNames)
+            try validateProgramIsNotAnOutput(file, folder: out)
+        }
         if planJSON && out != nil { throw ValidationError("--plan-json prints the plan without running it: it takes no --out") }
         if planJSON && file.hasSuffix(".json") { throw ValidationError("\(file) is already a plan") }
     }
@@ -70,9 +73,14 @@ struct Run: ParsableCommand {
             return
         }
         let reportFolder = out.map(ReportFolder.init(path:))
+        // The data files the program reads must not be among those the report replaces: the session asks
+        // before the program runs (the files it names), when a plan runs, and when `read` reads.
+        session.checkInput = reportFolder?.refusal(toRead:)
         presentStrategies(on: session, title: source.name, reportFolder: reportFolder, verbose: verbose,
                           run: RunRecord(program: source, started: started))
-        try reportAndExitOnErrors(session.run(source), in: source)
+        let diagnostics = session.run(source)
+        reportFolder?.finish(programSucceeded: diagnostics.isEmpty)
+        try reportAndExitOnErrors(diagnostics, in: source)
         if reportFolder?.writeFailed == true { throw userErrorExit }
     }
 
@@ -82,16 +90,22 @@ struct Run: ParsableCommand {
         let (plan, bytes) = try readPlan(file)
         let session = Session(mode: .program, output: { printOutput($0) })
         let reportFolder = out.map(ReportFolder.init(path:))
+        // The plan's data files must not be among those the report replaces (asked before it loads them).
+        session.checkInput = reportFolder?.refusal(toRead:)
         // The plan stands for the program in the run's provenance.
         presentStrategies(on: session, title: file, reportFolder: reportFolder, verbose: verbose,
                           run: RunRecord(program: SourceFile(name: file, bytes: bytes), started: started))
+        var failure: String?
         do {
             try session.execute(plan)
         } catch let error as PlanError {
-            printError(planErrorText(error, plan: file))
-            throw userErrorExit
+            failure = planErrorText(error, plan: file)
         } catch {
-            printError("tilt: \(file): error: \(error)\n")
+            failure = "tilt: \(file): error: \(error)\n"
+        }
+        reportFolder?.finish(programSucceeded: failure == nil)
+        if let failure {
+            printError(failure)
             throw userErrorExit
         }
         if reportFolder?.writeFailed == true { throw userErrorExit }

@@ -104,5 +104,5 @@ func makeSession(for source: SourceFile, data: String?) -> Session {
 
 func directory(of file: SourceFile) -> String {
     file.name.hasPrefix("<") ? FileManager.default.currentDirectoryPath
-        : (file.name as NSString).deletingLastPathComponent.isEmpty ? "." : (file.name as NSString).deletingLastPathComponent
+        : AtomicFile.folder(of: file.name)
 }

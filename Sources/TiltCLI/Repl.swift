@@ -72,7 +72,10 @@ struct ReplLoop {
         print("Tilt \(Tilt.version) — :help for help, Ctrl-D to leave")
         var entryNumber = 0
         while true {
-            guard let entry = readEntry() else { break }
+            guard let bytes = readEntry() else { break }
+            // The entry's text for commands and history; the program itself is run from its bytes, so that
+            // invalid UTF-8 is an error at its place, as in `tilt run`, not silently U+FFFD.
+            let entry = String(decoding: bytes, as: UTF8.self)
             let trimmed = entry.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }
             // A multi-line entry continued inside brackets or after an operator means the same on one
@@ -85,7 +88,7 @@ struct ReplLoop {
                 continue
             }
             entryNumber += 1
-            let file = files.add(name: "<repl:\(entryNumber)>", bytes: Array(entry.utf8))
+            let file = files.add(name: "<repl:\(entryNumber)>", bytes: bytes)
             report(interruptibly { session.run(file) }, running: file)
             completionWords = session.completionWords + ReplLoop.commands.map { String($0.0.prefix { $0 != " " }) }
         }
@@ -125,17 +128,17 @@ struct ReplLoop {
         }
     }
 
-    /// Reads one entry, over several lines while brackets are open or a line ends in an operator.
-    /// `nil` at end of input (Ctrl-D on an empty prompt).
-    private func readEntry() -> String? {
-        var lines: [String] = []
+    /// Reads one entry, over several lines while brackets are open or a line ends in an operator: its
+    /// bytes as typed. `nil` at end of input (Ctrl-D on an empty prompt).
+    private func readEntry() -> [UInt8]? {
+        var lines: [[UInt8]] = []
         entryCancelled = false
         while true {
             let prompt = lines.isEmpty ? mainPrompt : continuationPrompt
             guard let raw = readline(prompt) else {
-                return lines.isEmpty ? nil : lines.joined(separator: "\n")
+                return lines.isEmpty ? nil : Array(lines.joined(separator: [UInt8(ascii: "\n")]))
             }
-            let line = String(cString: raw)
+            let line = Array(UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw)))
             free(raw)
             if entryCancelled {
                 // Ctrl-C was pressed while this line was being typed: start over.
@@ -144,8 +147,11 @@ struct ReplLoop {
                 if line.isEmpty { continue }
             }
             lines.append(line)
-            let entry = lines.joined(separator: "\n")
-            if entry.hasPrefix(":") || !EntryCompleteness.needsMoreInput(entry) { return entry }
+            let entry = Array(lines.joined(separator: [UInt8(ascii: "\n")]))
+            // Whether more lines follow depends on brackets and the last token only; the bytes themselves run.
+            if entry.first == UInt8(ascii: ":") || !EntryCompleteness.needsMoreInput(String(decoding: entry, as: UTF8.self)) {
+                return entry
+            }
         }
     }
 

@@ -180,9 +180,11 @@ struct Merge: ParsableCommand {
                 if let plan = step.plan, merged.results.indices.contains(plan) { try session.present(merged.results[plan]) }
             }
         } catch {
+            reportFolder?.finish(programSucceeded: false)
             printError("tilt merge: error: \(error)\n")
             throw userErrorExit
         }
+        reportFolder?.finish(programSucceeded: true)
         let count = merged.manifest.shard.count
         fflush(stdout)  // the tables go first when both outputs go to one log
         printError("merged \(merged.members.count) of \(count) shard\(count == 1 ? "" : "s") of \(merged.manifest.program.path)"

@@ -47,31 +47,6 @@ func presentStrategies(on session: Session, title: String, reportFolder: ReportF
     presentStudies(on: session, reportFolder: reportFolder, run: run)
 }
 
-/// The folder `--out` names, checked before the program runs (`validateFolderDestination`). A report that
-/// cannot be written all the same (a full disk, a folder changed meanwhile) is not an error in the
-/// program: it is printed as `tilt: PATH: error: reason`, without a program location, and remembered so
-/// that the command ends with status 1; the program goes on.
-final class ReportFolder {
-    /// Every file a report may write into the folder (checked before the program runs).
-    static let fileNames = ReportWriter.fileNames + ReportWriter.optionalFileNames + [StudyCSV.fileName]
-
-    let url: URL
-    private(set) var writeFailed = false
-
-    init(path: String) { url = URL(fileURLWithPath: path) }
-
-    /// Runs `write`, which writes files into the folder and returns them, and says what was written or why not.
-    func write(_ write: (URL) throws -> [URL]) {
-        do {
-            let written = try write(url)
-            print("wrote " + written.map(\.path).joined(separator: ", "))
-        } catch {
-            printError("tilt: \(error)\n")
-            writeFailed = true
-        }
-    }
-}
-
 /// A parametric policy's estimates: θ with standard errors, then in-sample returns and the weights' extremes
 /// in and out of sample.
 func policyTables(_ report: PolicyReport) -> [Table] {

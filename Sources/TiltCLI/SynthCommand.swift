@@ -64,9 +64,8 @@ struct Synth: ParsableCommand {
     /// The factor files written: a tidy one (`--factors`, or factors.csv), or with --wrds Ken French's two.
     private var factorPaths: [String] {
         if let factors { return [factors] }
-        let folder = (crsp as NSString).deletingLastPathComponent
-        return wrds ? ["F-F_Research_Data_5_Factors_2x3.csv", "F-F_Momentum_Factor.CSV"].map { (folder as NSString).appendingPathComponent($0) }
-                    : [(folder as NSString).appendingPathComponent("factors.csv")]
+        let names = wrds ? ["F-F_Research_Data_5_Factors_2x3.csv", "F-F_Momentum_Factor.CSV"] : ["factors.csv"]
+        return names.map { AtomicFile.sibling($0, of: crsp) }
     }
 
     func validate() throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TiltLinearAlgebra
+import TiltReport
 
 /// `tilt`: run, check, format and explore Tilt programs.
 struct Tilt: ParsableCommand {
@@ -32,8 +33,17 @@ enum Main {
     static func main() {
         // Tilt parallelises whole backtests, not single small matrix products.
         BLASThreads.setCount(1)
+        // A file-size limit (`ulimit -f`) makes a write fail with EFBIG, reported like a full disk, instead
+        // of ending the process with SIGXFSZ.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try Tilt.parseAsRoot()
+            // SIGINT, SIGTERM, SIGHUP: temporary files and staged reports are removed, buffered output is
+            // written, exit 128 + the signal. The REPL (Ctrl-C cancels the entry), the Jupyter kernel (SIGINT
+            // interrupts a cell) and the language server handle signals themselves.
+            if !(command is Repl || command is KernelRun || command is LanguageServerCommand) {
+                Interruption.installHandlers(lastWords: interrupted)
+            }
             try command.run()
             checkStandardOutput()
         } catch {
@@ -53,4 +63,22 @@ enum Main {
             Tilt.exit(withError: error)
         }
     }
+}
+
+/// A command's last words after a signal (`Interruption`): what it printed so far is written out, and it
+/// says why it stopped.
+@Sendable private func interrupted(by signalNumber: Int32) {
+    // The main thread may be inside a write to standard output (holding its lock, on a pipe nobody reads):
+    // wait a second at most for it, rather than hang.
+    for _ in 0..<100 {
+        if ftrylockfile(stdout) == 0 {
+            fflush(stdout)
+            funlockfile(stdout)
+            break
+        }
+        usleep(10_000)
+    }
+    let name = [SIGINT: "SIGINT", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP"][signalNumber] ?? "signal \(signalNumber)"
+    let text = "\ntilt: stopped by \(name); nothing half-written is left\n"
+    _ = text.withCString { write(2, $0, strlen($0)) }
 }

@@ -10,7 +10,8 @@ public struct Month: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public init(ordinal: Int) { self.ordinal = ordinal }
 
-    public var year: Int { Int((Double(ordinal) / 12).rounded(.down)) }
+    /// Floor division, so that months before year 0 (negative ordinals) have the year they belong to.
+    public var year: Int { ordinal >= 0 ? ordinal / 12 : -((-ordinal - 1) / 12) - 1 }
     public var month: Int { ordinal - year * 12 + 1 }
 
     /// Parses `YYYY-MM`, `YYYYMM` or `YYYY-MM-DD` (the day is checked, then ignored), with spaces or

@@ -1,4 +1,5 @@
 import Foundation
+import TiltLinearAlgebra
 
 /// A JSON value, as the Jupyter messaging protocol and the Language Server Protocol exchange them.
 /// Parsed with Foundation's `JSONDecoder` (which limits nesting, so no input overflows the stack) and
@@ -38,8 +39,8 @@ public enum JSONValue: Sendable, Equatable {
 
     /// A whole number that fits an `Int` exactly (never a trap on 1e300 or 0.5).
     public var int: Int? {
-        guard case .number(let x) = self, x == x.rounded(), abs(x) <= 9_007_199_254_740_992 else { return nil }
-        return Int(x)
+        guard case .number(let x) = self else { return nil }
+        return Int(whole: x, in: -9_007_199_254_740_992...9_007_199_254_740_992)
     }
 
     public var array: [JSONValue]? {
@@ -66,8 +67,8 @@ public enum JSONValue: Sendable, Equatable {
         case .number(let x):
             if !x.isFinite {
                 out += "null"
-            } else if x == x.rounded(), abs(x) < 1e15 {
-                out += String(Int64(x))
+            } else if let whole = Int64(whole: x, in: -999_999_999_999_999...999_999_999_999_999) {
+                out += String(whole)
             } else {
                 out += "\(x)"
             }

@@ -14,18 +14,25 @@ public enum ReportWriter {
     public static let runFileName = "run.json"
 
     /// Writes the report of `results` (one or several, e.g. a sweep) into `directory`, creating it when
-    /// missing: the tidy CSV files, report.md and report.html, and when given the run's provenance
-    /// (run.json, and the reports' headers) and a parametric policy's details (theta.csv, its tables in
-    /// the reports). Every file is written atomically; returns the files written. Throws when the folder
-    /// cannot be created or written, or a result is inconsistent.
+    /// missing, as one set (`OutputFolder`): the tidy CSV files, report.md and report.html, and when given
+    /// the run's provenance (run.json, and the reports' headers) and a parametric policy's details
+    /// (theta.csv, its tables in the reports). Returns the files written. Throws when the folder cannot be
+    /// created or written, or a result is inconsistent.
     @discardableResult
     public static func write(results: [BacktestResult], to directory: URL, title: String, provenance: Provenance? = nil,
                              policy: PolicyDetails? = nil) throws(ReportError) -> [URL] {
+        try write(files: files(results: results, title: title, provenance: provenance, policy: policy, folder: directory.path), to: directory)
+    }
+
+    /// The (name, text) files of the report on `results` (see `write(results:to:title:provenance:policy:)`);
+    /// `folder` is named in errors.
+    public static func files(results: [BacktestResult], title: String, provenance: Provenance? = nil, policy: PolicyDetails? = nil,
+                             folder: String) throws(ReportError) -> [(String, String)] {
         let tables: ReportTables
         do {
             tables = try ReportTables(results)
         } catch {
-            throw ReportError(path: directory.path, message: error.description)
+            throw ReportError(path: folder, message: error.description)
         }
         var files = Array(zip(fileNames, [
             TidyCSV.returns(results), TidyCSV.weights(results), TidyCSV.exposures(results), TidyCSV.contributions(results),
@@ -35,24 +42,32 @@ public enum ReportWriter {
         if let regimes = TidyCSV.regimes(results) { files.append((regimesFileName, regimes)) }
         if let policy { files.append((thetaFileName, TidyCSV.theta(policy.theta, result: results.first?.name ?? "policy"))) }
         if let provenance { files.append((runFileName, provenance.json())) }
-        return try write(files: files, to: directory)
+        return files
     }
 
-    /// Writes (name, text) files into `directory`, creating it when missing, each atomically; returns the
-    /// files written. Throws when the folder cannot be created or a file cannot be written.
+    /// Writes (name, text) files into `directory`, creating it when missing, as one set (`OutputFolder`:
+    /// all of them or, after a failure, none); returns the files written. Throws when the folder cannot be
+    /// created or a file cannot be written.
     @discardableResult
     public static func write(files: [(String, String)], to directory: URL) throws(ReportError) -> [URL] {
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw ReportError(path: directory.path, message: "cannot create the report folder: \(AtomicFile.reason(error))")
-        }
-        var written: [URL] = []
-        for (name, text) in files {
-            let url = directory.appendingPathComponent(name)
-            try AtomicFile.write(text, to: url)
-            written.append(url)
-        }
-        return written
+        let folder = OutputFolder(path: directory.path, ownNames: files.map(\.0))
+        try write(files: files, to: folder)
+        return try folder.commit()
+    }
+
+    /// Stages (name, text) files in `folder` (committed with the rest of its set); returns where they go.
+    @discardableResult
+    public static func write(files: [(String, String)], to folder: OutputFolder) throws(ReportError) -> [URL] {
+        var staged: [URL] = []
+        for (name, text) in files { staged.append(try folder.stage(name, text: text)) }
+        return staged
+    }
+
+    /// Stages the report on `results` in `folder` (see `write(results:to:title:provenance:policy:)`);
+    /// returns where its files go.
+    @discardableResult
+    public static func write(results: [BacktestResult], to folder: OutputFolder, title: String, provenance: Provenance? = nil,
+                             policy: PolicyDetails? = nil) throws(ReportError) -> [URL] {
+        try write(files: files(results: results, title: title, provenance: provenance, policy: policy, folder: folder.path), to: folder)
     }
 }

@@ -140,9 +140,11 @@ struct ExpressionPrinter {
         case .matrix(let rows):
             return "[" + rows.map { $0.map(print).joined(separator: ", ") }.joined(separator: "; ") + "]"
         case .absoluteValue(let x):
-            // Bars do not nest unambiguously: `||a| - b|`. Inner bars get parentheses.
-            let inner = print(x)
-            return inner.contains("|") ? "|(" + inner + ")|" : "|" + inner + "|"
+            // Bars nest without parentheses: a `|` opens where an operand is expected and closes after one,
+            // so `||a| - b|` reads back as written. Parentheses would not change the meaning but would add
+            // a level of nesting to each bar, and a program near `Parser.maximumDepth` would format into one
+            // the parser rejects.
+            return "|" + print(x) + "|"
         case .range(let lo, let hi, let step):
             var s = wrap(lo, above: .range) + " to " + wrap(hi, above: .range)
             if let step { s += " by " + wrap(step, above: .range) }
@@ -218,7 +220,8 @@ struct ExpressionPrinter {
         case .allocate(let by): return ["allocate by \(by.name)"]
         case .rebalance(let frequency, let window):
             return ["rebalance \(frequency.name)" + (window.map { " from \(print($0))" } ?? "")]
-        case .crisis(let name, let window): return ["crisis \(print(name)) \(print(window))"]
+        // The parser reads a crisis's name as a primary: `crisis (f(x)) 2007-10 to 2009-03`.
+        case .crisis(let name, let window): return ["crisis \(wrap(name, atLeast: .primary)) \(print(window))"]
         case .sweep(let name, let values): return ["\(name.name) in \(print(values))"]
         case .expression(let e): return [print(e)]
         }

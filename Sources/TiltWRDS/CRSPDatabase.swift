@@ -1,5 +1,6 @@
 import Foundation
 import TiltData
+import TiltLinearAlgebra
 
 /// Reads a CRSP universe straight from WRDS's PostgreSQL service (or any PostgreSQL server with its
 /// tables), with the same result as the CSV path: the query's rows become `CRSPRow`s and go through the same
@@ -154,26 +155,37 @@ public enum CRSPDatabase {
             let value = strtod(text, &end)
             return end?.pointee == 0 ? value : nil
         }
-        func integer(_ k: Int) -> Int? { double(k).flatMap { $0 == $0.rounded() && abs($0) < 1e15 ? Int($0) : nil } }
+        /// Field `k` (the column `name`) as a whole number below 10¹⁵ in magnitude, nil for NULL; anything else
+        /// (a fraction, 1e20, text) is an error at the row, as the CSV path's is at its cell.
+        func integer(_ k: Int, _ name: String) throws -> Int? {
+            guard let text = fields.string(k) else { return nil }
+            guard let value = double(k).flatMap({ Int(whole: $0, in: -999_999_999_999_999...999_999_999_999_999) }) else {
+                throw location.error(line: number, column: name, "'\(text)' is not a whole number")
+            }
+            return value
+        }
         func date(_ k: Int) -> (Month, Int)? {
             guard let text = fields.string(k) else { return nil }
             return Month.calendarDate(text)
         }
-        guard let permno = integer(0), let (month, day) = date(1) else {
-            throw location.error(line: number, column: nil, "query row \(number) has no permno or date")
+        guard let permno = try integer(0, "permno") else {
+            throw location.error(line: number, column: "permno", "the row has no permno")
+        }
+        guard let (month, day) = date(1) else {
+            throw location.error(line: number, column: nil, "query row \(number) has no date")
         }
         let ret = double(2) ?? .nan, prc = double(3) ?? .nan
         if ret < -1 {
             throw location.error(line: number, column: "ret", "permno \(permno) on \(month)-\(day): the return \(ret) is below −100%")
         }
         var row = CRSPRow(permno: permno, month: month, day: day, ret: ret, prc: prc, shrout: double(4) ?? .nan,
-                          siccd: integer(5), commonShare: nil, mainExchange: nil,
+                          siccd: try integer(5, "siccd"), commonShare: nil, mainExchange: nil,
                           isDataRow: fields.text(2) != nil || fields.text(3) != nil, delisting: nil, line: number)
         switch tables {
         case .legacy:
-            row.commonShare = integer(6).map(CRSPOptions.commonShareCodes.contains) ?? false
-            row.mainExchange = integer(7).map(CRSPOptions.mainExchangeCodes.contains) ?? false
-            let code = integer(9), dlret = double(8) ?? .nan
+            row.commonShare = try integer(6, "shrcd").map(CRSPOptions.commonShareCodes.contains) ?? false
+            row.mainExchange = try integer(7, "exchcd").map(CRSPOptions.mainExchangeCodes.contains) ?? false
+            let code = try integer(9, "dlstcd"), dlret = double(8) ?? .nan
             if let (dMonth, dDay) = date(10), code != CRSPDelisting.activeCode, code != nil || !dlret.isNaN {
                 row.delisting = CRSPDelisting(month: dMonth, day: dDay, code: code, ret: dlret, hasDate: true)
             }

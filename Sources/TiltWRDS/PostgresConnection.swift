@@ -164,18 +164,21 @@ final class PostgresConnection {
         PQclear(start)
         if let startError { throw startError }
         var buffer: [UInt8] = []
+        // Sent in pieces of at most a mebibyte, so that a piece's length always fits libpq's Int32.
+        let pieceSize = 1 << 20
         func flush() throws {
-            guard !buffer.isEmpty else { return }
-            let sent = buffer.withUnsafeBufferPointer { b in
-                b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) { PQputCopyData(connection, $0, Int32(b.count)) }
+            for start in stride(from: 0, to: buffer.count, by: pieceSize) {
+                let sent = buffer[start..<min(buffer.count, start + pieceSize)].withUnsafeBufferPointer { piece in
+                    piece.baseAddress!.withMemoryRebound(to: CChar.self, capacity: piece.count) { PQputCopyData(connection, $0, Int32(piece.count)) }
+                }
+                guard sent == 1 else { throw lastError(sql: sql) }
             }
-            guard sent == 1 else { throw lastError(sql: sql) }
             buffer.removeAll(keepingCapacity: true)
         }
         do {
             try rows { line in
                 buffer.append(contentsOf: line.utf8)
-                if buffer.count >= 1 << 20 { try flush() }
+                if buffer.count >= pieceSize { try flush() }
             }
             try flush()
         } catch {

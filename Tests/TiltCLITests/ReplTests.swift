@@ -34,29 +34,13 @@ final class PseudoTerminalSession {
         posix_spawn_file_actions_addopen(&actions, 0, slavePath, O_RDWR, 0)
         posix_spawn_file_actions_adddup2(&actions, 0, 1)
         posix_spawn_file_actions_adddup2(&actions, 0, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t(), defaults = sigset_t()
-        sigemptyset(&empty)
-        sigfillset(&defaults)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        let setSession: Int32 = 0x80 // POSIX_SPAWN_SETSID (glibc)
-        posix_spawnattr_setflags(&attributes, Int16(setSession | Int32(POSIX_SPAWN_SETSIGMASK) | Int32(POSIX_SPAWN_SETSIGDEF)))
-
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = home
         environment["TERM"] = "xterm"
         environment["NO_COLOR"] = "1"
         environment["INPUTRC"] = "/dev/null"
-        let argv = ([TiltBinary.path] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
-        var child: pid_t = 0
-        let status = posix_spawn(&child, TiltBinary.path, &actions, &attributes, argv, envp)
-        guard status == 0 else { throw POSIXError(.ECHILD) }
-        pid = child
+        let setSession: Int32 = 0x80 // POSIX_SPAWN_SETSID (glibc)
+        pid = try TiltBinary.spawn(arguments, environment: environment, actions: &actions, flags: setSession)
     }
 
     func type(_ text: String) {

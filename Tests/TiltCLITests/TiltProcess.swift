@@ -68,4 +68,27 @@ enum TiltBinary {
                       stderr: String(decoding: errData, as: UTF8.self),
                       crashed: process.terminationReason == .uncaughtSignal)
     }
+
+    /// Starts `tilt ARGS` with posix_spawn, its standard files set up by `actions`. The child gets an empty
+    /// signal mask and every signal's default action: the test runner may block or ignore signals, and a
+    /// child inherits both (Foundation's Process does not reset them). `flags` adds spawn flags
+    /// (POSIX_SPAWN_SETSID for a session of its own).
+    static func spawn(_ arguments: [String], environment: [String: String], actions: inout posix_spawn_file_actions_t,
+                      flags: Int32 = 0) throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t(), all = sigset_t()
+        sigemptyset(&empty)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(flags | Int32(POSIX_SPAWN_SETSIGMASK) | Int32(POSIX_SPAWN_SETSIGDEF)))
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        var child: pid_t = 0
+        guard posix_spawn(&child, path, &actions, &attributes, argv, envp) == 0 else { throw POSIXError(.ECHILD) }
+        return child
+    }
 }

@@ -137,3 +137,28 @@ func theSyntheticWRDSExtractReadsBackAsDrawn(daily: Bool) throws {
     }
     #expect(delistings > 5)
 }
+
+/// Whole-number cells far outside any integer (PERMNO 1e20, SHRCD 1e300, EXCHCD −1e300, SICCD and DLSTCD
+/// 1e20) are errors at their cell, never a trap; a SIC code that is whole but beyond any SIC (4e9) is an
+/// unknown sector; huge SHROUT and PRC are values (the cap is their product, up to +∞).
+@Test func hugeWholeNumbersAreErrorsAtTheirCellNeverATrap() throws {
+    let header = "PERMNO,date,SHRCD,EXCHCD,SICCD,PRC,VOL,RET,SHROUT,DLSTCD,DLRET,DLSTDT\n"
+    let good = "1,2000-01-31,10,1,2834,10,100,0.1,1000,,,\n"
+    let cases: [(row: String, cell: String, column: Int)] = [
+        ("1e20,2000-01-31,10,1,2834,10,100,0.1,1000,,,\n", "1e20", 1),
+        ("1,2000-01-31,1e300,1,2834,10,100,0.1,1000,,,\n", "1e300", 14),
+        ("1,2000-01-31,10,-1e300,2834,10,100,0.1,1000,,,\n", "-1e300", 17),
+        ("1,2000-01-31,10,1,1e20,10,100,0.1,1000,,,\n", "1e20", 19),
+        ("1,2000-02-10,10,1,2834,,,,,1e20,,2000-02-10\n", "1e20", 28),
+    ]
+    for (row, cell, column) in cases {
+        let error = try #require(dataError { try CRSPExtract.load(path: temporaryFile("huge.csv", header + good + row)) }, "\(row)")
+        #expect(error.path.hasSuffix("huge.csv") && error.line == 3 && error.column == column, "\(error)")
+        #expect(error.message.hasPrefix("'\(cell)' is not a whole number"), "\(error)")
+    }
+    let values = header + good + "2,2000-01-31,10,1,4000000000,1e300,100,0.1,1e300,,,\n3,2000-01-31,10,1,2834,10,100,0.1,1e300,,,\n"
+    let panel = try CRSPExtract.load(path: temporaryFile("huge.csv", values))
+    let caps = try #require(panel.denseMarketCaps())
+    #expect(panel.assetIDs == ["1", "2", "3"] && caps[0, 1] == .infinity && caps[0, 2] == 10 * 1e300)
+    #expect(panel.sector(row: 0, asset: 1) == SICDivision.other.name && panel.sector(row: 0, asset: 0) == "Manufacturing")
+}

@@ -58,6 +58,26 @@ import TiltSyntax
         }
     }
 
+    /// `tilt fmt` keeps a program's standing with `tilt check`: a mutated example that checks formats into
+    /// one that checks, and one with errors into one with the same errors.
+    @Test func formattedProgramsCheckAsTheirOriginals() {
+        var rng = Generator(seed: 0xF3)
+        var clean = 0
+        for (name, text) in Self.examples {
+            for _ in 0..<200 {
+                let file = SourceFile(name: name, bytes: Self.mutate(text, &rng))
+                let (program, syntaxErrors) = Parser.parse(file)
+                guard syntaxErrors.isEmpty else { continue }
+                let formatted = SourceFile(name: name, text: Formatter.format(program))
+                let before = Session.check(file).diagnostics.map(\.message)
+                let after = Session.check(formatted).diagnostics.map(\.message)
+                #expect(before == after, "\(name):\n\(String(decoding: file.bytes, as: UTF8.self))")
+                if before.isEmpty { clean += 1 }
+            }
+        }
+        #expect(clean >= 200, "only \(clean) mutated programs checked clean")
+    }
+
     @Test func mutatedSelfContainedExamplesNeverCrashTheInterpreter() {
         var rng = Generator(seed: 7)
         // Strategies and experiments run for seconds each (minutes in debug): not 300 times here.

@@ -146,17 +146,15 @@ private enum ByteMutator {
     }
 }
 
-/// Formatter bugs found by this fuzz test (reported; Sources/TiltSyntax is not this test's to fix), each
-/// with a trigger that tells whether a program can hit it.
-
-/// Parses `bytes` and checks the fuzz properties, leaving out statements that hit a known formatter bug;
-/// returns a description of the first violation.
+/// Parses `bytes` and checks the fuzz properties; returns a description of the first violation.
 private func violation(in bytes: [UInt8]) -> String? {
     let (program, diagnostics) = Parser.parse(SourceFile(name: "fuzz", bytes: bytes))
     return formattingViolation(program, diagnostics)
 }
 
-private func formattingViolation(_ program: Program, _ diagnostics: [Diagnostic]) -> String? {
+/// The formatting properties of a parsed program: its diagnostics point inside it, and when it parsed,
+/// its formatted text parses to the same tree and formats to itself. A description of the first violation.
+func formattingViolation(_ program: Program, _ diagnostics: [Diagnostic]) -> String? {
     let file = program.file, bytes = file.bytes
     for d in diagnostics {
         guard 0 <= d.range.start, d.range.start <= d.range.end, d.range.end <= bytes.count else {

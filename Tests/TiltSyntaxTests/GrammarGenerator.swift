@@ -1,3 +1,5 @@
+import TiltSyntax
+
 /// Writes random programs from an `EBNFGrammar`: the other direction of the differential test (every
 /// program the grammar derives must parse). Lookaheads are not enforced while writing; callers keep only
 /// the programs the recognizer accepts.
@@ -43,6 +45,17 @@ struct GrammarGenerator {
         var state = WriterState(budget: tokens)
         write(.rule(r), depth: depth, into: &state, using: &rng)
         return state.text
+    }
+
+    /// `count` programs of three statements each, written at random from `seed`, joined by line breaks or
+    /// `;` (not all derivable: the writer ignores lookaheads and the matrix side condition).
+    func programs(_ count: Int, seed: UInt64, tokens: Int) -> [SourceFile] {
+        var rng = SeededGenerator(seed: seed)
+        return (0..<count).map { _ in
+            let statements = (0..<3).map { _ in text(of: "statement", tokens: tokens, depth: 40, using: &rng) }
+            let separator = Bool.random(using: &rng) ? "\n" : "; "
+            return SourceFile(name: "written", text: statements.joined(separator: separator))
+        }
     }
 
     private struct WriterState {

@@ -115,6 +115,23 @@ private func expectSamePanels(_ a: AssetPanel, _ b: AssetPanel) {
         #expect(fromFiles.rebalances.map(\.weights) == fromDatabase.rebalances.map(\.weights))
     }
 
+    /// A database value that is no whole number where CRSP has one (a permno of 1e20 in a double precision
+    /// column, a SIC code of 2834.5) is an error naming the tables, the query row and the column, never a trap.
+    @Test func numbersThatAreNoWholeNumbersAreErrorsAtTheirRow() throws {
+        let fixture = try Fixture(stocks: 5)
+        let cases = [("crsp.msf", "permno", "1e20", "'1e+20' is not a whole number"),
+                     ("crsp.msenames", "siccd", "2834.5", "'2834.5' is not a whole number")]
+        for (table, column, value, message) in cases {
+            let conninfo = try fixture.database(.legacy)
+            let connection = try PostgresConnection(conninfo: conninfo)
+            try connection.execute("ALTER TABLE \(table) ALTER COLUMN \(column) TYPE double precision")
+            try connection.execute("UPDATE \(table) SET \(column) = \(value) WHERE permno = (SELECT min(permno) FROM \(table))")
+            let error = #expect(throws: DataError.self) { try CRSPDatabase.load(.init(conninfo: conninfo, tables: .legacy)) }
+            #expect(error?.path.contains("crsp.msf") == true && error?.message.hasPrefix("query row ") == true, "\(String(describing: error))")
+            #expect(error?.message.hasSuffix("(\(column)): \(message)") == true, "\(String(describing: error))")
+        }
+    }
+
     /// A refused connection, refused credentials and a missing table are errors in plain words naming the
     /// server, never showing the password.
     @Test func connectionProblemsAreClearAndNeverShowThePassword() throws {

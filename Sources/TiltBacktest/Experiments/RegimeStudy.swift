@@ -117,13 +117,23 @@ public enum RegimeStudy {
         return nil
     }
 
+    /// The sizes a study may have (the same in `experiment regime_study(…)` and `tilt bench montecarlo`):
+    /// beyond them a typo asks for more memory than a machine has.
+    public static let trialCounts = 2...10_000_000, stockCounts = 2...100_000, historyLengths = 1...10_000
+
     /// The checks that need no data: sizes, φ, the ridge.
     static func validateSettings(_ s: Settings) throws {
-        guard s.trials >= 2 else { throw RegimeStudyError("the study needs at least 2 trials, got \(s.trials)") }
-        guard s.stocks >= 2 else { throw RegimeStudyError("the study needs at least 2 stocks, got \(s.stocks)") }
+        guard trialCounts.contains(s.trials) else {
+            throw RegimeStudyError("the study needs from \(trialCounts.lowerBound) to \(trialCounts.upperBound) trials, got \(s.trials)")
+        }
+        guard stockCounts.contains(s.stocks) else {
+            throw RegimeStudyError("the study needs from \(stockCounts.lowerBound) to \(stockCounts.upperBound) stocks, got \(s.stocks)")
+        }
         guard !s.phis.isEmpty else { throw RegimeStudyError("the study needs at least one risk aversion phi") }
         if let problem = phiProblem(s.phis) { throw RegimeStudyError(problem.message) }
-        guard s.historyMonths >= 1 else { throw RegimeStudyError("the history needs at least one month, got \(s.historyMonths)") }
+        guard historyLengths.contains(s.historyMonths) else {
+            throw RegimeStudyError("the history is from \(historyLengths.lowerBound) to \(historyLengths.upperBound) months, got \(s.historyMonths)")
+        }
         if case .paper(_, let ridge) = s.design {
             guard ridge >= 0, ridge.isFinite else { throw RegimeStudyError("the paper design's ridge must be a number ≥ 0, got \(ridge)") }
         }

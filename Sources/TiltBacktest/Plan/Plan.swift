@@ -49,16 +49,22 @@ public struct Plan: Sendable, Equatable, Codable {
         }
     }
 
-    /// The data files the plan reads (resolved paths, in the order it reads them), for a run's provenance
-    /// and for `--out`'s check that no input is overwritten. A database is not a file and is not listed.
-    public var dataFiles: [String] {
+    /// The data files the plan reads (resolved paths, in the order it reads them), for a run's provenance.
+    /// A database is not a file and is not listed.
+    public var dataFiles: [String] { dataSources.map(\.path) }
+
+    /// The data files the plan reads, in the order it reads them, each with the part of the plan that names
+    /// it (so that a file `--out` would replace is an error at the statement naming it, before any work).
+    public var dataSources: [(path: String, part: PlanError.Part)] {
         if let strategy {
-            return strategy.universe.files + strategy.factors.files + strategy.benchmark.files
+            return strategy.universe.files.map { ($0, .universeData) } + strategy.factors.files.map { ($0, .factors) }
+                + strategy.benchmark.files.map { ($0, .benchmarkData) }
         }
         if let policy {
-            return policy.characteristics.compactMap { if case .file(let path, _) = $0 { return path }; return nil } + [policy.industries]
+            let characteristics = policy.characteristics.enumerated().compactMap { index, c in c.dataFile.map { ($0, PlanError.Part.characteristic(index)) } }
+            return characteristics + [(policy.industries, .universeData)]
         }
-        return regimeStudy?.design.dataFile.map { [$0] } ?? []
+        return regimeStudy?.design.dataFile.map { [($0, .experimentDesign)] } ?? []
     }
 
     /// The plan as JSON: keys sorted, indented, so that two plans compare line by line.

@@ -9,6 +9,12 @@ public struct PolicyPlan: Sendable, Equatable, Codable {
         case size, value, momentum
         /// Raw values from `month,<asset>,…`, named `name` (the file's stem).
         case file(path: String, name: String)
+
+        /// The file a characteristic is read from (none for those of the industries file).
+        public var dataFile: String? {
+            if case .file(let path, _) = self { return path }
+            return nil
+        }
     }
 
     /// The benchmark w̄: caps at T over the cross-section, or 1/N.

@@ -164,7 +164,7 @@ struct CRSPLayout {
     private func integer(_ field: CSVField, _ name: String, document: CSVDocument, letters: Bool) throws -> Int? {
         switch try document.cell(field) {
         case .missing: return nil
-        case .number(let x) where x == x.rounded() && abs(x) < 1e15: return Int(x)
+        case .number(let x) where Int(whole: x, in: -999_999_999_999_999...999_999_999_999_999) != nil: return Int(whole: x)
         case .text where letters && CRSPLayout.isLetterCode(document.trimmedText(of: field)): return nil
         default:
             throw document.error(at: field, "'\(document.trimmedText(of: field))' is not a whole number (\(name))")
@@ -179,7 +179,7 @@ struct CRSPLayout {
         case .text:
             let text = document.trimmedText(of: field)
             guard CRSPLayout.isLetterCode(text) else {
-                let codeList = codes.map { String(Int($0)) }.joined(separator: ", ")
+                let codeList = codes.map { Int(whole: $0).map(String.init) ?? "\($0)" }.joined(separator: ", ")
                 throw document.error(at: field, "'\(text)' is not a \(what) (a number, or a CRSP missing code: a letter such as B or C, or \(codeList))")
             }
             return .nan

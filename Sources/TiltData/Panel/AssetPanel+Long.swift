@@ -55,6 +55,9 @@ extension AssetPanel {
                     let text = piece.trimmedText(of: record.fields[j])
                     let sector = text.isEmpty ? SICDivision.other.name : text
                     if let known = sectorCode[sector] { code = known } else {
+                        guard sectorNames.count < Int32.max else {
+                            throw piece.error(at: record.fields[j], "more than \(Int32.max) different sectors: a sector is a group of assets, not a label per row")
+                        }
                         code = Int32(sectorNames.count)
                         sectorCode[sector] = code
                         sectorNames.append(sector)

@@ -58,6 +58,9 @@ public struct AssetPanel: Sendable {
         }
         var storage = PanelStorage(hasCaps: marketCaps != nil, hasSectors: sectors != nil)
         if let sectors { storage.sectorNames = Array(Set(sectors)).sorted() }
+        guard storage.sectorNames.count <= Int(Int32.max) else {
+            throw DataError(path: path, line: 0, message: "\(storage.sectorNames.count) different sectors: more than a panel's sector codes (Int32) can number")
+        }
         let codeOf = Dictionary(uniqueKeysWithValues: storage.sectorNames.enumerated().map { ($1, Int32($0)) })
         for j in 0..<assetIDs.count {
             let code = sectors.flatMap { codeOf[$0[j]] } ?? -1

@@ -1,4 +1,5 @@
 import Foundation
+import TiltLinearAlgebra
 
 /// The synthetic market written as researchers get CRSP from WRDS, for tests and benchmarks of the CRSP
 /// path: upper-case columns `PERMNO,date,SHRCD,EXCHCD,SICCD,PRC,VOL,RET,SHROUT,DLSTCD,DLRET,DLSTDT`, stocks
@@ -77,8 +78,8 @@ public struct SyntheticCRSPExtract: Sendable {
         var listings: [Listing] = []
         listings.reserveCapacity(stocks)
         for j in 0..<stocks {
-            let life = Int(min(-mean * log(1 - random.nextUniform()), 10 * Double(months)).rounded(.up)) + 12
-            let start = Int(random.nextUniform() * Double(months + life - 1)) - (life - 1)
+            let life = Int(clamping: -mean * log(1 - random.nextUniform()), rounding: .up, to: 0...(10 * months)) + 12
+            let start = SyntheticCRSPExtract.index(random.nextUniform(), below: months + life - 1) - (life - 1)
             let first = max(0, min(start, months - 13))
             let end = max(start + life - 1, first + 12)
             var delisting: Delisting?
@@ -92,17 +93,17 @@ public struct SyntheticCRSPExtract: Sendable {
                 let ret: Double? = random.nextUniform() < (merger ? 0.9 : 0.6)
                     ? (merger ? max(-0.5, 0.05 + 0.1 * random.nextNormal()) : -0.95 + 1.05 * random.nextUniform())
                     : nil
-                let day = 2 + Int(random.nextUniform() * 27)
+                let day = 2 + SyntheticCRSPExtract.index(random.nextUniform(), below: 27)
                 let partial = max(-0.99, market.panel.returnValue(row: month, asset: j) * Double(day) / 30)
                 delisting = Delisting(month: month, day: day, code: code, ret: ret, tradesInMonth: trades, partialReturn: partial)
             }
             let u = random.nextUniform()
-            let shareCode = u < 0.08 ? [12, 31, 73][Int(u / 0.08 * 3) % 3] : (u < 0.54 ? 10 : 11)
-            let exchange = 1 + Int(random.nextUniform() * 3) % 3
+            let shareCode = u < 0.08 ? [12, 31, 73][SyntheticCRSPExtract.index(u / 0.08, below: 3)] : (u < 0.54 ? 10 : 11)
+            let exchange = 1 + SyntheticCRSPExtract.index(random.nextUniform(), below: 3)
             let span = max(1, last - first)
-            let exchangeChange = random.nextUniform() < 0.05 ? Change(month: first + 1 + Int(random.nextUniform() * Double(span)), code: 4) : nil
+            let exchangeChange = random.nextUniform() < 0.05 ? Change(month: first + 1 + SyntheticCRSPExtract.index(random.nextUniform(), below: span), code: 4) : nil
             let sicChange = random.nextUniform() < 0.1 && stocks > 1
-                ? Change(month: first + 1 + Int(random.nextUniform() * Double(span)), code: market.sicCodes[(j + 1) % stocks]) : nil
+                ? Change(month: first + 1 + SyntheticCRSPExtract.index(random.nextUniform(), below: span), code: market.sicCodes[(j + 1) % stocks]) : nil
             var missing: [Int] = []
             if first + 1 <= last - 1 {
                 for t in (first + 1)...(last - 1) where random.nextUniform() < 0.005 { missing.append(t) }
@@ -114,6 +115,11 @@ public struct SyntheticCRSPExtract: Sendable {
         self.listings = listings
     }
 
+    /// The index in 0..<n picked by `u` ∈ [0, 1) (n ≥ 1): ⌊u·n⌋, clamped so that rounding never reaches n.
+    private static func index(_ u: Double, below n: Int) -> Int {
+        Int(clamping: u * Double(n), rounding: .down, to: 0...(max(1, n) - 1))
+    }
+
     /// DLSTCD drawn from `u` ∈ [0, 1): mergers (231), exchanges (331), liquidations (470), and the
     /// performance-related 500 and 550–584.
     private static func delistingCode(_ u: Double) -> Int {
@@ -122,7 +128,7 @@ public struct SyntheticCRSPExtract: Sendable {
         case ..<0.45: return 331
         case ..<0.55: return 470
         case ..<0.65: return 500
-        default: return [550, 552, 560, 574, 580, 584][min(5, Int((u - 0.65) / 0.35 * 6))]
+        default: return [550, 552, 560, 574, 580, 584][index((u - 0.65) / 0.35, below: 6)]
         }
     }
 
@@ -155,7 +161,7 @@ public struct SyntheticCRSPExtract: Sendable {
         for j in stocks ?? listings.indices {
             let listing = listings[j]
             let permno = market.panel.assetIDs[j]
-            let shares = Int(market.sharesOutstanding[j])
+            let shares = Int(clamping: market.sharesOutstanding[j], rounding: .toNearestOrAwayFromZero, to: 1...Int.max)
             for t in listing.firstMonth...listing.lastMonth {
                 let delisting = listing.delisting.flatMap { $0.month == t ? $0 : nil }
                 let ret = delisting?.partialReturn ?? market.panel.returnValue(row: t, asset: j)
@@ -231,13 +237,13 @@ public struct SyntheticCRSPExtract: Sendable {
 
     /// One month in ten of a stock has its price written negative (CRSP's bid/ask average).
     public static func isBidAskMonth(_ stock: Int, _ month: Int) -> Bool {
-        (UInt64(stock) &* 0x9E37_79B9 ^ UInt64(month) &* 0x85EB_CA6B) % 10 == 0
+        (UInt64(truncatingIfNeeded: stock) &* 0x9E37_79B9 ^ UInt64(truncatingIfNeeded: month) &* 0x85EB_CA6B) % 10 == 0
     }
 
     /// Daily returns compounding to `monthReturn` (up to rounding): the month's log return spread evenly
     /// plus centred noise of 1% a day, drawn from the stock and month.
     static func dailyReturns(_ monthReturn: Double, days: Int, stock: Int, month: Int) -> [Double] {
-        var random = Xoshiro256StarStar(seed: UInt64(stock) << 20 | UInt64(month))
+        var random = Xoshiro256StarStar(seed: UInt64(truncatingIfNeeded: stock) << 20 | UInt64(truncatingIfNeeded: month))
         let noise = (0..<days).map { _ in 0.01 * random.nextNormal() }
         let centre = noise.reduce(0, +) / Double(days)
         let logReturn = log1p(monthReturn)

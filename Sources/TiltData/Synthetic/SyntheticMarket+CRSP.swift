@@ -1,3 +1,5 @@
+import TiltLinearAlgebra
+
 extension SyntheticMarket {
     /// Writes the market as a monthly CRSP stock file, `permno,date,ret,prc,shrout,siccd`, one row per
     /// stock and month (sorted by permno, then date): `date` is the month's last day (`YYYY-MM-DD`),
@@ -13,7 +15,8 @@ extension SyntheticMarket {
         var buffer = Array("permno,date,ret,prc,shrout,siccd\n".utf8)
         buffer.reserveCapacity(1 << 20 + 256)
         for (j, permno) in panel.assetIDs.enumerated() {
-            let shares = Int(sharesOutstanding[j])
+            // A whole number of at least 1 (`generate` rounds it).
+            let shares = Int(clamping: sharesOutstanding[j], rounding: .toNearestOrAwayFromZero, to: 1...Int.max)
             for t in months.indices {
                 let row = "\(permno),\(dates[t]),\(panel.returnValue(row: t, asset: j)),\(prices[t, j]),\(shares),\(sicCodes[j])\n"
                 buffer.append(contentsOf: row.utf8)

@@ -45,6 +45,11 @@ public struct SyntheticMarket: Sendable {
     /// The first permno; stock j is `firstPermno + j`.
     static let firstPermno = 10001
 
+    /// The most stocks × months a market may have: each of its returns, prices and caps takes 8 bytes per
+    /// stock-month (200 MB each at this bound), and `tilt synth --stocks 100000 --from 1000-01` must be an
+    /// error, not an out-of-memory abort.
+    public static let maximumStockMonths = 25_000_000
+
     /// Draws a market of `stocks` stocks over the months `from` through `to`.
     ///
     /// - Parameters:
@@ -62,6 +67,11 @@ public struct SyntheticMarket: Sendable {
         }
         guard alphaVolatility >= 0, alphaVolatility.isFinite else {
             throw DataError(path: source, line: 0, message: "the alpha volatility must be a finite number ≥ 0, got \(alphaVolatility)")
+        }
+        let (stockMonths, overflow) = stocks.multipliedReportingOverflow(by: to - from + 1)
+        guard !overflow, stockMonths <= maximumStockMonths else {
+            throw DataError(path: source, line: 0, message: "\(stocks) stocks over the \(to - from + 1) months \(from)…\(to) are "
+                + "more than \(maximumStockMonths) stock-months, too many to hold in memory: give fewer stocks or a shorter period")
         }
         var random = Xoshiro256StarStar(seed: seed)
         let months = (0...(to - from)).map { from + $0 }
@@ -164,8 +174,8 @@ private struct StockDraws {
             alphas.append(alpha)
             shares.append(sharesOutstanding)
             let groups = majorGroups[j % majorGroups.count]
-            let group = groups[Int(random.nextUniform() * Double(groups.count))]
-            sicCodes.append(group * 100 + Int(random.nextUniform() * 100))
+            let group = groups[Int(clamping: random.nextUniform() * Double(groups.count), rounding: .down, to: 0...groups.count - 1)]
+            sicCodes.append(group * 100 + Int(clamping: random.nextUniform() * 100, rounding: .down, to: 0...99))
         }
     }
 }

@@ -9,8 +9,9 @@ struct CallArguments {
     var labels: [String?]
     var ranges: [SourceRange]
     var callRange: SourceRange
-    /// Resolves a data path the way `read("x.csv")` does (program folder, then the data directory).
-    var resolvePath: (String) -> String
+    /// Resolves a data path the way `read("x.csv")` does (program folder, then the data directory); an
+    /// error at the range when the file must not be read (`Interpreter.inputFile`).
+    var resolvePath: (String, SourceRange) throws -> String
     /// Where data paths are looked up, for a message about a missing file.
     var dataPlaces: [String]
 
@@ -28,10 +29,19 @@ struct CallArguments {
         guard case .number(let x) = values[i] else {
             throw Diagnostic("expected a whole number as \(what), found \(values[i].kindName)", at: ranges[i])
         }
-        guard x >= 0, x <= 100_000_000, x == x.rounded() else {
+        guard let n = Int(whole: x, in: 0...100_000_000) else {
             throw Diagnostic("expected a whole number from 0 to 100000000 as \(what), found \(formatNumber(x))", at: ranges[i])
         }
-        return Int(x)
+        return n
+    }
+
+    /// Argument `i` as a whole number in `range`, or an error at it naming `what` it should be.
+    func whole(_ i: Int, _ what: String, in range: ClosedRange<Int>) throws -> Int {
+        guard case .number(let x) = values[i], let n = Int(whole: x, in: range) else {
+            throw Diagnostic("expected \(what), a whole number from \(range.lowerBound) to \(range.upperBound), found \(values[i].rendered())",
+                             at: ranges[i])
+        }
+        return n
     }
 
     func string(_ i: Int, _ what: String) throws -> String {
@@ -66,19 +76,37 @@ struct Builtin: Sendable {
     /// What it returns, one line.
     let summary: String
     let arity: ClosedRange<Int>
+    /// The labels an argument may be given with, by position (`format(x, digits: 17)`: `[1: "digits"]`);
+    /// any other label is an error.
+    var labels: [Int: String] = [:]
     let implementation: @Sendable (CallArguments) throws -> Value
     /// How the function applies to optimisation expressions (an atom or an affine operation); `nil` when
     /// it does not (`inv`, `cov`, …).
     var modeling: (@Sendable ([ModelExpression]) throws -> ModelExpression)? = nil
 
-    init(name: String, signature: String, summary: String, arity: ClosedRange<Int>,
+    init(name: String, signature: String, summary: String, arity: ClosedRange<Int>, labels: [Int: String] = [:],
          modeling: (@Sendable ([ModelExpression]) throws -> ModelExpression)? = nil,
          implementation: @escaping @Sendable (CallArguments) throws -> Value) {
         self.name = name
         self.signature = signature
         self.summary = summary
         self.arity = arity
+        self.labels = labels
         self.modeling = modeling
         self.implementation = implementation
+    }
+
+    /// The first label in a call that the function does not take at that position, with what to say about it.
+    func misplacedLabel(_ arguments: [CallArgument]) -> (label: Identifier, message: String)? {
+        for (i, argument) in arguments.enumerated() {
+            guard let label = argument.label, labels[i] != label.name else { continue }
+            if let position = labels.first(where: { $0.value == label.name })?.key {
+                return (label, "`\(label.name):` names argument \(position + 1) of `\(name)`, not argument \(i + 1)")
+            }
+            let accepted = labels.sorted { $0.key < $1.key }.map { "`\($0.value):` as argument \($0.key + 1)" }
+            return (label, accepted.isEmpty ? "`\(name)` takes no labelled arguments"
+                                            : "`\(name)` takes \(accepted.joined(separator: ", ")), not `\(label.name):` here")
+        }
+        return nil
     }
 }

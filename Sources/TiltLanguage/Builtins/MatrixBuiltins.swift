@@ -6,7 +6,7 @@ import TiltSyntax
 
 /// The built-in functions of the matrix (teaching) layer.
 enum MatrixBuiltins {
-    static let all: [Builtin] = construction + algebra + statistics + elementwise + shape + data
+    static let all: [Builtin] = construction + algebra + statistics + elementwise + shape + data + text
 
     private static func wrap(_ args: CallArguments, _ body: () throws -> Matrix) throws -> Value {
         do { return Value.normalized(try body()) } catch let d as Diagnostic { throw d } catch { throw args.fail(error) }
@@ -69,8 +69,22 @@ enum MatrixBuiltins {
 
     private static func reduction(_ name: String, _ r: Reduction, _ summary: String) -> Builtin {
         Builtin(name: name, signature: "\(name)(x)", summary: summary, arity: 1...1, modeling: ModelFunctions.named(name)) { args in
-            try wrap(args) { try args.matrix(0).reduce(r) }
+            try wrap(args) { try reduce(args.matrix(0), r, name, args) }
         }
+    }
+
+    /// A reduction of numbers, the same for every empty shape: the sum of nothing is 0 (`[]`, `zeros(0)`;
+    /// one 0 per column of `zeros(0, 3)`), while a mean, extreme, variance or standard deviation of nothing
+    /// is an error at the argument (`[]`, `zeros(0, 3)` and `zeros(3, 0)` alike).
+    private static func reduce(_ m: Matrix, _ r: Reduction, _ name: String, _ args: CallArguments) throws -> Matrix {
+        guard m.rows == 0 || m.cols == 0 else { return try m.reduce(r) }
+        if r == .sum {
+            // A vector (or `[]`) sums to one number; a matrix to one per column (none for r×0).
+            return m.isVector || (m.rows == 0 && m.cols == 0) ? Matrix(rows: 1, cols: 1, repeating: 0)
+                : Matrix(rows: 1, cols: m.cols, repeating: 0)
+        }
+        throw Diagnostic("`\(name)` of nothing: the argument is empty (\(m.shapeDescription))", at: args.ranges[0],
+                         hint: "only `sum` has a value for no numbers (0)")
     }
 
     private static func extremum(_ name: String, _ r: Reduction, _ op: ElementwiseOperation) -> Builtin {
@@ -79,7 +93,7 @@ enum MatrixBuiltins {
                 summary: "\(isMax ? "largest" : "smallest") entry of a vector, per column of a matrix, or element-wise of two",
                 arity: 1...2, modeling: ModelFunctions.named(name)) { args in
             try wrap(args) {
-                args.count == 1 ? try args.matrix(0).reduce(r) : try Matrix.elementwise(op, args.matrix(0), args.matrix(1))
+                args.count == 1 ? try reduce(args.matrix(0), r, name, args) : try Matrix.elementwise(op, args.matrix(0), args.matrix(1))
             }
         }
     }
@@ -143,7 +157,7 @@ enum MatrixBuiltins {
         Builtin(name: "read", signature: "read(\"file.csv\")",
                 summary: "a numeric CSV (header and a label column optional) as a labelled matrix", arity: 1...1) { args in
             let name = try args.string(0, "the file name")
-            let path = args.resolvePath(name)
+            let path = try args.resolvePath(name, args.ranges[0])
             guard FileManager.default.fileExists(atPath: path) else {
                 throw Diagnostic.missingFile(name, looked: args.dataPlaces, at: args.ranges[0])
             }
@@ -151,6 +165,25 @@ enum MatrixBuiltins {
                 return Value.normalized(try readNumericCSV(path: path))
             } catch {
                 throw Diagnostic.data(error, at: args.ranges[0])
+            }
+        },
+    ]
+
+    static let text: [Builtin] = [
+        Builtin(name: "format", signature: "format(x) | format(x, digits: n)",
+                summary: "x as text with every digit needed to read it back exactly, or n significant digits (1–17)",
+                arity: 1...2, labels: [1: "digits"]) { args in
+            let digits = args.count == 2 ? try args.whole(1, "the number of significant digits", in: 1...17) : nil
+            switch args.values[0] {
+            case .number(let x):
+                return .string(digits.map { formatNumber(x, significantDigits: $0) } ?? formatNumberExactly(x))
+            case .matrix(let m):
+                // Every row and column: the text is asked for, so nothing is elided.
+                return .string(m.formatted(maxRows: m.rows, maxColumns: m.cols, significantDigits: digits))
+            case .string(let s):
+                return .string(s)
+            default:
+                return .string(args.values[0].rendered())
             }
         },
     ]

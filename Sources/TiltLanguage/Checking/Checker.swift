@@ -1,3 +1,4 @@
+import TiltLinearAlgebra
 import TiltSyntax
 
 /// Static checks of names that need no data and no solving (`tilt check`): every name is defined before
@@ -145,6 +146,11 @@ public struct Checker {
             check(lo, context: context)
             check(hi, context: context)
             if let step { check(step, context: context) }
+            // A month range's step written as a number is checked here, before anything runs.
+            if case .month = lo.kind, case .month = hi.kind, let step, let x = step.literalNumber,
+               Int(whole: x, in: Interpreter.monthSteps) == nil {
+                report(Interpreter.monthStepMessage, step.range)
+            }
         case .matrix(let rows):
             rows.forEach { $0.forEach { check($0, context: context) } }
         case .index(let base, let items):
@@ -185,11 +191,22 @@ public struct Checker {
                 report("`\(name.name)` takes \(Builtins.describe(builtin.arity)), found \(arguments.count)", e.range,
                        hint: "usage: \(builtin.signature)")
             }
-            if let label = arguments.compactMap(\.label).first {
-                report("`\(name.name)` takes no labelled arguments", label.range, hint: "usage: \(builtin.signature)")
+            if let (label, message) = builtin.misplacedLabel(arguments) {
+                report(message, label.range, hint: "usage: \(builtin.signature)")
             }
         case .apply(let name, _):
             report("`\(name.name) …` is only meaningful as an option of a strategy statement", e.range)
+        }
+    }
+}
+
+private extension Expr {
+    /// The value of a number written as a literal (`3`, `-2`, `1e300`, `6%`), or nil.
+    var literalNumber: Double? {
+        switch kind {
+        case .number(let x, _): return x
+        case .unary(let op, let x): return x.literalNumber.map { op == .negate ? -$0 : $0 }
+        default: return nil
         }
     }
 }

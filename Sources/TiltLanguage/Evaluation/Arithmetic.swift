@@ -15,8 +15,9 @@ enum Arithmetic {
         if case .month(let a) = lhs, case .month(let b) = rhs {
             return try compareMonths(op, a, b, at: range)
         }
-        if case .month(let a) = lhs, case .number(let k) = rhs, op == .add || op == .subtract, k == k.rounded(), abs(k) < 1e6 {
-            return .month(op == .add ? a + Int(k) : a - Int(k))
+        if case .month(let a) = lhs, case .number(let x) = rhs, op == .add || op == .subtract,
+           let k = Int(whole: x, in: -999_999...999_999) {
+            return .month(op == .add ? a + k : a - k)
         }
         let a = try operand(lhs, op, at: range)
         let b = try operand(rhs, op, at: range)
@@ -48,12 +49,11 @@ enum Arithmetic {
                     throw Diagnostic("cannot raise \(a.shapeDescription) to the power \(b.shapeDescription)", at: range,
                                      hint: "use `.^` for an element-wise power")
                 }
-                let k = b[0, 0]
-                guard k == k.rounded(), abs(k) <= 1_000_000 else {
-                    throw Diagnostic("a matrix power needs a whole exponent, found \(formatNumber(k))", at: range,
+                guard let k = Int(whole: b[0, 0], in: -1_000_000...1_000_000) else {
+                    throw Diagnostic("a matrix power needs a whole exponent, found \(formatNumber(b[0, 0]))", at: range,
                                      hint: "use `.^` for an element-wise power")
                 }
-                return Value.normalized(try a.power(Int(k)))
+                return Value.normalized(try a.power(k))
             case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
                 let compare = comparison(op)
                 let diff = try Matrix.elementwise(.subtract, a, b)

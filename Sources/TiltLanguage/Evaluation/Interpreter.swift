@@ -18,9 +18,18 @@ public final class Interpreter {
     public var valueOutput: ((_ expression: String, _ value: Value) -> Void)?
     /// Where `read("x.csv")` looks for files.
     public var locations: DataLocations
+    /// Asked about every file `read("…")` is about to read (its path as resolved): why it must not be read,
+    /// or nil. `tilt run --out D` refuses a file the report would replace. The files a strategy, policy or
+    /// experiment reads are checked before the program runs (`Session.dataSources(of:)`); a `read` path
+    /// may be computed, so it is checked here, when it is known.
+    public var checkInput: ((String) -> String?)?
 
     /// The most ranges a range expression may expand to, so that `1 to 1e12` is an error, not a hang.
     static let maximumRangeLength = 10_000_000
+    /// The steps a month range may take (`1994-01 to 2000-12 by 3`), the same bound as month arithmetic
+    /// (`m + k`): `by 1e300` is an error, not a trap.
+    static let monthSteps = 1...999_999
+    static let monthStepMessage = "a month range steps by a whole number of months from 1 to 999999"
     /// The most scalar entries one `var` may have (the message says 1,000,000): far beyond what the
     /// interior-point solver is for, and `var X[1e7, 1e7]` must be an error, not an out-of-memory abort.
     static let maximumVariableEntries = 1_000_000
@@ -42,6 +51,7 @@ public final class Interpreter {
     /// strategy is lowered for it).
     func binding(_ name: String, to value: Value) -> Interpreter {
         let copy = Interpreter(locations: locations, output: output)
+        copy.checkInput = checkInput
         copy.bindings = bindings
         copy.bindings[name] = value
         copy.solution = solution
@@ -94,7 +104,7 @@ public final class Interpreter {
             case .letBinding(let name, let value):
                 bindings[name.name] = try evaluate(value)
             case .print(let e):
-                output(try evaluate(e).rendered() + "\n")
+                output(try evaluate(e).printed() + "\n")
             case .expression(let e):
                 let value = try evaluate(e)
                 let text = Formatter.format(e, in: file)
@@ -198,8 +208,8 @@ public final class Interpreter {
             throw Diagnostic("`\(name.name)` takes \(Builtins.describe(builtin.arity)), found \(arguments.count)",
                              at: range, hint: "usage: \(builtin.signature)")
         }
-        if let labelled = arguments.first(where: { $0.label != nil }), let label = labelled.label {
-            throw Diagnostic("`\(name.name)` takes no labelled arguments", at: label.range, hint: "usage: \(builtin.signature)")
+        if let (label, message) = builtin.misplacedLabel(arguments) {
+            throw Diagnostic(message, at: label.range, hint: "usage: \(builtin.signature)")
         }
         let values = try arguments.map { try evaluate($0.value) }
         if values.contains(where: { if case .expression = $0 { return true }; return false }) {
@@ -217,11 +227,8 @@ public final class Interpreter {
         }
         let args = CallArguments(values: values, labels: arguments.map { $0.label?.name },
                                  ranges: arguments.map(\.value.range), callRange: range,
-                                 resolvePath: { [locations, weak self] in
-                                     let path = locations.resolve($0)
-                                     self?.noteDataFile(path)
-                                     return path
-                                 }, dataPlaces: locations.places)
+                                 resolvePath: { try self.inputFile($0, at: $1) },
+                                 dataPlaces: locations.places)
         let result = try builtin.implementation(args)
         // As for operators (`Arithmetic.nonFinite`): finite numbers in, Inf or NaN out is an error.
         if Arithmetic.turnedNonFinite(result, from: values), let numbers = result.numbers {
@@ -229,6 +236,15 @@ public final class Interpreter {
                                                                : "`\(name.name)` overflows: its result is beyond ±1.8e308", at: range)
         }
         return result
+    }
+
+    /// A data file the program is about to read (`read("…")`): `path` resolved by `locations`, passed to
+    /// `checkInput`, whose refusal is an error at `range`, and recorded in `dataFilesRead`.
+    func inputFile(_ path: String, at range: SourceRange) throws(Diagnostic) -> String {
+        let resolved = locations.resolve(path)
+        if let refusal = checkInput?(resolved) { throw Diagnostic(refusal, at: range) }
+        noteDataFile(resolved)
+        return resolved
     }
 
     private func selector(_ item: IndexItem) throws -> (Indexing.Selector, SourceRange) {
@@ -263,10 +279,10 @@ public final class Interpreter {
 
     private func position(_ e: Expr, value: Value? = nil) throws -> Int {
         let v = try value ?? evaluate(e)
-        guard case .number(let x) = v, x == x.rounded(), x >= 1, x <= 1e9 else {
+        guard case .number(let x) = v, let position = Int(whole: x, in: 1...1_000_000_000) else {
             throw Diagnostic("positions are whole numbers from 1, found \(v.rendered())", at: e.range)
         }
-        return Int(x) - 1
+        return position - 1
     }
 
     private func matrixLiteral(_ rows: [[Expr]], at range: SourceRange) throws -> Value {
@@ -307,9 +323,11 @@ public final class Interpreter {
         let s = try step.map { try evaluate($0) }
         if case .month(let first) = a, case .month(let last) = b {
             var k = 1
-            if let s { guard case .number(let x) = s, x == x.rounded(), x >= 1 else {
-                throw Diagnostic("a month range steps by a whole number of months", at: step?.range ?? range) }
-                k = Int(x)
+            if let s {
+                guard case .number(let x) = s, let months = Int(whole: x, in: Interpreter.monthSteps) else {
+                    throw Diagnostic(Interpreter.monthStepMessage, at: step?.range ?? range)
+                }
+                k = months
             }
             guard first <= last else { throw Diagnostic("the range is empty: \(first) is after \(last)", at: range) }
             return .list(stride(from: first.ordinal, through: last.ordinal, by: k).map { .month(Month(ordinal: $0)) })
@@ -323,12 +341,13 @@ public final class Interpreter {
             dx = d
         }
         let count = ((x1 - x0) / dx + 1e-9).rounded(.down) + 1
-        guard count.isFinite, count >= 1 else { throw Diagnostic("the range is empty", at: range) }
+        guard count >= 1 else { throw Diagnostic("the range is empty", at: range) }
         guard count <= Double(Interpreter.maximumRangeLength) else {
-            throw Diagnostic("the range has \(formatNumber(count)) values, more than \(Interpreter.maximumRangeLength)", at: range)
+            let size = count.isFinite ? "\(formatNumber(count)) values, more than" : "more values than"
+            throw Diagnostic("the range has \(size) \(Interpreter.maximumRangeLength)", at: range)
         }
         // Multiply rather than accumulate, so that 1% to 10% by 0.5% ends exactly at 10%.
-        let values = (0..<Int(count)).map { x0 + Double($0) * dx }
+        let values = (0..<(Int(whole: count) ?? 0)).map { x0 + Double($0) * dx }
         return Value.normalized(Matrix(row: values))
     }
 }

@@ -11,10 +11,10 @@ extension Interpreter {
         }
         let limit = Interpreter.maximumVariableEntries
         let sizes = try dimensions.map { d -> Int in
-            guard case .number(let x) = try evaluate(d), x == x.rounded(), x >= 1, x <= Double(limit) else {
+            guard case .number(let x) = try evaluate(d), let size = Int(whole: x, in: 1...limit) else {
                 throw Diagnostic("a variable's size is a whole number from 1 to 1,000,000", at: d.range)
             }
-            return Int(x)
+            return size
         }
         let v = Variable(name: name.name, rows: sizes.first ?? 1, cols: sizes.count == 2 ? sizes[1] : 1)
         if v.rows * v.cols > limit, let first = dimensions.first, let last = dimensions.last {
@@ -99,7 +99,7 @@ extension Interpreter {
         for (i, label) in labels.enumerated() {
             if let label { duals[label] = Value.normalized(outcome.duals[i]) }
         }
-        output("\(sense.rawValue): \(outcome.status.rawValue), optval = \(formatNumber(optimum, significantDigits: 10)) (\(outcome.iterations) iterations)\n")
+        output("\(sense.rawValue): \(outcome.status.rawValue), optval = \(formatNumber(optimum, significantDigits: Value.numberDigits)) (\(outcome.iterations) iterations)\n")
     }
 
     /// The problem of a `solve` statement, built but not solved (`tilt explain`).

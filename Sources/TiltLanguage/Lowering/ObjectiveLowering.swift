@@ -335,10 +335,10 @@ struct ObjectiveLowering {
     }
 
     private static func position(_ x: Double, at range: SourceRange) throws -> Int {
-        guard x == x.rounded(), x >= 1, x <= 1e9 else {
+        guard let position = Int(whole: x, in: 1...1_000_000_000) else {
             throw Diagnostic("positions are whole numbers from 1, found \(formatNumber(x))", at: range)
         }
-        return Int(x) - 1
+        return position - 1
     }
 
     // MARK: Constants and strategy functions

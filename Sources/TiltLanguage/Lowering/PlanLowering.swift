@@ -405,13 +405,13 @@ struct PlanLowering {
                 LoweredUniverse(source: .kenFrenchIndustries(path: try lowering.path(written, at: range)), dataRange: range)
             }
         default: // synthetic
-            guard let stocks = values.number("stocks"), let seed = values.number("seed"),
+            guard let stocks: Int = values.whole("stocks"), let seed: UInt64 = values.whole("seed"),
                   let from = values.month("from"), let to = values.month("to") else { incomplete = true; return nil }
             guard from < to else {
                 diagnostics.append(Diagnostic("the synthetic market must run forward in time: \(from) is not before \(to)", at: values.range("from")))
                 return nil
             }
-            return LoweredUniverse(source: .synthetic(stocks: Int(stocks), seed: UInt64(seed), from: from, to: to), dataRange: e.range, hasFactors: true)
+            return LoweredUniverse(source: .synthetic(stocks: stocks, seed: seed, from: from, to: to), dataRange: e.range, hasFactors: true)
         }
     }
 
@@ -547,10 +547,10 @@ struct PlanLowering {
         default: break
         }
         var minimum: Int?
-        if let written = values.number("min") {
-            minimum = Int(written)
-            if case .rolling(let length) = window, written > Double(length) {
-                diagnostics.append(Diagnostic("`min: \(Int(written))` asks for more months than the rolling window has (\(length))", at: values.range("min"),
+        if let written: Int = values.whole("min") {
+            minimum = written
+            if case .rolling(let length) = window, written > length {
+                diagnostics.append(Diagnostic("`min: \(written)` asks for more months than the rolling window has (\(length))", at: values.range("min"),
                                               hint: "at most `min: \(length)`, or a longer window"))
                 return nil
             }
@@ -560,9 +560,9 @@ struct PlanLowering {
             if case .rolling(let length) = window, length <= standard { minimum = nil } else { minimum = standard }
         }
         guard values.form.name == "regime" else { return FactorModelPlan(kind: .ols, window: window, minimumObservations: minimum) }
-        guard let states = values.number("states"), let horizon = values.number("horizon") else { incomplete = true; return nil }
-        return FactorModelPlan(kind: .regime(states: Int(states), covariance: values.word("covariance") == "full" ? .full : .diag,
-                                             horizon: Int(horizon)), window: window, minimumObservations: minimum)
+        guard let states: Int = values.whole("states"), let horizon: Int = values.whole("horizon") else { incomplete = true; return nil }
+        return FactorModelPlan(kind: .regime(states: states, covariance: values.word("covariance") == "full" ? .full : .diag,
+                                             horizon: horizon), window: window, minimumObservations: minimum)
     }
 
     private mutating func allocation(_ key: Identifier) -> StrategySpecification.Allocation? {
@@ -616,8 +616,8 @@ struct PlanLowering {
     /// its parts are written.
     mutating func experiment(_ e: Expr) -> (settings: RegimeStudy.Settings, map: PlanSourceMap)? {
         guard let values = form(e, Vocabulary.experiment.forms, keyword: "experiment") else { return nil }
-        guard let trials = values.number("trials"), let stocks = values.number("stocks"), let seed = values.number("seed"),
-              let history = values.number("history"), case .numbers(let phis)? = values.value("phi") else {
+        guard let trials: Int = values.whole("trials"), let stocks: Int = values.whole("stocks"), let seed: UInt64 = values.whole("seed"),
+              let history: Int = values.whole("history"), case .numbers(let phis)? = values.value("phi") else {
             incomplete = true
             return nil
         }
@@ -634,7 +634,7 @@ struct PlanLowering {
             guard let file = studyFactorFile(at: values.range("design")) else { return nil }
             design = .paper(factorFile: file)
         }
-        return (RegimeStudy.Settings(trials: Int(trials), stocks: Int(stocks), phis: phis, seed: UInt64(seed), historyMonths: Int(history),
+        return (RegimeStudy.Settings(trials: trials, stocks: stocks, phis: phis, seed: seed, historyMonths: history,
                                      design: design), map)
     }
 

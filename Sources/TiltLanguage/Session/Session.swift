@@ -33,6 +33,16 @@ public final class Session {
         set { interpreter.locations = newValue }
     }
 
+    /// Asked about each data file before the session reads it (its path as resolved): why it must not be
+    /// read, or nil (`tilt run --out D` refuses a file the report would replace). It is asked before an
+    /// entry runs, about the files its strategy, policy and experiments name (`refusedInputs`), so that a
+    /// clash stops it before any work; again when a plan runs, about the plan's files (a path the program
+    /// computes, or a plan read from JSON); and by `read("…")` when it reads.
+    public var checkInput: ((String) -> String?)? {
+        get { interpreter.checkInput }
+        set { interpreter.checkInput = newValue }
+    }
+
     /// Called with (done, total) while backtests or a study run, for a progress bar.
     public var progress: (@Sendable (Int, Int) -> Void)?
     /// Called with what is loading (`crsp`, `crsp query`) and (done, total) — bytes of an extract, rows of a
@@ -173,6 +183,8 @@ public final class Session {
         lastRunInterrupted = false
         let (program, diagnostics) = Session.check(file, predefined: definedNames, mode: mode)
         guard diagnostics.isEmpty else { return diagnostics }
+        let refused = refusedInputs(program, in: file)
+        guard refused.isEmpty else { return refused }
         // The interactive strategy as it was before this entry: restored when the entry makes the strategy
         // fail — its own statement is at fault, or the strategy ran before it — so that a rejected statement
         // is not kept (and its error not repeated by every later entry).
@@ -268,11 +280,39 @@ public final class Session {
         if !own.isEmpty { throw DiagnosticList(file: file, diagnostics: own) }
     }
 
+    /// The data files that `checkInput` refuses among those `program` (an entry written in `file`) names —
+    /// its strategy's or policy's with the strategy gathered so far, and its experiments' — as errors where
+    /// each is named. Data paths are written in these statements, so they are known before anything runs:
+    /// the statements are lowered with only the program's literals (a value it computes is left out here;
+    /// when it makes a part of the plan unknown, that part's files are asked about when the plan runs).
+    private func refusedInputs(_ program: Program, in file: SourceFile) -> [Diagnostic] {
+        guard let checkInput else { return [] }
+        var draft = self.draft
+        for stmt in program.statements where StrategyDraft.isStrategyStatement(stmt) {
+            try? draft.add(stmt, in: file, replacing: mode == .interactive)
+        }
+        var lowering = PlanLowering(scope: LiteralScope(), locations: locations)
+        var plans: [(Plan, PlanSourceMap)] = []
+        if draft.isComplete, let lowered = lowering.plan(draft) { plans.append(lowered) }
+        for stmt in program.statements {
+            if case .experiment(let e) = stmt.kind, let (settings, map) = lowering.experiment(e) {
+                plans.append((Plan(regimeStudy: settings), map))
+            }
+        }
+        return plans.flatMap { plan, map in
+            plan.dataSources.compactMap { source in checkInput(source.path).map { Diagnostic($0, at: map.range(source.part)) } }
+        }
+    }
+
     /// Runs a plan — lowered from a program, or read from JSON — presenting its results through
     /// `strategyResults`, `policyResults` and `output`; with `planned` set, hands it there instead.
-    /// Throws `PlanError` when it cannot run, and whatever a presenting callback throws.
+    /// Throws `PlanError` when it cannot run (a data file `checkInput` refuses among them), and whatever a
+    /// presenting callback throws.
     public func execute(_ plan: Plan) throws {
         if let planned { return try planned(plan) }
+        for source in plan.dataSources {
+            if let refusal = checkInput?(source.path) { throw PlanError(refusal, at: source.part) }
+        }
         for file in plan.dataFiles where !planFiles.contains(file) && FileManager.default.fileExists(atPath: file) {
             planFiles.append(file)
         }

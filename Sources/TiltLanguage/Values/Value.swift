@@ -67,11 +67,16 @@ public enum Value: Sendable {
         }
     }
 
-    /// The value as the REPL and `print` show it. Matrices print as aligned tables with their labels,
-    /// large ones elided in the middle.
+    /// Significant digits of a number shown on its own (`print x`, `x` in the REPL, `optval`): the same
+    /// as the `solve` line's objective, so that the two agree. A matrix's entries keep 6 in its table;
+    /// `format(x, digits: n)` shows any value with up to 17 (every digit a Double has).
+    public static let numberDigits = 10
+
+    /// The value as the REPL shows it after `EXPR =` (a string in quotes). Matrices print as aligned tables
+    /// with their labels, large ones elided in the middle.
     public func rendered() -> String {
         switch self {
-        case .number(let x): return formatNumber(x)
+        case .number(let x): return formatNumber(x, significantDigits: Value.numberDigits)
         case .matrix(let m): return m.formatted()
         case .string(let s): return "\"\(s)\""
         case .month(let m): return m.description
@@ -81,6 +86,13 @@ public enum Value: Sendable {
         case .expression: return "\(typeDescription) (no value yet: solve a problem that uses it)"
         case .record(let r): return r.rendered()
         }
+    }
+
+    /// The value as `print` shows it: as `rendered()`, except that a string is printed as it is, without
+    /// quotes (`print format(x, digits: 17)`).
+    public func printed() -> String {
+        if case .string(let s) = self { return s }
+        return rendered()
     }
 
     /// The text used when a value labels a row or column (strings as they are, months as `YYYY-MM`).

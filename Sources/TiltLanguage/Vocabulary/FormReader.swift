@@ -63,6 +63,11 @@ struct FormValues {
         return nil
     }
 
+    /// The value of a whole-number option (read in its range, so it fits `T`); nil as `number`.
+    func whole<T: FixedWidthInteger>(_ label: String) -> T? {
+        number(label).flatMap { T(whole: $0) }
+    }
+
     func month(_ label: String) -> Month? {
         if case .month(let m)? = value(label) { return m }
         return nil
@@ -239,10 +244,8 @@ struct FormReader {
     /// A whole number in `range`; nil when not known yet.
     private func whole(_ e: Expr, in range: ClosedRange<Int>, invalid: String) throws -> Int? {
         guard let v = try scope.value(of: e) else { return nil }
-        guard case .number(let x) = v, x == x.rounded(), x >= Double(range.lowerBound), x <= Double(range.upperBound) else {
-            throw Diagnostic(invalid, at: e.range)
-        }
-        return Int(x)
+        guard case .number(let x) = v, let n = Int(whole: x, in: range) else { throw Diagnostic(invalid, at: e.range) }
+        return n
     }
 
     /// `M to M`, written with two month literals, the first not after the second.

@@ -1,3 +1,4 @@
+import TiltBacktest
 import TiltData
 import TiltLinearAlgebra
 import TiltPortfolio
@@ -16,7 +17,7 @@ public enum Vocabulary {
     /// The matrix and optimisation layer, evaluated as they come.
     static let matrixStatements: [VocabularyStatement] = [
         VocabularyStatement("let", syntax: "let x = EXPR", summary: "bind a name"),
-        VocabularyStatement("print", syntax: "print EXPR", summary: "print a value (a bare `EXPR` prints `EXPR = value`)"),
+        VocabularyStatement("print", syntax: "print EXPR", summary: "print a value (a string as it is, without quotes; a bare `EXPR` prints `EXPR = value`)"),
         VocabularyStatement("var", syntax: "var w[n] >= 0", summary: "an optimisation variable, n or r×c entries (at most 1,000,000), optionally bounded; the bound joins every problem that uses it"),
         VocabularyStatement("solve", syntax: "solve minimize EXPR s.t. C1, C2", summary: "solve one convex problem now (`maximize` too; British `minimise`/`maximise` as well); constraints compare with `==`, `<=`, `>=` and may be labelled `budget: sum(w) == 1`"),
     ]
@@ -146,11 +147,11 @@ public enum Vocabulary {
         forms: [
             VocabularyForm("regime_study", summary: "regime-aware against single-regime portfolios on markets drawn from the study's HMM calibration",
                            options: [
-                            VocabularyOption("trials", .wholeNumber(2...10_000_000), meaning: "the number of trials", defaultValue: .number(5000), summary: "Monte Carlo trials"),
-                            VocabularyOption("stocks", .wholeNumber(2...100_000), meaning: "the number of stocks", defaultValue: .number(500), summary: "stocks per trial"),
+                            VocabularyOption("trials", .wholeNumber(RegimeStudy.trialCounts), meaning: "the number of trials", defaultValue: .number(5000), summary: "Monte Carlo trials"),
+                            VocabularyOption("stocks", .wholeNumber(RegimeStudy.stockCounts), meaning: "the number of stocks", defaultValue: .number(500), summary: "stocks per trial"),
                             VocabularyOption("phi", .numbers(0.01...100), meaning: "the risk aversion phi", defaultValue: .numbers([1, 5, 25, 50]), summary: "risk aversions φ, each once"),
                             VocabularyOption("seed", .wholeNumber(0...9_000_000_000_000_000), meaning: "the seed", defaultValue: .number(7), summary: "the random seed (trial i uses its own)"),
-                            VocabularyOption("history", .wholeNumber(1...10_000), meaning: "the months of history", unit: nil, defaultValue: .number(120), summary: "months of factor history behind the forecast"),
+                            VocabularyOption("history", .wholeNumber(RegimeStudy.historyLengths), meaning: "the months of history", unit: nil, defaultValue: .number(120), summary: "months of factor history behind the forecast"),
                             VocabularyOption("design", .words(["consistent", "paper"]), defaultValue: .word("consistent"),
                                              summary: "what the optimiser sees: `consistent` (the simulation's covariances) or `paper` (the published design; reads ff6_monthly.csv)"),
                            ]),

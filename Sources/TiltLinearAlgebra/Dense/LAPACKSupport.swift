@@ -27,8 +27,8 @@ enum LAPACK {
 
     /// The optimal workspace size a LAPACK query (`lwork = -1`) returned in `work[0]`.
     static func workspaceSize(_ query: Double) throws -> Int32 {
-        guard query.isFinite, query < Double(Int32.max) else { return try integer(Int(Int32.max)) }
-        return max(1, Int32(query.rounded(.up)))
+        // NaN, infinite or beyond Int32 (a LAPACK that misreports): the largest size LAPACK can take.
+        Int32(clamping: query, rounding: .up, to: 1...Int32.max)
     }
 }
 

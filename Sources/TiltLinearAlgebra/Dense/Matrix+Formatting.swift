@@ -11,12 +11,23 @@ public func formatNumber(_ x: Double, significantDigits: Int = 6) -> String {
     return String(format: "%.\(digits)g", x)
 }
 
+/// `x` in the fewest digits that read back as exactly `x` (the shortest round-trip form), without a
+/// trailing `.0`: `0.1`, `123456789`, `1.5000000000000002`, `1e-05`.
+public func formatNumberExactly(_ x: Double) -> String {
+    if x.isNaN { return "NaN" }
+    if x.isInfinite { return x < 0 ? "-Inf" : "Inf" }
+    if x == 0 { return "0" }
+    let text = x.description
+    return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+}
+
 extension Matrix {
     /// An aligned table for the REPL: a first line with the shape ("48×6 matrix"), then a header of
     /// column labels (or 1-based positions) and one line per row led by its label (or position).
     /// Beyond `maxRows` rows / `maxColumns` columns the middle is elided with a "⋮" row / "…" column,
-    /// keeping the head and the tail.
-    public func formatted(maxRows: Int = 20, maxColumns: Int = 8, significantDigits: Int = 6) -> String {
+    /// keeping the head and the tail. Entries have `significantDigits`, or with nil every digit needed to
+    /// read them back exactly (`formatNumberExactly`).
+    public func formatted(maxRows: Int = 20, maxColumns: Int = 8, significantDigits: Int? = 6) -> String {
         let title = "\(shapeDescription) matrix"
         guard rows > 0, cols > 0 else { return title }
         let shownRows = Matrix.shownPositions(rows, limit: maxRows)
@@ -27,7 +38,7 @@ extension Matrix {
         let cells: [[String]] = shownRows.map { i in
             shownCols.map { j in
                 switch (i, j) {
-                case let (i?, j?): formatNumber(self[i, j], significantDigits: significantDigits)
+                case let (i?, j?): significantDigits.map { formatNumber(self[i, j], significantDigits: $0) } ?? formatNumberExactly(self[i, j])
                 case (nil, nil): "⋱"
                 case (nil, _?): "⋮"
                 case (_?, nil): "…"

@@ -56,7 +56,7 @@ struct AMDQuotientGraph {
             dense = n - 2
         } else {
             let scaled = options.denseRowFactor * Double(n).squareRoot()
-            dense = scaled >= Double(n) ? n : max(16, Int(scaled))
+            dense = scaled >= Double(n) ? n : max(16, Int(clamping: scaled, rounding: .towardZero, to: 0...n))
         }
         for i in 0..<n {
             let deg = degree[i]

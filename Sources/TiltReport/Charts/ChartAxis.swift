@@ -1,5 +1,6 @@
 import Foundation
 import TiltData
+import TiltLinearAlgebra
 
 /// Tick positions and labels for chart axes.
 enum ChartAxis {
@@ -45,10 +46,22 @@ enum ChartAxis {
 
     /// Ticks for log wealth ln W: at wealth 1, 2, 5 × 10^k, or at round wealth levels when the range is
     /// narrower than that. Values are ln W, labels the wealth.
+    ///
+    /// The axis is clipped to the wealth a Double holds: a strategy that lost nearly everything (−99% a
+    /// month for 160 months) has ln W far below ln 1e-308, where exp gives 0, and one that grew past 1e308
+    /// has none at all. Decades are found from ln W itself and kept within 10^-307…10^308; a range of more
+    /// than eight decades has a tick at every few powers of ten (nine or fewer ticks).
     static func logWealthTicks(_ range: ClosedRange<Double>) -> [Tick] {
-        let low = exp(range.lowerBound), high = exp(range.upperBound)
-        let decades = Int(log10(low).rounded(.down))...Int(log10(high).rounded(.up))
-        let levels = decades.flatMap { k in [1.0, 2, 5].map { $0 * pow(10, Double(k)) } }.filter { $0 >= low && $0 <= high }
+        let low = exp(range.lowerBound), high = min(exp(range.upperBound), .greatestFiniteMagnitude)
+        let representable = -307...308
+        let lowest = Int(clamping: range.lowerBound / M_LN10, rounding: .down, to: representable)
+        let highest = Int(clamping: range.upperBound / M_LN10, rounding: .up, to: representable)
+        if highest - lowest > 8 {
+            let step = (highest - lowest + 7) / 8
+            return stride(from: lowest, through: highest, by: step).map { pow(10, Double($0)) }
+                .filter { $0 >= low && $0 <= high }.map { Tick(value: log($0), label: String(format: "%g", $0)) }
+        }
+        let levels = (lowest...highest).flatMap { k in [1.0, 2, 5].map { $0 * pow(10, Double(k)) } }.filter { $0 >= low && $0 <= high }
         let ticks = levels.count >= 3
             ? levels : niceTicks(low...high) { v, _ in "" }.map(\.value).filter { $0 > 0 }
         return ticks.map { Tick(value: log($0), label: String(format: "%g", $0)) }

@@ -1,3 +1,5 @@
+import TiltLinearAlgebra
+
 /// Colours that readers with the common colour-vision deficiencies can tell apart.
 ///
 /// Lines take the Okabe–Ito palette (Okabe & Ito 2008), ordered so that the first colours are the most
@@ -27,7 +29,7 @@ enum ChartPalette {
         guard value.isFinite, scale > 0 else { return "#ffffff" }
         let t = min(abs(value) / scale, 1)
         let (r, g, b) = value >= 0 ? (33.0, 102.0, 172.0) : (230.0, 97.0, 1.0)
-        func mix(_ c: Double) -> Int { Int((255 + (c - 255) * t).rounded()) }
+        func mix(_ c: Double) -> Int { Int(clamping: 255 + (c - 255) * t, rounding: .toNearestOrAwayFromZero, to: 0...255) }
         return "rgb(\(mix(r)),\(mix(g)),\(mix(b)))"
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TiltData
+import TiltLinearAlgebra
 
 /// One line, stacked area or stack of bars of a chart: values at months.
 struct ChartSeries {
@@ -201,7 +202,7 @@ enum SVGText {
     /// A coordinate with one decimal ("12.3"), written without `String(format:)`, which took a quarter of
     /// a sweep report's time. A non-finite or enormous value (outside any drawing) is written 0.
     static func number(_ v: Double) -> String {
-        guard let tenths = Int(exactly: (v * 10).rounded()), tenths.magnitude < 1 << 50 else { return "0.0" }
+        guard let tenths = Int(whole: (v * 10).rounded()), tenths.magnitude < 1 << 50 else { return "0.0" }
         let magnitude = tenths.magnitude
         return (tenths < 0 ? "-" : "") + "\(magnitude / 10).\(magnitude % 10)"
     }

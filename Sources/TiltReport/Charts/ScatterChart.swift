@@ -1,4 +1,5 @@
 import Foundation
+import TiltLinearAlgebra
 
 /// Points against a numeric or categorical horizontal axis, drawn as standalone SVG: a sweep's frontier
 /// (realised tracking error against active return), ex-ante against realised tracking error with the line
@@ -108,7 +109,7 @@ struct ScatterChart {
         case .percent: return ValueFormat.percent(value)
         case .number: return ValueFormat.number(value)
         case .categories(let names):
-            return names.indices.contains(Int(exactly: value) ?? -1) ? names[Int(exactly: value) ?? 0] : ValueFormat.number(value)
+            return names.indices.contains(Int(whole: value) ?? -1) ? names[Int(whole: value) ?? 0] : ValueFormat.number(value)
         }
     }
 }

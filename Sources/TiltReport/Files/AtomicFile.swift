@@ -7,7 +7,8 @@ import Foundation
 /// file it points to is replaced. A target that exists and is not a regular file (a device, a FIFO, a
 /// socket, a folder) is refused, because renaming over it would destroy it (run as root, `/dev/full`
 /// itself). Every write, the flush to disk and the close are checked, so a full disk is an error naming the
-/// file, never a file reported as written. A replaced file keeps its permissions.
+/// file, never a file reported as written. A replaced file keeps its permissions. A signal that ends the
+/// process while a file is written removes its temporary file (`Interruption`).
 public enum AtomicFile {
     /// Writes `text` as UTF-8 to `url` (see `write(to:_:)`).
     public static func write(_ text: String, to url: URL) throws(ReportError) {
@@ -19,10 +20,22 @@ public enum AtomicFile {
     /// written, or what `produce` throws; the target is then untouched and no temporary file is left.
     public static func write(to url: URL, _ produce: (Output) throws(ReportError) -> Void) throws(ReportError) {
         let target = try target(of: url.path)
-        let temporary = folder(of: target) + "/.tilt-\(UUID().uuidString).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        guard descriptor >= 0 else {
-            throw ReportError(path: url.path, message: "cannot create a temporary file in `\(folder(of: target))`: \(lastError())")
+        let temporary = folder(of: target) + "/" + temporaryPrefix + UUID().uuidString + ".tmp"
+        // The temporary file and its cleanup come into being together (see `Interruption`).
+        let (descriptor, cleanup, openError) = Interruption.whileHeld {
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            let reason = lastError()
+            return (descriptor, descriptor >= 0 ? Interruption.addCleanup { unlink(temporary) } : nil, reason)
+        }
+        guard descriptor >= 0, let cleanup else {
+            throw ReportError(path: url.path, message: "cannot create a temporary file in `\(folder(of: target))`: \(openError)")
+        }
+        /// Removes the temporary file after a failure, with its cleanup.
+        func abandon() {
+            Interruption.whileHeld {
+                unlink(temporary)
+                Interruption.removeCleanup(cleanup)
+            }
         }
         do throws(ReportError) {
             try keepPermissions(of: target, on: descriptor, path: url.path)
@@ -30,21 +43,30 @@ public enum AtomicFile {
             guard fsync(descriptor) == 0 else { throw ReportError(path: url.path, message: "cannot write: \(lastError())") }
         } catch {
             close(descriptor)
-            unlink(temporary)
+            abandon()
             throw error
         }
         // A close that fails (a network file system reporting a late write error) means the data may not be there.
         guard close(descriptor) == 0 else {
             let reason = lastError()
-            unlink(temporary)
+            abandon()
             throw ReportError(path: url.path, message: "cannot write: \(reason)")
         }
-        guard rename(temporary, target) == 0 else {
+        let (renamed, renameError) = Interruption.whileHeld {
+            let renamed = rename(temporary, target) == 0
             let reason = lastError()
-            unlink(temporary)
+            if renamed { Interruption.removeCleanup(cleanup) }
+            return (renamed, reason)
+        }
+        guard renamed else {
+            let reason = renameError
+            abandon()
             throw ReportError(path: url.path, message: "cannot replace the file: \(reason)")
         }
     }
+
+    /// The start of a temporary file's name (`.tilt-<UUID>.tmp`, hidden).
+    static let temporaryPrefix = ".tilt-"
 
     /// Where the bytes of a file being written go.
     public struct Output {
@@ -94,21 +116,34 @@ public enum AtomicFile {
     public static func reason(_ error: Error) -> String {
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-           let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
+           let code = Int32(exactly: underlying.code).flatMap(POSIXErrorCode.init(rawValue:)) {
             return String(cString: strerror(code.rawValue))
         }
-        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        if ns.domain == NSPOSIXErrorDomain, let code = Int32(exactly: ns.code) { return String(cString: strerror(code)) }
         return ns.localizedDescription
     }
 
     /// The most links followed from one path (the system's own limit, after which it says ELOOP).
     static let maximumLinks = 40
 
-    /// The folder holding `path` (`.` for a bare name): where its temporary file is made, so that the rename
-    /// stays inside one file system.
+    /// The folder holding `path` (`.` for a bare name, `/` for a name at the root): where its temporary file
+    /// is made, so that the rename stays inside one file system. Written out rather than Foundation's
+    /// `NSString.deletingLastPathComponent`, which traps on a one-character path (`--out o`) on Linux.
     public static func folder(of path: String) -> String {
-        let folder = (path as NSString).deletingLastPathComponent
-        return folder.isEmpty ? "." : folder
+        var rest = Substring(path)
+        while rest.count > 1, rest.hasSuffix("/") { rest = rest.dropLast() }
+        guard let slash = rest.lastIndex(of: "/") else { return "." }
+        var folder = rest[..<slash]
+        while folder.hasSuffix("/") { folder = folder.dropLast() }
+        return folder.isEmpty ? "/" : String(folder)
+    }
+
+    /// The path `name` (a relative path) has in the folder of `path`: beside `data/crsp.csv` it is
+    /// `data/factors.csv`, beside `crsp.csv` just `factors.csv`.
+    public static func sibling(_ name: String, of path: String) -> String {
+        guard path.contains("/") else { return name }
+        let folder = folder(of: path)
+        return folder == "/" ? "/" + name : folder + "/" + name
     }
 
     /// Where the symbolic link `link` points, as a path usable from here (a relative link is relative to
@@ -118,8 +153,7 @@ public enum AtomicFile {
         let length = readlink(link, &buffer, buffer.count - 1)
         guard length >= 0 else { throw ReportError(path: path, message: "cannot read the link `\(link)`: \(lastError())") }
         let destination = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let folder = (link as NSString).deletingLastPathComponent
-        return destination.hasPrefix("/") || folder.isEmpty ? destination : (folder as NSString).appendingPathComponent(destination)
+        return destination.hasPrefix("/") ? destination : sibling(destination, of: link)
     }
 
     /// Gives the new file the replaced file's permission bits (and its owner and group when the process may

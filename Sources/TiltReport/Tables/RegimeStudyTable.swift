@@ -1,4 +1,5 @@
 import TiltBacktest
+import TiltLinearAlgebra
 
 extension Table {
     /// The regime study side by side: per φ, mean realised monthly excess return (percent) and mean
@@ -17,7 +18,7 @@ extension Table {
             labelHeader: "phi",
             columns: ["regime return", "baseline return", "difference", "regime entropy", "baseline entropy", "difference"],
             rows: result.rows.map { row in
-                .values(row.phi == row.phi.rounded() ? String(Int(row.phi)) : String(row.phi),
+                .values(Int(whole: row.phi).map(String.init) ?? String(row.phi),
                         [percent(row.regimeReturn), percent(row.baselineReturn), percent(row.returnDifference),
                          nats(row.regimeEntropy), nats(row.baselineEntropy), nats(row.entropyDifference)])
             })

@@ -21,7 +21,8 @@ struct DenseKKTSolver: KKTSolver {
         var nn = Int32(n), lwork: Int32 = -1, info: Int32 = 0, query = 0.0
         var uplo = CChar(UInt8(ascii: "U"))
         dsytrf_(&uplo, &nn, &factors, &nn, &pivots, &query, &lwork, &info)
-        workspace = [Double](repeating: 0, count: max(1, Int(query)))
+        // The size LAPACK asked for, never a trap on a NaN or huge answer.
+        workspace = [Double](repeating: 0, count: Int(clamping: query, rounding: .up, to: 1...Int(Int32.max)))
     }
 
     mutating func factor(values: [Double], staticRegularization: Double,

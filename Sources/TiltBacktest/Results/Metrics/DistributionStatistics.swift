@@ -1,5 +1,6 @@
 import Foundation
 import TiltData
+import TiltLinearAlgebra
 
 /// The tear-sheet statistics of one monthly return series (a portfolio, its benchmark or the active
 /// difference), as pyfolio and quantstats report them. Undefined values are NaN (printed n/a).
@@ -60,7 +61,7 @@ public struct DistributionStatistics: Sendable {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return .nan }
         let h = Double(sorted.count - 1) * p
-        let below = min(max(Int(h.rounded(.down)), 0), sorted.count - 1)
+        let below = Int(clamping: h, rounding: .down, to: 0...sorted.count - 1)
         let above = min(below + 1, sorted.count - 1)
         return sorted[below] + (h - Double(below)) * (sorted[above] - sorted[below])
     }
