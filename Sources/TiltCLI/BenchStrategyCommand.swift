@@ -3,6 +3,7 @@ import Foundation
 import TiltBacktest
 import TiltData
 import TiltLanguage
+import TiltLinearAlgebra
 import TiltModeling
 import TiltPortfolio
 import TiltSyntax
@@ -140,7 +141,7 @@ private struct MonthTiming {
         func quantile(_ values: [Double], _ q: Double) -> Double {
             let sorted = values.sorted()
             guard !sorted.isEmpty else { return .nan }
-            return sorted[min(sorted.count - 1, Int((q * Double(sorted.count - 1)).rounded()))]
+            return sorted[Int(clamping: q * Double(sorted.count - 1), rounding: .toNearestOrAwayFromZero, to: 0...(sorted.count - 1))]
         }
         let structuredCount = rows.filter { $0.method == .factorPortfolio }.count
         let ratios = rows.compactMap { row in row.canonical.map { row.structured / $0 } }

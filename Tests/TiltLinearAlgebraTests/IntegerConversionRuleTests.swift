@@ -121,6 +121,10 @@ private let integerArguments: [(file: String, call: String, reason: String)] = [
     ("TiltWRDS/PostgresConnection.swift", "Int(PQnfields(result))", "Int32 field count widened"),
     ("TiltWRDS/PostgresConnection.swift", "Int32(k)", "field index of the query's columns (0…10)"),
     ("TiltWRDS/PostgresConnection.swift", "Int32(k)", "field index of the query's columns (0…10)"),
+    ("TiltBacktest/Sharding/Shard.swift", "Int(pieces[0].trimmingCharacters(in: .whitespaces))", "String parsed; nil when not a number"),
+    ("TiltBacktest/Sharding/Shard.swift", "Int(pieces[1].trimmingCharacters(in: .whitespaces))", "String parsed; nil when not a number"),
+    ("TiltCLI/SlurmCommand.swift", "Int($0.trimmingCharacters(in: .whitespaces))", "String parsed; nil when not a number"),
+    ("TiltCLI/SlurmCommand.swift", "Int(fields[1])", "String parsed; nil when not a number"),
 ]
 
 /// Integer types whose initialisers the rule covers.

@@ -48,7 +48,7 @@ func theDeepestProgramOfEachNestingFormatsIntoOneThatParses(open: String, close:
 
 /// The shapes of nested bars print as they are written.
 @Test(arguments: [("||x||", "|x|"), ("||a| - b|", "|a| - b"), ("|a - |b||", "a - |b|"), ("||a| - |b||", "|a| - |b|"),
-                  ("|-|x'||", "-|x'|"), ("|x' (|y|)|", "x' (|y|)")])
+                  ("|-|x'||", "-|x'|"), ("|x' (|y|)|", "x'(|y|)")])
 func nestedBarsNeedNoParentheses(text: String, inner: String) {
     let (program, diagnostics) = Parser.parse(SourceFile(name: "t", text: "let v = \(text)\n"))
     #expect(diagnostics.isEmpty, "\(text)")
