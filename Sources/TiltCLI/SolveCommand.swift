@@ -107,6 +107,7 @@ struct Solve: ParsableCommand {
         case .maxIterations: return "max iterations"
         case .timeLimit: return "time limit"
         case .numericalError: return "numerical error"
+        case .insufficientProgress: return "insufficient progress"
         }
     }
 }

@@ -45,7 +45,7 @@ extension OptimizationProblem {
         case .dualInfeasible, .almostDualInfeasible: status = .unbounded
         case .maxIterations: status = .iterationLimit
         case .timeLimit: status = .timeLimit
-        case .numericalError: status = .numericalError
+        case .numericalError, .insufficientProgress: status = .numericalError
         }
         guard result.status.isSolved else {
             return ProblemSolution(status: status, objective: nil, values: [], duals: [], iterations: result.info.iterations,

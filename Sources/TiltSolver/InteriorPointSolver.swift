@@ -122,34 +122,67 @@ public final class InteriorPointSolver {
 
         if !initialize(&state, &work) { status = .numericalError }
         var lastAlpha = 1.0
+        // Nonsymmetric cones start with the primal–dual scaling and switch to the dual one for good when it
+        // fails (Clarabel's strategy checkpoints); symmetric cones have only their Nesterov–Todd scaling.
+        var scaling = ScalingStrategy.primalDual
+        // The iterate before the last step, restored when that step made things worse.
+        var previous = SavedIterate(n: problem.variableCount, m: problem.constraintCount)
+        var previousMetrics: TerminationMetrics?
         // The last iterate that met the reduced optimality tolerances: returned as almost optimal when the
-        // method later loses its way (as Clarabel restores its previous iterate on insufficient progress) —
-        // badly scaled exponential cones drifted from such a point into a false infeasibility certificate.
-        var almostOptimal: (state: IterationState, metrics: TerminationMetrics, iteration: Int)?
+        // method later loses its way — badly scaled exponential cones drifted from such a point into a false
+        // infeasibility certificate.
+        var almostOptimal = SavedIterate(n: problem.variableCount, m: problem.constraintCount)
+        var almostOptimalAt: (metrics: TerminationMetrics, iteration: Int)?
         while status == nil {
             computeResiduals(&state)
             metrics = measure(state)
             if settings.verbose { printProgress(iteration, metrics, state, lastAlpha) }
             if let done = checkTermination(metrics, reduced: false) { status = done; break }
-            if checkTermination(metrics, reduced: true) == .almostOptimal { almostOptimal = (state, metrics, iteration) }
-            if iteration >= settings.maxIterations { status = checkTermination(metrics, reduced: true) ?? .maxIterations; break }
-            if Date().timeIntervalSince(start) > settings.timeLimit { status = checkTermination(metrics, reduced: true) ?? .timeLimit; break }
-            guard let alpha = takeStep(&state, &work, affine: &affine, step: &step) else {
-                status = checkTermination(metrics, reduced: true) ?? .numericalError
+            if iteration > 1, let before = previousMetrics, isInsufficientProgress(metrics, before: before) {
+                // The step made the residuals worse near the tolerances: back to the iterate before it, and
+                // either go on with the dual scaling or stop there.
+                previous.restore(into: &state)
+                metrics = before
+                previousMetrics = nil
+                if !cones.isSymmetric, scaling == .primalDual { scaling = .dual; continue }
+                status = .insufficientProgress
                 break
             }
+            if checkTermination(metrics, reduced: true) == .almostOptimal {
+                almostOptimal.save(state)
+                almostOptimalAt = (metrics, iteration)
+            }
+            if iteration >= settings.maxIterations { status = .maxIterations; break }
+            if Date().timeIntervalSince(start) > settings.timeLimit { status = .timeLimit; break }
+            guard let alpha = searchDirection(state, &work, affine: &affine, step: &step, scaling: scaling) else {
+                if !cones.isSymmetric, scaling == .primalDual { scaling = .dual; continue }
+                status = .numericalError
+                break
+            }
+            if !cones.isSymmetric, scaling == .primalDual, alpha < settings.minimumSwitchStepLength {
+                scaling = .dual
+                continue
+            }
+            if alpha <= settings.minimumStepLength { status = .insufficientProgress; break }
+            previous.save(state)
+            previousMetrics = metrics
+            VectorMath.axpy(alpha, step.x, &state.x)
+            VectorMath.axpy(alpha, step.s, &state.s)
+            VectorMath.axpy(alpha, step.z, &state.z)
+            state.tau += alpha * step.tau
+            state.kappa += alpha * step.kappa
             lastAlpha = alpha
             iteration += 1
-            if alpha < settings.minimumStepLength {
-                computeResiduals(&state)
-                metrics = measure(state)
-                status = checkTermination(metrics, reduced: false)
-                    ?? checkTermination(metrics, reduced: true) ?? .numericalError
-            }
         }
-        let final = status ?? .numericalError
-        if !final.isSolved, final != .primalInfeasible, final != .dualInfeasible, let saved = almostOptimal {
-            return makeSolution(saved.state, status: .almostOptimal, metrics: saved.metrics,
+        // Short of the full tolerances, the last iterate may still meet the reduced ones (Clarabel's
+        // `post_process`).
+        var final = status ?? .numericalError
+        if [.maxIterations, .timeLimit, .numericalError, .insufficientProgress].contains(final) {
+            final = checkTermination(metrics, reduced: true) ?? final
+        }
+        if !final.isSolved, final != .primalInfeasible, final != .dualInfeasible, let saved = almostOptimalAt {
+            almostOptimal.restore(into: &state)
+            return makeSolution(state, status: .almostOptimal, metrics: saved.metrics,
                                 iterations: saved.iteration, solveTime: Date().timeIntervalSince(start))
         }
         return makeSolution(state, status: final, metrics: metrics,
@@ -183,6 +216,32 @@ public final class InteriorPointSolver {
         var ax = 0.0, s = 0.0, axs = 0.0, rz = 0.0
         /// `‖Dx̂‖∞` and `‖Eẑ‖∞` (the original x, and z times `c`).
         var x = 0.0, z = 0.0
+    }
+
+    /// A copy of an iterate's `(x, s, z, τ, κ)` in buffers allocated once per solve.
+    private struct SavedIterate {
+        var x, s, z: [Double]
+        var tau = 1.0, kappa = 1.0
+        init(n: Int, m: Int) {
+            x = [Double](repeating: 0, count: n)
+            s = [Double](repeating: 0, count: m)
+            z = s
+        }
+        mutating func save(_ state: IterationState) {
+            x.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: state.x) }
+            s.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: state.s) }
+            z.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: state.z) }
+            tau = state.tau
+            kappa = state.kappa
+        }
+        /// Puts the saved point back (the residuals are recomputed from it before they are read again).
+        func restore(into state: inout IterationState) {
+            state.x.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: x) }
+            state.s.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: s) }
+            state.z.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: z) }
+            state.tau = tau
+            state.kappa = kappa
+        }
     }
 
     /// A search direction.
@@ -223,7 +282,7 @@ public final class InteriorPointSolver {
         cones.unitInitialization(s: &state.s, z: &state.z)
         state.tau = 1; state.kappa = 1
         guard cones.isSymmetric else { return true }
-        guard cones.updateScaling(s: state.s, z: state.z, mu: 1), kkt.refactor() else { return false }
+        guard cones.updateScaling(s: state.s, z: state.z, mu: 1, strategy: .primalDual), kkt.refactor() else { return false }
         let n = problem.variableCount, m = problem.constraintCount
         // Primal start K [x; −s] = [0; b] and dual start K [·; z] = [−q; 0], in one pass.
         for j in 0..<n { work.rhsX[j] = 0 }
@@ -288,10 +347,10 @@ public final class InteriorPointSolver {
         st.mu = (sTz + tau * st.kappa) / Double(cones.degree + 1)
     }
 
-    /// One predictor–corrector step; returns the step length, or nil on a numerical failure.
-    private func takeStep(_ st: inout IterationState, _ work: inout StepWorkspace, affine: inout Direction,
-                          step: inout Direction) -> Double? {
-        guard cones.updateScaling(s: st.s, z: st.z, mu: st.mu), kkt.refactor() else { return nil }
+    /// The predictor–corrector direction (in `step`) and its step length, or nil on a numerical failure.
+    private func searchDirection(_ st: IterationState, _ work: inout StepWorkspace, affine: inout Direction,
+                                 step: inout Direction, scaling: ScalingStrategy) -> Double? {
+        guard cones.updateScaling(s: st.s, z: st.z, mu: st.mu, strategy: scaling), kkt.refactor() else { return nil }
         let n = problem.variableCount
 
         // Constant part of every step, K [Δx₁; Δz₁] = [−q; b], solved together with the predictor
@@ -318,14 +377,7 @@ public final class InteriorPointSolver {
         loadDirectionRHS(st, &work, residualScale: 1 - sigma)
         kkt.solve(rhsX: work.rhsX, rhsZ: work.rhsZ, x: &step.x, z: &step.z)
         guard completeDirection(st, work, residualScale: 1 - sigma, dkappa: dkappa, &step) else { return nil }
-        let alpha = settings.maxStepFraction * stepLength(st, step, centrality: !cones.isSymmetric)
-
-        VectorMath.axpy(alpha, step.x, &st.x)
-        VectorMath.axpy(alpha, step.s, &st.s)
-        VectorMath.axpy(alpha, step.z, &st.z)
-        st.tau += alpha * step.tau
-        st.kappa += alpha * step.kappa
-        return alpha
+        return settings.maxStepFraction * stepLength(st, step, centrality: !cones.isSymmetric)
     }
 
     /// The Newton system for right-hand sides `(residualScale·r, work.ds, dκ)` is solved by block
@@ -445,6 +497,22 @@ public final class InteriorPointSolver {
     /// (`TerminationMetrics.primalCertificateScale`): loose, as it only rules out certificates that hold
     /// merely because the constraint coefficients are tiny.
     static let certificateTolerance = 1e-4
+
+    /// Clarabel's test for a step that made things worse: a residual grew, and either the previous iterate
+    /// had already met the gap tolerance with κ/τ at rounding level (poor progress at high accuracy), or a
+    /// residual above 100× the feasibility tolerance grew more than 100-fold (going backwards).
+    private func isInsufficientProgress(_ t: TerminationMetrics, before: TerminationMetrics) -> Bool {
+        guard t.dualResidual > before.dualResidual || t.primalResidual > before.primalResidual else { return false }
+        let ktRatio = t.kappa / t.tau
+        if ktRatio < 100 * Double.ulpOfOne,
+           before.gapAbsolute < settings.gapAbsoluteTolerance || before.gapRelative < settings.gapRelativeTolerance {
+            return true
+        }
+        guard ktRatio < 1 else { return false }
+        let feasibility = 100 * settings.feasibilityTolerance
+        return (t.dualResidual > feasibility && t.dualResidual > 100 * before.dualResidual)
+            || (t.primalResidual > feasibility && t.primalResidual > 100 * before.primalResidual)
+    }
 
     private func checkTermination(_ t: TerminationMetrics, reduced: Bool) -> SolverStatus? {
         let gapAbs = reduced ? settings.reducedGapAbsoluteTolerance : settings.gapAbsoluteTolerance

@@ -35,8 +35,8 @@ final class CompositeCone {
         for cone in cones { cone.shiftInside(&v, isPrimal: isPrimal) }
     }
 
-    func updateScaling(s: [Double], z: [Double], mu: Double) -> Bool {
-        cones.allSatisfy { $0.updateScaling(s: s, z: z, mu: mu) }
+    func updateScaling(s: [Double], z: [Double], mu: Double, strategy: ScalingStrategy) -> Bool {
+        cones.allSatisfy { $0.updateScaling(s: s, z: z, mu: mu, strategy: strategy) }
     }
 
     func multiplyHessian(_ x: [Double], into y: inout [Double]) {

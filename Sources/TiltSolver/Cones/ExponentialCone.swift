@@ -155,12 +155,16 @@ final class ExponentialCone: Cone {
         for k in 0..<3 { v[range.lowerBound + k] = Self.centralPoint[k] }
     }
 
-    func updateScaling(s sAll: [Double], z zAll: [Double], mu: Double) -> Bool {
+    func updateScaling(s sAll: [Double], z zAll: [Double], mu: Double, strategy: ScalingStrategy) -> Bool {
         let s = local(sAll), z = local(zAll)
         guard Self.isPrimalInterior(s), Self.isDualInterior(z) else { return false }
         localZ = z
         dualGradient = Self.dualGradient(z)
         dualHessian = Self.dualHessian(z)
+        guard strategy == .primalDual else {
+            scaling = dualHessian.map { mu * $0 }
+            return true
+        }
         let sTilde = dualGradient.map { -$0 }
         let zTilde = Self.primalGradient(s).map { -$0 }
         let sz = dot3(s, z)

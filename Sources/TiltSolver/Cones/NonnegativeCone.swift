@@ -30,7 +30,7 @@ final class NonnegativeCone: Cone {
         if margin < 1e-8 { for i in range { v[i] += 1 - margin } }
     }
 
-    func updateScaling(s: [Double], z: [Double], mu: Double) -> Bool {
+    func updateScaling(s: [Double], z: [Double], mu: Double, strategy: ScalingStrategy) -> Bool {
         let h = hessianDiagonal, l = lambdaSquared
         return withRows(s, z) { s, z in
             for k in 0..<range.count {

@@ -51,7 +51,7 @@ final class SecondOrderCone: Cone {
 
     /// `w`, `η` and `λ = Wz` in four passes: the `J`-norms of `s` and `z`; `w` unnormalised; `w`
     /// normalised with `w₁ᵀz₁` (for `λ`); `λ` with its norms.
-    func updateScaling(s: [Double], z: [Double], mu: Double) -> Bool {
+    func updateScaling(s: [Double], z: [Double], mu: Double, strategy: ScalingStrategy) -> Bool {
         let d = range.count, w = self.w, lambda = self.lambda
         return withRows(s, z) { s, z in
             var sTail = 0.0, zTail = 0.0

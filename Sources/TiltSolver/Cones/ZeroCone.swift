@@ -14,7 +14,7 @@ final class ZeroCone: Cone {
     func shiftInside(_ v: inout [Double], isPrimal: Bool) {
         if isPrimal { for i in range { v[i] = 0 } }
     }
-    func updateScaling(s: [Double], z: [Double], mu: Double) -> Bool { true }
+    func updateScaling(s: [Double], z: [Double], mu: Double, strategy: ScalingStrategy) -> Bool { true }
     func writeHessian(into out: inout [Double], at base: Int) {
         for k in 0..<range.count { out[base + k] = 0 }
     }

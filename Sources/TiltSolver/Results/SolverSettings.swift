@@ -26,11 +26,14 @@ public struct SolverSettings: Sendable, Equatable {
 
     /// Fraction of the step to the cone boundary actually taken.
     public var maxStepFraction = 0.99
-    /// A step shorter than this ends the iterations: optimal if the full tolerances hold, otherwise almost
-    /// optimal if the reduced ones do, otherwise numerical trouble (Clarabel's `min_terminate_step_length`).
-    /// Continuing after such steps drove badly scaled exponential-cone problems from a near-optimal iterate
-    /// into a false infeasibility certificate.
+    /// A step shorter than this ends the iterations (insufficient progress): almost optimal if the reduced
+    /// tolerances hold, otherwise not solved (Clarabel's `min_terminate_step_length`). Continuing after such
+    /// steps drove badly scaled exponential-cone problems from a near-optimal iterate into a false
+    /// infeasibility certificate.
     public var minimumStepLength = 1e-4
+    /// With exponential cones, a step shorter than this makes the method leave the primal–dual scaling for
+    /// the dual one (Clarabel's `min_switch_step_length`).
+    public var minimumSwitchStepLength = 0.1
 
     /// Modified Ruiz equilibration of the data before solving.
     public var equilibrate = true
