@@ -7,8 +7,8 @@ extension OptimizationProblem {
     /// multiplier matrix per constraint. A DCP violation or bad data throws a `ModelingError`; a problem
     /// that is infeasible, unbounded or not solved comes back with that status and no values.
     ///
-    /// With `polish` (the default), an optimal solution of a problem without exponential cones is refined
-    /// by `SolutionPolisher` when the refinement verifies. With `warmStart` (the solution of a problem of the
+    /// With `polish` (the default), an optimal or almost optimal solution is refined by `SolutionPolisher`
+    /// when the refinement verifies at the tolerances of `settings` (it is then optimal). With `warmStart` (the solution of a problem of the
     /// same structure, e.g. the previous rebalance's), the active set of that solution is tried first: when
     /// it is still optimal (verified), the interior-point method is skipped (`iterations` is then 0).
     /// With `structured` (the default), a problem carrying a `FactorPortfolioForm` is first solved by
@@ -25,12 +25,12 @@ extension OptimizationProblem {
         var method = ProblemSolution.Method.interiorPoint
         do {
             if polish, let warmStart, warmStart.cones == conic.cones,
-               let solved = SolutionPolisher.solve(conic, near: scaling.scaledSolution(warmStart.solution)) {
+               let solved = SolutionPolisher.solve(conic, near: scaling.scaledSolution(warmStart.solution), settings: settings) {
                 result = solved
                 method = .warmStartedActiveSet
             } else {
                 result = try InteriorPointSolver(problem: conic, settings: settings).solve()
-                if polish, let polished = SolutionPolisher.polish(conic, result) { result = polished }
+                if polish, let polished = SolutionPolisher.polish(conic, result, settings: settings) { result = polished }
             }
             result = scaling.unscaled(result)
         } catch let error as SolverError {
