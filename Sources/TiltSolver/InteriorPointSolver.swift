@@ -14,8 +14,11 @@ import TiltLinearAlgebra
 /// the KKT structure (and symbolic factorisation) for the next solve.
 public final class InteriorPointSolver {
     public let settings: SolverSettings
+    /// The problem as given (P's upper triangle): what every returned status is checked against.
     private var problem: ConicProblem
     private let cones: CompositeCone
+    /// The objective brought to unit size before equilibration (`ObjectiveScaling`).
+    private var objectiveScaling: ObjectiveScaling
     private let equilibration: Equilibration
     private var scaled: (P: SparseMatrixCSC, q: [Double], A: SparseMatrixCSC, b: [Double])
     /// `‖b‖∞`, `‖q‖∞` of the original data (the denominators of the relative residuals), and the largest
@@ -37,11 +40,17 @@ public final class InteriorPointSolver {
         self.problem = problem
         dataNorms = Self.norms(problem)
         cones = CompositeCone(problem.cones)
-        equilibration = Equilibration(problem: problem, cones: cones, settings: settings)
-        scaled = equilibration.scaled(P: problem.P, q: problem.q, A: problem.A, b: problem.b)
+        objectiveScaling = ObjectiveScaling(problem)
+        let solved = objectiveScaling.scaled(problem)
+        equilibration = Equilibration(problem: solved, cones: cones, settings: settings)
+        scaled = equilibration.scaled(P: solved.P, q: solved.q, A: solved.A, b: solved.b)
         kkt = try KKTSystem(P: scaled.P, A: scaled.A, cones: cones, settings: settings)
         setupTime = Date().timeIntervalSince(start)
     }
+
+    /// The factor between the solved objective and the original one: the equilibration's cost scaling `c`
+    /// times the objective scaling (`z = Eẑ/costScale`, objective values ÷ costScale).
+    private var costScale: Double { equilibration.costScale * objectiveScaling.factor }
 
     /// `‖b‖∞`, `‖q‖∞` and the largest entry of A and P (the scale an infeasibility certificate is judged by).
     private static func norms(_ problem: ConicProblem) -> (b: Double, q: Double, matrix: Double) {
@@ -104,7 +113,9 @@ public final class InteriorPointSolver {
         try Self.validate(next)
         problem = next
         dataNorms = Self.norms(problem)
-        scaled = equilibration.scaled(P: problem.P, q: problem.q, A: problem.A, b: problem.b)
+        objectiveScaling = ObjectiveScaling(problem)
+        let solved = objectiveScaling.scaled(problem)
+        scaled = equilibration.scaled(P: solved.P, q: solved.q, A: solved.A, b: solved.b)
         kkt.updateMatrixData(P: scaled.P, A: scaled.A)
     }
 
@@ -137,7 +148,12 @@ public final class InteriorPointSolver {
             computeResiduals(&state)
             metrics = measure(state)
             if settings.verbose { printProgress(iteration, metrics, state, lastAlpha) }
-            if let done = checkTermination(metrics, reduced: false) { status = done; break }
+            // A status is final only once the original data confirm it; otherwise the iterations go on.
+            if let done = checkTermination(metrics, reduced: false),
+               let solution = confirmedSolution(state, status: done, metrics: metrics, iterations: iteration,
+                                                solveTime: Date().timeIntervalSince(start)) {
+                return solution
+            }
             if iteration > 1, let before = previousMetrics, isInsufficientProgress(metrics, before: before) {
                 // The step made the residuals worse near the tolerances: back to the iterate before it, and
                 // either go on with the dual scaling or stop there.
@@ -175,18 +191,28 @@ public final class InteriorPointSolver {
             iteration += 1
         }
         // Short of the full tolerances, the last iterate may still meet the reduced ones (Clarabel's
-        // `post_process`).
-        var final = status ?? .numericalError
-        if [.maxIterations, .timeLimit, .numericalError, .insufficientProgress].contains(final) {
-            final = checkTermination(metrics, reduced: true) ?? final
+        // `post_process`); failing that, the last almost optimal one is returned; failing that, an almost
+        // certain infeasibility certificate; otherwise the failure itself.
+        let elapsed = Date().timeIntervalSince(start)
+        var answer = failedSolution(state, status: status ?? .numericalError, metrics: metrics, iterations: iteration,
+                                    solveTime: elapsed)
+        for (reduced, kappaTau) in [(false, false), (true, true), (true, false)] {
+            if let candidate = checkTermination(metrics, reduced: reduced, kappaTau: kappaTau),
+               let solution = confirmedSolution(state, status: candidate, metrics: metrics, iterations: iteration,
+                                                solveTime: elapsed) {
+                if solution.status.isSolved { return solution }
+                answer = solution
+                break
+            }
         }
-        if !final.isSolved, final != .primalInfeasible, final != .dualInfeasible, let saved = almostOptimalAt {
+        if let saved = almostOptimalAt {
             almostOptimal.restore(into: &state)
-            return makeSolution(state, status: .almostOptimal, metrics: saved.metrics,
-                                iterations: saved.iteration, solveTime: Date().timeIntervalSince(start))
+            if let solution = confirmedSolution(state, status: .almostOptimal, metrics: saved.metrics,
+                                                iterations: saved.iteration, solveTime: elapsed) {
+                return solution
+            }
         }
-        return makeSolution(state, status: final, metrics: metrics,
-                            iterations: iteration, solveTime: Date().timeIntervalSince(start))
+        return answer
     }
 
     /// The iterate and its residuals (scaled space).
@@ -445,38 +471,43 @@ public final class InteriorPointSolver {
 
     // MARK: - Termination
 
-    /// Convergence measures in the original (unscaled) problem.
+    /// Convergence measures in the original problem (no equilibration, no objective scaling), Clarabel's.
     private struct TerminationMetrics {
         var primalObjective = Double.nan, dualObjective = Double.nan
+        /// `|primal − dual|`, and relative to max(1, min(|primal|, |dual|)).
         var gapAbsolute = Double.infinity, gapRelative = Double.infinity
-        var primalResidual = Double.infinity, dualResidual = Double.infinity
-        /// `bᵀz` and `‖Aᵀz‖∞` of the (unnormalised) dual direction.
+        /// `‖Ax + s − b‖∞ / max(1, ‖b‖∞ + ‖x‖∞ + ‖s‖∞)` and `‖Px + Aᵀz + q‖∞ / max(1, ‖q‖∞ + ‖x‖∞ + ‖z‖∞)`,
+        /// and the latter with the objective brought to unit size (see `OptimalityCheck`).
+        var primalResidual = Double.infinity, dualResidual = Double.infinity, scaledDualResidual = Double.infinity
+        /// `bᵀz` and `‖Aᵀz‖∞ / max(1, ‖z‖∞)` of the (unnormalised) dual direction.
         var bTz = 0.0, primalInfeasibilityResidual = Double.infinity
-        /// `qᵀx` and `max(‖Px‖∞, ‖Ax + s‖∞)` of the (unnormalised) primal direction.
+        /// `qᵀx` and `max(‖Px‖∞ / max(1, ‖x‖∞), ‖Ax + s‖∞ / max(1, ‖x‖∞ + ‖s‖∞))` of the primal direction.
         var qTx = 0.0, dualInfeasibilityResidual = Double.infinity
-        /// The data's size times each direction's (`max|A, P| · ‖z‖∞`, `max|A, P| · ‖x‖∞`): a certificate's
-        /// residual must also be small against these, or tiny constraint coefficients would pass it (a box
-        /// `1e-8·x ≤ 5e-8` was called unbounded).
+        /// The data's size times each direction's (`max|A, P| · ‖z‖∞`, `max|A, P| · ‖x‖∞`) over the
+        /// normalisation of the residual above: a certificate's residual must also be small against these,
+        /// or tiny constraint coefficients would pass it (a box `1e-8·x ≤ 5e-8` was called unbounded).
         var primalCertificateScale = 0.0, dualCertificateScale = 0.0
         var tau = 1.0, kappa = 1.0
     }
 
     /// The termination measures from the norms and dots `computeResiduals` took, unscaled on the fly
-    /// (`x = Dx̂`, `s = E⁻¹ŝ`, `z = Eẑ/c`, so `Px = D⁻¹P̂x̂/c`, `Aᵀz = D⁻¹Âᵀẑ/c`, `Ax + s = E⁻¹(Âx̂ + ŝ)`,
-    /// `Ax + s − bτ = E⁻¹r̂_z`, `Px + Aᵀz + qτ = D⁻¹r̂_x/c`), without forming any original-space vector.
+    /// (`x = Dx̂`, `s = E⁻¹ŝ`, `z = Eẑ/c`, c = `costScale`, so `Px = D⁻¹P̂x̂/c`, `Aᵀz = D⁻¹Âᵀẑ/c`,
+    /// `Ax + s = E⁻¹(Âx̂ + ŝ)`, `Ax + s − bτ = E⁻¹r̂_z`, `Px + Aᵀz + qτ = D⁻¹r̂_x/c`), without forming any
+    /// original-space vector.
     private func measure(_ st: IterationState) -> TerminationMetrics {
-        let c = equilibration.costScale
+        let c = costScale
         var t = TerminationMetrics()
         t.tau = st.tau; t.kappa = st.kappa
         // Directions (homogeneous, not divided by τ).
         let pxNorm = st.norms.px / c, atzNorm = st.norms.atz / c, dualResidualNorm = st.norms.rx / c
-        let axNorm = st.norms.ax, sNorm = st.norms.s, axsNorm = st.norms.axs, primalResidualNorm = st.norms.rz
+        let xNorm = st.norms.x, zNorm = st.norms.z / c, sNorm = st.norms.s
+        let axsNorm = st.norms.axs, primalResidualNorm = st.norms.rz
         t.bTz = st.bTz / c
         t.qTx = st.qTx / c
-        t.primalInfeasibilityResidual = atzNorm
-        t.dualInfeasibilityResidual = max(pxNorm, axsNorm)
-        t.primalCertificateScale = dataNorms.matrix * st.norms.z / c
-        t.dualCertificateScale = dataNorms.matrix * st.norms.x
+        t.primalInfeasibilityResidual = atzNorm / max(1, zNorm)
+        t.dualInfeasibilityResidual = max(pxNorm / max(1, xNorm), axsNorm / max(1, xNorm + sNorm))
+        t.primalCertificateScale = dataNorms.matrix * zNorm / max(1, zNorm)
+        t.dualCertificateScale = dataNorms.matrix * xNorm / max(1, xNorm)
 
         // Solution estimates x/τ, s/τ, z/τ.
         let inv = 1 / st.tau
@@ -485,18 +516,15 @@ public final class InteriorPointSolver {
         t.dualObjective = -0.5 * xPx - t.bTz * inv + problem.objectiveConstant
         t.gapAbsolute = abs(t.primalObjective - t.dualObjective)
         t.gapRelative = t.gapAbsolute / max(1, min(abs(t.primalObjective), abs(t.dualObjective)))
-        t.primalResidual = primalResidualNorm * inv / max(1, dataNorms.b + (axNorm + sNorm) * inv)
-        t.dualResidual = dualResidualNorm * inv / max(1, dataNorms.q + (pxNorm + atzNorm) * inv)
+        t.primalResidual = primalResidualNorm * inv / max(1, dataNorms.b + (xNorm + sNorm) * inv)
+        t.dualResidual = dualResidualNorm * inv / max(1, dataNorms.q + (xNorm + zNorm) * inv)
+        let f = objectiveScaling.factor
+        t.scaledDualResidual = dualResidualNorm * inv * f / max(1, (dataNorms.q + zNorm * inv) * f + xNorm * inv)
         if !t.primalObjective.isFinite || !t.dualObjective.isFinite {
             t.gapAbsolute = .infinity; t.gapRelative = .infinity
         }
         return t
     }
-
-    /// How small a certificate's residual must be against the data's size times the direction's
-    /// (`TerminationMetrics.primalCertificateScale`): loose, as it only rules out certificates that hold
-    /// merely because the constraint coefficients are tiny.
-    static let certificateTolerance = 1e-4
 
     /// Clarabel's test for a step that made things worse: a residual grew, and either the previous iterate
     /// had already met the gap tolerance with κ/τ at rounding level (poor progress at high accuracy), or a
@@ -505,7 +533,9 @@ public final class InteriorPointSolver {
         guard t.dualResidual > before.dualResidual || t.primalResidual > before.primalResidual else { return false }
         let ktRatio = t.kappa / t.tau
         if ktRatio < 100 * Double.ulpOfOne,
-           before.gapAbsolute < settings.gapAbsoluteTolerance || before.gapRelative < settings.gapRelativeTolerance {
+           OptimalityCheck.gapMeets(before.gapAbsolute, before.primalObjective, before.dualObjective,
+                                    scale: objectiveScaling.factor, absolute: settings.gapAbsoluteTolerance,
+                                    relative: settings.gapRelativeTolerance) {
             return true
         }
         guard ktRatio < 1 else { return false }
@@ -514,55 +544,92 @@ public final class InteriorPointSolver {
             || (t.primalResidual > feasibility && t.primalResidual > 100 * before.primalResidual)
     }
 
-    private func checkTermination(_ t: TerminationMetrics, reduced: Bool) -> SolverStatus? {
+    /// Clarabel's convergence test on the iterate's measures: optimal when κ ≤ τ and the residuals and the
+    /// gap are within tolerance; infeasible (or unbounded) when κ/τ is large and the direction's residual
+    /// is small against `bᵀz` (or `qᵀx`) — and, Tilt's addition, against the data's size. Without
+    /// `kappaTau` the certificates are taken whatever κ/τ (once the iterations have stopped: a problem
+    /// without cones, `minimize x`, ran into a short step with κ/τ at 1e-16 and a valid unbounded direction).
+    private func checkTermination(_ t: TerminationMetrics, reduced: Bool, kappaTau: Bool = true) -> SolverStatus? {
         let gapAbs = reduced ? settings.reducedGapAbsoluteTolerance : settings.gapAbsoluteTolerance
         let gapRel = reduced ? settings.reducedGapRelativeTolerance : settings.gapRelativeTolerance
         let feas = reduced ? settings.reducedFeasibilityTolerance : settings.feasibilityTolerance
         let infAbs = reduced ? settings.reducedInfeasibilityAbsoluteTolerance : settings.infeasibilityAbsoluteTolerance
         let infRel = reduced ? settings.reducedInfeasibilityRelativeTolerance : settings.infeasibilityRelativeTolerance
-        if t.kappa <= t.tau, t.primalResidual < feas, t.dualResidual < feas,
-           t.gapAbsolute < gapAbs || t.gapRelative < gapRel {
+        let ktRatio = reduced ? settings.reducedKappaTauTolerance : settings.kappaTauTolerance
+        if t.kappa <= t.tau, t.primalResidual < feas, t.dualResidual < feas, t.scaledDualResidual < feas,
+           OptimalityCheck.gapMeets(t.gapAbsolute, t.primalObjective, t.dualObjective, scale: objectiveScaling.factor,
+                                    absolute: gapAbs, relative: gapRel) {
             return reduced ? .almostOptimal : .optimal
         }
+        guard !kappaTau || t.kappa > 1000 / ktRatio * t.tau else { return nil }
         if t.bTz < -infAbs, t.primalInfeasibilityResidual < -infRel * t.bTz,
-           t.primalInfeasibilityResidual <= Self.certificateTolerance * t.primalCertificateScale {
+           t.primalInfeasibilityResidual <= OptimalityCheck.certificateTolerance * t.primalCertificateScale {
             return reduced ? .almostPrimalInfeasible : .primalInfeasible
         }
         if t.qTx < -infAbs, t.dualInfeasibilityResidual < -infRel * t.qTx,
-           t.dualInfeasibilityResidual <= Self.certificateTolerance * t.dualCertificateScale {
+           t.dualInfeasibilityResidual <= OptimalityCheck.certificateTolerance * t.dualCertificateScale {
             return reduced ? .almostDualInfeasible : .dualInfeasible
         }
         return nil
     }
 
-    private func makeSolution(_ st: IterationState, status: SolverStatus, metrics t: TerminationMetrics,
-                              iterations: Int, solveTime: Double) -> SolverSolution {
-        let info = SolverInfo(iterations: iterations, primalResidual: t.primalResidual, dualResidual: t.dualResidual,
-                              gapAbsolute: t.gapAbsolute, gapRelative: t.gapRelative,
-                              solveTime: solveTime, setupTime: setupTime)
+    /// The solution the iterate stands for under `status`, in the original units, if the original data
+    /// confirm the status (`OptimalityCheck` and its certificate checks, with the reduced tolerances for the
+    /// `almost…` statuses); nil otherwise. Statuses without a solution (limits, numerical trouble) are
+    /// returned as they are, with the iterate.
+    private func confirmedSolution(_ st: IterationState, status: SolverStatus, metrics t: TerminationMetrics,
+                                   iterations: Int, solveTime: Double) -> SolverSolution? {
+        func info(_ primal: Double, _ dual: Double, _ gap: Double, _ relative: Double) -> SolverInfo {
+            SolverInfo(iterations: iterations, primalResidual: primal, dualResidual: dual, gapAbsolute: gap,
+                       gapRelative: relative, solveTime: solveTime, setupTime: setupTime)
+        }
+        let n = st.x.count, m = st.s.count
         switch status {
         case .primalInfeasible, .almostPrimalInfeasible:
-            // Farkas certificate: z with Aᵀz ≈ 0, bᵀz = −1.
-            let z = equilibration.unscaleZ(st.z, factor: -1 / t.bTz)
-            return SolverSolution(status: status, x: [Double](repeating: .nan, count: st.x.count),
-                                  s: [Double](repeating: .nan, count: st.s.count), z: z,
-                                  primalObjective: .infinity, dualObjective: .infinity, info: info)
+            // Farkas certificate: z ∈ K* with Aᵀz ≈ 0, bᵀz = −1.
+            let direction = equilibration.unscaleZ(st.z)
+            let z = direction.map { -$0 / VectorMath.dot(problem.b, direction) }
+            guard OptimalityCheck.certifiesInfeasibility(problem, z: z, settings: settings,
+                                                        reduced: status == .almostPrimalInfeasible) else { return nil }
+            return SolverSolution(status: status, x: [Double](repeating: .nan, count: n),
+                                  s: [Double](repeating: .nan, count: m), z: z,
+                                  primalObjective: .infinity, dualObjective: .infinity,
+                                  info: info(t.primalResidual, t.dualResidual, t.gapAbsolute, t.gapRelative))
         case .dualInfeasible, .almostDualInfeasible:
-            // Unbounded direction: x with Px ≈ 0, Ax + s ≈ 0, qᵀx = −1.
-            let scale = -1 / t.qTx
-            return SolverSolution(status: status, x: equilibration.unscaleX(st.x, factor: scale),
-                                  s: equilibration.unscaleS(st.s, factor: scale),
-                                  z: [Double](repeating: .nan, count: st.z.count),
-                                  primalObjective: -.infinity, dualObjective: -.infinity, info: info)
-        default:
+            // Unbounded direction: x with Px ≈ 0, Ax + s ≈ 0 (s ∈ K), qᵀx = −1.
+            let direction = equilibration.unscaleX(st.x)
+            let scale = -1 / VectorMath.dot(problem.q, direction)
+            let x = direction.map { $0 * scale }, s = equilibration.unscaleS(st.s, factor: scale)
+            guard OptimalityCheck.certifiesUnboundedness(problem, x: x, s: s, settings: settings,
+                                                        reduced: status == .almostDualInfeasible) else { return nil }
+            return SolverSolution(status: status, x: x, s: s, z: [Double](repeating: .nan, count: m),
+                                  primalObjective: -.infinity, dualObjective: -.infinity,
+                                  info: info(t.primalResidual, t.dualResidual, t.gapAbsolute, t.gapRelative))
+        case .optimal, .almostOptimal:
             let inv = 1 / st.tau
-            let solved = status.isSolved
-            return SolverSolution(status: status, x: equilibration.unscaleX(st.x, factor: inv),
-                                  s: equilibration.unscaleS(st.s, factor: inv),
-                                  z: equilibration.unscaleZ(st.z, factor: inv),
-                                  primalObjective: solved ? t.primalObjective : .nan,
-                                  dualObjective: solved ? t.dualObjective : .nan, info: info)
+            let x = equilibration.unscaleX(st.x, factor: inv), s = equilibration.unscaleS(st.s, factor: inv)
+            let z = equilibration.unscaleZ(st.z, factor: inv / objectiveScaling.factor)
+            let check = OptimalityCheck(problem: problem, x: x, s: s, z: z)
+            guard let confirmed = check.status(settings), status == .almostOptimal || confirmed == .optimal else { return nil }
+            return SolverSolution(status: confirmed, x: x, s: s, z: z, primalObjective: check.primalObjective,
+                                  dualObjective: check.dualObjective,
+                                  info: info(check.primalResidual, check.dualResidual, check.gapAbsolute, check.gapRelative))
+        default:
+            return failedSolution(st, status: status, metrics: t, iterations: iterations, solveTime: solveTime)
         }
+    }
+
+    /// The iterate as it stands, for a status that carries no solution (limits, numerical trouble).
+    private func failedSolution(_ st: IterationState, status: SolverStatus, metrics t: TerminationMetrics,
+                                iterations: Int, solveTime: Double) -> SolverSolution {
+        let inv = 1 / st.tau
+        return SolverSolution(status: status, x: equilibration.unscaleX(st.x, factor: inv),
+                              s: equilibration.unscaleS(st.s, factor: inv),
+                              z: equilibration.unscaleZ(st.z, factor: inv / objectiveScaling.factor),
+                              primalObjective: .nan, dualObjective: .nan,
+                              info: SolverInfo(iterations: iterations, primalResidual: t.primalResidual,
+                                               dualResidual: t.dualResidual, gapAbsolute: t.gapAbsolute,
+                                               gapRelative: t.gapRelative, solveTime: solveTime, setupTime: setupTime))
     }
 
     private func printProgress(_ iteration: Int, _ t: TerminationMetrics, _ st: IterationState, _ alpha: Double) {

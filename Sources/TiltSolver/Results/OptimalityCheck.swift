@@ -5,13 +5,18 @@ import Foundation
 ///
 ///     primal residual  ‖Ax + s − b‖∞ / max(1, ‖b‖∞ + ‖x‖∞ + ‖s‖∞)
 ///     dual residual    ‖Px + Aᵀz + q‖∞ / max(1, ‖q‖∞ + ‖x‖∞ + ‖z‖∞)
-///     gap              |(½xᵀPx + qᵀx) − (−½xᵀPx − bᵀz)|, relative: over max(1, min(|primal|, |dual|))
+///     gap              |(½xᵀPx + qᵀx + c) − (−½xᵀPx − bᵀz + c)|, relative: over max(1, min(|primal|, |dual|))
 ///
 /// `s` and `z` are first moved into `K` and `K*` if they lie outside (a negative slack clipped to zero, a
 /// second-order cone's head raised to the norm of its tail, …), so that only points of the cones are
-/// judged and what they lack shows in the residuals. The gap also covers the complementarity `sᵀz`:
-/// residuals within tolerance can hide a gap when the multipliers are large (`minimize 1e8·x₁ + x₂`
-/// with `x₁ ≥ 0` violated by 1e-9 moves the objective by 0.1), and `sᵀz` is what then stays large.
+/// judged and what they lack shows in the residuals.
+///
+/// The gap and the dual residual — the measures in the objective's units — must meet their tolerances
+/// twice: in the objective's own units, and in the units of the objective brought to unit size
+/// (`ObjectiveScaling`, which the solver works in). The first keeps `minimize 1e8·x₁ + x₂` from stopping at
+/// an optimum off by 0.4 (an absolute gap of 1e-8 after scaling by 1e-8); the second keeps an objective of
+/// size 1e-12 from passing at its starting point (gap and dual residual both below 1e-8 in its own units).
+/// For objectives with coefficients between 1e-4 and 1e4 the two are the same test.
 /// Every status `optimal` the solver returns has passed this check (`status(settings:)`).
 public struct OptimalityCheck: Sendable {
     /// `½xᵀPx + qᵀx + c`: the objective at `x`.
@@ -20,10 +25,14 @@ public struct OptimalityCheck: Sendable {
     public var dualObjective: Double
     public var primalResidual: Double
     public var dualResidual: Double
-    /// `max(|primal − dual|, sᵀz)`.
+    /// `|primal − dual|`.
     public var gapAbsolute: Double
     /// `gapAbsolute / max(1, min(|primal|, |dual|))`.
     public var gapRelative: Double
+    /// The factor that brings the objective to unit size (`ObjectiveScaling`; 1 for most problems).
+    public var objectiveScale: Double
+    /// The dual residual with the objective (and so z) multiplied by `objectiveScale`.
+    public var scaledDualResidual: Double
 
     /// Measures `(x, s, z)` on `problem` (whose `P` may hold only its upper triangle).
     public init(problem: ConicProblem, x: [Double], s: [Double], z: [Double]) {
@@ -40,16 +49,19 @@ public struct OptimalityCheck: Sendable {
         let normX = VectorMath.normInf(x)
         primalResidual = VectorMath.normInf(primal)
             / max(1, VectorMath.normInf(problem.b) + normX + VectorMath.normInf(s))
-        dualResidual = VectorMath.normInf(dual)
-            / max(1, VectorMath.normInf(problem.q) + normX + VectorMath.normInf(z))
+        let dualNorms = (residual: VectorMath.normInf(dual), q: VectorMath.normInf(problem.q), z: VectorMath.normInf(z))
+        dualResidual = dualNorms.residual / max(1, dualNorms.q + normX + dualNorms.z)
+        objectiveScale = ObjectiveScaling(problem).factor
+        scaledDualResidual = dualNorms.residual * objectiveScale / max(1, (dualNorms.q + dualNorms.z) * objectiveScale + normX)
         primalObjective = 0.5 * xPx + qTx + problem.objectiveConstant
         dualObjective = -0.5 * xPx - bTz + problem.objectiveConstant
-        gapAbsolute = max(abs(primalObjective - dualObjective), VectorMath.dot(s, z))
+        gapAbsolute = abs(primalObjective - dualObjective)
         gapRelative = gapAbsolute / max(1, min(abs(primalObjective), abs(dualObjective)))
-        let all = [primalResidual, dualResidual, gapAbsolute, primalObjective, dualObjective]
+        let all = [primalResidual, dualResidual, scaledDualResidual, gapAbsolute, primalObjective, dualObjective]
         if !all.allSatisfy(\.isFinite) {
             primalResidual = .infinity
             dualResidual = .infinity
+            scaledDualResidual = .infinity
             gapAbsolute = .infinity
             gapRelative = .infinity
         }
@@ -61,14 +73,70 @@ public struct OptimalityCheck: Sendable {
         let feasibility = reduced ? settings.reducedFeasibilityTolerance : settings.feasibilityTolerance
         let gapAbsoluteTolerance = reduced ? settings.reducedGapAbsoluteTolerance : settings.gapAbsoluteTolerance
         let gapRelativeTolerance = reduced ? settings.reducedGapRelativeTolerance : settings.gapRelativeTolerance
-        return primalResidual < feasibility && dualResidual < feasibility
-            && (gapAbsolute < gapAbsoluteTolerance || gapRelative < gapRelativeTolerance)
+        return primalResidual < feasibility && dualResidual < feasibility && scaledDualResidual < feasibility
+            && Self.gapMeets(gapAbsolute, primalObjective, dualObjective, scale: objectiveScale,
+                             absolute: gapAbsoluteTolerance, relative: gapRelativeTolerance)
+    }
+
+    /// The gap test in both units (see the type's comment): `gap` within `absolute` or within `relative` of
+    /// max(1, min(|primal|, |dual|)), both as given and with the objective multiplied by `scale`.
+    static func gapMeets(_ gap: Double, _ primal: Double, _ dual: Double, scale: Double, absolute: Double,
+                         relative: Double) -> Bool {
+        func meets(_ factor: Double) -> Bool {
+            let g = gap * factor
+            return g < absolute || g < relative * max(1, min(abs(primal), abs(dual)) * factor)
+        }
+        return meets(1) && meets(scale)
     }
 
     /// `optimal` if the full tolerances hold, `almostOptimal` if the reduced ones do, otherwise nil.
     public func status(_ settings: SolverSettings) -> SolverStatus? {
         if meets(settings) { return .optimal }
         return meets(settings, reduced: true) ? .almostOptimal : nil
+    }
+
+    /// How small a certificate's residual must also be against the data's size times the direction's
+    /// (largest entry of A and P times ‖z‖∞ or ‖x‖∞): loose, as it only rules out certificates that hold
+    /// merely because the constraint coefficients are tiny (a box `1e-8·x ≤ 5e-8` was called unbounded).
+    static let certificateTolerance = 1e-4
+
+    /// Whether `z` certifies that `Ax + s = b, s ∈ K` has no solution (Farkas): with `z` moved into K* and
+    /// scaled to `bᵀz = −1`, `‖Aᵀz‖∞ ≤ tol · max(1, ‖z‖∞)` (Clarabel's measure, tol the infeasibility
+    /// tolerance of `settings`, reduced or not) and `‖Aᵀz‖∞ ≤ certificateTolerance · max|A, P| · ‖z‖∞`.
+    public static func certifiesInfeasibility(_ problem: ConicProblem, z: [Double], settings: SolverSettings,
+                                              reduced: Bool = false) -> Bool {
+        let inside = insideCones(z, problem.cones, dual: true)
+        let bTz = VectorMath.dot(problem.b, inside)
+        guard bTz < 0, bTz.isFinite else { return false }
+        let certificate = inside.map { -$0 / bTz }
+        let residual = VectorMath.normInf(problem.A.transposeTimes(certificate))
+        let size = VectorMath.normInf(certificate)
+        let tolerance = reduced ? settings.reducedInfeasibilityRelativeTolerance : settings.infeasibilityRelativeTolerance
+        return residual <= tolerance * max(1, size) && residual <= certificateTolerance * dataSize(problem) * size
+    }
+
+    /// Whether `(x, s)` certifies that the objective is unbounded below: with `s` moved into K and both scaled
+    /// to `qᵀx = −1`, `max(‖Px‖∞ / max(1, ‖x‖∞), ‖Ax + s‖∞ / max(1, ‖x‖∞ + ‖s‖∞)) ≤ tol` and the same
+    /// residual `≤ certificateTolerance · max|A, P| · ‖x‖∞`.
+    public static func certifiesUnboundedness(_ problem: ConicProblem, x: [Double], s: [Double], settings: SolverSettings,
+                                              reduced: Bool = false) -> Bool {
+        let qTx = VectorMath.dot(problem.q, x)
+        guard qTx < 0, qTx.isFinite else { return false }
+        let direction = x.map { -$0 / qTx }
+        let slack = insideCones(s.map { -$0 / qTx }, problem.cones, dual: false)
+        var primal = slack
+        problem.A.multiplyAdd(direction, into: &primal)
+        let px = problem.P.upperTriangle().symmetricUpperTimes(direction)
+        let size = VectorMath.normInf(direction)
+        let residual = max(VectorMath.normInf(px) / max(1, size),
+                           VectorMath.normInf(primal) / max(1, size + VectorMath.normInf(slack)))
+        let tolerance = reduced ? settings.reducedInfeasibilityRelativeTolerance : settings.infeasibilityRelativeTolerance
+        return residual <= tolerance && residual <= certificateTolerance * dataSize(problem) * size / max(1, size)
+    }
+
+    /// The largest entry of A and P.
+    private static func dataSize(_ problem: ConicProblem) -> Double {
+        max(VectorMath.normInf(problem.A.values), VectorMath.normInf(problem.P.values))
     }
 
     /// `v` with each cone's block moved into the cone (`dual`: into the dual cone) if it lies outside; the

@@ -1,4 +1,6 @@
-/// Tolerances and algorithm switches of the interior-point solver (defaults as Clarabel's).
+/// Tolerances and algorithm switches of the interior-point solver (defaults as Clarabel's). The tolerances
+/// apply to the original problem's data, whatever the solver's internal scaling (Docs/solver.md, *What
+/// "optimal" means*).
 public struct SolverSettings: Sendable, Equatable {
     /// Maximum number of interior-point iterations.
     public var maxIterations = 200
@@ -7,7 +9,7 @@ public struct SolverSettings: Sendable, Equatable {
     /// Print one line per iteration to standard output.
     public var verbose = false
 
-    /// Absolute duality-gap tolerance for `optimal`.
+    /// Absolute duality-gap tolerance for `optimal` (in the objective's units).
     public var gapAbsoluteTolerance = 1e-8
     /// Relative duality-gap tolerance for `optimal`.
     public var gapRelativeTolerance = 1e-8
@@ -17,12 +19,16 @@ public struct SolverSettings: Sendable, Equatable {
     public var infeasibilityAbsoluteTolerance = 1e-8
     /// Relative tolerance on the residual of an infeasibility certificate.
     public var infeasibilityRelativeTolerance = 1e-8
+    /// An infeasibility certificate is considered only once κ/τ exceeds 1000 / this (Clarabel's
+    /// `tol_ktratio`); optimality needs κ ≤ τ.
+    public var kappaTauTolerance = 1e-6
     /// Looser tolerances for the `almost…` statuses, accepted when progress stalls.
     public var reducedGapAbsoluteTolerance = 5e-5
     public var reducedGapRelativeTolerance = 5e-5
     public var reducedFeasibilityTolerance = 1e-4
     public var reducedInfeasibilityAbsoluteTolerance = 5e-12
     public var reducedInfeasibilityRelativeTolerance = 5e-5
+    public var reducedKappaTauTolerance = 1e-4
 
     /// Fraction of the step to the cone boundary actually taken.
     public var maxStepFraction = 0.99
