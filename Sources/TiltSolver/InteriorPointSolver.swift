@@ -148,6 +148,9 @@ public final class InteriorPointSolver {
             computeResiduals(&state)
             metrics = measure(state)
             if settings.verbose { printProgress(iteration, metrics, state, lastAlpha) }
+            if ProcessInfo.processInfo.environment["TILT_DEBUG"] != nil {
+                print("  DEBUG qTx", metrics.qTx, "dinfres", metrics.dualInfeasibilityResidual, "scale", metrics.dualCertificateScale, "bTz", metrics.bTz, "pinfres", metrics.primalInfeasibilityResidual, "check", String(describing: checkTermination(metrics, reduced: false)), String(describing: checkTermination(metrics, reduced: false, kappaTau: false)))
+            }
             // A status is final only once the original data confirm it; otherwise the iterations go on.
             if let done = checkTermination(metrics, reduced: false),
                let solution = confirmedSolution(state, status: done, metrics: metrics, iterations: iteration,
@@ -310,12 +313,18 @@ public final class InteriorPointSolver {
         guard cones.isSymmetric else { return true }
         guard cones.updateScaling(s: state.s, z: state.z, mu: 1, strategy: .primalDual), kkt.refactor() else { return false }
         let n = problem.variableCount, m = problem.constraintCount
-        // Primal start K [x; −s] = [0; b] and dual start K [·; z] = [−q; 0], in one pass.
-        for j in 0..<n { work.rhsX[j] = 0 }
-        for i in 0..<m { work.rhsZ[i] = 0 }
-        kkt.solve(rhsX: work.rhsX, rhsZ: scaled.b, x: &state.x, z: &work.scratchZ,
-                  rhsX: work.negatedQ, rhsZ: work.rhsZ, x: &work.scratchX, z: &state.z)
-        for i in 0..<m { state.s[i] = -work.scratchZ[i] }
+        if scaled.P.nonzeroCount > 0 {
+            // Quadratic objective (Clarabel's QP start): K [x; z] = [−q; b] once, s = −z.
+            kkt.solve(rhsX: work.negatedQ, rhsZ: scaled.b, x: &state.x, z: &state.z)
+            for i in 0..<m { state.s[i] = -state.z[i] }
+        } else {
+            // Linear objective: primal start K [x; −s] = [0; b] and dual start K [·; z] = [−q; 0], in one pass.
+            for j in 0..<n { work.rhsX[j] = 0 }
+            for i in 0..<m { work.rhsZ[i] = 0 }
+            kkt.solve(rhsX: work.rhsX, rhsZ: scaled.b, x: &state.x, z: &work.scratchZ,
+                      rhsX: work.negatedQ, rhsZ: work.rhsZ, x: &work.scratchX, z: &state.z)
+            for i in 0..<m { state.s[i] = -work.scratchZ[i] }
+        }
         cones.shiftInside(&state.s, isPrimal: true)
         cones.shiftInside(&state.z, isPrimal: false)
         return VectorMath.allFinite(state.x) && VectorMath.allFinite(state.s) && VectorMath.allFinite(state.z)

@@ -35,9 +35,12 @@ protocol Cone: AnyObject {
 
     /// Central starting point: `s = z =` the cone's unit (or central) point.
     func unitInitialization(s: inout [Double], z: inout [Double])
-    /// Moves `v` (a primal `s` when `isPrimal`, else a dual `z`) strictly inside the cone by
-    /// adding a multiple of the unit vector if needed (used by the symmetric start).
-    func shiftInside(_ v: inout [Double], isPrimal: Bool)
+    /// For the symmetric start (Clarabel's `margins`): the largest α with `v − αe` in the cone (negative
+    /// when `v` lies outside; e the cone's unit), and the sum of the positive such margins. The zero cone
+    /// has none: (+∞, 0). Exponential cones are never shifted (they start from the central point).
+    func margins(_ v: [Double]) -> (minimum: Double, positive: Double)
+    /// `v ← v + αe`; the zero cone sets a primal `v` (`isPrimal`) to zero instead.
+    func shiftAlongUnit(_ v: inout [Double], by alpha: Double, isPrimal: Bool)
     /// Recomputes the scaling from interior `s`, `z`; false if they are not interior. Nonsymmetric cones
     /// follow `strategy`; symmetric cones always take their Nesterov–Todd scaling.
     func updateScaling(s: [Double], z: [Double], mu: Double, strategy: ScalingStrategy) -> Bool

@@ -44,9 +44,13 @@ final class SecondOrderCone: Cone {
         z[range.lowerBound] = 1
     }
 
-    func shiftInside(_ v: inout [Double], isPrimal: Bool) {
+    func margins(_ v: [Double]) -> (minimum: Double, positive: Double) {
         let margin = v[range.lowerBound] - VectorMath.norm2(v, range.dropFirst())
-        if margin < 1e-8 { v[range.lowerBound] += 1 - margin }
+        return (margin, max(margin, 0))
+    }
+
+    func shiftAlongUnit(_ v: inout [Double], by alpha: Double, isPrimal: Bool) {
+        v[range.lowerBound] += alpha
     }
 
     /// `w`, `η` and `λ = Wz` in four passes: the `J`-norms of `s` and `z`; `w` unnormalised; `w`

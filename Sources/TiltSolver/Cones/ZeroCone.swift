@@ -11,7 +11,8 @@ final class ZeroCone: Cone {
     func unitInitialization(s: inout [Double], z: inout [Double]) {
         for i in range { s[i] = 0; z[i] = 0 }
     }
-    func shiftInside(_ v: inout [Double], isPrimal: Bool) {
+    func margins(_ v: [Double]) -> (minimum: Double, positive: Double) { (.infinity, 0) }
+    func shiftAlongUnit(_ v: inout [Double], by alpha: Double, isPrimal: Bool) {
         if isPrimal { for i in range { v[i] = 0 } }
     }
     func updateScaling(s: [Double], z: [Double], mu: Double, strategy: ScalingStrategy) -> Bool { true }

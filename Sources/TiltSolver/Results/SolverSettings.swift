@@ -59,7 +59,7 @@ public struct SolverSettings: Sendable, Equatable {
     public var iterativeRefinement = true
     public var iterativeRefinementMaxIterations = 10
     public var iterativeRefinementAbsoluteTolerance = 1e-12
-    public var iterativeRefinementRelativeTolerance = 1e-12
+    public var iterativeRefinementRelativeTolerance = 1e-13
     /// Refinement stops once an iteration improves the residual by less than this factor.
     public var iterativeRefinementStopRatio = 5.0
 
