@@ -256,7 +256,7 @@ public enum SolutionPolisher {
             for (row, k) in general.enumerated() {
                 for (position, value) in freeRows.row(equalities[k]) { jacobian.addSymmetric(value, position, nf + row) }
             }
-            guard jacobian.solve() else { return .failed }
+            guard jacobian.solve(primalCount: nf) else { return .failed }
             let step = jacobian.vector
             for (position, i) in free.enumerated() { x[i] += step[position] }
             for (row, k) in general.enumerated() { y[k] += step[nf + row] }
@@ -497,8 +497,10 @@ private struct SparseRows {
 /// or a reciprocal condition number (dgecon, 1-norm) below 1e-14; and a non-finite solution.
 private final class DenseSystem {
     let order: Int
-    /// Entry (i, j) at `i + j * order`; the LU factors after `solve`.
+    /// Entry (i, j) at `i + j * order`, as assembled.
     private let matrix: UnsafeMutableBufferPointer<Double>
+    /// The matrix being factored (LU factors after `solve`).
+    private let factors: UnsafeMutableBufferPointer<Double>
     /// The right-hand side; the solution after `solve`.
     private(set) var vector: [Double] = []
     private var pivots: [Int32]
@@ -508,12 +510,16 @@ private final class DenseSystem {
     init(order: Int) {
         self.order = order
         matrix = .allocate(capacity: order * order)
+        factors = .allocate(capacity: order * order)
         pivots = [Int32](repeating: 0, count: order)
         work = [Double](repeating: 0, count: 4 * order)
         integerWork = [Int32](repeating: 0, count: order)
     }
 
-    deinit { matrix.deallocate() }
+    deinit {
+        matrix.deallocate()
+        factors.deallocate()
+    }
 
     /// A zero matrix and the given right-hand side.
     func reset(rightHandSide: [Double]) {
@@ -529,20 +535,38 @@ private final class DenseSystem {
         matrix[j + i * order] += value
     }
 
-    /// Replaces `vector` by the solution; false when the system is refused.
-    func solve() -> Bool {
+    /// Replaces `vector` by the solution; false when the system is refused. When the matrix is singular — a
+    /// variable the active set leaves undetermined (an epigraph variable between an inactive cone and its
+    /// bound), or dependent active rows — the step is taken with a proximal term instead: +δ on the first
+    /// `primalCount` (variable) diagonal entries, −δ on the multipliers', δ = 1e-10 of the largest entry.
+    /// Such directions then stay where the interior-point solution put them, and Newton's fixed points are
+    /// unchanged (the iteration stops only where the residual is zero).
+    func solve(primalCount: Int) -> Bool {
+        let rightHandSide = vector
+        if factorAndSolve(regularization: 0) { return true }
+        var largest = 0.0
+        for k in 0..<(order * order) { largest = max(largest, abs(matrix[k])) }
+        vector = rightHandSide
+        return factorAndSolve(regularization: 1e-10 * largest, primalCount: primalCount)
+    }
+
+    private func factorAndSolve(regularization delta: Double, primalCount: Int = 0) -> Bool {
+        _ = factors.update(fromContentsOf: matrix)
+        if delta > 0 {
+            for i in 0..<order { factors[i + i * order] += i < primalCount ? delta : -delta }
+        }
         var oneNorm = 0.0
         for j in 0..<order {
-            let columnSum = matrix[j * order ..< (j + 1) * order].reduce(0) { $0 + abs($1) }
+            let columnSum = factors[j * order ..< (j + 1) * order].reduce(0) { $0 + abs($1) }
             guard columnSum.isFinite else { return false }  // Finite exactly when the column's entries are.
             oneNorm = max(oneNorm, columnSum)
         }
         var n = Int32(order), one: Int32 = 1, info: Int32 = 0
-        dgesv_(&n, &one, matrix.baseAddress, &n, &pivots, &vector, &n, &info)
+        dgesv_(&n, &one, factors.baseAddress, &n, &pivots, &vector, &n, &info)
         guard info == 0 else { return false }
         var norm = Int8(UInt8(ascii: "1"))
         var reciprocalCondition = 0.0
-        dgecon_(&norm, &n, matrix.baseAddress, &n, &oneNorm, &reciprocalCondition, &work, &integerWork, &info)
+        dgecon_(&norm, &n, factors.baseAddress, &n, &oneNorm, &reciprocalCondition, &work, &integerWork, &info)
         return info == 0 && reciprocalCondition >= 1e-14 && vector.allSatisfy(\.isFinite)
     }
 }
