@@ -32,6 +32,9 @@ struct Solve: ParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @Flag(help: "Print one line per interior-point iteration (objectives, gap, residuals, κ/τ, μ, step).")
+    var verbose = false
+
     // Unconditional parsing takes the next word as the value even when it starts with `-`, so that
     // `--max-iterations -1` reaches `validate` instead of reading as a missing value.
     @Option(name: [.customLong("max-iterations"), .customLong("max-iter")], parsing: .unconditional,
@@ -96,6 +99,7 @@ struct Solve: ParsableCommand {
         }
         var settings = SolverSettings()
         settings.maxIterations = maxIterations
+        settings.verbose = verbose
         if let timeLimit { settings.timeLimit = timeLimit }
         if let feasibilityTolerance { settings.feasibilityTolerance = feasibilityTolerance }
         if let gapTolerance {
