@@ -290,7 +290,8 @@ public final class InteriorPointSolver {
         var constantX, constantZ: [Double]
         /// `−q̂`, the first block of that constant right-hand side.
         let negatedQ: [Double]
-        /// `−(κ/τ + (Δx₁ − x/τ)ᵀP̂(Δx₁ − x/τ) + Δz₁ᵀHΔz₁)`, the `Δτ` pivot of the block elimination.
+        /// `−(κ/τ − q̂ᵀΔx₁ − b̂ᵀΔz₁ + (Δx₁ − x/τ)ᵀP̂(Δx₁ − x/τ) − Δx₁ᵀP̂Δx₁)`, the `Δτ` pivot of the block
+        /// elimination (Clarabel's form; see `searchDirection`).
         var denominator = 1.0
         var rhsX, rhsZ: [Double]
         /// Complementarity right-hand side `ds` and the matching `Δs` offset.
@@ -394,14 +395,25 @@ public final class InteriorPointSolver {
         loadDirectionRHS(st, &work, residualScale: 1)
         kkt.solve(rhsX: work.negatedQ, rhsZ: scaled.b, x: &work.constantX, z: &work.constantZ,
                   rhsX: work.rhsX, rhsZ: work.rhsZ, x: &affine.x, z: &affine.z)
+        // The Δτ pivot, in Clarabel's form: with K[Δx₁; Δz₁] = [−q̂; b̂] solved exactly, −q̂ᵀΔx₁ − b̂ᵀΔz₁ would
+        // be Δx₁ᵀP̂Δx₁ + Δz₁ᵀHΔz₁; taking the products of the computed Δx₁, Δz₁ instead keeps the pivot
+        // consistent with the regularised solve. A variable absent from A and P (a free direction of an
+        // unbounded LP) gets Δx₁ ≈ q̂/δ from the static regularisation δ, and its δ‖Δx₁‖² — missing from the
+        // quadratic-form version — is what keeps Δτ finite (without it Δτ reached 1e15 and the first step 1e-12).
         var curvature = 0.0
         if scaled.P.nonzeroCount > 0 {
             for j in 0..<n { work.scratchX[j] = work.constantX[j] - st.x[j] / st.tau; work.productX[j] = 0 }
             scaled.P.symmetricUpperMultiplyAdd(work.scratchX, into: &work.productX)
-            curvature = VectorMath.dot(work.scratchX, work.productX)
+            // (Δx₁ − x/τ)ᵀP̂(Δx₁ − x/τ) − Δx₁ᵀP̂Δx₁, with P̂Δx₁ = P̂(Δx₁ − x/τ) + P̂x/τ.
+            var shifted = 0.0, plain = 0.0
+            for j in 0..<n {
+                shifted += work.scratchX[j] * work.productX[j]
+                plain += work.constantX[j] * (work.productX[j] + st.px[j] / st.tau)
+            }
+            curvature = shifted - plain
         }
-        cones.multiplyHessian(work.constantZ, into: &work.scratchZ)
-        work.denominator = -(st.kappa / st.tau + curvature + VectorMath.dot(work.constantZ, work.scratchZ))
+        let linear = -VectorMath.dot(scaled.q, work.constantX) - VectorMath.dot(scaled.b, work.constantZ)
+        work.denominator = -(st.kappa / st.tau + linear + curvature)
         guard completeDirection(st, work, residualScale: 1, dkappa: st.tau * st.kappa, &affine) else { return nil }
         let alphaAffine = stepLength(st, affine, centrality: false)
         let sigma = pow(1 - alphaAffine, 3)
