@@ -539,7 +539,7 @@ public final class InteriorPointSolver {
         t.gapRelative = t.gapAbsolute / max(1, min(abs(t.primalObjective), abs(t.dualObjective)))
         t.primalResidual = primalResidualNorm * inv / max(1, dataNorms.b + (xNorm + sNorm) * inv)
         t.dualResidual = dualResidualNorm * inv / max(1, dataNorms.q + (xNorm + zNorm) * inv)
-        let f = objectiveScaling.factor
+        let f = objectiveScaling.unitFactor
         t.scaledDualResidual = dualResidualNorm * inv * f / max(1, (dataNorms.q + zNorm * inv) * f + xNorm * inv)
         if !t.primalObjective.isFinite || !t.dualObjective.isFinite {
             t.gapAbsolute = .infinity; t.gapRelative = .infinity
@@ -555,7 +555,7 @@ public final class InteriorPointSolver {
         let ktRatio = t.kappa / t.tau
         if ktRatio < 100 * Double.ulpOfOne,
            OptimalityCheck.gapMeets(before.gapAbsolute, before.primalObjective, before.dualObjective,
-                                    scale: objectiveScaling.factor, absolute: settings.gapAbsoluteTolerance,
+                                    scale: objectiveScaling.unitFactor, absolute: settings.gapAbsoluteTolerance,
                                     relative: settings.gapRelativeTolerance) {
             return true
         }
@@ -578,7 +578,7 @@ public final class InteriorPointSolver {
         let infRel = reduced ? settings.reducedInfeasibilityRelativeTolerance : settings.infeasibilityRelativeTolerance
         let ktRatio = reduced ? settings.reducedKappaTauTolerance : settings.kappaTauTolerance
         if t.kappa <= t.tau, t.primalResidual < feas, t.dualResidual < feas, t.scaledDualResidual < feas,
-           OptimalityCheck.gapMeets(t.gapAbsolute, t.primalObjective, t.dualObjective, scale: objectiveScaling.factor,
+           OptimalityCheck.gapMeets(t.gapAbsolute, t.primalObjective, t.dualObjective, scale: objectiveScaling.unitFactor,
                                     absolute: gapAbs, relative: gapRel) {
             return reduced ? .almostOptimal : .optimal
         }

@@ -25,9 +25,11 @@ struct Equilibration {
     /// scales columns by 1/√(column ∞-norm) and rows by 1/√(row ∞-norm) of the KKT matrix
     /// `[cDPD, DAᵀE; EAD, 0]` as currently scaled, each cumulative factor kept in
     /// [`equilibrationMinScale`, `equilibrationMaxScale`], then rescales the cost by
-    /// 1/max(‖q̂‖∞, mean column norm of P̂); after the rounds the rows of each second-order or exponential
-    /// cone share their mean factor, so the scaled slack stays in the cone. The norms are taken through the
-    /// running factors rather than by rewriting the matrices. One departure: Clarabel scales the cost only
+    /// 1/max(‖q̂‖∞, mean column norm of P̂); the rows of each second-order cone share one factor in every
+    /// round (their mean), and those of an exponential cone after the rounds, so the scaled slack stays in
+    /// the cone. The norms are taken through the
+    /// running factors rather than by rewriting the matrices. Two departures. Clarabel averages a second-order
+    /// cone's factors once, after the rounds. And it scales the cost only
     /// when P and q are both nonzero, so an LP keeps c = 1 — and `maximize x₁ − x₂` over the box
     /// `1e8·x ≤ 5e8, 1e8·x ≥ −5e8` (q̂ = 1e-4 against b̂ = 5e4 after the row and column scaling) stalls
     /// at its second iteration, in Clarabel too; Tilt scales an LP's cost by 1/‖q̂‖∞.
@@ -44,6 +46,8 @@ struct Equilibration {
         }
         var columnNorms = [Double](repeating: 0, count: n), rowNorms = [Double](repeating: 0, count: m)
         var pNorms = [Double](repeating: 0, count: n)
+        let sharedBlocks = cones.cones.filter { $0 is SecondOrderCone || $0 is ExponentialCone }.map(\.range)
+        let secondOrderBlocks = cones.cones.filter { $0 is SecondOrderCone }.map(\.range)
         for _ in 0..<settings.equilibrationIterations {
             // The norms start each round at zero (reset as they are consumed).
             Self.accumulateSymmetricNorms(P, scale: variableScale, into: &pNorms)
@@ -55,6 +59,14 @@ struct Equilibration {
             for j in 0..<n {
                 variableScale[j] *= factor(columnNorms[j], variableScale[j])
                 columnNorms[j] = 0
+            }
+            // Each round's factor is shared over a second-order cone's rows (Clarabel averages only once, after
+            // the rounds, undoing the last rounds' balance: random SOCPs ended "almost optimal" six times as
+            // often). Exponential cones are averaged once at the end, as Clarabel does (averaging them every
+            // round cost the exponential-cone references an iteration).
+            for block in secondOrderBlocks {
+                let mean = block.reduce(0) { $0 + rowNorms[$1] } / Double(block.count)
+                for i in block { rowNorms[i] = mean }
             }
             for i in 0..<m {
                 constraintScale[i] *= factor(rowNorms[i], constraintScale[i])
@@ -73,10 +85,11 @@ struct Equilibration {
                 costScale *= min(max(1 / max(qNorm, meanP), lo / costScale), hi / costScale)
             }
         }
-        // Rows of a second-order or exponential cone share one factor (their mean).
-        for cone in cones.cones where cone is SecondOrderCone || cone is ExponentialCone {
-            let mean = cone.range.reduce(0) { $0 + constraintScale[$1] } / Double(cone.range.count)
-            for i in cone.range { constraintScale[i] = mean }
+        // Rows of a second-order or exponential cone share one factor (their mean; the bounds may have
+        // clipped some).
+        for block in sharedBlocks {
+            let mean = block.reduce(0) { $0 + constraintScale[$1] } / Double(block.count)
+            for i in block { constraintScale[i] = mean }
         }
     }
 

@@ -12,11 +12,12 @@ import Foundation
 /// judged and what they lack shows in the residuals.
 ///
 /// The gap and the dual residual — the measures in the objective's units — must meet their tolerances
-/// twice: in the objective's own units, and in the units of the objective brought to unit size
-/// (`ObjectiveScaling`, which the solver works in). The first keeps `minimize 1e8·x₁ + x₂` from stopping at
-/// an optimum off by 0.4 (an absolute gap of 1e-8 after scaling by 1e-8); the second keeps an objective of
-/// size 1e-12 from passing at its starting point (gap and dual residual both below 1e-8 in its own units).
-/// For objectives with coefficients between 1e-4 and 1e4 the two are the same test.
+/// twice: in the objective's own units, and in the units of the objective brought to unit size (its
+/// largest coefficient 1; `ObjectiveScaling.unitFactor`). The first keeps `minimize 1e8·x₁ + x₂` from
+/// stopping at an optimum off by 0.4 (an absolute gap of 1e-8 after scaling by 1e-8); the second keeps an
+/// objective of size 1e-12 from passing at its starting point (gap and dual residual both below 1e-8 in its
+/// own units), and makes the absolute gap of a portfolio objective of 0.01 (alphas of 0.02) 2e-10 rather
+/// than 1e-8, i.e. 2e-8 relative rather than 1e-6. For coefficients of size 1 the two are one test.
 ///
 /// Beyond Clarabel's tests, what the residuals can move the objective by must also stay within 10× the gap
 /// tolerance (in both units): `|(Ax + s − b)ᵀz| + |xᵀ(Px + Aᵀz + q)|`, the terms by which
@@ -39,7 +40,7 @@ public struct OptimalityCheck: Sendable {
     public var gapAbsolute: Double
     /// `gapAbsolute / max(1, min(|primal|, |dual|))`.
     public var gapRelative: Double
-    /// The factor that brings the objective to unit size (`ObjectiveScaling`; 1 for most problems).
+    /// The factor that brings the objective's largest coefficient to 1 (`ObjectiveScaling.unitFactor`).
     public var objectiveScale: Double
     /// The dual residual with the objective (and so z) multiplied by `objectiveScale`.
     public var scaledDualResidual: Double
@@ -63,7 +64,7 @@ public struct OptimalityCheck: Sendable {
             / max(1, VectorMath.normInf(problem.b) + normX + VectorMath.normInf(s))
         let dualNorms = (residual: VectorMath.normInf(dual), q: VectorMath.normInf(problem.q), z: VectorMath.normInf(z))
         dualResidual = dualNorms.residual / max(1, dualNorms.q + normX + dualNorms.z)
-        objectiveScale = ObjectiveScaling(problem).factor
+        objectiveScale = ObjectiveScaling(problem).unitFactor
         scaledDualResidual = dualNorms.residual * objectiveScale / max(1, (dualNorms.q + dualNorms.z) * objectiveScale + normX)
         primalObjective = 0.5 * xPx + qTx + problem.objectiveConstant
         dualObjective = -0.5 * xPx - bTz + problem.objectiveConstant
