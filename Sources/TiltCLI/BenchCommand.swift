@@ -25,11 +25,16 @@ struct BenchSolver: ParsableCommand {
         discussion: """
         Each size n is a synthetic market of n assets and \(BenchmarkFactorModel.factorCount) factors (the
         splitmix64 data of Tests/TiltSolverTests/References/make_references.py).
-        Both problems are long-only and fully invested:
+        The problems are long-only and fully invested:
           tev            maximize expected active return
                          s.t. tracking error <= \(BenchmarkProblemKind.monthlyTrackingErrorBudget) (monthly)
           risk-aversion  maximize expected active return
                          - \(Int(BenchmarkProblemKind.riskAversionCoefficient)) x active variance (monthly)
+          tev-quad       the tev problem with the budget written out:
+                         quad(f, S) + sumsq(sqrt(E) .* (w - b)) <= tev^2/12,
+                         S the factor covariance bordered by a zero row and
+                         column for the intercept (not the canonical form:
+                         the interior-point path solves it)
         Times, medians of --repeats runs after one warm-up:
           pipeline      build the problem as a strategy does (exposures f as
                         variables, f == B'(w - b)) and solve it: these
@@ -206,6 +211,8 @@ struct BenchmarkFactorModel {
 enum BenchmarkProblemKind: String, CaseIterable {
     case trackingError = "tev"
     case riskAversion = "risk-aversion"
+    /// The tracking-error budget written as a user writes it, with the variance terms spelt out.
+    case quadraticTrackingError = "tev-quad"
 
     /// Ex-ante tracking-error budget, monthly decimal (2% monthly ≈ 6.9% annualised), as in `factorTEVProblem`.
     static let monthlyTrackingErrorBudget = 0.02
@@ -213,7 +220,7 @@ enum BenchmarkProblemKind: String, CaseIterable {
     static let riskAversionCoefficient = 100.0
 
     /// The parameter JSON reports for the problem (budget or γ), so bench_python.py states the same problem.
-    var parameter: Double { self == .trackingError ? Self.monthlyTrackingErrorBudget : Self.riskAversionCoefficient }
+    var parameter: Double { self == .riskAversion ? Self.riskAversionCoefficient : Self.monthlyTrackingErrorBudget }
 
     /// Long-only, fully invested, exposures tied to the weights; the objective and the risk limit by kind.
     func problem(in context: PortfolioContext) throws -> OptimizationProblem {
@@ -230,6 +237,21 @@ enum BenchmarkProblemKind: String, CaseIterable {
             constraints.append(.init(lhs: try context.trackingError, relation: .lessEqual, rhs: .constant(annualBudget), text: "tev <= budget"))
             return context.recognizingFactorPortfolioForm(
                 OptimizationProblem(sense: .maximize, objective: expectedActiveReturn, constraints: constraints))
+        case .quadraticTrackingError:
+            // quad(f, S) + sumsq(√E ∘ (w − b)) <= tev²/12, tev = √12·budget annualised: the monthly variance
+            // budget². S is Σ_f bordered by a zero row and column for the intercept (f's first entry).
+            let k = context.factorCovariance.rows
+            var bordered = Matrix(rows: k + 1, cols: k + 1, repeating: 0)
+            for i in 0..<k { for j in 0..<k { bordered[i + 1, j + 1] = context.factorCovariance[i, j] } }
+            let factorVariance = try ModelExpression.quad(context.f, bordered)
+            let residualScale = Matrix(column: context.residualVariances.map { max(0, $0).squareRoot() })
+            let specificVariance = try ModelExpression.apply(.sumSquares, [
+                try .multiplyElementwise(.constant(residualScale), try context.activeWeights),
+            ])
+            let annualBudget = Self.monthlyTrackingErrorBudget * 12.0.squareRoot()
+            constraints.append(.init(lhs: try .add(factorVariance, specificVariance), relation: .lessEqual,
+                                     rhs: .constant(annualBudget * annualBudget / 12), text: "quad(f, S) + sumsq(sqrt(E) .* (w - b)) <= tev^2/12"))
+            return OptimizationProblem(sense: .maximize, objective: expectedActiveReturn, constraints: constraints)
         case .riskAversion:
             let penalty = try ModelExpression.multiply(.constant(Self.riskAversionCoefficient), try context.risk)
             return context.recognizingFactorPortfolioForm(
