@@ -148,9 +148,6 @@ public final class InteriorPointSolver {
             computeResiduals(&state)
             metrics = measure(state)
             if settings.verbose { printProgress(iteration, metrics, state, lastAlpha) }
-            if ProcessInfo.processInfo.environment["TILT_DEBUG"] != nil {
-                print("  DEBUG qTx", metrics.qTx, "dinfres", metrics.dualInfeasibilityResidual, "scale", metrics.dualCertificateScale, "bTz", metrics.bTz, "pinfres", metrics.primalInfeasibilityResidual, "check", String(describing: checkTermination(metrics, reduced: false)), String(describing: checkTermination(metrics, reduced: false, kappaTau: false)))
-            }
             // A status is final only once the original data confirm it; otherwise the iterations go on.
             if let done = checkTermination(metrics, reduced: false),
                let solution = confirmedSolution(state, status: done, metrics: metrics, iterations: iteration,
