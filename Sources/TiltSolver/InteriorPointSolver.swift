@@ -137,12 +137,12 @@ public final class InteriorPointSolver {
         // fails (Clarabel's strategy checkpoints); symmetric cones have only their Nesterov–Todd scaling.
         var scaling = ScalingStrategy.primalDual
         // The iterate before the last step, restored when that step made things worse.
-        var previous = SavedIterate(n: problem.variableCount, m: problem.constraintCount)
+        var previous = Direction(n: problem.variableCount, m: problem.constraintCount)
         var previousMetrics: TerminationMetrics?
         // The last iterate that met the reduced optimality tolerances: returned as almost optimal when the
         // method later loses its way — badly scaled exponential cones drifted from such a point into a false
         // infeasibility certificate.
-        var almostOptimal = SavedIterate(n: problem.variableCount, m: problem.constraintCount)
+        var almostOptimal = Direction(n: problem.variableCount, m: problem.constraintCount)
         var almostOptimalAt: (metrics: TerminationMetrics, iteration: Int)?
         while status == nil {
             computeResiduals(&state)
@@ -244,15 +244,16 @@ public final class InteriorPointSolver {
         var x = 0.0, z = 0.0
     }
 
-    /// A copy of an iterate's `(x, s, z, τ, κ)` in buffers allocated once per solve.
-    private struct SavedIterate {
+    /// `(x, s, z, τ, κ)`: a search direction, or a copy of an iterate kept in buffers allocated once per solve.
+    private struct Direction {
         var x, s, z: [Double]
-        var tau = 1.0, kappa = 1.0
+        var tau = 0.0, kappa = 0.0
         init(n: Int, m: Int) {
             x = [Double](repeating: 0, count: n)
             s = [Double](repeating: 0, count: m)
             z = s
         }
+        /// Copies the iterate's point into these buffers.
         mutating func save(_ state: IterationState) {
             x.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: state.x) }
             s.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: state.s) }
@@ -270,16 +271,6 @@ public final class InteriorPointSolver {
         }
     }
 
-    /// A search direction.
-    private struct Direction {
-        var x, s, z: [Double]
-        var tau = 0.0, kappa = 0.0
-        init(n: Int, m: Int) {
-            x = [Double](repeating: 0, count: n)
-            s = [Double](repeating: 0, count: m)
-            z = s
-        }
-    }
 
     /// Vectors reused by every step, allocated once per solve.
     private struct StepWorkspace {
