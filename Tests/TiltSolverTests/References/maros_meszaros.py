@@ -70,7 +70,7 @@ def load(path):
 def official_optima(mat_dir):
     """The collection's optimal values (8 digits) from osqp_benchmarks' utils/maros_meszaros.py, when --mat-dir
     lies in an osqp_benchmarks checkout; otherwise none."""
-    path = os.path.join(mat_dir, "..", "..", "utils", "maros_meszaros.py")
+    path = os.path.normpath(os.path.join(os.path.abspath(mat_dir), "..", "..", "utils", "maros_meszaros.py"))
     optima = {}
     if os.path.exists(path):
         with open(path) as f:
