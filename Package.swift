@@ -11,12 +11,15 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // System libraries (Debian: libreadline-dev, liblapack-dev + libopenblas-dev).
         .systemLibrary(name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
         .systemLibrary(name: "CLapack", path: "Sources/CLapack",
                        providers: [.apt(["liblapack-dev", "libopenblas-dev"])]),
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "COpenSSLCrypto", path: "Sources/COpenSSLCrypto", providers: [.apt(["libssl-dev"])]),
 
         // Layers, bottom to top.
         .target(name: "TiltSyntax"),
@@ -25,13 +28,19 @@ let package = Package(
         .target(name: "TiltModeling", dependencies: ["TiltSolver", "TiltLinearAlgebra"]),
         .target(name: "TiltData", dependencies: ["TiltLinearAlgebra"]),
         .target(name: "TiltModels", dependencies: ["TiltLinearAlgebra", "TiltData"]),
-        .target(name: "TiltBacktest", dependencies: ["TiltModels", "TiltModeling", "TiltData"]),
-        .target(name: "TiltReport", dependencies: ["TiltBacktest"]),
+        .target(name: "TiltPortfolio", dependencies: ["TiltModeling", "TiltSolver", "TiltLinearAlgebra", "TiltData"]),
+        .target(name: "TiltBacktest", dependencies: ["TiltPortfolio", "TiltModels", "TiltModeling", "TiltData", "TiltLinearAlgebra"]),
+        .target(name: "TiltReport", dependencies: ["TiltBacktest", "TiltData", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TiltLanguage", dependencies: [
-            "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltModeling", "TiltData", "TiltModels", "TiltBacktest", "TiltReport",
+            "TiltSyntax", "TiltLinearAlgebra", "TiltModeling", "TiltData", "TiltPortfolio", "TiltBacktest", "TiltReport",
         ]),
+        // Editors and notebooks: what the language server and the Jupyter kernel share, then each of them.
+        .target(name: "TiltEditorSupport", dependencies: ["TiltLanguage", "TiltSyntax", "TiltModeling", "TiltLinearAlgebra"]),
+        .target(name: "TiltLanguageServer", dependencies: ["TiltEditorSupport", "TiltLanguage", "TiltSyntax"]),
+        .target(name: "TiltKernel", dependencies: ["TiltEditorSupport", "TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltBacktest", "TiltReport", "CZeroMQ", "COpenSSLCrypto"]),
         .executableTarget(name: "TiltCLI", dependencies: [
-            "TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltData", "TiltModels", "TiltBacktest", "TiltReport", "CReadline",
+            "TiltKernel", "TiltLanguageServer", "TiltEditorSupport",
+            "TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltModeling", "TiltData", "TiltModels", "TiltPortfolio", "TiltBacktest", "TiltReport", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
         // GNU readline is configured through C global variables, which Swift 6 mode rejects as shared
@@ -46,9 +55,12 @@ let package = Package(
         .testTarget(name: "TiltModelingTests", dependencies: ["TiltModeling", "TiltSolver", "TiltLinearAlgebra"], exclude: ["References"]),
         .testTarget(name: "TiltDataTests", dependencies: ["TiltData", "TiltLinearAlgebra", "TiltTestSupport"]),
         .testTarget(name: "TiltModelsTests", dependencies: ["TiltModels", "TiltData", "TiltLinearAlgebra"], exclude: ["References"]),
-        .testTarget(name: "TiltBacktestTests", dependencies: ["TiltBacktest", "TiltData"], exclude: ["References"]),
+        .testTarget(name: "TiltPortfolioTests", dependencies: ["TiltPortfolio", "TiltModeling", "TiltSolver", "TiltLinearAlgebra", "TiltData"], exclude: ["References"]),
+        .testTarget(name: "TiltBacktestTests", dependencies: ["TiltBacktest", "TiltData", "TiltLinearAlgebra", "TiltModels", "TiltPortfolio", "TiltTestSupport"], exclude: ["References"]),
         .testTarget(name: "TiltReportTests", dependencies: ["TiltReport", "TiltBacktest", "TiltData", "TiltTestSupport"]),
-        .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltBacktest", "TiltData", "TiltModels", "TiltTestSupport"], exclude: ["References"]),
+        .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltPortfolio", "TiltBacktest", "TiltData", "TiltModels", "TiltTestSupport"], exclude: ["References"]),
+        .testTarget(name: "TiltEditorTests", dependencies: ["TiltEditorSupport", "TiltLanguageServer", "TiltKernel", "TiltSyntax", "TiltLanguage"], exclude: ["Sessions"]),
+        // TiltCLI is a dependency so that the tests can run the built `tilt`; they do not import it.
         .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI", "TiltLinearAlgebra", "TiltTestSupport"], exclude: ["Golden"]),
     ]
 )

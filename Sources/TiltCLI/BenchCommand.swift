@@ -5,6 +5,7 @@ import TiltData
 import TiltLinearAlgebra
 import TiltModeling
 import TiltModels
+import TiltPortfolio
 import TiltReport
 import TiltSolver
 
@@ -222,41 +223,55 @@ enum BenchmarkProblemKind: String, CaseIterable {
     /// The parameter JSON reports for the problem (budget or γ), so bench_python.py states the same problem.
     var parameter: Double { self == .riskAversion ? Self.riskAversionCoefficient : Self.monthlyTrackingErrorBudget }
 
-    /// Long-only, fully invested, exposures tied to the weights; the objective and the risk limit by kind.
-    func problem(in context: PortfolioContext) throws -> OptimizationProblem {
-        let expectedActiveReturn = try ModelExpression.multiply(.transpose(context.muExpression), context.f)
-        var constraints = [
-            try context.exposureDefinition,
-            OptimizationProblem.Constraint(lhs: .sum(context.w), relation: .equal, rhs: .constant(1), text: "sum(w) == 1"),
-            OptimizationProblem.Constraint(lhs: context.w, relation: .greaterEqual, rhs: .constant(0), text: "w >= 0"),
-        ]
+    /// The strategy's problem, as a program states it: `maximize mu'f s.t. tev <= budget` or
+    /// `maximize mu'f - γ * risk`, long-only and fully invested by default. Nil for `tev-quad`, which a
+    /// program states with `solve` (see `lowered(in:)`).
+    var portfolioProblem: PortfolioProblem? {
         switch self {
         case .trackingError:
             // `tev` is annualised: tev <= √12·budget ⇔ monthly ‖·‖ <= budget.
             let annualBudget = Self.monthlyTrackingErrorBudget * 12.0.squareRoot()
-            constraints.append(.init(lhs: try context.trackingError, relation: .lessEqual, rhs: .constant(annualBudget), text: "tev <= budget"))
-            return context.recognizingFactorPortfolioForm(
-                OptimizationProblem(sense: .maximize, objective: expectedActiveReturn, constraints: constraints))
-        case .quadraticTrackingError:
-            // quad(f, S) + sumsq(√E ∘ (w − b)) <= tev²/12, tev = √12·budget annualised: the monthly variance
-            // budget². S is Σ_f bordered by a zero row and column for the intercept (f's first entry).
-            let k = context.factorCovariance.rows
-            var bordered = Matrix(rows: k + 1, cols: k + 1, repeating: 0)
-            for i in 0..<k { for j in 0..<k { bordered[i + 1, j + 1] = context.factorCovariance[i, j] } }
-            let factorVariance = try ModelExpression.quad(context.f, bordered)
-            let residualScale = Matrix(column: context.residualVariances.map { max(0, $0).squareRoot() })
-            let specificVariance = try ModelExpression.apply(.sumSquares, [
-                try .multiplyElementwise(.constant(residualScale), try context.activeWeights),
-            ])
-            let annualBudget = Self.monthlyTrackingErrorBudget * 12.0.squareRoot()
-            constraints.append(.init(lhs: try .add(factorVariance, specificVariance), relation: .lessEqual,
-                                     rhs: .constant(annualBudget * annualBudget / 12), text: "quad(f, S) + sumsq(sqrt(E) .* (w - b)) <= tev^2/12"))
-            return OptimizationProblem(sense: .maximize, objective: expectedActiveReturn, constraints: constraints)
+            return PortfolioProblem(sense: .maximize, objective: [ObjectiveTerm(.expectedActiveReturn)],
+                                    constraints: [PortfolioConstraint(.trackingErrorAtMost(limit: annualBudget), text: "tev <= budget")],
+                                    defaults: [.fullyInvested, .longOnly])
         case .riskAversion:
-            let penalty = try ModelExpression.multiply(.constant(Self.riskAversionCoefficient), try context.risk)
-            return context.recognizingFactorPortfolioForm(
-                OptimizationProblem(sense: .maximize, objective: try .subtract(expectedActiveReturn, penalty), constraints: constraints))
+            return PortfolioProblem(sense: .maximize,
+                                    objective: [ObjectiveTerm(.expectedActiveReturn), ObjectiveTerm(.minus, scale: Self.riskAversionCoefficient, .risk)],
+                                    constraints: [], defaults: [.fullyInvested, .longOnly])
+        case .quadraticTrackingError:
+            return nil
         }
+    }
+
+    /// The problem as an `OptimizationProblem` for the interior-point path.
+    func lowered(in context: PortfolioContext) throws -> OptimizationProblem {
+        if let portfolioProblem { return try portfolioProblem.lowered(in: context) }
+        // quad(f, S) + sumsq(√E ∘ (w − b)) <= tev²/12, tev = √12·budget annualised: the monthly variance
+        // budget². S is Σ_f bordered by a zero row and column for the intercept (f's first entry).
+        let k = context.factorCovariance.rows
+        var bordered = Matrix(rows: k + 1, cols: k + 1, repeating: 0)
+        for i in 0..<k { for j in 0..<k { bordered[i + 1, j + 1] = context.factorCovariance[i, j] } }
+        let factorVariance = try ModelExpression.quad(context.f, bordered)
+        let residualScale = Matrix(column: context.residualVariances.map { max(0, $0).squareRoot() })
+        let specificVariance = try ModelExpression.apply(.sumSquares, [
+            try .multiplyElementwise(.constant(residualScale), context.activeWeights),
+        ])
+        let monthlyVarianceBudget = Self.monthlyTrackingErrorBudget * Self.monthlyTrackingErrorBudget
+        let expectedActiveReturn = try ModelExpression.multiply(.transpose(context.muExpression), context.f)
+        return OptimizationProblem(sense: .maximize, objective: expectedActiveReturn, constraints: [
+            try context.exposureDefinition,
+            .init(lhs: .sum(context.w), relation: .equal, rhs: .constant(1), text: "sum(w) == 1"),
+            .init(lhs: context.w, relation: .greaterEqual, rhs: .constant(0), text: "w >= 0"),
+            .init(lhs: try .add(factorVariance, specificVariance), relation: .lessEqual,
+                  rhs: .constant(monthlyVarianceBudget), text: "quad(f, S) + sumsq(sqrt(E) .* (w - b)) <= tev^2/12"),
+        ])
+    }
+
+    /// Solved as a strategy solves it: the portfolio layer (its structured method first), or for
+    /// `tev-quad` the interior-point path.
+    func solve(in context: PortfolioContext) throws -> ProblemSolution {
+        if let portfolioProblem { return try portfolioProblem.solve(in: context) }
+        return try lowered(in: context).solve()
     }
 }
 
@@ -273,11 +288,11 @@ struct BenchmarkResult {
     /// The method the strategy path took (the factor-portfolio active set for these canonical problems).
     let method: ProblemSolution.Method
     let iterations: Int
-    /// Build, solve and read back as a strategy does at a rebalance (`OptimizationProblem.solve()`, which
+    /// Build, solve and read back as a strategy does at a rebalance (`PortfolioProblem.solve(in:)`, which
     /// takes `FactorPortfolioSolver` for these problems and would fall back to the interior-point path).
     let pipelineSeconds: Double
-    /// The same with the structured method switched off: compile to a cone program, interior-point solve,
-    /// polish, read back (`solve(structured: false)`).
+    /// The same with the structured method switched off: lower to an `OptimizationProblem`, compile to a cone
+    /// program, interior-point solve, polish, read back.
     let interiorPointPipelineSeconds: Double
     let interiorPointIterations: Int
     /// `InteriorPointSolver(problem:)` + `solve()` on the compiled cone program, wall clock.
@@ -287,9 +302,9 @@ struct BenchmarkResult {
     let solverIterationSeconds: Double
 
     static func measure(_ kind: BenchmarkProblemKind, model: BenchmarkFactorModel, repeats: Int) throws -> BenchmarkResult {
-        func pipeline() throws -> ProblemSolution { try kind.problem(in: model.context()).solve() }
-        func interiorPointPipeline() throws -> ProblemSolution { try kind.problem(in: model.context()).solve(structured: false) }
-        let compiled = try ConeCompiler.compile(kind.problem(in: model.context()))
+        func pipeline() throws -> ProblemSolution { try kind.solve(in: model.context()) }
+        func interiorPointPipeline() throws -> ProblemSolution { try kind.lowered(in: model.context()).solve() }
+        let compiled = try ConeCompiler.compile(kind.lowered(in: model.context()))
         func solve() throws -> SolverSolution { try InteriorPointSolver(problem: compiled.conic).solve() }
 
         let solution = try pipeline()
@@ -423,12 +438,21 @@ struct BenchMonteCarlo: ParsableCommand {
         discussion: """
         Runs RegimeStudy with the given size on all cores: per trial and phi, one regime-aware
         (exponential-cone) and one mean-variance (QP) solve. Prints the side-by-side table and the time.
-        Exit status 1 when a problem is not solved.
+        --design paper is the published design: the optimiser leaves the idiosyncratic variance out and
+        the baseline takes its factor mean and covariance from ff6_monthly.csv over 1963-07..2024-12
+        (read from --data); the simulation is the same in both designs. Exit status 1 when a problem is
+        not solved or the data cannot be read.
 
         Examples:
           tilt bench montecarlo
           tilt bench montecarlo --trials 200 --stocks 100
+          tilt bench montecarlo --design paper --data ../shared/data
         """)
+
+    /// `--design`: the names of `RegimeStudy.Design`.
+    enum DesignName: String, ExpressibleByArgument, CaseIterable {
+        case consistent, paper
+    }
 
     @Option(parsing: .unconditional, help: "Number of trials.")
     var trials = 5_000
@@ -445,6 +469,22 @@ struct BenchMonteCarlo: ParsableCommand {
     @Option(parsing: .unconditional, help: "Months of factor history behind each forecast.")
     var history = 120
 
+    @Option(help: "What the optimiser sees: consistent (Tilt's design) or paper (the published design).")
+    var design: DesignName = .consistent
+
+    @Option(help: "Folder holding ff6_monthly.csv, for --design paper (default: $TILT_DATA, else ../shared/data).")
+    var data: String?
+
+    @Option(parsing: .unconditional, help: "For --design paper: ridge·I added to every covariance as the tie-break (monthly decimal²; default 0, the interior-point method's central solution; 1e-7 is the alternative checked in Docs/regime_study.md).")
+    var ridge: Double?
+
+    func validate() throws {
+        if let ridge {
+            guard design == .paper else { throw ValidationError("--ridge is the paper design's tie-break; add --design paper") }
+            guard ridge >= 0, ridge.isFinite else { throw ValidationError("--ridge must be a number from 0 (the default), e.g. 1e-6") }
+        }
+    }
+
     func run() throws {
         let values = try phis.split(separator: ",").map { field -> Double in
             guard let x = Double(field.trimmingCharacters(in: .whitespaces)) else {
@@ -452,18 +492,41 @@ struct BenchMonteCarlo: ParsableCommand {
             }
             return x
         }
-        let settings = RegimeStudy.Settings(trials: trials, stocks: stocks, phis: values, seed: seed, historyMonths: history)
+        let settings = RegimeStudy.Settings(trials: trials, stocks: stocks, phis: values, seed: seed, historyMonths: history,
+                                            design: try studyDesign())
         let result: RegimeStudyResult
         do {
             result = try RegimeStudy.run(settings)
         } catch let error as RegimeStudyError {
             printError("error: \(error.description)\n")
             throw ExitCode(1)
+        } catch {
+            // The paper design's factor file that does not read: the data error, located in the file.
+            printError("\(error)\n")
+            throw ExitCode(1)
         }
         print(Table.regimeStudy(result).text(width: 140), terminator: "")
+        print(result.designSummary)
         let solves = trials * values.count * 2
         print(String(format: "time %.1f s on %d cores: %d solves, %.2f ms per solve per core", result.seconds,
                      ProcessInfo.processInfo.activeProcessorCount, solves,
                      result.seconds * 1000 * Double(ProcessInfo.processInfo.activeProcessorCount) / Double(solves)))
+    }
+
+    /// The design of `--design`; for `paper`, the factor file in the data folder (read when the study runs).
+    private func studyDesign() throws -> RegimeStudy.Design {
+        switch design {
+        case .consistent:
+            return .consistent
+        case .paper:
+            let folder = data ?? ProcessInfo.processInfo.environment["TILT_DATA"] ?? "../shared/data"
+            let path = (folder as NSString).appendingPathComponent(HistoricalFactorMoments.studyFile)
+            guard FileManager.default.fileExists(atPath: path) else {
+                printError("error: --design paper takes the baseline's factor moments from \(HistoricalFactorMoments.studyFile), and there is no \(path)\n"
+                           + "hint: pass --data DIR (or set TILT_DATA) for the folder holding it; --design consistent needs no data\n")
+                throw ExitCode(1)
+            }
+            return .paper(factorFile: path, ridge: ridge ?? 0)
+        }
     }
 }

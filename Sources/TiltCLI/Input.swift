@@ -95,11 +95,11 @@ func dataDirectory(_ option: String?) -> String? {
     option ?? ProcessInfo.processInfo.environment["TILT_DATA"]
 }
 
-/// An interpreter for a program file: data looked up beside it, then in the data directory; values
-/// printed to standard output.
-func makeInterpreter(for source: SourceFile, data: String?) -> Interpreter {
-    Interpreter(programDirectory: directory(of: source), dataDirectory: dataDirectory(data),
-                output: { printOutput($0) })
+/// A session for a program file: data looked up beside it, then in the data directory; values printed to
+/// standard output.
+func makeSession(for source: SourceFile, data: String?) -> Session {
+    Session(mode: .program, locations: DataLocations(programDirectory: directory(of: source), dataDirectory: dataDirectory(data)),
+            output: { printOutput($0) })
 }
 
 func directory(of file: SourceFile) -> String {

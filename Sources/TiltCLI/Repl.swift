@@ -21,12 +21,11 @@ struct Repl: ParsableCommand {
     var data: String?
 
     func run() throws {
-        let interpreter = Interpreter(dataDirectory: dataDirectory(data),
-                                      output: { printOutput($0) })
-        interpreter.keepsIncompleteStrategies = true
-        presentStrategies(on: interpreter, title: "REPL", reportFolder: nil)
+        let session = Session(mode: .interactive, locations: DataLocations(dataDirectory: dataDirectory(data)),
+                              output: { printOutput($0) })
+        presentStrategies(on: session, title: "REPL", reportFolder: nil)
         MainActor.assumeIsolated {
-            ReplLoop(session: Session(interpreter: interpreter)).run()
+            ReplLoop(session: session).run()
         }
     }
 }
@@ -41,32 +40,13 @@ nonisolated(unsafe) private var completionCursor = 0
 private let mainPrompt = "tilt> "
 private let continuationPrompt = "  ... "
 
-/// The REPL's entries and loaded files, each in its own stretch of one range space (`SourceFile.startOffset`):
-/// an error about a statement kept from an earlier entry (a strategy's objective, failing when a later entry
-/// completes the strategy) is shown with that entry's name and text.
-final class SessionFiles {
-    private var files: [SourceFile] = []
-
-    /// A file placed after every earlier one, and remembered.
-    func add(name: String, bytes: [UInt8]) -> SourceFile {
-        let file = SourceFile(name: name, bytes: bytes, startOffset: files.last?.endOffset ?? 0)
-        files.append(file)
-        return file
-    }
-
-    /// `diagnostics` of running `file`, each to be shown in the file it points into.
-    func list(_ diagnostics: [Diagnostic], running file: SourceFile) -> DiagnosticList {
-        DiagnosticList(file: file, diagnostics: diagnostics, earlierFiles: files)
-    }
-}
-
 /// Read–evaluate–print loop on GNU readline (main thread: readline's state is global).
 @MainActor
 struct ReplLoop {
     let session: Session
     let files = SessionFiles()
     static let commands: [(String, String)] = [
-        (":help", "this list, and the built-in functions"),
+        (":help", "this list, the statements and the built-in functions"),
         (":type EXPR", "type and shape of an expression"),
         (":load FILE", "run a file in this session"),
         (":explain STMT", "how a `solve …` statement is understood (curvature, cone program), without solving"),
@@ -127,24 +107,8 @@ struct ReplLoop {
             }
             lines.append(line)
             let entry = lines.joined(separator: "\n")
-            if entry.hasPrefix(":") || !ReplLoop.needsMoreInput(entry) { return entry }
+            if entry.hasPrefix(":") || !EntryCompleteness.needsMoreInput(entry) { return entry }
         }
-    }
-
-    /// `true` while a bracket is open or the entry ends in a token that continues the line.
-    static func needsMoreInput(_ text: String) -> Bool {
-        let tokens = Lexer.tokenize(SourceFile(name: "", text: text)).tokens
-        var depth = 0
-        for t in tokens {
-            switch t.kind {
-            case .leftParen, .leftBracket: depth += 1
-            case .rightParen, .rightBracket: depth -= 1
-            default: break
-            }
-        }
-        if depth > 0 { return true }
-        let last = tokens.last { $0.kind != .endOfFile && $0.kind != .newline }
-        return last?.kind.continuesLine ?? false
     }
 
     /// Runs a `:command`; `false` to leave.
@@ -157,7 +121,8 @@ struct ReplLoop {
         case ":help", ":h":
             print("Commands:")
             for (c, d) in ReplLoop.commands { print("  \(c.padding(toLength: 14, withPad: " ", startingAt: 0)) \(d)") }
-            print("Statements: let x = EXPR, print EXPR, or an expression to see its value.")
+            print("Statements (an expression alone prints its value):")
+            for line in Vocabulary.help { print("  " + line) }
             print("Built-in functions:")
             for line in Builtins.help { print("  " + line) }
         case ":type", ":t":
@@ -175,24 +140,22 @@ struct ReplLoop {
                 printError("cannot open `\(argument)`: \(error.reason)\n")
                 break
             }
-            let previous = session.interpreter.programDirectory
-            session.interpreter.programDirectory = directory(of: file)
+            let previous = session.locations.programDirectory
+            session.locations.programDirectory = directory(of: file)
             let diagnostics = session.run(file)
-            session.interpreter.programDirectory = previous
+            session.locations.programDirectory = previous
             if !diagnostics.isEmpty {
                 printError(files.list(diagnostics, running: file).rendered(color: stderrWantsColor))
             }
         case ":explain", ":e":
             guard !argument.isEmpty else { printError(":explain needs a statement, e.g. :explain solve minimize sumsq(w)\n"); break }
             let file = files.add(name: "<explain>", bytes: Array(argument.utf8))
-            session.interpreter.explainOnly = true
-            let diagnostics = session.run(file)
-            session.interpreter.explainOnly = false
+            let diagnostics = session.explain(file)
             if !diagnostics.isEmpty {
                 printError(files.list(diagnostics, running: file).rendered(color: stderrWantsColor))
             }
         case ":reset":
-            session.interpreter.reset()
+            session.reset()
             print("all names forgotten")
         default:
             printError("unknown command \(name); :help lists them\n")

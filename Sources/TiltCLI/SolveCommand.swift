@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TiltEditorSupport
 import TiltSolver
 
 /// `tilt solve FILE`: an optimisation problem in a standard file format, solved by Tilt's solver.
@@ -166,18 +167,4 @@ private func jsonNumber(_ value: Double) -> String {
 }
 
 /// A JSON string literal.
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-        }
-    }
-    return out + "\""
-}
+func jsonString(_ s: String) -> String { JSONValue.string(s).serialized }

@@ -1,34 +1,44 @@
 import Foundation
 import TiltBacktest
-import TiltModels
 import TiltLanguage
+import TiltModels
 import TiltReport
 
 /// How the CLI and the REPL present backtests: a progress bar on stderr while they run (only on a
-/// terminal), then the metric and crisis tables, and with `--out DIR` the files of the report.
-func presentStrategies(on interpreter: Interpreter, title: String, reportFolder: ReportFolder?) {
-    final class Bar: @unchecked Sendable { var bar: ProgressBar? }
-    let holder = Bar()
-    interpreter.progress = { done, total in
-        if holder.bar == nil { holder.bar = ProgressBar(total: total, label: "backtest") }
-        holder.bar?.update(completed: done)
-        if done >= total { holder.bar?.finish(); holder.bar = nil }
+/// terminal), then the tables — for a sweep one row per value, every result's tables with `verbose` — and
+/// with `--out DIR` the files of the report, with the run's provenance when `run` describes it.
+func presentStrategies(on session: Session, title: String, reportFolder: ReportFolder?, verbose: Bool = false,
+                       run: RunRecord? = nil) {
+    final class State: @unchecked Sendable {
+        var bar: ProgressBar?
+        /// A parametric policy's estimates, printed when they arrive and added to the report of its backtest.
+        var policy: PolicyDetails?
     }
-    interpreter.policyResults = { report in
-        holder.bar?.finish()
-        holder.bar = nil
-        print(policyTables(report).map { $0.text() }.joined(separator: "\n"), terminator: "\n")
-        let rows = zip(report.outOfSampleMonths, report.thetaPath).map { month, theta in
-            ([month.description] + theta.map(ValueFormat.csv)).joined(separator: ",")
+    let state = State()
+    session.progress = { done, total in
+        if state.bar == nil { state.bar = ProgressBar(total: total, label: "backtest") }
+        state.bar?.update(completed: done)
+        if done >= total { state.bar?.finish(); state.bar = nil }
+    }
+    session.policyResults = { report in
+        state.bar?.finish()
+        state.bar = nil
+        let tables = policyTables(report)
+        print(tables.map { $0.text() }.joined(separator: "\n"), terminator: "\n")
+        state.policy = PolicyDetails(tables: tables, theta: ThetaPath(months: report.outOfSampleMonths,
+                                                                      characteristics: report.characteristics,
+                                                                      values: report.thetaPath))
+    }
+    session.strategyResults = { results in
+        state.bar?.finish()
+        state.bar = nil
+        print(try ReportTables(results).text(verbose: verbose), terminator: "")
+        let policy = state.policy
+        state.policy = nil
+        reportFolder?.write { folder in
+            let provenance = try run?.provenance(dataFiles: session.dataFilesRead)
+            return try ReportWriter.write(results: results, to: folder, title: title, provenance: provenance, policy: policy)
         }
-        let theta = (["month"] + report.characteristics).joined(separator: ",") + "\n" + rows.joined(separator: "\n") + "\n"
-        reportFolder?.write { try ReportWriter.write(files: [(ReportFolder.policyFileName, theta)], to: $0) }
-    }
-    interpreter.strategyResults = { results in
-        holder.bar?.finish()
-        holder.bar = nil
-        print(try ReportTables(results).text(), terminator: "")
-        reportFolder?.write { try ReportWriter.write(results: results, to: $0, title: title) }
     }
 }
 
@@ -37,10 +47,8 @@ func presentStrategies(on interpreter: Interpreter, title: String, reportFolder:
 /// program: it is printed as `tilt: PATH: error: reason`, without a program location, and remembered so
 /// that the command ends with status 1; the program goes on.
 final class ReportFolder {
-    /// The file a parametric policy's θ path is written to.
-    static let policyFileName = "theta.csv"
     /// Every file a report may write into the folder (checked before the program runs).
-    static let fileNames = ReportWriter.fileNames + [ReportWriter.regimesFileName, policyFileName]
+    static let fileNames = ReportWriter.fileNames + ReportWriter.optionalFileNames
 
     let url: URL
     private(set) var writeFailed = false

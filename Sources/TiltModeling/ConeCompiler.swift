@@ -24,9 +24,6 @@ public struct OptimizationProblem: Sendable {
     public var sense: Sense
     public var objective: ModelExpression
     public var constraints: [Constraint]
-    /// Set when the problem is known to be the canonical factor-model portfolio problem: `solve()` then
-    /// tries `FactorPortfolioSolver` first (see `FactorPortfolioForm`).
-    public var factorPortfolioForm: FactorPortfolioForm?
 
     public init(sense: Sense, objective: ModelExpression, constraints: [Constraint]) {
         self.sense = sense

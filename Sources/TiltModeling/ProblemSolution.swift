@@ -54,13 +54,26 @@ public struct ProblemSolution: Sendable {
     /// Which method found the solution.
     public var method: Method = .interiorPoint
 
-    /// The methods `OptimizationProblem.solve` chooses from.
+    /// A solution found by a method outside this module (TiltPortfolio's structured method).
+    public init(status: Status, objective: Double?, values: [(Variable, Matrix)], duals: [Matrix], iterations: Int,
+                solveTime: Double, warmStart: WarmStart? = nil, method: Method = .interiorPoint) {
+        self.status = status
+        self.objective = objective
+        self.values = values
+        self.duals = duals
+        self.iterations = iterations
+        self.solveTime = solveTime
+        self.warmStart = warmStart
+        self.method = method
+    }
+
+    /// The methods that solve an `OptimizationProblem`.
     public enum Method: String, Sendable {
         /// The interior-point solver on the compiled cone program (then polished when that verifies).
         case interiorPoint = "interior point"
         /// The previous solution's active set, verified optimal (`SolutionPolisher.solve(_:near:)`).
         case warmStartedActiveSet = "warm-started active set"
-        /// `FactorPortfolioSolver`, for a problem carrying a `FactorPortfolioForm`.
+        /// TiltPortfolio's `FactorPortfolioSolver`, for the canonical factor-portfolio problem.
         case factorPortfolio = "factor-portfolio active set"
     }
 }

@@ -11,13 +11,9 @@ extension OptimizationProblem {
     /// when the refinement verifies at the tolerances of `settings` (it is then optimal). With `warmStart` (the solution of a problem of the
     /// same structure, e.g. the previous rebalance's), the active set of that solution is tried first: when
     /// it is still optimal (verified), the interior-point method is skipped (`iterations` is then 0).
-    /// With `structured` (the default), a problem carrying a `FactorPortfolioForm` is first solved by
-    /// `FactorPortfolioSolver`, which needs no cone program; when it declines, the path above runs.
+    /// (A strategy's canonical portfolio problem is first offered to TiltPortfolio's structured method.)
     public func solve(settings: SolverSettings = SolverSettings(), polish: Bool = true,
-                      warmStart: WarmStart? = nil, structured: Bool = true) throws -> ProblemSolution {
-        if structured, let form = factorPortfolioForm, let solved = form.solve(constraintCount: constraints.count) {
-            return solved
-        }
+                      warmStart: WarmStart? = nil) throws -> ProblemSolution {
         let compiled = try ConeCompiler.compile(self)
         let conic = compiled.conic
         var result: SolverSolution

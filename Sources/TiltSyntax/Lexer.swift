@@ -303,7 +303,7 @@ public struct Lexer {
             emit(.keyword(.subjectTo), from: start)
             return
         }
-        if let k = Keyword(rawValue: name), k != .subjectTo {
+        if let k = Keyword(spelling: name), k != .subjectTo {
             emit(.keyword(k), from: start)
         } else {
             emit(.identifier(name), from: start)

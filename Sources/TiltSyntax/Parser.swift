@@ -520,9 +520,11 @@ public struct Parser {
                 let t = advance()
                 e = Expr(.transpose(e), e.range.union(t.range))
             case .leftParen where !current.precededBySpace:
+                // After a transpose a bracket multiplies, as papers write it: `F'(w - b)`.
+                if endsWithTranspose(e) { return e }
                 guard case .name(let name) = e.kind else {
                     throw fail("only a name can be called", at: current.range,
-                               hint: endsWithTranspose(e) ? "to multiply by what follows the transpose, put a space or `*` before `(`" : nil)
+                               hint: "to multiply, write `*` before `(`")
                 }
                 let (args, close) = try inside(advance()) { p in
                     (try p.parseArguments(), try p.expect(.rightParen, "`)` to close the call of `\(name)`"))

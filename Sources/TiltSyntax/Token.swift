@@ -4,6 +4,15 @@ public enum Keyword: String, Sendable, CaseIterable {
     case `let`, `var`, solve, minimize, maximize, subjectTo = "s.t."
     case universe, factors, benchmark, model, allocate, rebalance, costs, crisis, policy, utility
     case `in`, to, by, from, print, experiment
+
+    /// Other spellings of keywords: British `minimise` and `maximise`.
+    public static let alternativeSpellings: [String: Keyword] = ["minimise": .minimize, "maximise": .maximize]
+
+    /// The keyword spelt `text`, in either spelling.
+    public init?(spelling text: String) {
+        guard let keyword = Keyword(rawValue: text) ?? Keyword.alternativeSpellings[text] else { return nil }
+        self = keyword
+    }
 }
 
 /// The kinds of token the lexer produces. Literal values are decoded here; the token's range keeps the

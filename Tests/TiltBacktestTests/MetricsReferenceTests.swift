@@ -46,11 +46,8 @@ import TiltData
     let result: BacktestResult
 
     init() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("References/metrics_reference.json")
-        reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
+        reference = try TiltBacktestTests.reference("metrics_reference.json", as: Reference.self)
         let inputs = reference.inputs
-        func month(_ text: String) throws -> Month { try #require(Month(parsing: text)) }
         result = BacktestResult(
             name: "reference", months: try inputs.months.map(month), portfolioReturns: inputs.portfolioReturns,
             benchmarkReturns: inputs.benchmarkReturns, costs: inputs.costs, riskFree: inputs.riskFree,

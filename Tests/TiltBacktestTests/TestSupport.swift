@@ -40,3 +40,13 @@ func handExample(crises: [CrisisWindow] = []) -> BacktestResult {
         ],
         crises: crises)
 }
+
+/// Decodes the reference file `name` of References/ beside the tests (values an independent script computed).
+func reference<T: Decodable>(_ name: String, as type: T.Type) throws -> T {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("References/\(name)")
+    return try JSONDecoder().decode(type, from: Data(contentsOf: url))
+}
+
+/// The month a reference file writes as `YYYY-MM`.
+func month(_ text: String) throws -> Month { try #require(Month(parsing: text)) }
+

@@ -16,15 +16,15 @@ private func backtests(weights: String, universe: String = "synthetic(stocks: 5,
     for (name, text) in files.merging(["w.csv": weights], uniquingKeysWith: { $1 }) {
         try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
-    let interpreter = Interpreter(programDirectory: directory.path, output: { _ in })
-    interpreter.strategyResults = { collected.results += $0 }
+    let session = Session(locations: DataLocations(programDirectory: directory.path), output: { _ in })
+    session.strategyResults = { collected.results += $0 }
     let file = SourceFile(name: "b.tilt", text: """
     universe \(universe)
     benchmark read("w.csv")
     maximize mu'f s.t. tev <= 4%
     rebalance monthly from 2003-01 to 2003-03
     """)
-    let diagnostics = Session(interpreter: interpreter).run(file)
+    let diagnostics = session.run(file)
     return (collected.results, DiagnosticList(file: file, diagnostics: diagnostics).rendered())
 }
 

@@ -82,10 +82,10 @@ private struct EndToEndRun: Sendable {
 
         final class Collected: @unchecked Sendable { var results: [BacktestResult] = [] }
         let collected = Collected()
-        let interpreter = Interpreter(dataDirectory: dataDirectory, output: { _ in })
-        interpreter.strategyResults = { collected.results += $0 }
+        let session = Session(locations: DataLocations(dataDirectory: dataDirectory), output: { _ in })
+        session.strategyResults = { collected.results += $0 }
         let file = SourceFile(name: "tev48.tilt", text: tevProgram)
-        let diagnostics = Session(interpreter: interpreter).run(file)
+        let diagnostics = session.run(file)
         guard diagnostics.isEmpty else {
             throw EndToEndFailure(message: DiagnosticList(file: file, diagnostics: diagnostics).rendered())
         }

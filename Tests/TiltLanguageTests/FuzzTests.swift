@@ -69,8 +69,7 @@ import TiltSyntax
             for _ in 0..<300 {
                 let bytes = Self.mutate(text, &rng)
                 let file = SourceFile(name: name, bytes: bytes)
-                let interpreter = Interpreter(output: { _ in })
-                for d in Session(interpreter: interpreter).run(file) {
+                for d in Session(output: { _ in }).run(file) {
                     #expect(d.range.start >= 0 && d.range.end <= bytes.count, "\(name): \(d.message)")
                 }
             }

@@ -11,10 +11,10 @@ import TiltTestSupport
 private func run(_ text: String, directory: String = NSTemporaryDirectory()) -> (Interpreter, String, String) {
     final class Sink: @unchecked Sendable { var text = "" }
     let sink = Sink()
-    let interpreter = Interpreter(programDirectory: directory, output: { sink.text += $0 })
+    let session = Session(locations: DataLocations(programDirectory: directory), output: { sink.text += $0 })
     let file = SourceFile(name: "t.tilt", text: text)
-    let diagnostics = Session(interpreter: interpreter).run(file)
-    return (interpreter, sink.text, DiagnosticList(file: file, diagnostics: diagnostics).rendered())
+    let diagnostics = session.run(file)
+    return (session.interpreter, sink.text, DiagnosticList(file: file, diagnostics: diagnostics).rendered())
 }
 
 private func matrix(_ i: Interpreter, _ name: String) -> Matrix? {
@@ -185,8 +185,8 @@ private func number(_ i: Interpreter, _ name: String) -> Double? {
 @Test func aCrisisNamedLikeABuiltInOneReplacesIt() throws {
     final class Collected: @unchecked Sendable { var crises: [[CrisisWindow]] = [] }
     let collected = Collected()
-    let interpreter = Interpreter(output: { _ in })
-    interpreter.strategyResults = { results in collected.crises += results.map(\.crises) }
+    let session = Session(output: { _ in })
+    session.strategyResults = { results in collected.crises += results.map(\.crises) }
     let file = SourceFile(name: "t.tilt", text: """
     universe synthetic(stocks: 3, seed: 1, from: 2005-01, to: 2009-12)
     maximize mu'f s.t. tev <= 4%
@@ -194,7 +194,7 @@ private func number(_ i: Interpreter, _ name: String) -> Double? {
     crisis "GFC" 2007-10 to 2009-03
     crisis "Future" 2030-01 to 2030-06
     """)
-    let diagnostics = Session(interpreter: interpreter).run(file)
+    let diagnostics = session.run(file)
     #expect(diagnostics.isEmpty, "\(DiagnosticList(file: file, diagnostics: diagnostics).rendered())")
     let crises = try #require(collected.crises.first)
     let gfc = CrisisWindow(name: "GFC", from: Month(2007, 10), to: Month(2009, 3))
@@ -207,10 +207,8 @@ private func number(_ i: Interpreter, _ name: String) -> Double? {
 @Test func replStrategiesRunAgainWhenAPartIsReplaced() {
     final class Runs: @unchecked Sendable { var returns: [[Double]] = [] }
     let runs = Runs()
-    let interpreter = Interpreter(output: { _ in })
-    interpreter.keepsIncompleteStrategies = true
-    interpreter.strategyResults = { results in runs.returns += results.map(\.portfolioReturns) }
-    let session = Session(interpreter: interpreter)
+    let session = Session(mode: .interactive, output: { _ in })
+    session.strategyResults = { results in runs.returns += results.map(\.portfolioReturns) }
     let entries = ["universe synthetic(stocks: 3, seed: 1, from: 2000-01, to: 2002-12)",
                    "maximize mu'f s.t. tev <= -4%", "rebalance monthly from 2002-01 to 2002-06",
                    "maximize mu'f s.t. tev <= 4%", "maximize mu'f s.t. tev <= 2%", "let x = 1"]
@@ -224,9 +222,7 @@ private func number(_ i: Interpreter, _ name: String) -> Double? {
 /// REPL entries share one range space (`SourceFile.startOffset`): an error about the objective of an
 /// earlier entry, raised when a later entry completes the strategy, shows that entry's name and text.
 @Test func replErrorsPointIntoTheEntryTheyConcern() {
-    let interpreter = Interpreter(output: { _ in })
-    interpreter.keepsIncompleteStrategies = true
-    let session = Session(interpreter: interpreter)
+    let session = Session(mode: .interactive, output: { _ in })
     var files: [SourceFile] = []
     var rendered = ""
     for (n, text) in ["universe synthetic(stocks: 3, seed: 1, from: 2000-01, to: 2002-12)",
@@ -245,10 +241,8 @@ private func number(_ i: Interpreter, _ name: String) -> Double? {
 @Test func replSweepsAndRejectedStatements() {
     final class Runs: @unchecked Sendable { var count = 0 }
     let runs = Runs()
-    let interpreter = Interpreter(output: { _ in })
-    interpreter.keepsIncompleteStrategies = true
-    interpreter.strategyResults = { runs.count += $0.count }
-    let session = Session(interpreter: interpreter)
+    let session = Session(mode: .interactive, output: { _ in })
+    session.strategyResults = { runs.count += $0.count }
     let entries = ["universe synthetic(stocks: 4, seed: 1, from: 2000-01, to: 2003-12)", "gamma in [1, 2]",
                    "maximize mu'f - gamma * risk", "rebalance monthly from 2003-01 to 2003-03",
                    "costs -10bps", "crisis \"a\" 2003-01 to 2003-02"]
@@ -274,14 +268,14 @@ private func replEntries(_ texts: [String]) -> [SourceFile] {
 @Test func aZeroRiskBudgetHoldsTheBenchmark() {
     final class Held: @unchecked Sendable { var activeWeights: [Double] = [] }
     let held = Held()
-    let interpreter = Interpreter(output: { _ in })
-    interpreter.strategyResults = { results in
+    let session = Session(output: { _ in })
+    session.strategyResults = { results in
         for r in results { for rebalance in r.rebalances { held.activeWeights += zip(rebalance.weights, rebalance.benchmarkWeights).map { $0 - $1 } } }
     }
     let program = "universe synthetic(stocks: 5, seed: 1, from: 2000-01, to: 2003-12)\nbenchmark mktcap\n"
         + "maximize mu'f s.t. risk <= 0\nrebalance monthly from 2003-01 to 2003-03"
     let file = SourceFile(name: "z.tilt", text: program)
-    let errors = Session(interpreter: interpreter).run(file)
+    let errors = session.run(file)
     #expect(errors.isEmpty, "\(DiagnosticList(file: file, diagnostics: errors).rendered())")
     #expect(!held.activeWeights.isEmpty && held.activeWeights.allSatisfy { abs($0) < 1e-4 }, "\(held.activeWeights)")
 }

@@ -7,9 +7,10 @@ import TiltSyntax
 private func run(_ text: String) -> (Interpreter, String, String) {
     final class Sink: @unchecked Sendable { var text = "" }
     let sink = Sink()
-    let interpreter = Interpreter(output: { sink.text += $0 })
+    let session = Session(output: { sink.text += $0 })
+    let interpreter = session.interpreter
     let file = SourceFile(name: "o.tilt", text: text)
-    let diagnostics = Session(interpreter: interpreter).run(file)
+    let diagnostics = session.run(file)
     return (interpreter, sink.text, DiagnosticList(file: file, diagnostics: diagnostics).rendered())
 }
 
@@ -142,10 +143,9 @@ private func value(_ i: Interpreter, _ name: String) -> [Double]? {
 @Test func explainShowsCurvatureAndConeSizesWithoutSolving() {
     final class Sink: @unchecked Sendable { var text = "" }
     let sink = Sink()
-    let interpreter = Interpreter(output: { sink.text += $0 })
-    interpreter.explainOnly = true
+    let session = Session(output: { sink.text += $0 })
     let file = SourceFile(name: "e.tilt", text: "var x[3]\nsolve minimize norm(x - [1; 2; 3]) s.t. sum(x) == 1\nx")
-    #expect(Session(interpreter: interpreter).run(file).isEmpty)
+    #expect(session.explain(file).isEmpty)
     #expect(sink.text.contains("objective (minimize): convex — DCP"))
     #expect(sink.text.contains("cone program: 4 variables, 5 rows (zero 1, second-order 4), 1 second-order cone"))
     #expect(!sink.text.contains("x ="))

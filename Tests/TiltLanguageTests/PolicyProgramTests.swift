@@ -46,11 +46,11 @@ private struct PolicyRun {
 private func runPolicy(_ text: String, directory: String = NSTemporaryDirectory()) -> PolicyRun {
     final class Sink: @unchecked Sendable { var run = PolicyRun() }
     let sink = Sink()
-    let interpreter = Interpreter(programDirectory: directory, dataDirectory: dataDirectory, output: { _ in })
-    interpreter.policyResults = { sink.run.report = $0 }
-    interpreter.strategyResults = { sink.run.results += $0 }
+    let session = Session(locations: DataLocations(programDirectory: directory, dataDirectory: dataDirectory), output: { _ in })
+    session.policyResults = { sink.run.report = $0 }
+    session.strategyResults = { sink.run.results += $0 }
     let file = SourceFile(name: "ppp.tilt", text: text)
-    let diagnostics = Session(interpreter: interpreter).run(file)
+    let diagnostics = session.run(file)
     sink.run.errors = DiagnosticList(file: file, diagnostics: diagnostics).rendered()
     return sink.run
 }

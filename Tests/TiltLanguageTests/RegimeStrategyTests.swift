@@ -11,10 +11,10 @@ private func backtests(_ program: String) -> (results: [BacktestResult], errors:
     let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     let dataDirectory = here.deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("../shared/data").standardizedFileURL.path
-    let interpreter = Interpreter(dataDirectory: dataDirectory, output: { _ in })
-    interpreter.strategyResults = { collected.results += $0 }
+    let session = Session(locations: DataLocations(dataDirectory: dataDirectory), output: { _ in })
+    session.strategyResults = { collected.results += $0 }
     let file = SourceFile(name: "regime.tilt", text: program)
-    let diagnostics = Session(interpreter: interpreter).run(file)
+    let diagnostics = session.run(file)
     return (collected.results, DiagnosticList(file: file, diagnostics: diagnostics).rendered())
 }
 

@@ -27,34 +27,42 @@ import TiltTestSupport
         #expect(leftovers.isEmpty)
     }
 
-    @Test func returnsCSVParsesBack() throws {
-        let text = try String(contentsOf: try writeSweep().appendingPathComponent("returns.csv"), encoding: .utf8)
-        let rows = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        #expect(rows[0] == ["month"] + sweep.flatMap { r in ["portfolio", "benchmark", "active"].map { "\(r.name) \($0)" } })
-        #expect(rows.count == sweep[0].months.count + 1)
-        for (t, row) in rows.dropFirst().enumerated() {
-            #expect(row[0] == sweep[0].months[t].description)
-            for (k, r) in sweep.enumerated() {
-                let values = row[(1 + 3 * k)...(3 + 3 * k)].compactMap(Double.init)
-                #expect(values == [r.portfolioReturns[t], r.benchmarkReturns[t], r.portfolioReturns[t] - r.benchmarkReturns[t]])
-            }
-        }
+    /// Reads a CSV written by the report (no quoted field contains a comma in these samples).
+    func rows(_ name: String, in folder: URL) throws -> [[String]] {
+        let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+        return text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
     }
 
-    @Test func weightsCSVParsesBack() throws {
-        let text = try String(contentsOf: try writeSweep().appendingPathComponent("weights.csv"), encoding: .utf8)
-        let rows = text.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
-        #expect(rows[0] == ["result", "rebalance_month", "asset", "sector", "weight", "benchmark_weight"])
-        let expected = sweep.flatMap { result in
-            result.rebalances.flatMap { r in
-                r.assets.indices.map { i in
-                    [result.name, r.month.description, r.assets[i], r.sectors?[i] ?? "", "\(r.weights[i])", "\(r.benchmarkWeights[i])"]
-                }
+    @Test func returnsCSVIsTidy() throws {
+        let rows = try rows("returns.csv", in: try writeSweep())
+        #expect(rows[0] == ["result", "month", "portfolio", "benchmark", "active", "rf"])
+        let expected = sweep.flatMap { r in
+            r.months.indices.map { t in
+                [r.name, r.months[t].description, "\(r.portfolioReturns[t])", "\(r.benchmarkReturns[t])",
+                 "\(r.portfolioReturns[t] - r.benchmarkReturns[t])", "\(r.riskFree?[t] ?? .nan)"]
             }
         }
         #expect(Array(rows.dropFirst()) == expected)
-        let weights = rows.dropFirst().compactMap { Double($0[4]) }
-        #expect(weights.count == expected.count)
+    }
+
+    /// One row per rebalance and asset held by the portfolio or the benchmark: an asset out of both is left out.
+    @Test func weightsCSVKeepsRowsWithAWeight() throws {
+        var result = sweep[0]
+        result.rebalances[0].weights[2] = 0
+        result.rebalances[0].benchmarkWeights[2] = 0
+        result.rebalances[1].weights[3] = 0          // still in the benchmark: kept
+        let folder = try scratchFolder()
+        try ReportWriter.write(results: [result], to: folder, title: "t")
+        let rows = try rows("weights.csv", in: folder)
+        #expect(rows[0] == ["result", "month", "asset", "weight", "benchmark_weight", "sector"])
+        let expected = result.rebalances.flatMap { r in
+            r.assets.indices.filter { r.weights[$0] != 0 || r.benchmarkWeights[$0] != 0 }.map { i in
+                [result.name, r.month.description, r.assets[i], ValueFormat.csv(r.weights[i]), "\(r.benchmarkWeights[i])", r.sectors?[i] ?? ""]
+            }
+        }
+        #expect(Array(rows.dropFirst()) == expected)
+        #expect(rows.count == 1 + result.rebalances.count * 6 - 1)
+        #expect(rows.contains([result.name, result.rebalances[1].month.description, "Gas", "0.0", "\(1.0 / 6)", "Energy"]))
     }
 
     /// Zero is written as 0 whatever its sign: weights.csv of a real backtest had 1,747 rows of "-0.0".
@@ -66,22 +74,51 @@ import TiltTestSupport
         result.rebalances[0].benchmarkWeights[1] = -0.0
         result.portfolioReturns[0] = -0.0
         result.benchmarkReturns[0] = -0.0
-        for csv in [ReportCSV.weights([result]), ReportCSV.returns([result]), ReportCSV.contributions([result])] {
+        for csv in [TidyCSV.weights([result]), TidyCSV.returns([result]), TidyCSV.contributions([result]), TidyCSV.exposures([result])] {
             #expect(!csv.contains("-0.0,") && !csv.contains("-0.0\n"), "\(csv.prefix(300))")
         }
     }
 
-    @Test func contributionsCSVParsesBack() throws {
-        let text = try String(contentsOf: try writeSweep().appendingPathComponent("contributions.csv"), encoding: .utf8)
-        let rows = text.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
-        #expect(rows[0] == ["result", "rebalance_month", "ex_ante_te", "mkt", "smb", "hml", "specific"])
+    /// Ex-ante risk in long form: per rebalance one row per factor and one for specific risk; the variance
+    /// contributions add up to the ex-ante variance and the TE contributions to the ex-ante tracking error.
+    @Test func contributionsCSVIsTidy() throws {
+        let rows = try rows("contributions.csv", in: try writeSweep())
+        #expect(rows[0] == ["result", "month", "source", "variance_contribution", "te_contribution"])
+        #expect(rows.count == 1 + sweep.map(\.rebalances.count).reduce(0, +) * 4)
         let first = sweep[0].rebalances[1]
-        let row = rows[2]
-        #expect(row[0] == sweep[0].name && row[1] == first.month.description)
-        #expect(Double(row[2]) == first.exAnteTrackingError)
-        #expect(row[3...5].compactMap(Double.init) == first.factorRiskContributions)
-        #expect(Double(row[6]) == first.specificRiskContribution)
-        #expect(rows.count == 1 + sweep.map(\.rebalances.count).reduce(0, +))
+        let block = rows.filter { $0[0] == sweep[0].name && $0[1] == first.month.description }
+        #expect(block.map { $0[2] } == ["mkt", "smb", "hml", "specific"])
+        #expect(block.compactMap { Double($0[3]) } == first.factorRiskContributions + [first.specificRiskContribution])
+        #expect(abs(block.compactMap { Double($0[4]) }.reduce(0, +) - first.exAnteTrackingError) < 1e-15)
+    }
+
+    @Test func exposuresCSVIsTidy() throws {
+        let rows = try rows("exposures.csv", in: try writeSweep())
+        #expect(rows[0] == ["result", "month", "factor", "active_exposure"])
+        let r = sweep[2].rebalances[5]
+        let block = rows.filter { $0[0] == sweep[2].name && $0[1] == r.month.description }
+        #expect(block.map { $0[2] } == r.factorNames && block.compactMap { Double($0[3]) } == r.activeExposures)
+    }
+
+    /// Each month's rows of one attribution add up to its net active return; the linked column adds up,
+    /// over all months, to R_P − R_B.
+    @Test func attributionCSVAddsUp() throws {
+        let rows = try rows("attribution.csv", in: try writeSweep())
+        #expect(rows[0] == ["result", "month", "attribution", "effect", "segment", "contribution", "linked"])
+        let result = sweep[1]
+        for method in ["factor", "brinson_fachler"] {
+            let mine = rows.filter { $0[0] == result.name && $0[2] == method }
+            for (t, month) in result.months.enumerated() {
+                let total = mine.filter { $0[1] == month.description }.compactMap { Double($0[5]) }.reduce(0, +)
+                #expect(abs(total - result.activeReturns[t]) < 1e-14, "\(method) \(month)")
+            }
+            let linked = mine.compactMap { Double($0[6]) }.reduce(0, +)
+            let compounded = SeriesStatistics.compoundedReturn(result.portfolioReturns) - SeriesStatistics.compoundedReturn(result.benchmarkReturns)
+            #expect(abs(linked - compounded) < 1e-12, "\(method)")
+        }
+        #expect(rows.contains { $0[2] == "factor" && $0[3] == "factor" && $0[4] == "smb" })
+        #expect(rows.contains { $0[2] == "brinson_fachler" && $0[3] == "selection" && $0[4] == "Energy" })
+        #expect(rows.contains { $0[3] == "costs" && $0[4] == "" })
     }
 
     @Test func csvFieldsWithCommasAreQuoted() {
@@ -93,9 +130,46 @@ import TiltTestSupport
     @Test func htmlIsSelfContained() throws {
         let html = try String(contentsOf: try writeSweep().appendingPathComponent("report.html"), encoding: .utf8)
         #expect(!html.contains("<script") && !html.contains("href=") && !html.contains("src="))
-        #expect(html.components(separatedBy: "<svg ").count - 1 == 2 + 3 + 3 + 1)   // growth, drawdown, 3 sectors, 3 risk, diversification
         #expect(html.components(separatedBy: "</svg>").count == html.components(separatedBy: "<svg ").count)
         #expect(html.contains("GFC"))
+    }
+
+    /// A sweep opens with its table and frontier, then shows one result at a time: every result's charts
+    /// are in its own panel (selected by a radio button), none is drawn for several results at once.
+    @Test func sweepReportShowsTheFamilyFirstThenOneResultAtATime() throws {
+        let html = try String(contentsOf: try writeSweep().appendingPathComponent("report.html"), encoding: .utf8)
+        let family = try #require(html.range(of: "The sweep at a glance"))
+        let frontier = try #require(html.range(of: "Frontier: realised risk and return"))
+        let firstPanel = try #require(html.range(of: "<div class=\"panel\" id=\"panel0\">"))
+        #expect(family.lowerBound < frontier.lowerBound && frontier.lowerBound < firstPanel.lowerBound)
+        #expect(html.contains("Ex-ante and realised tracking error") && html.contains("Information ratio by tev"))
+        #expect(html.components(separatedBy: "class=\"pick\"").count - 1 == sweep.count)
+        #expect(html.contains("#pick2:checked ~ #panel2 { display: block; }"))
+        let perResult = ["Cumulative active return", "Active drawdown (underwater)", "Rolling 36-month tracking error",
+                         "Rolling 36-month information ratio", "Rolling 36-month beta to the benchmark", "Active exposures at each rebalance",
+                         "Active sector weights", "Factor attribution: cumulated (Carino-linked)", "Brinson–Fachler attribution: per month",
+                         "Ex-ante tracking error by source", "Monthly active returns"]
+        for title in perResult {
+            #expect(html.components(separatedBy: title).count - 1 >= sweep.count, "\(title)")
+        }
+        let panels = html.components(separatedBy: "<div class=\"panel\" id=").dropFirst()
+        #expect(panels.count == sweep.count)
+        #expect(panels.allSatisfy { $0.components(separatedBy: "<title>Cumulative active return").count - 1 == 1 })
+        #expect(html.contains("@media print"))
+        // Metrics carry their definitions as tooltips and in the Definitions section.
+        #expect(html.contains("title=\"Deepest fall of wealth") && html.contains("<h2>Definitions</h2>"))
+        #expect(html.contains("<dt>P. DD, B. DD</dt>"))
+    }
+
+    /// Lines take the Okabe–Ito colours and are labelled at their ends (no legend to match colours against).
+    @Test func linesAreColourBlindSafeAndLabelledDirectly() {
+        let months = (0..<24).map { Month(2020, 1) + $0 }
+        let chart = SVGChart(title: "t", style: .lines, valueAxis: .percent,
+                             series: ["first", "second"].map { ChartSeries(name: $0, months: months, values: months.map { _ in 0.01 }) })
+        let svg = chart.svg()
+        #expect(svg.contains("stroke=\"#0072B2\"") && svg.contains("stroke=\"#D55E00\""))
+        #expect(svg.contains("fill=\"#0072B2\">first</text>") && svg.contains("fill=\"#D55E00\">second</text>"))
+        #expect(!svg.contains("<rect x=\"52.0\" y=\"24.0\" width=\"11\""))     // no legend swatch
     }
 
     @Test func htmlTagsBalance() throws {
@@ -107,8 +181,9 @@ import TiltTestSupport
     @Test func markdownHasTheTables() throws {
         let md = try String(contentsOf: try writeSweep().appendingPathComponent("report.md"), encoding: .utf8)
         #expect(md.hasPrefix("# Sweep of the tracking-error budget\n"))
-        #expect(md.contains("|  | tev = 2% | tev = 4% | tev = 6% |"))
-        #expect(md.contains("### Crises: tev = 4%"))
+        #expect(md.contains("### Sweep of tev: 3 values"))
+        #expect(md.contains("## tev = 4%") && md.contains("### Crises: tev = 4%"))
+        #expect(md.contains("### Factor attribution: a year, and Carino-linked over each period"))
     }
 
     @Test func singleResultShowsPortfolioAgainstBenchmark() throws {
@@ -156,11 +231,13 @@ import TiltTestSupport
 @Suite struct TableAndChartTests {
     @Test func terminalTablesFitIn100Columns() throws {
         let sweep = (1...7).map { sampleResult(name: "tev = \($0)% long name", seed: UInt64($0)) }
-        let text = try ReportTables(sweep).text(width: 100)
-        let widths = text.split(separator: "\n").map(\.count)
-        #expect(widths.max() ?? 0 <= 100)
-        #expect(text.contains("tev = 7% long name") && text.contains("GFC") && text.contains("Information ratio"))
-        if ProcessInfo.processInfo.environment["TILT_REPORT_PREVIEW_DIR"] != nil { print(text) }
+        for verbose in [false, true] {
+            let text = try ReportTables(sweep).text(width: 100, verbose: verbose)
+            let widths = text.split(separator: "\n").map(\.count)
+            #expect(widths.max() ?? 0 <= 100)
+            #expect(text.contains("7% long name") && text.contains("GFC") && text.contains(verbose ? "Information ratio" : "IR"))
+            if ProcessInfo.processInfo.environment["TILT_REPORT_PREVIEW_DIR"] != nil { print(text) }
+        }
     }
 
     @Test func textTableAlignsColumns() {
@@ -255,13 +332,13 @@ import TiltTestSupport
     #expect(written.map(\.lastPathComponent) == ReportWriter.fileNames + ["regimes.csv"])
     let csv = try String(contentsOf: folder.appendingPathComponent("regimes.csv"), encoding: .utf8)
     let lines = csv.split(separator: "\n")
-    #expect(lines.first == "result,rebalance_month,forecast_1,forecast_2,filtered_1,filtered_2")
-    #expect(lines.count == regime.rebalances.count + 1)
+    #expect(lines.first == "result,month,regime,forecast,filtered")
+    #expect(lines.count == 2 * regime.rebalances.count + 1)
     let first = regime.rebalances[0]
-    #expect(lines[1] == "regime,\(first.month),0.5,0.5,0.5,0.5")
+    #expect(lines[1] == "regime,\(first.month),1,0.5,0.5" && lines[2] == "regime,\(first.month),2,0.5,0.5")
     let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
-    #expect(html.contains("<h2>Regimes</h2>") && html.contains("Regime probabilities"))
-    #expect(html.contains("Effective number of holdings"))
+    #expect(html.contains("Regime probabilities (forecast"))
+    #expect(html.contains("Holdings and effective number"))
     let tables = try ReportTables([regime, ols])
     let comparison = try #require(tables.crises.first)
     #expect(comparison.title.hasPrefix("Crises side by side"))
@@ -270,5 +347,5 @@ import TiltTestSupport
     let plain = try scratchFolder()
     let plainWritten = try ReportWriter.write(results: [ols], to: plain, title: "OLS")
     #expect(plainWritten.map(\.lastPathComponent) == ReportWriter.fileNames)
-    #expect(!(try String(contentsOf: plain.appendingPathComponent("report.html"), encoding: .utf8)).contains("<h2>Regimes</h2>"))
+    #expect(!(try String(contentsOf: plain.appendingPathComponent("report.html"), encoding: .utf8)).contains("Regime probabilities"))
 }

@@ -44,8 +44,10 @@ private func rendered(_ file: SourceFile) -> String {
 /// parser and the grammar must give the stated answer.
 @Test(arguments: [
     ("x'S x", true), ("mu'f", true), ("x' (y)", true), ("x' [1]", true), ("x'2", true), ("x'6%", false),
-    ("x'(y)", false), ("x'[1]", true), ("x'[1] y", false), ("-x' y", false), ("x'^2 y", false),
-    ("a * b' c", true), ("a * b c", false), ("(x') y", true), ("(x')(y)", false), ("x'S * y z", false),
+    ("x'(y)", true), ("x'[1]", true), ("x'[1] y", false), ("-x' y", false), ("x'^2 y", false),
+    ("a * b' c", true), ("a * b c", false), ("(x') y", true), ("(x')(y)", true), ("x'S * y z", false),
+    ("F'(w - b)", true), ("x'Σ x", true), ("(w - b)'B'Σ_f B (w - b)", true), ("f(x)'(y)", true), ("(a + b)(c)", false),
+    ("maximise x", true), ("solve minimise x", true), ("let maximise = 1", false),
     ("f(x)", true), ("f (x)", false), ("(f)(x)", true), ("2(3)", false), ("f(1)(2)", false), ("f(1)[2]", true),
     ("g(rolling 120)", true), ("g(rolling -1)", true), ("g(rolling 6%)", false), ("g(a b c)", false),
     ("g((a)1)", false), ("g((a) 1)", true), ("g(to: 1, s.t.: 2)", true), ("g(1: 2)", false), ("g(1,)", false),

@@ -143,11 +143,30 @@ private func errors(_ text: String) -> [Diagnostic] {
     #expect(roundTrip("let d = 0999-06-01") == "let d = 0999-06-01\n")
 }
 
-/// `x'(…)` is a call of a non-name (the grammar's rule), and the error says how to write the product.
-@Test func aBracketRightAfterATransposeExplainsTheProduct() {
-    let found = errors("x'(S + S)x")
+/// After a transpose a bracket multiplies, as papers write it: `F'(w - b)` is `F' * (w - b)` and
+/// `(w - b)'B'Σ_f B (w - b)` a chain of products; a bracket after anything else that is not a name is
+/// still not a call.
+@Test func aBracketRightAfterATransposeMultiplies() {
+    #expect(errors("x'(S + S)x").isEmpty)
+    // The canonical layout spaces the product: `F' (w - b)`, which reads the same.
+    #expect(roundTrip("let e = F'(w - b)") == "let e = F' (w - b)\n")
+    #expect(errors("let q = (w - b)'B'Σ_f B (w - b)").isEmpty)
+    guard case .letBinding(_, let e)? = Parser.parse(SourceFile(name: "t", text: "let e = F'(w - b)")).program.statements.first?.kind,
+          case .binary(.multiply, let l, let r, _, let implicit) = e.kind else {
+        Issue.record("not a product"); return
+    }
+    #expect(implicit)
+    #expect({ if case .transpose = l.kind { return true }; return false }())
+    #expect({ if case .binary(.subtract, _, _, _, _) = r.kind { return true }; return false }())
+    let found = errors("let y = (a + b)(c)")
     #expect(found.first?.message == "only a name can be called")
-    #expect(found.first?.hint?.contains("put a space or `*` before `(`") == true)
+    #expect(found.first?.hint?.contains("write `*` before `(`") == true)
+}
+
+/// `maximise` and `minimise` are `maximize` and `minimize`.
+@Test func britishSpellingsOfTheObjectiveAreAccepted() {
+    #expect(errors("maximise mu'f s.t. tev <= 6%").isEmpty)
+    #expect(roundTrip("solve minimise sumsq(x)") == "solve minimize sumsq(x)\n")
 }
 
 @Test func atMostFiftyDiagnosticsAreShownThenHowManyMore() {

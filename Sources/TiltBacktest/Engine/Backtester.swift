@@ -3,11 +3,13 @@ import TiltData
 import TiltLinearAlgebra
 import TiltModeling
 import TiltModels
+import TiltPortfolio
 
 /// Runs a strategy through history: at the end of each rebalance month T it estimates the factor model on
 /// data labelled ≤ T (OLS, or a regime model whose HMM is warm-started from the previous rebalance's
 /// fit), forms the benchmark, solves the strategy's problem and holds the weights (drifting
-/// with returns) over the following months until the next rebalance.
+/// with returns) over the following months until the next rebalance; after the last rebalance, for one
+/// step of the schedule (a quarter for a quarterly schedule) or to the data's end.
 ///
 /// Eligibility at T: a return in month T+1, a positive market cap at T (when caps are known) and a
 /// complete estimation window (no missing return in it). A missing return later in a multi-month holding
@@ -20,8 +22,7 @@ public enum Backtester {
         let panel = data.panel
         let factors = data.factors
         let riskFree = (0..<months.count).map { factors.riskFree?[$0, 0] ?? 0 }
-        var excess = panel.returns
-        for t in 0..<excess.rows { for j in 0..<excess.cols { excess[t, j] -= riskFree[t] } }
+        let excess = excessReturns(data)
         let indexOfMonth = Dictionary(uniqueKeysWithValues: months.enumerated().map { ($1, $0) })
         let schedule = try spec.rebalanceMonths.map { m -> Int in
             guard let t = indexOfMonth[m], t + 1 < months.count else {
@@ -33,7 +34,10 @@ public enum Backtester {
         guard !schedule.isEmpty else { throw BacktestError(month: nil, "there is no rebalance month in the data") }
 
         var result = BacktestResult(name: spec.name, months: [], portfolioReturns: [], benchmarkReturns: [], costs: [],
-                                    riskFree: factors.riskFree == nil ? nil : [], rebalances: [], crises: spec.crises)
+                                    riskFree: factors.riskFree == nil ? nil : [], rebalances: [], crises: spec.crises,
+                                    factorReturns: FactorReturns(names: factors.factorNames), sectorMonths: panel.sectors.map { _ in [] })
+        // The last holding period runs to the next scheduled rebalance (the schedule's last step) or the data's end.
+        let lastStep = schedule.count > 1 ? schedule[schedule.count - 1] - schedule[schedule.count - 2] : 1
         /// Stock-level weights held, after drift, by asset id.
         var held: [String: Double] = [:]
         /// What the previous rebalance hands on: its HMM and its solution (warm starts).
@@ -45,9 +49,10 @@ public enum Backtester {
             carried = decision.carried
             result.rebalances.append(decision.record)
             held = [:]
-            let holdingEnd = step + 1 < schedule.count ? schedule[step + 1] : t + 1
+            let holdingEnd = step + 1 < schedule.count ? schedule[step + 1] : t + lastStep
             var stock = decision.stockWeights
             var bench = decision.stockBenchmark
+            let sectorGrouping = panel.sectors.map { sectors in SectorGrouping(assetSectors: decision.stockColumns.map { sectors[$0] }) }
             for m in (t + 1)...max(t + 1, holdingEnd) where m < months.count {
                 let r = decision.stockColumns.map { c -> Double in let x = panel.returns[m, c]; return x.isFinite ? x : 0 }
                 var rp = zip(stock, r).reduce(0) { $0 + $1.0 * $1.1 }
@@ -60,6 +65,10 @@ public enum Backtester {
                 result.benchmarkReturns.append(rb)
                 result.costs.append(cost)
                 result.riskFree?.append(riskFree[m])
+                result.factorReturns?.values.append((0..<factors.returns.cols).map { factors.returns[m, $0] })
+                if let sectorGrouping {
+                    result.sectorMonths?.append(sectorGrouping.split(weights: stock, benchmarkWeights: bench, returns: r))
+                }
                 stock = drift(stock, r, gross)
                 bench = drift(bench, r, rb)
             }
@@ -67,6 +76,16 @@ public enum Backtester {
         }
         progress?(schedule.count, schedule.count)
         return result
+    }
+
+    /// The panel's returns less the risk-free rate of their month (0 without one).
+    static func excessReturns(_ data: AlignedData) -> Matrix {
+        var excess = data.panel.returns
+        for t in 0..<excess.rows {
+            let rf = data.factors.riskFree?[t, 0] ?? 0
+            for j in 0..<excess.cols { excess[t, j] -= rf }
+        }
+        return excess
     }
 
     /// Weights after one month of returns: wᵢ(1 + rᵢ)/(1 + r_p).
@@ -93,182 +112,46 @@ public enum Backtester {
         var warmStart: WarmStart?
     }
 
-    /// The factor model of the eligible assets at T (data row `t`), as the specification asks; from the
-    /// specification's cache when another backtest of a sweep has already estimated it.
-    private static func estimate(_ spec: StrategySpecification, at t: Int, month: Month, excess: Matrix, eligible: [Int],
-                                 previousHMM: GaussianHMM?) throws -> FactorModelEstimate {
-        func estimateNow() throws -> FactorModelEstimate {
-            // Only the rows up to T: the model never sees later data (and copies less).
-            let history = Array(0...t)
-            var factorReturns = try spec.data.factors.returns.selecting(rows: history, cols: nil)
-            factorReturns.colLabels = spec.data.factors.factorNames
-            let returns = try excess.selecting(rows: history, cols: eligible)
-            let months = Array(spec.data.months[0...t])
-            do {
-                switch spec.model {
-                case .ols:
-                    return FactorModelEstimate(model: try OLSFactorModel.estimate(
-                        excessReturns: returns, factorReturns: factorReturns, months: months, rebalance: month,
-                        window: spec.window), regime: nil)
-                case .regime(let options):
-                    let model = try RegimeFactorModel.estimate(excessReturns: returns, factorReturns: factorReturns,
-                                                               months: months, rebalance: month, window: spec.window,
-                                                               options: options, previous: previousHMM)
-                    return FactorModelEstimate(model: model, regime: model)
-                }
-            } catch let error as ModelError {
-                throw BacktestError(month: month, error.message)
-            }
-        }
-        guard let cache = spec.modelCache else { return try estimateNow() }
-        return try cache.estimate(at: t, estimateNow)
-    }
-
-    /// Loadings of the decision units: each unit's members' loadings weighted by their shares.
-    private static func aggregateLoadings(_ loadings: Matrix, membership: [[(stock: Int, share: Double)]], units: [String]) -> Matrix {
-        var l = Matrix(rows: loadings.rows, cols: units.count)
-        for (u, members) in membership.enumerated() {
-            for (s, share) in members { for r in 0..<loadings.rows { l[r, u] += share * loadings[r, s] } }
-        }
-        l.rowLabels = loadings.rowLabels
-        l.colLabels = units
-        return l
-    }
-
-    /// Residual variances of the decision units: Σ share² · E over the members (residuals independent).
-    private static func aggregateResiduals(_ residuals: [Double], membership: [[(stock: Int, share: Double)]]) -> [Double] {
-        membership.map { $0.reduce(0) { $0 + $1.share * $1.share * residuals[$1.stock] } }
-    }
-
     private static func rebalance(_ spec: StrategySpecification, at t: Int, month: Month, excess: Matrix,
                                   held: [String: Double], carried: Carried) throws -> Decision {
-        let panel = spec.data.panel
-        let eligible = panel.eligibleAssets(atRebalance: t)
-        guard !eligible.isEmpty else { throw BacktestError(month: month, "no asset has a return in the following month") }
-        let estimate = try estimate(spec, at: t, month: month, excess: excess, eligible: eligible, previousHMM: carried.hmm)
-        let model = estimate.model, regimeModel = estimate.regime
-        // Keep assets with a complete window.
-        let complete = (0..<eligible.count).filter { model.observationCounts[$0] == model.windowMonths.count }
-        guard !complete.isEmpty else {
-            throw BacktestError(month: month, "no asset has a complete estimation window (\(model.windowMonths.first.map(\.description) ?? "?")…\(month))")
-        }
-        let columns = complete.map { eligible[$0] }
-        let loadings = try model.loadings.selecting(rows: nil, cols: complete)
-        let residuals = complete.map { model.residualVariances[$0, 0] }
-        let caps = columns.map { c in panel.marketCaps.map { $0[t, c] } ?? 1 }
-        let benchmark = try benchmarkWeights(spec.benchmark, ids: columns.map { panel.assetIDs[$0] }, caps: caps, month: month)
-        let sectorOfStock = panel.sectors.map { s in columns.map { s[$0] } }
-
-        // The decision units and the map from units to stocks.
-        var units: [String]
-        var unitSectors = sectorOfStock
-        var membership: [[(stock: Int, share: Double)]] // per unit: stocks and their share of the unit
-        switch spec.allocation {
-        case .assets:
-            units = columns.map { panel.assetIDs[$0] }
-            membership = (0..<columns.count).map { [($0, 1.0)] }
-        case .sectors:
-            guard let sectors = sectorOfStock else {
-                throw BacktestError(month: month, "`allocate by sector` needs sectors, and this universe has none")
-            }
-            units = Array(Set(sectors)).sorted()
-            membership = units.map { name in
-                let members = sectors.indices.filter { sectors[$0] == name }
-                let total = members.reduce(0) { $0 + caps[$1] }
-                return members.map { ($0, total > 0 ? caps[$0] / total : 1 / Double(members.count)) }
-            }
-            unitSectors = units
-        }
-        // With one stock per unit at share 1 these are the stocks' own loadings and residual variances.
-        let unitLoadings = aggregateLoadings(loadings, membership: membership, units: units)
-        let unitResiduals = aggregateResiduals(residuals, membership: membership)
-        let unitBenchmark = membership.map { $0.reduce(0) { $0 + benchmark[$1.stock] } }
-        var regime: RegimeMoments?
-        if let regimeModel {
-            var states: [RegimeMoments.State] = []
-            for state in regimeModel.states {
-                let stockLoadings = try state.loadings.selecting(rows: nil, cols: complete)
-                let stockResiduals = complete.map { state.residualVariances[$0] }
-                states.append(RegimeMoments.State(
-                    loadings: aggregateLoadings(stockLoadings, membership: membership, units: units),
-                    factorMean: state.factorMean, factorCovariance: state.factorCovariance,
-                    residualVariances: aggregateResiduals(stockResiduals, membership: membership)))
-            }
-            regime = RegimeMoments(probabilities: regimeModel.forecastProbabilities,
-                                   filteredProbabilities: regimeModel.filteredProbabilities, states: states)
-        }
-        let previous = membership.map { members in
-            members.reduce(0) { $0 + (held[panel.assetIDs[columns[$1.stock]]] ?? 0) }
-        }
-        let names = ["alpha"] + spec.data.factors.factorNames
-        let context = PortfolioContext(month: month, units: units, loadings: unitLoadings, mu: model.mu.storage,
-                                       factorCovariance: model.factorCovariance, residualVariances: unitResiduals,
-                                       benchmark: unitBenchmark, previousWeights: previous, sectors: unitSectors,
-                                       exposureNames: names, regime: regime)
+        let view = try RebalanceView(spec, at: t, month: month, excess: excess, held: held, previousHMM: carried.hmm)
+        let context = view.portfolio
         let solution: ProblemSolution
         do {
-            solution = try spec.problem(context).solve(warmStart: carried.warmStart)
-        } catch let error as ModelingError {
-            throw BacktestError(month: month, error.message, hint: error.hint)
-        } catch let error as BacktestError {
-            throw error
+            solution = try spec.problem.solve(in: context, warmStart: carried.warmStart)
+        } catch {
+            throw BacktestError(month: month, error.message, hint: error.hint, problemError: error)
         }
         guard solution.status == .optimal || solution.status == .almostOptimal,
               let w = solution.values.first(where: { $0.0 === context.weightVariable })?.1.storage else {
             throw BacktestError(month: month, "the problem is \(solution.status.description)", hint: solution.status.hint)
         }
+        let unitBenchmark = context.benchmark, unitLoadings = context.loadings, factorCovariance = context.factorCovariance
         let active = zip(w, unitBenchmark).map { $0 - $1 }
-        let exposures = (0..<unitLoadings.rows).map { r in (0..<units.count).reduce(0) { $0 + unitLoadings[r, $1] * active[$1] } }
-        let k = model.factorCovariance.rows
+        let exposures = (0..<unitLoadings.rows).map { r in (0..<context.units.count).reduce(0) { $0 + unitLoadings[r, $1] * active[$1] } }
+        let k = factorCovariance.rows
         let factorExposures = Array(exposures.dropFirst())
-        let sigmaF = (0..<k).map { i in (0..<k).reduce(0) { $0 + model.factorCovariance[i, $1] * factorExposures[$1] } }
+        let sigmaF = (0..<k).map { i in (0..<k).reduce(0) { $0 + factorCovariance[i, $1] * factorExposures[$1] } }
         let factorContributions = (0..<k).map { factorExposures[$0] * sigmaF[$0] }
-        let specific = zip(active, unitResiduals).reduce(0) { $0 + $1.0 * $1.0 * $1.1 }
-        let turnover = zip(w, previous).reduce(0) { $0 + abs($1.0 - $1.1) }
-        var stockWeights = [Double](repeating: 0, count: columns.count)
-        var stockBenchmark = [Double](repeating: 0, count: columns.count)
-        for (u, members) in membership.enumerated() {
+        let specific = zip(active, context.residualVariances).reduce(0) { $0 + $1.0 * $1.0 * $1.1 }
+        let turnover = zip(w, context.previousWeights).reduce(0) { $0 + abs($1.0 - $1.1) }
+        var stockWeights = [Double](repeating: 0, count: view.stockColumns.count)
+        var stockBenchmark = [Double](repeating: 0, count: view.stockColumns.count)
+        for (u, members) in view.membership.enumerated() {
             for (s, share) in members {
                 stockWeights[s] += w[u] * share
                 stockBenchmark[s] += unitBenchmark[u] * share
             }
         }
+        let regime = context.regime
         let record = BacktestResult.Rebalance(
-            month: month, assets: units, weights: w, benchmarkWeights: unitBenchmark, sectors: unitSectors,
-            turnover: turnover, factorNames: names, activeExposures: exposures,
+            month: month, assets: context.units, weights: w, benchmarkWeights: unitBenchmark, sectors: context.sectors,
+            turnover: turnover, factorNames: context.exposureNames, activeExposures: exposures,
             factorRiskContributions: factorContributions, specificRiskContribution: specific,
             exAnteActiveVariance: factorContributions.reduce(0, +) + specific, status: solution.status.rawValue,
             method: solution.method.rawValue, regimeProbabilities: regime?.probabilities, filteredRegimeProbabilities: regime?.filteredProbabilities)
-        return Decision(record: record, stockColumns: columns, stockWeights: stockWeights, stockBenchmark: stockBenchmark,
+        return Decision(record: record, stockColumns: view.stockColumns, stockWeights: stockWeights, stockBenchmark: stockBenchmark,
                         // A structured solve leaves no cone solution: keep the last one for a month that needs it.
-                        carried: Carried(hmm: regimeModel?.hmm, warmStart: solution.warmStart ?? carried.warmStart))
-    }
-
-    private static func benchmarkWeights(_ rule: StrategySpecification.Benchmark, ids: [String], caps: [Double],
-                                         month: Month) throws -> [Double] {
-        let n = ids.count
-        switch rule {
-        case .none: return Array(repeating: 0, count: n)
-        case .equal: return Array(repeating: 1 / Double(n), count: n)
-        case .marketCap:
-            let total = caps.reduce(0, +)
-            guard total > 0, total.isFinite else { throw BacktestError(month: month, "the market caps of the eligible assets do not add up to a positive number") }
-            return caps.map { $0 / total }
-        case .fixed(let weights):
-            let raw = ids.map { weights[$0] ?? 0 }
-            let total = raw.reduce(0, +)
-            guard total > 0 else { throw noEligibleBenchmarkAsset(weights, month: month) }
-            return raw.map { $0 / total }
-        }
-    }
-
-    /// Why fixed benchmark `weights` give nothing at the rebalance of `month`: none of the assets they
-    /// weight positively is eligible then. Names those assets (the first five) and, as the hint, what
-    /// eligibility asks.
-    private static func noEligibleBenchmarkAsset(_ weights: [String: Double], month: Month) -> BacktestError {
-        let weighted = weights.filter { $0.value > 0 }.keys.sorted()
-        let named = weighted.prefix(5).joined(separator: ", ") + (weighted.count > 5 ? " and \(weighted.count - 5) more" : "")
-        return BacktestError(month: month, "none of the benchmark's assets (\(named)) is eligible",
-                             hint: "an asset is eligible with a return in \(month + 1), a positive market cap at \(month) (when caps are known) and no missing return in its estimation window")
+                        carried: Carried(hmm: view.regimeModel?.hmm, warmStart: solution.warmStart ?? carried.warmStart))
     }
 }

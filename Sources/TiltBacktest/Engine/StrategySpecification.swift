@@ -1,6 +1,6 @@
 import TiltData
-import TiltModeling
 import TiltModels
+import TiltPortfolio
 
 /// Which factor model a backtest estimates at each rebalance (over the specification's window).
 public enum FactorModelSpecification: Sendable, Equatable {
@@ -26,7 +26,7 @@ public struct StrategySpecification: Sendable {
     }
 
     /// What the decision variables are.
-    public enum Allocation: Sendable {
+    public enum Allocation: String, Sendable, Codable {
         case assets
         /// Sector weights; inside a sector, stocks are held in proportion to their market caps (sector rotation).
         case sectors
@@ -44,16 +44,15 @@ public struct StrategySpecification: Sendable {
     public var costPerTurnover: Double
     public var allocation: Allocation
     public var crises: [CrisisWindow]
-    /// Builds the optimisation problem of one rebalance from its context.
-    public var problem: @Sendable (PortfolioContext) throws -> OptimizationProblem
+    /// The portfolio problem solved at every rebalance, in the month's context.
+    public var problem: PortfolioProblem
     /// Factor models shared with other specifications that have the same data, window, model and
     /// schedule (the values of a sweep); `nil` to estimate every month afresh.
     public var modelCache: FactorModelCache?
 
     public init(name: String, data: AlignedData, benchmark: Benchmark, window: EstimationWindow, model: FactorModelSpecification = .ols,
                 rebalanceMonths: [Month], costPerTurnover: Double, allocation: Allocation, crises: [CrisisWindow],
-                modelCache: FactorModelCache? = nil,
-                problem: @escaping @Sendable (PortfolioContext) throws -> OptimizationProblem) {
+                modelCache: FactorModelCache? = nil, problem: PortfolioProblem) {
         self.name = name
         self.data = data
         self.benchmark = benchmark
@@ -73,11 +72,14 @@ public struct BacktestError: Error, Sendable, CustomStringConvertible {
     public var month: Month?
     public var message: String
     public var hint: String?
+    /// When the portfolio problem could not be posed or solved: where in the problem (for a located message).
+    public var problemError: PortfolioProblemError?
 
-    public init(month: Month?, _ message: String, hint: String? = nil) {
+    public init(month: Month?, _ message: String, hint: String? = nil, problemError: PortfolioProblemError? = nil) {
         self.month = month
         self.message = message
         self.hint = hint
+        self.problemError = problemError
     }
 
     public var description: String {

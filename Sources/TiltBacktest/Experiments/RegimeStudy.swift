@@ -2,6 +2,7 @@ import Foundation
 import TiltData
 import TiltLinearAlgebra
 import TiltModeling
+import TiltPortfolio
 
 /// The Monte Carlo study of regime-aware portfolios, in the design of the regime study
 /// (`regime_calibration.json`, embedded as `RegimeCalibration.study`). Per trial:
@@ -16,7 +17,8 @@ import TiltModeling
 ///    −(1/φ) log Σ_s π_s exp(−φR_sᵀw + φ²/2 wᵀV_s w) and the **single-regime baseline** maximises
 ///    R̄ᵀw − φ/2 wᵀV̄w with the stationary mixture loadings B̄ = Σπ̄_sB_s, the unconditional factor mean
 ///    m̄ = Σπ̄_s m_s and covariance Σ̄ = Σπ̄_s(Σ_s + (m_s − m̄)(m_s − m̄)ᵀ), and ē = Σπ̄_s e_s; both long-only
-///    and fully invested;
+///    and fully invested (that is the `consistent` design; the `paper` design leaves e_s and ē out of
+///    the optimiser and takes the baseline's m̄ and Σ̄ from the historical factors, see `Design`);
 /// 5. month T+1's regime (from the chain), factor returns and residuals ε ~ N(0, e_{s_{T+1}}) give each
 ///    stock's excess return B_{s_{T+1}}ᵀf_{T+1} + ε; the study records each portfolio's realised excess
 ///    return and the entropy −Σ w log w of its weights.
@@ -26,7 +28,7 @@ import TiltModeling
 /// on the number of threads.
 public enum RegimeStudy {
     /// The study's size and seed.
-    public struct Settings: Sendable, Equatable {
+    public struct Settings: Sendable, Equatable, Codable {
         public var trials: Int
         public var stocks: Int
         /// The risk aversions φ (per unit of monthly return).
@@ -34,23 +36,35 @@ public enum RegimeStudy {
         public var seed: UInt64
         /// Months of factor history behind the forecast (T).
         public var historyMonths: Int
+        /// What the optimiser sees (the simulation is the same in every design).
+        public var design: Design
 
         public init(trials: Int = 5_000, stocks: Int = 500, phis: [Double] = [1, 5, 25, 50], seed: UInt64 = 7,
-                    historyMonths: Int = 120) {
+                    historyMonths: Int = 120, design: Design = .consistent) {
             self.trials = trials
             self.stocks = stocks
             self.phis = phis
             self.seed = seed
             self.historyMonths = historyMonths
+            self.design = design
         }
     }
 
     /// Runs the study. `progress(done, total)` is called after each trial (from worker threads, one at a
-    /// time). Throws `RegimeStudyError` for bad settings or when a solve fails.
+    /// time). Throws `RegimeStudyError` for bad settings or when a solve fails, and the `DataError` of the
+    /// paper design's factor file when it cannot be read.
     public static func run(_ settings: Settings, calibration: RegimeCalibration = .study,
                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> RegimeStudyResult {
-        try validate(settings)
-        let trial = try RegimeStudyTrial(settings: settings, calibration: calibration)
+        try validateSettings(settings)
+        return try run(settings, calibration: calibration, history: settings.design.history(), progress: progress)
+    }
+
+    /// Runs the study with the paper design's historical moments already read (`history`, nil for the
+    /// consistent design).
+    static func run(_ settings: Settings, calibration: RegimeCalibration, history: HistoricalFactorMoments?,
+                    progress: (@Sendable (Int, Int) -> Void)?) throws -> RegimeStudyResult {
+        try validate(settings, calibration: calibration, history: history)
+        let trial = try RegimeStudyTrial(settings: settings, calibration: calibration, history: history)
         let store = TrialStore(trials: settings.trials)
         let start = Date()
         // Chunks of consecutive trials, a few per core, so that slow trials even out.
@@ -62,8 +76,13 @@ public enum RegimeStudy {
             }
         }
         let outcomes = try store.outcomes()
-        return RegimeStudyResult(settings: settings, outcomes: outcomes, seconds: Date().timeIntervalSince(start))
+        return RegimeStudyResult(settings: settings, calibration: calibration, outcomes: outcomes, seconds: Date().timeIntervalSince(start))
     }
+
+    /// A portfolio whose weight outside its S·K + 1 (baseline: K + 1) largest holdings exceeds this is
+    /// counted as a tie (`RegimeStudyResult.Row`): the solver's tolerances leave up to about 1e-4 on stocks
+    /// a unique optimum does not hold; the central solution of a tie spreads more.
+    static let tieWeight = 1e-3
 
     /// The first φ of `phis` the study refuses, with its position and why, or nil when all can be run.
     /// Each φ must lie in `RegimeObjectives.reliablePhis`, the range `regime_utility(phi:)` accepts
@@ -81,12 +100,30 @@ public enum RegimeStudy {
         return nil
     }
 
-    private static func validate(_ s: Settings) throws {
+    /// The checks that need no data: sizes, φ, the ridge.
+    private static func validateSettings(_ s: Settings) throws {
         guard s.trials >= 2 else { throw RegimeStudyError("the study needs at least 2 trials, got \(s.trials)") }
         guard s.stocks >= 2 else { throw RegimeStudyError("the study needs at least 2 stocks, got \(s.stocks)") }
         guard !s.phis.isEmpty else { throw RegimeStudyError("the study needs at least one risk aversion phi") }
         if let problem = phiProblem(s.phis) { throw RegimeStudyError(problem.message) }
         guard s.historyMonths >= 1 else { throw RegimeStudyError("the history needs at least one month, got \(s.historyMonths)") }
+        if case .paper(_, let ridge) = s.design {
+            guard ridge >= 0, ridge.isFinite else { throw RegimeStudyError("the paper design's ridge must be a number ≥ 0, got \(ridge)") }
+        }
+    }
+
+    /// Every check, the historical moments' included.
+    private static func validate(_ s: Settings, calibration: RegimeCalibration, history: HistoricalFactorMoments?) throws {
+        try validateSettings(s)
+        if case .paper = s.design {
+            guard let history else { throw RegimeStudyError("the paper design needs the historical factor moments of its factor file") }
+            guard history.factorNames == calibration.factorNames else {
+                throw RegimeStudyError("the historical factors are \(history.factorNames.joined(separator: ", ")), the calibration's \(calibration.factorNames.joined(separator: ", "))")
+            }
+            guard (try? history.covariance.cholesky()) != nil else {
+                throw RegimeStudyError("the historical factor covariance of \(history.path) is not positive definite")
+            }
+        }
     }
 }
 
@@ -96,11 +133,14 @@ public struct RegimeStudyError: Error, CustomStringConvertible, Sendable {
     init(_ description: String) { self.description = description }
 }
 
-/// What one trial records for one φ: realised excess return and entropy of each model's weights.
+/// What one trial records for one φ: realised excess return and entropy of each model's weights, and
+/// the weight outside its S·K + 1 (baseline: K + 1) largest holdings, the most a unique optimum of the
+/// paper design holds.
 struct TrialOutcome: Sendable {
     /// Indexed like the settings' φ.
     var regimeReturn: [Double], regimeEntropy: [Double]
     var baselineReturn: [Double], baselineEntropy: [Double]
+    var regimeTail: [Double], baselineTail: [Double]
 }
 
 /// Trial outcomes filled from several threads (each index once) and the count of finished trials.

@@ -22,9 +22,16 @@ public struct BacktestResult: Sendable {
     public var rebalances: [Rebalance]
     /// Named crisis windows (built-in and the program's own `crisis` statements).
     public var crises: [CrisisWindow]
+    /// The factor returns of each month (the factor model's regressors), for attributing active return to
+    /// the exposures held (`FactorAttribution`); `nil` without a factor model (a parametric policy).
+    public var factorReturns: FactorReturns?
+    /// Each month's sector split of the weights held and of the returns they earned, for the
+    /// Brinson–Fachler attribution (`BrinsonFachlerAttribution`); `nil` when sectors are unknown.
+    public var sectorMonths: [SectorMonth]?
 
     public init(name: String, months: [Month], portfolioReturns: [Double], benchmarkReturns: [Double],
-                costs: [Double], riskFree: [Double]?, rebalances: [Rebalance], crises: [CrisisWindow]) {
+                costs: [Double], riskFree: [Double]?, rebalances: [Rebalance], crises: [CrisisWindow],
+                factorReturns: FactorReturns? = nil, sectorMonths: [SectorMonth]? = nil) {
         self.name = name
         self.months = months
         self.portfolioReturns = portfolioReturns
@@ -33,6 +40,8 @@ public struct BacktestResult: Sendable {
         self.riskFree = riskFree
         self.rebalances = rebalances
         self.crises = crises
+        self.factorReturns = factorReturns
+        self.sectorMonths = sectorMonths
     }
 
     /// Portfolio minus benchmark return of each month.
@@ -96,6 +105,81 @@ public struct BacktestResult: Sendable {
 
         /// Annualised ex-ante tracking error √(12 · variance).
         public var exAnteTrackingError: Double { (12 * exAnteActiveVariance).squareRoot() }
+    }
+}
+
+/// The factor returns of each month of a backtest (decimal, monthly), one row per month in `months`' order.
+public struct FactorReturns: Sendable, Equatable {
+    /// Factor names, as in the rebalances' `factorNames` after the intercept ("mktrf", "smb", …).
+    public var names: [String]
+    /// `values[t][k]`: the return of factor k in month t.
+    public var values: [[Double]]
+
+    public init(names: [String], values: [[Double]] = []) {
+        self.names = names
+        self.values = values
+    }
+}
+
+/// One month of a backtest split by sector: the weights held at the start of the month (after drift) and
+/// what they earned, before trading costs. Sectors appear in the order their first asset does.
+public struct SectorMonth: Sendable, Equatable {
+    public var sectors: [String]
+    /// Σ w over each sector's assets: portfolio and benchmark (decimal).
+    public var portfolioWeights: [Double]
+    public var benchmarkWeights: [Double]
+    /// Σ w·r over each sector's assets: the sector's contribution to the portfolio's and the benchmark's
+    /// return in the month (decimal, gross of costs); they sum to the month's gross returns.
+    public var portfolioContributions: [Double]
+    public var benchmarkContributions: [Double]
+
+    public init(sectors: [String], portfolioWeights: [Double], benchmarkWeights: [Double],
+                portfolioContributions: [Double], benchmarkContributions: [Double]) {
+        self.sectors = sectors
+        self.portfolioWeights = portfolioWeights
+        self.benchmarkWeights = benchmarkWeights
+        self.portfolioContributions = portfolioContributions
+        self.benchmarkContributions = benchmarkContributions
+    }
+
+    /// Sums asset-level `weights`, `benchmarkWeights` and their products with `returns` (all one per
+    /// asset, in the order of `assetSectors`) by sector.
+    public init(assetSectors: [String], weights: [Double], benchmarkWeights: [Double], returns: [Double]) {
+        self = SectorGrouping(assetSectors: assetSectors).split(weights: weights, benchmarkWeights: benchmarkWeights, returns: returns)
+    }
+}
+
+/// A set of assets grouped by sector once (the assets of one rebalance), to split each month of its
+/// holding period by sector without looking the sectors up again.
+public struct SectorGrouping: Sendable {
+    /// The sectors in the order their first asset appears.
+    public let sectors: [String]
+    /// The position in `sectors` of each asset's sector.
+    private let index: [Int]
+
+    public init(assetSectors: [String]) {
+        var position: [String: Int] = [:]
+        var sectors: [String] = []
+        index = assetSectors.map { sector in
+            if let known = position[sector] { return known }
+            position[sector] = sectors.count
+            sectors.append(sector)
+            return sectors.count - 1
+        }
+        self.sectors = sectors
+    }
+
+    /// The month's split of asset-level `weights`, `benchmarkWeights` and `returns` (one per asset, in the
+    /// grouping's order).
+    public func split(weights: [Double], benchmarkWeights: [Double], returns: [Double]) -> SectorMonth {
+        var w = [Double](repeating: 0, count: sectors.count), b = w, cp = w, cb = w
+        for (i, s) in index.enumerated() {
+            w[s] += weights[i]
+            b[s] += benchmarkWeights[i]
+            cp[s] += weights[i] * returns[i]
+            cb[s] += benchmarkWeights[i] * returns[i]
+        }
+        return SectorMonth(sectors: sectors, portfolioWeights: w, benchmarkWeights: b, portfolioContributions: cp, benchmarkContributions: cb)
     }
 }
 

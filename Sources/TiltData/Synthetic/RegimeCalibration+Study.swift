@@ -1,6 +1,10 @@
 import TiltLinearAlgebra
 
 extension RegimeCalibration {
+    /// The months `study` was fitted on, 1963-07..2024-12 (738 months; the calibration file's description
+    /// and the shared data's README): the historical sample of the factors behind it.
+    public static let studySample = Month(1963, 7)...Month(2024, 12)
+
     /// The calibration of the regime-aware factor study, embedded so that the runtime needs no file.
     ///
     /// Source: `regime_calibration.json` of the project's shared data (two-state Gaussian HMM with full

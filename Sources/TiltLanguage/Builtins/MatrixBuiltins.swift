@@ -21,12 +21,6 @@ enum MatrixBuiltins {
         }
     }
 
-    /// A reduction of an expression: one value for a vector, one per column (a row) for a matrix.
-    private static func columnwise(_ x: ModelExpression, _ reduce: (ModelExpression) throws -> ModelExpression) throws -> ModelExpression {
-        if x.rows == 1 || x.cols == 1 { return try reduce(x) }
-        return try .concatenate((0..<x.cols).map { try reduce(.select(x, rows: nil, cols: [$0])) }, horizontal: true)
-    }
-
     static let construction: [Builtin] = [
         Builtin(name: "ones", signature: "ones(n) | ones(r, c)", summary: "column of n ones, or an r×c matrix of ones",
                 arity: 1...2, implementation: filled(1)),
@@ -68,14 +62,13 @@ enum MatrixBuiltins {
             try wrap(args) { try Matrix.solve(args.matrix(0), args.matrix(1)) }
         },
         Builtin(name: "transpose", signature: "transpose(x)", summary: "the transpose, same as x'", arity: 1...1,
-                modeling: { .transpose($0[0]) }) { args in
+                modeling: ModelFunctions.named("transpose")) { args in
             Value.normalized(try args.matrix(0).transposed())
         },
     ]
 
-    private static func reduction(_ name: String, _ r: Reduction, _ summary: String,
-                                  modeling: (@Sendable ([ModelExpression]) throws -> ModelExpression)? = nil) -> Builtin {
-        Builtin(name: name, signature: "\(name)(x)", summary: summary, arity: 1...1, modeling: modeling) { args in
+    private static func reduction(_ name: String, _ r: Reduction, _ summary: String) -> Builtin {
+        Builtin(name: name, signature: "\(name)(x)", summary: summary, arity: 1...1, modeling: ModelFunctions.named(name)) { args in
             try wrap(args) { try args.matrix(0).reduce(r) }
         }
     }
@@ -84,9 +77,7 @@ enum MatrixBuiltins {
         let isMax = name == "max"
         return Builtin(name: name, signature: "\(name)(x) | \(name)(x, y)",
                 summary: "\(isMax ? "largest" : "smallest") entry of a vector, per column of a matrix, or element-wise of two",
-                arity: 1...2, modeling: { xs in
-                    xs.count == 1 ? try .apply(isMax ? .maxEntries : .minEntries, xs) : try .apply(isMax ? .maximum : .minimum, xs)
-                }) { args in
+                arity: 1...2, modeling: ModelFunctions.named(name)) { args in
             try wrap(args) {
                 args.count == 1 ? try args.matrix(0).reduce(r) : try Matrix.elementwise(op, args.matrix(0), args.matrix(1))
             }
@@ -94,10 +85,8 @@ enum MatrixBuiltins {
     }
 
     static let statistics: [Builtin] = [
-        reduction("sum", .sum, "sum of a vector, or of each column of a matrix",
-                  modeling: { try columnwise($0[0]) { .sum($0) } }),
-        reduction("mean", .mean, "mean of a vector, or of each column of a matrix",
-                  modeling: { x in try columnwise(x[0]) { try .divide(.sum($0), by: Matrix(rows: 1, cols: 1, columnMajor: [Double($0.rows)])) } }),
+        reduction("sum", .sum, "sum of a vector, or of each column of a matrix"),
+        reduction("mean", .mean, "mean of a vector, or of each column of a matrix"),
         reduction("std", .std, "sample standard deviation (n − 1) of a vector or of each column"),
         reduction("variance", .variance, "sample variance (n − 1) of a vector or of each column"),
         extremum("min", .min, .minimum),
@@ -117,10 +106,10 @@ enum MatrixBuiltins {
     ]
 
     /// An element-wise function with a domain: entries outside it are an error naming the first one.
-    private static func function(_ name: String, _ summary: String, atom: Atom, domain: (@Sendable (Double) -> Bool)? = nil,
+    private static func function(_ name: String, _ summary: String, domain: (@Sendable (Double) -> Bool)? = nil,
                                  domainText: String = "", _ f: @escaping @Sendable (Double) -> Double) -> Builtin {
         Builtin(name: name, signature: "\(name)(x)", summary: summary, arity: 1...1,
-                modeling: { try .apply(atom, $0) }) { args in
+                modeling: ModelFunctions.named(name)) { args in
             let m = try args.matrix(0)
             if let domain, let bad = m.storage.firstIndex(where: { !domain($0) && !$0.isNaN }) {
                 let where_ = m.isScalar ? "" : " (entry \(bad % max(1, m.rows) + 1), \(bad / max(1, m.rows) + 1))"
@@ -131,10 +120,10 @@ enum MatrixBuiltins {
     }
 
     static let elementwise: [Builtin] = [
-        function("sqrt", "square root of each entry", atom: .sqrt, domain: { $0 >= 0 }, domainText: "square root of a negative number") { $0.squareRoot() },
-        function("log", "natural logarithm of each entry", atom: .log, domain: { $0 > 0 }, domainText: "logarithm of a number that is not positive") { Foundation.log($0) },
-        function("exp", "e to the power of each entry", atom: .exp) { Foundation.exp($0) },
-        function("abs", "absolute value of each entry (also written |x|)", atom: .abs) { Swift.abs($0) },
+        function("sqrt", "square root of each entry", domain: { $0 >= 0 }, domainText: "square root of a negative number") { $0.squareRoot() },
+        function("log", "natural logarithm of each entry", domain: { $0 > 0 }, domainText: "logarithm of a number that is not positive") { Foundation.log($0) },
+        function("exp", "e to the power of each entry") { Foundation.exp($0) },
+        function("abs", "absolute value of each entry (also written |x|)") { Swift.abs($0) },
     ]
 
     static let shape: [Builtin] = [

@@ -6,25 +6,20 @@ import TiltSyntax
 /// so `norm(x)` means the same inside and outside a `solve`.
 enum OptimizationBuiltins {
     static let all: [Builtin] = [
-        atom("quad", "quad(x, P)", "xᵀPx for a positive semidefinite P (convex)", 2...2) { xs in
-            guard let p = xs[1].constantValue else { throw ModelingError("quad(x, P) needs a constant P") }
-            return try .quad(xs[0], p)
-        },
-        atom("sumsq", "sumsq(x)", "Σ xᵢ², the sum of squares (convex)", 1...1) { try .quad($0[0], nil) },
-        atom("norm", "norm(x)", "Euclidean norm √Σ xᵢ² (convex)", 1...1) { try .apply(.norm2, $0) },
-        atom("norm1", "norm1(x)", "Σ |xᵢ| (convex)", 1...1) { try .apply(.norm1, $0) },
-        atom("norminf", "norminf(x)", "max |xᵢ| (convex)", 1...1) { try .apply(.normInf, $0) },
-        atom("pos", "pos(x)", "max(x, 0) entry by entry (convex)", 1...1) { try .apply(.positivePart, $0) },
-        atom("logsumexp", "logsumexp(x)", "log Σ exp(xᵢ) (convex)", 1...1) { try .apply(.logSumExp, $0) },
-        atom("entropy", "entropy(x)", "−x log x entry by entry (concave); sum(entropy(w)) is the entropy of w", 1...1) {
-            try .apply(.entropy, $0)
-        },
+        atom("quad", "quad(x, P)", "xᵀPx for a positive semidefinite P (convex)", 2...2),
+        atom("sumsq", "sumsq(x)", "Σ xᵢ², the sum of squares (convex)", 1...1),
+        atom("norm", "norm(x)", "Euclidean norm √Σ xᵢ² (convex)", 1...1),
+        atom("norm1", "norm1(x)", "Σ |xᵢ| (convex)", 1...1),
+        atom("norminf", "norminf(x)", "max |xᵢ| (convex)", 1...1),
+        atom("pos", "pos(x)", "max(x, 0) entry by entry (convex)", 1...1),
+        atom("logsumexp", "logsumexp(x)", "log Σ exp(xᵢ) (convex)", 1...1),
+        atom("entropy", "entropy(x)", "−x log x entry by entry (concave); sum(entropy(w)) is the entropy of w", 1...1),
     ]
 
     /// A function defined by its expression: evaluated at once when no variable is involved.
-    private static func atom(_ name: String, _ signature: String, _ summary: String, _ arity: ClosedRange<Int>,
-                             _ build: @escaping @Sendable ([ModelExpression]) throws -> ModelExpression) -> Builtin {
-        Builtin(name: name, signature: signature, summary: summary, arity: arity, modeling: build) { args in
+    private static func atom(_ name: String, _ signature: String, _ summary: String, _ arity: ClosedRange<Int>) -> Builtin {
+        let build = ModelFunctions.named(name) ?? { _ in throw ModelingError("`\(name)` has no meaning on optimisation expressions") }
+        return Builtin(name: name, signature: signature, summary: summary, arity: arity, modeling: build) { args in
             let expressions = try args.values.enumerated().map { i, v -> ModelExpression in
                 guard let e = ModelArithmetic.expression(v) else {
                     throw Diagnostic("expected a number, vector or matrix, found \(v.kindName)", at: args.ranges[i])

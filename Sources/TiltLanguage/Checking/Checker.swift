@@ -1,15 +1,17 @@
 import TiltSyntax
 
-/// Static checks that need no data and no solving (`tilt check`): every name is defined before use,
-/// every function exists and gets the right number of arguments, strategy statements use words their
-/// statement understands. All problems are collected, not just the first.
+/// Static checks of names that need no data and no solving (`tilt check`): every name is defined before
+/// use, every function exists and gets the right number of arguments. All problems are collected, not just
+/// the first. (Strategy statements' forms, options and values are checked by lowering them: `PlanLowering`.)
 public struct Checker {
     private var defined: Set<String>
     /// Labels of constraints in `solve` statements seen so far (for `dual(label)`).
     private var constraintLabels: Set<String> = []
     private var diagnostics: [Diagnostic] = []
     /// Names visible only inside a strategy objective and its constraints.
-    private static let strategyNames = Set(StrategyVocabulary.objectiveNames.map(\.0))
+    private static let strategyNames = Set(Vocabulary.strategyNames)
+    /// Functions a strategy objective and its constraints may call beyond the built-ins.
+    private static let strategyFunctions = Vocabulary.strategyFunctions.map(\.name)
 
     /// Checks a program. `predefined` are names already bound (the REPL's earlier entries).
     public static func check(_ program: Program, predefined: Set<String> = []) -> [Diagnostic] {
@@ -43,34 +45,21 @@ public struct Checker {
             check(objective, context: .strategy)
             constraints.forEach { check($0.expr, context: .strategy) }
             checkLabelsAreDistinct(constraints)
-        case .universe(let e): checkForm(e, StrategyVocabulary.universe)
-        case .benchmark(let e): checkForm(e, StrategyVocabulary.benchmark)
-        case .model(let e): checkForm(e, StrategyVocabulary.model)
-        case .factors(let e):
-            if case .string = e.kind { break }
-            if case .call(let name, _) = e.kind, name.name == "read" { check(e, context: .plain); break }
-            report("`factors` takes a file name, e.g. `factors \"ff6_monthly.csv\"`", e.range)
+        case .universe(let e): checkOptions(e, Vocabulary.universe.forms)
+        case .benchmark(let e): checkOptions(e, Vocabulary.benchmark.forms)
+        case .model(let e): checkOptions(e, Vocabulary.model.forms)
         case .policy(let p, let utility):
-            checkForm(p, StrategyVocabulary.policy)
-            if let utility { checkForm(utility, StrategyVocabulary.utility) }
-        case .allocate(let key):
-            checkWord(key, among: StrategyVocabulary.allocationKeys, what: "allocation key")
-        case .rebalance(let frequency, let window):
-            checkWord(frequency, among: StrategyVocabulary.rebalanceFrequencies, what: "rebalancing frequency")
-            if let window { checkMonthRange(window) }
+            checkOptions(p, Vocabulary.policy.forms)
+            if let utility { checkOptions(utility, Vocabulary.policy.secondary?.forms ?? []) }
+        case .experiment(let e): checkOptions(e, Vocabulary.experiment.forms)
         case .costs(let e):
             check(e, context: .plain)
-        case .experiment(let e):
-            checkForm(e, StrategyVocabulary.experiment)
-        case .crisis(let name, let window):
-            if case .string = name.kind {} else { report("a crisis needs a name in quotes", name.range, hint: "e.g. `crisis \"GFC\" 2007-10 to 2009-03`") }
-            checkMonthRange(window)
+        case .factors, .allocate, .rebalance, .crisis:
+            break
         case .sweep(let name, let values) where name.name == "model":
             // `model in [regime(states: 2), ols]`: each value is a model form.
             if case .matrix(let rows) = values.kind {
-                for model in rows.joined() { checkForm(model, StrategyVocabulary.model) }
-            } else {
-                report("`model in` runs over a list of models", values.range, hint: "e.g. `model in [regime(states: 2), ols]`")
+                for model in rows.joined() { checkOptions(model, Vocabulary.model.forms) }
             }
         case .sweep(let name, let values):
             check(values, context: .plain)
@@ -82,20 +71,6 @@ public struct Checker {
 
     private enum Context { case plain, strategy }
 
-    private mutating func checkWord(_ word: Identifier, among words: [String], what: String) {
-        guard !words.contains(word.name) else { return }
-        report("unknown \(what) `\(word.name)`", word.range,
-               hint: closestName(to: word.name, among: words).map { "did you mean `\($0)`?" }
-                   ?? "expected one of: \(words.joined(separator: ", "))")
-    }
-
-    private mutating func checkMonthRange(_ e: Expr) {
-        guard case .range(let lo, let hi, _) = e.kind, case .month = lo.kind, case .month = hi.kind else {
-            report("expected a month range like `1993-12 to 2024-11`", e.range)
-            return
-        }
-    }
-
     /// `dual(label)` must name one constraint: a label used twice in one problem is an error at the second.
     private mutating func checkLabelsAreDistinct(_ constraints: [Constraint]) {
         var seen: Set<String> = []
@@ -104,67 +79,21 @@ public struct Checker {
         }
     }
 
-    /// A strategy statement's argument: one of the vocabulary's words or calls, with known labels.
-    private mutating func checkForm(_ e: Expr, _ vocabulary: StrategyVocabulary) {
-        let (name, arguments): (Identifier, [CallArgument]?)
-        switch e.kind {
-        case .name(let n): (name, arguments) = (Identifier(n, range: e.range), nil)
-        case .call(let n, let args): (name, arguments) = (n, args)
-        case .string where vocabulary.statement == "universe" || vocabulary.statement == "benchmark":
-            return
-        default:
-            report("`\(vocabulary.statement)` expects one of: \(vocabulary.words.joined(separator: ", "))", e.range)
-            return
-        }
-        guard let form = vocabulary.form(name.name) else {
-            report("unknown \(vocabulary.statement) `\(name.name)`", name.range,
-                   hint: closestName(to: name.name, among: vocabulary.words).map { "did you mean `\($0)`?" }
-                       ?? "expected one of: \(vocabulary.words.joined(separator: ", "))")
-            return
-        }
-        guard let labels = form.labels else {
-            if arguments != nil { report("`\(name.name)` takes no arguments", e.range, hint: "write `\(vocabulary.statement) \(name.name)`") }
-            return
-        }
-        var given: Set<String> = []
-        for argument in arguments ?? [] {
-            let label = argument.label?.name ?? ""
-            if let named = argument.label, !given.insert(label).inserted {
-                report("`\(name.name)` is given `\(label):` twice", named.range, hint: "keep one of them")
-                continue
+    /// The names inside a strategy statement's options (`synthetic(stocks: n)`): an option's own words
+    /// (`expanding`, `rolling 120`, `diag`, `size`) are not names. The form and its options are checked by
+    /// the lowering.
+    private mutating func checkOptions(_ e: Expr, _ forms: [VocabularyForm]) {
+        guard case .call(let name, let arguments) = e.kind, let form = forms.first(where: { $0.name == name.name }) else { return }
+        for argument in arguments {
+            // An option the form does not have is reported by the lowering, with its value.
+            guard let option = form.option(argument.label?.name ?? "") else { continue }
+            let words = option.value.words
+            switch argument.value.kind {
+            case .name(let n) where words.contains(n) || !defined.contains(n) && !words.isEmpty: continue
+            case .apply(_, let value): check(value, context: .plain)
+            case .binary(.subtract, let word, _, _, _) where word.kind == .name("rolling"): continue
+            default: check(argument.value, context: .plain)
             }
-            guard labels.contains(label) else {
-                let named = labels.filter { !$0.isEmpty }
-                report(argument.label == nil ? "`\(name.name)` needs labelled arguments (\(named.map { "`\($0):`" }.joined(separator: ", ")))"
-                                             : "`\(name.name)` has no option `\(label)`",
-                       argument.label?.range ?? argument.value.range,
-                       hint: closestName(to: label, among: named).map { "did you mean `\($0)`?" }
-                           ?? (named.isEmpty ? nil : "options: \(named.joined(separator: ", "))"))
-                continue
-            }
-            checkOption(argument.value, words: form.optionWords[label] ?? [])
-        }
-    }
-
-    /// An option value: a known word (`expanding`, `rolling 120`, `diag`, `size`) or a plain expression.
-    private mutating func checkOption(_ e: Expr, words: [String]) {
-        switch e.kind {
-        case .name(let n) where !defined.contains(n):
-            if words.contains(n) { return }
-            report("unknown option value `\(n)`", e.range,
-                   hint: closestName(to: n, among: words).map { "did you mean `\($0)`?" }
-                       ?? (words.isEmpty ? nil : "expected one of: \(words.joined(separator: ", "))"))
-        case .apply(let name, let value):
-            if !words.contains(name.name) {
-                report("unknown option value `\(name.name)`", name.range,
-                       hint: words.isEmpty ? nil : "expected one of: \(words.joined(separator: ", "))")
-            }
-            check(value, context: .plain)
-        case .binary(.subtract, let word, _, _, _) where word.kind == .name("rolling") && words.contains("rolling"):
-            // `rolling -5` reads as `rolling − 5`.
-            report("a rolling window is a whole number of months from 2 to 1200, e.g. `rolling 120`", e.range)
-        default:
-            check(e, context: .plain)
         }
     }
 
@@ -225,10 +154,10 @@ public struct Checker {
             }
         case .call(let name, let arguments):
             arguments.forEach { check($0.value, context: context) }
-            if context == .strategy, StrategyVocabulary.objectiveFunctions.contains(name.name) { break }
+            if context == .strategy, Checker.strategyFunctions.contains(name.name) { break }
             guard let builtin = Builtins.named(name.name) else {
                 var candidates = Builtins.names
-                if context == .strategy { candidates += StrategyVocabulary.objectiveFunctions }
+                if context == .strategy { candidates += Checker.strategyFunctions }
                 report("unknown function `\(name.name)`", name.range,
                        hint: closestName(to: name.name, among: candidates).map { "did you mean `\($0)`?" })
                 break

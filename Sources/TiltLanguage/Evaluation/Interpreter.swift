@@ -1,21 +1,23 @@
 import Foundation
 import TiltData
 import TiltLinearAlgebra
-import TiltBacktest
 import TiltModeling
 import TiltSyntax
 
-/// Evaluates checked programs statement by statement, keeping the bindings between calls (the REPL
-/// evaluates one entry at a time in the same interpreter).
+/// Evaluates the matrix and optimisation layer: `let`, `var`, `solve`, `print` and expressions, keeping
+/// the bindings between statements (a REPL session evaluates one entry at a time in the same interpreter).
+/// Strategies, experiments, explaining and the REPL's policy are the `Session`'s; data paths are resolved
+/// by its `DataLocations`.
 public final class Interpreter {
-    /// Names bound by `let` (and, later, variables and sweep parameters).
+    /// Names bound by `let` (and variables declared by `var`).
     public internal(set) var bindings: [String: Value] = [:]
     /// Where printed values go.
     public var output: (String) -> Void
-    /// Folder of the program file; data paths are looked up here first.
-    public var programDirectory: String
-    /// The data directory (`--data DIR` or `TILT_DATA`); data paths are looked up here second.
-    public var dataDirectory: String?
+    /// When set, an expression statement's value goes here, with the expression as formatted, instead of to
+    /// `output` as `text = value` (a notebook shows a matrix as a table).
+    public var valueOutput: ((_ expression: String, _ value: Value) -> Void)?
+    /// Where `read("x.csv")` looks for files.
+    public var locations: DataLocations
 
     /// The most ranges a range expression may expand to, so that `1 to 1e12` is an error, not a hang.
     static let maximumRangeLength = 10_000_000
@@ -23,44 +25,30 @@ public final class Interpreter {
     /// interior-point solver is for, and `var X[1e7, 1e7]` must be an error, not an out-of-memory abort.
     static let maximumVariableEntries = 1_000_000
 
-    public init(programDirectory: String = FileManager.default.currentDirectoryPath, dataDirectory: String? = nil,
-                output: @escaping (String) -> Void = { print($0, terminator: "") }) {
-        self.programDirectory = programDirectory
-        self.dataDirectory = dataDirectory
+    public init(locations: DataLocations = DataLocations(), output: @escaping (String) -> Void = { print($0, terminator: "") }) {
+        self.locations = locations
         self.output = output
-    }
-
-    /// Runs the gathered strategy when it is complete (or reports what is missing, for a file).
-    private func finishStrategy(in file: SourceFile) throws(Diagnostic) {
-        guard !strategy.isEmpty, !explainOnly else { return }
-        let draft = strategy
-        if keepsIncompleteStrategies {
-            // The REPL runs a complete strategy after each entry that changed it, and keeps it.
-            guard strategy.isComplete, strategyChanged else { return }
-            strategyChanged = false
-        } else {
-            strategy = StrategyDraft()
-        }
-        do {
-            let results = draft.policy == nil ? try runStrategy(draft, file: file) : try runPolicy(draft)
-            try strategyResults?(results)
-            strategyRan = keepsIncompleteStrategies
-        } catch let d as Diagnostic {
-            throw d
-        } catch {
-            throw Diagnostic(String(describing: error), at: draft.firstRange ?? .empty)
-        }
     }
 
     /// Forgets every binding (`:reset`).
     public func reset() {
-        strategy = StrategyDraft()
-        strategyChanged = false
-        strategyRan = false
         bindings = [:]
         solution = [:]
         variableBounds = [:]
         duals = [:]
+    }
+
+    /// A copy of this interpreter's state with `name` bound to `value` (a swept parameter's value, while a
+    /// strategy is lowered for it).
+    func binding(_ name: String, to value: Value) -> Interpreter {
+        let copy = Interpreter(locations: locations, output: output)
+        copy.bindings = bindings
+        copy.bindings[name] = value
+        copy.solution = solution
+        copy.variableBounds = variableBounds
+        copy.duals = duals
+        copy.currentFile = currentFile
+        return copy
     }
 
     /// The file being run (for the text of expressions in messages).
@@ -73,28 +61,14 @@ public final class Interpreter {
     var duals: [String: Value] = [:]
     /// Set while a `solve` statement's objective and constraints are evaluated: variables stay symbolic.
     var buildingProblem = false
-    /// The strategy statements seen so far (a strategy runs once it is complete).
-    var strategy = StrategyDraft()
-    /// The rebalance being built, while a strategy's problem is evaluated (for `sector("…")`).
-    var strategyContext: PortfolioContext?
-    /// The REPL keeps the strategy across entries: an incomplete one waits for its missing parts, and one
-    /// that ran stays, a later statement replacing its part (`maximize …` again) and running it again. A
-    /// file must state one whole strategy.
-    public var keepsIncompleteStrategies = false
-    /// Whether an entry changed the REPL's strategy since it last ran.
-    private var strategyChanged = false
-    /// Whether the REPL's strategy, as it stands, has run successfully.
-    private var strategyRan = false
-    /// Called with (done, total) while backtests run, for a progress bar.
-    public var progress: (@Sendable (Int, Int) -> Void)?
-    /// Called with the results of each strategy run, to present or save them.
-    public var strategyResults: (([BacktestResult]) throws -> Void)?
-    /// Called with a parametric policy's estimates (θ, standard errors, in-sample statistics) before its
-    /// out-of-sample backtest goes to `strategyResults`.
-    public var policyResults: ((PolicyReport) throws -> Void)?
-    /// `tilt explain`: `solve` statements print their curvature analysis and cone program size instead of
-    /// solving.
-    public var explainOnly = false
+    /// The data files `read("…")` has read, as resolved paths in the order first read (a report's
+    /// provenance lists them, with the plan's own data files).
+    public private(set) var dataFilesRead: [String] = []
+
+    /// Records that the file at `path` (a resolved path) is read, when it exists and is not yet listed.
+    func noteDataFile(_ path: String) {
+        if !dataFilesRead.contains(path), FileManager.default.fileExists(atPath: path) { dataFilesRead.append(path) }
+    }
 
     /// Outside a problem, a variable (or an expression of variables) that has been solved for reads as
     /// its value.
@@ -110,63 +84,11 @@ public final class Interpreter {
         }
     }
 
-    /// Runs the statements of a program in order. Stops at the first run-time error.
-    public func execute(_ program: Program) throws(Diagnostic) {
-        currentFile = program.file
-        defer { currentFile = nil }
-        var statements = program.statements[...]
-        if explainOnly {
-            // Explaining needs the data each `solve` uses, not what is printed or computed afterwards.
-            let lastSolve = statements.lastIndex { Interpreter.isSolve($0) }
-            statements = statements.prefix(lastSolve.map { $0 + 1 } ?? 0)
-        }
-        // The REPL's strategy as it was before this entry: restored when the entry makes the strategy fail —
-        // its own statement is at fault, or the strategy ran before it — so that a rejected statement is not
-        // kept (and its error not repeated by every later entry).
-        let strategyBefore = (strategy, strategyChanged, strategyRan)
-        do {
-            for stmt in statements {
-                if explainOnly {
-                    switch stmt.kind {
-                    case .print, .expression: continue
-                    default: break
-                    }
-                }
-                try execute(stmt, in: program.file)
-            }
-            if explainOnly, let note = Interpreter.unexplained(program) { output(note) }
-            try finishStrategy(in: program.file)
-        } catch {
-            if keepsIncompleteStrategies, program.file.contains(error.range) || strategyBefore.2 {
-                (strategy, strategyChanged, strategyRan) = strategyBefore
-            }
-            throw error
-        }
-    }
-
-    /// Names a REPL entry may use before they are bound: the parameters swept by the strategy gathered so far
-    /// (`gamma in [1, 5]` in one entry, `maximize mu'f - gamma * risk` in the next).
-    public var sweptNames: Set<String> { Set(strategy.sweeps.map(\.name.name)) }
-
-    private static func isSolve(_ stmt: Stmt) -> Bool {
-        if case .solve = stmt.kind { return true }
-        return false
-    }
-
-    /// What explaining leaves out of a program, said rather than passed over in silence: explaining covers
-    /// `solve` statements, while a strategy's problem is built at each rebalance, from that month's data.
-    static func unexplained(_ program: Program) -> String? {
-        if program.statements.contains(where: { if case .objective = $0.kind { return true }; return false }) {
-            return "the strategy's problem is not explained: it is built at each rebalance, from that month's data, "
-                + "when the strategy runs; explain covers `solve` statements\n"
-        }
-        if !program.statements.contains(where: isSolve) {
-            return "nothing to explain: explain covers `solve` statements, and there is none here\n"
-        }
-        return nil
-    }
-
+    /// Runs one statement of the matrix and optimisation layer written in `file` (a strategy's statements
+    /// and experiments are the session's).
     func execute(_ stmt: Stmt, in file: SourceFile) throws(Diagnostic) {
+        currentFile = file
+        defer { currentFile = nil }
         do {
             switch stmt.kind {
             case .letBinding(let name, let value):
@@ -175,19 +97,20 @@ public final class Interpreter {
                 output(try evaluate(e).rendered() + "\n")
             case .expression(let e):
                 let value = try evaluate(e)
-                let shown = value.rendered()
                 let text = Formatter.format(e, in: file)
+                if let valueOutput {
+                    valueOutput(text, value)
+                    break
+                }
+                let shown = value.rendered()
                 output(shown.contains("\n") ? "\(text) =\n\(shown)\n" : "\(text) = \(shown)\n")
             case .variable(let name, let dimensions, let bound):
                 try declareVariable(name, dimensions: dimensions, bound: bound, file: file)
             case .solve(let sense, let objective, let constraints):
                 try solve(sense, objective, constraints, statement: stmt, file: file)
-            case .experiment(let e):
-                try runExperiment(e)
             case .objective, .universe, .factors, .benchmark, .model, .policy, .allocate, .rebalance, .costs,
-                 .crisis, .sweep:
-                try strategy.add(stmt, replacing: keepsIncompleteStrategies)
-                strategyChanged = true
+                 .crisis, .sweep, .experiment:
+                throw Diagnostic("a strategy statement is run by the session, not the interpreter", at: stmt.range)
             }
         } catch let d as Diagnostic {
             throw d
@@ -251,32 +174,6 @@ public final class Interpreter {
         }
     }
 
-    /// `regime_utility(phi: 10)` and `evar(95%)` inside a strategy's objective or constraints; nil for any
-    /// other name.
-    private func regimeObjective(_ name: Identifier, _ arguments: [CallArgument], _ context: PortfolioContext,
-                                 at range: SourceRange) throws -> Value? {
-        switch name.name {
-        case "regime_utility":
-            // Outside `RegimeObjectives.reliablePhis` the exponential-cone program is too badly scaled to be
-            // solved reliably, so such a φ is refused rather than risked.
-            guard arguments.count == 1, arguments[0].label?.name ?? "phi" == "phi",
-                  case .number(let phi) = try evaluate(arguments[0].value), RegimeObjectives.reliablePhis.contains(phi) else {
-                throw Diagnostic("`regime_utility` takes the risk aversion, a number \(RegimeObjectives.reliablePhisText)", at: range,
-                                 hint: "e.g. `maximize regime_utility(phi: 10)`")
-            }
-            return .expression(try modeling(at: range) { try context.regimeUtility(phi: phi) })
-        case "evar":
-            guard arguments.count == 1, arguments[0].label == nil,
-                  case .number(let confidence) = try evaluate(arguments[0].value), confidence > 0, confidence < 1 else {
-                throw Diagnostic("`evar` takes a confidence level strictly between 0 and 100%", at: range,
-                                 hint: "e.g. `minimize evar(95%)`")
-            }
-            return .expression(try modeling(at: range) { try context.entropicValueAtRisk(confidence: confidence) })
-        default:
-            return nil
-        }
-    }
-
     func unknownName(_ name: String, at range: SourceRange) -> Diagnostic {
         let candidates = Array(bindings.keys) + Builtins.names
         if Builtins.named(name) != nil {
@@ -288,15 +185,6 @@ public final class Interpreter {
 
     private func call(_ name: Identifier, _ arguments: [CallArgument], at range: SourceRange) throws -> Value {
         if name.name == "dual" { return try dual(arguments, at: range) }
-        if name.name == "sector", let context = strategyContext {
-            guard arguments.count == 1, case .string(let sector) = try evaluate(arguments[0].value) else {
-                throw Diagnostic("`sector` takes a sector name in quotes", at: range)
-            }
-            return .expression(try modeling(at: range) { try context.sector(sector) })
-        }
-        if let context = strategyContext, let objective = try regimeObjective(name, arguments, context, at: range) {
-            return objective
-        }
         guard let builtin = Builtins.named(name.name) else {
             throw Diagnostic("unknown function `\(name.name)`", at: name.range,
                              hint: closestName(to: name.name, among: Builtins.names).map { "did you mean `\($0)`?" })
@@ -324,9 +212,11 @@ public final class Interpreter {
         }
         let args = CallArguments(values: values, labels: arguments.map { $0.label?.name },
                                  ranges: arguments.map(\.value.range), callRange: range,
-                                 resolvePath: { [programDirectory, dataDirectory] in
-                                     Interpreter.resolve(path: $0, programDirectory: programDirectory, dataDirectory: dataDirectory)
-                                 }, dataPlaces: dataPlaces)
+                                 resolvePath: { [locations, weak self] in
+                                     let path = locations.resolve($0)
+                                     self?.noteDataFile(path)
+                                     return path
+                                 }, dataPlaces: locations.places)
         let result = try builtin.implementation(args)
         // As for operators (`Arithmetic.nonFinite`): finite numbers in, Inf or NaN out is an error.
         if Arithmetic.turnedNonFinite(result, from: values), let numbers = result.numbers {
@@ -334,18 +224,6 @@ public final class Interpreter {
                                                                : "`\(name.name)` overflows: its result is beyond ±1.8e308", at: range)
         }
         return result
-    }
-
-    /// A data path as written, looked up relative to the program's folder, then the data directory.
-    public static func resolve(path: String, programDirectory: String, dataDirectory: String?) -> String {
-        if path.hasPrefix("/") { return path }
-        let inProgram = (programDirectory as NSString).appendingPathComponent(path)
-        if FileManager.default.fileExists(atPath: inProgram) { return inProgram }
-        if let dataDirectory {
-            let inData = (dataDirectory as NSString).appendingPathComponent(path)
-            if FileManager.default.fileExists(atPath: inData) { return inData }
-        }
-        return inProgram
     }
 
     private func selector(_ item: IndexItem) throws -> (Indexing.Selector, SourceRange) {

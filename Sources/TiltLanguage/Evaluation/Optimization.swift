@@ -35,7 +35,7 @@ extension Interpreter {
         }
     }
 
-    /// The objective and the constraints of a `solve` (or a strategy objective) evaluated into a problem,
+    /// The objective and the constraints of a `solve` evaluated into a problem,
     /// with each constraint's label. Variables stay symbolic while this runs.
     func buildProblem(_ sense: ObjectiveSense, _ objective: Expr, _ constraints: [Constraint], file: SourceFile)
         throws -> (OptimizationProblem, labels: [String?]) {
@@ -80,14 +80,6 @@ extension Interpreter {
                file: SourceFile) throws {
         let (problem, labels) = try buildProblem(sense, objective, constraints, file: file)
         let problemVariables = Set(([problem.objective] + problem.constraints.flatMap { [$0.lhs, $0.rhs] }).flatMap(\.variables))
-        if explainOnly {
-            let location = file.location(of: statement.range.start)
-            let (text, compileError) = Explainer.explain(problem)
-            output("solve at \(file.name):\(location.line):\(location.column)\n" + text)
-            // A problem that does not compile is the error solving would report: explaining fails as running does.
-            if let compileError { throw located(compileError, in: statement) }
-            return
-        }
         let outcome: ProblemSolution
         do {
             outcome = try problem.solve()
@@ -110,9 +102,19 @@ extension Interpreter {
         output("\(sense.rawValue): \(outcome.status.rawValue), optval = \(formatNumber(optimum, significantDigits: 10)) (\(outcome.iterations) iterations)\n")
     }
 
+    /// The problem of a `solve` statement, built but not solved (`tilt explain`).
+    func problem(ofSolve statement: Stmt, in file: SourceFile) throws -> OptimizationProblem {
+        guard case .solve(let sense, let objective, let constraints) = statement.kind else {
+            throw Diagnostic("not a `solve` statement", at: statement.range)
+        }
+        currentFile = file
+        defer { currentFile = nil }
+        return try buildProblem(sense, objective, constraints, file: file).0
+    }
+
     /// A modelling error as a diagnostic at the span it names, else at the whole statement; other errors as
     /// they are.
-    private func located(_ error: Error, in statement: Stmt) -> Error {
+    func located(_ error: Error, in statement: Stmt) -> Error {
         guard let e = error as? ModelingError else { return error }
         let range = e.origin.map { SourceRange(start: $0.lowerBound, end: $0.upperBound) } ?? statement.range
         return Diagnostic(e.message, at: range, hint: e.hint)

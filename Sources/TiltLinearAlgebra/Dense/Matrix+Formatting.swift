@@ -50,7 +50,7 @@ extension Matrix {
 
     /// The positions to show along an axis of `extent` with at most `limit` (≥ 2) entries: all of
     /// them, or the head and tail with `nil` marking the elided middle.
-    private static func shownPositions(_ extent: Int, limit: Int) -> [Int?] {
+    public static func shownPositions(_ extent: Int, limit: Int) -> [Int?] {
         let limit = Swift.max(limit, 2)
         guard extent > limit else { return Array(0..<extent) }
         let head = (limit + 1) / 2

@@ -24,9 +24,23 @@ enum ChartAxis {
         }
     }
 
-    /// Percent labels with as many decimals as the tick step needs.
+    /// Percent labels with as many decimals as the tick step needs, so that every tick (a multiple of the
+    /// step) reads exactly: a step of 2.5% labels 2.5% and 7.5%, not 2% and 8%.
     static func percentLabel(_ value: Double, step: Double) -> String {
-        ValueFormat.percent(value, decimals: step * 100 >= 1 ? 0 : (step * 100 >= 0.1 ? 1 : 2))
+        ValueFormat.percent(value, decimals: decimals(of: step * 100))
+    }
+
+    /// Plain-number labels with as many decimals as the step needs (0.25 → "0.25", "0.5").
+    static func numberLabel(_ value: Double, step: Double) -> String {
+        ValueFormat.number(value, decimals: decimals(of: step))
+    }
+
+    /// The fewest decimals (up to 6) that write `step` exactly, up to rounding.
+    static func decimals(of step: Double) -> Int {
+        (0...6).first { d in
+            let scaled = abs(step) * pow(10, Double(d))
+            return abs(scaled - scaled.rounded()) < 1e-6 * max(1, scaled)
+        } ?? 6
     }
 
     /// Ticks for log wealth ln W: at wealth 1, 2, 5 × 10^k, or at round wealth levels when the range is

@@ -5,11 +5,15 @@ struct CSVText {
     init(header: [String]) { append(header) }
 
     mutating func append(_ fields: [String]) {
-        text += fields.map(Self.quote).joined(separator: ",") + "\n"
+        for (i, field) in fields.enumerated() {
+            if i > 0 { text += "," }
+            text += Self.quote(field)
+        }
+        text += "\n"
     }
 
     static func quote(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        guard field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return field }   // , " LF CR
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -1,6 +1,6 @@
 /// Escaping of text placed in HTML and SVG (element content and attribute values).
-enum XMLText {
-    static func escape(_ text: String) -> String {
+public enum XMLText {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.count)
         for c in text {

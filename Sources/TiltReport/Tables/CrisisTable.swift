@@ -19,8 +19,13 @@ public enum CrisisTable {
         }
         return Table(title: "Crises: \(name)", labelHeader: "Crisis",
                      columns: ["Months", "Active", "Act./yr", "P. DD", "B. DD", "P. rec.", "B. rec.", "Ex-ante TE"],
-                     rows: rows)
+                     rows: rows, notes: [abbreviations])
     }
+
+    /// What the crisis tables' columns mean.
+    static let abbreviations = "Active: R_P − R_B compounded over the window; Act./yr: annualised, (1 + R_P)^(12/m) − (1 + R_B)^(12/m); "
+        + "P./B. DD: portfolio/benchmark maximum drawdown inside the window; P./B. rec.: months after the window until "
+        + "wealth is back at its level when the window opened (not yet: not within the sample); Ex-ante TE: average over the window."
 
     /// Several results side by side in each crisis window (rows: windows; per result its active return over
     /// the window, its drawdown inside it and the months it took to recover), for comparing strategies that
@@ -36,7 +41,9 @@ public enum CrisisTable {
         }
         let columns = analyses.flatMap { name, _ in ["\(name): active", "\(name): DD", "\(name): rec."] }
         return Table(title: "Crises side by side (active return, portfolio drawdown, months to recover)",
-                     labelHeader: "Crisis", columns: columns, rows: rows)
+                     labelHeader: "Crisis", columns: columns, rows: rows,
+                     notes: ["active: R_P − R_B compounded over the window; DD: the portfolio's maximum drawdown inside it; "
+                             + "rec.: months after it until the portfolio's wealth is back at its level when the window opened."])
     }
 
     /// One column per window: the average active factor exposures, active sector weights and shares of
@@ -48,8 +55,15 @@ public enum CrisisTable {
             names.map { n in .values("  \(n)", windows.map { lookup($0, n) }) }
         }
         var table: [Table.Row] = [.section("Active factor exposures")]
-        table += rows(union(\.factorNames)) { w, n in
-            w.factorNames.firstIndex(of: n).map { ValueFormat.number(w.averageActiveExposures[$0]) } ?? "–"
+        table += union(\.factorNames).map { name in
+            // The intercept's exposure is a monthly return: shown a year, in percent (0.00 as a loading).
+            let intercept = name == FactorAttribution.interceptName
+            return .values(intercept ? "  alpha (ex-ante, a year)" : "  \(name)", windows.map { w in
+                w.factorNames.firstIndex(of: name).map { k in
+                    intercept ? ValueFormat.percent(w.averageActiveExposures[k] * SeriesStatistics.monthsPerYear)
+                              : ValueFormat.number(w.averageActiveExposures[k])
+                } ?? "–"
+            })
         }
         let sectors = union(\.sectors)
         if !sectors.isEmpty {

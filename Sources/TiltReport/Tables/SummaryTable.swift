@@ -40,7 +40,7 @@ public enum SummaryTable {
             row("Costs per year") { ValueFormat.percent($0.annualCost) },
             row("Holdings (w > 1e-6)") { ValueFormat.number($0.trading.averageHoldings, decimals: 1) },
             row("Effective N (1/Σw²)") { ValueFormat.number($0.trading.averageEffectiveN, decimals: 1) },
-            row("Entropy (−Σ w log w)") { ValueFormat.number($0.trading.averageEntropy) },
+            row("Entropy (of |w|/Σ|w|)") { ValueFormat.number($0.trading.averageEntropy) },
             .section("Ex-ante active risk (share ± sd through time)"),
             row("Tracking error") { ValueFormat.percent($0.risk.averageExAnteTrackingError) },
         ]

@@ -16,12 +16,15 @@ public struct Table: Sendable, Equatable {
     /// Titles of the value columns.
     public var columns: [String]
     public var rows: [Row]
+    /// Footnotes printed under the table: what its abbreviations mean.
+    public var notes: [String]
 
-    public init(title: String, labelHeader: String, columns: [String], rows: [Row]) {
+    public init(title: String, labelHeader: String, columns: [String], rows: [Row], notes: [String] = []) {
         self.title = title
         self.labelHeader = labelHeader
         self.columns = columns
         self.rows = rows
+        self.notes = notes
     }
 
     /// Plain text no wider than `width` characters: labels left-aligned, values right-aligned. When the
@@ -62,7 +65,22 @@ public struct Table: Sendable, Equatable {
             }
             lines.append("")
         }
+        if !notes.isEmpty { lines.insert(contentsOf: notes.flatMap { Self.wrap($0, width) }, at: lines.count - 1) }
         return lines.joined(separator: "\n")
+    }
+
+    /// `text` broken at spaces into lines of at most `width` characters (a longer word stays whole).
+    static func wrap(_ text: String, _ width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        return lines + (line.isEmpty ? [] : [line])
     }
 
     /// A Markdown pipe table under a level-3 heading; section rows are bold labels with empty cells.
@@ -73,22 +91,30 @@ public struct Table: Sendable, Equatable {
         for row in rows {
             lines.append(line(row.cells.map { [row.label] + $0 } ?? ["**\(row.label)**"] + columns.map { _ in "" }))
         }
+        if !notes.isEmpty { lines += [""] + notes.map { "*\($0)*" } }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// An HTML `<table>` with a caption; section rows span all columns.
+    /// An HTML `<table>` with a caption; section rows span all columns. A row label or column title that
+    /// names a metric of `MetricGlossary` carries its definition as a tooltip (and a dotted underline);
+    /// notes follow the table as a small paragraph.
     public func html() -> String {
         let x = XMLText.escape
-        var out = "<table>\n<caption>\(x(title))</caption>\n<thead><tr><th>\(x(labelHeader))</th>"
-        out += columns.map { "<th>\(x($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        func header(_ text: String, _ attributes: String = "") -> String {
+            guard let definition = MetricGlossary.definition(text) else { return "<th\(attributes)>\(x(text))</th>" }
+            return "<th\(attributes) title=\"\(x(definition))\"><span class=\"defined\">\(x(text))</span></th>"
+        }
+        var out = "<table>\n<caption>\(x(title))</caption>\n<thead><tr>\(header(labelHeader))"
+        out += columns.map { header($0) }.joined() + "</tr></thead>\n<tbody>\n"
         for row in rows {
             if let cells = row.cells {
-                out += "<tr><th>\(x(row.label))</th>" + cells.map { "<td>\(x($0))</td>" }.joined() + "</tr>\n"
+                out += "<tr>\(header(row.label))" + cells.map { "<td>\(x($0))</td>" }.joined() + "</tr>\n"
             } else {
-                out += "<tr class=\"section\"><th colspan=\"\(columns.count + 1)\">\(x(row.label))</th></tr>\n"
+                out += "<tr class=\"section\">\(header(row.label, " colspan=\"\(columns.count + 1)\""))</tr>\n"
             }
         }
-        return out + "</tbody>\n</table>\n"
+        out += "</tbody>\n</table>\n"
+        return out + (notes.isEmpty ? "" : "<p class=\"note\">\(notes.map(x).joined(separator: "<br/>"))</p>\n")
     }
 
     private static func fit(_ text: String, _ width: Int) -> String {

@@ -1,8 +1,8 @@
 /// Small dense-vector kernels used by the interior-point iteration (all O(n), no allocation).
-enum VectorMath {
+public enum VectorMath {
     typealias Buffer = UnsafeBufferPointer<Double>
 
-    static func dot(_ a: [Double], _ b: [Double]) -> Double {
+    public static func dot(_ a: [Double], _ b: [Double]) -> Double {
         withBuffers(a, b) { a, b in
             var sum = 0.0
             for i in 0..<a.count { sum += a[i] * b[i] }

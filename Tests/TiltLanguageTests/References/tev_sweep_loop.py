@@ -74,7 +74,7 @@ def tilt_weights(folder):
         column = {name: i for i, name in enumerate(header)}
         for line in f:
             cells = line.rstrip("\n").split(",")
-            key = (cells[column["result"]], cells[column["rebalance_month"]])
+            key = (cells[column["result"]], cells[column["month"]])
             weights.setdefault(key, {})[cells[column["asset"]]] = float(cells[column["weight"]])
     return weights
 

@@ -12,6 +12,11 @@ public struct PerformanceMetrics: Sendable {
     /// Statistics of portfolio − benchmark; its Sharpe ratio uses no risk-free rate (it equals the
     /// information ratio).
     public var active: ReturnStatistics
+    /// The tear-sheet statistics of the portfolio's, the benchmark's and the active returns (Sortino over
+    /// the risk-free rate for the first two).
+    public var portfolioDistribution: DistributionStatistics
+    public var benchmarkDistribution: DistributionStatistics
+    public var activeDistribution: DistributionStatistics
     /// Mean trading cost per month ×12 (decimal per year).
     public var annualCost: Double
     public var trading: PortfolioStatistics
@@ -26,6 +31,9 @@ public struct PerformanceMetrics: Sendable {
         portfolio = ReturnStatistics(returns: result.portfolioReturns, riskFree: result.riskFree, months: result.months)
         benchmark = ReturnStatistics(returns: result.benchmarkReturns, riskFree: result.riskFree, months: result.months)
         active = ReturnStatistics(returns: result.activeReturns, riskFree: nil, months: result.months)
+        portfolioDistribution = DistributionStatistics(returns: result.portfolioReturns, riskFree: result.riskFree, months: result.months)
+        benchmarkDistribution = DistributionStatistics(returns: result.benchmarkReturns, riskFree: result.riskFree, months: result.months)
+        activeDistribution = DistributionStatistics(returns: result.activeReturns, riskFree: nil, months: result.months)
         annualCost = SeriesStatistics.mean(result.costs) * SeriesStatistics.monthsPerYear
         trading = PortfolioStatistics(rebalances: result.rebalances, monthCount: result.months.count)
         risk = RiskContributionHistory(rebalances: result.rebalances)

@@ -14,7 +14,7 @@ public struct PortfolioStatistics: Sendable {
     public var averageHoldings: Double
     /// Mean effective number of assets 1/Σw².
     public var averageEffectiveN: Double
-    /// Mean entropy −Σ w log w over the positive weights (natural log).
+    /// Mean entropy of the holdings (`entropy`), in nats.
     public var averageEntropy: Double
 
     /// Statistics of `rebalances` for a result with `monthCount` monthly returns.
@@ -32,8 +32,16 @@ public struct PortfolioStatistics: Sendable {
     public static func holdings(_ weights: [Double]) -> Int { weights.count { $0 > holdingThreshold } }
     /// 1/Σw²: the number of equal weights with the same concentration.
     public static func effectiveN(_ weights: [Double]) -> Double { 1 / weights.reduce(0) { $0 + $1 * $1 } }
-    /// −Σ w log w over w > 0 (natural log); log n for n equal weights.
+    /// −Σ p log p over p = |w| / Σ|w| (natural log, 0 log 0 = 0): the entropy of how the book's gross
+    /// exposure is spread, log n for n equal positions and at most log n. For a fully invested long-only
+    /// book p = w, the usual −Σ w log w; with short positions −Σ w log w is no entropy (it exceeded log n on
+    /// long–short books), so the absolute weights are used. NaN for a book with no position.
     public static func entropy(_ weights: [Double]) -> Double {
-        -weights.reduce(0) { $1 > 0 ? $0 + $1 * log($1) : $0 }
+        let gross = weights.reduce(0) { $0 + abs($1) }
+        guard gross > 0 else { return .nan }
+        return -weights.reduce(0) { sum, w in
+            let p = abs(w) / gross
+            return p > 0 ? sum + p * log(p) : sum
+        }
     }
 }

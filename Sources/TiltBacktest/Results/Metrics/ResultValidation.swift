@@ -11,14 +11,29 @@ public struct ResultInconsistency: Error, CustomStringConvertible, Sendable, Equ
 }
 
 extension BacktestResult {
-    /// Checks that the monthly series have one value per month, months increase, and every rebalance
-    /// has one weight, benchmark weight and sector per asset and one risk contribution per factor.
+    /// Checks that the monthly series (factor and sector returns too, when present) have one value per
+    /// month, months increase, and every rebalance has one weight, benchmark weight and sector per asset
+    /// and one risk contribution per factor.
     public func validate() throws(ResultInconsistency) {
         func fail(_ message: String) -> ResultInconsistency { ResultInconsistency(result: name, message: message) }
         let n = months.count
         for (label, count) in [("portfolio returns", portfolioReturns.count), ("benchmark returns", benchmarkReturns.count),
                                ("costs", costs.count), ("risk-free rates", riskFree?.count ?? n)] where count != n {
             throw fail("\(count) \(label) for \(n) months")
+        }
+        if let factorReturns {
+            if factorReturns.values.count != n { throw fail("\(factorReturns.values.count) months of factor returns for \(n) months") }
+            if let row = factorReturns.values.first(where: { $0.count != factorReturns.names.count }) {
+                throw fail("a month has \(row.count) factor returns for \(factorReturns.names.count) factors")
+            }
+        }
+        if let sectorMonths {
+            if sectorMonths.count != n { throw fail("\(sectorMonths.count) months of sector returns for \(n) months") }
+            if sectorMonths.contains(where: { s in
+                [s.portfolioWeights, s.benchmarkWeights, s.portfolioContributions, s.benchmarkContributions].contains { $0.count != s.sectors.count }
+            }) {
+                throw fail("a month's sector returns do not have one value per sector")
+            }
         }
         if let i = months.indices.dropFirst().first(where: { months[$0] <= months[$0 - 1] }) {
             throw fail("months are not increasing at \(months[i])")

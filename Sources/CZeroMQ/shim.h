@@ -1,0 +1,2 @@
+// ZeroMQ (Debian: libzmq3-dev), the transport of the Jupyter messaging protocol.
+#include <zmq.h>

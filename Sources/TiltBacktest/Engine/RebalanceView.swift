@@ -1,0 +1,173 @@
+import Foundation
+import TiltData
+import TiltLinearAlgebra
+import TiltModels
+import TiltPortfolio
+
+/// What a strategy sees at one rebalance (end of month T, data labelled ≤ T only): the decision units with
+/// their portfolio context (`PortfolioContext`: loadings, factor moments, residual variances, benchmark,
+/// weights held before, sectors, regime moments), the stocks behind the units, and the estimated factor
+/// model. The backtester builds one at every rebalance; a session can build one for any month.
+public struct RebalanceView: Sendable {
+    /// The month's portfolio problem context, over the decision units (assets, or sectors).
+    public let portfolio: PortfolioContext
+    /// Panel columns of the stocks behind the units: eligible at T with a complete estimation window.
+    public let stockColumns: [Int]
+    /// Per unit: its stocks (positions in `stockColumns`) and their shares of the unit (1 for an asset;
+    /// cap weights inside a sector).
+    public let membership: [[(stock: Int, share: Double)]]
+    /// The factor model estimated at T over the eligible assets.
+    public let model: any FactorModel
+    /// The same model when it is a regime model (its HMM, probabilities and per-regime moments).
+    public let regimeModel: RegimeFactorModel?
+
+    /// The view at data row `t` (month `month`) with `excess` the panel's excess returns, `held` the weights
+    /// held just before (by asset id, drifted) and `previousHMM` the previous rebalance's HMM (warm start).
+    init(_ spec: StrategySpecification, at t: Int, month: Month, excess: Matrix, held: [String: Double],
+         previousHMM: GaussianHMM?) throws {
+        let panel = spec.data.panel
+        let eligible = panel.eligibleAssets(atRebalance: t)
+        guard !eligible.isEmpty else { throw BacktestError(month: month, "no asset has a return in the following month") }
+        let estimate = try Self.estimate(spec, at: t, month: month, excess: excess, eligible: eligible, previousHMM: previousHMM)
+        let model = estimate.model, regimeModel = estimate.regime
+        // Keep assets with a complete window.
+        let complete = (0..<eligible.count).filter { model.observationCounts[$0] == model.windowMonths.count }
+        guard !complete.isEmpty else {
+            throw BacktestError(month: month, "no asset has a complete estimation window (\(model.windowMonths.first.map(\.description) ?? "?")…\(month))")
+        }
+        let columns = complete.map { eligible[$0] }
+        let loadings = try model.loadings.selecting(rows: nil, cols: complete)
+        let residuals = complete.map { model.residualVariances[$0, 0] }
+        let caps = columns.map { c in panel.marketCaps.map { $0[t, c] } ?? 1 }
+        let benchmark = try Self.benchmarkWeights(spec.benchmark, ids: columns.map { panel.assetIDs[$0] }, caps: caps, month: month)
+        let sectorOfStock = panel.sectors.map { s in columns.map { s[$0] } }
+
+        // The decision units and the map from units to stocks.
+        var units: [String]
+        var unitSectors = sectorOfStock
+        var membership: [[(stock: Int, share: Double)]] // per unit: stocks and their share of the unit
+        switch spec.allocation {
+        case .assets:
+            units = columns.map { panel.assetIDs[$0] }
+            membership = (0..<columns.count).map { [($0, 1.0)] }
+        case .sectors:
+            guard let sectors = sectorOfStock else {
+                throw BacktestError(month: month, "`allocate by sector` needs sectors, and this universe has none")
+            }
+            units = Array(Set(sectors)).sorted()
+            membership = units.map { name in
+                let members = sectors.indices.filter { sectors[$0] == name }
+                let total = members.reduce(0) { $0 + caps[$1] }
+                return members.map { ($0, total > 0 ? caps[$0] / total : 1 / Double(members.count)) }
+            }
+            unitSectors = units
+        }
+        // With one stock per unit at share 1 these are the stocks' own loadings and residual variances.
+        let unitLoadings = Self.aggregateLoadings(loadings, membership: membership, units: units)
+        let unitResiduals = Self.aggregateResiduals(residuals, membership: membership)
+        let unitBenchmark = membership.map { $0.reduce(0) { $0 + benchmark[$1.stock] } }
+        var regime: RegimeMoments?
+        if let regimeModel {
+            var states: [RegimeMoments.State] = []
+            for state in regimeModel.states {
+                let stockLoadings = try state.loadings.selecting(rows: nil, cols: complete)
+                let stockResiduals = complete.map { state.residualVariances[$0] }
+                states.append(RegimeMoments.State(
+                    loadings: Self.aggregateLoadings(stockLoadings, membership: membership, units: units),
+                    factorMean: state.factorMean, factorCovariance: state.factorCovariance,
+                    residualVariances: Self.aggregateResiduals(stockResiduals, membership: membership)))
+            }
+            regime = RegimeMoments(probabilities: regimeModel.forecastProbabilities,
+                                   filteredProbabilities: regimeModel.filteredProbabilities, states: states)
+        }
+        let previous = membership.map { members in
+            members.reduce(0) { $0 + (held[panel.assetIDs[columns[$1.stock]]] ?? 0) }
+        }
+        let names = ["alpha"] + spec.data.factors.factorNames
+        let context = PortfolioContext(month: month, units: units, loadings: unitLoadings, mu: model.mu.storage,
+                                       factorCovariance: model.factorCovariance, residualVariances: unitResiduals,
+                                       benchmark: unitBenchmark, previousWeights: previous, sectors: unitSectors,
+                                       exposureNames: names, regime: regime)
+        self.portfolio = context
+        self.stockColumns = columns
+        self.membership = membership
+        self.model = model
+        self.regimeModel = regimeModel
+    }
+
+    /// The factor model of the eligible assets at T (data row `t`), as the specification asks; from the
+    /// specification's cache when another backtest of a sweep has already estimated it.
+    private static func estimate(_ spec: StrategySpecification, at t: Int, month: Month, excess: Matrix, eligible: [Int],
+                                 previousHMM: GaussianHMM?) throws -> FactorModelEstimate {
+        func estimateNow() throws -> FactorModelEstimate {
+            // Only the rows up to T: the model never sees later data (and copies less).
+            let history = Array(0...t)
+            var factorReturns = try spec.data.factors.returns.selecting(rows: history, cols: nil)
+            factorReturns.colLabels = spec.data.factors.factorNames
+            let returns = try excess.selecting(rows: history, cols: eligible)
+            let months = Array(spec.data.months[0...t])
+            do {
+                switch spec.model {
+                case .ols:
+                    return FactorModelEstimate(model: try OLSFactorModel.estimate(
+                        excessReturns: returns, factorReturns: factorReturns, months: months, rebalance: month,
+                        window: spec.window), regime: nil)
+                case .regime(let options):
+                    let model = try RegimeFactorModel.estimate(excessReturns: returns, factorReturns: factorReturns,
+                                                               months: months, rebalance: month, window: spec.window,
+                                                               options: options, previous: previousHMM)
+                    return FactorModelEstimate(model: model, regime: model)
+                }
+            } catch let error as ModelError {
+                throw BacktestError(month: month, error.message)
+            }
+        }
+        guard let cache = spec.modelCache else { return try estimateNow() }
+        return try cache.estimate(at: t, estimateNow)
+    }
+
+    /// Loadings of the decision units: each unit's members' loadings weighted by their shares.
+    private static func aggregateLoadings(_ loadings: Matrix, membership: [[(stock: Int, share: Double)]], units: [String]) -> Matrix {
+        var l = Matrix(rows: loadings.rows, cols: units.count)
+        for (u, members) in membership.enumerated() {
+            for (s, share) in members { for r in 0..<loadings.rows { l[r, u] += share * loadings[r, s] } }
+        }
+        l.rowLabels = loadings.rowLabels
+        l.colLabels = units
+        return l
+    }
+
+    /// Residual variances of the decision units: Σ share² · E over the members (residuals independent).
+    private static func aggregateResiduals(_ residuals: [Double], membership: [[(stock: Int, share: Double)]]) -> [Double] {
+        membership.map { $0.reduce(0) { $0 + $1.share * $1.share * residuals[$1.stock] } }
+    }
+
+
+    private static func benchmarkWeights(_ rule: StrategySpecification.Benchmark, ids: [String], caps: [Double],
+                                         month: Month) throws -> [Double] {
+        let n = ids.count
+        switch rule {
+        case .none: return Array(repeating: 0, count: n)
+        case .equal: return Array(repeating: 1 / Double(n), count: n)
+        case .marketCap:
+            let total = caps.reduce(0, +)
+            guard total > 0, total.isFinite else { throw BacktestError(month: month, "the market caps of the eligible assets do not add up to a positive number") }
+            return caps.map { $0 / total }
+        case .fixed(let weights):
+            let raw = ids.map { weights[$0] ?? 0 }
+            let total = raw.reduce(0, +)
+            guard total > 0 else { throw noEligibleBenchmarkAsset(weights, month: month) }
+            return raw.map { $0 / total }
+        }
+    }
+
+    /// Why fixed benchmark `weights` give nothing at the rebalance of `month`: none of the assets they
+    /// weight positively is eligible then. Names those assets (the first five) and, as the hint, what
+    /// eligibility asks.
+    private static func noEligibleBenchmarkAsset(_ weights: [String: Double], month: Month) -> BacktestError {
+        let weighted = weights.filter { $0.value > 0 }.keys.sorted()
+        let named = weighted.prefix(5).joined(separator: ", ") + (weighted.count > 5 ? " and \(weighted.count - 5) more" : "")
+        return BacktestError(month: month, "none of the benchmark's assets (\(named)) is eligible",
+                             hint: "an asset is eligible with a return in \(month + 1), a positive market cap at \(month) (when caps are known) and no missing return in its estimation window")
+    }
+}

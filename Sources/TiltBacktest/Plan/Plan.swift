@@ -1,0 +1,241 @@
+import Foundation
+import TiltData
+import TiltPortfolio
+
+/// What a program asks Tilt to run, compiled once from its text (TiltLanguage's `PlanBuilder`) into plain
+/// data: a strategy's backtests, a parametric policy, or a Monte Carlo study. Paths are resolved; the
+/// program's constants are folded in; every value of a sweep is its own variant. A plan written to JSON
+/// and read back runs to the same numbers, with no call back into the language.
+public struct Plan: Sendable, Equatable, Codable {
+    /// The version of this format; a plan of another version is refused when read.
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    /// Exactly one of the three is set.
+    public var strategy: StrategyPlan?
+    public var policy: PolicyPlan?
+    public var regimeStudy: RegimeStudy.Settings?
+
+    public init(strategy: StrategyPlan) {
+        self.schemaVersion = Self.currentSchemaVersion
+        self.strategy = strategy
+    }
+
+    public init(policy: PolicyPlan) {
+        self.schemaVersion = Self.currentSchemaVersion
+        self.policy = policy
+    }
+
+    public init(regimeStudy: RegimeStudy.Settings) {
+        self.schemaVersion = Self.currentSchemaVersion
+        self.regimeStudy = regimeStudy
+    }
+
+    private enum CodingKeys: String, CodingKey { case schemaVersion, strategy, policy, regimeStudy }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try container.decode(Int.self, forKey: .schemaVersion)
+        guard schemaVersion == Self.currentSchemaVersion else {
+            throw DecodingError.dataCorruptedError(forKey: .schemaVersion, in: container,
+                                                   debugDescription: "a plan of schema version \(schemaVersion); this Tilt reads version \(Self.currentSchemaVersion)")
+        }
+        strategy = try container.decodeIfPresent(StrategyPlan.self, forKey: .strategy)
+        policy = try container.decodeIfPresent(PolicyPlan.self, forKey: .policy)
+        regimeStudy = try container.decodeIfPresent(RegimeStudy.Settings.self, forKey: .regimeStudy)
+        guard [strategy != nil, policy != nil, regimeStudy != nil].filter({ $0 }).count == 1 else {
+            throw DecodingError.dataCorruptedError(forKey: .strategy, in: container,
+                                                   debugDescription: "a plan holds exactly one of `strategy`, `policy` and `regimeStudy`")
+        }
+    }
+
+    /// The data files the plan reads (resolved paths, in the order it reads them), for a run's provenance.
+    public var dataFiles: [String] {
+        if let strategy {
+            var files: [String] = []
+            switch strategy.universe {
+            case .kenFrenchIndustries(let path), .crsp(let path), .returns(let path): files.append(path)
+            case .synthetic: break
+            }
+            switch strategy.factors {
+            case .file(let path), .tidyFile(let path): files.append(path)
+            case .universe: break
+            }
+            if case .file(let path) = strategy.benchmark { files.append(path) }
+            return files
+        }
+        if let policy {
+            return policy.characteristics.compactMap { if case .file(let path, _) = $0 { return path }; return nil } + [policy.industries]
+        }
+        return regimeStudy?.design.dataFile.map { [$0] } ?? []
+    }
+
+    /// The plan as JSON: keys sorted, indented, so that two plans compare line by line.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    }
+
+    /// A plan read from JSON (`json()`'s output).
+    public static func read(json data: Data) throws -> Plan {
+        let decoder = JSONDecoder()
+        // Missing values in a constant (a matrix read from data) are written as "NaN".
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return try decoder.decode(Plan.self, from: data)
+    }
+}
+
+/// A strategy: where its data comes from, its benchmark and schedule, and one variant per backtest (a
+/// sweep's values, or its models), each with its factor model and portfolio problem.
+public struct StrategyPlan: Sendable, Equatable, Codable {
+    public var universe: UniverseSource
+    public var factors: FactorSource
+    public var benchmark: BenchmarkRule
+    /// Assets, or sectors (`allocate by sector`: sector weights, cap-weighted inside).
+    public var allocation: StrategySpecification.Allocation
+    public var schedule: Schedule
+    /// Trading cost per unit of turnover (10bps = 0.001), charged in the month after a rebalance.
+    public var costPerTurnover: Double
+    /// The program's own crisis windows (the built-in ones are added when it runs; one of the same name
+    /// replaces it).
+    public var crises: [Crisis]
+    /// One backtest each, side by side; their results come in this order.
+    public var variants: [Variant]
+
+    public init(universe: UniverseSource, factors: FactorSource, benchmark: BenchmarkRule,
+                allocation: StrategySpecification.Allocation, schedule: Schedule, costPerTurnover: Double,
+                crises: [Crisis], variants: [Variant]) {
+        self.universe = universe
+        self.factors = factors
+        self.benchmark = benchmark
+        self.allocation = allocation
+        self.schedule = schedule
+        self.costPerTurnover = costPerTurnover
+        self.crises = crises
+        self.variants = variants
+    }
+
+    /// One backtest of the strategy.
+    public struct Variant: Sendable, Equatable, Codable {
+        /// How its results are named (`tev = 6%`, `regime`); empty without a sweep.
+        public var label: String
+        public var model: FactorModelPlan
+        public var problem: PortfolioProblem
+
+        public init(label: String, model: FactorModelPlan, problem: PortfolioProblem) {
+            self.label = label
+            self.model = model
+            self.problem = problem
+        }
+    }
+
+    /// When the portfolio is rebalanced: every `frequency` from `from` through `to` (months T at whose end it
+    /// trades), or by default from the month the estimation window holds five years through the data's
+    /// second-to-last month.
+    public struct Schedule: Sendable, Equatable, Codable {
+        public enum Frequency: String, Sendable, Codable {
+            case monthly, quarterly, annually
+
+            /// Months between rebalances.
+            public var step: Int {
+                switch self {
+                case .monthly: return 1
+                case .quarterly: return 3
+                case .annually: return 12
+                }
+            }
+        }
+
+        public var frequency: Frequency
+        public var from: Month?
+        public var to: Month?
+
+        public init(frequency: Frequency, from: Month? = nil, to: Month? = nil) {
+            self.frequency = frequency
+            self.from = from
+            self.to = to
+        }
+    }
+
+    /// A crisis window the program names (`crisis "Taper tantrum" 2013-05 to 2013-09`).
+    public struct Crisis: Sendable, Equatable, Codable {
+        public var name: String
+        public var from: Month
+        public var to: Month
+
+        public init(name: String, from: Month, to: Month) {
+            self.name = name
+            self.from = from
+            self.to = to
+        }
+    }
+}
+
+/// Where a strategy's asset returns come from. Paths are as resolved when the plan was made.
+public enum UniverseSource: Sendable, Equatable, Codable {
+    /// Ken French's industry portfolios file (value-weighted returns, caps from firms × size, SIC-division
+    /// sectors).
+    case kenFrenchIndustries(path: String)
+    /// A CRSP extract (monthly or daily).
+    case crsp(path: String)
+    /// The built-in synthetic market (it has its own factors).
+    case synthetic(stocks: Int, seed: UInt64, from: Month, to: Month)
+    /// A wide CSV of returns (`month,<asset>,…`).
+    case returns(path: String)
+}
+
+/// Where a strategy's factor returns come from.
+public enum FactorSource: Sendable, Equatable, Codable {
+    /// The universe's own (the synthetic market's).
+    case universe
+    /// A Ken French factor file as downloaded, or a tidy CSV (`month, factors…, rf`); told apart when read.
+    case file(path: String)
+    /// A tidy CSV (`factors.csv` beside the data, as `tilt synth` writes it).
+    case tidyFile(path: String)
+}
+
+/// How the benchmark's weights are set at each rebalance.
+public enum BenchmarkRule: Sendable, Equatable, Codable {
+    /// Market caps at T over the eligible units.
+    case marketCap
+    /// 1/n over the eligible units.
+    case equal
+    /// No benchmark: active means absolute.
+    case none
+    /// Fixed weights from an `asset,weight` file, renormalised over the eligible units.
+    case file(path: String)
+}
+
+/// The factor model estimated at each rebalance and its window.
+public struct FactorModelPlan: Sendable, Hashable, Codable {
+    public enum Kind: Sendable, Hashable, Codable {
+        /// Time-series OLS per asset.
+        case ols
+        /// A Gaussian HMM on the factors with regime-weighted least squares (`RegimeFactorModel`).
+        case regime(states: Int, covariance: Covariance, horizon: Int)
+    }
+
+    /// The HMM's state covariances.
+    public enum Covariance: String, Sendable, Codable { case diag, full }
+
+    /// The estimation window ending at T.
+    public enum Window: Sendable, Hashable, Codable {
+        /// Every month from `from` (the data's first month when nil) through T.
+        case expanding(from: Month?)
+        /// The `months` months ending at T.
+        case rolling(months: Int)
+    }
+
+    public var kind: Kind
+    public var window: Window
+
+    public init(kind: Kind, window: Window) {
+        self.kind = kind
+        self.window = window
+    }
+
+    /// OLS over an expanding window from the data's first month: the model without a `model` statement.
+    public static let standard = FactorModelPlan(kind: .ols, window: .expanding(from: nil))
+}

@@ -1,0 +1,265 @@
+import Foundation
+import TiltData
+import TiltModels
+import TiltPortfolio
+
+/// A strategy plan with its data loaded and aligned, ready to run: one `StrategySpecification` per variant.
+/// Variants with the same factor model share their estimates (one estimate per rebalance month).
+public struct LoadedStrategy: Sendable {
+    public let plan: StrategyPlan
+    public let data: AlignedData
+    /// One per variant of the plan, in its order.
+    public let specifications: [StrategySpecification]
+
+    /// Runs every variant's backtest, in parallel (one per core); results in the plan's order.
+    /// `progress(done, total)` counts rebalances over all variants, reported from one thread at a time.
+    public func run(progress: (@Sendable (Int, Int) -> Void)? = nil) throws(PlanError) -> [BacktestResult] {
+        let specs = specifications
+        let outcomes = SweepOutcomes(count: specs.count)
+        let total = specs.reduce(0) { $0 + $1.rebalanceMonths.count }
+        DispatchQueue.concurrentPerform(iterations: specs.count) { i in
+            let outcome = Result { try Backtester.run(specs[i], progress: { done, _ in
+                outcomes.progressed(run: i, done: done) { progress?($0, total) }
+            }) }
+            outcomes.store(outcome, at: i)
+        }
+        var results: [BacktestResult] = []
+        for (i, outcome) in outcomes.results.enumerated() {
+            let label = plan.variants[i].label
+            let prefix = label.isEmpty ? "" : "with \(label), "
+            switch outcome {
+            case .success(let result): results.append(result)
+            case .failure(let error as BacktestError):
+                var part = PlanError.Part.objective(variant: i)
+                if case .constraint(let index)? = error.problemError?.location { part = .constraint(variant: i, index: index) }
+                throw PlanError(prefix + error.description, at: part, hint: error.hint, unknownName: error.problemError?.unknownName)
+            case .failure(let error):
+                throw PlanError(prefix + String(describing: error), at: .objective(variant: i))
+            }
+        }
+        return results
+    }
+}
+
+extension LoadedStrategy {
+    /// What variant `variant` sees at the end of `month`, had it held `held` (weights by asset id) just
+    /// before: the eligible assets, the factor model estimated on data up to `month`, the benchmark and the
+    /// `PortfolioContext` of its problem. A regime model is fitted afresh (a backtest warm-starts each
+    /// month's fit from the previous one, so its fit at `month` may differ slightly).
+    public func view(variant: Int = 0, at month: Month, held: [String: Double] = [:]) throws(PlanError) -> RebalanceView {
+        guard specifications.indices.contains(variant) else { throw PlanError("there is no variant \(variant + 1)", at: .objective(variant: 0)) }
+        guard let t = data.months.firstIndex(of: month) else {
+            throw PlanError("\(month) is not in the data (\(data.months.first.map(\.description) ?? "?")…\(data.months.last.map(\.description) ?? "?"))",
+                            at: .rebalanceWindow)
+        }
+        do {
+            return try RebalanceView(specifications[variant], at: t, month: month, excess: Backtester.excessReturns(data),
+                                     held: held, previousHMM: nil)
+        } catch let error as BacktestError {
+            throw PlanError(error.description, at: .objective(variant: variant), hint: error.hint)
+        } catch {
+            throw PlanError(String(describing: error), at: .objective(variant: variant))
+        }
+    }
+}
+
+extension StrategyPlan {
+    /// Runs the plan: loads its data, then every variant's backtest.
+    public func run(suggest: NameSuggestion = { _, _ in nil },
+                    progress: (@Sendable (Int, Int) -> Void)? = nil) throws(PlanError) -> [BacktestResult] {
+        try load(suggest: suggest).run(progress: progress)
+    }
+
+    /// Loads and aligns the plan's data, reads its benchmark weights, and sets each variant's window and
+    /// rebalance months. `suggest` words a hint for a name the data does not have (`closestName`).
+    public func load(suggest: NameSuggestion = { _, _ in nil }) throws(PlanError) -> LoadedStrategy {
+        let (panel, builtInFactors) = try universe.load()
+        let factorFile = try factors.load(builtIn: builtInFactors)
+        let data: AlignedData
+        do { data = try AlignedData(panel: panel, factors: factorFile) } catch {
+            // At the statement that read the file the problem is about.
+            let aboutReturns = (error as? DataError)?.path == panel.path
+            throw PlanError(data: error, at: aboutReturns ? .universe : .factors)
+        }
+        let benchmarkRule = try benchmark.load(assets: data.panel.assetIDs, suggest: suggest)
+        // Variants with the same model share data, window and schedule, so they share the estimated models.
+        var caches: [FactorModelPlan: FactorModelCache] = [:]
+        for variant in variants where variants.filter({ $0.model == variant.model }).count > 1 {
+            if caches[variant.model] == nil { caches[variant.model] = FactorModelCache() }
+        }
+        var specifications: [StrategySpecification] = []
+        for variant in variants {
+            let window = variant.model.window(startingAt: data.months[0])
+            specifications.append(StrategySpecification(
+                name: variant.label.isEmpty ? "strategy" : variant.label, data: data, benchmark: benchmarkRule,
+                window: window, model: variant.model.specification, rebalanceMonths: try schedule.months(window: window, data: data),
+                costPerTurnover: costPerTurnover, allocation: allocation, crises: crises.windows,
+                modelCache: caches[variant.model], problem: variant.problem))
+        }
+        return LoadedStrategy(plan: self, data: data, specifications: specifications)
+    }
+}
+
+extension [StrategyPlan.Crisis] {
+    /// The built-in crisis windows and these: one named like a built-in window replaces it (`crisis "GFC"
+    /// 2007-10 to 2009-03` redates the GFC), so that no two rows or columns of a report carry one name.
+    var windows: [CrisisWindow] {
+        var windows = CrisisWindow.builtIn
+        for crisis in self {
+            let window = CrisisWindow(name: crisis.name, from: crisis.from, to: crisis.to)
+            if let builtIn = windows.firstIndex(where: { $0.isBuiltIn && $0.name == crisis.name }) {
+                windows[builtIn] = window
+            } else {
+                windows.append(window)
+            }
+        }
+        return windows
+    }
+}
+
+/// A hint for a name that is not among `candidates` ("did you mean `Agric`?"), or nil.
+public typealias NameSuggestion = @Sendable (_ name: String, _ candidates: [String]) -> String?
+
+extension UniverseSource {
+    /// The asset panel and, for the synthetic market, its factors.
+    func load() throws(PlanError) -> (AssetPanel, FactorFile?) {
+        do {
+            switch self {
+            case .crsp(let path): return (try CRSPExtract.load(path: path), nil)
+            case .kenFrenchIndustries(let path):
+                let industries = try IndustryPortfolios.load(path: path)
+                let panel = try AssetPanel(path: path, months: industries.months, assetIDs: industries.industries,
+                                           returns: industries.valueWeightedReturns, marketCaps: industries.marketCap,
+                                           sectors: industries.sectors, rowLines: industries.monthLines)
+                return (panel, nil)
+            case .synthetic(let stocks, let seed, let from, let to):
+                let market = try SyntheticMarket.generate(stocks: stocks, seed: seed, from: from, to: to)
+                return (market.panel, market.factors)
+            case .returns(let path): return (try AssetPanel.loadWide(returns: path), nil)
+            }
+        } catch {
+            throw PlanError(data: error, at: .universeData)
+        }
+    }
+}
+
+extension FactorSource {
+    /// The factor returns; `builtIn` is the universe's own (the synthetic market's).
+    func load(builtIn: FactorFile?) throws(PlanError) -> FactorFile {
+        do {
+            switch self {
+            case .universe:
+                guard let builtIn else { throw PlanError("this universe has no factors of its own", at: .factors) }
+                return builtIn
+            case .tidyFile(let path): return try FactorFile.loadTidy(path: path)
+            case .file(let path):
+                // A tidy file starts with a `month` column; a Ken French file with its description text.
+                let head = (try? String(contentsOfFile: path, encoding: .utf8))?.prefix(200) ?? ""
+                return head.lowercased().hasPrefix("month") ? try FactorFile.loadTidy(path: path) : try FactorFile.load(path: path)
+            }
+        } catch let error as PlanError {
+            throw error
+        } catch {
+            throw PlanError(data: error, at: .factors)
+        }
+    }
+}
+
+extension BenchmarkRule {
+    /// The rule as the backtester applies it; `read("weights.csv")`'s assets must be among `assets`.
+    func load(assets: [String], suggest: NameSuggestion) throws(PlanError) -> StrategySpecification.Benchmark {
+        switch self {
+        case .marketCap: return .marketCap
+        case .equal: return .equal
+        case .none: return .none
+        case .file(let path):
+            do {
+                return .fixed(try BenchmarkWeights.load(path: path, assets: assets) { asset in
+                    suggest(asset, assets).map { "did you mean `\($0)`?" }
+                })
+            } catch {
+                throw PlanError(data: error, at: .benchmarkData)
+            }
+        }
+    }
+}
+
+extension FactorModelPlan {
+    /// The estimation window, an expanding one starting at `start` (the data's first month) unless it says.
+    func window(startingAt start: Month) -> EstimationWindow {
+        switch window {
+        case .expanding(let from): return .expanding(from: from ?? start)
+        case .rolling(let months): return .rolling(months: months)
+        }
+    }
+
+    var specification: FactorModelSpecification {
+        switch kind {
+        case .ols: return .ols
+        case .regime(let states, let covariance, let horizon):
+            var options = RegimeModelOptions()
+            options.states = states
+            options.covariance = covariance == .full ? .full : .diagonal
+            options.horizon = horizon
+            return .regime(options)
+        }
+    }
+}
+
+extension StrategyPlan.Schedule {
+    /// The rebalance months in the data: every `frequency.step` months from `from` through `to`, or by
+    /// default from the month the estimation window holds five years (a rolling window: once it is full)
+    /// through the data's second-to-last month (the last has no month after it to earn).
+    func months(window: EstimationWindow, data: AlignedData) throws(PlanError) -> [Month] {
+        let months = data.months
+        guard let last = months.dropLast().last else { throw PlanError("the data has fewer than two months", at: .rebalance) }
+        var first: Month
+        var end = last
+        if let from, let to {
+            (first, end) = (from, to)
+            guard first >= months[0], end <= last else {
+                throw PlanError("the rebalancing window \(first)…\(end) is outside the data (\(months[0])…\(last) for rebalances)", at: .rebalanceWindow)
+            }
+        } else {
+            switch window {
+            case .expanding(let from): first = max(from, months[0]) + 59
+            case .rolling(let length): first = months[0] + (length - 1)
+            }
+        }
+        let available = Set(months)
+        let schedule = stride(from: first.ordinal, through: end.ordinal, by: frequency.step).map { Month(ordinal: $0) }.filter(available.contains)
+        guard !schedule.isEmpty else {
+            throw PlanError("no rebalance month falls inside the data (\(months[0])…\(last))", at: .rebalanceWindow)
+        }
+        return schedule
+    }
+}
+
+/// Results of a sweep's backtests, filled from several threads, and their combined progress.
+private final class SweepOutcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcomes: [Result<BacktestResult, Error>?]
+    private var done: [Int]
+
+    init(count: Int) {
+        outcomes = Array(repeating: nil, count: count)
+        done = Array(repeating: 0, count: count)
+    }
+
+    func store(_ outcome: Result<BacktestResult, Error>, at index: Int) {
+        lock.withLock { outcomes[index] = outcome }
+    }
+
+    /// Records a run's progress and reports the total under the lock (so a progress bar is drawn by one
+    /// thread at a time).
+    func progressed(run: Int, done count: Int, report: (Int) -> Void) {
+        lock.withLock {
+            done[run] = count
+            report(done.reduce(0, +))
+        }
+    }
+
+    var results: [Result<BacktestResult, Error>] {
+        lock.withLock { outcomes.map { $0 ?? .failure(BacktestError(month: nil, "the backtest did not run")) } }
+    }
+}

@@ -1,0 +1,599 @@
+import Foundation
+import TiltBacktest
+import TiltData
+import TiltLinearAlgebra
+import TiltModeling
+import TiltPortfolio
+import TiltSyntax
+
+/// Where each part of a plan was written, so that an error met when the plan runs (a data file that does
+/// not read, a backtest that fails) points at the statement that asked for it.
+struct PlanSourceMap {
+    var ranges: [PlanError.Part: SourceRange] = [:]
+    /// The strategy's first statement, for anything else.
+    var fallback: SourceRange
+
+    func range(_ part: PlanError.Part) -> SourceRange {
+        if let range = ranges[part] { return range }
+        if case .constraint(let variant, _) = part, let range = ranges[.objective(variant: variant)] { return range }
+        return fallback
+    }
+
+    /// The error as a diagnostic at its part: a data error with its file, line and excerpt; a name the data
+    /// does not have with the closest one as a hint.
+    func diagnostic(_ error: PlanError) -> Diagnostic {
+        let range = self.range(error.part)
+        if let data = error.dataError { return Diagnostic.data(data, at: range) }
+        let suggestion = error.unknownName.flatMap { unknown in
+            closestName(to: unknown.name, among: unknown.candidates).map { "did you mean `\($0)`?" }
+        }
+        return Diagnostic(error.message, at: range, hint: error.hint ?? suggestion)
+    }
+}
+
+/// Lowers a program's strategy (or parametric policy, or experiment) into a `Plan`: every option read and
+/// checked by the vocabulary, data paths resolved, the program's constants folded in, every value of a
+/// sweep a variant of its own. `tilt check` runs it with only literals known and without looking up files
+/// (`locations` nil); a run, with the program's bindings and the data folders. So whatever does not need
+/// data is found by both, at the same place, with the same message.
+struct PlanLowering {
+    let scope: ConstantScope
+    /// Where data files are looked up; nil before the program runs (paths are then not resolved).
+    let locations: DataLocations?
+    /// Every problem found, in order.
+    private(set) var diagnostics: [Diagnostic] = []
+    /// Whether a value could not be known yet: the plan is then only a sketch (checking only).
+    private(set) var incomplete = false
+
+    init(scope: ConstantScope, locations: DataLocations?) {
+        self.scope = scope
+        self.locations = locations
+    }
+
+    private mutating func report(_ error: Error, at range: SourceRange) {
+        if let several = error as? Diagnostics { return diagnostics += several.all }
+        diagnostics.append(error as? Diagnostic ?? Diagnostic(String(describing: error), at: range))
+    }
+
+    /// Runs a step, recording its error; nil when it failed.
+    private mutating func attempt<T>(at range: SourceRange, _ body: (inout PlanLowering) throws -> T?) -> T? {
+        do { return try body(&self) } catch {
+            report(error, at: range)
+            return nil
+        }
+    }
+
+    /// Reads `e` as one of `forms`, recording the reader's problems.
+    private mutating func form(_ e: Expr, _ forms: [VocabularyForm], keyword: String) -> FormValues? {
+        var reader = FormReader(scope: scope)
+        let values = reader.read(e, forms: forms, keyword: keyword)
+        diagnostics += reader.diagnostics
+        return reader.diagnostics.isEmpty ? values : nil
+    }
+
+    // MARK: One statement at a time (`tilt check`, each REPL entry)
+
+    /// Checks one strategy or experiment statement, written in `file`, on its own.
+    mutating func check(_ stmt: Stmt, in file: SourceFile) {
+        switch stmt.kind {
+        case .universe(let e): _ = universe(e)
+        case .factors(let e): _ = factorsPath(e)
+        case .benchmark(let e): _ = benchmark(e)
+        case .model(let e): _ = model(e)
+        case .objective(let sense, let e, let constraints):
+            var objective = ObjectiveLowering(scope: scope, file: file, sectors: nil)
+            _ = attempt(at: stmt.range) { _ in try objective.problem(sense, e, constraints) }
+        case .policy(let e, let utility): _ = policyValues(e, utility: utility)
+        case .allocate(let key): _ = allocation(key)
+        case .rebalance(let frequency, let window): _ = schedule(frequency, window)
+        case .costs(let e): _ = costs(e)
+        case .crisis(let name, let window): _ = crisis(name, window)
+        case .sweep(let name, let values) where name.name == "model": _ = models(values, in: file)
+        case .experiment(let e): _ = experiment(e)
+        case .sweep, .letBinding, .variable, .solve, .print, .expression: break
+        }
+    }
+
+    // MARK: The whole strategy
+
+    /// The plan of a complete strategy (an objective's backtests, or a parametric policy); nil with
+    /// diagnostics when it has errors, or when it is incomplete and `requireComplete`.
+    mutating func plan(_ draft: StrategyDraft) -> (Plan, PlanSourceMap)? {
+        guard let universeExpr = draft.universe, let rebalance = draft.rebalance, draft.objective != nil || draft.policy != nil else {
+            diagnostics.append(Diagnostic("the strategy is incomplete: it needs \(draft.missingPart ?? "more statements")",
+                                          at: draft.firstRange ?? .empty))
+            return nil
+        }
+        var map = PlanSourceMap(fallback: draft.firstRange ?? universeExpr.range)
+        if let policy = draft.policy {
+            return policyPlan(draft, policy, universeExpr, rebalance, &map).map { (Plan(policy: $0), map) }
+        }
+        return strategyPlan(draft, universeExpr, rebalance, &map).map { (Plan(strategy: $0), map) }
+    }
+
+    private mutating func strategyPlan(_ draft: StrategyDraft, _ universeExpr: Expr,
+                                       _ rebalance: (frequency: Identifier, window: Expr?, range: SourceRange),
+                                       _ map: inout PlanSourceMap) -> StrategyPlan? {
+        guard let objective = draft.objective else { return nil }
+        let errorsBefore = diagnostics.count
+        let sources = self.sources(draft, universeExpr, &map)
+        let cost = draft.costs.flatMap { costs($0) } ?? 0
+        let crises = draft.crises.compactMap { crisis($0.name, $0.window) }
+        let schedule = self.schedule(rebalance.frequency, rebalance.window)
+        map.ranges[.rebalance] = rebalance.frequency.range
+        map.ranges[.rebalanceWindow] = rebalance.window?.range ?? rebalance.frequency.range
+        let variants = self.variants(draft, objective, sectors: sources?.universe.sectorScheme, map: &map)
+        guard diagnostics.count == errorsBefore, let sources, let schedule, let variants else { return nil }
+        return StrategyPlan(universe: sources.universe, factors: sources.factors, benchmark: sources.benchmark,
+                            allocation: sources.allocation, schedule: schedule, costPerTurnover: cost, crises: crises,
+                            variants: variants)
+    }
+
+    /// What a strategy's data is — its universe, factors, benchmark and decision units — read from its
+    /// statements, which need not be complete (a session can look at a month before it has an objective).
+    mutating func sources(_ draft: StrategyDraft, _ universeExpr: Expr, _ map: inout PlanSourceMap)
+        -> (universe: UniverseSource, factors: FactorSource, benchmark: BenchmarkRule, allocation: StrategySpecification.Allocation)? {
+        let errorsBefore = diagnostics.count
+        let universe = self.universe(universeExpr)
+        map.ranges[.universe] = universeExpr.range
+        map.ranges[.universeData] = universe?.dataRange ?? universeExpr.range
+        map.ranges[.factors] = draft.factors?.range ?? universeExpr.range
+        var factors = FactorSource.universe
+        if let factorsExpr = draft.factors {
+            if let path = factorsPath(factorsExpr) { factors = .file(path: path) }
+        } else if let universe, !universe.hasFactors {
+            // Without a `factors` statement, factors.csv beside the data (as `tilt synth` writes it).
+            if let locations {
+                let path = locations.resolve("factors.csv")
+                if FileManager.default.fileExists(atPath: path) {
+                    factors = .tidyFile(path: path)
+                } else {
+                    diagnostics.append(Diagnostic("this universe has no factors of its own and there is no factors.csv beside the data",
+                                                  at: universeExpr.range,
+                                                  hint: "add `factors \"F-F_Research_Data_5_Factors_2x3.csv\"` (Ken French or tidy CSV)"))
+                }
+            } else {
+                factors = .tidyFile(path: "factors.csv")
+            }
+        }
+        var benchmarkRule = BenchmarkRule.marketCap
+        if let e = draft.benchmark, let rule = benchmark(e) {
+            benchmarkRule = rule.rule
+            map.ranges[.benchmarkData] = rule.dataRange
+            map.ranges[.benchmark] = e.range
+        }
+        var allocationRule = StrategySpecification.Allocation.assets
+        if let key = draft.allocation, allocation(key) != nil { allocationRule = .sectors }
+        guard diagnostics.count == errorsBefore, let universe else { return nil }
+        return (universe.source, factors, benchmarkRule, allocationRule)
+    }
+
+    // MARK: Sweeps and variants
+
+    /// One variant per value of the strategy's sweep (or per model of `model in […]`), else one.
+    private mutating func variants(_ draft: StrategyDraft, _ objective: StrategyDraft.Objective, sectors: [String]?,
+                                   map: inout PlanSourceMap) -> [StrategyPlan.Variant]? {
+        // With more than one sweep, the first is lowered all the same, so that its own errors show too.
+        for extra in draft.sweeps.dropFirst() {
+            diagnostics.append(Diagnostic("one parameter can be swept at a time", at: extra.name.range))
+        }
+        let model = draft.model.flatMap { self.model($0) }
+        /// The variant's problem, with `scope` giving the constants (a swept parameter's value) and the
+        /// constraints adjusted by `adjust`.
+        func problem(_ lowering: inout PlanLowering, scope: ConstantScope, variant: Int,
+                     skipping: (Constraint) -> Bool = { _ in false }, extra: [PortfolioConstraint] = [],
+                     extraRange: SourceRange? = nil) -> PortfolioProblem? {
+            var objectiveLowering = ObjectiveLowering(scope: scope, file: objective.file, sectors: sectors)
+            let result = lowering.attempt(at: objective.range) { _ in
+                try objectiveLowering.problem(objective.sense, objective.objective, objective.constraints, skipping: skipping, extra: extra)
+            }
+            if objectiveLowering.incomplete { lowering.incomplete = true }
+            map.ranges[.objective(variant: variant)] = objective.range
+            let kept = objective.constraints.filter { !skipping($0) }
+            for (index, c) in kept.enumerated() { map.ranges[.constraint(variant: variant, index: index)] = c.range }
+            if let extraRange { map.ranges[.constraint(variant: variant, index: kept.count)] = extraRange }
+            return result
+        }
+        guard let sweep = draft.sweeps.first else {
+            return problem(&self, scope: scope, variant: 0).map { [StrategyPlan.Variant(label: "", model: model ?? .standard, problem: $0)] }
+        }
+        if sweep.name.name == "model" {
+            if let modelExpr = draft.model {
+                diagnostics.append(Diagnostic("a `model` statement and `model in […]` together: the sweep already names the models",
+                                              at: modelExpr.range, hint: "keep only `model in [ols, regime(states: 2)]`"))
+                return nil
+            }
+            guard let models = models(sweep.values, in: sweep.file), let base = problem(&self, scope: scope, variant: 0) else { return nil }
+            for index in models.indices.dropFirst() { _ = problem(&self, scope: scope, variant: index) }
+            return models.map { StrategyPlan.Variant(label: $0.label, model: $0.model, problem: base) }
+        }
+        let name = sweep.name.name
+        guard attempt(at: sweep.name.range, { lowering in try lowering.checkSweepable(sweep.name, objective) }) != nil else { return nil }
+        let numbers: [Double]
+        do {
+            guard let value = try scope.value(of: sweep.values) else {
+                incomplete = true
+                return problem(&self, scope: scope, variant: 0).map { [StrategyPlan.Variant(label: "", model: model ?? .standard, problem: $0)] }
+            }
+            switch value {
+            case .number(let x): numbers = [x]
+            case .matrix(let m) where m.isVector: numbers = m.storage
+            default: throw Diagnostic("a sweep runs over numbers: a list or a range", at: sweep.values.range)
+            }
+        } catch {
+            report(error, at: sweep.values.range)
+            return nil
+        }
+        let style = sweep.values.literalStyle
+        let bounded = Vocabulary.quantity(name)?.plausible != nil
+        if bounded, let largest = numbers.max() {
+            _ = attempt(at: sweep.values.range) { _ in try ObjectiveLowering.checkPlausible(largest, of: name, style: style, at: sweep.values.range, swept: true) }
+        }
+        var variants: [StrategyPlan.Variant] = []
+        for (index, x) in numbers.enumerated() {
+            let label = "\(name) = \(style.format(x))"
+            let lowered: PortfolioProblem?
+            if bounded {
+                // Sweeping a strategy quantity (`tev in …`) bounds it, replacing the program's own bound.
+                let kind: PortfolioConstraint.Kind = name == "tev" ? .trackingErrorAtMost(limit: x) : name == "risk" ? .riskAtMost(limit: x) : .turnoverAtMost(limit: x)
+                let bound = PortfolioConstraint(kind, text: "\(name) <= \(x)")
+                lowered = problem(&self, scope: scope, variant: index, skipping: { c in
+                    if case .binary(.lessEqual, let l, _, _, _) = c.expr.kind { return l.kind == .name(name) }
+                    return false
+                }, extra: [bound], extraRange: sweep.values.range)
+            } else {
+                lowered = problem(&self, scope: scope.binding(name, to: .number(x)), variant: index)
+            }
+            guard let lowered else { return nil }
+            variants.append(StrategyPlan.Variant(label: label, model: model ?? .standard, problem: lowered))
+        }
+        return variants
+    }
+
+    /// A swept name must change something: a bound of the strategy, or a parameter the objective or a
+    /// constraint reads. The names the strategy sets at each rebalance (`w`, `b`, `mu`, `f`) would hide
+    /// the swept values, so they cannot be swept.
+    private func checkSweepable(_ name: Identifier, _ objective: StrategyDraft.Objective) throws {
+        let hint = "sweep a bound (`tev in 2% to 8% by 1%`) or a parameter the objective uses (`gamma in [1, 5]`)"
+        if Vocabulary.quantity(name.name)?.plausible != nil { return }
+        if Vocabulary.quantity(name.name) != nil {
+            throw Diagnostic("`\(name.name)` is set by the strategy at each rebalance, so it cannot be swept", at: name.range, hint: hint)
+        }
+        let read = objective.objective.mentions(name.name) || objective.constraints.contains { $0.expr.mentions(name.name) }
+        if !read {
+            throw Diagnostic("neither the objective nor a constraint uses `\(name.name)`, so sweeping it changes nothing",
+                             at: name.range, hint: hint)
+        }
+    }
+
+    /// `model in [regime(states: 2), ols]`: each model with the label of its results (its name, or the
+    /// whole form when two share a name).
+    private mutating func models(_ values: Expr, in file: SourceFile) -> [(label: String, model: FactorModelPlan)]? {
+        guard case .matrix(let rows) = values.kind, !rows.joined().isEmpty else {
+            diagnostics.append(Diagnostic("`model in` runs over a list of models", at: values.range,
+                                          hint: "e.g. `model in [regime(states: 2), ols]`"))
+            return nil
+        }
+        let forms = Array(rows.joined())
+        let models = forms.map { model($0) }
+        guard models.allSatisfy({ $0 != nil }) else { return nil }
+        let names = forms.map { form -> String in
+            switch form.kind {
+            case .call(let name, _): return name.name
+            case .name(let name): return name
+            default: return ""
+            }
+        }
+        return zip(forms, zip(names, models)).map { form, pair in
+            let label = names.filter { $0 == pair.0 }.count == 1 ? pair.0 : Formatter.format(form, in: file)
+            return (label, pair.1!)
+        }
+    }
+
+    // MARK: Statements
+
+    /// The universe, the range where its data file is named, and whether it brings its own factors.
+    private mutating func universe(_ e: Expr) -> (source: UniverseSource, dataRange: SourceRange, hasFactors: Bool)? {
+        if case .string(let written) = e.kind {
+            return attempt(at: e.range) { lowering in (.returns(path: try lowering.path(written, at: e.range)), e.range, false) }
+        }
+        guard let values = form(e, Vocabulary.universe.forms, keyword: "universe") else { return nil }
+        switch values.form.name {
+        case "crsp":
+            guard let locations else { return (.crsp(path: "crsp.csv"), e.range, false) }
+            let path = locations.resolve("crsp.csv")
+            guard FileManager.default.fileExists(atPath: path) else {
+                diagnostics.append(Diagnostic(
+                    "`universe crsp` reads crsp.csv (CRSP columns permno, date, ret, prc, shrout, siccd) from the program's folder or the data directory, and there is none",
+                    at: e.range, hint: "pass --data DIR or set TILT_DATA; or use `universe synthetic(stocks: 500, seed: 42)`"))
+                return nil
+            }
+            return (.crsp(path: path), e.range, false)
+        case "kenfrench":
+            guard let (written, range) = values.string("") else { return nil }
+            return attempt(at: range) { lowering in (.kenFrenchIndustries(path: try lowering.path(written, at: range)), range, false) }
+        default: // synthetic
+            guard let stocks = values.number("stocks"), let seed = values.number("seed"),
+                  let from = values.month("from"), let to = values.month("to") else { incomplete = true; return nil }
+            guard from < to else {
+                diagnostics.append(Diagnostic("the synthetic market must run forward in time: \(from) is not before \(to)", at: values.range("from")))
+                return nil
+            }
+            return (.synthetic(stocks: Int(stocks), seed: UInt64(seed), from: from, to: to), e.range, true)
+        }
+    }
+
+    /// The factor file named by `factors "…"`.
+    private mutating func factorsPath(_ e: Expr) -> String? {
+        guard case .string(let written) = e.kind else {
+            diagnostics.append(Diagnostic("`factors` takes a file name, e.g. `factors \"ff6_monthly.csv\"`", at: e.range))
+            return nil
+        }
+        return attempt(at: e.range) { lowering in try lowering.path(written, at: e.range) }
+    }
+
+    private mutating func benchmark(_ e: Expr) -> (rule: BenchmarkRule, dataRange: SourceRange)? {
+        guard let values = form(e, Vocabulary.benchmark.forms, keyword: "benchmark") else { return nil }
+        switch values.form.name {
+        case "equal": return (.equal, e.range)
+        case "none": return (.none, e.range)
+        case "read":
+            guard let (written, range) = values.string("") else { return nil }
+            return attempt(at: range) { lowering in (.file(path: try lowering.path(written, at: range)), range) }
+        default: return (.marketCap, e.range)
+        }
+    }
+
+    private mutating func model(_ e: Expr) -> FactorModelPlan? {
+        guard let values = form(e, Vocabulary.model.forms, keyword: "model") else { return nil }
+        var window = FactorModelPlan.Window.expanding(from: values.month("from"))
+        switch values.value("window") {
+        case .rolling(let months)?: window = .rolling(months: months)
+        case nil: incomplete = true
+        default: break
+        }
+        guard values.form.name == "regime" else { return FactorModelPlan(kind: .ols, window: window) }
+        guard let states = values.number("states"), let horizon = values.number("horizon") else { incomplete = true; return nil }
+        return FactorModelPlan(kind: .regime(states: Int(states), covariance: values.word("covariance") == "full" ? .full : .diag,
+                                             horizon: Int(horizon)), window: window)
+    }
+
+    private mutating func allocation(_ key: Identifier) -> StrategySpecification.Allocation? {
+        form(Expr(.name(key.name), key.range), Vocabulary.allocate.forms, keyword: "allocation key").map { _ in .sectors }
+    }
+
+    private mutating func schedule(_ frequency: Identifier, _ window: Expr?) -> StrategyPlan.Schedule? {
+        guard let values = form(Expr(.name(frequency.name), frequency.range), Vocabulary.rebalance.forms, keyword: "rebalancing frequency"),
+              let frequency = StrategyPlan.Schedule.Frequency(rawValue: values.form.name) else { return nil }
+        guard let window else { return StrategyPlan.Schedule(frequency: frequency) }
+        return attempt(at: window.range) { _ in
+            let (from, to) = try FormReader.monthRange(window)
+            return StrategyPlan.Schedule(frequency: frequency, from: from, to: to)
+        }
+    }
+
+    private mutating func costs(_ e: Expr) -> Double? {
+        attempt(at: e.range) { lowering in
+            guard let value = try lowering.scope.value(of: e) else { lowering.incomplete = true; return nil }
+            guard case .number(let c) = value, c >= 0, c < 1 else {
+                throw Diagnostic("costs are a proportion of turnover, like `10bps`", at: e.range)
+            }
+            return c
+        }
+    }
+
+    private mutating func crisis(_ name: Expr, _ window: Expr) -> StrategyPlan.Crisis? {
+        guard case .string(let title) = name.kind else {
+            diagnostics.append(Diagnostic("a crisis needs a name in quotes", at: name.range, hint: "e.g. `crisis \"GFC\" 2007-10 to 2009-03`"))
+            return nil
+        }
+        return attempt(at: window.range) { _ in
+            let (from, to) = try FormReader.monthRange(window)
+            return StrategyPlan.Crisis(name: title, from: from, to: to)
+        }
+    }
+
+    // MARK: Experiments
+
+    /// `experiment regime_study(…)`: the study's settings, each φ checked, the paper design's factor file
+    /// resolved (and required to exist when the program runs; it is read when the study runs), and where
+    /// its parts are written.
+    mutating func experiment(_ e: Expr) -> (settings: RegimeStudy.Settings, map: PlanSourceMap)? {
+        guard let values = form(e, Vocabulary.experiment.forms, keyword: "experiment") else { return nil }
+        guard let trials = values.number("trials"), let stocks = values.number("stocks"), let seed = values.number("seed"),
+              let history = values.number("history"), case .numbers(let phis)? = values.value("phi") else {
+            incomplete = true
+            return nil
+        }
+        if let problem = RegimeStudy.phiProblem(phis) {
+            diagnostics.append(Diagnostic(problem.message, at: Self.entryRange(values.range("phi"), in: e, problem.index, of: phis.count),
+                                          hint: "`phi:` takes risk aversions \(RegimeObjectives.reliablePhisText), each once, as `regime_utility` does"))
+            return nil
+        }
+        var map = PlanSourceMap(fallback: e.range)
+        map.ranges[.experiment] = e.range
+        map.ranges[.experimentDesign] = values.range("design")
+        var design = RegimeStudy.Design.consistent
+        if values.word("design") == "paper" {
+            guard let file = studyFactorFile(at: values.range("design")) else { return nil }
+            design = .paper(factorFile: file)
+        }
+        return (RegimeStudy.Settings(trials: Int(trials), stocks: Int(stocks), phis: phis, seed: UInt64(seed), historyMonths: Int(history),
+                                     design: design), map)
+    }
+
+    /// The paper design's factor file (`ff6_monthly.csv`): resolved and required to exist when the program
+    /// runs, as written before.
+    private mutating func studyFactorFile(at range: SourceRange) -> String? {
+        let file = HistoricalFactorMoments.studyFile
+        guard let locations else { return file }
+        let path = locations.resolve(file)
+        guard FileManager.default.fileExists(atPath: path) else {
+            let sample = RegimeCalibration.studySample
+            diagnostics.append(Diagnostic(
+                "`design: paper` takes the baseline's factor moments from \(file) (the study's six factors, \(sample.lowerBound)..\(sample.upperBound)), and there is none in \(locations.places.joined(separator: " or "))",
+                at: range, hint: "give --data DIR (or set TILT_DATA) for the folder holding \(file); `design: consistent` needs no data"))
+            return nil
+        }
+        return path
+    }
+
+    /// Where the `index`-th of `count` entries of the list literal written at `range` in `e` is, so that
+    /// an error about one φ points at it; the whole list when it is not written entry by entry.
+    private static func entryRange(_ range: SourceRange, in e: Expr, _ index: Int, of count: Int) -> SourceRange {
+        guard case .call(_, let arguments) = e.kind, let list = arguments.first(where: { $0.value.range == range })?.value,
+              case .matrix(let rows) = list.kind else { return range }
+        let entries = rows.flatMap { $0 }
+        return entries.count == count ? entries[index].range : range
+    }
+
+    // MARK: Parametric policies
+
+    private mutating func policyPlan(_ draft: StrategyDraft, _ statement: (policy: Expr, utility: Expr?, range: SourceRange),
+                                     _ universeExpr: Expr, _ rebalance: (frequency: Identifier, window: Expr?, range: SourceRange),
+                                     _ map: inout PlanSourceMap) -> PolicyPlan? {
+        for (unused, word) in [(draft.model, "model"), (draft.factors, "factors")] {
+            if let unused {
+                diagnostics.append(Diagnostic("a parametric policy does not use a `\(word)` statement", at: unused.range,
+                                              hint: "the policy's weights come from its characteristics; remove the statement"))
+                return nil
+            }
+        }
+        if draft.allocation != nil {
+            diagnostics.append(Diagnostic("a parametric policy allocates to assets, not sectors", at: statement.range))
+            return nil
+        }
+        if let sweep = draft.sweeps.first {
+            diagnostics.append(Diagnostic("sweeps are not available for parametric policies yet", at: sweep.name.range))
+            return nil
+        }
+        let errorsBefore = diagnostics.count
+        guard let options = policyValues(statement.policy, utility: statement.utility) else { return nil }
+        guard case .call(let name, let arguments) = universeExpr.kind, name.name == "kenfrench", arguments.count == 1 else {
+            diagnostics.append(Diagnostic("a parametric policy runs on Ken French's industry portfolios", at: universeExpr.range,
+                                          hint: "`universe kenfrench(\"48_Industry_Portfolios.CSV\")`: size and value come from its sections"))
+            return nil
+        }
+        guard let universe = universe(universeExpr), case .kenFrenchIndustries(let industries) = universe.source else { return nil }
+        map.ranges[.universeData] = universe.dataRange
+        map.ranges[.policy] = statement.policy.range
+        map.ranges[.policyFit] = options.fitRange
+        for (index, range) in options.characteristicRanges.enumerated() { map.ranges[.characteristic(index)] = range }
+        var benchmark = PolicyPlan.Benchmark.marketCap
+        switch draft.benchmark?.kind {
+        case nil, .name("mktcap")?: break
+        case .name("equal")?: benchmark = .equal
+        default:
+            diagnostics.append(Diagnostic("a parametric policy's benchmark is `mktcap` or `equal`", at: draft.benchmark?.range ?? statement.range))
+            return nil
+        }
+        guard rebalance.frequency.name == "monthly" else {
+            diagnostics.append(Diagnostic("a parametric policy is re-estimated and rebalanced monthly", at: rebalance.frequency.range,
+                                          hint: "`rebalance monthly from 1973-12 to 2024-11`"))
+            return nil
+        }
+        var window: (Month, Month)?
+        if let e = rebalance.window { window = attempt(at: e.range) { _ in try FormReader.monthRange(e) } }
+        map.ranges[.rebalance] = rebalance.range
+        map.ranges[.rebalanceWindow] = rebalance.window?.range ?? rebalance.range
+        let cost = draft.costs.flatMap { costs($0) } ?? 0
+        let crises = draft.crises.compactMap { crisis($0.name, $0.window) }
+        guard diagnostics.count == errorsBefore else { return nil }
+        return PolicyPlan(industries: industries, characteristics: options.characteristics, benchmark: benchmark,
+                          fitFrom: options.fit.0, fitTo: options.fit.1, window: options.window, longOnly: options.longOnly,
+                          riskAversion: options.riskAversion, from: window?.0, to: window?.1, costPerTurnover: cost, crises: crises)
+    }
+
+    /// The options of `policy parametric(…) utility …`, with the vocabulary's defaults.
+    private mutating func policyValues(_ e: Expr, utility: Expr?)
+        -> (characteristics: [PolicyPlan.Characteristic], characteristicRanges: [SourceRange], fit: (Month, Month), fitRange: SourceRange,
+            window: FactorModelPlan.Window, longOnly: Bool, riskAversion: Double)? {
+        guard let values = form(e, Vocabulary.policy.forms, keyword: "policy") else { return nil }
+        var characteristics: [PolicyPlan.Characteristic] = [], ranges: [SourceRange] = []
+        for (value, range) in values.positional {
+            switch value {
+            case .word("size"): characteristics.append(.size)
+            case .word("value"): characteristics.append(.value)
+            case .word("momentum"): characteristics.append(.momentum)
+            case .string(let written):
+                guard let path = attempt(at: range, { lowering in try lowering.path(written, at: range) }) else { continue }
+                let stem = ((written as NSString).lastPathComponent as NSString).deletingPathExtension
+                characteristics.append(.file(path: path, name: stem))
+            default: continue
+            }
+            ranges.append(range)
+        }
+        guard !characteristics.isEmpty || !values.unknown.isEmpty else {
+            diagnostics.append(Diagnostic("a parametric policy needs at least one characteristic", at: e.range,
+                                          hint: "e.g. `parametric(size, value, momentum)`"))
+            return nil
+        }
+        guard case .monthRange(let fitFrom, let fitTo)? = values.value("fit") else { return nil }
+        var window = FactorModelPlan.Window.rolling(months: 120)
+        switch values.value("window") {
+        case .rolling(let months)?: window = .rolling(months: months)
+        // An expanding window starts with the in-sample fit's first decision month.
+        case .word("expanding")?: window = .expanding(from: fitFrom + 1)
+        default: break
+        }
+        var riskAversion = 5.0
+        if let utility, let utilityValues = form(utility, Vocabulary.policy.secondary?.forms ?? [], keyword: "utility") {
+            if utilityValues.form.name == "log" {
+                riskAversion = 1
+            } else if let gamma = utilityValues.number("") {
+                riskAversion = gamma
+            }
+        } else if utility != nil {
+            return nil
+        }
+        let fitRange = values.given.contains { $0.label == "fit" } ? values.range("fit") : e.range
+        return (characteristics, ranges, (fitFrom, fitTo), fitRange, window, values.word("longonly") == "true", riskAversion)
+    }
+
+    // MARK: Data paths
+
+    /// A data file named in the program: resolved and required to exist when the program runs; as written
+    /// before.
+    private func path(_ written: String, at range: SourceRange) throws -> String {
+        guard let locations else { return written }
+        return try locations.existingFile(written, at: range)
+    }
+}
+
+extension UniverseSource {
+    /// The sectors the universe's assets can have, when known from the statement: the SIC divisions for
+    /// Ken French's industries, CRSP and the synthetic market; none for a returns file.
+    var sectorScheme: [String]? {
+        switch self {
+        case .kenFrenchIndustries, .crsp, .synthetic: return SICDivision.allCases.map(\.name)
+        case .returns: return []
+        }
+    }
+}
+
+extension FormValues {
+    /// A string option's value and where it was written.
+    func string(_ label: String) -> (String, SourceRange)? {
+        guard case .string(let s)? = value(label) else { return nil }
+        return (s, range(label))
+    }
+}
+
+extension ConstantScope {
+    /// This scope with `name` bound to `value` (a swept parameter).
+    func binding(_ name: String, to value: Value) -> ConstantScope {
+        guard let scope = self as? BindingScope else { return self }
+        return BindingScope(interpreter: scope.interpreter.binding(name, to: value))
+    }
+}
+
+extension NumberStyle {
+    /// A swept value as its results are labelled, in the style it was written (`tev = 6%`).
+    func format(_ x: Double) -> String {
+        switch self {
+        case .plain: return formatNumber(x)
+        case .percent: return formatNumber((x * 100 * 1e9).rounded() / 1e9) + "%"
+        case .basisPoints: return formatNumber((x * 10_000 * 1e9).rounded() / 1e9) + "bps"
+        }
+    }
+}
