@@ -57,7 +57,8 @@ public struct CompiledProblem: Sendable {
     /// `lhs == rhs` the ν of the Lagrangian f + ν(lhs − rhs) of the minimisation.
     public func dual(of index: Int, from z: [Double]) -> Matrix {
         let c = constraintRows[index]
-        return Matrix(rows: c.shapeRows, cols: c.shapeCols, columnMajor: c.rows.map { c.sign * z[$0] })
+        // An infinite scale (a variance budget of 0) gives +∞ where the cone's multiplier is positive, 0 where it is 0.
+        return Matrix(rows: c.shapeRows, cols: c.shapeCols, columnMajor: c.rows.map { z[$0] == 0 ? 0 : c.sign * z[$0] })
     }
 }
 
@@ -96,10 +97,10 @@ public struct ConeCompiler {
             let firstBlock = blocks.count
             if let budget = try varianceBudget(c) {
                 // Σ wᵢ‖yᵢ‖² ≤ K as one second-order cone ‖(√wᵢ yᵢ)ᵢ‖ ≤ √K; its multiplier z₀ is 2√K times the
-                // budget's (d optimum/dK = z₀ · d√K/dK).
+                // budget's (d optimum/dK = z₀ · d√K/dK), which is +∞ at K = 0 where z₀ > 0.
                 currentOwner = index
                 add(.secondOrder, AffineMap.stacked([AffineMap.constant([budget.limit.squareRoot()])] + budget.parts), ownedRows: 1)
-                ownedBlocks[index] = (1, 1, 1 / (2 * budget.limit.squareRoot()))
+                ownedBlocks[index] = (1, 1, budget.limit > 0 ? 1 / (2 * budget.limit.squareRoot()) : .infinity)
                 currentOwner = nil
                 try checkFinite(blocks[firstBlock...].map(\.map), [], what: "`\(c.text ?? "the constraint")`", at: c.origin)
                 continue
@@ -203,7 +204,7 @@ public struct ConeCompiler {
     }
 
     /// A scalar constraint `Σ wᵢ·qᵢ + c ≤ d` (or `d ≥ …`), each qᵢ a `quad` or `sumsq` of an affine
-    /// argument with weight wᵢ ≥ 0, c and d constants and K = d − c > 0: a variance budget, such as
+    /// argument with weight wᵢ ≥ 0, c and d constants and K = d − c ≥ 0: a variance budget, such as
     /// `quad(f, S) + sumsq(sqrt(E) .* (w - b)) <= tev^2/12`. Returns K and the vectors √wᵢ·yᵢ with
     /// ‖yᵢ‖² = qᵢ (yᵢ = Lᵀxᵢ for quad(xᵢ, P), P = LLᵀ through the rank-revealing factor of
     /// `squareRootFactor`). Compiled as one second-order cone ‖(√wᵢ yᵢ)ᵢ‖ ≤ √K instead of an epigraph
@@ -241,7 +242,9 @@ public struct ConeCompiler {
         }
         guard split(quadratic, 1), !terms.isEmpty else { return nil }
         let limit = limitValue - constant
-        guard limit > 0, limit.isFinite else { return nil }
+        // K = 0 (`risk <= 0`: the benchmark's risk exactly) is the cone ‖·‖ ≤ 0, as `tev <= 0` compiles;
+        // the epigraph form's rotated cone with t ≤ 0 has no interior and the method stalls on it.
+        guard limit >= 0, limit.isFinite else { return nil }
         let parts = try terms.map { weight, atom, argument in try squareRootFactor(atom, affine(argument)).scaled(weight.squareRoot()) }
         return (limit, parts)
     }

@@ -121,8 +121,25 @@ public final class InteriorPointSolver {
 
     // MARK: - Solve
 
-    /// Runs the interior-point method from a fresh starting point.
+    /// Runs the interior-point method from a fresh starting point. When it fails on the equilibrated data
+    /// (numerical difficulties, no progress, the iteration limit), it runs once more on the data as given:
+    /// Ruiz scaling can leave a problem worse conditioned than it was (an exponential-cone utility at
+    /// φ = 50 with a rank-deficient covariance started 300× further from feasibility and stalled, while
+    /// the unscaled data solve in 22 iterations). Either answer is confirmed on the original data.
     public func solve() -> SolverSolution {
+        let first = iterate()
+        guard settings.equilibrate, [.numericalError, .insufficientProgress, .maxIterations].contains(first.status) else { return first }
+        var unscaled = settings
+        unscaled.equilibrate = false
+        guard var second = try? InteriorPointSolver(problem: problem, settings: unscaled).iterate(),
+              second.status != first.status, ![.numericalError, .insufficientProgress, .maxIterations].contains(second.status) else { return first }
+        second.info.iterations += first.info.iterations
+        second.info.solveTime += first.info.solveTime
+        return second
+    }
+
+    /// One run of the method on the (equilibrated) data.
+    private func iterate() -> SolverSolution {
         let start = Date()
         var state = IterationState(n: problem.variableCount, m: problem.constraintCount)
         var work = StepWorkspace(n: problem.variableCount, m: problem.constraintCount, q: scaled.q)
