@@ -11,7 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // System libraries (Debian: libreadline-dev, liblapack-dev + libopenblas-dev).
@@ -20,19 +20,23 @@ let package = Package(
                        providers: [.apt(["liblapack-dev", "libopenblas-dev"])]),
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "COpenSSLCrypto", path: "Sources/COpenSSLCrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CLibpq", path: "Sources/CLibpq", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Layers, bottom to top.
         .target(name: "TiltSyntax"),
         .target(name: "TiltLinearAlgebra", dependencies: ["CLapack"]),
         .target(name: "TiltSolver", dependencies: ["TiltLinearAlgebra", "CLapack"]),
         .target(name: "TiltModeling", dependencies: ["TiltSolver", "TiltLinearAlgebra"]),
-        .target(name: "TiltData", dependencies: ["TiltLinearAlgebra"]),
+        .target(name: "TiltData", dependencies: ["TiltLinearAlgebra", "COpenSSLCrypto"]),
         .target(name: "TiltModels", dependencies: ["TiltLinearAlgebra", "TiltData"]),
+        // CRSP from WRDS's PostgreSQL service (libpq).
+        .target(name: "TiltWRDS", dependencies: ["TiltData", "CLibpq"]),
         .target(name: "TiltPortfolio", dependencies: ["TiltModeling", "TiltSolver", "TiltLinearAlgebra", "TiltData"]),
-        .target(name: "TiltBacktest", dependencies: ["TiltPortfolio", "TiltModels", "TiltModeling", "TiltData", "TiltLinearAlgebra"]),
-        .target(name: "TiltReport", dependencies: ["TiltBacktest", "TiltData", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "TiltBacktest", dependencies: ["TiltPortfolio", "TiltModels", "TiltModeling", "TiltData", "TiltLinearAlgebra", "TiltWRDS"]),
+        .target(name: "TiltReport", dependencies: ["TiltBacktest", "TiltData"]),
         .target(name: "TiltLanguage", dependencies: [
             "TiltSyntax", "TiltLinearAlgebra", "TiltModeling", "TiltData", "TiltPortfolio", "TiltBacktest", "TiltReport",
+            "TiltWRDS",
         ]),
         // Editors and notebooks: what the language server and the Jupyter kernel share, then each of them.
         .target(name: "TiltEditorSupport", dependencies: ["TiltLanguage", "TiltSyntax", "TiltModeling", "TiltLinearAlgebra"]),
@@ -42,6 +46,7 @@ let package = Package(
             "TiltKernel", "TiltLanguageServer", "TiltEditorSupport",
             "TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltModeling", "TiltData", "TiltModels", "TiltPortfolio", "TiltBacktest", "TiltReport", "CReadline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ],
         // GNU readline is configured through C global variables, which Swift 6 mode rejects as shared
         // mutable state; the REPL uses them from the main thread only.
@@ -54,13 +59,14 @@ let package = Package(
         .testTarget(name: "TiltSolverTests", dependencies: ["TiltSolver", "TiltLinearAlgebra"], exclude: ["References", "FormatFixtures"]),
         .testTarget(name: "TiltModelingTests", dependencies: ["TiltModeling", "TiltSolver", "TiltLinearAlgebra"], exclude: ["References"]),
         .testTarget(name: "TiltDataTests", dependencies: ["TiltData", "TiltLinearAlgebra", "TiltTestSupport"]),
-        .testTarget(name: "TiltModelsTests", dependencies: ["TiltModels", "TiltData", "TiltLinearAlgebra"], exclude: ["References"]),
+        .testTarget(name: "TiltModelsTests", dependencies: ["TiltModels", "TiltData", "TiltLinearAlgebra", "TiltTestSupport"], exclude: ["References"]),
         .testTarget(name: "TiltPortfolioTests", dependencies: ["TiltPortfolio", "TiltModeling", "TiltSolver", "TiltLinearAlgebra", "TiltData"], exclude: ["References"]),
         .testTarget(name: "TiltBacktestTests", dependencies: ["TiltBacktest", "TiltData", "TiltLinearAlgebra", "TiltModels", "TiltPortfolio", "TiltTestSupport"], exclude: ["References"]),
         .testTarget(name: "TiltReportTests", dependencies: ["TiltReport", "TiltBacktest", "TiltData", "TiltTestSupport"]),
         .testTarget(name: "TiltLanguageTests", dependencies: ["TiltLanguage", "TiltSyntax", "TiltLinearAlgebra", "TiltPortfolio", "TiltBacktest", "TiltData", "TiltModels", "TiltTestSupport"], exclude: ["References"]),
+        .testTarget(name: "TiltWRDSTests", dependencies: ["TiltWRDS", "TiltData", "TiltLanguage", "TiltSyntax", "TiltBacktest", "TiltTestSupport"]),
         .testTarget(name: "TiltEditorTests", dependencies: ["TiltEditorSupport", "TiltLanguageServer", "TiltKernel", "TiltSyntax", "TiltLanguage"], exclude: ["Sessions"]),
         // TiltCLI is a dependency so that the tests can run the built `tilt`; they do not import it.
-        .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI", "TiltLinearAlgebra", "TiltTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "TiltCLITests", dependencies: ["TiltCLI", "TiltLinearAlgebra", "TiltTestSupport"], exclude: ["Golden", "Fixtures"]),
     ]
 )

@@ -14,7 +14,7 @@ import TiltSolver
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (build with `swift build -c release --product tilt` first).",
-        subcommands: [BenchSolver.self, BenchPolicy.self, BenchMonteCarlo.self])
+        subcommands: [BenchSolver.self, BenchPolicy.self, BenchMonteCarlo.self, BenchLoad.self])
 }
 
 /// `tilt bench solver`: the factor-model portfolio problems of Docs/performance.md, timed through the

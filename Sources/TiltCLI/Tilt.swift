@@ -19,7 +19,7 @@ struct Tilt: ParsableCommand {
         Exit codes: 0 success, 1 an error in the program or its data, 2 bad command-line usage.
         """,
         version: version,
-        subcommands: [Run.self, Check.self, Format.self, Repl.self, Solve.self, Explain.self, Synth.self, Bench.self,
+        subcommands: [Run.self, Check.self, Format.self, Repl.self, Solve.self, Explain.self, Synth.self, DataCommand.self, Bench.self,
                       KernelCommand.self, LanguageServerCommand.self]
     )
 }

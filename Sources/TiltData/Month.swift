@@ -26,9 +26,15 @@ public struct Month: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// `2004-02-29` is). Read byte by byte: data loaders call it once per row (840,000 times for a
     /// 2,000-stock CRSP extract).
     static func dateFields(_ text: Substring, compactDays: Bool, slashes: Bool) -> (year: Int, month: Int, day: Int)? {
+        var text = text
+        return text.withUTF8 { dateFields(bytes: $0, compactDays: compactDays, slashes: slashes) }
+    }
+
+    /// `dateFields(_:compactDays:slashes:)` on UTF-8 bytes (a CSV cell read in place, without a string).
+    static func dateFields(bytes all: UnsafeBufferPointer<UInt8>, compactDays: Bool, slashes: Bool) -> (year: Int, month: Int, day: Int)? {
         let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), zero = UInt8(ascii: "0"), nine = UInt8(ascii: "9")
         let dash = UInt8(ascii: "-"), slash = UInt8(ascii: "/")
-        var bytes = text.utf8[...]
+        var bytes = all[...]
         while let first = bytes.first, first == space || first == tab { bytes.removeFirst() }
         while let last = bytes.last, last == space || last == tab { bytes.removeLast() }
         // Up to three runs of digits (value, length) between separators of one kind.
@@ -74,6 +80,12 @@ public struct Month: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     public init?(parsing text: String) { self.init(parsing: Substring(text)) }
+
+    /// (month, day) of a date written `YYYYMMDD`, `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYYMM` or `YYYY-MM` (day 0
+    /// for the last two), `nil` when not a date.
+    public static func calendarDate(_ text: String) -> (Month, Int)? {
+        dateFields(Substring(text), compactDays: true, slashes: true).map { (Month($0.year, $0.month), $0.day) }
+    }
 
     /// `YYYY-MM`, the year padded to four digits (`0999-06`).
     public var description: String {

@@ -8,7 +8,7 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Modules of the toolchain and system, not targets of the package.
-    static let system: Set<String> = ["Foundation", "Testing", "Dispatch", "Glibc", "Darwin", "XCTest", "FoundationEssentials", "Synchronization"]
+    static let system: Set<String> = ["Foundation", "Testing", "Dispatch", "Glibc", "Darwin", "XCTest", "FoundationEssentials", "FoundationNetworking", "Synchronization"]
     /// Products of package dependencies, by the module name they are imported as.
     static let products: [String: String] = ["ArgumentParser": "ArgumentParser"]
 

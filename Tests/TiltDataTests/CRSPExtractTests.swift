@@ -22,7 +22,7 @@ DATE,PERMNO,Ret,prc,SHROUT,siccd,vol
     let panel = try CRSPExtract.load(path: temporaryFile("crsp.csv", dailyExtract))
     #expect(panel.months == [Month(1994, 1), Month(1994, 2), Month(1994, 3)])
     #expect(panel.assetIDs == ["10001", "10002", "10003"])
-    let r = panel.returns
+    let r = panel.denseReturns()
     #expect(r.rowLabels == ["1994-01", "1994-02", "1994-03"] && r.colLabels == panel.assetIDs)
     // By hand: 1.01 × 0.98 × 1.03 = 1.019494.
     #expect(abs(r[0, 0] - 0.019494) < 1e-15)
@@ -30,21 +30,24 @@ DATE,PERMNO,Ret,prc,SHROUT,siccd,vol
     #expect(r[2, 0].isNaN)                  // no rows in March
     #expect(r[0, 1] == 0.05 && r[1, 1] == 0.02 && r[2, 1] == -0.01)
     #expect(r[1, 2].isNaN && r[0, 2].isNaN) // -99 code; no January row
-    let caps = try #require(panel.marketCaps)
+    let caps = try #require(panel.denseMarketCaps())
     #expect(caps[0, 0] == 11 * 1100)        // |−11| × 1100 on 31 Jan, the month's last row
     #expect(caps[1, 0] == 11.2 * 1100 && caps[2, 0].isNaN)
     #expect(caps[1, 1] == 20.4 * 500 && caps[2, 1] == 21 * 500 && caps[1, 2] == 30 * 100)
-    #expect(panel.sectors == ["Transportation & Utilities", "Manufacturing", "Finance"])
-    #expect(panel.eligibleAssets(atRebalance: 0) == [1])   // February returns known: only 10002
-    #expect(panel.eligibleAssets(atRebalance: 1) == [1])
-    #expect(panel.eligibleAssets(atRebalance: 2) == [])
+    // Sectors as of each month: 10002's March row has no SIC code (Other that month).
+    #expect(panel.sectors == ["Transportation & Utilities", "Other", "Finance"])
+    #expect(panel.sector(row: 1, asset: 1) == "Manufacturing" && panel.sector(row: 2, asset: 1) == "Other")
+    // Eligible at T: a return and a cap at T, nothing about T + 1.
+    #expect(panel.eligibleAssets(atRebalance: 0) == [0, 1])
+    #expect(panel.eligibleAssets(atRebalance: 1) == [1])   // 10001's B day, 10003's -99
+    #expect(panel.eligibleAssets(atRebalance: 2) == [1])
 }
 
 @Test func monthlyRowsKeepTheirReturn() throws {
     let text = "permno,date,ret,prc,shrout,siccd\n1,1994-01-31,C,5,10,100\n1,1994-02-28,0.1,-5.5,10,100\n"
     let panel = try CRSPExtract.load(path: temporaryFile("m.csv", text))
-    #expect(panel.returns[0, 0].isNaN && panel.returns[1, 0] == 0.1)
-    #expect(panel.marketCaps?[1, 0] == 55 && panel.sectors == ["Agriculture"])
+    #expect(panel.denseReturns()[0, 0].isNaN && panel.denseReturns()[1, 0] == 0.1)
+    #expect(panel.denseMarketCaps()?[1, 0] == 55 && panel.sectors == ["Agriculture"])
 }
 
 @Test func crspErrorsPointAtTheRow() throws {
@@ -57,7 +60,9 @@ DATE,PERMNO,Ret,prc,SHROUT,siccd,vol
     let impossible = try #require(dataError { try load(header + "1,2005-02-28,0.1,5,10,100\n1,2005-02-30,0.2,5,10,100\n") })
     #expect(impossible.line == 3 && impossible.column == 3)
     #expect(impossible.message == "'2005-02-30' is not a date (expected YYYYMMDD or YYYY-MM-DD)")
-    let badReturn = try #require(dataError { try load(header + "1,19940103,X,5,10,100\n") })
+    // Any single letter is a CRSP missing code (B, C, …); other text is not a return.
+    #expect(try load(header + "1,19940103,X,5,10,100\n").returnValue(row: 0, asset: 0).isNaN)
+    let badReturn = try #require(dataError { try load(header + "1,19940103,XY,5,10,100\n") })
     #expect(badReturn.line == 2 && badReturn.column == 12)
     let badDate = try #require(dataError { try load(header + "1,19941303,0.1,5,10,100\n") })
     #expect(badDate.line == 2 && badDate.column == 3)
@@ -98,5 +103,5 @@ DATE,PERMNO,Ret,prc,SHROUT,siccd,vol
     #expect(error.message == "permno 1 has a second row in 2005-02 (also 2005-02-28 on line 3): the extract is monthly, one row per stock and month (no stock has three or more rows in a month, as daily data would)")
     let daily = monthly + "2,2005-02-01,0.01,5,10,100\n2,2005-02-02,0.01,5,10,100\n2,2005-02-03,0.01,5,10,100\n"
     let panel = try CRSPExtract.load(path: temporaryFile("d.csv", daily))
-    #expect(abs(panel.returns[1, 0] - 0.32) < 1e-15)   // 1.2 × 1.1 − 1
+    #expect(abs(panel.denseReturns()[1, 0] - 0.32) < 1e-15)   // 1.2 × 1.1 − 1
 }

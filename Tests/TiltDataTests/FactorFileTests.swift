@@ -1,9 +1,10 @@
 import Testing
+import TiltTestSupport
 import TiltLinearAlgebra
 @testable import TiltData
 
 /// Spot values copied from the raw text of F-F_Research_Data_5_Factors_2x3.csv (202412 vintage).
-@Test func fiveFactorFileMonthlyBlock() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func fiveFactorFileMonthlyBlock() throws {
     let ff5 = try FactorFile.load(path: sharedDataPath("F-F_Research_Data_5_Factors_2x3.csv"))
     #expect(ff5.factorNames == ["mktrf", "smb", "hml", "rmw", "cma"])
     #expect(ff5.months.count == 738 && ff5.months.first == Month(1963, 7) && ff5.months.last == Month(2024, 12))
@@ -20,7 +21,7 @@ import TiltLinearAlgebra
     #expect(file.sections[1].title == "Annual Factors: January-December")
 }
 
-@Test func tidyFactorsMatchTheKenFrenchFile() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func tidyFactorsMatchTheKenFrenchFile() throws {
     let ff6 = try FactorFile.loadTidy(path: sharedDataPath("ff6_monthly.csv"))
     let ff5 = try FactorFile.load(path: sharedDataPath("F-F_Research_Data_5_Factors_2x3.csv"))
     #expect(ff6.factorNames == ["mktrf", "smb", "hml", "rmw", "cma", "umd"])

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TiltTestSupport
 import TiltLinearAlgebra
 @testable import TiltData
 
 /// Spot values below are copied from the raw text of 48_Industry_Portfolios.CSV (202412 vintage).
-@Test func industryFileSplitsIntoItsEightSections() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func industryFileSplitsIntoItsEightSections() throws {
     let file = try KenFrenchFile.load(path: sharedDataPath("48_Industry_Portfolios.CSV"))
     #expect(file.sections.count == 8)
     #expect(file.sections.map(\.kind) == [.monthly, .monthly, .annual, .annual, .monthly, .monthly, .annual, .annual])
@@ -17,7 +18,7 @@ import TiltLinearAlgebra
     #expect(file.sections[2].values[0, 0] == 26.23 / 100)
 }
 
-@Test func industryPortfoliosSpotValues() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func industryPortfoliosSpotValues() throws {
     let ind = try IndustryPortfolios.load(path: sharedDataPath("48_Industry_Portfolios.CSV"))
     #expect(ind.industries.count == 48 && ind.industries.first == "Agric" && ind.industries.last == "Other")
     #expect(ind.industries[1] == "Food")   // "Food " trimmed

@@ -1,4 +1,5 @@
 import Testing
+import TiltTestSupport
 import TiltLinearAlgebra
 @testable import TiltData
 
@@ -8,11 +9,13 @@ import TiltLinearAlgebra
     let sectors = try temporaryFile("s.csv", "asset,sector\nBBB,Tech\nAAA,Energy\nZZZ,Other\n")
     let panel = try AssetPanel.loadWide(returns: returns, caps: caps, sectors: sectors)
     #expect(panel.assetIDs == ["AAA", "BBB"] && panel.months.count == 3)
-    #expect(panel.returns[0, 0] == 0.01 && panel.returns[0, 1].isNaN && panel.returns[2, 0].isNaN)
-    let c = try #require(panel.marketCaps)
+    #expect(panel.denseReturns()[0, 0] == 0.01 && panel.denseReturns()[0, 1].isNaN && panel.denseReturns()[2, 0].isNaN)
+    let c = try #require(panel.denseMarketCaps())
     #expect(c.colLabels == ["AAA", "BBB"] && c[0, 0] == 10 && c[2, 1] == 22)
     #expect(panel.sectors == ["Energy", "Tech"])
-    #expect(panel.eligibleAssets(atRebalance: 0) == [0, 1] && panel.eligibleAssets(atRebalance: 1) == [1])
+    // Eligible at T: a return and a positive cap at T (what happens at T + 1 is not known then).
+    #expect(panel.eligibleAssets(atRebalance: 0) == [0] && panel.eligibleAssets(atRebalance: 1) == [0, 1]
+            && panel.eligibleAssets(atRebalance: 2) == [1])
     let headerless = try temporaryFile("s2.csv", "AAA,Energy\nBBB,Tech\n")
     #expect(try AssetPanel.loadWide(returns: returns, sectors: headerless).sectors == ["Energy", "Tech"])
 }
@@ -34,13 +37,13 @@ import TiltLinearAlgebra
     #expect(dataError { try AssetPanel.loadWide(returns: unsorted) }.map { ($0.line, $0.column) } ?? (0, 0) == (3, 1))
 }
 
-@Test func alignmentKeepsCommonMonths() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func alignmentKeepsCommonMonths() throws {
     let returns = try temporaryFile("r.csv", "month,AAA\n1963-05,0.01\n1963-06,0.02\n1963-07,0.03\n1963-08,0.04\n")
     let panel = try AssetPanel.loadWide(returns: returns)
     let factors = try FactorFile.load(path: sharedDataPath("F-F_Research_Data_5_Factors_2x3.csv"))
     let aligned = try AlignedData(panel: panel, factors: factors)
     #expect(aligned.months == [Month(1963, 7), Month(1963, 8)])
-    #expect(aligned.panel.returns.storage == [0.03, 0.04] && aligned.panel.returns.rowLabels == ["1963-07", "1963-08"])
+    #expect(aligned.panel.denseReturns().storage == [0.03, 0.04] && aligned.panel.denseReturns().rowLabels == ["1963-07", "1963-08"])
     #expect(aligned.factors.returns.rows == 2 && aligned.factors.returns[1, 0] == 5.07 / 100)   // 196308, 5.07
     #expect(aligned.factors.riskFree?[1, 0] == 0.25 / 100)
     let early = try AssetPanel.loadWide(returns: temporaryFile("e.csv", "month,AAA\n1950-01,0.01\n1950-02,0.02\n"))
@@ -51,7 +54,7 @@ import TiltLinearAlgebra
 /// Common months that skip some are an error in the file without them, at its row after the months it
 /// skips (it had no line): rows must be consecutive months (a rebalance earns the next month; windows
 /// count months).
-@Test func alignmentRefusesSkippedMonths() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func alignmentRefusesSkippedMonths() throws {
     let factors = try FactorFile.load(path: sharedDataPath("F-F_Research_Data_5_Factors_2x3.csv"))
     let gapped = try AssetPanel.loadWide(returns: temporaryFile("g.csv", "month,AAA\n1990-01,0.01\n1990-02,0.02\n1990-05,0.03\n1990-06,0.04\n"))
     let error = try #require(dataError { try AlignedData(panel: gapped, factors: factors) })

@@ -2,15 +2,8 @@ import Foundation
 @testable import TiltData
 import TiltTestSupport
 
-/// Path of a file in the shared read-only data folder (`<repo>/../shared/data`).
-func sharedDataPath(_ name: String, file: String = #filePath) -> String {
-    URL(fileURLWithPath: file)
-        .deletingLastPathComponent()   // TiltDataTests
-        .deletingLastPathComponent()   // Tests
-        .deletingLastPathComponent()   // repo root
-        .deletingLastPathComponent()
-        .appendingPathComponent("shared/data/\(name)").path
-}
+/// Path of a file in the shared read-only data folder (`SharedData`: TILT_DATA or `<repo>/../shared/data`).
+func sharedDataPath(_ name: String) -> String { SharedData.path(name) }
 
 /// Writes `bytes` to a fresh file in a temporary directory and returns its path.
 func temporaryFile(_ name: String, bytes: [UInt8]) throws -> String {

@@ -75,6 +75,7 @@ private func backtests(weights: String, universe: String = "synthetic(stocks: 5,
     let (results, errors) = try backtests(weights: "A,0\nB,1\n", universe: "\"returns.csv\"\nfactors \"factors.csv\"",
                                           files: ["returns.csv": returns, "factors.csv": factors])
     #expect(results.isEmpty)
-    #expect(errors.contains("error: at the rebalance of 2003-01: none of the benchmark's assets (B) is eligible\n"), "\(errors)")
-    #expect(errors.contains("hint: an asset is eligible with a return in 2003-02, a positive market cap at 2003-01"), "\(errors)")
+    // B has no return in 2003-02: eligible (and held) at 2003-01, not at 2003-02.
+    #expect(errors.contains("error: at the rebalance of 2003-02: none of the benchmark's assets (B) is eligible\n"), "\(errors)")
+    #expect(errors.contains("hint: an asset is eligible with a return and a positive market cap at 2003-02"), "\(errors)")
 }

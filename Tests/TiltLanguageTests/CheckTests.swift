@@ -72,11 +72,14 @@ func checkRejectsWhatRunRejects(program: String, message: String) {
     #expect(ran(program).hasPrefix("c.tilt:3:27: error: `tev <= 4` allows 400% annualised tracking error"), "\(ran(program))")
 }
 
-/// A returns file has no sectors, so a sector limit on it is an error before any data is read; a universe
-/// whose sectors come from data (CRSP, Ken French) has its names checked against the SIC divisions.
+/// Wide returns with a caps file and no sectors file have no sectors, so a sector limit on them is an error
+/// before any data is read; a bare returns file may be a long panel with a sector column, known only when
+/// it is read; a universe whose sectors come from data (CRSP, Ken French) has its names checked against the
+/// SIC divisions.
 @Test func sectorLimitsNeedSectors() {
-    let program = "universe \"returns.csv\"\nfactors \"f.csv\"\nmaximize mu'f s.t. sector(\"Finance\") <= 20%\nrebalance monthly\n"
+    let program = "universe returns(\"returns.csv\", caps: \"caps.csv\")\nfactors \"f.csv\"\nmaximize mu'f s.t. sector(\"Finance\") <= 20%\nrebalance monthly\n"
     #expect(checked(program).hasPrefix("c.tilt:3:20: error: the universe has no sectors"), "\(checked(program))")
+    #expect(checked("universe \"returns.csv\"\nfactors \"f.csv\"\nmaximize mu'f s.t. sector(\"Finance\") <= 20%\nrebalance monthly\n").isEmpty)
     #expect(checked("universe crsp\nmaximize mu'f s.t. sector(\"Finance\") <= 20%\nrebalance monthly\n").isEmpty)
 }
 

@@ -3,6 +3,7 @@ import Testing
 import TiltBacktest
 import TiltLanguage
 import TiltSyntax
+import TiltTestSupport
 
 // End to end on ../shared/data (issue "Strategy backtests"): the 6% TEV strategy on the 48 industries
 // with the OLS five-factor model, rebalanced monthly 1993-12…2024-11, run through the language and
@@ -77,8 +78,7 @@ private struct EndToEndRun: Sendable {
         let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         let referenceData = try Data(contentsOf: here.appendingPathComponent("References/tev48_reference.json"))
         reference = try JSONDecoder().decode(TEVReference.self, from: referenceData)
-        let dataDirectory = here.deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("../shared/data").standardizedFileURL.path
+        let dataDirectory = SharedData.path("")
 
         final class Collected: @unchecked Sendable { var results: [BacktestResult] = [] }
         let collected = Collected()
@@ -116,7 +116,7 @@ private func largestDifference(_ a: [Double], _ b: [Double]) -> (value: Double, 
 }
 
 
-@Suite(.serialized) struct EndToEndTEVTests {
+@Suite(.serialized, .enabled(if: SharedData.isAvailable, SharedData.missing)) struct EndToEndTEVTests {
     @Test func rebalanceMonthsAndEligibleSetsMatchTheReference() throws {
         let run = try EndToEndRun.shared.get()
         let reference = run.reference

@@ -12,8 +12,7 @@ import TiltTestSupport
 // the errors of malformed policy programs.
 
 private let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-private let dataDirectory = here.deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("../shared/data").standardizedFileURL.path
+private let dataDirectory = SharedData.path("")
 
 private struct Reference: Decodable {
     struct Stats: Decodable { let mean, volatility, sharpe: Double }
@@ -70,7 +69,7 @@ policy parametric(size, value, momentum, window: 120, fit: 1927-06 to 1973-11) u
 rebalance monthly from 1973-12 to 2024-11
 """
 
-@Suite(.serialized) struct PolicyProgramTests {
+@Suite(.serialized, .enabled(if: SharedData.isAvailable, SharedData.missing)) struct PolicyProgramTests {
     @Test func examplePolicyMatchesTheReference() throws {
         let reference = try Reference.load()
         let run = runPolicy(program)

@@ -3,15 +3,13 @@ import Testing
 import TiltBacktest
 import TiltLanguage
 import TiltSyntax
+import TiltTestSupport
 
 /// Runs a strategy program on ../shared/data and returns its backtests (or the rendered diagnostics).
 private func backtests(_ program: String) -> (results: [BacktestResult], errors: String) {
     final class Collected: @unchecked Sendable { var results: [BacktestResult] = [] }
     let collected = Collected()
-    let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    let dataDirectory = here.deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/data").standardizedFileURL.path
-    let session = Session(locations: DataLocations(dataDirectory: dataDirectory), output: { _ in })
+    let session = Session(locations: DataLocations(dataDirectory: SharedData.path("")), output: { _ in })
     session.strategyResults = { collected.results += $0 }
     let file = SourceFile(name: "regime.tilt", text: program)
     let diagnostics = session.run(file)
@@ -30,7 +28,7 @@ private func program(model: String, objective: String = "maximize mu'f s.t. tev 
     """
 }
 
-@Test func regimeStrategyRunsEndToEndAndRecordsRegimeProbabilities() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func regimeStrategyRunsEndToEndAndRecordsRegimeProbabilities() throws {
     let (results, errors) = backtests(program(model: "regime(states: 2, covariance: diag, horizon: 1, window: expanding, from: 1963-07)"))
     #expect(errors.isEmpty, "\(errors)")
     let result = try #require(results.first)
@@ -47,7 +45,7 @@ private func program(model: String, objective: String = "maximize mu'f s.t. tev 
     #expect(result.months.count == 12)
 }
 
-@Test func oneRegimeStrategyHasTheOLSLoadings() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func oneRegimeStrategyHasTheOLSLoadings() throws {
     // An LP whose optimum depends only on mu and the loadings (not on the factor covariance, which the
     // HMM estimates with divisor T and OLS with T − 1): the same weights and exposures.
     let objective = "maximize mu'f s.t. w <= 10%"
@@ -68,7 +66,7 @@ private func program(model: String, objective: String = "maximize mu'f s.t. tev 
     }
 }
 
-@Test func regimeModelOptionsAreChecked() {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func regimeModelOptionsAreChecked() {
     let (_, e1) = backtests(program(model: "regime(states: 0)"))
     #expect(e1.contains("the number of regimes is a whole number from 1 to 8"))
     let (_, e2) = backtests(program(model: "regime(horizon: 1.5)"))
@@ -81,7 +79,7 @@ private func program(model: String, objective: String = "maximize mu'f s.t. tev 
     }
 }
 
-@Test func modelSweepRunsEachModelLikeItsOwnProgram() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func modelSweepRunsEachModelLikeItsOwnProgram() throws {
     let rebalance = "rebalance monthly from 2018-12 to 2019-05"
     let regimeModel = "regime(states: 2, covariance: diag, from: 1963-07)"
     let olsModel = "ols(window: expanding, from: 1963-07)"
@@ -100,7 +98,7 @@ private func program(model: String, objective: String = "maximize mu'f s.t. tev 
     #expect(swept[1].rebalances.allSatisfy { $0.regimeProbabilities == nil })
 }
 
-@Test func modelSweepMistakesAreErrorsAtTheirSpan() {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func modelSweepMistakesAreErrorsAtTheirSpan() {
     let both = backtests(program(model: "ols\nmodel in [ols, regime(states: 2)]")).errors
     #expect(both.contains("a `model` statement and `model in […]` together"), "\(both)")
     let notAList = backtests(program(model: "in 3")).errors
@@ -109,7 +107,7 @@ private func program(model: String, objective: String = "maximize mu'f s.t. tev 
     #expect(unknown.contains("unknown model `regim`") && unknown.contains("did you mean `regime`?"), "\(unknown)")
 }
 
-@Test func regimeUtilityWithOneRegimeIsMeanVariance() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func regimeUtilityWithOneRegimeIsMeanVariance() throws {
     // With OLS there is one regime with probability 1, so regime_utility(phi: φ) = R'w − φ/2·w'Vw; with no
     // benchmark, mu'f = R'w and risk = w'Vw: the same problem as `maximize mu'f - φ/2 * risk`.
     func weights(_ objective: String) throws -> [[Double]] {
@@ -127,7 +125,7 @@ private func program(model: String, objective: String = "maximize mu'f s.t. tev 
     }
 }
 
-@Test func regimeObjectivesRunWithTheRegimeModelAndRejectBadArguments() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func regimeObjectivesRunWithTheRegimeModelAndRejectBadArguments() throws {
     let regime = "regime(states: 2, covariance: diag, from: 1963-07)"
     for objective in ["maximize regime_utility(phi: 10) s.t. w <= 20%", "minimize evar(95%) s.t. w <= 20%"] {
         let (results, errors) = backtests(program(model: regime, objective: objective,
@@ -147,7 +145,7 @@ private func program(model: String, objective: String = "maximize mu'f s.t. tev 
     #expect(badLevel.contains("`evar` takes a confidence level strictly between 0 and 100%"), "\(badLevel)")
 }
 
-@Test func sweepValuesSharingModelsAndWarmStartsMatchSeparateRuns() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func sweepValuesSharingModelsAndWarmStartsMatchSeparateRuns() throws {
     // The values of a sweep share their factor models (one estimate per month) and each run warm-starts
     // from its previous rebalance; separate programs estimate and solve afresh: the same weights.
     let rebalance = "rebalance monthly from 2015-12 to 2016-11"
@@ -170,7 +168,7 @@ private func program(model: String, objective: String = "maximize mu'f s.t. tev 
 
 /// A sweep must change something: the names the strategy sets at each rebalance cannot be swept, and a
 /// parameter that neither the objective nor a constraint reads is an error rather than identical runs.
-@Test func sweepsThatChangeNothingAreErrors() {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func sweepsThatChangeNothingAreErrors() {
     let (_, e1) = backtests(program(model: "ols", objective: "w in [1, 2]\nmaximize mu'f s.t. tev <= 4%"))
     #expect(e1.contains("regime.tilt:5:1: error: `w` is set by the strategy at each rebalance, so it cannot be swept"), "\(e1)")
     let (_, e2) = backtests(program(model: "ols", objective: "gamma in [1, 2]\nmaximize mu'f s.t. tev <= 4%"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TiltTestSupport
 import TiltData
 import TiltLinearAlgebra
 import TiltModels
@@ -43,7 +44,7 @@ private func referenceModel(_ c: HMMReference.Case) throws -> GaussianHMM {
                     covarianceType: c.covariance == "diag" ? .diagonal : .full)
 }
 
-@Test(arguments: [0, 1])
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing), arguments: [0, 1])
 func hmmFitIsAtLeastAsLikelyAsHmmlearnsBestOfTen(caseIndex: Int) throws {
     let expected = try HMMReference.load().cases[caseIndex]
     let x = try ff6Factors(expected.factors)
@@ -64,7 +65,7 @@ func hmmFitIsAtLeastAsLikelyAsHmmlearnsBestOfTen(caseIndex: Int) throws {
     for s in 0..<fit.stateCount { #expect(abs((0..<fit.stateCount).reduce(0) { $0 + fit.transition[s, $1] } - 1) < 1e-12) }
 }
 
-@Test(arguments: [0, 1])
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing), arguments: [0, 1])
 func hmmInferenceMatchesLogSpaceReferenceOnFixedModel(caseIndex: Int) throws {
     let expected = try HMMReference.load().cases[caseIndex]
     let x = try ff6Factors(expected.factors)
@@ -80,7 +81,7 @@ func hmmInferenceMatchesLogSpaceReferenceOnFixedModel(caseIndex: Int) throws {
     #expect(try model.viterbi(x) == expected.viterbi)
 }
 
-@Test func hmmInformationCriteriaCountParametersByCovarianceType() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func hmmInformationCriteriaCountParametersByCovarianceType() throws {
     let reference = try HMMReference.load()
     // 3 diagonal states on 5 series: 2 start + 6 transition + 15 means + 15 variances.
     // 2 full states on 6 series: 1 start + 2 transition + 12 means + 2·21 covariances.
@@ -96,7 +97,7 @@ func hmmInferenceMatchesLogSpaceReferenceOnFixedModel(caseIndex: Int) throws {
     }
 }
 
-@Test func hmmWarmStartFromTheOptimumStaysThere() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func hmmWarmStartFromTheOptimumStaysThere() throws {
     let x = try ff6Factors(["mktrf", "smb", "hml"])
     let first = try GaussianHMM.fit(x, states: 2, covariance: .full, restarts: 4, seed: 11)
     let again = try GaussianHMM.fit(x, states: 2, covariance: .full, restarts: 0, warmStart: first)
@@ -125,7 +126,7 @@ func hmmInferenceMatchesLogSpaceReferenceOnFixedModel(caseIndex: Int) throws {
     }
 }
 
-@Test func hmmRejectsUnusableInput() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func hmmRejectsUnusableInput() throws {
     let x = try ff6Factors(["mktrf"])
     #expect(throws: ModelError.self) { try GaussianHMM.fit(x, states: 0, covariance: .diagonal) }
     #expect(throws: ModelError.self) { try GaussianHMM.fit(Matrix(rows: 3, cols: 1), states: 3, covariance: .diagonal) }

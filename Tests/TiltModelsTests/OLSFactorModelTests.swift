@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TiltTestSupport
 import TiltData
 import TiltLinearAlgebra
 import TiltModels
@@ -24,7 +25,7 @@ private struct OLSReference: Decodable {
     let cases: [Case]
 }
 
-@Test(arguments: [0, 1])
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing), arguments: [0, 1])
 func matchesNumpyOnIndustries(caseIndex: Int) throws {
     let reference = try JSONDecoder().decode(OLSReference.self,
                                              from: Data(contentsOf: URL(fileURLWithPath: referencePath("ols_reference.json"))))
@@ -52,7 +53,7 @@ func matchesNumpyOnIndustries(caseIndex: Int) throws {
     #expect(maxRelativeDifference(model.mu.storage, expected.mu) < 1e-10)
 }
 
-@Test func alignedDataSubtractsTheRiskFreeRate() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func alignedDataSubtractsTheRiskFreeRate() throws {
     let data = try IndustryData()
     let viaAligned = try OLSFactorModel.estimate(data.aligned, rebalance: Month(2000, 6), window: .rolling(months: 60))
     let viaMatrices = try OLSFactorModel.estimate(excessReturns: data.excessReturns, factorReturns: data.aligned.factors.returns,

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TiltTestSupport
 import TiltData
 import TiltLinearAlgebra
 @testable import TiltModels
@@ -54,7 +55,7 @@ import TiltLinearAlgebra
 
     static func month(_ text: String) throws -> Month { try #require(Month(parsing: text)) }
 
-    @Test func inSampleFitMatchesTheReference() throws {
+    @Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func inSampleFitMatchesTheReference() throws {
         let ref = try #require(Self.reference)
         let (_, data) = try Self.industryData()
         let policy = ParametricPolicy(utility: try CRRAUtility(riskAversion: ref.gamma))
@@ -75,7 +76,7 @@ import TiltLinearAlgebra
         #expect(holdings.allSatisfy { abs($0.weights.reduce(0, +) - 1) < 1e-12 })
     }
 
-    @Test func logUtilityFitMatchesTheReference() throws {
+    @Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func logUtilityFitMatchesTheReference() throws {
         let ref = try #require(Self.reference)
         let (_, data) = try Self.industryData()
         let fit = try ParametricPolicy(utility: .log)
@@ -85,7 +86,7 @@ import TiltLinearAlgebra
         #expect(maxRelativeDifference([fit.averageUtility], [ref.in_sample_log.average_utility]) < 1e-10)
     }
 
-    @Test func rollingOutOfSampleThetaPathMatchesTheReference() throws {
+    @Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func rollingOutOfSampleThetaPathMatchesTheReference() throws {
         let ref = try #require(Self.reference)
         let (_, data) = try Self.industryData()
         let first = try Self.month(ref.out_of_sample.first), last = try Self.month(ref.out_of_sample.last)
@@ -115,7 +116,7 @@ import TiltLinearAlgebra
         #expect(lw.averageShortFraction == 0)
     }
 
-    @Test func warmStartDoesNotChangeTheEstimate() throws {
+    @Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func warmStartDoesNotChangeTheEstimate() throws {
         let (_, data) = try Self.industryData()
         let policy = ParametricPolicy(utility: try CRRAUtility(riskAversion: 5))
         let months = try Self.month("1990-01")...Self.month("1999-12")
@@ -124,7 +125,7 @@ import TiltLinearAlgebra
         #expect(maxRelativeDifference(warm.theta, cold.theta) < 1e-10)
     }
 
-    @Test func characteristicsFollowKenFrenchTiming() throws {
+    @Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func characteristicsFollowKenFrenchTiming() throws {
         let (industries, data) = try Self.industryData()
         let value = CharacteristicPanel.value(industries).values
         let t = try #require(industries.months.firstIndex(of: Self.month("1930-06")))
@@ -148,7 +149,7 @@ import TiltLinearAlgebra
         }
     }
 
-    @Test func userPanelWorksLikeABuiltInCharacteristic() throws {
+    @Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func userPanelWorksLikeABuiltInCharacteristic() throws {
         let (industries, builtIn) = try Self.industryData()
         // The size panel, given as a user's file would be: shuffled columns, a subset of months.
         let keep = Array(industries.months.indices.dropFirst(5))

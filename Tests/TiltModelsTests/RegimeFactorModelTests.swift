@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TiltTestSupport
 import TiltData
 import TiltLinearAlgebra
 import TiltModels
@@ -12,7 +13,7 @@ extension IndustryData {
     }
 }
 
-@Test func regimeMixtureMomentsMatchMonteCarlo() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func regimeMixtureMomentsMatchMonteCarlo() throws {
     let data = try IndustryData()
     let model = try data.estimate(at: Month(2008, 12), options: RegimeModelOptions(states: 3, covariance: .full, restarts: 3))
     let pi = model.forecastProbabilities
@@ -44,7 +45,7 @@ extension IndustryData {
     #expect(maxRelativeDifference(model.residualVariances.storage, residuals) < 1e-12)
 }
 
-@Test func regimeForecastUsesOnlyDataUpToTheRebalance() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func regimeForecastUsesOnlyDataUpToTheRebalance() throws {
     let data = try IndustryData()
     let options = RegimeModelOptions(states: 2, covariance: .diagonal, horizon: 3, restarts: 3)
     let rebalance = Month(1999, 12)
@@ -71,7 +72,7 @@ extension IndustryData {
     #expect(model.smoothedProbabilities.rows == t + 1)
 }
 
-@Test func regimeStatesKeepTheirNumbersAcrossRebalances() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func regimeStatesKeepTheirNumbersAcrossRebalances() throws {
     let data = try IndustryData()
     let options = RegimeModelOptions(states: 2, covariance: .full, restarts: 5)
     let first = try data.estimate(at: Month(1990, 12), options: options)
@@ -86,7 +87,7 @@ extension IndustryData {
     }
 }
 
-@Test func regimeModelWithOneStateIsTheOLSModel() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func regimeModelWithOneStateIsTheOLSModel() throws {
     let data = try IndustryData()
     let rebalance = Month(2005, 6)
     let window = EstimationWindow.rolling(months: 120)
@@ -104,7 +105,7 @@ extension IndustryData {
     #expect(regime.observationCounts == ols.observationCounts)
 }
 
-@Test func regimeRefitFollowsThePreviousNumberingOfThreeStates() throws {
+@Test(.enabled(if: SharedData.isAvailable, SharedData.missing)) func regimeRefitFollowsThePreviousNumberingOfThreeStates() throws {
     let data = try IndustryData()
     let options = RegimeModelOptions(states: 3, covariance: .diagonal, restarts: 4)
     let first = try data.estimate(at: Month(2000, 12), options: options)

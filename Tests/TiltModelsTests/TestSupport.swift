@@ -2,11 +2,10 @@ import Foundation
 import Testing
 import TiltData
 import TiltLinearAlgebra
+import TiltTestSupport
 
-/// Path of a file in the shared read-only data folder (`<repo>/../shared/data`).
-func sharedDataPath(_ name: String, file: String = #filePath) -> String {
-    repositoryRoot(file).deletingLastPathComponent().appendingPathComponent("shared/data/\(name)").path
-}
+/// Path of a file in the shared read-only data folder (`SharedData`: TILT_DATA or `<repo>/../shared/data`).
+func sharedDataPath(_ name: String) -> String { SharedData.path(name) }
 
 /// Path of a file in this test target's `References` folder.
 func referencePath(_ name: String, file: String = #filePath) -> String {
@@ -51,7 +50,7 @@ struct IndustryData {
                                    returns: industries.valueWeightedReturns)
         aligned = try AlignedData(panel: panel, factors: FactorFile.loadTidy(path: sharedDataPath("ff6_monthly.csv")))
         let rf = try #require(aligned.factors.riskFree)
-        var excess = aligned.panel.returns
+        var excess = aligned.panel.denseReturns()
         for j in 0..<excess.cols { for i in 0..<excess.rows { excess[i, j] -= rf[i, 0] } }
         excessReturns = excess
         var factors = try aligned.factors.returns.selecting(rows: nil, cols: Array(0..<5))

@@ -11,18 +11,18 @@ import TiltPortfolio
 /// with returns) over the following months until the next rebalance; after the last rebalance, for one
 /// step of the schedule (a quarter for a quarterly schedule) or to the data's end.
 ///
-/// Eligibility at T: a return in month T+1, a positive market cap at T (when caps are known) and a
-/// complete estimation window (no missing return in it). A missing return later in a multi-month holding
-/// period counts as 0 for that month (the position is carried as cash); with monthly rebalancing this
-/// never happens.
+/// Eligibility at T uses only what is known at T: a return and (when caps are known) a positive market cap at
+/// T, the universe's screen at T, no delisting during T, and enough returns in the estimation window
+/// (`StrategySpecification.observations`). Between rebalances the weights are a `HeldBook`: a position whose
+/// stock delists earns its delisting return, one without a return earns 0 (an `UnpricedExit`), and either
+/// leaves the book for cash (Docs/conventions.md).
 public enum Backtester {
     public static func run(_ spec: StrategySpecification, progress: ((Int, Int) -> Void)? = nil) throws -> BacktestResult {
         let data = spec.data
         let months = data.months
         let panel = data.panel
         let factors = data.factors
-        let riskFree = (0..<months.count).map { factors.riskFree?[$0, 0] ?? 0 }
-        let excess = excessReturns(data)
+        let riskFree = riskFree(data)
         let indexOfMonth = Dictionary(uniqueKeysWithValues: months.enumerated().map { ($1, $0) })
         let schedule = try spec.rebalanceMonths.map { m -> Int in
             guard let t = indexOfMonth[m], t + 1 < months.count else {
@@ -45,54 +45,38 @@ public enum Backtester {
         for (step, t) in schedule.enumerated() {
             progress?(step, schedule.count)
             let month = months[t]
-            let decision = try rebalance(spec, at: t, month: month, excess: excess, held: held, carried: carried)
+            let decision = try rebalance(spec, at: t, month: month, riskFree: riskFree, held: held, carried: carried)
             carried = decision.carried
             result.rebalances.append(decision.record)
             held = [:]
             let holdingEnd = step + 1 < schedule.count ? schedule[step + 1] : t + lastStep
-            var stock = decision.stockWeights
-            var bench = decision.stockBenchmark
-            let sectorGrouping = panel.sectors.map { sectors in SectorGrouping(assetSectors: decision.stockColumns.map { sectors[$0] }) }
+            var book = HeldBook(columns: decision.stockColumns, weights: decision.stockWeights, benchmark: decision.stockBenchmark)
+            // Sectors as of T (the rebalance's), for the attribution of the months they are held.
+            let sectorGrouping = decision.stockSectors.map { SectorGrouping(assetSectors: $0) }
             for m in (t + 1)...max(t + 1, holdingEnd) where m < months.count {
-                let r = decision.stockColumns.map { c -> Double in let x = panel.returns[m, c]; return x.isFinite ? x : 0 }
-                var rp = zip(stock, r).reduce(0) { $0 + $1.0 * $1.1 }
-                let rb = zip(bench, r).reduce(0) { $0 + $1.0 * $1.1 }
+                let earned = book.earn(panel, row: m)
                 let cost = m == t + 1 ? spec.costPerTurnover * decision.record.turnover : 0
-                let gross = rp
-                rp -= cost
                 result.months.append(months[m])
-                result.portfolioReturns.append(rp)
-                result.benchmarkReturns.append(rb)
+                result.portfolioReturns.append(earned.portfolio - cost)
+                result.benchmarkReturns.append(earned.benchmark)
                 result.costs.append(cost)
                 result.riskFree?.append(riskFree[m])
                 result.factorReturns?.values.append((0..<factors.returns.cols).map { factors.returns[m, $0] })
                 if let sectorGrouping {
-                    result.sectorMonths?.append(sectorGrouping.split(weights: stock, benchmarkWeights: bench, returns: r))
+                    result.sectorMonths?.append(sectorGrouping.split(weights: earned.weights, benchmarkWeights: earned.benchmarkWeights,
+                                                                     returns: earned.returns))
                 }
-                stock = drift(stock, r, gross)
-                bench = drift(bench, r, rb)
+                result.unpricedExits += earned.exits
             }
-            for (i, c) in decision.stockColumns.enumerated() { held[panel.assetIDs[c]] = stock[i] }
+            for (i, c) in decision.stockColumns.enumerated() where book.weights[i] != 0 { held[panel.assetIDs[c]] = book.weights[i] }
         }
         progress?(schedule.count, schedule.count)
         return result
     }
 
-    /// The panel's returns less the risk-free rate of their month (0 without one).
-    static func excessReturns(_ data: AlignedData) -> Matrix {
-        var excess = data.panel.returns
-        for t in 0..<excess.rows {
-            let rf = data.factors.riskFree?[t, 0] ?? 0
-            for j in 0..<excess.cols { excess[t, j] -= rf }
-        }
-        return excess
-    }
-
-    /// Weights after one month of returns: wᵢ(1 + rᵢ)/(1 + r_p).
-    private static func drift(_ w: [Double], _ r: [Double], _ portfolioReturn: Double) -> [Double] {
-        let growth = 1 + portfolioReturn
-        guard growth > 0 else { return w }
-        return zip(w, r).map { $0 * (1 + $1) / growth }
+    /// The risk-free rate of each month of `data` (0 without one), monthly decimal.
+    static func riskFree(_ data: AlignedData) -> [Double] {
+        (0..<data.months.count).map { data.factors.riskFree?[$0, 0] ?? 0 }
     }
 
     private struct Decision {
@@ -101,6 +85,8 @@ public enum Backtester {
         var stockColumns: [Int]
         var stockWeights: [Double]
         var stockBenchmark: [Double]
+        /// The stocks' sectors as of the rebalance, `nil` when the universe has none.
+        var stockSectors: [String]?
         var carried: Carried
     }
 
@@ -112,9 +98,9 @@ public enum Backtester {
         var warmStart: WarmStart?
     }
 
-    private static func rebalance(_ spec: StrategySpecification, at t: Int, month: Month, excess: Matrix,
+    private static func rebalance(_ spec: StrategySpecification, at t: Int, month: Month, riskFree: [Double],
                                   held: [String: Double], carried: Carried) throws -> Decision {
-        let view = try RebalanceView(spec, at: t, month: month, excess: excess, held: held, previousHMM: carried.hmm)
+        let view = try RebalanceView(spec, at: t, month: month, riskFree: riskFree, held: held, previousHMM: carried.hmm)
         let context = view.portfolio
         let solution: ProblemSolution
         do {
@@ -151,6 +137,7 @@ public enum Backtester {
             exAnteActiveVariance: factorContributions.reduce(0, +) + specific, status: solution.status.rawValue,
             method: solution.method.rawValue, regimeProbabilities: regime?.probabilities, filteredRegimeProbabilities: regime?.filteredProbabilities)
         return Decision(record: record, stockColumns: view.stockColumns, stockWeights: stockWeights, stockBenchmark: stockBenchmark,
+                        stockSectors: view.stockSectors,
                         // A structured solve leaves no cone solution: keep the last one for a month that needs it.
                         carried: Carried(hmm: view.regimeModel?.hmm, warmStart: solution.warmStart ?? carried.warmStart))
     }

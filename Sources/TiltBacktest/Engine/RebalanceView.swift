@@ -11,8 +11,11 @@ import TiltPortfolio
 public struct RebalanceView: Sendable {
     /// The month's portfolio problem context, over the decision units (assets, or sectors).
     public let portfolio: PortfolioContext
-    /// Panel columns of the stocks behind the units: eligible at T with a complete estimation window.
+    /// Panel columns of the stocks behind the units: eligible at T with enough returns in the estimation
+    /// window (`StrategySpecification.observations`).
     public let stockColumns: [Int]
+    /// The sectors of those stocks as of T, `nil` when the universe has none.
+    public let stockSectors: [String]?
     /// Per unit: its stocks (positions in `stockColumns`) and their shares of the unit (1 for an asset;
     /// cap weights inside a sector).
     public let membership: [[(stock: Int, share: Double)]]
@@ -21,26 +24,36 @@ public struct RebalanceView: Sendable {
     /// The same model when it is a regime model (its HMM, probabilities and per-regime moments).
     public let regimeModel: RegimeFactorModel?
 
-    /// The view at data row `t` (month `month`) with `excess` the panel's excess returns, `held` the weights
-    /// held just before (by asset id, drifted) and `previousHMM` the previous rebalance's HMM (warm start).
-    init(_ spec: StrategySpecification, at t: Int, month: Month, excess: Matrix, held: [String: Double],
+    /// The view at data row `t` (month `month`) with `riskFree` the risk-free rate of every month of the data
+    /// (monthly decimal, 0 without one), `held` the weights held just before (by asset id, drifted) and
+    /// `previousHMM` the previous rebalance's HMM (warm start).
+    init(_ spec: StrategySpecification, at t: Int, month: Month, riskFree: [Double], held: [String: Double],
          previousHMM: GaussianHMM?) throws {
         let panel = spec.data.panel
         let eligible = panel.eligibleAssets(atRebalance: t)
-        guard !eligible.isEmpty else { throw BacktestError(month: month, "no asset has a return in the following month") }
-        let estimate = try Self.estimate(spec, at: t, month: month, excess: excess, eligible: eligible, previousHMM: previousHMM)
+        guard !eligible.isEmpty else { throw BacktestError(month: month, "no asset is eligible: " + panel.noEligibleAssetReason(atRebalance: t)) }
+        let estimate = try Self.estimate(spec, at: t, month: month, riskFree: riskFree, eligible: eligible, previousHMM: previousHMM)
         let model = estimate.model, regimeModel = estimate.regime
-        // Keep assets with a complete window.
-        let complete = (0..<eligible.count).filter { model.observationCounts[$0] == model.windowMonths.count }
+        // Keep assets with enough returns in the window (and an estimate).
+        let complete = (0..<eligible.count).filter {
+            spec.observations.isMet(observations: model.observationCounts[$0], windowLength: model.windowMonths.count)
+                && model.residualVariances[$0, 0].isFinite
+        }
         guard !complete.isEmpty else {
-            throw BacktestError(month: month, "no asset has a complete estimation window (\(model.windowMonths.first.map(\.description) ?? "?")…\(month))")
+            let window = "\(model.windowMonths.first.map(\.description) ?? "?")…\(month)"
+            switch spec.observations {
+            case .complete: throw BacktestError(month: month, "no asset has a complete estimation window (\(window))",
+                                                hint: "allow missing months: `model ols(window: rolling 60, min: 36)`")
+            case .atLeast(let n): throw BacktestError(month: month, "no asset has \(n) months of returns in its estimation window (\(window))")
+            }
         }
         let columns = complete.map { eligible[$0] }
         let loadings = try model.loadings.selecting(rows: nil, cols: complete)
         let residuals = complete.map { model.residualVariances[$0, 0] }
-        let caps = columns.map { c in panel.marketCaps.map { $0[t, c] } ?? 1 }
+        let caps = columns.map { c in panel.hasMarketCaps ? panel.marketCap(row: t, asset: c) : 1 }
         let benchmark = try Self.benchmarkWeights(spec.benchmark, ids: columns.map { panel.assetIDs[$0] }, caps: caps, month: month)
-        let sectorOfStock = panel.sectors.map { s in columns.map { s[$0] } }
+        // Sectors as of T (a CRSP stock's SIC code then, not its latest).
+        let sectorOfStock = panel.hasSectors ? columns.map { panel.sector(row: t, asset: $0) ?? SICDivision.other.name } : nil
 
         // The decision units and the map from units to stocks.
         var units: [String]
@@ -90,6 +103,7 @@ public struct RebalanceView: Sendable {
                                        exposureNames: names, regime: regime)
         self.portfolio = context
         self.stockColumns = columns
+        self.stockSectors = sectorOfStock
         self.membership = membership
         self.model = model
         self.regimeModel = regimeModel
@@ -97,25 +111,29 @@ public struct RebalanceView: Sendable {
 
     /// The factor model of the eligible assets at T (data row `t`), as the specification asks; from the
     /// specification's cache when another backtest of a sweep has already estimated it.
-    private static func estimate(_ spec: StrategySpecification, at t: Int, month: Month, excess: Matrix, eligible: [Int],
+    private static func estimate(_ spec: StrategySpecification, at t: Int, month: Month, riskFree: [Double], eligible: [Int],
                                  previousHMM: GaussianHMM?) throws -> FactorModelEstimate {
         func estimateNow() throws -> FactorModelEstimate {
-            // Only the rows up to T: the model never sees later data (and copies less).
-            let history = Array(0...t)
+            // Only the window's rows, up to T: the model never sees later data (and copies only the window).
+            let windowStart = spec.window.firstMonth(endingAt: month)
+            let first = min(t, spec.data.months.firstIndex { $0 >= windowStart } ?? t)
+            let history = Array(first...t)
             var factorReturns = try spec.data.factors.returns.selecting(rows: history, cols: nil)
             factorReturns.colLabels = spec.data.factors.factorNames
-            let returns = try excess.selecting(rows: history, cols: eligible)
-            let months = Array(spec.data.months[0...t])
+            var returns = spec.data.panel.returns(rows: first..<(t + 1), assets: eligible)
+            for j in 0..<returns.cols { for i in 0..<returns.rows { returns[i, j] -= riskFree[first + i] } }
+            let months = Array(spec.data.months[first...t])
             do {
                 switch spec.model {
                 case .ols:
                     return FactorModelEstimate(model: try OLSFactorModel.estimate(
                         excessReturns: returns, factorReturns: factorReturns, months: months, rebalance: month,
-                        window: spec.window), regime: nil)
+                        window: spec.window, minimumObservations: spec.observations.minimumObservations), regime: nil)
                 case .regime(let options):
                     let model = try RegimeFactorModel.estimate(excessReturns: returns, factorReturns: factorReturns,
                                                                months: months, rebalance: month, window: spec.window,
-                                                               options: options, previous: previousHMM)
+                                                               options: options, previous: previousHMM,
+                                                               minimumObservations: spec.observations.minimumObservations)
                     return FactorModelEstimate(model: model, regime: model)
                 }
             } catch let error as ModelError {
@@ -168,6 +186,6 @@ public struct RebalanceView: Sendable {
         let weighted = weights.filter { $0.value > 0 }.keys.sorted()
         let named = weighted.prefix(5).joined(separator: ", ") + (weighted.count > 5 ? " and \(weighted.count - 5) more" : "")
         return BacktestError(month: month, "none of the benchmark's assets (\(named)) is eligible",
-                             hint: "an asset is eligible with a return in \(month + 1), a positive market cap at \(month) (when caps are known) and no missing return in its estimation window")
+                             hint: "an asset is eligible with a return and a positive market cap at \(month) (when caps are known), no delisting in that month and enough returns in its estimation window")
     }
 }

@@ -37,6 +37,9 @@ public struct StrategySpecification: Sendable {
     public var benchmark: Benchmark
     /// The estimation window of the factor model (data labelled ≤ T only).
     public var window: EstimationWindow
+    /// How many of the window's months an asset needs a return in (complete by default; CRSP universes
+    /// allow missing months).
+    public var observations: ObservationRequirement = .complete
     public var model: FactorModelSpecification
     /// The months T at whose end the portfolio is rebalanced (increasing, each in the data and before its last month).
     public var rebalanceMonths: [Month]

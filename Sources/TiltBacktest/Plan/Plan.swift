@@ -49,20 +49,11 @@ public struct Plan: Sendable, Equatable, Codable {
         }
     }
 
-    /// The data files the plan reads (resolved paths, in the order it reads them), for a run's provenance.
+    /// The data files the plan reads (resolved paths, in the order it reads them), for a run's provenance
+    /// and for `--out`'s check that no input is overwritten. A database is not a file and is not listed.
     public var dataFiles: [String] {
         if let strategy {
-            var files: [String] = []
-            switch strategy.universe {
-            case .kenFrenchIndustries(let path), .crsp(let path), .returns(let path): files.append(path)
-            case .synthetic: break
-            }
-            switch strategy.factors {
-            case .file(let path), .tidyFile(let path): files.append(path)
-            case .universe: break
-            }
-            if case .file(let path) = strategy.benchmark { files.append(path) }
-            return files
+            return strategy.universe.files + strategy.factors.files + strategy.benchmark.files
         }
         if let policy {
             return policy.characteristics.compactMap { if case .file(let path, _) = $0 { return path }; return nil } + [policy.industries]
@@ -178,12 +169,37 @@ public enum UniverseSource: Sendable, Equatable, Codable {
     /// Ken French's industry portfolios file (value-weighted returns, caps from firms × size, SIC-division
     /// sectors).
     case kenFrenchIndustries(path: String)
-    /// A CRSP extract (monthly or daily).
-    case crsp(path: String)
+    /// A CRSP extract as WRDS writes it (CSV, monthly or daily; `CRSPExtract`), read with `options` (the
+    /// sector scheme, the common-share screen, the months kept).
+    case crsp(path: String, options: CRSPOptions)
+    /// CRSP from a PostgreSQL database (WRDS's service; `CRSPDatabase`): `connection` is the libpq
+    /// connection string as written, without any password (a password comes from `~/.pgpass`, `PGPASSWORD`,
+    /// or, for a program that wrote one, from the session that ran it — never from the plan); "" takes the
+    /// `PG*` environment. `tables` nil chooses CIZ when `crsp.msf_v2` exists, else legacy; `daily` reads the
+    /// daily stock file.
+    case crspDatabase(connection: String, tables: CRSPTables?, daily: Bool, options: CRSPOptions)
     /// The built-in synthetic market (it has its own factors).
     case synthetic(stocks: Int, seed: UInt64, from: Month, to: Month)
-    /// A wide CSV of returns (`month,<asset>,…`).
-    case returns(path: String)
+    /// A CSV of returns, wide (`month,<asset>,…`) or long (`asset, month, ret[, cap, sector]`), with
+    /// optional companion files of market caps and sectors (`AssetPanel.load`).
+    case returns(path: String, caps: String?, sectors: String?)
+
+    /// The files it reads, in order.
+    public var files: [String] {
+        switch self {
+        case .kenFrenchIndustries(let path), .crsp(let path, _): return [path]
+        case .returns(let path, let caps, let sectors): return [path] + [caps, sectors].compactMap { $0 }
+        case .crspDatabase, .synthetic: return []
+        }
+    }
+
+    /// Whether the universe is CRSP single names (their default model allows missing months).
+    public var isCRSP: Bool {
+        switch self {
+        case .crsp, .crspDatabase: return true
+        case .kenFrenchIndustries, .synthetic, .returns: return false
+        }
+    }
 }
 
 /// Where a strategy's factor returns come from.
@@ -192,8 +208,19 @@ public enum FactorSource: Sendable, Equatable, Codable {
     case universe
     /// A Ken French factor file as downloaded, or a tidy CSV (`month, factors…, rf`); told apart when read.
     case file(path: String)
-    /// A tidy CSV (`factors.csv` beside the data, as `tilt synth` writes it).
-    case tidyFile(path: String)
+    /// Found beside the data without a `factors` statement (`DataDiscovery.defaultFactorFiles`): the files
+    /// joined month by month in this order (Ken French's five factors, then momentum), and the rule that
+    /// chose them, for the note saying so.
+    case found(paths: [String], rule: String)
+
+    /// The files it reads, in order.
+    public var files: [String] {
+        switch self {
+        case .universe: return []
+        case .file(let path): return [path]
+        case .found(let paths, _): return paths
+        }
+    }
 }
 
 /// How the benchmark's weights are set at each rebalance.
@@ -206,6 +233,12 @@ public enum BenchmarkRule: Sendable, Equatable, Codable {
     case none
     /// Fixed weights from an `asset,weight` file, renormalised over the eligible units.
     case file(path: String)
+
+    /// The file it reads, if any.
+    public var files: [String] {
+        if case .file(let path) = self { return [path] }
+        return []
+    }
 }
 
 /// The factor model estimated at each rebalance and its window.
@@ -230,12 +263,25 @@ public struct FactorModelPlan: Sendable, Hashable, Codable {
 
     public var kind: Kind
     public var window: Window
+    /// The fewest months of the window an asset needs a return in (`min:`); nil: every month. CRSP universes
+    /// default to 36 (`ObservationRequirement`).
+    public var minimumObservations: Int?
 
-    public init(kind: Kind, window: Window) {
+    public init(kind: Kind, window: Window, minimumObservations: Int? = nil) {
         self.kind = kind
         self.window = window
+        self.minimumObservations = minimumObservations
     }
 
-    /// OLS over an expanding window from the data's first month: the model without a `model` statement.
+    /// OLS over an expanding window from the data's first month with complete windows: the model without a
+    /// `model` statement.
     public static let standard = FactorModelPlan(kind: .ols, window: .expanding(from: nil))
+
+    /// The model of a CRSP universe without a `model` statement: `ols(window: rolling 60, min: 36)`.
+    public static let crspStandard = FactorModelPlan(kind: .ols, window: .rolling(months: 60), minimumObservations: 36)
+
+    /// The model without a `model` statement for `universe`.
+    public static func standard(for universe: UniverseSource) -> FactorModelPlan {
+        universe.isCRSP ? crspStandard : standard
+    }
 }

@@ -10,6 +10,8 @@ public struct PlanError: Error, Sendable, CustomStringConvertible {
         case universe
         /// Where the universe's file is named (a problem reading it).
         case universeData
+        /// Where an option of the universe is written (`caps:` of `returns(…)`: a problem reading its file).
+        case universeOption(String)
         /// The factors (their statement, or the universe's when the factors are implied).
         case factors
         /// Where the benchmark's weights file is named.

@@ -2,6 +2,7 @@ import Foundation
 import TiltData
 import TiltModels
 import TiltPortfolio
+import TiltWRDS
 
 /// A strategy plan with its data loaded and aligned, ready to run: one `StrategySpecification` per variant.
 /// Variants with the same factor model share their estimates (one estimate per rebalance month).
@@ -10,6 +11,9 @@ public struct LoadedStrategy: Sendable {
     public let data: AlignedData
     /// One per variant of the plan, in its order.
     public let specifications: [StrategySpecification]
+    /// Choices made in loading that the program did not state, for the user to see (which files were read
+    /// and what they hold, a factor file without rf, a window start before the data).
+    public let notes: [String]
 
     /// Runs every variant's backtest, in parallel (one per core); results in the plan's order.
     /// `progress(done, total)` counts rebalances over all variants, reported from one thread at a time.
@@ -53,7 +57,7 @@ extension LoadedStrategy {
                             at: .rebalanceWindow)
         }
         do {
-            return try RebalanceView(specifications[variant], at: t, month: month, excess: Backtester.excessReturns(data),
+            return try RebalanceView(specifications[variant], at: t, month: month, riskFree: Backtester.riskFree(data),
                                      held: held, previousHMM: nil)
         } catch let error as BacktestError {
             throw PlanError(error.description, at: .objective(variant: variant), hint: error.hint)
@@ -63,18 +67,29 @@ extension LoadedStrategy {
     }
 }
 
+/// Passwords a program wrote in a database connection string, by the connection string without them
+/// (`UniverseSource.crspDatabase`'s): kept by the session that lowered the program, never in a plan.
+public typealias DatabasePasswords = [String: String]
+
+/// Reports progress while data loads: what (`crsp`, `crsp query`), done and total (bytes or rows).
+public typealias LoadingProgress = (_ what: String, _ done: Int, _ total: Int) -> Void
+
 extension StrategyPlan {
     /// Runs the plan: loads its data, then every variant's backtest.
-    public func run(suggest: NameSuggestion = { _, _ in nil },
+    public func run(suggest: NameSuggestion = { _, _ in nil }, passwords: DatabasePasswords = [:],
                     progress: (@Sendable (Int, Int) -> Void)? = nil) throws(PlanError) -> [BacktestResult] {
-        try load(suggest: suggest).run(progress: progress)
+        try load(suggest: suggest, passwords: passwords).run(progress: progress)
     }
 
-    /// Loads and aligns the plan's data, reads its benchmark weights, and sets each variant's window and
-    /// rebalance months. `suggest` words a hint for a name the data does not have (`closestName`).
-    public func load(suggest: NameSuggestion = { _, _ in nil }) throws(PlanError) -> LoadedStrategy {
-        let (panel, builtInFactors) = try universe.load()
-        let factorFile = try factors.load(builtIn: builtInFactors)
+    /// Loads and aligns the plan's data, reads its benchmark weights, and sets each variant's window,
+    /// observation requirement and rebalance months. `suggest` words a hint for a name the data does not
+    /// have (`closestName`); `passwords` are those the program wrote for its database; `loading` reports
+    /// progress while a large universe is read.
+    public func load(suggest: NameSuggestion = { _, _ in nil }, passwords: DatabasePasswords = [:],
+                     loading: LoadingProgress? = nil) throws(PlanError) -> LoadedStrategy {
+        var notes: [String] = []
+        let (panel, builtInFactors) = try universe.load(passwords: passwords, notes: &notes, loading: loading)
+        let factorFile = try factors.load(builtIn: builtInFactors, notes: &notes)
         let data: AlignedData
         do { data = try AlignedData(panel: panel, factors: factorFile) } catch {
             // At the statement that read the file the problem is about.
@@ -90,13 +105,35 @@ extension StrategyPlan {
         var specifications: [StrategySpecification] = []
         for variant in variants {
             let window = variant.model.window(startingAt: data.months[0])
-            specifications.append(StrategySpecification(
+            var specification = StrategySpecification(
                 name: variant.label.isEmpty ? "strategy" : variant.label, data: data, benchmark: benchmarkRule,
                 window: window, model: variant.model.specification, rebalanceMonths: try schedule.months(window: window, data: data),
                 costPerTurnover: costPerTurnover, allocation: allocation, crises: crises.windows,
-                modelCache: caches[variant.model], problem: variant.problem))
+                modelCache: caches[variant.model], problem: variant.problem)
+            specification.observations = variant.model.observations
+            specifications.append(specification)
         }
-        return LoadedStrategy(plan: self, data: data, specifications: specifications)
+        notes += coverageNotes(factorFile, data: data)
+        return LoadedStrategy(plan: self, data: data, specifications: specifications, notes: notes)
+    }
+
+    /// Notes about the factors the strategy uses: no risk-free rate; a window start (`from:`) before the data.
+    private func coverageNotes(_ factors: FactorFile, data: AlignedData) -> [String] {
+        var notes: [String] = []
+        let sources = factors.sources.joined(separator: " + ")
+        if factors.riskFree == nil {
+            notes.append("\(sources) has no rf column: returns are regressed as they are (rf = 0), so mu'f and the regressions are of raw returns, not excess returns; add an `rf` column (one-month T-bill, monthly decimals) for excess returns")
+        }
+        let starts = variants.compactMap { variant -> Month? in
+            if case .expanding(let from?) = variant.model.window { return from }
+            return nil
+        }
+        if let from = starts.min(), let first = data.months.first, from < first {
+            let late = factors.months.first.map { $0 > from } == true ? "the factors (\(sources)) start in \(factors.months[0])"
+                                                                      : "the returns (\(data.panel.path)) start in \(data.panel.months.first?.description ?? "?")"
+            notes.append("`from: \(from)` is before the data: \(late), so the window starts at \(first)")
+        }
+        return notes
     }
 }
 
@@ -121,11 +158,17 @@ extension [StrategyPlan.Crisis] {
 public typealias NameSuggestion = @Sendable (_ name: String, _ candidates: [String]) -> String?
 
 extension UniverseSource {
-    /// The asset panel and, for the synthetic market, its factors.
-    func load() throws(PlanError) -> (AssetPanel, FactorFile?) {
+    /// The asset panel and, for the synthetic market, its factors; a note for what was read from a database.
+    func load(passwords: DatabasePasswords, notes: inout [String], loading: LoadingProgress?) throws(PlanError) -> (AssetPanel, FactorFile?) {
         do {
             switch self {
-            case .crsp(let path): return (try CRSPExtract.load(path: path), nil)
+            case .crsp(let path, let options):
+                return (try CRSPExtract.load(path: path, options: options, progress: loading.map { report in { report("crsp", $0, $1) } }), nil)
+            case .crspDatabase(let connection, let tables, let daily, let options):
+                let request = CRSPDatabase.Request(conninfo: connection, password: passwords[connection], tables: tables, daily: daily, options: options)
+                let loaded = try CRSPDatabase.load(request, progress: loading.map { report in { report("crsp query", $0, $1) } })
+                notes.append(loaded.note)
+                return (loaded.panel, nil)
             case .kenFrenchIndustries(let path):
                 let industries = try IndustryPortfolios.load(path: path)
                 let panel = try AssetPanel(path: path, months: industries.months, assetIDs: industries.industries,
@@ -135,7 +178,17 @@ extension UniverseSource {
             case .synthetic(let stocks, let seed, let from, let to):
                 let market = try SyntheticMarket.generate(stocks: stocks, seed: seed, from: from, to: to)
                 return (market.panel, market.factors)
-            case .returns(let path): return (try AssetPanel.loadWide(returns: path), nil)
+            case .returns(let path, let caps, let sectors):
+                return (try AssetPanel.load(path: path, caps: caps, sectors: sectors), nil)
+            }
+        } catch let error as DatabaseError {
+            throw PlanError(error.message, at: .universeData, hint: error.hint)
+        } catch let error as DataError {
+            // A companion file's problem is at the option that named it.
+            switch self {
+            case .returns(_, let caps?, _) where error.path == caps: throw PlanError(data: error, at: .universeOption("caps"))
+            case .returns(_, _, let sectors?) where error.path == sectors: throw PlanError(data: error, at: .universeOption("sectors"))
+            default: throw PlanError(data: error, at: .universeData)
             }
         } catch {
             throw PlanError(data: error, at: .universeData)
@@ -144,18 +197,21 @@ extension UniverseSource {
 }
 
 extension FactorSource {
-    /// The factor returns; `builtIn` is the universe's own (the synthetic market's).
-    func load(builtIn: FactorFile?) throws(PlanError) -> FactorFile {
+    /// The factor returns; `builtIn` is the universe's own (the synthetic market's). Factors found without
+    /// a `factors` statement add a note saying which files were read.
+    func load(builtIn: FactorFile?, notes: inout [String]) throws(PlanError) -> FactorFile {
         do {
             switch self {
             case .universe:
                 guard let builtIn else { throw PlanError("this universe has no factors of its own", at: .factors) }
                 return builtIn
-            case .tidyFile(let path): return try FactorFile.loadTidy(path: path)
             case .file(let path):
-                // A tidy file starts with a `month` column; a Ken French file with its description text.
-                let head = (try? String(contentsOfFile: path, encoding: .utf8))?.prefix(200) ?? ""
-                return head.lowercased().hasPrefix("month") ? try FactorFile.loadTidy(path: path) : try FactorFile.load(path: path)
+                // A tidy file (a header, then a month or date per row) or a Ken French file as downloaded.
+                return try FactorFile.read(path: path)
+            case .found(let paths, let rule):
+                let (factors, note) = try DataDiscovery.load(DataDiscovery.FactorFiles(paths: paths, rule: rule))
+                notes.append(note)
+                return factors
             }
         } catch let error as PlanError {
             throw error
@@ -191,6 +247,11 @@ extension FactorModelPlan {
         case .expanding(let from): return .expanding(from: from ?? start)
         case .rolling(let months): return .rolling(months: months)
         }
+    }
+
+    /// How many of the window's months an asset needs a return in.
+    var observations: ObservationRequirement {
+        minimumObservations.map(ObservationRequirement.atLeast) ?? .complete
     }
 
     var specification: FactorModelSpecification {

@@ -28,6 +28,10 @@ public struct BacktestResult: Sendable {
     /// Each month's sector split of the weights held and of the returns they earned, for the
     /// Brinson–Fachler attribution (`BrinsonFachlerAttribution`); `nil` when sectors are unknown.
     public var sectorMonths: [SectorMonth]?
+    /// Held positions (portfolio or benchmark) that had no return and no delisting information in a month:
+    /// each earned 0 that month and left the book for cash (Docs/conventions.md). Empty when every held
+    /// stock had its return.
+    public var unpricedExits: [UnpricedExit] = []
 
     public init(name: String, months: [Month], portfolioReturns: [Double], benchmarkReturns: [Double],
                 costs: [Double], riskFree: [Double]?, rebalances: [Rebalance], crises: [CrisisWindow],
@@ -214,4 +218,21 @@ public struct CrisisWindow: Sendable, Equatable {
         CrisisWindow(name: "COVID", from: Month(2020, 2), to: Month(2020, 4), isBuiltIn: true),
         CrisisWindow(name: "2022 sell-off", from: Month(2022, 1), to: Month(2022, 12), isBuiltIn: true),
     ]
+}
+
+/// A held position without a return and without delisting information in `month`: it earned 0 that
+/// month and left the book (its value held as cash until the next rebalance).
+public struct UnpricedExit: Sendable, Equatable {
+    public var month: Month
+    public var asset: String
+    /// The weights held at the start of the month (after drift).
+    public var portfolioWeight: Double
+    public var benchmarkWeight: Double
+
+    public init(month: Month, asset: String, portfolioWeight: Double, benchmarkWeight: Double) {
+        self.month = month
+        self.asset = asset
+        self.portfolioWeight = portfolioWeight
+        self.benchmarkWeight = benchmarkWeight
+    }
 }

@@ -32,7 +32,9 @@ public struct AlignedData: Sendable {
         }
         months = panelRows.map { panel.months[$0] }
         try Self.checkConsecutive(months, panel: panel, factors: factors)
-        self.panel = try panel.pickingRows(panelRows)
+        // Consecutive months of a panel whose months strictly increase are consecutive rows: the panel is
+        // restricted to them without copying its values.
+        self.panel = panel.restricted(to: panelRows[0]..<(panelRows[panelRows.count - 1] + 1))
         self.factors = factors.pickingRows(factorRows)
     }
 

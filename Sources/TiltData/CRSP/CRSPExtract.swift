@@ -1,218 +1,248 @@
+import Foundation
 import TiltLinearAlgebra
 
-/// Reads a CRSP stock file extract (e.g. from WRDS) into a monthly `AssetPanel`.
+/// Reads a CRSP stock file extract as WRDS writes it (CSV, monthly or daily) into a monthly
+/// `AssetPanel`, streaming the file (`CSVFileReader`): memory follows the number of stock-months, not the
+/// file's size.
 ///
-/// Layout: a header naming the columns `permno,date,ret,prc,shrout,siccd` in any order and any case;
-/// other columns (such as `vol`) are ignored. Dates are `YYYYMMDD`, `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYYMM`
-/// or `YYYY-MM`; rows may come in any order (they are sorted by date within each permno) but a permno
-/// may not have the same date twice.
+/// Layout: a header naming at least `PERMNO, date, RET, PRC, SHROUT, SICCD`, in any order and any case;
+/// when present `SHRCD, EXCHCD, DLRET, DLSTCD, DLSTDT` are read too, and other columns (`VOL`, `TICKER`, …)
+/// are ignored. The CIZ names of WRDS's 2024 format are read as their legacy equivalents (`MthCalDt` or
+/// `DlyCalDt` as `date`, `MthRet`/`DlyRet` as `RET`, `MthPrc`/`DlyPrc` as `PRC`); a CIZ return already
+/// includes the delisting return. Dates are `YYYYMMDD`, `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYYMM` or
+/// `YYYY-MM`; rows may come in any order.
 ///
-/// - Rows are daily or monthly, decided for the whole extract: it is daily when some stock has three or
-///   more rows in one calendar month, and then a month's return is Π(1 + r) − 1 over that stock's rows in
-///   the calendar month. Otherwise it is monthly: each row gives its own month's return, and a stock's
-///   second row in a month is an error at the row (see Docs/conventions.md).
-/// - Missing returns: CRSP letter codes `B` and `C`, a blank cell, `NA`, and the numeric codes -66, -77,
-///   -88, -99. Any other return below -1 (a loss of more than everything) is an error at its cell. One missing daily return makes the whole month's return missing (NaN): nothing is
-///   filled in. Months with no row for a stock (before listing, after delisting, gaps) are NaN too, so
-///   a stock whose return at T+1 is missing is not eligible at the rebalance at T
-///   (`AssetPanel.eligibleAssets(atRebalance:)`). A delisting month with daily rows compounds the days
-///   traded; CRSP delisting returns are not read.
-/// - Market cap: |prc| × shrout on the stock's last row of the month ($ thousands; a negative price is
-///   CRSP's bid/ask midpoint, hence the absolute value); NaN when the price is missing or zero.
-/// - Sector: the SIC division (`SICDivision`) of the stock's latest row that has a `siccd`.
+/// Cells: RET and DLRET missing codes are a blank cell, `NA`, any single letter (CRSP's B, C, … for RET;
+/// A, P, S, T for DLRET) and the numeric codes -66, -77, -88, -99 (and -55 for DLRET); any other return
+/// below −100% is an error at its cell. A negative PRC is CRSP's bid/ask average, read as |PRC|. A single
+/// letter in SICCD (CRSP's `Z`) is an unknown code. DLSTCD 100 ("active") is no delisting.
 ///
-/// The panel's months run from the earliest to the latest month in the file without gaps; assets
-/// are ordered by permno.
+/// What becomes of the rows — daily or monthly, compounding, caps, SIC code and screen as of each month,
+/// delistings — is `CRSPPanelBuilder`'s (Docs/conventions.md, Docs/data.md).
 public enum CRSPExtract {
     /// The numeric missing-return codes of CRSP.
-    public static let missingReturnCodes: Set<Double> = [-66, -77, -88, -99]
-    /// The letter missing-return codes of CRSP.
-    public static let missingReturnLetters: Set<String> = ["B", "C"]
+    public static let missingReturnCodes: [Double] = [-66, -77, -88, -99]
+    /// The numeric missing codes of DLRET.
+    public static let missingDelistingReturnCodes: [Double] = [-55, -66, -88, -99]
 
-    /// Reads the extract at `path`.
-    public static func load(path: String) throws -> AssetPanel {
-        try load(document: CSVDocument(path: path))
-    }
-
-    /// Reads an extract already in memory.
-    public static func load(document: CSVDocument) throws -> AssetPanel {
-        var layout: CRSPLayout? = nil
-        var rowsByPermno: [Int: [CRSPRow]] = [:]
-        var headerLine = 1
-        try document.forEachRecord { record in
-            guard !record.isBlank else { return }
-            guard let columns = layout else {
-                layout = try CRSPLayout(header: record, document: document)
-                headerLine = record.line
-                return
-            }
-            let (permno, row) = try columns.row(record, document: document)
-            rowsByPermno[permno, default: []].append(row)
-        }
-        guard layout != nil else {
-            throw document.error(line: 1, column: nil, message: "the file is empty")
-        }
-        guard !rowsByPermno.isEmpty else {
-            throw document.error(line: headerLine, column: nil, message: "the file has a header but no data rows")
-        }
-        // Each stock's rows by date, then by line (of two rows with one date, the one written first comes
-        // first); sorted in place, as a daily extract's rows take much memory.
-        let permnos = rowsByPermno.keys.sorted()
-        for permno in permnos { rowsByPermno[permno]?.sort { ($0.sortKey, $0.line) < ($1.sortKey, $1.line) } }
-        return try panel(rowsByPermno, permnos: permnos, document: document)
-    }
-
-    /// Compounds each stock's rows (sorted by date, then line) into calendar months and assembles the
-    /// panel; `permnos` are the stocks in increasing order.
-    private static func panel(_ rowsByPermno: [Int: [CRSPRow]], permnos: [Int], document: CSVDocument) throws -> AssetPanel {
-        let daily = isDaily(rowsByPermno.values)
-        let allRows = rowsByPermno.values.joined()
-        let first = allRows.map(\.month).min() ?? Month(ordinal: 0)
-        let last = allRows.map(\.month).max() ?? first
-        let monthCount = last - first + 1
-        var returns = [Double](repeating: .nan, count: monthCount * permnos.count)
-        var caps = returns
-        var sectors: [String] = []
-        for (j, permno) in permnos.enumerated() {
-            let rows = rowsByPermno[permno] ?? []
-            var latestSIC: Int? = nil
-            var compounded = 0.0   // (1 + R)(1 + r) − 1 = R + r + R·r: exact for one row, no cancellation
-            for (k, row) in rows.enumerated() {
-                if k > 0, rows[k - 1].month == row.month {
-                    try checkSameMonth(row, after: rows[k - 1], permno: permno, daily: daily, document: document)
+    /// Reads the extract at `path`; `progress` gets the bytes read so far and the file's size.
+    public static func load(path: String, options: CRSPOptions = CRSPOptions(),
+                            progress: ((Int, Int) -> Void)? = nil) throws -> AssetPanel {
+        let reader = CSVFileReader(path: path)
+        let location = CSVRowLocation(reader: reader)
+        var builder: CRSPPanelBuilder?
+        var headerLine = 0
+        try reader.forEachPiece(progress: progress) { piece in
+            location.piece = piece
+            try piece.forEachRecord { record in
+                guard !record.isBlank else { return }
+                guard let layout = location.layout else {
+                    let layout = try CRSPLayout(header: record, document: piece)
+                    location.layout = layout
+                    headerLine = record.line
+                    builder = CRSPPanelBuilder(options: options, hasShareCodes: layout.column["shrcd"] != nil,
+                                               hasExchangeCodes: layout.column["exchcd"] != nil)
+                    return
                 }
-                compounded += row.ret + compounded * row.ret
-                latestSIC = row.siccd ?? latestSIC
-                let endOfMonth = k + 1 == rows.count || rows[k + 1].month != row.month
-                if endOfMonth {
-                    let t = row.month - first + j * monthCount
-                    returns[t] = compounded
-                    caps[t] = row.prc == 0 ? .nan : abs(row.prc) * row.shrout
-                    compounded = 0
-                }
+                try builder?.add(layout.row(record, document: piece), location: location)
             }
-            sectors.append(SICDivision(sicCode: latestSIC).name)
         }
-        let months = (0..<monthCount).map { first + $0 }
-        return try AssetPanel(path: document.path, months: months, assetIDs: permnos.map(String.init),
-                              returns: Matrix(rows: monthCount, cols: permnos.count, columnMajor: returns),
-                              marketCaps: Matrix(rows: monthCount, cols: permnos.count, columnMajor: caps),
-                              sectors: sectors)
+        guard var builder = builder.take() else {
+            throw DataError(path: path, line: 1, message: "the file is empty")
+        }
+        guard builder.dataRows > 0 || location.layout == nil else {
+            throw DataError(path: path, line: headerLine, message: "the file has a header but no data rows",
+                            lineText: reader.lineText(headerLine))
+        }
+        return try builder.panel(location: location)
     }
 
-    /// Whether the extract is daily: some stock has three or more rows in one calendar month (a stock
-    /// listed throughout a month has about 21 daily rows). Otherwise it is monthly, one row per stock and
-    /// month. `rowsOfStock` holds each stock's rows sorted by date.
-    private static func isDaily(_ rowsOfStock: some Collection<[CRSPRow]>) -> Bool {
-        rowsOfStock.contains { rows in rows.indices.dropFirst(2).contains { rows[$0].month == rows[$0 - 2].month } }
-    }
-
-    /// Checks `row` of `permno` against `earlier`, the row sorted just before it in the same month: one
-    /// date twice is an error, and so are two rows in a month of a monthly extract, where one of them is
-    /// almost certainly misdated (compounded, they would make a wrong return). The error is at the row
-    /// written further down the file.
-    private static func checkSameMonth(_ row: CRSPRow, after earlier: CRSPRow, permno: Int, daily: Bool,
-                                       document: CSVDocument) throws {
-        if earlier.sortKey == row.sortKey {   // sorted by line too: `earlier` came first
-            throw document.error(line: row.line, column: row.dateColumn,
-                                 message: "permno \(permno) has the date \(row.dateText) twice (also on line \(earlier.line))")
-        }
-        guard !daily else { return }
-        let (first, second) = earlier.line < row.line ? (earlier, row) : (row, earlier)
-        throw document.error(line: second.line, column: second.dateColumn,
-                             message: "permno \(permno) has a second row in \(row.month) (also \(first.dateText) on line \(first.line)): the extract is monthly, one row per stock and month (no stock has three or more rows in a month, as daily data would)")
+    /// Whether the file at `path` starts with a header naming the CRSP columns this reader needs (for
+    /// finding the extract in a folder); reads only the file's first kilobytes.
+    public static func hasCRSPHeader(path: String) -> Bool {
+        guard let names = CSVFileReader(path: path).firstRecordTexts() else { return false }
+        let found = Set(names.map { CRSPLayout.canonical($0) })
+        return CRSPLayout.required.allSatisfy(found.contains)
     }
 }
 
-/// One data row of an extract, as needed for the panel.
-private struct CRSPRow {
-    let month: Month
-    /// Orders rows within a stock: month, then day (0 for month-only dates).
-    let sortKey: Int
-    let dateText: String
-    let line: Int
-    /// Column of the date cell, where a repeated date is reported.
-    let dateColumn: Int
-    /// Return in decimals, NaN when missing.
-    let ret: Double
-    /// Price in $ (negative = bid/ask midpoint), NaN when missing.
-    let prc: Double
-    /// Shares outstanding in thousands, NaN when missing.
-    let shrout: Double
-    let siccd: Int?
-}
-
-/// Where the needed columns are, found from the header.
-private struct CRSPLayout {
+/// Where the columns are, found from the header, and how a record becomes a `CRSPRow`.
+struct CRSPLayout {
     static let required = ["permno", "date", "ret", "prc", "shrout", "siccd"]
-    let permno, date, ret, prc, shrout, siccd: Int
-    let rows: NumericRows
+    static let optional = ["shrcd", "exchcd", "dlret", "dlstcd", "dlstdt"]
+    /// CIZ (2024) names read as the legacy ones.
+    static let aliases = ["mthcaldt": "date", "dlycaldt": "date", "mthret": "ret", "dlyret": "ret",
+                          "mthprc": "prc", "dlyprc": "prc"]
+
+    /// The canonical (lower-case, legacy) name of a header cell.
+    static func canonical(_ name: String) -> String {
+        let lower = name.lowercased()
+        return aliases[lower] ?? lower
+    }
+
+    /// Field index of each column read, by canonical name.
+    let column: [String: Int]
+    /// The same indices as fields (read once per row, without hashing a name).
+    let at: Columns
+
+    struct Columns {
+        let permno, date, ret, prc, shrout, siccd: Int
+        let shrcd, exchcd, dlret, dlstcd, dlstdt: Int?
+    }
+    let names: [String]
+    /// For messages about a row's cells: the header's line and the lower-case column names.
+    let headerLine: Int
+    let columnNames: [String]
 
     init(header: CSVRecord, document: CSVDocument) throws {
-        let names = header.fields.map { document.trimmedText(of: $0).lowercased() }
+        names = header.fields.map { document.trimmedText(of: $0) }
         var index: [String: Int] = [:]
-        for (j, name) in names.enumerated() where CRSPLayout.required.contains(name) {
-            if index[name] != nil {
-                throw document.error(at: header.fields[j], "column '\(name)' appears twice in the header")
+        for (j, name) in names.enumerated() {
+            let key = CRSPLayout.canonical(name)
+            guard CRSPLayout.required.contains(key) || CRSPLayout.optional.contains(key) else { continue }
+            if let earlier = index[key] {
+                throw document.error(at: header.fields[j], "column '\(key)' appears twice in the header (also column \(earlier + 1), '\(names[earlier])')")
             }
-            index[name] = j
+            index[key] = j
         }
         let missing = CRSPLayout.required.filter { index[$0] == nil }
         guard missing.isEmpty else {
             let lead = missing.count == CRSPLayout.required.count
                 ? "a header naming the columns \(CRSPLayout.required.joined(separator: ",")) is required"
                 : "the header lacks the column(s) \(missing.joined(separator: ", "))"
-            throw document.error(line: header.line, column: nil, message: lead)
+            throw document.error(line: header.line, column: nil, message: lead,
+                                 hint: "a CRSP extract has PERMNO, date, RET, PRC, SHROUT, SICCD (any case), as WRDS writes them; see Docs/data.md")
         }
-        (permno, date, ret, prc, shrout, siccd) = (index["permno"] ?? 0, index["date"] ?? 0, index["ret"] ?? 0,
-                                                   index["prc"] ?? 0, index["shrout"] ?? 0, index["siccd"] ?? 0)
-        rows = NumericRows(document: document, fieldCount: names.count, firstValueField: 0,
-                           countSource: "the header on line \(header.line)", columnNames: names)
+        column = index
+        at = Columns(permno: index["permno"] ?? 0, date: index["date"] ?? 0, ret: index["ret"] ?? 0, prc: index["prc"] ?? 0,
+                     shrout: index["shrout"] ?? 0, siccd: index["siccd"] ?? 0, shrcd: index["shrcd"], exchcd: index["exchcd"],
+                     dlret: index["dlret"], dlstcd: index["dlstcd"], dlstdt: index["dlstdt"])
+        headerLine = header.line
+        columnNames = names.map { $0.lowercased() }
     }
 
-    func row(_ record: CSVRecord, document: CSVDocument) throws -> (permno: Int, row: CRSPRow) {
-        try rows.checkFieldCount(record)
-        func integer(_ j: Int) throws -> Int? {
-            let field = record.fields[j]
-            switch try document.cell(field) {
-            case .missing: return nil
-            case .number(let x) where x == x.rounded() && abs(x) < 1e15: return Int(x)
-            default: throw document.error(at: field, "'\(document.trimmedText(of: field))' is not a whole number (\(CRSPLayout.columnName(j, rows)))")
+    func row(_ record: CSVRecord, document: CSVDocument) throws -> CRSPRow {
+        let reader = NumericRows(document: document, fieldCount: names.count, firstValueField: 0,
+                                 countSource: "the header on line \(headerLine)", columnNames: columnNames)
+        try reader.checkFieldCount(record)
+        let f = record.fields
+        guard let permno = try integer(f[at.permno], "permno", document: document, letters: false) else {
+            throw document.error(at: f[at.permno], "the permno is missing")
+        }
+        guard let (month, day) = CRSPLayout.date(f[at.date], document: document) else {
+            throw document.error(at: f[at.date], "'\(document.trimmedText(of: f[at.date]))' is not a date (expected YYYYMMDD or YYYY-MM-DD)")
+        }
+        let ret = try returnValue(f[at.ret], document: document, codes: CRSPExtract.missingReturnCodes, what: "return")
+        try reader.checkReturn(ret, record, field: at.ret, of: .assets)
+        var delisting: CRSPDelisting?
+        let code = try at.dlstcd.flatMap { try integer(f[$0], "dlstcd", document: document, letters: false) }
+        var dlret = Double.nan
+        if let j = at.dlret {
+            dlret = try returnValue(f[j], document: document, codes: CRSPExtract.missingDelistingReturnCodes, what: "delisting return")
+            try reader.checkReturn(dlret, record, field: j, of: .assets)
+        }
+        if code != CRSPDelisting.activeCode, code != nil || !dlret.isNaN {
+            var (dMonth, dDay, hasDate) = (month, day, false)
+            if let j = at.dlstdt, !document.isEmpty(f[j]) {
+                guard let (m, d) = CRSPLayout.date(f[j], document: document) else {
+                    throw document.error(at: f[j], "'\(document.trimmedText(of: f[j]))' is not a date (expected YYYYMMDD or YYYY-MM-DD)")
+                }
+                (dMonth, dDay, hasDate) = (m, d, true)
             }
+            delisting = CRSPDelisting(month: dMonth, day: dDay, code: code, ret: dlret, hasDate: hasDate)
         }
-        guard let permnoValue = try integer(permno) else {
-            throw document.error(at: record.fields[permno], "the permno is missing")
+        return CRSPRow(permno: permno, month: month, day: day, ret: ret,
+                       prc: try reader.value(record, field: at.prc) { $0 },
+                       shrout: try reader.value(record, field: at.shrout) { $0 },
+                       siccd: try integer(f[at.siccd], "siccd", document: document, letters: true),
+                       commonShare: try at.shrcd.map { try integer(f[$0], "shrcd", document: document, letters: true).map(CRSPOptions.commonShareCodes.contains) ?? false },
+                       mainExchange: try at.exchcd.map { try integer(f[$0], "exchcd", document: document, letters: true).map(CRSPOptions.mainExchangeCodes.contains) ?? false },
+                       isDataRow: !document.isEmpty(f[at.ret]) || !document.isEmpty(f[at.prc]), delisting: delisting, line: record.line)
+    }
+
+    /// A whole-number cell, `nil` when blank (or, with `letters`, a single letter: CRSP's unknown code).
+    private func integer(_ field: CSVField, _ name: String, document: CSVDocument, letters: Bool) throws -> Int? {
+        switch try document.cell(field) {
+        case .missing: return nil
+        case .number(let x) where x == x.rounded() && abs(x) < 1e15: return Int(x)
+        case .text where letters && CRSPLayout.isLetterCode(document.trimmedText(of: field)): return nil
+        default:
+            throw document.error(at: field, "'\(document.trimmedText(of: field))' is not a whole number (\(name))")
         }
-        let dateText = document.trimmedText(of: record.fields[date])
-        guard let (month, day) = CRSPLayout.calendarDate(dateText) else {
-            throw document.error(at: record.fields[date], "'\(dateText)' is not a date (expected YYYYMMDD or YYYY-MM-DD)")
-        }
-        let retField = record.fields[ret]
-        let returnValue: Double
-        switch try document.cell(retField) {
-        case .number(let x): returnValue = CRSPExtract.missingReturnCodes.contains(x) ? .nan : x
-        case .missing: returnValue = .nan
+    }
+
+    /// A return cell in decimals, NaN for a missing code.
+    private func returnValue(_ field: CSVField, document: CSVDocument, codes: [Double], what: String) throws -> Double {
+        switch try document.cell(field) {
+        case .number(let x): return codes.contains(x) ? .nan : x
+        case .missing: return .nan
         case .text:
-            let code = document.trimmedText(of: retField).uppercased()
-            guard CRSPExtract.missingReturnLetters.contains(code) else {
-                throw document.error(at: retField, "'\(document.trimmedText(of: retField))' is not a return (a number or a CRSP missing code B, C, -66, -77, -88, -99)")
+            let text = document.trimmedText(of: field)
+            guard CRSPLayout.isLetterCode(text) else {
+                let codeList = codes.map { String(Int($0)) }.joined(separator: ", ")
+                throw document.error(at: field, "'\(text)' is not a \(what) (a number, or a CRSP missing code: a letter such as B or C, or \(codeList))")
             }
-            returnValue = .nan
+            return .nan
         }
-        try rows.checkReturn(returnValue, record, field: ret, of: .assets)
-        return (permnoValue, CRSPRow(month: month, sortKey: month.ordinal * 32 + day, dateText: dateText,
-                                     line: record.line, dateColumn: record.fields[date].column, ret: returnValue,
-                                     prc: try rows.value(record, field: prc) { $0 },
-                                     shrout: try rows.value(record, field: shrout) { $0 },
-                                     siccd: try integer(siccd)))
     }
 
-    private static func columnName(_ j: Int, _ rows: NumericRows) -> String {
-        rows.columnNames.map { j < $0.count ? $0[j] : "" } ?? ""
+    static func isLetterCode(_ text: String) -> Bool {
+        text.unicodeScalars.count == 1 && text.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("a"..."z").contains($0) }
     }
 
-    /// (month, day) of `YYYYMMDD`, `YYYY-MM-DD`, `YYYY/MM/DD`; day 0 for `YYYYMM` and `YYYY-MM`.
-    static func calendarDate(_ text: String) -> (Month, Int)? {
-        Month.dateFields(Substring(text), compactDays: true, slashes: true).map { (Month($0.year, $0.month), $0.day) }
+    /// (month, day) of a date cell, day 0 for `YYYYMM` and `YYYY-MM`.
+    static func date(_ field: CSVField, document: CSVDocument) -> (Month, Int)? {
+        document.withBytes(of: field) { Month.dateFields(bytes: $0, compactDays: true, slashes: true) }
+            .map { (Month($0.year, $0.month), $0.day) }
+    }
+}
+
+/// Locates rows of a CSV extract for messages: the current piece answers for its own lines; earlier lines
+/// are read again from the file (only when a message needs them).
+final class CSVRowLocation: CRSPRowLocation {
+    let reader: CSVFileReader
+    var piece: CSVDocument?
+    var layout: CRSPLayout?
+
+    init(reader: CSVFileReader) { self.reader = reader }
+
+    var path: String { reader.path }
+
+    private func lineText(_ line: Int) -> String? { piece?.lineText(line) ?? reader.lineText(line) }
+
+    /// The fields of the line `line` as a one-line document (a line that holds a whole record).
+    private func fields(line: Int) -> (CSVDocument, CSVRecord)? {
+        guard let text = lineText(line), let document = try? CSVDocument(path: path, piece: Array(text.utf8), firstLine: line),
+              let record = try? document.records().first else { return nil }
+        return (document, record)
+    }
+
+    func error(line: Int, column: String?, _ message: String) -> DataError {
+        guard line > 0 else { return DataError(path: path, line: 0, message: message) }
+        let field = column.flatMap { layout?.column[$0] }.flatMap { j in fields(line: line).flatMap { j < $0.1.fields.count ? $0.1.fields[j] : nil } }
+        return DataError(path: path, line: line, column: field?.column, message: message, lineText: lineText(line))
+    }
+
+    func cellText(line: Int, column: String) -> String? {
+        guard let j = layout?.column[column], let (document, record) = fields(line: line), j < record.fields.count else { return nil }
+        return document.trimmedText(of: record.fields[j])
+    }
+
+    func firstLine(permno: Int, month: Month, day: Int) -> Int? {
+        guard let layout, let permnoColumn = layout.column["permno"], let dateColumn = layout.column["date"] else { return nil }
+        var found: Int?
+        var seenHeader = false
+        try? reader.forEachPiece { piece in
+            guard found == nil else { return }
+            try piece.forEachRecord { record in
+                guard found == nil, !record.isBlank else { return }
+                guard seenHeader else { seenHeader = true; return }
+                guard record.fields.count > max(permnoColumn, dateColumn),
+                      case .number(let p) = try piece.cell(record.fields[permnoColumn]), p == Double(permno),
+                      let (m, d) = CRSPLayout.date(record.fields[dateColumn], document: piece), m == month, d == day else { return }
+                found = record.line
+            }
+        }
+        return found
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a data cell holds once read as a number.
 public enum CSVCell: Sendable, Equatable {
     /// A decimal number (`-0.39`, `1e-3`, `+2`).
@@ -29,13 +31,61 @@ extension CSVDocument {
                     return CSVDocument.isMissingMarker(UnsafeBufferPointer(rebasing: b[s..<e])) ? .missing : .text
                 }
             }
-            guard digits > 0, let value = Double(String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self))
-            else { return .text }
+            guard digits > 0, let value = CSVDocument.decimal(UnsafeBufferPointer(rebasing: b[s..<e])) else { return .text }
             guard value.isFinite else {
                 throw error(at: field, "'\(trimmedText(of: field))' is out of range (numbers must lie within ±1.8e308)")
             }
             return .number(value)
         }
+    }
+
+    /// The number written in `token` (digits, signs, a point and an exponent only, checked by the caller),
+    /// correctly rounded, or `nil` unless the whole token is one number (`1e`, `1-2` are not). A plain
+    /// decimal of at most 15 significant digits (`-12.375`, `0.012345`: what CRSP and Ken French write) is
+    /// exact as an integer over a power of ten up to 10²², so one division rounds it correctly (Clinger's fast
+    /// path); anything else is read by C's `strtod` from a copy on the stack. No string is made: a loader
+    /// reads millions of cells.
+    static func decimal(_ token: UnsafeBufferPointer<UInt8>) -> Double? {
+        if let fast = fastDecimal(token) { return fast }
+        let n = token.count
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { text -> Double? in
+            guard let start = text.baseAddress else { return nil }
+            for k in 0..<n { text[k] = CChar(bitPattern: token[k]) }
+            text[n] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            let value = strtod(start, &end)
+            return end == start + n ? value : nil
+        }
+    }
+
+    /// Powers of ten exact in a double.
+    private static let exactPowersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { x, _ in x * 10 } }
+
+    /// `[sign] digits [. digits]` with at most 15 digits in all, else `nil` (left to `strtod`).
+    private static func fastDecimal(_ token: UnsafeBufferPointer<UInt8>) -> Double? {
+        var i = 0, negative = false
+        if i < token.count, token[i] == UInt8(ascii: "-") || token[i] == UInt8(ascii: "+") {
+            negative = token[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        var mantissa = 0, digits = 0, decimals = 0, point = false
+        while i < token.count {
+            let c = token[i]
+            if c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") {
+                mantissa = mantissa * 10 + Int(c - UInt8(ascii: "0"))
+                digits += 1
+                if point { decimals += 1 }
+                if digits > 15 { return nil }
+            } else if c == UInt8(ascii: "."), !point {
+                point = true
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        guard digits > 0 else { return nil }
+        let value = Double(mantissa) / exactPowersOfTen[decimals]
+        return negative ? -value : value
     }
 
     /// `NA`, `N/A` or `NaN` in any case.

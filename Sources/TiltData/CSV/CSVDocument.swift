@@ -32,11 +32,16 @@ public struct CSVRecord: Sendable {
 ///
 /// The bytes are checked to be valid UTF-8 when the document is created; any byte string either loads
 /// or throws a `DataError`, never crashes.
+///
+/// A document is a whole file, or one piece of whole records of a large file read by `CSVFileReader`
+/// (then `firstLine` is the file's line the piece starts on, so that every line number is the file's).
 public struct CSVDocument: Sendable {
     /// The path used in error messages.
     public let path: String
-    /// The file's bytes, without a leading byte-order mark.
+    /// The file's bytes (or the piece's), without a leading byte-order mark.
     let bytes: [UInt8]
+    /// The file's line number of the first byte (1 for a whole file).
+    let firstLine: Int
 
     /// Reads and checks the file at `path`.
     public init(path: String) throws {
@@ -44,16 +49,9 @@ public struct CSVDocument: Sendable {
     }
 
     /// The bytes of the file at `path`, or a `DataError` saying in plain words why there are none
-    /// (Foundation's own messages read "NSCocoaErrorDomain error 256" for a folder on Linux).
+    /// (`DataFile.checkReadable`).
     private static func contents(of path: String) throws -> [UInt8] {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw DataError(path: path, line: 0, message: "cannot read the file (there is no such file)")
-        }
-        guard !isFolder.boolValue else { throw DataError(path: path, line: 0, message: "is a folder, not a file") }
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw DataError(path: path, line: 0, message: "cannot read the file (permission denied)")
-        }
+        try DataFile.checkReadable(path)
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) else {
             throw DataError(path: path, line: 0, message: "cannot read the file")
         }
@@ -63,15 +61,20 @@ public struct CSVDocument: Sendable {
     /// A document from bytes already in memory; `path` is only used in error messages.
     public init(path: String, bytes raw: [UInt8]) throws {
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-        let content = raw.starts(with: bom) ? Array(raw.dropFirst(3)) : raw
+        try self.init(path: path, piece: raw.starts(with: bom) ? Array(raw.dropFirst(3)) : raw, firstLine: 1)
+    }
+
+    /// A piece of whole records of the file at `path` starting on its line `firstLine` (no byte-order mark).
+    init(path: String, piece content: [UInt8], firstLine: Int) throws {
         if let bad = content.withUnsafeBufferPointer(firstInvalidUTF8Offset) {
             let (line, column) = CSVDocument.location(ofOffset: bad, in: content)
-            throw DataError(path: path, line: line, column: column,
+            throw DataError(path: path, line: line + firstLine - 1, column: column,
                             message: "the file is not valid UTF-8 (byte 0x\(String(content[bad], radix: 16, uppercase: true)))",
                             lineText: CSVDocument.lineText(line, in: content))
         }
         self.path = path
         self.bytes = content
+        self.firstLine = firstLine
     }
 
     /// Calls `body` with each record in file order. The record's `fields` array is reused between
@@ -80,7 +83,7 @@ public struct CSVDocument: Sendable {
         var record = CSVRecord(line: 1, fields: [], isBlank: false)
         try bytes.withUnsafeBufferPointer { b in
             let n = b.count
-            var i = 0, line = 1, column = 1
+            var i = 0, line = firstLine, column = 1
             let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
             while i < n {
                 record.line = line
@@ -164,8 +167,22 @@ public struct CSVDocument: Sendable {
         return field.hasEscapedQuotes ? raw.replacingOccurrences(of: "\"\"", with: "\"") : raw
     }
 
-    /// The text of line `line` (1-based) without its line ending, or `nil` past the end of the file.
-    public func lineText(_ line: Int) -> String? { CSVDocument.lineText(line, in: bytes) }
+    /// The text of line `line` (1-based, the file's numbering) without its line ending, or `nil` outside
+    /// the document.
+    public func lineText(_ line: Int) -> String? {
+        line >= firstLine ? CSVDocument.lineText(line - firstLine + 1, in: bytes) : nil
+    }
+
+    /// Whether `field` holds nothing but spaces and tabs (read in place, without a string).
+    func isEmpty(_ field: CSVField) -> Bool {
+        withBytes(of: field) { $0.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
+    }
+
+    /// Calls `body` with the bytes of `field` as written (inside the quotes when quoted), so that a loader
+    /// can read a cell without making a string of it.
+    func withBytes<R>(of field: CSVField, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[field.start..<field.end])) }
+    }
 
     /// A `DataError` in this file at `line:column`, carrying the line's text.
     func error(line: Int, column: Int?, message: String, hint: String? = nil) -> DataError {

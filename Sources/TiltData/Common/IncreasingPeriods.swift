@@ -24,12 +24,12 @@ struct IncreasingPeriods {
 }
 
 extension CSVDocument {
-    /// The month written in `field` (`YYYY-MM`, `YYYYMM` or `YYYY-MM-DD`), or a `DataError` pointing at it.
+    /// The month written in `field` (`YYYY-MM`, `YYYYMM`, or a date `YYYY-MM-DD`, `YYYYMMDD`,
+    /// `YYYY/MM/DD`), or a `DataError` pointing at it.
     func month(in field: CSVField) throws -> Month {
-        let text = trimmedText(of: field)
-        guard let month = Month(parsing: text) else {
-            throw error(at: field, "'\(text)' is not a month (expected YYYY-MM or YYYYMM)")
+        guard let date = withBytes(of: field, { Month.dateFields(bytes: $0, compactDays: true, slashes: true) }) else {
+            throw error(at: field, "'\(trimmedText(of: field))' is not a month (expected YYYY-MM or YYYYMM)")
         }
-        return month
+        return Month(date.year, date.month)
     }
 }

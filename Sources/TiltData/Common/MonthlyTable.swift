@@ -1,7 +1,8 @@
 import TiltLinearAlgebra
 
 /// A tidy monthly CSV: a required header (`month,<name>,...`, the first column's name is free, the others
-/// non-empty and distinct), one row per month (`YYYY-MM`, `YYYYMM` or `YYYY-MM-DD`), strictly increasing,
+/// non-empty and distinct; names may be quoted), one row per month (`YYYY-MM`, `YYYYMM`, `YYYY-MM-DD`,
+/// `YYYYMMDD` or `YYYY/MM/DD`), strictly increasing,
 /// numeric values taken as written (empty cells and `NA` are NaN). Shared by the tidy factor files, the
 /// wide asset files and a parametric policy's characteristic files.
 public struct MonthlyTable: Sendable {
@@ -19,8 +20,8 @@ public struct MonthlyTable: Sendable {
         try self.init(document: CSVDocument(path: path), returns: nil)
     }
 
-    /// Reads `document`; when its values are `returns`, each must be at least −100%.
-    init(document: CSVDocument, returns: ReturnColumns?) throws {
+    /// Reads `document`; when its values are `returns`, each must be at least −100%; each must pass `check`.
+    init(document: CSVDocument, returns: ReturnColumns?, check: NumericRows.CellCheck? = nil) throws {
         let records = try document.records().filter { !$0.isBlank }
         guard let header = records.first else {
             throw document.error(line: 1, column: nil, message: "the file is empty")
@@ -45,7 +46,7 @@ public struct MonthlyTable: Sendable {
             try periods.append(ordinal: month.ordinal, label: month.description, at: row.fields[0])
         }
         months = periods.ordinals.map(Month.init(ordinal:))
-        values = Matrix(rows: rows.count, cols: names.count, columnMajor: try reader.read(rows, returns: returns),
+        values = Matrix(rows: rows.count, cols: names.count, columnMajor: try reader.read(rows, returns: returns, check: check),
                         rowLabels: months.map(\.description), colLabels: names)
         headerLine = header.line
         rowLines = rows.map(\.line)

@@ -47,9 +47,31 @@ struct NumericRows {
         throw document.error(at: record.fields[j], "\(cellText(record, field: j)) \(returns.refusal(column: name))")
     }
 
+    /// What a value must be beyond a number, checked where it is written.
+    enum CellCheck {
+        /// At least 0: a count, a size, a market cap (the words say what, for the message).
+        case nonNegative(String)
+        /// A factor return in decimals: within ±1 (±100% in a month, which no factor comes near), so that a
+        /// file written in percent is caught at its first large value instead of read 100 times too large.
+        case decimalFactorReturn
+    }
+
+    /// Throws at field `j` of `record` when `value` fails `check` (NaN, missing, passes).
+    func check(_ value: Double, _ record: CSVRecord, field j: Int, _ check: CellCheck) throws {
+        switch check {
+        case .nonNegative(let what) where value < 0:
+            throw document.error(at: record.fields[j], "\(cellText(record, field: j)) is negative: \(what) cannot be")
+        case .decimalFactorReturn where abs(value) > 1:
+            throw document.error(at: record.fields[j], "\(cellText(record, field: j)) would be a factor return of \(value < 0 ? "" : "+")\(value * 100)% in one month: the file looks like percent, but a tidy factor file holds decimals (0.0123 for 1.23%)",
+                                 hint: "divide the returns by 100, or use Ken French's file as downloaded (its percent is converted)")
+        default:
+            return
+        }
+    }
+
     /// The values of `records` as a column-major `records.count × valueColumns` buffer; when they are
-    /// `returns`, each (after `transform`, in decimals) must be at least −100%.
-    func read(_ records: some Collection<CSVRecord>, returns: ReturnColumns? = nil,
+    /// `returns`, each (after `transform`, in decimals) must be at least −100%; each must pass `check`.
+    func read(_ records: some Collection<CSVRecord>, returns: ReturnColumns? = nil, check cellCheck: CellCheck? = nil,
               transform: (Double) -> Double = { $0 }) throws -> [Double] {
         let n = records.count
         var storage = [Double](repeating: .nan, count: n * valueColumns)
@@ -57,6 +79,7 @@ struct NumericRows {
             try checkFieldCount(record)
             for j in firstValueField..<fieldCount {
                 let x = try value(record, field: j, transform: transform)
+                if let cellCheck { try check(x, record, field: j, cellCheck) }
                 if let returns { try checkReturn(x, record, field: j, of: returns) }
                 storage[i + (j - firstValueField) * n] = x
             }

@@ -21,6 +21,8 @@ public struct FactorFile: Sendable {
     /// 1-based line of each month's row in `path`, so that a problem found later (a gap in the months the
     /// factors share with the returns) can point at it; `nil` for factors not read from a file.
     public let rowLines: [Int]?
+    /// The files the factors were read from (two for a joined set).
+    public let sources: [String]
 
     /// Reads a Ken French factor file exactly as downloaded (percent). Only the first monthly returns
     /// section is used; annual blocks are recognised and skipped.
@@ -33,11 +35,29 @@ public struct FactorFile: Sendable {
                               rowLines: monthly.rowLines)
     }
 
-    /// Reads a tidy CSV: a header `month,<factor>,...` (the first column's name is free), one row per month
-    /// (`YYYY-MM`, `YYYYMM` or `YYYY-MM-DD`), factor returns in decimals; a column named `rf` (any case)
-    /// is the risk-free rate. Empty cells and `NA` are NaN.
+    /// Reads a factor file of either layout, recognised from its first lines (`isTidy(path:)`): a tidy CSV
+    /// (`loadTidy`) or a Ken French file as downloaded (`load`).
+    public static func read(path: String) throws -> FactorFile {
+        try DataFile.checkReadable(path)
+        return isTidy(path: path) ? try loadTidy(path: path) : try load(path: path)
+    }
+
+    /// Whether the file at `path` is a tidy factor file: its first non-blank line is a header of two or
+    /// more cells whose first is a name (`month`, `date`, anything but a date; quoted or not), and the next
+    /// line starts with a month or a date. A Ken French file starts with lines of description instead.
+    public static func isTidy(path: String) -> Bool {
+        guard let records = CSVFileReader(path: path).firstRecordTexts(count: 2), records.count == 2 else { return false }
+        let (header, row) = (records[0], records[1])
+        let isDate = { (text: String) in Month.dateFields(Substring(text), compactDays: true, slashes: true) != nil }
+        return header.count >= 2 && !header[0].isEmpty && !isDate(header[0]) && row.first.map(isDate) == true
+    }
+
+    /// Reads a tidy CSV: a header `month,<factor>,...` (the first column's name is free: `month`, `date`, …;
+    /// names may be quoted), one row per month (`YYYY-MM`, `YYYYMM`, or a date `YYYY-MM-DD`, `YYYYMMDD`),
+    /// factor returns in decimals (a value beyond ±1, ±100% in a month, is an error: the file is in
+    /// percent); a column named `rf` (any case) is the risk-free rate. Empty cells and `NA` are NaN.
     public static func loadTidy(path: String) throws -> FactorFile {
-        let table = try MonthlyTable(document: CSVDocument(path: path), returns: .factors)
+        let table = try MonthlyTable(document: CSVDocument(path: path), returns: .factors, check: .decimalFactorReturn)
         return try FactorFile(path: path, months: table.months, values: table.values, headerLine: table.headerLine,
                               rowLines: table.rowLines)
     }
@@ -67,8 +87,10 @@ public struct FactorFile: Sendable {
     }
 
     /// A factor set from parts already checked (used when restricting to common months).
-    init(path: String, months: [Month], factorNames: [String], returns: Matrix, riskFree: Matrix?, rowLines: [Int]? = nil) {
+    init(path: String, months: [Month], factorNames: [String], returns: Matrix, riskFree: Matrix?, rowLines: [Int]? = nil,
+         sources: [String]? = nil) {
         self.path = path
+        self.sources = sources ?? [path]
         self.months = months
         self.factorNames = factorNames
         self.returns = returns
@@ -76,10 +98,31 @@ public struct FactorFile: Sendable {
         self.rowLines = rowLines
     }
 
+    /// These factors and `other`'s side by side over the months both have (a five-factor file joined with
+    /// the momentum file: six factors); the risk-free rate is this file's (or `other`'s when this has none).
+    /// Throws when a factor name is in both or no month is.
+    public func joined(with other: FactorFile) throws -> FactorFile {
+        if let shared = factorNames.first(where: other.factorNames.contains) {
+            throw DataError(path: other.path, line: 0, message: "factor '\(shared)' is also in \(path): a factor can come from one file only")
+        }
+        let position = Dictionary(uniqueKeysWithValues: other.months.enumerated().map { ($1, $0) })
+        let rows = months.indices.filter { position[months[$0]] != nil }
+        guard !rows.isEmpty else {
+            throw DataError(path: other.path, line: 0, message: "no common months with \(path) (\(months.first?.description ?? "?")…\(months.last?.description ?? "?"))")
+        }
+        let otherRows = rows.compactMap { position[months[$0]] }
+        let mine = pickingRows(rows), theirs = other.pickingRows(otherRows)
+        let names = factorNames + other.factorNames
+        let values = Matrix(rows: rows.count, cols: names.count, columnMajor: mine.returns.storage + theirs.returns.storage,
+                            rowLabels: mine.months.map(\.description), colLabels: names)
+        return FactorFile(path: "\(path) + \(other.path)", months: mine.months, factorNames: names, returns: values,
+                          riskFree: mine.riskFree ?? theirs.riskFree, rowLines: nil, sources: [self.path, other.path])
+    }
+
     /// The same factors restricted to the rows at `indices` (increasing).
     func pickingRows(_ indices: [Int]) -> FactorFile {
         FactorFile(path: path, months: indices.map { months[$0] }, factorNames: factorNames,
                    returns: returns.pickingRows(indices), riskFree: riskFree?.pickingRows(indices),
-                   rowLines: rowLines.map { lines in indices.map { lines[$0] } })
+                   rowLines: rowLines.map { lines in indices.map { lines[$0] } }, sources: sources)
     }
 }

@@ -129,7 +129,12 @@ private struct KenFrenchParser {
         let reader = NumericRows(document: document, fieldCount: header.fields.count, firstValueField: 1,
                                  countSource: "the header on line \(header.line)", columnNames: columns)
         let divisor = quantity.isPercent ? 100.0 : 1
-        let storage = try reader.read(rows, returns: quantity.isPercent ? returns : nil) { x in
+        let check: NumericRows.CellCheck? = switch quantity {
+        case .numberOfFirms: .nonNegative("a number of firms")
+        case .averageFirmSize: .nonNegative("an average firm size")
+        default: nil
+        }
+        let storage = try reader.read(rows, returns: quantity.isPercent ? returns : nil, check: check) { x in
             KenFrenchParser.missingCodes.contains(x) ? .nan : x / divisor
         }
         let values = Matrix(rows: rows.count, cols: columns.count, columnMajor: storage,

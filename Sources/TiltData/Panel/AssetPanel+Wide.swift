@@ -5,8 +5,8 @@ extension AssetPanel {
     ///
     /// - `returns`: header `month,<asset>,<asset>,...`, one row per month (`YYYY-MM` or `YYYYMM`, strictly
     ///   increasing), monthly returns in decimals, none below -1; empty cells and `NA` are missing (NaN).
-    /// - `caps` (optional): the same layout with end-of-month market caps, in any unit; it must cover the
-    ///   same months and assets (columns may come in another order).
+    /// - `caps` (optional): the same layout with end-of-month market caps, in any unit, none negative and
+    ///   some positive; it must cover the same months and assets (columns may come in another order).
     /// - `sectors` (optional): two columns `asset,sector` with an optional header; every asset of the
     ///   returns file needs exactly one sector; assets not in the returns file are ignored.
     public static func loadWide(returns: String, caps: String? = nil, sectors: String? = nil) throws -> AssetPanel {
@@ -15,12 +15,20 @@ extension AssetPanel {
         let capsMatrix = try caps.map { try alignedCaps(path: $0, months: table.months, assets: assets) }
         let sectorNames = try sectors.map { try sectorMap(path: $0, assets: assets) }
         return try AssetPanel(path: returns, months: table.months, assetIDs: assets, returns: table.values,
-                              marketCaps: capsMatrix, sectors: sectorNames, rowLines: table.rowLines)
+                              marketCaps: capsMatrix, sectors: sectorNames, rowLines: table.rowLines, capsPath: caps)
     }
 
-    /// The caps file's matrix with its columns put in the order of `assets`.
+    /// The caps file's matrix with its columns put in the order of `assets`. A negative cap is an error at
+    /// its cell, and so is a file without one positive cap (a cap-weighted benchmark would have nothing to
+    /// weight).
     private static func alignedCaps(path: String, months: [Month], assets: [String]) throws -> Matrix {
-        let table = try MonthlyTable(path: path)
+        let document = try CSVDocument(path: path)
+        let table = try MonthlyTable(document: document, returns: nil, check: .nonNegative("a market cap"))
+        guard table.values.storage.contains(where: { $0 > 0 }) else {
+            throw document.error(line: table.rowLines.first ?? table.headerLine, column: nil,
+                                 message: "no market cap in the file is positive (all are 0 or missing), so no asset could be weighted by its cap",
+                                 hint: "caps are end-of-month market values (price × shares), in any unit")
+        }
         let capAssets = table.values.colLabels ?? []
         guard table.months == months else {
             let range = { (m: [Month]) in "\(m.first?.description ?? "?")…\(m.last?.description ?? "?") (\(m.count) months)" }

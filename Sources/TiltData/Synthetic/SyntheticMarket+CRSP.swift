@@ -5,16 +5,17 @@ extension SyntheticMarket {
     /// (thousands), so |prc| × shrout is the market cap; `siccd` the stock's SIC code. Numbers are
     /// written in full (shortest round-trip) precision, so `CRSPExtract.load` reads back exactly this
     /// market's panel. The bytes go to `write` in chunks of about a megabyte (a large market's file is never
-    /// held whole); the caller decides where they go (the CLI: an atomically replaced file).
+    /// held whole); the caller decides where they go (the CLI: an atomically replaced file). For an extract
+    /// as WRDS writes it (entries, exits, delistings, codes) see `SyntheticCRSPExtract`.
     public func writeCRSP<E: Error>(to write: ([UInt8]) throws(E) -> Void) throws(E) {
         let months = panel.months
-        let dates = months.map { month in "\(month)-\(SyntheticMarket.lastDay(of: month))" }
+        let dates = months.map { month in "\(month)-\(Month.dayCount(year: month.year, month: month.month))" }
         var buffer = Array("permno,date,ret,prc,shrout,siccd\n".utf8)
         buffer.reserveCapacity(1 << 20 + 256)
         for (j, permno) in panel.assetIDs.enumerated() {
             let shares = Int(sharesOutstanding[j])
             for t in months.indices {
-                let row = "\(permno),\(dates[t]),\(panel.returns[t, j]),\(prices[t, j]),\(shares),\(sicCodes[j])\n"
+                let row = "\(permno),\(dates[t]),\(panel.returnValue(row: t, asset: j)),\(prices[t, j]),\(shares),\(sicCodes[j])\n"
                 buffer.append(contentsOf: row.utf8)
                 if buffer.count >= 1 << 20 {
                     try write(buffer)
@@ -23,16 +24,5 @@ extension SyntheticMarket {
             }
         }
         try write(buffer)
-    }
-
-    /// The day number of the last day of `month` (Gregorian calendar).
-    static func lastDay(of month: Month) -> Int {
-        switch month.month {
-        case 2:
-            let year = month.year
-            return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
     }
 }

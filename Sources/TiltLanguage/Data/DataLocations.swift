@@ -1,4 +1,5 @@
 import Foundation
+import TiltData
 import TiltSyntax
 
 /// Where a program's data files are looked up: the program's own folder first, then the data directory
@@ -27,12 +28,20 @@ public struct DataLocations: Sendable, Equatable {
         return inProgram
     }
 
-    /// The path of an existing file named `path`, or a diagnostic at `range` saying where it was looked for.
+    /// The path of an existing file named `path`, or a diagnostic at `range` saying where it was looked for
+    /// (or, for a symbolic link whose target is gone, naming the target).
     func existingFile(_ path: String, at range: SourceRange) throws(Diagnostic) -> String {
         let resolved = resolve(path)
+        if let target = DataFile.danglingLinkTarget(resolved) {
+            throw Diagnostic("`\(path)` (\(resolved)) is a symbolic link to `\(target)`, which does not exist", at: range,
+                             hint: "restore the file it points to, or point the link at the data")
+        }
         guard FileManager.default.fileExists(atPath: resolved) else { throw Diagnostic.missingFile(path, looked: places, at: range) }
         return resolved
     }
+
+    /// The folders data files are looked up in, in order: the program's, then the data directory.
+    public var folders: [String] { [programDirectory] + (dataDirectory.map { [$0] } ?? []) }
 
     /// The folders a data path is looked up in, for messages.
     public var places: [String] {

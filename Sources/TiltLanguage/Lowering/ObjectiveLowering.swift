@@ -366,7 +366,7 @@ struct ObjectiveLowering {
         if let sectors {
             guard !sectors.isEmpty else {
                 throw Diagnostic("the universe has no sectors, so `sector(\"\(name)\")` has no meaning", at: range,
-                                 hint: "sectors come with `universe kenfrench(…)`, `crsp` and `synthetic(…)`")
+                                 hint: "sectors come with `universe kenfrench(…)`, `crsp`, `synthetic(…)`, a long panel's sector column or `returns(…, sectors: \"FILE\")`")
             }
             guard sectors.contains(name) else {
                 throw Diagnostic("no sector is named \"\(name)\" (sectors: \(sectors.joined(separator: ", ")))", at: argument.range,

@@ -5,6 +5,7 @@ import TiltLinearAlgebra
 import TiltModeling
 import TiltPortfolio
 import TiltSyntax
+import TiltWRDS
 
 /// Where each part of a plan was written, so that an error met when the plan runs (a data file that does
 /// not read, a backtest that fails) points at the statement that asked for it.
@@ -44,6 +45,12 @@ struct PlanLowering {
     private(set) var diagnostics: [Diagnostic] = []
     /// Whether a value could not be known yet: the plan is then only a sketch (checking only).
     private(set) var incomplete = false
+    /// Choices made that the program did not state (which file `universe crsp` reads), for the user to see
+    /// when the plan runs.
+    private(set) var notes: [String] = []
+    /// Passwords the program wrote in a database connection string, by the string without them: the plan
+    /// never holds one (`UniverseSource.crspDatabase`).
+    private(set) var passwords: DatabasePasswords = [:]
 
     init(scope: ConstantScope, locations: DataLocations?) {
         self.scope = scope
@@ -122,7 +129,8 @@ struct PlanLowering {
         let schedule = self.schedule(rebalance.frequency, rebalance.window)
         map.ranges[.rebalance] = rebalance.frequency.range
         map.ranges[.rebalanceWindow] = rebalance.window?.range ?? rebalance.frequency.range
-        let variants = self.variants(draft, objective, sectors: sources?.universe.sectorScheme, map: &map)
+        let variants = self.variants(draft, objective, sectors: sources.flatMap { sectorNames(of: $0.universe) },
+                                     crsp: sources?.universe.isCRSP ?? false, map: &map)
         guard diagnostics.count == errorsBefore, let sources, let schedule, let variants else { return nil }
         return StrategyPlan(universe: sources.universe, factors: sources.factors, benchmark: sources.benchmark,
                             allocation: sources.allocation, schedule: schedule, costPerTurnover: cost, crises: crises,
@@ -137,24 +145,13 @@ struct PlanLowering {
         let universe = self.universe(universeExpr)
         map.ranges[.universe] = universeExpr.range
         map.ranges[.universeData] = universe?.dataRange ?? universeExpr.range
+        for (label, range) in universe?.optionRanges ?? [:] { map.ranges[.universeOption(label)] = range }
         map.ranges[.factors] = draft.factors?.range ?? universeExpr.range
         var factors = FactorSource.universe
         if let factorsExpr = draft.factors {
             if let path = factorsPath(factorsExpr) { factors = .file(path: path) }
         } else if let universe, !universe.hasFactors {
-            // Without a `factors` statement, factors.csv beside the data (as `tilt synth` writes it).
-            if let locations {
-                let path = locations.resolve("factors.csv")
-                if FileManager.default.fileExists(atPath: path) {
-                    factors = .tidyFile(path: path)
-                } else {
-                    diagnostics.append(Diagnostic("this universe has no factors of its own and there is no factors.csv beside the data",
-                                                  at: universeExpr.range,
-                                                  hint: "add `factors \"F-F_Research_Data_5_Factors_2x3.csv\"` (Ken French or tidy CSV)"))
-                }
-            } else {
-                factors = .tidyFile(path: "factors.csv")
-            }
+            factors = defaultFactors(besides: universe.folder, at: universeExpr.range) ?? factors
         }
         var benchmarkRule = BenchmarkRule.marketCap
         if let e = draft.benchmark, let rule = benchmark(e) {
@@ -168,16 +165,51 @@ struct PlanLowering {
         return (universe.source, factors, benchmarkRule, allocationRule)
     }
 
+    /// The factors of a universe without its own and without a `factors` statement, found beside the data
+    /// (`DataDiscovery.defaultFactorFiles`: factors.csv, Ken French's files as downloaded, the one factor
+    /// file), looked for in `folder` (a CRSP extract's) first, then the program's folder and the data
+    /// directory. Before the program runs, not looked up.
+    private mutating func defaultFactors(besides folder: String?, at range: SourceRange) -> FactorSource? {
+        guard let locations else { return .found(paths: [], rule: "looked up when the program runs") }
+        do {
+            if let found = try DataDiscovery.defaultFactorFiles(in: (folder.map { [$0] } ?? []) + locations.folders) {
+                return .found(paths: found.paths, rule: found.rule)
+            }
+            diagnostics.append(Diagnostic("this universe has no factors of its own, and no factor file was found beside the data", at: range,
+                                          hint: "add `factors \"F-F_Research_Data_5_Factors_2x3.csv\"` (Ken French's file as downloaded, or a tidy CSV); `tilt data fetch kenfrench` downloads his files"))
+        } catch {
+            diagnostics.append(Diagnostic.data(error, at: range))
+        }
+        return nil
+    }
+
+    /// The sectors the universe's assets can have, when known before its data is read: the SIC divisions
+    /// for Ken French's industries and the synthetic market, the scheme's for CRSP, none for wide returns
+    /// without a sectors file; unknown (nil) for a sectors file or a file that may be a long panel with a
+    /// sector column (known to be wide only once its header can be read, when the program runs).
+    private func sectorNames(of universe: UniverseSource) -> [String]? {
+        switch universe {
+        case .kenFrenchIndustries, .synthetic: return SICDivision.allCases.map(\.name)
+        case .crsp(_, let options), .crspDatabase(_, _, _, let options): return options.sectors.names
+        case .returns(_, _, _?): return nil
+        case .returns(_, _?, nil): return []
+        case .returns(let path, nil, nil):
+            return locations != nil && FileManager.default.fileExists(atPath: path) && !AssetPanel.isLongPanel(path: path) ? [] : nil
+        }
+    }
+
     // MARK: Sweeps and variants
 
     /// One variant per value of the strategy's sweep (or per model of `model in […]`), else one.
-    private mutating func variants(_ draft: StrategyDraft, _ objective: StrategyDraft.Objective, sectors: [String]?,
+    /// `crsp`: the universe is CRSP single names (its model defaults allow missing months).
+    private mutating func variants(_ draft: StrategyDraft, _ objective: StrategyDraft.Objective, sectors: [String]?, crsp: Bool,
                                    map: inout PlanSourceMap) -> [StrategyPlan.Variant]? {
         // With more than one sweep, the first is lowered all the same, so that its own errors show too.
         for extra in draft.sweeps.dropFirst() {
             diagnostics.append(Diagnostic("one parameter can be swept at a time", at: extra.name.range))
         }
-        let model = draft.model.flatMap { self.model($0) }
+        let model = draft.model.flatMap { self.model($0, crsp: crsp) }
+        let standard = crsp ? FactorModelPlan.crspStandard : FactorModelPlan.standard
         /// The variant's problem, with `scope` giving the constants (a swept parameter's value) and the
         /// constraints adjusted by `adjust`.
         func problem(_ lowering: inout PlanLowering, scope: ConstantScope, variant: Int,
@@ -195,7 +227,7 @@ struct PlanLowering {
             return result
         }
         guard let sweep = draft.sweeps.first else {
-            return problem(&self, scope: scope, variant: 0).map { [StrategyPlan.Variant(label: "", model: model ?? .standard, problem: $0)] }
+            return problem(&self, scope: scope, variant: 0).map { [StrategyPlan.Variant(label: "", model: model ?? standard, problem: $0)] }
         }
         if sweep.name.name == "model" {
             if let modelExpr = draft.model {
@@ -203,7 +235,7 @@ struct PlanLowering {
                                               at: modelExpr.range, hint: "keep only `model in [ols, regime(states: 2)]`"))
                 return nil
             }
-            guard let models = models(sweep.values, in: sweep.file), let base = problem(&self, scope: scope, variant: 0) else { return nil }
+            guard let models = models(sweep.values, in: sweep.file, crsp: crsp), let base = problem(&self, scope: scope, variant: 0) else { return nil }
             for index in models.indices.dropFirst() { _ = problem(&self, scope: scope, variant: index) }
             return models.map { StrategyPlan.Variant(label: $0.label, model: $0.model, problem: base) }
         }
@@ -213,7 +245,7 @@ struct PlanLowering {
         do {
             guard let value = try scope.value(of: sweep.values) else {
                 incomplete = true
-                return problem(&self, scope: scope, variant: 0).map { [StrategyPlan.Variant(label: "", model: model ?? .standard, problem: $0)] }
+                return problem(&self, scope: scope, variant: 0).map { [StrategyPlan.Variant(label: "", model: model ?? standard, problem: $0)] }
             }
             switch value {
             case .number(let x): numbers = [x]
@@ -245,7 +277,7 @@ struct PlanLowering {
                 lowered = problem(&self, scope: scope.binding(name, to: .number(x)), variant: index)
             }
             guard let lowered else { return nil }
-            variants.append(StrategyPlan.Variant(label: label, model: model ?? .standard, problem: lowered))
+            variants.append(StrategyPlan.Variant(label: label, model: model ?? standard, problem: lowered))
         }
         return variants
     }
@@ -268,14 +300,14 @@ struct PlanLowering {
 
     /// `model in [regime(states: 2), ols]`: each model with the label of its results (its name, or the
     /// whole form when two share a name).
-    private mutating func models(_ values: Expr, in file: SourceFile) -> [(label: String, model: FactorModelPlan)]? {
+    private mutating func models(_ values: Expr, in file: SourceFile, crsp: Bool = false) -> [(label: String, model: FactorModelPlan)]? {
         guard case .matrix(let rows) = values.kind, !rows.joined().isEmpty else {
             diagnostics.append(Diagnostic("`model in` runs over a list of models", at: values.range,
                                           hint: "e.g. `model in [regime(states: 2), ols]`"))
             return nil
         }
         let forms = Array(rows.joined())
-        let models = forms.map { model($0) }
+        let models = forms.map { model($0, crsp: crsp) }
         guard models.allSatisfy({ $0 != nil }) else { return nil }
         let names = forms.map { form -> String in
             switch form.kind {
@@ -292,26 +324,32 @@ struct PlanLowering {
 
     // MARK: Statements
 
-    /// The universe, the range where its data file is named, and whether it brings its own factors.
-    private mutating func universe(_ e: Expr) -> (source: UniverseSource, dataRange: SourceRange, hasFactors: Bool)? {
+    /// A universe as lowered: its source, where its data (file or database) is named, where each option is
+    /// written, whether it brings its own factors, and the folder default factors are looked for in first (a
+    /// CRSP extract's).
+    struct LoweredUniverse {
+        var source: UniverseSource
+        var dataRange: SourceRange
+        var optionRanges: [String: SourceRange] = [:]
+        var hasFactors = false
+        var folder: String?
+    }
+
+    private mutating func universe(_ e: Expr) -> LoweredUniverse? {
         if case .string(let written) = e.kind {
-            return attempt(at: e.range) { lowering in (.returns(path: try lowering.path(written, at: e.range)), e.range, false) }
+            return attempt(at: e.range) { lowering in
+                LoweredUniverse(source: .returns(path: try lowering.path(written, at: e.range), caps: nil, sectors: nil), dataRange: e.range)
+            }
         }
         guard let values = form(e, Vocabulary.universe.forms, keyword: "universe") else { return nil }
         switch values.form.name {
-        case "crsp":
-            guard let locations else { return (.crsp(path: "crsp.csv"), e.range, false) }
-            let path = locations.resolve("crsp.csv")
-            guard FileManager.default.fileExists(atPath: path) else {
-                diagnostics.append(Diagnostic(
-                    "`universe crsp` reads crsp.csv (CRSP columns permno, date, ret, prc, shrout, siccd) from the program's folder or the data directory, and there is none",
-                    at: e.range, hint: "pass --data DIR or set TILT_DATA; or use `universe synthetic(stocks: 500, seed: 42)`"))
-                return nil
-            }
-            return (.crsp(path: path), e.range, false)
+        case "crsp": return crsp(values, e)
+        case "returns": return returns(values, e)
         case "kenfrench":
             guard let (written, range) = values.string("") else { return nil }
-            return attempt(at: range) { lowering in (.kenFrenchIndustries(path: try lowering.path(written, at: range)), range, false) }
+            return attempt(at: range) { lowering in
+                LoweredUniverse(source: .kenFrenchIndustries(path: try lowering.path(written, at: range)), dataRange: range)
+            }
         default: // synthetic
             guard let stocks = values.number("stocks"), let seed = values.number("seed"),
                   let from = values.month("from"), let to = values.month("to") else { incomplete = true; return nil }
@@ -319,8 +357,108 @@ struct PlanLowering {
                 diagnostics.append(Diagnostic("the synthetic market must run forward in time: \(from) is not before \(to)", at: values.range("from")))
                 return nil
             }
-            return (.synthetic(stocks: Int(stocks), seed: UInt64(seed), from: from, to: to), e.range, true)
+            return LoweredUniverse(source: .synthetic(stocks: Int(stocks), seed: UInt64(seed), from: from, to: to), dataRange: e.range, hasFactors: true)
         }
+    }
+
+    /// `crsp`, `crsp("extract.csv", …)` or `crsp(database: "…", …)`: the options checked against each other,
+    /// the extract found (crsp.csv, else the one CSV file with the CRSP columns, said in a note) and the
+    /// connection string parsed, its password kept out of the plan.
+    private mutating func crsp(_ values: FormValues, _ e: Expr) -> LoweredUniverse? {
+        let errorsBefore = diagnostics.count
+        for label in ["from", "to", "sectors", "shares", "tables", "frequency", "database", ""] where values.unknown.contains(label) {
+            incomplete = true
+            return nil
+        }
+        let from = values.month("from"), to = values.month("to")
+        if let from, let to, from > to {
+            diagnostics.append(Diagnostic("the months kept are empty: `from: \(from)` is after `to: \(to)`", at: values.range("to")))
+        }
+        let options = CRSPOptions(sectors: values.word("sectors").flatMap(SectorScheme.init(rawValue:)) ?? .sicDivisions,
+                                  commonSharesOnly: values.word("shares") != "all", from: from, to: to)
+        let written = values.string("")
+        var database: String?
+        switch values.value("database") {
+        case .word("environment")?: database = ""
+        case .string(let text)?: database = text
+        default: break
+        }
+        guard let database else {
+            for label in ["tables", "frequency"] where values.given.contains(where: { $0.label == label }) {
+                diagnostics.append(Diagnostic("`\(label):` chooses a database's tables; a CSV extract is read as it is (daily or monthly)",
+                                              at: values.range(label), hint: "remove it, or read WRDS's tables with `crsp(database: \"…\")`"))
+            }
+            guard diagnostics.count == errorsBefore else { return nil }
+            return crspExtract(written, options: options, e)
+        }
+        if let (_, range) = written {
+            diagnostics.append(Diagnostic("`crsp` reads a file or a database, not both", at: range, hint: "keep the file name or `database:`"))
+        }
+        let tables = values.word("tables").flatMap(CRSPTables.init(rawValue:))
+        let daily = values.word("frequency") == "daily"
+        if daily, tables == .ciz {
+            diagnostics.append(Diagnostic("daily CIZ data (crsp.dsf_v2) is not read yet", at: values.range("frequency"),
+                                          hint: "`tables: legacy` reads the daily legacy file crsp.dsf"))
+        }
+        let connection: String
+        do {
+            let parts = try CRSPDatabase.connectionWithoutPassword(database)
+            connection = parts.connection
+            if let password = parts.password { passwords[connection] = password }
+        } catch let error as DatabaseError {
+            diagnostics.append(Diagnostic(error.message, at: values.range("database"), hint: error.hint))
+            return nil
+        } catch {
+            diagnostics.append(Diagnostic(String(describing: error), at: values.range("database")))
+            return nil
+        }
+        guard diagnostics.count == errorsBefore else { return nil }
+        return LoweredUniverse(source: .crspDatabase(connection: connection, tables: tables, daily: daily, options: options),
+                               dataRange: values.range("database"))
+    }
+
+    /// A CRSP extract: the file named, or the one found in the program's folder or the data directory.
+    private mutating func crspExtract(_ written: (String, SourceRange)?, options: CRSPOptions, _ e: Expr) -> LoweredUniverse? {
+        if let (name, range) = written {
+            return attempt(at: range) { lowering in
+                let path = try lowering.path(name, at: range)
+                return LoweredUniverse(source: .crsp(path: path, options: options), dataRange: range,
+                                       folder: (path as NSString).deletingLastPathComponent)
+            }
+        }
+        guard let locations else { return LoweredUniverse(source: .crsp(path: "crsp.csv", options: options), dataRange: e.range) }
+        do {
+            let path = try DataDiscovery.crspExtract(in: locations.folders)
+            if (path as NSString).lastPathComponent != "crsp.csv" {
+                notes.append("universe crsp: reading \(path) (the one CSV file here with the CRSP columns)")
+            }
+            return LoweredUniverse(source: .crsp(path: path, options: options), dataRange: e.range, folder: (path as NSString).deletingLastPathComponent)
+        } catch {
+            diagnostics.append(Diagnostic.data(error, at: e.range))
+            return nil
+        }
+    }
+
+    /// `returns("returns.csv", caps: "caps.csv", sectors: "sectors.csv")`: the files resolved.
+    private mutating func returns(_ values: FormValues, _ e: Expr) -> LoweredUniverse? {
+        if values.unknown.contains("") { incomplete = true; return nil }
+        guard let (written, range) = values.string("") else {
+            diagnostics.append(Diagnostic("`returns` takes the returns file first", at: e.range,
+                                          hint: "e.g. `returns(\"returns.csv\", caps: \"caps.csv\", sectors: \"sectors.csv\")`"))
+            return nil
+        }
+        let errorsBefore = diagnostics.count
+        let path = attempt(at: range) { lowering in try lowering.path(written, at: range) }
+        var companions: [String: String] = [:]
+        var optionRanges: [String: SourceRange] = [:]
+        for label in ["caps", "sectors"] {
+            guard let (name, at) = values.string(label) else { continue }
+            optionRanges[label] = at
+            companions[label] = attempt(at: at) { lowering in try lowering.path(name, at: at) }
+        }
+        guard diagnostics.count == errorsBefore, let path else { return nil }
+        return LoweredUniverse(source: .returns(path: path, caps: companions["caps"], sectors: companions["sectors"]),
+                               dataRange: range, optionRanges: optionRanges)
     }
 
     /// The factor file named by `factors "…"`.
@@ -344,7 +482,9 @@ struct PlanLowering {
         }
     }
 
-    private mutating func model(_ e: Expr) -> FactorModelPlan? {
+    /// `ols(…)` or `regime(…)` with its window and `min:`; `crsp`: the universe is CRSP single names, whose
+    /// windows allow missing months by default (`min: 36`, or every month of a rolling window of 36 or fewer).
+    private mutating func model(_ e: Expr, crsp: Bool = false) -> FactorModelPlan? {
         guard let values = form(e, Vocabulary.model.forms, keyword: "model") else { return nil }
         var window = FactorModelPlan.Window.expanding(from: values.month("from"))
         switch values.value("window") {
@@ -352,10 +492,23 @@ struct PlanLowering {
         case nil: incomplete = true
         default: break
         }
-        guard values.form.name == "regime" else { return FactorModelPlan(kind: .ols, window: window) }
+        var minimum: Int?
+        if let written = values.number("min") {
+            minimum = Int(written)
+            if case .rolling(let length) = window, written > Double(length) {
+                diagnostics.append(Diagnostic("`min: \(Int(written))` asks for more months than the rolling window has (\(length))", at: values.range("min"),
+                                              hint: "at most `min: \(length)`, or a longer window"))
+                return nil
+            }
+        } else if values.unknown.contains("min") {
+            incomplete = true
+        } else if crsp, let standard = FactorModelPlan.crspStandard.minimumObservations {
+            if case .rolling(let length) = window, length <= standard { minimum = nil } else { minimum = standard }
+        }
+        guard values.form.name == "regime" else { return FactorModelPlan(kind: .ols, window: window, minimumObservations: minimum) }
         guard let states = values.number("states"), let horizon = values.number("horizon") else { incomplete = true; return nil }
         return FactorModelPlan(kind: .regime(states: Int(states), covariance: values.word("covariance") == "full" ? .full : .diag,
-                                             horizon: Int(horizon)), window: window)
+                                             horizon: Int(horizon)), window: window, minimumObservations: minimum)
     }
 
     private mutating func allocation(_ key: Identifier) -> StrategySpecification.Allocation? {
@@ -557,17 +710,6 @@ struct PlanLowering {
     private func path(_ written: String, at range: SourceRange) throws -> String {
         guard let locations else { return written }
         return try locations.existingFile(written, at: range)
-    }
-}
-
-extension UniverseSource {
-    /// The sectors the universe's assets can have, when known from the statement: the SIC divisions for
-    /// Ken French's industries, CRSP and the synthetic market; none for a returns file.
-    var sectorScheme: [String]? {
-        switch self {
-        case .kenFrenchIndustries, .crsp, .synthetic: return SICDivision.allCases.map(\.name)
-        case .returns: return []
-        }
     }
 }
 

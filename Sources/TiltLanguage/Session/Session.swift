@@ -34,6 +34,15 @@ public final class Session {
 
     /// Called with (done, total) while backtests or a study run, for a progress bar.
     public var progress: (@Sendable (Int, Int) -> Void)?
+    /// Called with what is loading (`crsp`, `crsp query`) and (done, total) — bytes of an extract, rows of a
+    /// query — while a large universe is read, for a progress bar.
+    public var loadingProgress: LoadingProgress?
+    /// Called with each note: a choice Tilt made that the program did not state (which files were read and
+    /// what they hold, a factor file without rf). By default written to standard error as `note: …`, beside
+    /// errors and the progress bar, so that standard output holds only results.
+    public var notes: (String) -> Void = { text in
+        try? FileHandle.standardError.write(contentsOf: Data("note: \(text)\n".utf8))
+    }
     /// Called with the results of each strategy run, to present or save them.
     public var strategyResults: (([BacktestResult]) throws -> Void)?
     /// Called with a parametric policy's estimates (θ, standard errors, in-sample statistics) before its
@@ -52,6 +61,9 @@ public final class Session {
     }
     /// The data files of the plans run so far.
     private var planFiles: [String] = []
+    /// Passwords the session's programs wrote in database connection strings, by the string without them:
+    /// kept in memory for its plans to connect with, never written into a plan.
+    private var databasePasswords: DatabasePasswords = [:]
 
     /// The strategy statements gathered so far.
     private var draft = StrategyDraft()
@@ -175,6 +187,8 @@ public final class Session {
         guard let (plan, map) = lowering.plan(current) else {
             throw DiagnosticList(file: SourceFile(name: "", text: ""), diagnostics: lowering.diagnostics)
         }
+        databasePasswords.merge(lowering.passwords) { $1 }
+        lowering.notes.forEach(notes)
         do {
             try execute(plan)
         } catch let error as PlanError {
@@ -196,7 +210,9 @@ public final class Session {
             planFiles.append(file)
         }
         if let strategy = plan.strategy {
-            let results = try strategy.run(suggest: { closestName(to: $0, among: $1) }, progress: progress)
+            let loaded = try strategy.load(suggest: { closestName(to: $0, among: $1) }, passwords: databasePasswords, loading: loadingProgress)
+            loaded.notes.forEach(notes)
+            let results = try loaded.run(progress: progress)
             try strategyResults?(results)
         } else if let policy = plan.policy {
             let (result, report) = try policy.run()

@@ -209,6 +209,13 @@ struct FormReader {
         case .monthRange:
             let (from, to) = try Self.monthRange(e)
             return .monthRange(from, to)
+        case .connection:
+            if case .name("environment") = e.kind { return .word("environment") }
+            guard let v = try scope.value(of: e) else { return nil }
+            guard case .string(let s) = v else {
+                throw Diagnostic("`\(option.label):` is \(option.takes)", at: e.range, hint: "e.g. `\(option.label): \"service=wrds\"`")
+            }
+            return .string(s)
         case .path, .text:
             guard let v = try scope.value(of: e) else { return nil }
             guard case .string(let s) = v else {

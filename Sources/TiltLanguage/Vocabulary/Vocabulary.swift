@@ -29,7 +29,27 @@ public enum Vocabulary {
         forms: [
             VocabularyForm("kenfrench", summary: "Ken French's industry portfolios file (value-weighted returns; caps = firms × size; SIC-division sectors)",
                            options: [VocabularyOption("", .path, summary: "the file, e.g. \"48_Industry_Portfolios.CSV\"")]),
-            VocabularyForm("crsp", summary: "a CRSP extract named crsp.csv in the program's folder or the data directory (SIC-division sectors)"),
+            VocabularyForm("crsp", summary: "CRSP single names as researchers have them: a WRDS extract (CSV, monthly or daily, any column case) or WRDS's PostgreSQL tables; delisting returns, codes as of each month",
+                           options: [
+                            VocabularyOption("", .path, summary: "the extract, e.g. \"crsp_msf.csv\"; without it and without `database:`, crsp.csv, else the one CSV file whose header has the CRSP columns, in the program's folder or the data directory"),
+                            VocabularyOption("database", .connection, summary: "read WRDS's tables from PostgreSQL instead, e.g. \"postgresql://user@wrds-pgdata.wharton.upenn.edu:9737/wrds\" or \"service=wrds\"; the password from ~/.pgpass or PGPASSWORD"),
+                            VocabularyOption("sectors", .words(SectorScheme.allCases.map(\.rawValue)), defaultValue: .word(SectorScheme.sicDivisions.rawValue),
+                                             summary: "sectors from each month's SIC code: SIC divisions, or Fama–French 12 or 48 industries"),
+                            VocabularyOption("shares", .words(["common", "all"]), defaultValue: .word("common"),
+                                             summary: "common shares (SHRCD 10, 11) on NYSE, AMEX or NASDAQ (EXCHCD 1–3) in the months they are, when the data has those codes; or every security"),
+                            VocabularyOption("from", .month, summary: "the first month kept (default: the data's first)"),
+                            VocabularyOption("to", .month, summary: "the last month kept (default: the data's last)"),
+                            VocabularyOption("tables", .words(CRSPTables.allCases.map(\.rawValue)),
+                                             summary: "with `database:`: the legacy tables (crsp.msf, msenames, msedelist) or the CIZ tables of 2024 (crsp.msf_v2, stksecurityinfohist, stkdelists); default: CIZ when crsp.msf_v2 exists"),
+                            VocabularyOption("frequency", .words(["monthly", "daily"]), defaultValue: .word("monthly"),
+                                             summary: "with `database:`: the monthly stock file, or the daily one compounded into months (legacy tables)"),
+                           ]),
+            VocabularyForm("returns", summary: "your own returns: a long panel (`asset, month, ret[, cap, sector]`) or wide returns (`month,<asset>,…`) with companion caps and sectors files",
+                           options: [
+                            VocabularyOption("", .path, summary: "the returns file, e.g. \"returns.csv\" (monthly decimals)"),
+                            VocabularyOption("caps", .path, summary: "wide returns' market caps at each month's end, laid out as the returns (for `benchmark mktcap` and sector weights)"),
+                            VocabularyOption("sectors", .path, summary: "wide returns' sectors: `asset,sector` rows (for `sector(\"…\")` and `allocate by sector`)"),
+                           ]),
             VocabularyForm("synthetic", summary: "the built-in synthetic market (two-regime factors, its own factor file, SIC-division sectors)",
                            options: [
                             VocabularyOption("stocks", .wholeNumber(2...100_000), meaning: "the number of stocks", defaultValue: .number(500), summary: "how many stocks"),
@@ -38,11 +58,11 @@ public enum Vocabulary {
                             VocabularyOption("to", .month, defaultValue: .month(Month(2024, 12)), summary: "the last month"),
                            ]),
         ],
-        string: "a wide CSV of monthly returns (`month,<asset>,…`)")
+        string: "a CSV of monthly returns, long (`asset, month, ret[, cap, sector]`) or wide (`month,<asset>,…`): `returns(\"…\")` without companion files")
 
     public static let factors = VocabularyStatement(
         "factors", syntax: "factors \"FILE\"",
-        summary: "the factor returns: a Ken French file as downloaded, or tidy (`month, factors…, rf`); without it, the synthetic market's own or factors.csv beside the data",
+        summary: "the factor returns: a Ken French file as downloaded, or tidy (`month, factors…, rf`); without it, the synthetic market's own, or beside the data factors.csv, else Ken French's five factors (joined with momentum when there), else his three, else the one factor file (a note says which)",
         string: "the factor file")
 
     public static let benchmark = VocabularyStatement(
@@ -59,17 +79,20 @@ public enum Vocabulary {
     static let modelWindow = VocabularyOption("window", .window(2...1200, example: "rolling 120", plainNumber: false), meaning: "a rolling window", unit: "months",
                                               defaultValue: .word("expanding"), summary: "expanding (all data from `from:`) or rolling N months")
     static let modelStart = VocabularyOption("from", .month, summary: "first month of an expanding window (default: the data's first)")
+    /// The fewest months of returns an asset needs in its window.
+    static let modelMinimum = VocabularyOption("min", .wholeNumber(2...1200), meaning: "the fewest months of returns an asset needs in its window", unit: "months",
+                                               summary: "months of the window an asset needs a return in, missing months allowed (default: all of them; CRSP: 36, or all when the window is shorter)")
 
     public static let model = VocabularyStatement(
-        "model", syntax: "model FORM | model in [FORM, …]", summary: "the factor model estimated at each rebalance on data ≤ T (default `ols`); `model in […]` runs one backtest per model",
+        "model", syntax: "model FORM | model in [FORM, …]", summary: "the factor model estimated at each rebalance on data ≤ T (default `ols`; for CRSP `ols(window: rolling 60, min: 36)`); `model in […]` runs one backtest per model",
         forms: [
-            VocabularyForm("ols", summary: "time-series OLS of each asset's excess return on the factors", options: [modelWindow, modelStart]),
+            VocabularyForm("ols", summary: "time-series OLS of each asset's excess return on the factors", options: [modelWindow, modelStart, modelMinimum]),
             VocabularyForm("regime", summary: "a Gaussian HMM on the factors, regime-weighted least squares, forecast regime mixture",
                            options: [
                             VocabularyOption("states", .wholeNumber(1...8), meaning: "the number of regimes", defaultValue: .number(2), summary: "regimes S"),
                             VocabularyOption("covariance", .words(["diag", "full"]), defaultValue: .word("diag"), summary: "the regimes' factor covariances"),
                             VocabularyOption("horizon", .wholeNumber(1...120), meaning: "the forecast horizon in months", defaultValue: .number(1), summary: "months ahead the regime probabilities are forecast"),
-                            modelWindow, modelStart,
+                            modelWindow, modelStart, modelMinimum,
                            ]),
         ])
 
@@ -311,6 +334,9 @@ public struct VocabularyOption: Sendable {
         case path
         /// A string in quotes (not a file).
         case text
+        /// A database connection string in quotes (libpq's: a URL, `key=value` pairs, `service=NAME`), or
+        /// the word `environment` for the `PG*` variables.
+        case connection
         /// Positional, repeated: one of these words or a data file in quotes.
         case characteristics([String])
 
@@ -319,6 +345,7 @@ public struct VocabularyOption: Sendable {
             switch self {
             case .words(let w), .characteristics(let w): return w
             case .window: return ["expanding", "rolling"]
+            case .connection: return ["environment"]
             default: return []
             }
         }
@@ -333,6 +360,7 @@ public struct VocabularyOption: Sendable {
             case .window(_, let example, _): return "expanding | \(example)"
             case .path: return "\"FILE\""
             case .text: return "\"NAME\""
+            case .connection: return "\"postgresql://…\" | environment"
             case .characteristics(let w): return (w + ["\"file.csv\""]).joined(separator: ", ")
             }
         }
@@ -389,6 +417,7 @@ public struct VocabularyOption: Sendable {
             return "`expanding` or `rolling N`\(plainNumber ? " (or N)" : ""), N from \(range.lowerBound) to \(range.upperBound)\(unitText)"
         case .path: return "a file name in quotes"
         case .text: return "a name in quotes"
+        case .connection: return "a connection string in quotes (a URL, `key=value` pairs or `service=NAME`), or `environment` (the `PG*` variables)"
         case .characteristics(let words): return list(words + ["\"file.csv\""])
         }
     }

@@ -10,7 +10,7 @@ public enum EstimationWindow: Sendable, Equatable {
     case rolling(months: Int)
 
     /// The first month of the window ending at `rebalance`.
-    func firstMonth(endingAt rebalance: Month) -> Month {
+    public func firstMonth(endingAt rebalance: Month) -> Month {
         switch self {
         case .expanding(let start): start
         case .rolling(let length): rebalance - (length - 1)

@@ -116,7 +116,7 @@ public struct OLSFactorModel: Sendable {
         guard let riskFree = data.factors.riskFree else {
             throw ModelError("the factors from \(data.factors.path) have no rf column: excess returns need the risk-free rate")
         }
-        var excess = data.panel.returns
+        var excess = data.panel.denseReturns()
         for j in 0..<excess.cols {
             for i in 0..<excess.rows { excess[i, j] -= riskFree[i, 0] }
         }

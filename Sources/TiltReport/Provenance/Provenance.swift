@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import TiltData
 
 /// What produced a report: the program and its text, the Tilt build, the data files read (size,
 /// SHA-256 and, for Ken French files, the CRSP vintage they state), when it ran and for how long. Shown at
@@ -52,7 +52,7 @@ public struct Provenance: Codable, Sendable, Equatable {
                 throw ReportError(path: path, message: "cannot read the data file to record its checksum")
             }
             defer { try? handle.close() }
-            var hasher = SHA256()
+            let hasher = SHA256Digest()
             var bytes = 0
             var head = Data()
             while true {
@@ -62,10 +62,10 @@ public struct Provenance: Codable, Sendable, Equatable {
                 }
                 if block.isEmpty { break }
                 if head.count < 4096 { head.append(block.prefix(4096 - head.count)) }
-                hasher.update(data: block)
+                hasher.update(block)
                 bytes += block.count
             }
-            let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            let digest = hasher.finish()
             return DataFile(path: path, bytes: bytes, sha256: digest, vintage: vintage(in: String(decoding: head, as: UTF8.self)))
         }
 
