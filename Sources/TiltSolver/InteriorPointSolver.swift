@@ -192,7 +192,7 @@ public final class InteriorPointSolver {
                 status = .numericalError
                 break
             }
-            if !cones.isSymmetric, scaling == .primalDual, alpha < settings.minimumSwitchStepLength {
+            if !cones.isSymmetric, scaling == .primalDual, alpha <= settings.minimumSwitchStepLength {
                 scaling = .dual
                 continue
             }

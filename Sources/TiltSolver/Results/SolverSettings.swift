@@ -37,9 +37,13 @@ public struct SolverSettings: Sendable, Equatable {
     /// steps drove badly scaled exponential-cone problems from a near-optimal iterate into a false
     /// infeasibility certificate.
     public var minimumStepLength = 1e-4
-    /// With exponential cones, a step shorter than this makes the method leave the primal–dual scaling for
-    /// the dual one (Clarabel's `min_switch_step_length`).
-    public var minimumSwitchStepLength = 0.1
+    /// With exponential cones, a step at or below this makes the method leave the primal–dual scaling for
+    /// the dual one from the same iterate (Clarabel's `min_switch_step_length`, 0.1 there). Tilt switches
+    /// only when the primal–dual step is as short as `minimumStepLength`: on the regime study's utilities with
+    /// a rank-deficient covariance, steps of 0.03 are transient, and a switch there left an iterate far from
+    /// the central path that the dual scaling could not move (steps down to 1e-4 at μ ≈ 2e-3, numerical
+    /// trouble), while the primal–dual scaling went on to the optimum.
+    public var minimumSwitchStepLength = 1e-4
 
     /// Modified Ruiz equilibration of the data before solving.
     public var equilibrate = true
