@@ -26,11 +26,16 @@ struct BenchSolver: ParsableCommand {
         discussion: """
         Each size n is a synthetic market of n assets and \(BenchmarkFactorModel.factorCount) factors (the
         splitmix64 data of Tests/TiltSolverTests/References/make_references.py).
-        Both problems are long-only and fully invested:
+        The problems are long-only and fully invested:
           tev            maximize expected active return
                          s.t. tracking error <= \(BenchmarkProblemKind.monthlyTrackingErrorBudget) (monthly)
           risk-aversion  maximize expected active return
                          - \(ValueFormat.number(BenchmarkProblemKind.riskAversionCoefficient, decimals: 0)) x active variance (monthly)
+          tev-quad       the tev problem with the budget written out:
+                         quad(f, S) + sumsq(sqrt(E) .* (w - b)) <= tev^2/12,
+                         S the factor covariance bordered by a zero row and
+                         column for the intercept (not the canonical form:
+                         the interior-point path solves it)
         Times, medians of --repeats runs after one warm-up:
           pipeline      build the problem as a strategy does (exposures f as
                         variables, f == B'(w - b)) and solve it: these
@@ -207,6 +212,8 @@ struct BenchmarkFactorModel {
 enum BenchmarkProblemKind: String, CaseIterable {
     case trackingError = "tev"
     case riskAversion = "risk-aversion"
+    /// The tracking-error budget written as a user writes it, with the variance terms spelt out.
+    case quadraticTrackingError = "tev-quad"
 
     /// Ex-ante tracking-error budget, monthly decimal (2% monthly ≈ 6.9% annualised), as in `factorTEVProblem`.
     static let monthlyTrackingErrorBudget = 0.02
@@ -214,11 +221,12 @@ enum BenchmarkProblemKind: String, CaseIterable {
     static let riskAversionCoefficient = 100.0
 
     /// The parameter JSON reports for the problem (budget or γ), so bench_python.py states the same problem.
-    var parameter: Double { self == .trackingError ? Self.monthlyTrackingErrorBudget : Self.riskAversionCoefficient }
+    var parameter: Double { self == .riskAversion ? Self.riskAversionCoefficient : Self.monthlyTrackingErrorBudget }
 
     /// The strategy's problem, as a program states it: `maximize mu'f s.t. tev <= budget` or
-    /// `maximize mu'f - γ * risk`, long-only and fully invested by default.
-    var problem: PortfolioProblem {
+    /// `maximize mu'f - γ * risk`, long-only and fully invested by default. Nil for `tev-quad`, which a
+    /// program states with `solve` (see `lowered(in:)`).
+    var portfolioProblem: PortfolioProblem? {
         switch self {
         case .trackingError:
             // `tev` is annualised: tev <= √12·budget ⇔ monthly ‖·‖ <= budget.
@@ -230,7 +238,40 @@ enum BenchmarkProblemKind: String, CaseIterable {
             return PortfolioProblem(sense: .maximize,
                                     objective: [ObjectiveTerm(.expectedActiveReturn), ObjectiveTerm(.minus, scale: Self.riskAversionCoefficient, .risk)],
                                     constraints: [], defaults: [.fullyInvested, .longOnly])
+        case .quadraticTrackingError:
+            return nil
         }
+    }
+
+    /// The problem as an `OptimizationProblem` for the interior-point path.
+    func lowered(in context: PortfolioContext) throws -> OptimizationProblem {
+        if let portfolioProblem { return try portfolioProblem.lowered(in: context) }
+        // quad(f, S) + sumsq(√E ∘ (w − b)) <= tev²/12, tev = √12·budget annualised: the monthly variance
+        // budget². S is Σ_f bordered by a zero row and column for the intercept (f's first entry).
+        let k = context.factorCovariance.rows
+        var bordered = Matrix(rows: k + 1, cols: k + 1, repeating: 0)
+        for i in 0..<k { for j in 0..<k { bordered[i + 1, j + 1] = context.factorCovariance[i, j] } }
+        let factorVariance = try ModelExpression.quad(context.f, bordered)
+        let residualScale = Matrix(column: context.residualVariances.map { max(0, $0).squareRoot() })
+        let specificVariance = try ModelExpression.apply(.sumSquares, [
+            try .multiplyElementwise(.constant(residualScale), context.activeWeights),
+        ])
+        let monthlyVarianceBudget = Self.monthlyTrackingErrorBudget * Self.monthlyTrackingErrorBudget
+        let expectedActiveReturn = try ModelExpression.multiply(.transpose(context.muExpression), context.f)
+        return OptimizationProblem(sense: .maximize, objective: expectedActiveReturn, constraints: [
+            try context.exposureDefinition,
+            .init(lhs: .sum(context.w), relation: .equal, rhs: .constant(1), text: "sum(w) == 1"),
+            .init(lhs: context.w, relation: .greaterEqual, rhs: .constant(0), text: "w >= 0"),
+            .init(lhs: try .add(factorVariance, specificVariance), relation: .lessEqual,
+                  rhs: .constant(monthlyVarianceBudget), text: "quad(f, S) + sumsq(sqrt(E) .* (w - b)) <= tev^2/12"),
+        ])
+    }
+
+    /// Solved as a strategy solves it: the portfolio layer (its structured method first), or for
+    /// `tev-quad` the interior-point path.
+    func solve(in context: PortfolioContext) throws -> ProblemSolution {
+        if let portfolioProblem { return try portfolioProblem.solve(in: context) }
+        return try lowered(in: context).solve()
     }
 }
 
@@ -261,9 +302,9 @@ struct BenchmarkResult {
     let solverIterationSeconds: Double
 
     static func measure(_ kind: BenchmarkProblemKind, model: BenchmarkFactorModel, repeats: Int) throws -> BenchmarkResult {
-        func pipeline() throws -> ProblemSolution { try kind.problem.solve(in: model.context()) }
-        func interiorPointPipeline() throws -> ProblemSolution { try kind.problem.lowered(in: model.context()).solve() }
-        let compiled = try ConeCompiler.compile(kind.problem.lowered(in: model.context()))
+        func pipeline() throws -> ProblemSolution { try kind.solve(in: model.context()) }
+        func interiorPointPipeline() throws -> ProblemSolution { try kind.lowered(in: model.context()).solve() }
+        let compiled = try ConeCompiler.compile(kind.lowered(in: model.context()))
         func solve() throws -> SolverSolution { try InteriorPointSolver(problem: compiled.conic).solve() }
 
         let solution = try pipeline()

@@ -12,10 +12,16 @@ struct Solve: ParsableCommand {
         time. Exit status 0 when solved, 1 when the file is malformed or the problem is infeasible,
         unbounded or not solved.
 
+        "optimal" means Clarabel's criteria hold on the file's own data: primal and dual residuals within
+        --tol-feas (relative to the data and the solution) and the duality gap within --tol-gap-abs or
+        --tol-gap-rel. "almost optimal" means the reduced tolerances hold (1e-4 feasibility, 5e-5 gap) but
+        not the full ones. Infeasibility and unboundedness are certificates checked to --tol-infeas.
+
         Examples:
           tilt solve afiro.mps
           tilt solve --json hs21.qps
           tilt solve --format free-mps problem.txt
+          tilt solve --tol-feas 1e-10 --tol-gap 1e-10 qafiro.qps
         """)
 
     @Argument(help: "The problem file (.mps, .qps, .freemps, .cbf).")
@@ -27,10 +33,34 @@ struct Solve: ParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @Flag(help: "Print one line per interior-point iteration (objectives, gap, residuals, κ/τ, μ, step).")
+    var verbose = false
+
     // Unconditional parsing takes the next word as the value even when it starts with `-`, so that
     // `--max-iterations -1` reaches `validate` instead of reading as a missing value.
-    @Option(parsing: .unconditional, help: "Iteration limit (at least 1).")
+    @Option(name: [.customLong("max-iterations"), .customLong("max-iter")], parsing: .unconditional,
+            help: "Iteration limit (at least 1).")
     var maxIterations: Int = 200
+
+    @Option(name: .customLong("tol-feas"), parsing: .unconditional,
+            help: "Feasibility tolerance: primal and dual residuals, relative (default 1e-8).")
+    var feasibilityTolerance: Double?
+
+    @Option(name: .customLong("tol-gap"), parsing: .unconditional,
+            help: "Duality-gap tolerance, absolute and relative at once (default 1e-8).")
+    var gapTolerance: Double?
+
+    @Option(name: .customLong("tol-gap-abs"), parsing: .unconditional,
+            help: "Absolute duality-gap tolerance, in the objective's units (default 1e-8).")
+    var gapAbsoluteTolerance: Double?
+
+    @Option(name: .customLong("tol-gap-rel"), parsing: .unconditional,
+            help: "Relative duality-gap tolerance (default 1e-8).")
+    var gapRelativeTolerance: Double?
+
+    @Option(name: .customLong("tol-infeas"), parsing: .unconditional,
+            help: "Tolerance of an infeasibility or unboundedness certificate's residual (default 1e-8).")
+    var infeasibilityTolerance: Double?
 
     @Option(parsing: .unconditional, help: "Time limit in seconds (more than 0).")
     var timeLimit: Double?
@@ -40,6 +70,13 @@ struct Solve: ParsableCommand {
             throw ValidationError("unknown format `\(format)`; expected one of: \(Solve.formats.keys.sorted().joined(separator: ", "))")
         }
         guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1, not \(maxIterations)") }
+        let tolerances: [(String, Double?)] = [
+            ("--tol-feas", feasibilityTolerance), ("--tol-gap", gapTolerance), ("--tol-gap-abs", gapAbsoluteTolerance),
+            ("--tol-gap-rel", gapRelativeTolerance), ("--tol-infeas", infeasibilityTolerance),
+        ]
+        for case let (name, value?) in tolerances where !(value > 0 && value < 1) {
+            throw ValidationError("\(name) must be a number between 0 and 1 (e.g. 1e-8), not \(value)")
+        }
         if let timeLimit, !(timeLimit > 0) {
             throw ValidationError("--time-limit must be more than 0 seconds, not \(timeLimit)")
         }
@@ -63,11 +100,19 @@ struct Solve: ParsableCommand {
         }
         var settings = SolverSettings()
         settings.maxIterations = maxIterations
+        settings.verbose = verbose
         if let timeLimit { settings.timeLimit = timeLimit }
+        if let feasibilityTolerance { settings.feasibilityTolerance = feasibilityTolerance }
+        if let gapTolerance {
+            settings.gapAbsoluteTolerance = gapTolerance
+            settings.gapRelativeTolerance = gapTolerance
+        }
+        if let gapAbsoluteTolerance { settings.gapAbsoluteTolerance = gapAbsoluteTolerance }
+        if let gapRelativeTolerance { settings.gapRelativeTolerance = gapRelativeTolerance }
+        if let infeasibilityTolerance { settings.infeasibilityRelativeTolerance = infeasibilityTolerance }
         let solution: SolverSolution
         do {
-            let scaling = ObjectiveScaling(parsed.problem)
-            solution = scaling.unscaled(try InteriorPointSolver(problem: scaling.scaled(parsed.problem), settings: settings).solve())
+            solution = try InteriorPointSolver(problem: parsed.problem, settings: settings).solve()
         } catch {
             printError("\(file): error: \(error)\n")
             throw userErrorExit
@@ -81,6 +126,9 @@ struct Solve: ParsableCommand {
                 "\"status\": \(jsonString(Solve.statusName(solution.status)))",
                 "\"objective\": \(objective.map { String(format: "%.10g", $0) } ?? "null")",
                 "\"iterations\": \(solution.info.iterations)",
+                "\"primal_residual\": \(jsonNumber(solution.info.primalResidual))",
+                "\"dual_residual\": \(jsonNumber(solution.info.dualResidual))",
+                "\"gap_relative\": \(jsonNumber(solution.info.gapRelative))",
                 "\"solve_time_seconds\": \(String(format: "%.6g", time))",
                 "\"variables\": \(parsed.problem.variableCount)",
                 "\"constraints\": \(parsed.problem.constraintCount)",
@@ -108,8 +156,14 @@ struct Solve: ParsableCommand {
         case .maxIterations: return "max iterations"
         case .timeLimit: return "time limit"
         case .numericalError: return "numerical error"
+        case .insufficientProgress: return "insufficient progress"
         }
     }
+}
+
+/// A JSON number with 6 significant digits, or `null` when not finite.
+private func jsonNumber(_ value: Double) -> String {
+    value.isFinite ? String(format: "%.6g", value) : "null"
 }
 
 /// A JSON string literal.

@@ -4,21 +4,62 @@ import TiltLinearAlgebra
 
 /// Polishing: the interior-point method stops at a duality gap of about 1e-8, which leaves the solution of
 /// a problem with a curved active constraint (a tracking-error cone under a linear objective) off by about
-/// √gap ≈ 1e-4 in the variables. Polishing guesses the active set from the solution (tight inequality
-/// rows, second-order cones on their boundary), solves the optimality conditions of the problem with those
-/// constraints as equalities by Newton's method, and keeps the result only if it is verifiably optimal:
-/// every dropped inequality still holds, every kept one has a multiplier of the right sign, and the
-/// objective is no worse. Otherwise the interior-point solution stands.
+/// √gap ≈ 1e-4 in the variables, and near the tolerances its last steps are at the mercy of rounding (an
+/// exponential-cone problem may end "almost optimal" on one CPU's BLAS kernels and "optimal" on another's).
+/// Polishing guesses the active set from the solution (tight inequality rows, second-order and exponential
+/// cones on their boundary), solves the optimality conditions of the problem with those constraints as
+/// equalities by Newton's method, and keeps the result only if it is verifiably optimal: every dropped
+/// inequality still holds, every kept one has a multiplier of the right sign, and the point passes
+/// `OptimalityCheck` at the full tolerances on the problem's data. Otherwise the interior-point solution
+/// stands.
 ///
 /// The Newton systems are dense (LU factorisations), so only for problems up to `maximumSize` variables
-/// plus constraint rows; the problem data are read sparse. Problems with exponential cones are not polished.
+/// plus constraint rows; the problem data are read sparse.
 public enum SolutionPolisher {
     public static let maximumSize = 800
 
-    public static func polish(_ problem: ConicProblem, _ solution: SolverSolution) -> SolverSolution? {
-        guard solution.status == .optimal else { return nil }
-        return refineActiveSet(problem, Start(x: solution.x, z: solution.z, s: slack(problem, solution.x),
-                                              referenceObjective: solution.primalObjective, template: solution))
+    /// The polished solution of an optimal or almost optimal `solution`, with status `optimal`, or nil when
+    /// polishing does not verify. The verification is the proof: a point that satisfies the optimality
+    /// conditions of a convex problem to the tolerances is optimal to them, whatever the interior-point
+    /// objective was (which can lie below the optimum by its infeasibility times the multipliers: 7e-9 on
+    /// `minimize 1e8·x₁ + x₂`, where a no-worse-objective rule rejected the exact vertex).
+    public static func polish(_ problem: ConicProblem, _ solution: SolverSolution,
+                              settings: SolverSettings = SolverSettings()) -> SolverSolution? {
+        guard solution.status.isSolved,
+              let polished = refineInScaledUnits(problem, Start(x: solution.x, z: solution.z, s: slack(problem, solution.x),
+                                                                template: solution)) else { return nil }
+        return verified(problem, polished, settings: settings, solveTime: solution.info.solveTime,
+                        iterations: solution.info.iterations)
+    }
+
+    /// `refineActiveSet` on the problem with its objective brought to unit size (`ObjectiveScaling`, as the
+    /// interior-point method solves it), the multipliers converted both ways: the rule that tells active
+    /// rows from inactive ones compares slacks with multipliers, which only works when the multipliers are
+    /// of the data's size (with `minimize 1e8·x₁ + …` every row looked active).
+    private static func refineInScaledUnits(_ problem: ConicProblem, _ start: Start) -> SolverSolution? {
+        let scaling = ObjectiveScaling(problem)
+        var scaledStart = start
+        scaledStart.z = start.z.map { $0 * scaling.factor }
+        guard var solution = refineActiveSet(scaling.scaled(problem), scaledStart) else { return nil }
+        solution.z = solution.z.map { $0 / scaling.factor }
+        return solution
+    }
+
+    /// `solution` with status `optimal` and its measures in `info`, if it passes `OptimalityCheck` at the
+    /// full tolerances of `settings`; otherwise nil.
+    private static func verified(_ problem: ConicProblem, _ solution: SolverSolution, settings: SolverSettings,
+                                 solveTime: Double, iterations: Int) -> SolverSolution? {
+        let check = OptimalityCheck(problem: problem, x: solution.x, s: solution.s, z: solution.z)
+        guard check.meets(settings) else { return nil }
+        var result = solution
+        result.status = .optimal
+        result.primalObjective = check.primalObjective
+        result.dualObjective = check.dualObjective
+        result.info = SolverInfo(iterations: iterations, primalResidual: check.primalResidual,
+                                 dualResidual: check.dualResidual, gapAbsolute: check.gapAbsolute,
+                                 gapRelative: check.gapRelative, solveTime: solveTime,
+                                 setupTime: solution.info.setupTime)
+        return result
     }
 
     /// Solves `problem` without the interior-point method when the optimal active set of `previous` — the
@@ -28,29 +69,23 @@ public enum SolutionPolisher {
     /// holds, every kept one has a multiplier of the right sign, the curved cones' multipliers are in the
     /// dual cone: the KKT conditions hold to 1e-9, which certifies optimality of the convex problem).
     /// Returns nil when they do not; the caller then runs the interior-point method.
-    public static func solve(_ problem: ConicProblem, near previous: SolverSolution) -> SolverSolution? {
+    public static func solve(_ problem: ConicProblem, near previous: SolverSolution,
+                             settings: SolverSettings = SolverSettings()) -> SolverSolution? {
         guard previous.status == .optimal, previous.x.count == problem.variableCount,
               previous.z.count == problem.constraintCount, previous.s.count == problem.constraintCount else { return nil }
         let start = Date()
-        guard var solution = refineActiveSet(problem, Start(x: previous.x, z: previous.z, s: previous.s,
-                                                             referenceObjective: nil, template: previous)) else { return nil }
-        let dualResidual = stationarity(problem, solution.x, solution.z)
-        var feasibility = solution.s
-        problem.A.multiplyAdd(solution.x, into: &feasibility)
-        for i in feasibility.indices { feasibility[i] -= problem.b[i] }
-        solution.info = SolverInfo(iterations: 0, primalResidual: VectorMath.normInf(feasibility), dualResidual: VectorMath.normInf(dualResidual),
-                                   gapAbsolute: 0, gapRelative: 0, solveTime: Date().timeIntervalSince(start), setupTime: 0)
-        return solution
+        guard var solution = refineInScaledUnits(problem, Start(x: previous.x, z: previous.z, s: previous.s,
+                                                                 template: previous)) else { return nil }
+        solution.info.setupTime = 0
+        return verified(problem, solution, settings: settings, solveTime: Date().timeIntervalSince(start), iterations: 0)
     }
 
     /// Where a refinement starts: primal and dual points, the slacks that classify the constraints (active
-    /// or not), the objective the result must not exceed (nil: the KKT verification alone decides) and the
-    /// solution whose other fields the result keeps.
+    /// or not), and the solution whose other fields the result keeps.
     private struct Start {
         var x: [Double]
         var z: [Double]
         var s: [Double]
-        var referenceObjective: Double?
         var template: SolverSolution
     }
 
@@ -58,7 +93,7 @@ public enum SolutionPolisher {
     /// a few times; nil when no verified optimum comes out.
     private static func refineActiveSet(_ problem: ConicProblem, _ start: Start) -> SolverSolution? {
         let n = problem.variableCount, m = problem.constraintCount
-        guard n + m <= maximumSize, n > 0, m > 0, !problem.cones.contains(.exponential) else { return nil }
+        guard n + m <= maximumSize, n > 0, m > 0 else { return nil }
         let a = SparseRows(problem.A)
         let z = start.z
         let s0 = start.s
@@ -66,8 +101,8 @@ public enum SolutionPolisher {
         // The active set, from complementarity at the interior-point solution.
         var equalities: [Int] = []
         var inactive: [Int] = []
-        var curved: [Range<Int>] = []
-        var inactiveCones: [Range<Int>] = []
+        var curved: [CurvedCone] = []
+        var inactiveCones: [CurvedCone] = []
         var row = 0
         for cone in problem.cones {
             let rows = row..<(row + cone.dimension)
@@ -79,12 +114,24 @@ public enum SolutionPolisher {
             case .secondOrder:
                 let sNorm = norm(s0, rows.dropFirst()), zNorm = norm(z, rows.dropFirst())
                 let sGap = s0[rows.lowerBound] - sNorm, zGap = z[rows.lowerBound] - zNorm
-                if z[rows.lowerBound] <= sGap { inactiveCones.append(rows); continue }
+                let cone = CurvedCone(rows: rows, kind: .secondOrder)
+                if z[rows.lowerBound] <= sGap { inactiveCones.append(cone); continue }
                 // On the boundary, away from the vertex: one smooth equality. A cone at its vertex or with
                 // an interior multiplier is left to the interior-point solution.
                 guard sGap <= zGap || sGap < 1e-6 * max(1, s0[rows.lowerBound]), s0[rows.lowerBound] > 1e-10 else { return nil }
-                curved.append(rows)
-            case .exponential: return nil
+                curved.append(cone)
+            case .exponential:
+                // The same rule with the distances of s and z to their cones' boundaries, to first order.
+                let cone = CurvedCone(rows: rows, kind: .exponential)
+                let o = rows.lowerBound
+                let sSize = norm(s0, rows[...]), zSize = norm(z, rows[...])
+                let sGap = CurvedCone.exponentialPrimalMargin(s0[o], s0[o + 1], s0[o + 2])
+                let zGap = CurvedCone.exponentialDualMargin(z[o], z[o + 1], z[o + 2])
+                if zSize <= sGap { inactiveCones.append(cone); continue }
+                // On the smooth part of the boundary (y, z > 0); the face y = 0 is left to the interior point.
+                guard sGap <= zGap || sGap < 1e-6 * max(1, sSize),
+                      s0[o + 1] > 1e-10 * max(1, sSize), s0[o + 2] > 1e-10 * max(1, sSize) else { return nil }
+                curved.append(cone)
             }
         }
         // A few rounds of active-set correction: a dropped row that the refined point violates joins the
@@ -117,15 +164,19 @@ public enum SolutionPolisher {
     /// variables and the other active rows), and the multiplier is recovered afterwards from the
     /// variable's stationarity condition.
     private static func refine(_ problem: ConicProblem, _ a: SparseRows, _ start: Start,
-                               equalities: [Int], inactive: [Int], curved: [Range<Int>],
-                               inactiveCones: [Range<Int>]) -> Outcome {
+                               equalities: [Int], inactive: [Int], curved: [CurvedCone],
+                               inactiveCones: [CurvedCone]) -> Outcome {
         let n = problem.variableCount, m = problem.constraintCount
         let z = start.z
         let s0 = start.s
         var x = start.x
         var y = equalities.map { z[$0] }
-        // z = α(s₀, −s̄) on an active cone, and Aᵀz = −(α/2)∇φ for φ = s₀² − ‖s̄‖²: so μ = −α/2.
-        var mu = curved.map { rows in -z[rows.lowerBound] / (2 * s0[rows.lowerBound]) }
+        // z = −μ∇φ(s) on an active cone (μ ≤ 0): μ from the interior-point z by least squares.
+        var mu = curved.map { cone in
+            let g = cone.gradient(s0)
+            let zg = g.indices.reduce(0.0) { $0 + z[cone.rows.lowerBound + $1] * g[$1] }
+            return -zg / max(VectorMath.dot(g, g), .leastNormalMagnitude)
+        }
 
         let bounds = singleVariableBounds(a, equalities, variableCount: n)
         var isFixed = [Bool](repeating: false, count: n)
@@ -145,34 +196,33 @@ public enum SolutionPolisher {
         let nf = free.count, e = general.count, c = curved.count
         var converged = false
 
-        /// The multipliers over all rows: yₖ on the active rows, z = −2μ D s on an active cone's rows
-        /// (D = diag(1, −1, …, −1)), zero elsewhere. The stationarity condition q + Px + Aᵀz is then
-        /// q + Px + Σ aₖ yₖ + Σ μⱼ ∇φⱼ, with ∇φ = −2 A_Cᵀ D s_C.
+        /// The multipliers over all rows: yₖ on the active rows, z = −μ∇φ(s) on an active cone's rows, zero
+        /// elsewhere. The stationarity condition q + Px + Aᵀz is then q + Px + Σ aₖ yₖ + Σ μⱼ ∇ₓφⱼ, with
+        /// ∇ₓφ = −A_Cᵀ∇φ(s_C) (s = b − Ax).
         func multipliers(_ s: [Double]) -> [Double] {
             var w = [Double](repeating: 0, count: m)
             for (k, rowIndex) in equalities.enumerated() { w[rowIndex] = y[k] }
-            for (j, rows) in curved.enumerated() {
-                let alpha = -2 * mu[j]
-                for rowIndex in rows { w[rowIndex] = alpha * (rowIndex == rows.lowerBound ? s[rowIndex] : -s[rowIndex]) }
+            for (j, cone) in curved.enumerated() {
+                for (k, value) in cone.gradient(s).enumerated() { w[cone.rows.lowerBound + k] = -mu[j] * value }
             }
             return w
         }
 
         // Each residual against its own scale: stationarity against q's, the constraint rows against b's
-        // (a cone's φ = s₀² − ‖s̄‖² against its square). One scale for all would let a large objective
-        // excuse an infeasible point (minimize 1e16·sum(w) "converged" with sum(w) = 0 ≠ 1).
+        // (a cone's φ against b's to its degree). One scale for all would let a large objective excuse an
+        // infeasible point (minimize 1e16·sum(w) "converged" with sum(w) = 0 ≠ 1).
         let dualScale = 1 + VectorMath.normInf(problem.q), primalScale = 1 + VectorMath.normInf(problem.b)
         let jacobian = DenseSystem(order: nf + e + c)
         for _ in 0..<12 {
             // The residual, in the order of the unknowns: free variables, general rows' and cones' multipliers.
             let s = slack(problem, x)
             let g = stationarity(problem, x, multipliers(s))
-            let r = free.map { g[$0] } + general.map { -s[equalities[$0]] } + curved.map { rows in
-                s[rows.lowerBound] * s[rows.lowerBound] - rows.dropFirst().reduce(0) { $0 + s[$1] * s[$1] }
+            let r = free.map { g[$0] } + general.map { -s[equalities[$0]] } + curved.map { $0.value(s) }
+            let conesConverged = curved.indices.allSatisfy { j in
+                abs(r[nf + e + j]) <= 1e-14 * pow(primalScale, curved[j].degree)
             }
             if VectorMath.allFinite(r), VectorMath.normInf(r, 0..<nf) <= 1e-14 * dualScale,
-               VectorMath.normInf(r, nf..<(nf + e)) <= 1e-14 * primalScale,
-               VectorMath.normInf(r, (nf + e)..<r.count) <= 1e-14 * primalScale * primalScale {
+               VectorMath.normInf(r, nf..<(nf + e)) <= 1e-14 * primalScale, conesConverged {
                 converged = true
                 break
             }
@@ -186,21 +236,27 @@ public enum SolutionPolisher {
                     if i != j { jacobian.add(problem.P.values[k], column, row) }
                 }
             }
-            for (j, rows) in curved.enumerated() {
-                // μ ∇²φ = 2μ A_Cᵀ D A_C, and ∇φ = −2 A_Cᵀ D s_C in the cone's row and column.
-                for rowIndex in rows {
-                    let sign = rowIndex == rows.lowerBound ? 1.0 : -1.0
-                    let d = 2 * mu[j] * sign, gradientWeight = -2 * sign * s[rowIndex]
+            for (j, cone) in curved.enumerated() {
+                // μ ∇ₓ²φ = μ A_Cᵀ∇²φ A_C, and ∇ₓφ = −A_Cᵀ∇φ(s_C) in the cone's row and column.
+                let gradient = cone.gradient(s)
+                for (k, rowIndex) in cone.rows.enumerated() {
                     for (position, value) in freeRows.row(rowIndex) {
-                        jacobian.addSymmetric(gradientWeight * value, position, nf + e + j)
-                        for (other, otherValue) in freeRows.row(rowIndex) { jacobian.add(d * value * otherValue, position, other) }
+                        jacobian.addSymmetric(-gradient[k] * value, position, nf + e + j)
+                    }
+                }
+                for entry in cone.hessian(s) {
+                    let weight = mu[j] * entry.value
+                    for (position, value) in freeRows.row(cone.rows.lowerBound + entry.row) {
+                        for (other, otherValue) in freeRows.row(cone.rows.lowerBound + entry.column) {
+                            jacobian.add(weight * value * otherValue, position, other)
+                        }
                     }
                 }
             }
             for (row, k) in general.enumerated() {
                 for (position, value) in freeRows.row(equalities[k]) { jacobian.addSymmetric(value, position, nf + row) }
             }
-            guard jacobian.solve() else { return .failed }
+            guard jacobian.solve(primalCount: nf) else { return .failed }
             let step = jacobian.vector
             for (position, i) in free.enumerated() { x[i] += step[position] }
             for (row, k) in general.enumerated() { y[k] += step[nf + row] }
@@ -224,12 +280,9 @@ public enum SolutionPolisher {
             isNonnegativeRow(rowIndex, problem.cones) && y[k] < -tolerance
         }.map(\.element)
         if !violated.isEmpty || !wrongSign.isEmpty { return .adjust(violated: violated, wrongSign: wrongSign) }
-        for rows in inactiveCones where s[rows.lowerBound] - norm(s, rows.dropFirst()) < -tolerance * bScale { return .failed }
-        for (j, rows) in curved.enumerated() where mu[j] > tolerance || s[rows.lowerBound] <= 0 { return .failed }
+        for cone in inactiveCones where cone.margin(s) < -tolerance * bScale { return .failed }
+        for (j, cone) in curved.enumerated() where mu[j] > tolerance || !cone.isOnSmoothBoundary(s) { return .failed }
         let objective = primalObjective(problem, x)
-        if let reference = start.referenceObjective {
-            guard objective <= reference + 1e-9 * (1 + abs(reference)) else { return .failed }
-        }
 
         var polished = start.template
         polished.x = x
@@ -238,6 +291,82 @@ public enum SolutionPolisher {
         polished.primalObjective = objective
         polished.dualObjective = objective
         return .solved(polished)
+    }
+
+    /// A second-order or exponential cone in the active-set guess: its rows and a function φ of its slack
+    /// with φ > 0 inside the cone, φ = 0 on the boundary (near the slack), whose gradient is an inward normal
+    /// there, so that the cone's multiplier is z = −μ∇φ(s) with μ ≤ 0.
+    /// Second-order: φ = s₀² − ‖s̄‖² (degree 2). Exponential (x, y, z): φ = y·log(z/y) − x (degree 1).
+    private struct CurvedCone {
+        enum Kind { case secondOrder, exponential }
+        let rows: Range<Int>
+        let kind: Kind
+
+        /// The degree of homogeneity of φ (its residual is judged against the data's scale to this power).
+        var degree: Double { kind == .secondOrder ? 2 : 1 }
+
+        func value(_ s: [Double]) -> Double {
+            let o = rows.lowerBound
+            switch kind {
+            case .secondOrder: return s[o] * s[o] - rows.dropFirst().reduce(0) { $0 + s[$1] * s[$1] }
+            case .exponential: return s[o + 1] * log(s[o + 2] / s[o + 1]) - s[o]
+            }
+        }
+
+        /// ∇φ(s), one entry per row of the cone.
+        func gradient(_ s: [Double]) -> [Double] {
+            let o = rows.lowerBound
+            switch kind {
+            case .secondOrder: return rows.map { $0 == o ? 2 * s[$0] : -2 * s[$0] }
+            case .exponential: return [-1, log(s[o + 2] / s[o + 1]) - 1, s[o + 1] / s[o + 2]]
+            }
+        }
+
+        /// The nonzero entries of ∇²φ(s), rows and columns numbered within the cone.
+        func hessian(_ s: [Double]) -> [(row: Int, column: Int, value: Double)] {
+            let o = rows.lowerBound
+            switch kind {
+            case .secondOrder: return (0..<rows.count).map { ($0, $0, $0 == 0 ? 2 : -2) }
+            case .exponential:
+                let y = s[o + 1], z = s[o + 2]
+                return [(1, 1, -1 / y), (1, 2, 1 / z), (2, 1, 1 / z), (2, 2, -y / (z * z))]
+            }
+        }
+
+        /// Whether s lies on the part of the boundary where φ is smooth and the cone locally one equation:
+        /// off the second-order cone's vertex, off the exponential cone's face y = 0.
+        func isOnSmoothBoundary(_ s: [Double]) -> Bool {
+            let o = rows.lowerBound
+            switch kind {
+            case .secondOrder: return s[o] > 0
+            case .exponential: return s[o + 1] > 0 && s[o + 2] > 0
+            }
+        }
+
+        /// How far inside the cone s lies (negative: outside), in the units of s.
+        func margin(_ s: [Double]) -> Double {
+            let o = rows.lowerBound
+            switch kind {
+            case .secondOrder: return s[o] - rows.dropFirst().reduce(0) { $0 + s[$1] * s[$1] }.squareRoot()
+            case .exponential: return Self.exponentialPrimalMargin(s[o], s[o + 1], s[o + 2])
+            }
+        }
+
+        /// The distance of (x, y, z) inside the exponential cone to first order, φ/‖∇φ‖ (−∞ off y, z > 0).
+        static func exponentialPrimalMargin(_ x: Double, _ y: Double, _ z: Double) -> Double {
+            guard y > 0, z > 0 else { return -.infinity }
+            let logRatio = log(z / y)
+            let gradientNorm = (1 + (logRatio - 1) * (logRatio - 1) + (y / z) * (y / z)).squareRoot()
+            return (y * logRatio - x) / gradientNorm
+        }
+
+        /// The same for the dual cone, with r(u, v, w) = v − u − u·log(−w/u) (−∞ off u < 0, w > 0).
+        static func exponentialDualMargin(_ u: Double, _ v: Double, _ w: Double) -> Double {
+            guard u < 0, w > 0 else { return -.infinity }
+            let logRatio = log(-w / u)
+            let gradientNorm = (logRatio * logRatio + 1 + (u / w) * (u / w)).squareRoot()
+            return (v - u - u * logRatio) / gradientNorm
+        }
     }
 
     /// An active row `a·x` with one nonzero coefficient: it fixes `variable` at `b / coefficient`.
@@ -368,8 +497,10 @@ private struct SparseRows {
 /// or a reciprocal condition number (dgecon, 1-norm) below 1e-14; and a non-finite solution.
 private final class DenseSystem {
     let order: Int
-    /// Entry (i, j) at `i + j * order`; the LU factors after `solve`.
+    /// Entry (i, j) at `i + j * order`, as assembled.
     private let matrix: UnsafeMutableBufferPointer<Double>
+    /// The matrix being factored (LU factors after `solve`).
+    private let factors: UnsafeMutableBufferPointer<Double>
     /// The right-hand side; the solution after `solve`.
     private(set) var vector: [Double] = []
     private var pivots: [Int32]
@@ -379,12 +510,16 @@ private final class DenseSystem {
     init(order: Int) {
         self.order = order
         matrix = .allocate(capacity: order * order)
+        factors = .allocate(capacity: order * order)
         pivots = [Int32](repeating: 0, count: order)
         work = [Double](repeating: 0, count: 4 * order)
         integerWork = [Int32](repeating: 0, count: order)
     }
 
-    deinit { matrix.deallocate() }
+    deinit {
+        matrix.deallocate()
+        factors.deallocate()
+    }
 
     /// A zero matrix and the given right-hand side.
     func reset(rightHandSide: [Double]) {
@@ -400,20 +535,38 @@ private final class DenseSystem {
         matrix[j + i * order] += value
     }
 
-    /// Replaces `vector` by the solution; false when the system is refused.
-    func solve() -> Bool {
+    /// Replaces `vector` by the solution; false when the system is refused. When the matrix is singular — a
+    /// variable the active set leaves undetermined (an epigraph variable between an inactive cone and its
+    /// bound), or dependent active rows — the step is taken with a proximal term instead: +δ on the first
+    /// `primalCount` (variable) diagonal entries, −δ on the multipliers', δ = 1e-10 of the largest entry.
+    /// Such directions then stay where the interior-point solution put them, and Newton's fixed points are
+    /// unchanged (the iteration stops only where the residual is zero).
+    func solve(primalCount: Int) -> Bool {
+        let rightHandSide = vector
+        if factorAndSolve(regularization: 0) { return true }
+        var largest = 0.0
+        for k in 0..<(order * order) { largest = max(largest, abs(matrix[k])) }
+        vector = rightHandSide
+        return factorAndSolve(regularization: 1e-10 * largest, primalCount: primalCount)
+    }
+
+    private func factorAndSolve(regularization delta: Double, primalCount: Int = 0) -> Bool {
+        _ = factors.update(fromContentsOf: matrix)
+        if delta > 0 {
+            for i in 0..<order { factors[i + i * order] += i < primalCount ? delta : -delta }
+        }
         var oneNorm = 0.0
         for j in 0..<order {
-            let columnSum = matrix[j * order ..< (j + 1) * order].reduce(0) { $0 + abs($1) }
+            let columnSum = factors[j * order ..< (j + 1) * order].reduce(0) { $0 + abs($1) }
             guard columnSum.isFinite else { return false }  // Finite exactly when the column's entries are.
             oneNorm = max(oneNorm, columnSum)
         }
         var n = Int32(order), one: Int32 = 1, info: Int32 = 0
-        dgesv_(&n, &one, matrix.baseAddress, &n, &pivots, &vector, &n, &info)
+        dgesv_(&n, &one, factors.baseAddress, &n, &pivots, &vector, &n, &info)
         guard info == 0 else { return false }
         var norm = Int8(UInt8(ascii: "1"))
         var reciprocalCondition = 0.0
-        dgecon_(&norm, &n, matrix.baseAddress, &n, &oneNorm, &reciprocalCondition, &work, &integerWork, &info)
+        dgecon_(&norm, &n, factors.baseAddress, &n, &oneNorm, &reciprocalCondition, &work, &integerWork, &info)
         return info == 0 && reciprocalCondition >= 1e-14 && vector.allSatisfy(\.isFinite)
     }
 }

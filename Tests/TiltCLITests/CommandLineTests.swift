@@ -395,6 +395,10 @@ import TiltTestSupport
             (["--max-iterations", "-1"], "Error: --max-iterations must be at least 1, not -1\n"),
             (["--max-iterations", "0"], "Error: --max-iterations must be at least 1, not 0\n"),
             (["--time-limit", "-1"], "Error: --time-limit must be more than 0 seconds, not -1.0\n"),
+            (["--tol-feas", "0"], "Error: --tol-feas must be a number between 0 and 1 (e.g. 1e-8), not 0.0\n"),
+            (["--tol-gap", "2"], "Error: --tol-gap must be a number between 0 and 1 (e.g. 1e-8), not 2.0\n"),
+            (["--tol-gap-rel", "-1e-9"], "Error: --tol-gap-rel must be a number between 0 and 1 (e.g. 1e-8), not -1e-09\n"),
+            (["--max-iter", "0"], "Error: --max-iterations must be at least 1, not 0\n"),
         ]
         for (arguments, message) in cases {
             let result = try TiltBinary.run(["solve", fixtures + "hs21.qps"] + arguments)
@@ -402,6 +406,24 @@ import TiltTestSupport
             #expect(result.stderr.hasPrefix(message), "\(arguments): \(result.stderr)")
         }
         #expect(try TiltBinary.run(["solve", fixtures + "hs21.qps", "--max-iterations", "50", "--time-limit", "5"]).status == 0)
+    }
+
+    /// The tolerances reach the solver: at 1e-10 the reported residuals and gap are below 1e-10; --verbose
+    /// prints the iteration log; --help documents the options.
+    @Test func tolerancesAreTheSolversAndDocumented() throws {
+        let tight = try TiltBinary.run(["solve", "--json", "--tol-feas", "1e-10", "--tol-gap", "1e-10", fixtures + "hs21.qps"])
+        #expect(tight.status == 0, "\(tight.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(tight.stdout.utf8)) as? [String: Any])
+        #expect(json["status"] as? String == "optimal")
+        for key in ["primal_residual", "dual_residual", "gap_relative"] {
+            #expect(((json[key] as? Double) ?? 1) < 1e-10, "\(key): \(String(describing: json[key]))")
+        }
+        let verbose = try TiltBinary.run(["solve", "--verbose", fixtures + "hs21.qps"])
+        #expect(verbose.status == 0 && verbose.stdout.contains("iter    pcost"))
+        let help = try TiltBinary.run(["solve", "--help"])
+        for option in ["--tol-feas", "--tol-gap", "--tol-gap-abs", "--tol-gap-rel", "--tol-infeas", "--max-iterations", "--verbose"] {
+            #expect(help.stdout.contains(option), "--help does not mention \(option)")
+        }
     }
 
     @Test func explainPrintsTheConeProgram() throws {

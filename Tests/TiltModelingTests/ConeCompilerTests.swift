@@ -57,10 +57,23 @@ struct ConeCompilerTests {
         #expect(c.constraintRows.map(\.rows.count) == [1, 4])
     }
 
-    @Test func sumOfSquaresInAConstraintIsARotatedCone() throws {
-        let c = try compile(minimize(sum(v(x)), [try sumsq(v(x)) <= 1]))
-        // (τ + 1, τ − 1, 2x) ∈ SOC(n + 2).
-        #expect(c.conic.cones == [.nonnegative(1), .secondOrder(6)])
+    /// Against a variable bound, sumsq is an epigraph variable τ with (τ + 1, τ − 1, 2x) ∈ SOC(n + 2); against
+    /// a constant it is a variance budget, one cone ‖x‖ ≤ √K (no epigraph variable), whose dual is read as
+    /// the budget's: minimize sum(x) s.t. sumsq(x) <= 1 is −2 at x = −½ each, where 1 + 2λxᵢ = 0 gives λ = 1.
+    @Test func sumOfSquaresInAConstraintIsARotatedConeOrABudget() throws {
+        let rotated = try compile(minimize(sum(v(x)), [try sumsq(v(x)) <= v(t)]))
+        #expect(rotated.conic.cones == [.nonnegative(1), .secondOrder(6)])
+        let budget = try compile(minimize(sum(v(x)), [try sumsq(v(x)) <= 1]))
+        #expect(budget.conic.cones == [.secondOrder(5)])
+        #expect(budget.conic.variableCount == 4)
+        let solution = try minimize(sum(v(x)), [try sumsq(v(x)) <= 1]).solve()
+        #expect(solution.status == .optimal)
+        #expect(abs((solution.objective ?? 0) + 2) <= 1e-9)
+        #expect(abs((solution.duals.first?[0, 0] ?? 0) - 1) <= 1e-8)
+        // Weighted quad and sumsq terms with a constant on the left: 2·quad(x, P) + sumsq(x) + 1 <= 5.
+        let mixed = try compile(minimize(sum(v(x)), [try .add(.add(.multiply(.constant(2), quad(v(x), p)), sumsq(v(x))), .constant(1)) <= 5]))
+        #expect(mixed.conic.cones == [.secondOrder(1 + 4 + 4)])
+        #expect(abs(mixed.conic.b[0] - 2) <= 1e-15)
     }
 
     @Test func piecewiseLinearAtomsUseNonNegativeRows() throws {

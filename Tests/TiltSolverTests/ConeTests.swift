@@ -36,7 +36,7 @@ private func dualBarrier(_ z: [Double]) -> Double {
 @Test func exponentialScalingSatisfiesSecantEquations() {
     let cone = ExponentialCone(range: 0..<3)
     let s = [-0.5, 0.8, 2.0], z = [-0.6, 0.3, 1.1]
-    #expect(cone.updateScaling(s: s, z: z, mu: 1))
+    #expect(cone.updateScaling(s: s, z: z, mu: 1, strategy: .primalDual))
     var hz = [0.0, 0, 0]
     cone.multiplyHessian(z, into: &hz)
     for k in 0..<3 { #expect(abs(hz[k] - s[k]) < 1e-10) }
@@ -50,7 +50,7 @@ private func dualBarrier(_ z: [Double]) -> Double {
     let s = [3.0, 0.5, -1.0, 0.2, 0.7, -0.3, 1.1], z = [2.0, -0.4, 0.3, 0.9, -0.2, 0.5, 0.1]
     let cone = SecondOrderCone(range: 0..<n)
     #expect(cone.hessianShape == .sparseExpansion)
-    #expect(cone.updateScaling(s: s, z: z, mu: 1))
+    #expect(cone.updateScaling(s: s, z: z, mu: 1, strategy: .primalDual))
     var parts = [Double](repeating: 0, count: 3 * n)
     cone.writeHessian(into: &parts, at: 0)
     // H from products with unit vectors versus η²D + (ηu)(ηu)ᵀ − (ηv)(ηv)ᵀ.

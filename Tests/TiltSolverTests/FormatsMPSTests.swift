@@ -83,7 +83,6 @@ private func rowInterval(_ parsed: ParsedProblem) -> (Double, Double) {
     #expect(try bounds("") == (0, .infinity))
     #expect(try bounds(" UP b X 4") == (0, 4))
     #expect(try bounds(" UP b X -4") == (-.infinity, -4))
-    #expect(try bounds(" LO b X 1\n UP b X -4") == (1, -4))
     #expect(try bounds(" UP b X 0") == (0, 0))
     #expect(try bounds(" MI b X") == (-.infinity, .infinity))
     #expect(try bounds(" MI b X\n UP b X 3") == (-.infinity, 3))
@@ -160,6 +159,12 @@ private func rowInterval(_ parsed: ParsedProblem) -> (Double, Double) {
         (base.replacingOccurrences(of: "FR bnd X", with: "LI bnd X 2"), "integer", 11),
         (base.replacingOccurrences(of: "FR bnd X", with: "XX bnd X 2"), "unknown bound type", 11),
         (base.replacingOccurrences(of: "FR bnd X", with: "FR bnd X\n MI bnd X"), "duplicate bound", 12),
+        // Contradictory bounds are reported at the second of the two, whichever comes first (issue 17: they
+        // were solved and reported as "primal infeasible").
+        (base.replacingOccurrences(of: "FR bnd X", with: "LO bnd X 1\n UP bnd X -4"),
+         "the bounds on column 'X' contradict each other: lower bound 1 is above upper bound -4", 12),
+        (base.replacingOccurrences(of: "FR bnd X", with: "UP bnd X 2\n LO bnd X 2.5"),
+         "lower bound 2.5 is above upper bound 2", 12),
         (base.replacingOccurrences(of: " L R", with: " Z R"), "unknown row type", 4),
         (base.replacingOccurrences(of: " L R", with: " L obj"), "duplicate row", 4),
         (base.replacingOccurrences(of: "ENDATA", with: ""), "missing ENDATA", nil),

@@ -150,8 +150,10 @@ func factorTEVTimings() throws {
     }
 }
 
-/// The convexity check behind `tilt solve`: positive semidefinite P (singular ones too) pass, a negative
-/// eigenvalue is seen (negative diagonal, or an indefinite 2×2 with a positive diagonal), a zero P passes.
+/// The convexity check behind `tilt solve`: positive semidefinite P (singular ones too) pass, and so do P
+/// semidefinite up to the rounding of their data (an eigenvalue of −1e-6 of the largest, as the
+/// Maros–Meszaros VALUES has); a clearly negative eigenvalue is seen (negative diagonal, or an indefinite 2×2
+/// with a positive diagonal, down to −1e-4 of the largest); a zero P passes.
 @Test func visiblyNonconvexObjectivesAreRecognised() {
     func problem(_ upper: [(Int, Int, Double)], n: Int = 2) -> ConicProblem {
         ConicProblem(P: SparseMatrixCSC(rows: n, cols: n, triplets: upper.map { (row: $0.0, col: $0.1, value: $0.2) }),
@@ -164,6 +166,9 @@ func factorTEVTimings() throws {
     #expect(problem([(0, 0, -0.02), (1, 1, 2)]).objectiveIsVisiblyNonconvex)
     #expect(problem([(0, 0, 1), (0, 1, 2), (1, 1, 1)]).objectiveIsVisiblyNonconvex)           // eigenvalues 3, −1
     #expect(problem([(0, 0, 4), (0, 1, 2), (1, 1, 1), (2, 2, 1), (1, 2, 1.5)], n: 3).objectiveIsVisiblyNonconvex)
+    // [1 1; 1 1] with its off-diagonal raised by ε has the eigenvalue −ε: within rounding at 1e-6, not at 1e-4.
+    #expect(!problem([(0, 0, 1), (0, 1, 1 + 1e-6), (1, 1, 1)]).objectiveIsVisiblyNonconvex)
+    #expect(problem([(0, 0, 1), (0, 1, 1 + 1e-4), (1, 1, 1)]).objectiveIsVisiblyNonconvex)
 }
 
 /// minimize t s.t. t ≥ eˣ, x ≥ 18: the optimum e^18 ≈ 6.6e7 sets a scale the exponential cone resolves only

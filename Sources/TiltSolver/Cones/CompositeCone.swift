@@ -31,12 +31,31 @@ final class CompositeCone {
         for cone in cones { cone.unitInitialization(s: &s, z: &z) }
     }
 
+    /// Moves `v` (a primal `s` when `isPrimal`, else a dual `z`) inside the cones for the symmetric start, as
+    /// Clarabel's `shift_to_cone_interior`: with m the smallest margin over all cones and t = max(1, 0.1 ×
+    /// the positive margins' sum), a `v` partly outside is shifted by −m, then by t; one inside but closer
+    /// than t, by t − m. The target scales with `v`, so a start of size 1e17 (an unbounded problem's
+    /// least-squares point) is not lost to rounding, as shifting by 1 − m was.
     func shiftInside(_ v: inout [Double], isPrimal: Bool) {
-        for cone in cones { cone.shiftInside(&v, isPrimal: isPrimal) }
+        var minimum = Double.infinity, positive = 0.0
+        for cone in cones {
+            let margins = cone.margins(v)
+            minimum = min(minimum, margins.minimum)
+            positive += margins.positive
+        }
+        let target = max(1, 0.1 * positive)
+        if minimum <= 0 {
+            for cone in cones { cone.shiftAlongUnit(&v, by: -minimum, isPrimal: isPrimal) }
+            for cone in cones { cone.shiftAlongUnit(&v, by: target, isPrimal: isPrimal) }
+        } else if minimum < target {
+            for cone in cones { cone.shiftAlongUnit(&v, by: target - minimum, isPrimal: isPrimal) }
+        } else {
+            for cone in cones where cone is ZeroCone { cone.shiftAlongUnit(&v, by: 0, isPrimal: isPrimal) }
+        }
     }
 
-    func updateScaling(s: [Double], z: [Double], mu: Double) -> Bool {
-        cones.allSatisfy { $0.updateScaling(s: s, z: z, mu: mu) }
+    func updateScaling(s: [Double], z: [Double], mu: Double, strategy: ScalingStrategy) -> Bool {
+        cones.allSatisfy { $0.updateScaling(s: s, z: z, mu: mu, strategy: strategy) }
     }
 
     func multiplyHessian(_ x: [Double], into y: inout [Double]) {
@@ -55,9 +74,16 @@ final class CompositeCone {
         for cone in cones { cone.deltaSOffset(&out, ds: ds, z: z) }
     }
 
+    /// The symmetric cones' exact step first; then, with nonsymmetric cones, the step is kept just short of
+    /// a full one (1 − √ε, as Clarabel does, so that their feasibility tests and logarithms are not taken
+    /// on the boundary — a full step there was refused and cut back by their line search to 0.8) before
+    /// their backtracking line search.
     func stepLength(dz: [Double], ds: [Double], z: [Double], s: [Double], alphaMax: Double) -> Double {
         var alpha = alphaMax
-        for cone in cones { alpha = cone.stepLength(dz: dz, ds: ds, z: z, s: s, alphaMax: alpha) }
+        for cone in cones where cone.isSymmetric { alpha = cone.stepLength(dz: dz, ds: ds, z: z, s: s, alphaMax: alpha) }
+        guard !isSymmetric else { return alpha }
+        alpha = min(alpha, 1 - Double.ulpOfOne.squareRoot())
+        for cone in cones where !cone.isSymmetric { alpha = cone.stepLength(dz: dz, ds: ds, z: z, s: s, alphaMax: alpha) }
         return alpha
     }
 

@@ -10,6 +10,17 @@ enum HessianShape: Equatable {
     case sparseExpansion
 }
 
+/// How nonsymmetric cones scale the Newton system (Clarabel's `ScalingStrategy`). The method starts with
+/// `primalDual` and falls back to `dual` for the rest of the solve when a step is too short, the KKT
+/// factorisation fails or progress stalls.
+enum ScalingStrategy: Equatable {
+    /// The primal–dual scaling of Dahl & Andersen: `H` satisfies both secant equations `Hz = s`, `Hz̃ = s̃`.
+    case primalDual
+    /// `H = μ∇²f*(z)`, the dual barrier's Hessian: slower, but its steps are kept near the central path by a
+    /// stricter neighbourhood.
+    case dual
+}
+
 /// One cone of the product `K`, with the operations the interior-point method needs. A cone owns
 /// the rows `range` of the stacked vectors `s`, `z` (every method reads and writes only those rows)
 /// and keeps its current scaling between `updateScaling` and the next call.
@@ -24,11 +35,15 @@ protocol Cone: AnyObject {
 
     /// Central starting point: `s = z =` the cone's unit (or central) point.
     func unitInitialization(s: inout [Double], z: inout [Double])
-    /// Moves `v` (a primal `s` when `isPrimal`, else a dual `z`) strictly inside the cone by
-    /// adding a multiple of the unit vector if needed (used by the symmetric start).
-    func shiftInside(_ v: inout [Double], isPrimal: Bool)
-    /// Recomputes the scaling from interior `s`, `z`; false if they are not interior.
-    func updateScaling(s: [Double], z: [Double], mu: Double) -> Bool
+    /// For the symmetric start (Clarabel's `margins`): the largest α with `v − αe` in the cone (negative
+    /// when `v` lies outside; e the cone's unit), and the sum of the positive such margins. The zero cone
+    /// has none: (+∞, 0). Exponential cones are never shifted (they start from the central point).
+    func margins(_ v: [Double]) -> (minimum: Double, positive: Double)
+    /// `v ← v + αe`; the zero cone sets a primal `v` (`isPrimal`) to zero instead.
+    func shiftAlongUnit(_ v: inout [Double], by alpha: Double, isPrimal: Bool)
+    /// Recomputes the scaling from interior `s`, `z`; false if they are not interior. Nonsymmetric cones
+    /// follow `strategy`; symmetric cones always take their Nesterov–Todd scaling.
+    func updateScaling(s: [Double], z: [Double], mu: Double, strategy: ScalingStrategy) -> Bool
     /// Writes this cone's `H` values in the layout of `hessianShape`, starting at `out[base]`.
     func writeHessian(into out: inout [Double], at base: Int)
     /// `y[range] = H x[range]`.

@@ -151,16 +151,20 @@ final class ExponentialCone: Cone {
         }
     }
 
-    func shiftInside(_ v: inout [Double], isPrimal: Bool) {
-        for k in 0..<3 { v[range.lowerBound + k] = Self.centralPoint[k] }
-    }
+    /// Not used: problems with exponential cones start from the central point, never from a shifted one.
+    func margins(_ v: [Double]) -> (minimum: Double, positive: Double) { (.infinity, 0) }
+    func shiftAlongUnit(_ v: inout [Double], by alpha: Double, isPrimal: Bool) {}
 
-    func updateScaling(s sAll: [Double], z zAll: [Double], mu: Double) -> Bool {
+    func updateScaling(s sAll: [Double], z zAll: [Double], mu: Double, strategy: ScalingStrategy) -> Bool {
         let s = local(sAll), z = local(zAll)
         guard Self.isPrimalInterior(s), Self.isDualInterior(z) else { return false }
         localZ = z
         dualGradient = Self.dualGradient(z)
         dualHessian = Self.dualHessian(z)
+        guard strategy == .primalDual else {
+            scaling = dualHessian.map { mu * $0 }
+            return true
+        }
         let sTilde = dualGradient.map { -$0 }
         let zTilde = Self.primalGradient(s).map { -$0 }
         let sz = dot3(s, z)

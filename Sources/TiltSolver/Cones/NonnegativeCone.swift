@@ -24,13 +24,20 @@ final class NonnegativeCone: Cone {
         for i in range { s[i] = 1; z[i] = 1 }
     }
 
-    func shiftInside(_ v: inout [Double], isPrimal: Bool) {
-        var margin = Double.infinity
-        for i in range { margin = min(margin, v[i]) }
-        if margin < 1e-8 { for i in range { v[i] += 1 - margin } }
+    func margins(_ v: [Double]) -> (minimum: Double, positive: Double) {
+        var minimum = Double.infinity, positive = 0.0
+        for i in range {
+            minimum = min(minimum, v[i])
+            positive += max(v[i], 0)
+        }
+        return (minimum, positive)
     }
 
-    func updateScaling(s: [Double], z: [Double], mu: Double) -> Bool {
+    func shiftAlongUnit(_ v: inout [Double], by alpha: Double, isPrimal: Bool) {
+        for i in range { v[i] += alpha }
+    }
+
+    func updateScaling(s: [Double], z: [Double], mu: Double, strategy: ScalingStrategy) -> Bool {
         let h = hessianDiagonal, l = lambdaSquared
         return withRows(s, z) { s, z in
             for k in 0..<range.count {

@@ -44,14 +44,18 @@ final class SecondOrderCone: Cone {
         z[range.lowerBound] = 1
     }
 
-    func shiftInside(_ v: inout [Double], isPrimal: Bool) {
+    func margins(_ v: [Double]) -> (minimum: Double, positive: Double) {
         let margin = v[range.lowerBound] - VectorMath.norm2(v, range.dropFirst())
-        if margin < 1e-8 { v[range.lowerBound] += 1 - margin }
+        return (margin, max(margin, 0))
+    }
+
+    func shiftAlongUnit(_ v: inout [Double], by alpha: Double, isPrimal: Bool) {
+        v[range.lowerBound] += alpha
     }
 
     /// `w`, `η` and `λ = Wz` in four passes: the `J`-norms of `s` and `z`; `w` unnormalised; `w`
     /// normalised with `w₁ᵀz₁` (for `λ`); `λ` with its norms.
-    func updateScaling(s: [Double], z: [Double], mu: Double) -> Bool {
+    func updateScaling(s: [Double], z: [Double], mu: Double, strategy: ScalingStrategy) -> Bool {
         let d = range.count, w = self.w, lambda = self.lambda
         return withRows(s, z) { s, z in
             var sTail = 0.0, zTail = 0.0

@@ -11,10 +11,11 @@ final class ZeroCone: Cone {
     func unitInitialization(s: inout [Double], z: inout [Double]) {
         for i in range { s[i] = 0; z[i] = 0 }
     }
-    func shiftInside(_ v: inout [Double], isPrimal: Bool) {
+    func margins(_ v: [Double]) -> (minimum: Double, positive: Double) { (.infinity, 0) }
+    func shiftAlongUnit(_ v: inout [Double], by alpha: Double, isPrimal: Bool) {
         if isPrimal { for i in range { v[i] = 0 } }
     }
-    func updateScaling(s: [Double], z: [Double], mu: Double) -> Bool { true }
+    func updateScaling(s: [Double], z: [Double], mu: Double, strategy: ScalingStrategy) -> Bool { true }
     func writeHessian(into out: inout [Double], at base: Int) {
         for k in 0..<range.count { out[base + k] = 0 }
     }

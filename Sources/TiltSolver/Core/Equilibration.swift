@@ -21,55 +21,85 @@ struct Equilibration {
         costScale = 1
     }
 
-    /// Computes the scaling of `problem` (P upper triangle).
+    /// Computes the scaling of `problem` (P upper triangle) as Clarabel's `equilibrate` does: each round
+    /// scales columns by 1/√(column ∞-norm) and rows by 1/√(row ∞-norm) of the KKT matrix
+    /// `[cDPD, DAᵀE; EAD, 0]` as currently scaled, each cumulative factor kept in
+    /// [`equilibrationMinScale`, `equilibrationMaxScale`], then rescales the cost by
+    /// 1/max(‖q̂‖∞, mean column norm of P̂); the rows of each second-order cone share one factor in every
+    /// round (their mean), and those of an exponential cone after the rounds, so the scaled slack stays in
+    /// the cone. The norms are taken through the
+    /// running factors rather than by rewriting the matrices. Two departures. Clarabel averages a second-order
+    /// cone's factors once, after the rounds. And it scales the cost only
+    /// when P and q are both nonzero, so an LP keeps c = 1 — and `maximize x₁ − x₂` over the box
+    /// `1e8·x ≤ 5e8, 1e8·x ≥ −5e8` (q̂ = 1e-4 against b̂ = 5e4 after the row and column scaling) stalls
+    /// at its second iteration, in Clarabel too; Tilt scales an LP's cost by 1/‖q̂‖∞.
     init(problem: ConicProblem, cones: CompositeCone, settings: SolverSettings) {
         self.init(variables: problem.variableCount, constraints: problem.constraintCount)
         guard settings.equilibrate else { return }
         let (P, A) = (problem.P, problem.A)
         let n = problem.variableCount, m = problem.constraintCount
         let (lo, hi) = (settings.equilibrationMinScale, settings.equilibrationMaxScale)
-        func factor(_ norm: Double) -> Double { norm == 0 ? 1 : min(max(1 / norm.squareRoot(), lo), hi) }
-
-        // The Ruiz iterations rescale the matrices by each round's factors d, e; instead of
-        // rewriting them every round, the norms are taken on the fly through the running products
-        // (unclamped, unlike `variableScale`/`constraintScale`, which are bounded cumulatively).
-        var columnProduct = [Double](repeating: 1, count: n), rowProduct = [Double](repeating: 1, count: m)
+        /// The factor 1/√norm (1 for a zero norm) bounded so that the cumulative scale stays in [lo, hi].
+        func factor(_ norm: Double, _ scale: Double) -> Double {
+            let f = norm == 0 ? 1 : 1 / norm.squareRoot()
+            return min(max(f, lo / scale), hi / scale)
+        }
         var columnNorms = [Double](repeating: 0, count: n), rowNorms = [Double](repeating: 0, count: m)
-        // Cones whose rows must share one factor (the scaled slack has to stay in the cone).
+        var pNorms = [Double](repeating: 0, count: n)
         let sharedBlocks = cones.cones.filter { $0 is SecondOrderCone || $0 is ExponentialCone }.map(\.range)
+        let secondOrderBlocks = cones.cones.filter { $0 is SecondOrderCone }.map(\.range)
         for _ in 0..<settings.equilibrationIterations {
-            // The norms start each round at zero (fresh arrays, then reset as they are consumed).
-            Self.accumulateSymmetricNorms(P, scale: columnProduct, into: &columnNorms)
-            Self.accumulateNorms(A, rowScale: rowProduct, columnScale: columnProduct, rows: &rowNorms, cols: &columnNorms)
-            // This round's factors d (from columnNorms) and e (rowNorms, averaged over shared blocks).
+            // The norms start each round at zero (reset as they are consumed).
+            Self.accumulateSymmetricNorms(P, scale: variableScale, into: &pNorms)
             for j in 0..<n {
-                let d = factor(columnNorms[j])
-                columnProduct[j] *= d
-                variableScale[j] = min(max(variableScale[j] * d, lo), hi)
+                columnNorms[j] = costScale * pNorms[j]
+                pNorms[j] = 0
+            }
+            Self.accumulateNorms(A, rowScale: constraintScale, columnScale: variableScale, rows: &rowNorms, cols: &columnNorms)
+            for j in 0..<n {
+                variableScale[j] *= factor(columnNorms[j], variableScale[j])
                 columnNorms[j] = 0
             }
-            for i in 0..<m { rowNorms[i] = factor(rowNorms[i]) }
-            for block in sharedBlocks {
-                var sum = 0.0
-                for i in block { sum += rowNorms[i] }
-                let mean = sum / Double(block.count)
+            // Each round's factor is shared over a second-order cone's rows (Clarabel averages only once, after
+            // the rounds, undoing the last rounds' balance: random SOCPs ended "almost optimal" six times as
+            // often). Exponential cones are averaged once at the end, as Clarabel does (averaging them every
+            // round cost the exponential-cone references an iteration).
+            for block in secondOrderBlocks {
+                let mean = block.reduce(0) { $0 + rowNorms[$1] } / Double(block.count)
                 for i in block { rowNorms[i] = mean }
             }
             for i in 0..<m {
-                rowProduct[i] *= rowNorms[i]
-                constraintScale[i] = min(max(constraintScale[i] * rowNorms[i], lo), hi)
+                constraintScale[i] *= factor(rowNorms[i], constraintScale[i])
                 rowNorms[i] = 0
             }
+            // Cost scaling: the larger of ‖q̂‖∞ and the mean column norm of P̂'s upper triangle to one.
+            Self.accumulateUpperColumnNorms(P, scale: variableScale, into: &pNorms)
+            var meanP = 0.0, qNorm = 0.0
+            for j in 0..<n {
+                meanP += costScale * pNorms[j]
+                pNorms[j] = 0
+                qNorm = max(qNorm, abs(costScale * variableScale[j] * problem.q[j]))
+            }
+            meanP /= Double(max(n, 1))
+            if max(meanP, qNorm) > 0 {
+                costScale *= min(max(1 / max(qNorm, meanP), lo / costScale), hi / costScale)
+            }
         }
+        // Rows of a second-order or exponential cone share one factor (their mean; the bounds may have
+        // clipped some).
+        for block in sharedBlocks {
+            let mean = block.reduce(0) { $0 + constraintScale[$1] } / Double(block.count)
+            for i in block { constraintScale[i] = mean }
+        }
+    }
 
-        // Cost scaling: bring the larger of the mean column norm of P and ‖q‖∞ to one.
-        var pColumnNorms = [Double](repeating: 0, count: n)
-        Self.accumulateSymmetricNorms(P, scale: columnProduct, into: &pColumnNorms)
-        let meanP = n == 0 ? 0 : pColumnNorms.reduce(0, +) / Double(n)
-        var qNorm = 0.0
-        for j in 0..<n { qNorm = max(qNorm, abs(problem.q[j] * variableScale[j])) }
-        let size = max(meanP, qNorm)
-        costScale = size == 0 ? 1 : min(max(1 / size, lo), hi)
+    /// `norms[j] = max(norms[j], max_{i ≤ j} |(DMD)_ij|)`: the column norms of the stored upper triangle.
+    private static func accumulateUpperColumnNorms(_ M: SparseMatrixCSC, scale: [Double], into norms: inout [Double]) {
+        for j in 0..<M.cols {
+            for p in M.colPointers[j]..<M.colPointers[j + 1] where M.rowIndices[p] <= j {
+                norms[j] = larger(norms[j], abs(M.values[p]) * scale[M.rowIndices[p]] * scale[j])
+            }
+        }
     }
 
     /// `norms[i] = max(norms[i], max |(DSD)_ij|)`, `D = diag(scale)`, over the columns and rows of

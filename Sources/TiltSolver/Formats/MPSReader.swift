@@ -10,7 +10,8 @@
 /// - Only the first RHS, RANGES and BOUNDS vector is used; later vectors are ignored.
 /// - Quadratic objective ½xᵀQx: `QUADOBJ`/`QSECTION` list one triangle, `QMATRIX` the full matrix.
 /// - Duplicate entries (same row and column, same RHS, range or bound side) are errors, as are
-///   integer markers and integer bound kinds.
+///   integer markers, integer bound kinds and a column's lower bound above its upper bound (at the line
+///   of the second of the two).
 struct MPSReader {
     private let file: String
     private let lines: [SourceLine]
@@ -421,6 +422,15 @@ struct MPSReader {
         case "MI": lower[col] = -.infinity
         default: upper[col] = .infinity
         }
+        // Contradictory bounds are a mistake in the file, not an infeasible problem to solve.
+        if let low = lower[col], let high = upper[col], low > high {
+            throw error(kindToken, on: line, "the bounds on column '\(columnToken.text)' contradict each other: lower bound \(formatBound(low)) is above upper bound \(formatBound(high))")
+        }
+    }
+
+    /// A bound as written in messages: integral values without a fraction, others in full precision.
+    private func formatBound(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
     }
 
     private mutating func readQuadratic(_ record: MPSRecord) throws {

@@ -28,15 +28,17 @@ final class KKTSystem {
     private let settings: SolverSettings
     /// Workspaces of one right-hand side (`size` entries each).
     private struct SolveBuffers {
-        let rhs, solution, residual: UnsafeMutableBufferPointer<Double>
+        /// `candidate` holds a refined solution until its residual shows it is better than `solution`.
+        let rhs, solution, residual, candidate: UnsafeMutableBufferPointer<Double>
         init(size: Int) {
             rhs = .allocate(capacity: size)
             solution = .allocate(capacity: size)
             residual = .allocate(capacity: size)
-            for buffer in [rhs, solution, residual] { buffer.initialize(repeating: 0) }
+            candidate = .allocate(capacity: size)
+            for buffer in [rhs, solution, residual, candidate] { buffer.initialize(repeating: 0) }
         }
         func deallocate() {
-            for buffer in [rhs, solution, residual] { buffer.deallocate() }
+            for buffer in [rhs, solution, residual, candidate] { buffer.deallocate() }
         }
     }
     /// Two sets, allocated once: single solves use the first, paired solves both.
@@ -202,29 +204,24 @@ final class KKTSystem {
     }
 
     /// `solution ← K⁻¹ rhs` for the first `count` buffers, each refined while its residual
-    /// `rhs − K·solution` keeps shrinking fast enough (`active[i] == 1`: buffer `i` still refining).
+    /// `rhs − K·solution` keeps shrinking fast enough (`active[i] == 1`: buffer `i` still refining). A
+    /// refinement step is kept only if it lowers the residual: late in a solve the KKT matrix is so badly
+    /// conditioned that a step can make the solution worse (as Clarabel, which keeps the better one).
     private func solveLoaded(count: Int) {
         let first = workspaces[0], second = workspaces[1]
         for b in workspaces.prefix(count) { _ = b.solution.update(fromContentsOf: b.rhs) }
         solver.solve(first.solution, count == 2 ? second.solution : nil)
         guard settings.iterativeRefinement else { return }
-        var tolerance = SIMD2<Double>(0, 0), previousError = SIMD2<Double>(.infinity, .infinity)
+        var tolerance = SIMD2<Double>(0, 0)
         var active = SIMD2<Int>(1, count == 2 ? 1 : 0)
         for index in 0..<count {
-            let rhs = workspaces[index].rhs
             tolerance[index] = settings.iterativeRefinementAbsoluteTolerance
-                + settings.iterativeRefinementRelativeTolerance * VectorMath.normInf(UnsafeBufferPointer(rhs))
+                + settings.iterativeRefinementRelativeTolerance * VectorMath.normInf(UnsafeBufferPointer(workspaces[index].rhs))
         }
+        let initial = computeResiduals(candidates: false, first: true, second: count == 2)
+        var error = SIMD2<Double>(initial.first, initial.second)
+        for index in 0..<count where error[index] <= tolerance[index] { active[index] = 0 }
         for _ in 0..<settings.iterativeRefinementMaxIterations {
-            let errors = computeResiduals(first: active[0] == 1, second: active[1] == 1)
-            for index in 0..<count where active[index] == 1 {
-                let error = index == 0 ? errors.first : errors.second
-                if error <= tolerance[index] || error > previousError[index] / settings.iterativeRefinementStopRatio {
-                    active[index] = 0
-                } else {
-                    previousError[index] = error
-                }
-            }
             switch (active[0], active[1]) {
             case (0, 0): return
             case (1, 1): solver.solve(first.residual, second.residual)
@@ -232,21 +229,34 @@ final class KKTSystem {
             }
             for index in 0..<count where active[index] == 1 {
                 let b = workspaces[index]
-                for i in 0..<size { b.solution[i] += b.residual[i] }
+                for i in 0..<size { b.candidate[i] = b.solution[i] + b.residual[i] }
+            }
+            let errors = computeResiduals(candidates: true, first: active[0] == 1, second: active[1] == 1)
+            for index in 0..<count where active[index] == 1 {
+                let candidateError = index == 0 ? errors.first : errors.second
+                let improvement = error[index] / candidateError
+                if candidateError < error[index] {
+                    _ = workspaces[index].solution.update(fromContentsOf: workspaces[index].candidate)
+                    error[index] = candidateError
+                }
+                if error[index] <= tolerance[index] || !(improvement >= settings.iterativeRefinementStopRatio) {
+                    active[index] = 0
+                }
             }
         }
     }
 
-    /// `residual ← rhs − K·solution` for the selected buffers (one pass over `K` for both); returns
-    /// the residuals' `‖·‖∞` (0 for an unselected buffer).
-    private func computeResiduals(first: Bool, second: Bool) -> (first: Double, second: Double) {
+    /// `residual ← rhs − K·v` for the selected buffers, `v` their `candidate` or their `solution` (one pass
+    /// over `K` for both); returns the residuals' `‖·‖∞` (0 for an unselected buffer).
+    private func computeResiduals(candidates: Bool, first: Bool, second: Bool) -> (first: Double, second: Double) {
         let a = workspaces[0], b = workspaces[1]
+        let x = candidates ? a.candidate : a.solution, y = candidates ? b.candidate : b.solution
         if first { _ = a.residual.update(fromContentsOf: a.rhs) }
         if second { _ = b.residual.update(fromContentsOf: b.rhs) }
         switch (first, second) {
-        case (true, true): subtractProduct(a.solution, from: a.residual, b.solution, from: b.residual)
-        case (true, false): subtractProduct(a.solution, from: a.residual, nil, from: nil)
-        case (false, true): subtractProduct(b.solution, from: b.residual, nil, from: nil)
+        case (true, true): subtractProduct(x, from: a.residual, y, from: b.residual)
+        case (true, false): subtractProduct(x, from: a.residual, nil, from: nil)
+        case (false, true): subtractProduct(y, from: b.residual, nil, from: nil)
         case (false, false): return (0, 0)
         }
         return (first ? VectorMath.normInf(UnsafeBufferPointer(a.residual)) : 0,

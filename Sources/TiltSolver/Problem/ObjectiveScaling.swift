@@ -1,46 +1,29 @@
-/// Objectives far from unit size are solved rescaled. The solver's tolerances are absolute — 1e-8 on the
-/// duality gap, as Clarabel's — so an objective whose coefficients are 1e-8 would be "solved" to ±50%,
-/// and one of 1e16 can make a bounded problem pass the solver's unboundedness test. The cone program's
-/// objective (P, q and the constant) is multiplied by `factor` so that its largest coefficient is 1, and the
-/// solution's objective values and multipliers are divided by it. Coefficients between 1e-4 and 1e4 — every
-/// portfolio problem in monthly decimals — are solved as stated (`factor` 1). Used by the DCP layer's solve
-/// and by `tilt solve`; the interior-point solver itself solves what it is given.
-public struct ObjectiveScaling: Sendable {
-    public let factor: Double
+/// Objectives far from unit size are solved rescaled: `InteriorPointSolver` multiplies the objective (P, q
+/// and the constant) by `factor` so that its largest coefficient is 1 before it equilibrates the data, and
+/// measures the residuals and the gap — and so decides termination — in the original units. Coefficients
+/// between 1e-4 and 1e4 (every portfolio problem in monthly decimals) are solved as stated (`factor` 1).
+///
+/// `unitFactor` (1 / the largest coefficient, always) is the unit the termination tests also judge the
+/// objective's measures in (`OptimalityCheck`): an absolute gap of 1e-8 on a portfolio objective of 0.01,
+/// whose coefficients are alphas of 0.02, is 1e-6 relative; in unit-size terms it is 2e-10.
+struct ObjectiveScaling: Sendable {
+    let factor: Double
+    let unitFactor: Double
 
-    public init(_ problem: ConicProblem) {
+    init(_ problem: ConicProblem) {
         let largest = max(problem.P.values.reduce(0) { max($0, abs($1)) }, problem.q.reduce(0) { max($0, abs($1)) })
-        factor = largest == 0 || (1e-4...1e4).contains(largest) || !largest.isFinite ? 1 : 1 / largest
+        let usable = largest > 0 && largest.isFinite
+        factor = !usable || (1e-4...1e4).contains(largest) ? 1 : 1 / largest
+        unitFactor = usable ? 1 / largest : 1
     }
 
     /// The problem with its objective multiplied by `factor`.
-    public func scaled(_ problem: ConicProblem) -> ConicProblem {
+    func scaled(_ problem: ConicProblem) -> ConicProblem {
         guard factor != 1 else { return problem }
         var scaled = problem
         scaled.P.values = problem.P.values.map { $0 * factor }
         scaled.q = problem.q.map { $0 * factor }
         scaled.objectiveConstant = problem.objectiveConstant * factor
         return scaled
-    }
-
-    /// A solution of the scaled problem in the units of the stated one (objectives and multipliers ÷ factor;
-    /// x and s, and the certificates' directions, do not depend on the objective's size).
-    public func unscaled(_ solution: SolverSolution) -> SolverSolution {
-        guard factor != 1 else { return solution }
-        var result = solution
-        result.primalObjective = solution.primalObjective / factor
-        result.dualObjective = solution.dualObjective / factor
-        if solution.status.isSolved { result.z = solution.z.map { $0 / factor } }
-        return result
-    }
-
-    /// A solution in the stated units (a warm start) in the units of the scaled problem.
-    public func scaledSolution(_ solution: SolverSolution) -> SolverSolution {
-        guard factor != 1 else { return solution }
-        var result = solution
-        result.primalObjective = solution.primalObjective * factor
-        result.dualObjective = solution.dualObjective * factor
-        result.z = solution.z.map { $0 * factor }
-        return result
     }
 }

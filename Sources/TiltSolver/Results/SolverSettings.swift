@@ -1,4 +1,6 @@
-/// Tolerances and algorithm switches of the interior-point solver (defaults as Clarabel's).
+/// Tolerances and algorithm switches of the interior-point solver (defaults as Clarabel's). The tolerances
+/// apply to the original problem's data, whatever the solver's internal scaling (Docs/solver.md, *What
+/// "optimal" means*).
 public struct SolverSettings: Sendable, Equatable {
     /// Maximum number of interior-point iterations.
     public var maxIterations = 200
@@ -7,7 +9,7 @@ public struct SolverSettings: Sendable, Equatable {
     /// Print one line per iteration to standard output.
     public var verbose = false
 
-    /// Absolute duality-gap tolerance for `optimal`.
+    /// Absolute duality-gap tolerance for `optimal` (in the objective's units).
     public var gapAbsoluteTolerance = 1e-8
     /// Relative duality-gap tolerance for `optimal`.
     public var gapRelativeTolerance = 1e-8
@@ -17,20 +19,31 @@ public struct SolverSettings: Sendable, Equatable {
     public var infeasibilityAbsoluteTolerance = 1e-8
     /// Relative tolerance on the residual of an infeasibility certificate.
     public var infeasibilityRelativeTolerance = 1e-8
+    /// An infeasibility certificate is considered only once κ/τ exceeds 1000 / this (Clarabel's
+    /// `tol_ktratio`); optimality needs κ ≤ τ.
+    public var kappaTauTolerance = 1e-6
     /// Looser tolerances for the `almost…` statuses, accepted when progress stalls.
     public var reducedGapAbsoluteTolerance = 5e-5
     public var reducedGapRelativeTolerance = 5e-5
     public var reducedFeasibilityTolerance = 1e-4
     public var reducedInfeasibilityAbsoluteTolerance = 5e-12
     public var reducedInfeasibilityRelativeTolerance = 5e-5
+    public var reducedKappaTauTolerance = 1e-4
 
     /// Fraction of the step to the cone boundary actually taken.
     public var maxStepFraction = 0.99
-    /// A step shorter than this ends the iterations: optimal if the full tolerances hold, otherwise almost
-    /// optimal if the reduced ones do, otherwise numerical trouble (Clarabel's `min_terminate_step_length`).
-    /// Continuing after such steps drove badly scaled exponential-cone problems from a near-optimal iterate
-    /// into a false infeasibility certificate.
+    /// A step shorter than this ends the iterations (insufficient progress): almost optimal if the reduced
+    /// tolerances hold, otherwise not solved (Clarabel's `min_terminate_step_length`). Continuing after such
+    /// steps drove badly scaled exponential-cone problems from a near-optimal iterate into a false
+    /// infeasibility certificate.
     public var minimumStepLength = 1e-4
+    /// With exponential cones, a step at or below this makes the method leave the primal–dual scaling for
+    /// the dual one from the same iterate (Clarabel's `min_switch_step_length`, 0.1 there). Tilt switches
+    /// only when the primal–dual step is as short as `minimumStepLength`: on the regime study's utilities with
+    /// a rank-deficient covariance, steps of 0.03 are transient, and a switch there left an iterate far from
+    /// the central path that the dual scaling could not move (steps down to 1e-4 at μ ≈ 2e-3, numerical
+    /// trouble), while the primal–dual scaling went on to the optimum.
+    public var minimumSwitchStepLength = 1e-4
 
     /// Modified Ruiz equilibration of the data before solving.
     public var equilibrate = true
@@ -50,7 +63,7 @@ public struct SolverSettings: Sendable, Equatable {
     public var iterativeRefinement = true
     public var iterativeRefinementMaxIterations = 10
     public var iterativeRefinementAbsoluteTolerance = 1e-12
-    public var iterativeRefinementRelativeTolerance = 1e-12
+    public var iterativeRefinementRelativeTolerance = 1e-13
     /// Refinement stops once an iteration improves the residual by less than this factor.
     public var iterativeRefinementStopRatio = 5.0
 

@@ -10,6 +10,9 @@ public enum SolverStatus: Sendable, Equatable, CustomStringConvertible {
     case maxIterations
     case timeLimit
     case numericalError
+    /// The method stopped making progress before reaching the tolerances (steps too short, or residuals
+    /// growing near the tolerances), and the last good iterate does not meet the reduced ones either.
+    case insufficientProgress
 
     public var description: String {
         switch self {
@@ -22,6 +25,7 @@ public enum SolverStatus: Sendable, Equatable, CustomStringConvertible {
         case .maxIterations: return "iteration limit reached before convergence"
         case .timeLimit: return "time limit reached before convergence"
         case .numericalError: return "numerical difficulties (the problem may be badly scaled)"
+        case .insufficientProgress: return "no further progress before the tolerances were met (the problem may be badly scaled)"
         }
     }
 
