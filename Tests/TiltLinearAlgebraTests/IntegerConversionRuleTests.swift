@@ -125,6 +125,7 @@ private let integerArguments: [(file: String, call: String, reason: String)] = [
     ("TiltBacktest/Sharding/Shard.swift", "Int(pieces[1].trimmingCharacters(in: .whitespaces))", "String parsed; nil when not a number"),
     ("TiltCLI/SlurmCommand.swift", "Int($0.trimmingCharacters(in: .whitespaces))", "String parsed; nil when not a number"),
     ("TiltCLI/SlurmCommand.swift", "Int(fields[1])", "String parsed; nil when not a number"),
+    ("TiltSolver/Formats/MPSReader.swift", "Int64(value)", "a whole number checked to be below 1e15 in magnitude (NaN and ±∞ fail the checks)"),
 ]
 
 /// Integer types whose initialisers the rule covers.
