@@ -2,6 +2,7 @@ import Foundation
 import TiltEditorSupport
 import TiltLanguage
 import TiltLinearAlgebra
+import TiltReport
 import TiltSyntax
 
 /// Runs notebook cells as REPL entries of one session: names, the strategy gathered so far and its results
@@ -127,8 +128,8 @@ final class CellRunner {
             }
             let file = files.add(name: argument, bytes: Array(data))
             let previous = session.locations.programDirectory
-            session.locations.programDirectory = (argument as NSString).deletingLastPathComponent.isEmpty
-                ? previous : (argument as NSString).deletingLastPathComponent
+            // Not NSString's deletingLastPathComponent, which traps on some one-character paths on Linux.
+            session.locations.programDirectory = argument.contains("/") ? AtomicFile.folder(of: argument) : previous
             defer { session.locations.programDirectory = previous }
             expressionCount = 0
             lastStatementIsExpression = false
