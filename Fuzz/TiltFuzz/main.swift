@@ -341,10 +341,10 @@ enum Runner {
         process.environment = environment
         let out = folder.appendingPathComponent(".stdout"), err = folder.appendingPathComponent(".stderr")
         let input = folder.appendingPathComponent(".stdin")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
-        FileManager.default.createFile(atPath: input.path, contents: Data(stdin))
-        guard let outHandle = FileHandle(forWritingAtPath: out.path), let errHandle = FileHandle(forWritingAtPath: err.path),
+        let files = FileManager.default
+        guard files.createFile(atPath: out.path, contents: nil), files.createFile(atPath: err.path, contents: nil),
+              files.createFile(atPath: input.path, contents: Data(stdin)),
+              let outHandle = FileHandle(forWritingAtPath: out.path), let errHandle = FileHandle(forWritingAtPath: err.path),
               let inHandle = FileHandle(forReadingAtPath: input.path) else {
             return Outcome(status: -1, signal: nil, timedOut: false, stdout: "", stderr: "tilt-fuzz: cannot open files in \(folder.path)")
         }

@@ -119,10 +119,11 @@ final class CellRunner {
             // large, never read without end.
             guard let handle = FileHandle(forReadingAtPath: argument) else { throw message("cannot open `\(argument)`") }
             defer { try? handle.close() }
-            guard let read = try? handle.read(upToCount: CellRunner.maximumCellSize + 1) else {
+            // `read(upToCount:)` answers nil for an empty file: an empty program, not a read error.
+            let data: Data
+            do { data = try handle.read(upToCount: CellRunner.maximumCellSize + 1) ?? Data() } catch {
                 throw message("cannot read `\(argument)`")
             }
-            let data = read ?? Data()
             guard data.count <= CellRunner.maximumCellSize else {
                 throw message("`\(argument)` is larger than \(CellRunner.maximumCellSize >> 20) MB, too large for a program")
             }

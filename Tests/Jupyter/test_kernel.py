@@ -296,6 +296,9 @@ def main():
     shown = of_type(outputs, "display_data") + of_type(outputs, "execute_result")
     check(":load runs a file in the session (relative to the notebook's folder)",
           reply["status"] == "ok" and shown and shown[0]["content"]["data"]["text/plain"] == "sum(loaded) = 6", [m["content"] for m in shown])
+    open(os.path.join(workdir, "empty.tilt"), "w").close()
+    reply, _ = execute(client, ":load empty.tilt")
+    check(":load of an empty file runs nothing and is no error", reply["status"] == "ok", reply)
     for path in ["/dev/zero", "/nonexistent/file.tilt", "/tmp"]:
         reply, _ = execute(client, f":load {path}")
         check(f":load {path} is an error, the kernel goes on", reply["status"] == "error", reply)
