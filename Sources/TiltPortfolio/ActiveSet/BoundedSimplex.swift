@@ -16,10 +16,12 @@ struct BoundedSimplex {
     let rowCount: Int
     let h: [Double]
 
-    /// The optimum and the row prices π (reduced costs cⱼ − πᵀAⱼ: ≤ 0 at a lower bound, ≥ 0 at an upper).
+    /// The optimum, the row prices π (reduced costs cⱼ − πᵀAⱼ: ≤ 0 at a lower bound, ≥ 0 at an upper) and
+    /// the basis (one column per row; the other columns sit at a bound).
     struct Solution {
         var x: [Double]
         var prices: [Double]
+        var basis: [Int]
     }
 
     static let maximumIterations = 5_000
@@ -48,7 +50,7 @@ struct BoundedSimplex {
         let phaseTwo = c + [Double](repeating: 0, count: m)
         guard program.run(&state, cost: phaseTwo, structural: n), let inverse = program.basisInverse(state) else { return nil }
         let prices = (0..<m).map { r in (0..<m).reduce(0) { $0 + phaseTwo[state.basis[$1]] * inverse[$1, r] } }
-        return Solution(x: Array(state.x.prefix(n)), prices: prices)
+        return Solution(x: Array(state.x.prefix(n)), prices: prices, basis: state.basis)
     }
 
     /// The simplex's state over N structural columns and M artificial ones (column n + i is signs[i]·e_i).

@@ -17,6 +17,11 @@
 /// released). A budget too loose to bind is recognised first when there are neither limits nor trading
 /// terms: the linear program's optimum (fill the largest α up to their bounds), if within it.
 ///
+/// With limits and no trading terms, should the guesses not settle, the parametric path from the linear
+/// program's optimum follows the optimum as κ grows, one change per breakpoint, to the budget or to κ = 2γ
+/// (`FreeSetModel.pathFromLinearProgram`): several limits near-active together with many bounds (a sector
+/// cap beside exposure bands and `w <= 10%`) can make the simultaneous updates cycle.
+///
 /// Turnover is handled by its kinks rather than by splitting w − w₀ into purchases and sales: the weight
 /// held before is one more stop, and on each side of it a free weight's trade has a known sign, so the
 /// turnover limit is one linear row on the free weights and the cost a shift of their α by ∓c. Splitting
@@ -41,6 +46,9 @@ public enum FactorPortfolioSolver {
         if let corner = model.bestCornerWithinBudget() { return corner }
         if let solution = search(model, from: model.initialGuess()) { return solution }
         guard !problem.limits.isEmpty || problem.trading != nil else { return nil }
+        // With limits and no trading terms, the parametric path from the linear program's optimum, one
+        // change of the guess per breakpoint (it does not cycle where the guesses above can).
+        if let solution = model.pathFromLinearProgram() { return solution }
         // With limits or trading terms, a second search from where the problem without them ends.
         if let plain = solve(problem.withoutLimitsOrTrading), let solution = search(model, from: model.guess(near: plain.weights)) {
             return solution

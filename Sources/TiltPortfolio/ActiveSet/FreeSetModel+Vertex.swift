@@ -15,7 +15,23 @@ extension FreeSetModel {
     /// the budget binds there, the risk is not a budget alone, or the program is out of the simplex's scope
     /// (a weight without a finite lower bound, a limit without a finite end).
     func vertexWithinBudget() -> FactorPortfolioSolution? {
-        guard case .trackingErrorBudget(let tau) = problem.risk, problem.lowerBounds.allSatisfy(\.isFinite) else { return nil }
+        guard case .trackingErrorBudget(let tau) = problem.risk, let optimum = linearProgramOptimum(),
+              activeVariance(optimum.weights) <= tau * tau else { return nil }
+        return FactorPortfolioCertificate.verify(optimum.proposal, of: problem)
+    }
+
+    /// The linear program's optimum: its weights, what it proposes as the optimum (κ = 0, its row prices
+    /// as multipliers) and, without trading terms, the guess its basis makes — the basic weights free, the
+    /// others at the bound they sit on, the limits whose slack sits at a bound active at that end.
+    struct LinearProgramOptimum {
+        var weights: [Double]
+        var proposal: FactorPortfolioCertificate.Proposal
+        var guess: Guess?
+    }
+
+    /// Nil when the program is out of the simplex's scope (see `vertexWithinBudget`) or has no optimum.
+    func linearProgramOptimum() -> LinearProgramOptimum? {
+        guard problem.lowerBounds.allSatisfy(\.isFinite) else { return nil }
         let limits = problem.limits
         guard limits.allSatisfy({ $0.lower.isFinite || $0.upper.isFinite }) else { return nil }
         let m = limits.count, turnoverLimit = problem.trading?.turnoverLimit
@@ -74,7 +90,6 @@ extension FreeSetModel {
                 return w0[i] + optimum.x[i] - optimum.x[n + i]
             }
         }
-        guard activeVariance(weights) <= tau * tau else { return nil }
         // A row whose slack lies strictly inside its bounds has price 0 (its rounding left out).
         let slackStart = cost.count - m - (turnoverLimit == nil ? 0 : 1)
         func price(_ row: Int, slack: Int) -> Double {
@@ -84,7 +99,20 @@ extension FreeSetModel {
             weights: weights, curvature: 0, budgetMultiplier: optimum.prices[0],
             limitMultipliers: (0..<m).map { price(1 + $0, slack: slackStart + $0) },
             turnoverMultiplier: turnoverLimit == nil ? 0 : max(0, price(rows - 1, slack: cost.count - 1)), iterations: 1)
-        return FactorPortfolioCertificate.verify(proposal, of: problem)
+        var guess: Guess?
+        if !hasTrading {
+            let basic = Set(optimum.basis)
+            let places = (0..<n).map { i -> Place in basic.contains(i) ? .free : optimum.x[i] == lower[i] ? .lower : .upper }
+            let limitPlaces = limits.indices.map { j -> LimitPlace in
+                let slack = slackStart + j, limit = limits[j]
+                if basic.contains(slack) { return .inactive }
+                if limit.isEquality { return .upper }
+                // σ_j's column is −e_j when the limit's lower end is finite, else +e_j (holding −σ_j).
+                return (optimum.x[slack] == lower[slack]) == limit.lower.isFinite ? .lower : .upper
+            }
+            guess = Guess(places: places, limits: limitPlaces, turnoverActive: false)
+        }
+        return LinearProgramOptimum(weights: weights, proposal: proposal, guess: guess)
     }
 
     /// (w − b)ᵀΣ(w − b) through the factors.

@@ -123,9 +123,31 @@ struct FreeSetModel {
         }
     }
 
-    /// Solves the optimality conditions with the weights the guess puts at a stop fixed there and its rows
-    /// held with equality; nil when the guess degenerates (see `FactorPortfolioSolver`).
-    func stationaryPoint(_ guess: Guess) -> Point? {
+    /// A guess's solutions for all t = 1/κ: the optimality conditions with the weights the guess puts at a
+    /// stop fixed there and its rows held with equality give weights affine in t and multipliers affine in κ.
+    struct Segment {
+        let guess: Guess
+        /// The active limits' indices (rows 1… after the budget row) and the turnover row, if active.
+        let active: [Int]
+        let turnoverRow: Int?
+        /// As many free weights as rows: the rows alone fix the weights.
+        let vertex: Bool
+        /// w(t) = offset + t·slope (slope 0 at a stop, and everywhere at a vertex).
+        let offset: [Double], slope: [Double]
+        /// κ·B(w − b) = exposureSlope + κ·exposureOffset.
+        let exposureSlope: [Double], exposureOffset: [Double]
+        /// The rows' multipliers (ν, the active limits' y, η) = multiplierOffset + κ·multiplierSlope.
+        let multiplierOffset: [Double], multiplierSlope: [Double]
+        /// Active variance(t) = a t² + 2 b t + c (c alone at a vertex).
+        let variance: (a: Double, b: Double, c: Double)
+
+        func multipliers(_ kappa: Double) -> [Double] {
+            zip(multiplierOffset, multiplierSlope).map { $0 + kappa * $1 }
+        }
+    }
+
+    /// The guess's segment; nil when the guess degenerates (too few free weights, dependent rows).
+    func segment(_ guess: Guess) -> Segment? {
         let loadings = problem.loadings.storage, e = problem.residualVariances, alpha = problem.alpha,
             bench = problem.benchmark, cost = problem.costPerUnit
         let active = guess.limits.indices.filter { guess.limits[$0] != .inactive }
@@ -236,50 +258,83 @@ struct FreeSetModel {
         a += VectorMath.dot(gU, sigmaGU)
         b += VectorMath.dot(gU, sigmaConstant)
         c += VectorMath.dot(constantExposure, sigmaConstant)
+        // At a vertex (as many free weights as rows) u = 0: the weights do not move with t.
+        let vertex = freeCount == p
+        var offset = weights, slope = [Double](repeating: 0, count: n)
+        for i in 0..<n where guess.places[i].tradeSign != nil {
+            offset[i] = bench[i] + v[i]
+            if !vertex { slope[i] = u[i] }
+        }
+        return Segment(guess: guess, active: active, turnoverRow: turnoverRow, vertex: vertex, offset: offset, slope: slope,
+                       exposureSlope: vertex ? [Double](repeating: 0, count: k) : gU, exposureOffset: constantExposure,
+                       multiplierOffset: zU, multiplierSlope: zV, variance: vertex ? (0, 0, c) : (a, b, c))
+    }
+
+    /// Solves the optimality conditions with the weights the guess puts at a stop fixed there and its rows
+    /// held with equality; nil when the guess degenerates (see `FactorPortfolioSolver`).
+    func stationaryPoint(_ guess: Guess) -> Point? {
+        guard let segment = segment(guess) else { return nil }
         // t = 1/κ: 1/(2γ) under aversion (∞, κ = 0, without). A budget the penalised point would exceed binds:
         // t is then the larger root of variance(t) = τ² (the objective grows with t: α̃ᵀu = uᵀΣ_FF u ≥ 0),
-        // below 1/(2γ). At a vertex (as many free weights as rows) u = 0: the weights do not move with t and
-        // the budget cannot bind; a vertex above it needs one more free weight.
-        let vertex = freeCount == p
+        // below 1/(2γ). At a vertex the budget cannot bind; a vertex above it needs one more free weight.
+        let (a, b, c) = segment.variance
         let gamma = problem.risk.aversion
         var t = gamma > 0 ? 1 / (2 * gamma) : Double.infinity
         var exceedsBudget = false
         if let tau = problem.risk.budget {
-            if vertex {
+            if segment.vertex {
                 exceedsBudget = c > tau * tau
             } else if t.isInfinite || a * t * t + 2 * b * t + c > tau * tau {
-                let discriminant = b * b - a * (c - tau * tau)
-                guard a > 0, discriminant >= 0 else { return nil }
-                let root = (-b + discriminant.squareRoot()) / a
-                guard root <= t else { return nil }
+                guard let root = budgetRoot(segment, tau), root <= t else { return nil }
                 t = root
             }
         }
         guard t > 0 else { return nil }
-        let kappa = t.isInfinite ? 0 : 1 / t
+        var point = self.point(segment, at: t)
+        point?.exceedsBudget = exceedsBudget
+        return point
+    }
 
-        for i in 0..<n where guess.places[i].tradeSign != nil { weights[i] = bench[i] + (vertex ? 0 : t * u[i]) + v[i] }
-        // Multipliers z/t = z_u + κ z_v; exposures of w − b: t·g_u + g_v + h_A (g_u not at a vertex).
-        let z = (0..<p).map { zU[$0] + kappa * zV[$0] }
+    /// The larger root t of variance(t) = τ² on a segment that is not a vertex; nil when there is none.
+    func budgetRoot(_ segment: Segment, _ tau: Double) -> Double? {
+        let (a, b, c) = segment.variance
+        let discriminant = b * b - a * (c - tau * tau)
+        guard a > 0, discriminant >= 0 else { return nil }
+        return (-b + discriminant.squareRoot()) / a
+    }
+
+    /// The segment's point at t = 1/κ (∞ only at a vertex: κ = 0); nil when not finite.
+    func point(_ segment: Segment, at t: Double) -> Point? {
+        let kappa = t.isInfinite ? 0 : 1 / t
+        let weights = segment.vertex ? segment.offset : (0..<n).map { segment.offset[$0] + t * segment.slope[$0] }
+        let (a, b, c) = segment.variance
+        let variance = segment.vertex ? c : a * t * t + 2 * b * t + c
+        let z = segment.multipliers(kappa)
         var limitMultipliers = [Double](repeating: 0, count: problem.limits.count)
-        for (r, j) in active.enumerated() { limitMultipliers[j] = z[r + 1] }
-        let turnoverMultiplier = turnoverRow.map { z[$0] } ?? 0
-        let exposure = (0..<k).map { (vertex ? 0 : t * gU[$0]) + constantExposure[$0] }
+        for (r, j) in segment.active.enumerated() { limitMultipliers[j] = z[r + 1] }
+        let turnoverMultiplier = segment.turnoverRow.map { z[$0] } ?? 0
+        let marginals = self.marginals(segment, kappa)
+        guard weights.allSatisfy(\.isFinite), marginals.allSatisfy(\.isFinite), variance.isFinite else { return nil }
+        return Point(weights: weights, curvature: kappa, budgetMultiplier: z[0], limitMultipliers: limitMultipliers,
+                     turnoverMultiplier: turnoverMultiplier, marginals: marginals, price: problem.costPerUnit + turnoverMultiplier,
+                     activeVariance: variance, exceedsBudget: false,
+                     limitValues: problem.limits.map { $0.value(weights) }, turnover: problem.turnover(weights))
+    }
+
+    /// The marginal values ρ_i at κ on a segment, affine in κ: with κ(w − b) = u + κ(offset − b) and κ times
+    /// the exposures g_u + κ(g_v + h_A) (u and g_u zero at a vertex), ρ_i = α_i − (κΣ(w − b))_i − ν − Σ_j y_j a_ji.
+    func marginals(_ segment: Segment, _ kappa: Double) -> [Double] {
+        let loadings = problem.loadings.storage, e = problem.residualVariances, bench = problem.benchmark
+        let z = segment.multipliers(kappa)
+        let exposure = (0..<k).map { segment.exposureSlope[$0] + kappa * segment.exposureOffset[$0] }
         let sigmaExposure = factorCovarianceTimes(exposure)
-        var marginals = [Double](repeating: 0, count: n)
-        for i in 0..<n {
+        return (0..<n).map { i in
             var load = 0.0
             for r in 0..<k { load += loadings[i * k + r] * sigmaExposure[r] }
             var pull = z[0]
-            for (r, j) in active.enumerated() { pull += problem.limits[j].coefficients[i] * z[r + 1] }
-            marginals[i] = alpha[i] - kappa * (load + e[i] * (weights[i] - bench[i])) - pull
+            for (r, j) in segment.active.enumerated() { pull += problem.limits[j].coefficients[i] * z[r + 1] }
+            return problem.alpha[i] - load - e[i] * (segment.slope[i] + kappa * (segment.offset[i] - bench[i])) - pull
         }
-        let variance = vertex ? c : a * t * t + 2 * b * t + c
-        guard weights.allSatisfy(\.isFinite), marginals.allSatisfy(\.isFinite), variance.isFinite else { return nil }
-        return Point(weights: weights, curvature: kappa, budgetMultiplier: z[0], limitMultipliers: limitMultipliers,
-                     turnoverMultiplier: turnoverMultiplier, marginals: marginals, price: cost + turnoverMultiplier,
-                     activeVariance: variance, exceedsBudget: exceedsBudget,
-                     limitValues: problem.limits.map { $0.value(weights) }, turnover: problem.turnover(weights))
     }
 
     /// A X = B for the small (K + p) system, rows and then columns scaled to a largest entry of 1 first:
