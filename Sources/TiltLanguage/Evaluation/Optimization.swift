@@ -1,6 +1,6 @@
 import TiltLinearAlgebra
 import TiltModeling
-import struct TiltSolver.SolverSettings
+import TiltSolver
 import TiltSyntax
 
 /// `var` and `solve`: declaring variables, building a problem from the statement's expressions, solving
@@ -38,7 +38,7 @@ extension Interpreter {
 
     /// The objective and the constraints of a `solve` evaluated into a problem,
     /// with each constraint's label. Variables stay symbolic while this runs.
-    func buildProblem(_ sense: ObjectiveSense, _ objective: Expr, _ constraints: [Constraint], file: SourceFile)
+    func buildProblem(_ sense: TiltSyntax.ObjectiveSense, _ objective: Expr, _ constraints: [Constraint], file: SourceFile)
         throws -> (OptimizationProblem, labels: [String?]) {
         buildingProblem = true
         defer { buildingProblem = false }
@@ -77,7 +77,7 @@ extension Interpreter {
                                     constraints: problemConstraints), labels)
     }
 
-    func solve(_ sense: ObjectiveSense, _ objective: Expr, _ constraints: [Constraint], options: [CallArgument],
+    func solve(_ sense: TiltSyntax.ObjectiveSense, _ objective: Expr, _ constraints: [Constraint], options: [CallArgument],
                statement: Stmt, file: SourceFile) throws {
         let settings = try solverSettings(options, of: statement)
         let (problem, labels) = try buildProblem(sense, objective, constraints, file: file)
