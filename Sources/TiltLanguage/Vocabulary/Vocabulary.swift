@@ -34,7 +34,7 @@ public enum Vocabulary {
                 return VocabularyOption(option.name, .wholeNumber(SolverOption.iterationLimits), defaultValue: .number(defaultValue),
                                         example: "solve(\(option.name): 500) minimize …", summary: option.summary)
             }
-            return VocabularyOption(option.name, .number(0...1, open: true), defaultValue: .number(defaultValue),
+            return VocabularyOption(option.name, .number(SolverOption.tolerances, open: true), defaultValue: .number(defaultValue),
                                     example: "solve(\(option.name): 1e-10) minimize …", summary: option.summary)
         })
 

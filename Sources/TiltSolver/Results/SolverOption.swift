@@ -1,4 +1,5 @@
 import Foundation
+import TiltLinearAlgebra
 
 /// The solver settings a user sets, by one table: `tilt solve --tol-feas 1e-10` and a program's
 /// `solve(tol_feas: 1e-10) minimize …` read these names, accept these values and set the same fields of
@@ -21,13 +22,15 @@ public enum SolverOption: String, CaseIterable, Sendable {
         self == .maxIterations ? "--max-iterations" : "--" + rawValue.replacingOccurrences(of: "_", with: "-")
     }
 
+    /// The tolerances a user may set, the ends excluded: 0 is never reached, 1 would accept anything.
+    public static let tolerances = 0.0...1.0
     /// The most iterations one may ask for: a solve takes 10 to 100; a larger limit is a typing mistake.
     public static let iterationLimits = 1...1_000_000
 
     /// Whether the value is a whole number (an iteration count) rather than a tolerance.
     public var isWholeNumber: Bool { self == .maxIterations }
 
-    /// What the option means, with its unit and default, for `--help`, `:help` and the docs.
+    /// What the option means, with its unit, for `--help`, `:help` and the docs.
     public var summary: String {
         switch self {
         case .feasibility: return "feasibility tolerance: primal and dual residuals, relative to the data and the solution"
@@ -42,8 +45,8 @@ public enum SolverOption: String, CaseIterable, Sendable {
     /// Whether `value` is accepted: a tolerance strictly between 0 and 1, an iteration limit a whole number
     /// in `iterationLimits`.
     public func accepts(_ value: Double) -> Bool {
-        guard isWholeNumber else { return value > 0 && value < 1 }
-        return Int(exactly: value).map(SolverOption.iterationLimits.contains) ?? false
+        guard isWholeNumber else { return value > SolverOption.tolerances.lowerBound && value < SolverOption.tolerances.upperBound }
+        return Int(whole: value, in: SolverOption.iterationLimits) != nil
     }
 
     /// What a refused `value` should have been, after "must be": nil when it is accepted.
@@ -98,8 +101,8 @@ extension SolverSettings {
             case .gapAbsolute: gapAbsoluteTolerance = value
             case .gapRelative: gapRelativeTolerance = value
             case .infeasibility: infeasibilityRelativeTolerance = value
-            // Accepted: a whole number in `iterationLimits`, so the conversion is exact.
-            case .maxIterations: maxIterations = Int(exactly: value) ?? maxIterations
+            // Accepted: a whole number in `iterationLimits`.
+            case .maxIterations: maxIterations = Int(whole: value, in: SolverOption.iterationLimits) ?? maxIterations
             }
         }
     }
