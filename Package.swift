@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "TiltBacktest", dependencies: ["TiltPortfolio", "TiltModels", "TiltModeling", "TiltData", "TiltLinearAlgebra", "TiltWRDS"]),
         .target(name: "TiltReport", dependencies: ["TiltBacktest", "TiltData", "TiltLinearAlgebra"]),
         .target(name: "TiltLanguage", dependencies: [
-            "TiltSyntax", "TiltLinearAlgebra", "TiltModeling", "TiltData", "TiltModels", "TiltPortfolio", "TiltBacktest", "TiltReport",
+            "TiltSyntax", "TiltLinearAlgebra", "TiltSolver", "TiltModeling", "TiltData", "TiltModels", "TiltPortfolio", "TiltBacktest", "TiltReport",
             "TiltWRDS",
         ]),
         // Editors and notebooks: what the language server and the Jupyter kernel share, then each of them.

@@ -57,7 +57,7 @@ struct ReplLoop {
         (":help [WORD]", "this list, the statements and the built-in functions, or what WORD means"),
         (":type EXPR", "type and shape of an expression"),
         (":load FILE", "run a file in this session"),
-        (":explain STMT", "how a `solve …` statement is understood (curvature, cone program), without solving"),
+        (":explain STMT", "how a `solve …` statement is understood (curvature, cone program, solver settings), without solving"),
         (":reset", "forget every name"),
         (":quit", "leave (also Ctrl-D)"),
     ]

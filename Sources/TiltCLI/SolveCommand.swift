@@ -39,27 +39,27 @@ struct Solve: ParsableCommand {
     // Unconditional parsing takes the next word as the value even when it starts with `-`, so that
     // `--max-iterations -1` reaches `validate` instead of reading as a missing value.
     @Option(name: [.customLong("max-iterations"), .customLong("max-iter")], parsing: .unconditional,
-            help: "Iteration limit (at least 1).")
+            help: Solve.help(.maxIterations))
     var maxIterations: Int = 200
 
     @Option(name: .customLong("tol-feas"), parsing: .unconditional,
-            help: "Feasibility tolerance: primal and dual residuals, relative (default 1e-8).")
+            help: Solve.help(.feasibility))
     var feasibilityTolerance: Double?
 
     @Option(name: .customLong("tol-gap"), parsing: .unconditional,
-            help: "Duality-gap tolerance, absolute and relative at once (default 1e-8).")
+            help: Solve.help(.gap))
     var gapTolerance: Double?
 
     @Option(name: .customLong("tol-gap-abs"), parsing: .unconditional,
-            help: "Absolute duality-gap tolerance, in the objective's units (default 1e-8).")
+            help: Solve.help(.gapAbsolute))
     var gapAbsoluteTolerance: Double?
 
     @Option(name: .customLong("tol-gap-rel"), parsing: .unconditional,
-            help: "Relative duality-gap tolerance (default 1e-8).")
+            help: Solve.help(.gapRelative))
     var gapRelativeTolerance: Double?
 
     @Option(name: .customLong("tol-infeas"), parsing: .unconditional,
-            help: "Tolerance of an infeasibility or unboundedness certificate's residual (default 1e-8).")
+            help: Solve.help(.infeasibility))
     var infeasibilityTolerance: Double?
 
     @Option(parsing: .unconditional, help: "Time limit in seconds (more than 0).")
@@ -69,17 +69,33 @@ struct Solve: ParsableCommand {
         if let format, Solve.formats[format] == nil {
             throw ValidationError("unknown format `\(format)`; expected one of: \(Solve.formats.keys.sorted().joined(separator: ", "))")
         }
-        guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1, not \(maxIterations)") }
-        let tolerances: [(String, Double?)] = [
-            ("--tol-feas", feasibilityTolerance), ("--tol-gap", gapTolerance), ("--tol-gap-abs", gapAbsoluteTolerance),
-            ("--tol-gap-rel", gapRelativeTolerance), ("--tol-infeas", infeasibilityTolerance),
-        ]
-        for case let (name, value?) in tolerances where !(value > 0 && value < 1) {
-            throw ValidationError("\(name) must be a number between 0 and 1 (e.g. 1e-8), not \(value)")
+        do {
+            _ = try SolverSettings(options: options)
+        } catch {
+            let value = error.option.isWholeNumber ? String(maxIterations) : "\(error.value)"
+            throw ValidationError("\(error.option.flag) must be \(error.requirement), not \(value)")
         }
         if let timeLimit, !(timeLimit > 0) {
             throw ValidationError("--time-limit must be more than 0 seconds, not \(timeLimit)")
         }
+    }
+
+    /// The solver options given, by `SolverOption` (the table the language's `solve(…)` reads too).
+    private var options: [SolverOption: Double] {
+        let given: [SolverOption: Double?] = [
+            .feasibility: feasibilityTolerance, .gap: gapTolerance, .gapAbsolute: gapAbsoluteTolerance,
+            .gapRelative: gapRelativeTolerance, .infeasibility: infeasibilityTolerance, .maxIterations: Double(maxIterations),
+        ]
+        return given.compactMapValues { $0 }
+    }
+
+    /// An option's help: its meaning, what it accepts and its default (a program's `solve(…)` takes the same).
+    static func help(_ option: SolverOption) -> ArgumentHelp {
+        let limits = SolverOption.iterationLimits
+        let accepts = option.isWholeNumber ? "from \(limits.lowerBound) to \(limits.upperBound)" : "between 0 and 1"
+        let meaning = option.summary.prefix(1).uppercased() + option.summary.dropFirst()
+        let defaultValue = option.text(option.value(in: SolverSettings()))
+        return ArgumentHelp("\(meaning) (\(accepts); default \(defaultValue); `\(option.name):` in a program's solve).")
     }
 
     static let formats: [String: ProblemFileFormat] = [
@@ -98,18 +114,10 @@ struct Solve: ParsableCommand {
             printError("\(file): error: the quadratic objective is not convex (its matrix has a negative eigenvalue); Tilt solves convex problems\n")
             throw userErrorExit
         }
-        var settings = SolverSettings()
-        settings.maxIterations = maxIterations
+        // Validated in `validate`.
+        var settings = (try? SolverSettings(options: options)) ?? SolverSettings()
         settings.verbose = verbose
         if let timeLimit { settings.timeLimit = timeLimit }
-        if let feasibilityTolerance { settings.feasibilityTolerance = feasibilityTolerance }
-        if let gapTolerance {
-            settings.gapAbsoluteTolerance = gapTolerance
-            settings.gapRelativeTolerance = gapTolerance
-        }
-        if let gapAbsoluteTolerance { settings.gapAbsoluteTolerance = gapAbsoluteTolerance }
-        if let gapRelativeTolerance { settings.gapRelativeTolerance = gapRelativeTolerance }
-        if let infeasibilityTolerance { settings.infeasibilityRelativeTolerance = infeasibilityTolerance }
         let solution: SolverSolution
         do {
             solution = try InteriorPointSolver(problem: parsed.problem, settings: settings).solve()

@@ -67,7 +67,7 @@ extension DocumentAnalysis {
     private func problemExpression(in statement: Stmt, under token: Token) -> Expr? {
         let objective: Expr, constraints: [Constraint]
         switch statement.kind {
-        case .solve(_, let o, let c), .objective(_, let o, let c): (objective, constraints) = (o, c)
+        case .solve(_, let o, let c, _), .objective(_, let o, let c): (objective, constraints) = (o, c)
         default: return nil
         }
         switch token.kind {

@@ -39,7 +39,7 @@ final class CellRunner {
         (":help [WORD]", "this list and the built-in functions, or what WORD means"),
         (":type EXPR", "type and shape of an expression"),
         (":load FILE", "run a file in this session"),
-        (":explain STMT", "how a `solve …` statement is understood (curvature, cone program), without solving"),
+        (":explain STMT", "how a `solve …` statement is understood (curvature, cone program, solver settings), without solving"),
         (":reset", "forget every name"),
     ]
 

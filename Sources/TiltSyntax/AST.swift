@@ -122,8 +122,9 @@ public struct VariableBound: Sendable, Equatable {
 public enum StmtKind: Sendable, Equatable {
     case letBinding(Identifier, Expr)
     case variable(Identifier, dimensions: [Expr], bound: VariableBound?)
-    /// `solve minimize EXPR s.t. …`: one optimisation, solved now.
-    case solve(ObjectiveSense, Expr, [Constraint])
+    /// `solve minimize EXPR s.t. …`: one optimisation, solved now; `solve(tol_feas: 1e-10) minimize …` sets
+    /// the solver's options (labelled arguments, read by the vocabulary).
+    case solve(ObjectiveSense, Expr, [Constraint], options: [CallArgument])
     /// `maximize mu'f s.t. tev <= 6%`: the objective of a strategy, solved at every rebalance.
     case objective(ObjectiveSense, Expr, [Constraint])
     case universe(Expr)

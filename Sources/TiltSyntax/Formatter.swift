@@ -203,8 +203,9 @@ struct ExpressionPrinter {
             if !dims.isEmpty { line += "[" + dims.map(print).joined(separator: ", ") + "]" }
             if let bound { line += " \(bound.op.rawValue) \(print(bound.value))" }
             return [line]
-        case .solve(let sense, let objective, let constraints):
-            return objectiveLines("solve \(sense.rawValue) \(print(objective))", constraints)
+        case .solve(let sense, let objective, let constraints, let options):
+            let written = options.isEmpty ? "" : "(" + options.map(argument).joined(separator: ", ") + ")"
+            return objectiveLines("solve\(written) \(sense.rawValue) \(print(objective))", constraints)
         case .objective(let sense, let objective, let constraints):
             return objectiveLines("\(sense.rawValue) \(print(objective))", constraints)
         case .universe(let e): return ["universe \(print(e))"]

@@ -271,6 +271,14 @@ public struct Parser {
             return finish(.variable(name, dimensions: dims, bound: bound))
         case .keyword(.solve):
             advance()
+            var options: [CallArgument] = []
+            if current.kind == .leftParen {
+                options = try inside(advance()) { p in
+                    let options = try p.parseArguments()
+                    _ = try p.expect(.rightParen, "`)` to close the options of `solve`")
+                    return options
+                }
+            }
             let sense: ObjectiveSense
             switch current.kind {
             case .keyword(.minimize): sense = .minimize
@@ -279,7 +287,7 @@ public struct Parser {
             }
             advance()
             let (objective, constraints) = try parseObjectiveBody()
-            return finish(.solve(sense, objective, constraints))
+            return finish(.solve(sense, objective, constraints, options: options))
         case .keyword(.minimize), .keyword(.maximize):
             let sense: ObjectiveSense = advance().kind == .keyword(.minimize) ? .minimize : .maximize
             let (objective, constraints) = try parseObjectiveBody()

@@ -23,7 +23,7 @@ METHODS = ["textDocument/hover", "textDocument/completion", "textDocument/defini
            "textDocument/semanticTokens/full", "textDocument/didChange", "textDocument/didOpen", "textDocument/didClose",
            "textDocument/rename", "initialize", "$/cancelRequest", "workspace/symbol", "", None, 42]
 PIECES = ["let", " x", " = ", "[1, 2; 3, 4]", "'", "mu'f", " s.t. ", "tev <= 6%", "\n", "\r\n", "\r", "(", ")", "|",
-          "solve minimize quad(w, S)", "var w[2]", "🎉", "価格", "e\u0301", "\u0000", "\"", "#", "1994-01", "inv(", "\t", " "]
+          "solve minimize quad(w, S)", "solve(tol_gap: 1e-9, max_iter: ", "var w[2]", "🎉", "価格", "e\u0301", "\u0000", "\"", "#", "1994-01", "inv(", "\t", " "]
 
 
 class Server:

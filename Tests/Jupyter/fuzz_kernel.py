@@ -28,7 +28,7 @@ TYPES = ["kernel_info_request", "execute_request", "complete_request", "inspect_
          "input_reply", "debug_request", "connect_request", "usage_request", "", "x" * 300, "execute_reply", "status"]
 WORDS = ["let", "x", "y", "=", "[", "]", "(", ")", ",", ";", "+", "-", "*", "'", "1", "2.5", "6%", "25bps", "1994-01",
          "inv", "sum", "ones(3)", "eye(2)", "diag", "tev", "mu'f", "maximize", "s.t.", "<=", "solve", "minimize", "var",
-         "w[2]", "quad", ":help", ":type", "|", '"str"', "\n", "print", "to", "by", "🎉", "価", "e\u0301", "\x00", "#"]
+         "w[2]", "quad", "tol_feas:", "max_iter:", ":explain", ":help", ":type", "|", '"str"', "\n", "print", "to", "by", "🎉", "価", "e\u0301", "\x00", "#"]
 
 
 def random_json(rng, depth=0):

@@ -399,6 +399,8 @@ import TiltTestSupport
             (["--tol-gap", "2"], "Error: --tol-gap must be a number between 0 and 1 (e.g. 1e-8), not 2.0\n"),
             (["--tol-gap-rel", "-1e-9"], "Error: --tol-gap-rel must be a number between 0 and 1 (e.g. 1e-8), not -1e-09\n"),
             (["--max-iter", "0"], "Error: --max-iterations must be at least 1, not 0\n"),
+            (["--max-iterations", "2000000"], "Error: --max-iterations must be at most 1000000, not 2000000\n"),
+            (["--tol-infeas", "1"], "Error: --tol-infeas must be a number between 0 and 1 (e.g. 1e-8), not 1.0\n"),
         ]
         for (arguments, message) in cases {
             let result = try TiltBinary.run(["solve", fixtures + "hs21.qps"] + arguments)
@@ -423,6 +425,10 @@ import TiltTestSupport
         let help = try TiltBinary.run(["solve", "--help"])
         for option in ["--tol-feas", "--tol-gap", "--tol-gap-abs", "--tol-gap-rel", "--tol-infeas", "--max-iterations", "--verbose"] {
             #expect(help.stdout.contains(option), "--help does not mention \(option)")
+        }
+        // Each solver option's help names its spelling in a program's `solve(…)`.
+        for name in ["tol_feas", "tol_gap", "tol_gap_abs", "tol_gap_rel", "tol_infeas", "max_iter"] {
+            #expect(help.stdout.contains("`\(name):`"), "--help does not mention \(name)")
         }
     }
 

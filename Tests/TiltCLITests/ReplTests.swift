@@ -164,6 +164,17 @@ final class PseudoTerminalSession {
     #expect(result.stdout.components(separatedBy: nothing).count == 3, "\(result.stdout)")
 }
 
+/// `:explain` shows the solver settings a `solve` would use, and `:help solve` its options.
+@Test func replExplainsASolvesSettings() throws {
+    let home = try scratchFolder()
+    let input = "var w[2] >= 0\n:explain solve(tol_gap: 1e-10, max_iter: 80) minimize sumsq(w) s.t. sum(w) == 1\n:help solve\n"
+    let result = try TiltBinary.run(["repl"], input: Data(input.utf8), environment: ["HOME": home.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("solver: tol_feas 1e-8, tol_gap_abs 1e-10, tol_gap_rel 1e-10, tol_infeas 1e-8, max_iter 80\n"), "\(result.stdout)")
+    #expect(result.stdout.contains("solve[(OPTIONS)] minimize EXPR s.t. C1, C2") && result.stdout.contains("solve(tol_feas: 1e-10, tol_gap: 1e-10)"),
+            "\(result.stdout)")
+}
+
 /// `:help WORD` prints that word's entries (the vocabulary's, and what `at M` binds to it), not the whole
 /// list; a word the language does not have is said to be one.
 @Test func replHelpOfAWord() throws {

@@ -114,6 +114,31 @@ struct EditorSupportTests {
         #expect(hover.markdown.contains(sigma.summary) && hover.markdown.contains(sigma.unit), "\(hover.markdown)")
     }
 
+    /// `solve(tol_feas: …)`: the options are coloured as labels, the keyword stays a keyword, a hover on it
+    /// is still about the objective, and a misspelt option is a diagnostic at its label, as `tilt check` says.
+    @Test func solveOptionsAreLabelsToTheEditor() throws {
+        let text = "var w[2] >= 0\nsolve(tol_feas: 1e-10, max_iter: 50) minimize sumsq(w) s.t. sum(w) == 1\n"
+        let analysis = DocumentAnalysis(name: "t.tilt", text: text)
+        #expect(analysis.diagnostics.isEmpty, "\(analysis.diagnostics)")
+        let bytes = Array(text.utf8)
+        func token(_ word: String) throws -> SemanticToken {
+            let start = try #require(bytes.firstRange(of: Array(word.utf8))).lowerBound
+            return try #require(analysis.semanticTokens.first { $0.range.start == start }, "\(word)")
+        }
+        #expect(try token("tol_feas").kind == .parameter)
+        #expect(try token("max_iter").kind == .parameter)
+        #expect(try token("solve").kind == .keyword)
+        #expect(try token("1e-10").kind == .number)
+        let solve = try #require(bytes.firstRange(of: Array("solve".utf8))).lowerBound
+        let hover = try #require(analysis.hover(at: solve + 1))
+        #expect(hover.markdown.hasPrefix("`sumsq(w)`"), "\(hover.markdown)")
+        let misspelt = DocumentAnalysis(name: "t.tilt", text: text.replacingOccurrences(of: "tol_feas", with: "tol_fes"))
+        try #require(misspelt.diagnostics.count == 1)
+        #expect(misspelt.diagnostics[0].message == "`solve` has no option `tol_fes`")
+        #expect(misspelt.diagnostics[0].hint == "did you mean `tol_feas`?")
+        #expect(misspelt.diagnostics[0].range == SourceRange(start: solve + 6, end: solve + 13))
+    }
+
     /// The TextMate grammar's word lists are the language's: its keywords, built-ins and strategy words.
     @Test func textMateGrammarKnowsTheVocabulary() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -116,3 +116,44 @@ func checkRejectsWhatRunRejects(program: String, message: String) {
     #expect(messages.contains { $0.hasPrefix("no sector is named \"Finanse\"") })
     #expect(messages.last == "`turnover <= 5` allows 500% turnover")
 }
+
+/// `solve(…)`'s options are read by the vocabulary (`Vocabulary.solveOptions`, from TiltSolver's
+/// `SolverOption`): an unknown name at its label with the closest one, a tolerance outside (0, 1) or an
+/// iteration limit that is not a whole number from 1 to 1,000,000 at the value, a name given twice at the
+/// second label, an unlabelled value at the value — found by `check` before the program runs, as `run`
+/// finds them, each at its own span.
+@Test(arguments: [
+    ("var w[2]\nsolve(tol_fea: 1e-10) minimize sumsq(w)",
+     "c.tilt:2:7: error: `solve` has no option `tol_fea`\n  solve(tol_fea: 1e-10) minimize sumsq(w)\n        ^~~~~~~\nhint: did you mean `tol_feas`?"),
+    ("var w[2]\nsolve(tol_gap_ab: 1e-10) minimize sumsq(w)",
+     "c.tilt:2:7: error: `solve` has no option `tol_gap_ab`\n  solve(tol_gap_ab: 1e-10) minimize sumsq(w)\n        ^~~~~~~~~~\nhint: did you mean `tol_gap_abs`?"),
+    ("var w[2]\nsolve(tol_gap: 0) minimize sumsq(w)",
+     "c.tilt:2:16: error: `tol_gap:` is a number strictly between 0 and 1\n  solve(tol_gap: 0) minimize sumsq(w)\n                 ^\nhint: e.g. `solve(tol_gap: 1e-10) minimize …`"),
+    ("var w[2]\nsolve(tol_feas: 1) minimize sumsq(w)", "c.tilt:2:17: error: `tol_feas:` is a number strictly between 0 and 1"),
+    ("var w[2]\nsolve(tol_infeas: -1e-9) minimize sumsq(w)", "c.tilt:2:19: error: `tol_infeas:` is a number strictly between 0 and 1"),
+    ("var w[2]\nsolve(tol_gap_rel: \"small\") minimize sumsq(w)", "c.tilt:2:20: error: `tol_gap_rel:` is a number strictly between 0 and 1"),
+    ("var w[2]\nsolve(max_iter: 0) minimize sumsq(w)", "c.tilt:2:17: error: `max_iter:` is a whole number from 1 to 1000000"),
+    ("var w[2]\nsolve(max_iter: 2.5) minimize sumsq(w)", "c.tilt:2:17: error: `max_iter:` is a whole number from 1 to 1000000"),
+    ("var w[2]\nsolve(tol_gap: 1e-9, tol_gap: 1e-10) minimize sumsq(w)",
+     "c.tilt:2:22: error: `solve` is given `tol_gap:` twice\n  solve(tol_gap: 1e-9, tol_gap: 1e-10) minimize sumsq(w)\n                       ^~~~~~~\nhint: keep one of them"),
+    ("var w[2]\nsolve(1e-9) minimize sumsq(w)",
+     "c.tilt:2:7: error: `solve` needs labelled arguments (`tol_feas:`, `tol_gap:`, `tol_gap_abs:`, `tol_gap_rel:`, `tol_infeas:`, `max_iter:`)"),
+    // A name bound to a constant is known to `check`.
+    ("let t = 2\nvar w[2]\nsolve(tol_feas: t) minimize sumsq(w)", "c.tilt:3:17: error: `tol_feas:` is a number strictly between 0 and 1"),
+] as [(String, String)])
+func solveOptionsAreCheckedAtTheirSpans(program: String, message: String) {
+    let check = checked(program), run = ran(program)
+    #expect(check.hasPrefix(message), "check: \(check)")
+    #expect(run.hasPrefix(message), "run: \(run)")
+    #expect(Session.check(SourceFile(name: "c.tilt", text: program)).diagnostics.count == 1, "one error only: \(check)")
+}
+
+/// Accepted options pass `check`; a name the program does not define is the checker's unknown name, and a
+/// value known only when the program runs (a solve's `optval`) is checked then, at its span.
+@Test func solveOptionsKnownOnlyWhenTheProgramRunsAreCheckedThen() {
+    #expect(checked("var w[2]\nsolve(tol_feas: 1e-10, tol_gap: 1%, tol_gap_abs: 1e-9, tol_gap_rel: 1e-9, tol_infeas: 1e-9, max_iter: 500) minimize sumsq(w)").isEmpty)
+    #expect(checked("var w[2]\nsolve(tol_feas: tol) minimize sumsq(w)").hasPrefix("c.tilt:2:17: error: unknown name `tol`"))
+    let program = "var x\nsolve minimize sumsq(x - 2) + 2\nsolve(tol_gap: optval) minimize sumsq(x - 2)"
+    #expect(checked(program).isEmpty, "\(checked(program))")
+    #expect(ran(program).hasPrefix("c.tilt:3:16: error: `tol_gap:` is a number strictly between 0 and 1"), "\(ran(program))")
+}

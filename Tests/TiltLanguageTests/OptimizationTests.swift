@@ -150,3 +150,60 @@ private func value(_ i: Interpreter, _ name: String) -> [Double]? {
     #expect(sink.text.contains("cone program: 4 variables, 5 rows (zero 1, second-order 4), 1 second-order cone"))
     #expect(!sink.text.contains("x ="))
 }
+
+/// The iteration counts a program's solves print (`minimize: optimal, optval = … (N iterations)`), in order.
+private func iterations(_ output: String) -> [Int] {
+    output.split(separator: "\n").compactMap { line in
+        guard let open = line.range(of: "(", options: .backwards), line.hasSuffix(" iterations)") else { return nil }
+        return Int(line[open.upperBound...].dropLast(" iterations)".count))
+    }
+}
+
+/// `solve(…)`'s tolerances reach the solver. The Euclidean projection of c onto the simplex has a closed
+/// form (τ = 7/30 from the three largest entries: w = (4/15, 1/15, 0, 2/3, 0), ‖w − c‖² = 16/75); with the
+/// default and with tighter tolerances the solve matches it, and the interior-point method takes more
+/// iterations the tighter the tolerances (looser: fewer). An iteration limit of 2 stops it.
+@Test func solveOptionsSetTheSolversTolerancesAndIterationLimit() throws {
+    let problem = "minimize sumsq(w - c) s.t. sum(w) == 1"
+    let (i, output, errors) = run("""
+    var w[5] >= 0
+    let c = [0.5; 0.3; -0.2; 0.9; 0.1]
+    solve(tol_feas: 1e-3, tol_gap: 1e-3) \(problem)
+    let loose = optval
+    solve \(problem)
+    let standard = optval
+    let w_standard = w
+    solve(tol_feas: 1e-11, tol_gap_abs: 1e-11, tol_gap_rel: 1e-11) \(problem)
+    let tight = optval
+    let w_tight = w
+    """)
+    #expect(errors.isEmpty, "\(errors)")
+    let counts = iterations(output)
+    try #require(counts.count == 3, "\(output)")
+    #expect(counts[0] < counts[1] && counts[1] < counts[2], "iterations loose, default, tight: \(counts)")
+    for name in ["standard", "tight"] {
+        #expect(abs(try #require(value(i, name)?.first) - 16.0 / 75) <= 1e-9, "\(name)")
+    }
+    #expect(abs(try #require(value(i, "loose")?.first) - 16.0 / 75) <= 1e-3)
+    let expected = [4.0 / 15, 1.0 / 15, 0, 2.0 / 3, 0]
+    for (x, e) in zip(try #require(value(i, "w_tight")), expected) { #expect(abs(x - e) <= 1e-9, "tight w: \(x) vs \(e)") }
+    for (x, e) in zip(try #require(value(i, "w_standard")), expected) { #expect(abs(x - e) <= 1e-8, "default w: \(x) vs \(e)") }
+
+    let (limited, _, limitErrors) = run("var x\nsolve(max_iter: 2) minimize -log(x) + x")
+    #expect(limitErrors.hasPrefix("o.tilt:2:1: error: the problem is not solved: the iteration limit was reached"), "\(limitErrors)")
+    if case .string(let status)? = limited.bindings["status"] { #expect(status == "iteration limit") } else { Issue.record("no status") }
+    let (_, enough, enoughErrors) = run("var x\nsolve(max_iter: 50) minimize -log(x) + x")
+    #expect(enoughErrors.isEmpty && enough.hasPrefix("minimize: optimal, optval = 1 "), "\(enough)\(enoughErrors)")
+}
+
+/// `tilt explain` shows the settings each solve would use: the defaults, or those its options set
+/// (`tol_gap` as its two parts).
+@Test func explainShowsTheSolversSettings() {
+    final class Sink: @unchecked Sendable { var text = "" }
+    let sink = Sink()
+    let session = Session(output: { sink.text += $0 })
+    let file = SourceFile(name: "e.tilt", text: "var x[2]\nsolve minimize sumsq(x)\nsolve(tol_gap: 1e-10, tol_feas: 1e-9, max_iter: 80) minimize sumsq(x)")
+    #expect(session.explain(file).isEmpty)
+    #expect(sink.text.contains("solver: tol_feas 1e-8, tol_gap_abs 1e-8, tol_gap_rel 1e-8, tol_infeas 1e-8, max_iter 200\n"), "\(sink.text)")
+    #expect(sink.text.contains("solver: tol_feas 1e-9, tol_gap_abs 1e-10, tol_gap_rel 1e-10, tol_infeas 1e-8, max_iter 80\n"), "\(sink.text)")
+}

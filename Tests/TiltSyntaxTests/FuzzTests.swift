@@ -18,8 +18,9 @@ enum TreeStructure {
         case .variable(let name, let dims, let bound):
             let b = bound.map { " \($0.op.rawValue) \(expr($0.value))" } ?? ""
             return "(var \(name.name) [\(list(dims))]\(b))"
-        case .solve(let sense, let objective, let constraints):
-            return "(solve \(sense.rawValue) \(expr(objective)) \(constraints.map(constraint).joined(separator: " ")))"
+        case .solve(let sense, let objective, let constraints, let options):
+            let written = options.map { ($0.label.map { $0.name + ":" } ?? "") + expr($0.value) }.joined(separator: " ")
+            return "(solve (\(written)) \(sense.rawValue) \(expr(objective)) \(constraints.map(constraint).joined(separator: " ")))"
         case .objective(let sense, let objective, let constraints):
             return "(\(sense.rawValue) \(expr(objective)) \(constraints.map(constraint).joined(separator: " ")))"
         case .universe(let e): return "(universe \(expr(e)))"
@@ -46,7 +47,9 @@ enum TreeStructure {
              .costs(let e), .print(let e), .sweep(_, let e), .experiment(let e), .at(let e), .expression(let e):
             return [e]
         case .variable(_, let dims, let bound): return dims + (bound.map { [$0.value] } ?? [])
-        case .solve(_, let objective, let constraints), .objective(_, let objective, let constraints):
+        case .solve(_, let objective, let constraints, let options):
+            return options.map(\.value) + [objective] + constraints.map(\.expr)
+        case .objective(_, let objective, let constraints):
             return [objective] + constraints.map(\.expr)
         case .policy(let p, let utility): return [p] + (utility.map { [$0] } ?? [])
         case .allocate: return []

@@ -67,6 +67,8 @@ enum GrammarCorpus {
             w >= 0
         solve maximize
             mu'w s.t. cap: w <= 10%
+        solve(tol_feas: 1e-10, tol_gap: 1e-10,
+              max_iter: 500) minimize sumsq(w)
         minimize risk
         print w
         """,

@@ -335,3 +335,38 @@ private func cells(_ line: String) -> Int {
         .split(separator: "\n").map(String.init)
     #expect(lines[1] == "  \(marked) x" && lines[2] == "  " + String(repeating: " ", count: 71) + "^")
 }
+
+/// `solve(tol_feas: 1e-10, …) minimize …`: the solver's options are labelled call arguments, each label and
+/// value with its own span; `tilt fmt` writes them as a call's and keeps them through a second round.
+@Test func solveOptionsParseWithTheirSpansAndRoundTrip() throws {
+    let text = "solve( tol_feas : 1e-10 ,\n  max_iter:500 ) minimize sumsq(w) s.t. sum(w) == 1"
+    let file = SourceFile(name: "t", text: text)
+    let (program, diagnostics) = Parser.parse(file)
+    #expect(diagnostics.isEmpty)
+    guard case .solve(.minimize, _, let constraints, let options) = try #require(program.statements.first).kind else {
+        Issue.record("not a solve statement"); return
+    }
+    #expect(constraints.count == 1)
+    try #require(options.count == 2)
+    #expect(options.map { $0.label?.name } == ["tol_feas", "max_iter"])
+    #expect(options.map { $0.label.map { file.text($0.range) } } == ["tol_feas", "max_iter"])
+    #expect(options.map { file.text($0.value.range) } == ["1e-10", "500"])
+    #expect(options[0].value.kind == .number(1e-10, .plain))
+    let formatted = "solve(tol_feas: 1e-10, max_iter: 500) minimize sumsq(w) s.t. sum(w) == 1\n"
+    #expect(roundTrip(text) == formatted)
+    #expect(roundTrip(formatted) == formatted)
+    // Without options, as before; a space before `(` is allowed (`solve` is a keyword, not a name to call).
+    #expect(roundTrip("solve minimize x") == "solve minimize x\n")
+    #expect(roundTrip("solve (tol_gap: 1%) maximize x") == "solve(tol_gap: 1%) maximize x\n")
+}
+
+@Test func solveOptionsThatDoNotParseAreReportedAtTheirToken() throws {
+    let unclosed = errors("solve(tol_gap: 1e-9 minimize x")
+    try #require(unclosed.count == 1)
+    #expect(unclosed[0].message == "expected `)` to close the options of `solve`, found `minimize`")
+    #expect(unclosed[0].range == SourceRange(start: 20, end: 28))
+    let noSense = errors("solve(tol_gap: 1e-9) x")
+    try #require(noSense.count == 1)
+    #expect(noSense[0].message == "expected `minimize` or `maximize` after `solve`, found `x`")
+    #expect(noSense[0].range == SourceRange(start: 21, end: 22))
+}

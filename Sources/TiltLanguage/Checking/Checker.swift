@@ -39,7 +39,9 @@ public struct Checker {
             dims.forEach { check($0, context: .plain) }
             if let bound { check(bound.value, context: .plain) }
             defined.insert(name.name)
-        case .solve(_, let objective, let constraints):
+        case .solve(_, let objective, let constraints, let options):
+            // The options' labels and values are read by the lowering (`FormReader.solverSettings`).
+            options.forEach { check($0.value, context: .plain) }
             check(objective, context: .plain)
             constraints.forEach { check($0.expr, context: .plain) }
             checkLabelsAreDistinct(constraints)

@@ -116,8 +116,8 @@ public final class Interpreter {
                 output(shown.contains("\n") ? "\(text) =\n\(shown)\n" : "\(text) = \(shown)\n")
             case .variable(let name, let dimensions, let bound):
                 try declareVariable(name, dimensions: dimensions, bound: bound, file: file)
-            case .solve(let sense, let objective, let constraints):
-                try solve(sense, objective, constraints, statement: stmt, file: file)
+            case .solve(let sense, let objective, let constraints, let options):
+                try solve(sense, objective, constraints, options: options, statement: stmt, file: file)
             case .objective, .universe, .factors, .benchmark, .model, .policy, .allocate, .rebalance, .costs,
                  .crisis, .sweep, .experiment, .at:
                 throw Diagnostic("a strategy statement is run by the session, not the interpreter", at: stmt.range)

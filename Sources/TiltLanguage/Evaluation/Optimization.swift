@@ -1,5 +1,6 @@
 import TiltLinearAlgebra
 import TiltModeling
+import TiltSolver
 import TiltSyntax
 
 /// `var` and `solve`: declaring variables, building a problem from the statement's expressions, solving
@@ -37,7 +38,7 @@ extension Interpreter {
 
     /// The objective and the constraints of a `solve` evaluated into a problem,
     /// with each constraint's label. Variables stay symbolic while this runs.
-    func buildProblem(_ sense: ObjectiveSense, _ objective: Expr, _ constraints: [Constraint], file: SourceFile)
+    func buildProblem(_ sense: TiltSyntax.ObjectiveSense, _ objective: Expr, _ constraints: [Constraint], file: SourceFile)
         throws -> (OptimizationProblem, labels: [String?]) {
         buildingProblem = true
         defer { buildingProblem = false }
@@ -76,13 +77,14 @@ extension Interpreter {
                                     constraints: problemConstraints), labels)
     }
 
-    func solve(_ sense: ObjectiveSense, _ objective: Expr, _ constraints: [Constraint], statement: Stmt,
-               file: SourceFile) throws {
+    func solve(_ sense: TiltSyntax.ObjectiveSense, _ objective: Expr, _ constraints: [Constraint], options: [CallArgument],
+               statement: Stmt, file: SourceFile) throws {
+        let settings = try solverSettings(options, of: statement)
         let (problem, labels) = try buildProblem(sense, objective, constraints, file: file)
         let problemVariables = Set(([problem.objective] + problem.constraints.flatMap { [$0.lhs, $0.rhs] }).flatMap(\.variables))
         let outcome: ProblemSolution
         do {
-            outcome = try problem.solve()
+            outcome = try problem.solve(settings: settings)
         } catch {
             throw located(error, in: statement)
         }
@@ -102,14 +104,24 @@ extension Interpreter {
         output("\(sense.rawValue): \(outcome.status.rawValue), optval = \(formatNumber(optimum, significantDigits: Value.numberDigits)) (\(outcome.iterations) iterations)\n")
     }
 
-    /// The problem of a `solve` statement, built but not solved (`tilt explain`).
-    func problem(ofSolve statement: Stmt, in file: SourceFile) throws -> OptimizationProblem {
-        guard case .solve(let sense, let objective, let constraints) = statement.kind else {
+    /// The solver settings of a `solve` statement's options, with the values they have now.
+    func solverSettings(_ options: [CallArgument], of statement: Stmt) throws -> SolverSettings {
+        var reader = FormReader(scope: BindingScope(interpreter: self))
+        guard let settings = reader.solverSettings(options, of: statement) else {
+            throw reader.diagnostics.first ?? Diagnostic("the solver's options cannot be read", at: statement.range)
+        }
+        return settings
+    }
+
+    /// The problem of a `solve` statement, built but not solved, and the solver settings it would be solved
+    /// with (`tilt explain`).
+    func problem(ofSolve statement: Stmt, in file: SourceFile) throws -> (OptimizationProblem, SolverSettings) {
+        guard case .solve(let sense, let objective, let constraints, let options) = statement.kind else {
             throw Diagnostic("not a `solve` statement", at: statement.range)
         }
         currentFile = file
         defer { currentFile = nil }
-        return try buildProblem(sense, objective, constraints, file: file).0
+        return (try buildProblem(sense, objective, constraints, file: file).0, try solverSettings(options, of: statement))
     }
 
     /// A modelling error as a diagnostic at the span it names, else at the whole statement; other errors as

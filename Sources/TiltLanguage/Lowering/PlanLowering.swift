@@ -104,7 +104,11 @@ struct PlanLowering {
         case .sweep(let name, let values) where name.name == "model": _ = models(values, in: file)
         case .experiment(let e): _ = experiment(e)
         case .at(let e): _ = month(e)
-        case .sweep, .letBinding, .variable, .solve, .print, .expression: break
+        case .solve(_, _, _, let options):
+            var reader = FormReader(scope: scope)
+            _ = reader.solverSettings(options, of: stmt)
+            diagnostics += reader.diagnostics
+        case .sweep, .letBinding, .variable, .print, .expression: break
         }
     }
 

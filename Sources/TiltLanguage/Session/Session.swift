@@ -154,7 +154,7 @@ public final class Session {
         }
         for stmt in program.statements where clean(stmt) {
             switch stmt.kind {
-            case .experiment, .at: lowering.check(stmt, in: file)
+            case .experiment, .at, .solve: lowering.check(stmt, in: file)
             default: break
             }
         }
@@ -446,10 +446,11 @@ public final class Session {
 
     /// A `solve` statement's explanation and, when its problem does not compile, the error.
     private func explainSolve(_ stmt: Stmt, in file: SourceFile) throws -> (text: String, error: Error?) {
-        let problem = try interpreter.problem(ofSolve: stmt, in: file)
+        let (problem, settings) = try interpreter.problem(ofSolve: stmt, in: file)
         let location = file.location(of: stmt.range.start)
         let (text, compileError) = Explainer.explain(problem)
-        return ("solve at \(file.name):\(location.line):\(location.column)\n" + text, compileError.map { interpreter.located($0, in: stmt) })
+        return ("solve at \(file.name):\(location.line):\(location.column)\n" + text + "solver: \(settings.optionSummary)\n",
+                compileError.map { interpreter.located($0, in: stmt) })
     }
 
     // MARK: Asking

@@ -1,5 +1,6 @@
 import TiltData
 import TiltLinearAlgebra
+import TiltSolver
 import TiltSyntax
 
 /// An option's value as read from a program.
@@ -142,6 +143,26 @@ struct FormReader {
             values.add(label, try? value.get(), at: argument.value.range)
         }
         return values
+    }
+
+    /// `solve(tol_feas: 1e-10, …)`'s options read by `Vocabulary.solveOptions` into the solver's settings,
+    /// built as `tilt solve` builds them (`SolverSettings(options:)`). nil when an option has an error
+    /// (reported) or a value that is not known yet (checking before the program runs).
+    mutating func solverSettings(_ options: [CallArgument], of statement: Stmt) -> SolverSettings? {
+        let errorsBefore = diagnostics.count
+        let call = Expr(.call(Identifier("solve", range: statement.range), options), statement.range)
+        guard let values = read(call, forms: [Vocabulary.solveOptions], keyword: "solve"), diagnostics.count == errorsBefore,
+              values.unknown.isEmpty else { return nil }
+        var given: [SolverOption: Double] = [:]
+        for (label, value, _) in values.given {
+            if let option = SolverOption(rawValue: label), case .number(let x) = value { given[option] = x }
+        }
+        do {
+            return try SolverSettings(options: given)
+        } catch {
+            report(error.description, values.range(error.option.name))
+            return nil
+        }
     }
 
     /// Why a value was not read: already reported.

@@ -2,6 +2,7 @@ import TiltBacktest
 import TiltData
 import TiltLinearAlgebra
 import TiltPortfolio
+import TiltSolver
 
 /// The one table of Tilt's statements and the words they understand: each statement with its syntax and
 /// meaning, the forms its argument takes (`synthetic(stocks: 500, …)`, `mktcap`) with their options — type,
@@ -19,8 +20,23 @@ public enum Vocabulary {
         VocabularyStatement("let", syntax: "let x = EXPR", summary: "bind a name"),
         VocabularyStatement("print", syntax: "print EXPR", summary: "print a value (a string as it is, without quotes; a bare `EXPR` prints `EXPR = value`)"),
         VocabularyStatement("var", syntax: "var w[n] >= 0", summary: "an optimisation variable, n or r×c entries (at most 1,000,000), optionally bounded; the bound joins every problem that uses it"),
-        VocabularyStatement("solve", syntax: "solve minimize EXPR s.t. C1, C2", summary: "solve one convex problem now (`maximize` too; British `minimise`/`maximise` as well); constraints compare with `==`, `<=`, `>=` and may be labelled `budget: sum(w) == 1`"),
+        VocabularyStatement("solve", syntax: "solve[(OPTIONS)] minimize EXPR s.t. C1, C2", summary: "solve one convex problem now (`maximize` too; British `minimise`/`maximise` as well); constraints compare with `==`, `<=`, `>=` and may be labelled `budget: sum(w) == 1`; options set the solver's tolerances and iteration limit, e.g. `solve(tol_feas: 1e-10, tol_gap: 1e-10) minimize …`",
+                            forms: [solveOptions]),
     ]
+
+    /// The options of `solve(…)`: `SolverOption`'s table (the one `tilt solve`'s flags read), with the
+    /// solver's defaults.
+    public static let solveOptions = VocabularyForm(
+        "solve", summary: "the solver's options, written after `solve`",
+        options: SolverOption.allCases.map { option in
+            let defaultValue = option.value(in: SolverSettings())
+            if option.isWholeNumber {
+                return VocabularyOption(option.name, .wholeNumber(SolverOption.iterationLimits), defaultValue: .number(defaultValue),
+                                        example: "solve(\(option.name): 500) minimize …", summary: option.summary)
+            }
+            return VocabularyOption(option.name, .number(SolverOption.tolerances, open: true), defaultValue: .number(defaultValue),
+                                    example: "solve(\(option.name): 1e-10) minimize …", summary: option.summary)
+        })
 
     /// A strategy's statements, gathered until it is complete (a universe, an objective or a policy, a schedule).
     static let strategyStatements: [VocabularyStatement] = [universe, factors, benchmark, model, objective, policy, allocate, rebalance, costs, crisis, sweep]
