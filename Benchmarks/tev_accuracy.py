@@ -5,7 +5,7 @@
     swift build -c release --product tilt
     pip install cvxpy clarabel numpy scipy
     python3 Benchmarks/tev_accuracy.py [--sizes 48,100,500,1000,2000,5000] [--budgets 0.02,0.04,0.06]
-        [--repeats 7] [--no-industries] [--json] [--write-reference FILE --sizes 48,200]
+        [--repeats 7] [--no-industries] [--json] [--write-reference FILE --sizes 48,200,500]
 
 The problem (all monthly decimals; the tracking-error budget annualised, so its monthly variance is tev²/12):
 
