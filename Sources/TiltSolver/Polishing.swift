@@ -13,9 +13,13 @@ import TiltLinearAlgebra
 /// `OptimalityCheck` at the full tolerances on the problem's data. Otherwise the interior-point solution
 /// stands.
 ///
-/// The Newton systems are dense (LU factorisations), so only for problems up to `maximumSize` variables
-/// plus constraint rows; the problem data are read sparse.
+/// The Newton systems are dense (LU factorisations) over the variables the active set leaves free and the
+/// other active rows, so only up to `maximumSize` of those; the problem data are read sparse, so the
+/// problem itself may be large (a tracking-error problem over 5,000 assets, most weights at their bound of 0,
+/// has a Newton system of the held assets, the exposures and the budget).
 public enum SolutionPolisher {
+    /// The largest order of the dense Newton system: free variables, active rows other than the bounds that
+    /// fix a variable, active curved cones.
     public static let maximumSize = 800
 
     /// The polished solution of an optimal or almost optimal `solution`, with status `optimal`, or nil when
@@ -93,7 +97,7 @@ public enum SolutionPolisher {
     /// a few times; nil when no verified optimum comes out.
     private static func refineActiveSet(_ problem: ConicProblem, _ start: Start) -> SolverSolution? {
         let n = problem.variableCount, m = problem.constraintCount
-        guard n + m <= maximumSize, n > 0, m > 0 else { return nil }
+        guard n > 0, m > 0 else { return nil }
         let a = SparseRows(problem.A)
         let z = start.z
         let s0 = start.s
@@ -162,7 +166,7 @@ public enum SolutionPolisher {
     /// An active row that bounds a single variable (`wᵢ ≥ 0` at zero) fixes that variable: it and its
     /// multiplier leave the Newton system (which shrinks from all variables and active rows to the free
     /// variables and the other active rows), and the multiplier is recovered afterwards from the
-    /// variable's stationarity condition.
+    /// variable's stationarity condition. Fails when that system is larger than `maximumSize`.
     private static func refine(_ problem: ConicProblem, _ a: SparseRows, _ start: Start,
                                equalities: [Int], inactive: [Int], curved: [CurvedCone],
                                inactiveCones: [CurvedCone]) -> Outcome {
@@ -178,14 +182,16 @@ public enum SolutionPolisher {
             return -zg / max(VectorMath.dot(g, g), .leastNormalMagnitude)
         }
 
-        let bounds = singleVariableBounds(a, equalities, variableCount: n)
+        let bounds = singleVariableBounds(a, problem.b, equalities, variableCount: n)
         var isFixed = [Bool](repeating: false, count: n)
         var isBound = [Bool](repeating: false, count: equalities.count)
         for bound in bounds {
-            x[bound.variable] = problem.b[equalities[bound.equality]] / bound.coefficient
-            y[bound.equality] = 0  // Left out of the stationarity condition until it is recovered from it.
+            x[bound.variable] = bound.value
+            for row in bound.rows {
+                y[row.equality] = 0  // Left out of the stationarity condition until it is recovered from it.
+                isBound[row.equality] = true
+            }
             isFixed[bound.variable] = true
-            isBound[bound.equality] = true
         }
         let free = (0..<n).filter { !isFixed[$0] }
         let general = equalities.indices.filter { !isBound[$0] }
@@ -194,6 +200,7 @@ public enum SolutionPolisher {
         for (position, i) in free.enumerated() { freePosition[i] = position }
         let freeRows = a.restricted(to: freePosition)
         let nf = free.count, e = general.count, c = curved.count
+        guard nf + e + c <= maximumSize else { return .failed }
         var converged = false
 
         /// The multipliers over all rows: yₖ on the active rows, z = −μ∇φ(s) on an active cone's rows, zero
@@ -267,7 +274,14 @@ public enum SolutionPolisher {
         // The multipliers of the bounds, from the stationarity of the variables they fix.
         let s = slack(problem, x)
         let g = stationarity(problem, x, multipliers(s))
-        for bound in bounds { y[bound.equality] = -g[bound.variable] / bound.coefficient }
+        for bound in bounds {
+            // One row carries it: one whose multiplier then has the right sign, if any (a zero-cone row
+            // takes either sign); the others' stay 0. Any such split satisfies the optimality conditions.
+            let carrier = bound.rows.first { row in
+                !isNonnegativeRow(equalities[row.equality], problem.cones) || -g[bound.variable] / row.coefficient >= 0
+            } ?? bound.rows[0]
+            y[carrier.equality] = -g[bound.variable] / carrier.coefficient
+        }
 
         // Verification.
         let tolerance = 1e-9
@@ -369,25 +383,36 @@ public enum SolutionPolisher {
         }
     }
 
-    /// An active row `a·x` with one nonzero coefficient: it fixes `variable` at `b / coefficient`.
+    /// The active rows `a·x` with one nonzero coefficient that fix `variable` at `value` (= b / coefficient).
     private struct SingleVariableBound {
-        /// Position in the list of active rows.
-        var equality: Int
         var variable: Int
-        var coefficient: Double
+        var value: Double
+        /// Each row's position in the list of active rows, and its coefficient.
+        var rows: [(equality: Int, coefficient: Double)]
     }
 
-    /// The active rows that each bound a single variable, one per variable (a variable bounded by two
-    /// active rows keeps both in the Newton system), in the order of `equalities`.
-    private static func singleVariableBounds(_ a: SparseRows, _ equalities: [Int], variableCount: Int) -> [SingleVariableBound] {
-        let bounds = equalities.enumerated().compactMap { k, row -> SingleVariableBound? in
+    /// The variables that active rows bound on their own, in the order of their first such row. A variable
+    /// whose rows all fix it at the same value is fixed by them (a bound stated twice, as `var w[n] >= 0`
+    /// and the constraint `w >= 0`: the interior-point method leaves both active); one whose rows disagree
+    /// keeps them in the Newton system.
+    private static func singleVariableBounds(_ a: SparseRows, _ b: [Double], _ equalities: [Int], variableCount: Int) -> [SingleVariableBound] {
+        var position = [Int?](repeating: nil, count: variableCount)
+        var bounds: [SingleVariableBound] = []
+        var consistent: [Bool] = []
+        for (k, row) in equalities.enumerated() {
             let entries = a.row(row)
-            guard entries.count == 1, let (variable, coefficient) = entries.first else { return nil }
-            return SingleVariableBound(equality: k, variable: variable, coefficient: coefficient)
+            guard entries.count == 1, let (variable, coefficient) = entries.first else { continue }
+            let value = b[row] / coefficient
+            if let p = position[variable] {
+                bounds[p].rows.append((k, coefficient))
+                consistent[p] = consistent[p] && bounds[p].value == value
+            } else {
+                position[variable] = bounds.count
+                bounds.append(SingleVariableBound(variable: variable, value: value, rows: [(k, coefficient)]))
+                consistent.append(true)
+            }
         }
-        var boundCount = [Int](repeating: 0, count: variableCount)
-        for bound in bounds { boundCount[bound.variable] += 1 }
-        return bounds.filter { boundCount[$0.variable] == 1 }
+        return bounds.indices.filter { consistent[$0] }.map { bounds[$0] }
     }
 
     private static func isNonnegativeRow(_ row: Int, _ cones: [ConeSpec]) -> Bool {
