@@ -20,7 +20,13 @@
 /// With limits and no trading terms, should the guesses not settle, the parametric path from the linear
 /// program's optimum follows the optimum as κ grows, one change per breakpoint, to the budget or to κ = 2γ
 /// (`FreeSetModel.pathFromLinearProgram`): several limits near-active together with many bounds (a sector
-/// cap beside exposure bands and `w <= 10%`) can make the simultaneous updates cycle.
+/// cap beside exposure bands and `w <= 10%`) can make the simultaneous updates cycle. Under a budget alone
+/// the limits may bind before the risk does, at a vertex of the linear program inside the budget
+/// (`FreeSetModel.vertexWithinBudget`), which steps along the budget do not reach. Both are tried once the
+/// full updates end (a cycle or an overshoot) or have not settled in `handOverIteration` guesses, the
+/// vertex first — and before any guess when the problem without its rows has its corner within the budget
+/// (then the rows likely bind first too); the search goes on where they fail. The linear program is
+/// solved once per problem for both.
 ///
 /// Turnover is handled by its kinks rather than by splitting w − w₀ into purchases and sales: the weight
 /// held before is one more stop, and on each side of it a free weight's trade has a known sign, so the
@@ -37,6 +43,10 @@ public enum FactorPortfolioSolver {
     public static let maximumIterations = 60
     /// The iteration from which guesses are remembered to detect cycling.
     static let cycleWatchStart = 8
+    /// Guesses after which a search with limits that has not settled hands over to the vertex and the path
+    /// (exposure_limits' months mostly settle in 4–11 guesses; most of those that do not, cycle or sit at
+    /// the vertex). The linear program costs about as much as a dozen guesses.
+    static let handOverIteration = 12
     /// Relative KKT residual accepted as optimal.
     public static var tolerance: Double { FactorPortfolioCertificate.tolerance }
 
@@ -44,34 +54,53 @@ public enum FactorPortfolioSolver {
         guard problem.isWellPosed else { return nil }
         let model = FreeSetModel(problem)
         if let corner = model.bestCornerWithinBudget() { return corner }
-        if let solution = search(model, from: model.initialGuess()) { return solution }
-        guard !problem.limits.isEmpty || problem.trading != nil else { return nil }
-        // With limits and no trading terms, the parametric path from the linear program's optimum, one
-        // change of the guess per breakpoint (it does not cycle where the guesses above can).
-        if let solution = model.pathFromLinearProgram() { return solution }
-        // With limits or trading terms, a second search from where the problem without them ends.
-        if let plain = solve(problem.withoutLimitsOrTrading), let solution = search(model, from: model.guess(near: plain.weights)) {
+        guard !problem.limits.isEmpty || problem.trading != nil else { return search(model, from: model.initialGuess()) { nil } }
+        let program = LinearProgram(model: model)
+        let budgetAlone = problem.risk.budget != nil && problem.risk.aversion == 0
+        if budgetAlone, model.cornerWithoutRowsWithinBudget(), let vertex = model.vertexWithinBudget(program.optimum) {
+            return vertex
+        }
+        let pathApplies = !problem.limits.isEmpty && !model.hasTrading
+        var pathTried = false
+        let solution = search(model, from: model.initialGuess()) {
+            if budgetAlone, let vertex = model.vertexWithinBudget(program.optimum) { return vertex }
+            guard pathApplies else { return nil }
+            pathTried = true
+            return model.pathFromLinearProgram(program.optimum)
+        }
+        if let solution { return solution }
+        if pathApplies, !pathTried, let solution = model.pathFromLinearProgram(program.optimum) { return solution }
+        // A second search from where the problem without limits or trading terms ends.
+        if let plain = solve(problem.withoutLimitsOrTrading),
+           let solution = search(model, from: model.guess(near: plain.weights), handOver: { nil }) {
             return solution
         }
-        // Last, under a budget alone: the rows may bind before the risk does, at a vertex of the linear
-        // program inside the budget, which steps along the budget cannot reach (certified, or nil).
-        return model.vertexWithinBudget()
+        return budgetAlone ? model.vertexWithinBudget(program.optimum) : nil
+    }
+
+    /// The linear program's optimum, solved at most once per problem (the vertex and the path start there).
+    private final class LinearProgram {
+        let model: FreeSetModel
+        lazy var optimum: FreeSetModel.LinearProgramOptimum? = model.linearProgramOptimum()
+        init(model: FreeSetModel) { self.model = model }
     }
 
     /// The search from `initial`, for at most `maximumIterations` guesses: the certified optimum, or nil.
-    private static func search(_ model: FreeSetModel, from initial: FreeSetModel.Guess) -> FactorPortfolioSolution? {
-        let problem = model.problem
+    /// `handOver` is asked once, when the full updates end or have not settled in `handOverIteration`
+    /// guesses; the search goes on when it answers nil.
+    private static func search(_ model: FreeSetModel, from initial: FreeSetModel.Guess,
+                               handOver: () -> FactorPortfolioSolution?) -> FactorPortfolioSolution? {
         var search = Search(model: model, guess: initial)
         guard var point = model.stationaryPoint(search.guess) else { return nil }
+        var handedOver = false
         for iteration in 1...maximumIterations {
             let next = model.nextGuess(after: search.guess, at: point)
             if next == search.guess { return model.certified(point, next, iterations: iteration) }
             let wasFull = search.full
             let moved = search.step(to: next, at: point, iteration: iteration)
-            // The full updates failed: under a budget alone the limits may bind before the risk does.
-            if wasFull, !search.full, problem.risk.budget != nil, problem.risk.aversion == 0,
-               let vertex = model.vertexWithinBudget() {
-                return vertex
+            if !handedOver, (wasFull && !search.full) || iteration == handOverIteration {
+                handedOver = true
+                if let solution = handOver() { return solution }
             }
             guard let moved else { return nil }
             point = moved

@@ -19,8 +19,11 @@ extension FreeSetModel {
 
     /// The optimum by the path from the linear program's optimum; nil when out of scope, degenerate, or
     /// not certified.
-    func pathFromLinearProgram() -> FactorPortfolioSolution? {
-        guard !hasTrading, let start = linearProgramOptimum()?.guess else { return nil }
+    func pathFromLinearProgram() -> FactorPortfolioSolution? { pathFromLinearProgram(linearProgramOptimum()) }
+
+    /// The same, from the linear program's optimum computed already (nil: none).
+    func pathFromLinearProgram(_ optimum: LinearProgramOptimum?) -> FactorPortfolioSolution? {
+        guard !hasTrading, let start = optimum?.guess else { return nil }
         let gamma = problem.risk.aversion, budget = problem.risk.budget
         // Where the path ends without a budget meeting it first: t = 1/(2γ) (t → 0 under a budget alone).
         let end = gamma > 0 ? 1 / (2 * gamma) : 0

@@ -11,11 +11,12 @@ import TiltSolver
 /// turnover limit bounds Σ(p + q). The rows are few, so `BoundedSimplex` solves it; its row prices are the
 /// multipliers ν, y and η.
 extension FreeSetModel {
-    /// The linear program's optimum when its active variance is within the budget (certified); nil when
-    /// the budget binds there, the risk is not a budget alone, or the program is out of the simplex's scope
-    /// (a weight without a finite lower bound, a limit without a finite end).
-    func vertexWithinBudget() -> FactorPortfolioSolution? {
-        guard case .trackingErrorBudget(let tau) = problem.risk, let optimum = linearProgramOptimum(),
+    /// The linear program's optimum (`linearProgramOptimum`, nil when it has none) when its active
+    /// variance is within the budget (certified); nil when the budget binds there, the risk is not a budget
+    /// alone, or the program is out of the simplex's scope (a weight without a finite lower bound, a limit
+    /// without a finite end).
+    func vertexWithinBudget(_ optimum: LinearProgramOptimum?) -> FactorPortfolioSolution? {
+        guard case .trackingErrorBudget(let tau) = problem.risk, let optimum,
               activeVariance(optimum.weights) <= tau * tau else { return nil }
         return FactorPortfolioCertificate.verify(optimum.proposal, of: problem)
     }

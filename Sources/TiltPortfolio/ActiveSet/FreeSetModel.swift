@@ -372,12 +372,28 @@ struct FreeSetModel {
     }
 
     /// Under a budget too loose to bind, with neither limits nor trading terms, the linear program's
-    /// optimum — every weight at its lower bound, then the rest of the budget to the largest α, each up to
-    /// its upper bound (κ = 0, ν the α of the last weight filled) — when its active variance is within the
-    /// budget; nil otherwise.
+    /// optimum (`bestCorner`) when its active variance is within the budget; nil otherwise.
     func bestCornerWithinBudget() -> FactorPortfolioSolution? {
-        guard case .trackingErrorBudget = problem.risk, problem.limits.isEmpty, !hasTrading,
-              problem.lowerBounds.allSatisfy(\.isFinite) else { return nil }
+        guard problem.limits.isEmpty, !hasTrading, let (weights, nu) = bestCorner() else { return nil }
+        return FactorPortfolioCertificate.verify(
+            .init(weights: weights, curvature: 0, budgetMultiplier: nu, limitMultipliers: [], turnoverMultiplier: 0, iterations: 1),
+            of: problem)
+    }
+
+    /// Whether the problem without its limits and trading terms has its linear program's optimum
+    /// (`bestCorner`) within the budget: then the limits likely bind before the risk does as well, and
+    /// `FactorPortfolioSolver` tries the linear program with them first (a guess, not a proof: the
+    /// answer is certified either way).
+    func cornerWithoutRowsWithinBudget() -> Bool {
+        guard case .trackingErrorBudget(let tau) = problem.risk, let (weights, _) = bestCorner() else { return false }
+        return activeVariance(weights) <= tau * tau
+    }
+
+    /// Under a budget, the linear program's optimum without limits or trading terms — every weight at its
+    /// lower bound, then the rest of the budget to the largest α, each up to its upper bound (κ = 0) — and
+    /// ν, the α of the last weight filled; nil when the bounds do not admit it.
+    private func bestCorner() -> (weights: [Double], nu: Double)? {
+        guard case .trackingErrorBudget = problem.risk, problem.lowerBounds.allSatisfy(\.isFinite) else { return nil }
         let alpha = problem.alpha
         var weights = problem.lowerBounds
         var left = 1 - weights.reduce(0, +)
@@ -394,8 +410,6 @@ struct FreeSetModel {
             nu = alpha[i]
         }
         guard left == 0 else { return nil }
-        return FactorPortfolioCertificate.verify(
-            .init(weights: weights, curvature: 0, budgetMultiplier: nu, limitMultipliers: [], turnoverMultiplier: 0, iterations: 1),
-            of: problem)
+        return (weights, nu)
     }
 }
