@@ -379,10 +379,11 @@ struct FreeSetModel {
         }
     }
 
-    /// A X = B for the small (K + p) system (A dim × dim, B dim × cols, column-major), rows and then columns scaled to a largest entry of 1 first:
-    /// its factor block is dimensionless while the row blocks carry Σ 1/E_i (thousands per asset), so
-    /// unscaled its condition number can pass LAPACK's singularity threshold although the system is not
-    /// singular (the KKT matrix of a positive definite Σ_FF with independent rows). Nil when singular.
+    /// A X = B for the small (K + p) system (A dim × dim, B dim × cols, both column-major; X likewise), rows
+    /// and then columns scaled to a largest entry of 1 first: its factor block is dimensionless while the
+    /// row blocks carry Σ 1/E_i (thousands per asset), so unscaled its condition number can pass LAPACK's
+    /// singularity threshold although the system is not singular (the KKT matrix of a positive definite
+    /// Σ_FF with independent rows). Nil when singular.
     static func solveEquilibrated(_ a: consuming [Double], _ b: consuming [Double], dim: Int, cols: Int) -> [Double]? {
         var columnScale = [Double](repeating: 1, count: dim)
         let equilibrated = a.withUnsafeMutableBufferPointer { s in
