@@ -36,11 +36,15 @@ enum FactorPortfolioCertificate {
               eta.isFinite, y.allSatisfy(\.isFinite), w.allSatisfy(\.isFinite) else { return nil }
         if problem.trading?.turnoverLimit == nil { guard eta == 0 else { return nil } }
         let loadings = problem.loadings.storage, e = problem.residualVariances, alpha = problem.alpha
-        let sigmaF = problem.factorCovariance.storage
-        let d = (0..<n).map { w[$0] - problem.benchmark[$0] }
-        var exposure = [Double](repeating: 0, count: k)
-        for i in 0..<n { for r in 0..<k { exposure[r] += loadings[i * k + r] * d[i] } }
-        let sigmaExposure = (0..<k).map { r in (0..<k).reduce(0) { $0 + sigmaF[r + $1 * k] * exposure[$1] } }
+        let sigmaF = problem.factorCovariance.storage, bench = problem.benchmark
+        let lowerBounds = problem.lowerBounds, upperBounds = problem.upperBounds
+        var d = [Double](repeating: 0, count: n), exposure = [Double](repeating: 0, count: k)
+        for i in 0..<n {
+            d[i] = w[i] - bench[i]
+            for r in 0..<k { exposure[r] += loadings[i * k + r] * d[i] }
+        }
+        var sigmaExposure = [Double](repeating: 0, count: k)
+        for r in 0..<k { for c in 0..<k { sigmaExposure[r] += sigmaF[r + c * k] * exposure[c] } }
         var variance = VectorMath.dot(exposure, sigmaExposure)
 
         // Each limit's pull on each weight, Σ_j y_j a_ji, and each limit's value aᵀw.
@@ -53,7 +57,7 @@ enum FactorPortfolioCertificate {
         var lambda = [Double](repeating: 0, count: n), mu = [Double](repeating: 0, count: n)
         var residual = 0.0, scale = abs(nu)
         for i in 0..<n {
-            guard problem.lowerBounds[i] <= w[i], w[i] <= problem.upperBounds[i] else { return nil }
+            guard lowerBounds[i] <= w[i], w[i] <= upperBounds[i] else { return nil }
             var load = 0.0
             for r in 0..<k { load += loadings[i * k + r] * sigmaExposure[r] }
             let riskGradient = kappa * (load + e[i] * d[i])
@@ -65,11 +69,12 @@ enum FactorPortfolioCertificate {
                 low = w[i] > previous[i] ? price : -price
                 high = w[i] < previous[i] ? -price : price
             }
-            if w[i] == problem.lowerBounds[i] { lambda[i] = max(0, low - rho) }
-            if w[i] == problem.upperBounds[i] { mu[i] = max(0, rho - high) }
+            if w[i] == lowerBounds[i] { lambda[i] = max(0, low - rho) }
+            if w[i] == upperBounds[i] { mu[i] = max(0, rho - high) }
             let x = rho + lambda[i] - mu[i]
-            residual = max(residual, low - x, x - high)
-            scale = max(scale, abs(alpha[i]), abs(riskGradient), abs(limitPull[i]), price, lambda[i], mu[i])
+            residual = max(max(residual, low - x), x - high)
+            // Pairwise: the variadic max would build an array per asset.
+            scale = max(max(max(max(max(max(scale, abs(alpha[i])), abs(riskGradient)), abs(limitPull[i])), price), lambda[i]), mu[i])
         }
         guard variance.isFinite, residual <= tolerance * max(scale, .leastNormalMagnitude),
               abs(w.reduce(0, +) - 1) <= tolerance else { return nil }

@@ -111,7 +111,19 @@ struct FreeSetModel {
 
     /// y ← Σ_f x for K-vectors.
     func factorCovarianceTimes(_ x: [Double]) -> [Double] {
-        (0..<k).map { r in (0..<k).reduce(0) { $0 + sigmaF[r + $1 * k] * x[$1] } }
+        [Double](unsafeUninitializedCapacity: k) { y, count in
+            x.withUnsafeBufferPointer { factorCovarianceTimes($0.baseAddress!, into: y.baseAddress!) }
+            count = k
+        }
+    }
+
+    /// y ← Σ_f x for K-vectors in place, without allocating (`segment` runs for every guess).
+    func factorCovarianceTimes(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
+        for r in 0..<k {
+            var sum = 0.0
+            for c in 0..<k { sum += sigmaF[r + c * k] * x[c] }
+            y[r] = sum
+        }
     }
 
     /// Where a stop holds a weight.
@@ -147,45 +159,57 @@ struct FreeSetModel {
     }
 
     /// The guess's segment; nil when the guess degenerates (too few free weights, dependent rows).
+    ///
+    /// One pass over the assets gathers the Woodbury sums and one more gives u and v; the sums live in one
+    /// scratch buffer and the active limits' coefficients are looked up once, since this runs for every
+    /// guess (most of the method's work besides the small solve).
     func segment(_ guess: Guess) -> Segment? {
         let loadings = problem.loadings.storage, e = problem.residualVariances, alpha = problem.alpha,
-            bench = problem.benchmark, cost = problem.costPerUnit
+            bench = problem.benchmark, cost = problem.costPerUnit, places = guess.places
         let active = guess.limits.indices.filter { guess.limits[$0] != .inactive }
+        // The active limits' coefficients, row r + 1 of the guess.
+        let rows = active.map { problem.limits[$0].coefficients }
         let p = guess.rowCount, dim = k + p
         let turnoverRow = guess.turnoverActive ? p - 1 : nil
+        // Scratch: gram (dim × dim), sumU (dim), the column P_i (dim), the rows' right-hand sides (p), h_A,
+        // q', Σ_f g_u, Σ_f g_v, Σ_f (g_v + h_A) (K each).
+        let size = dim * dim + 2 * dim + p + 5 * k
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: size)
+        defer { scratch.deallocate() }
+        scratch.initialize(repeating: 0, count: size)
+        let gram = scratch, sumU = gram + dim * dim, column = sumU + dim, rhs = column + dim, fixedExposure = rhs + p
+        let qPrime = fixedExposure + k, sigmaGU = qPrime + k, sigmaGV = sigmaGU + k, sigmaConstant = sigmaGV + k
         // Right-hand sides of the rows, reduced to the free weights' active part d_F = w_F − b_F below.
-        var rhs = [Double](repeating: 0, count: p)
         rhs[0] = 1
         for (r, j) in active.enumerated() {
             rhs[r + 1] = guess.limits[j] == .lower ? problem.limits[j].lower : problem.limits[j].upper
         }
         if let turnoverRow { rhs[turnoverRow] = problem.trading?.turnoverLimit ?? 0 }
 
-        var weights = bench
-        // Stops: d_i = stop − b_i, contributing h_A = B_A d_A to the exposures.
-        var fixedExposure = [Double](repeating: 0, count: k)
+        // Stops: d_i = stop − b_i, contributing h_A = B_A d_A to the exposures. The weights at a stop are
+        // the offset's entries there.
+        var offset = bench
         var fixedSpecific = 0.0, freeCount = 0
         // Woodbury sums over the free weights, P_i = [B_i; rows at i] (K + p), weighted by 1/E_i:
         // gram = Σ P_i P_iᵀ/E_i (lower triangle), sumU = Σ P_i α̃_i/E_i with α̃_i = α_i − c·s_i.
-        var gram = [Double](repeating: 0, count: dim * dim), sumU = [Double](repeating: 0, count: dim)
-        var column = [Double](repeating: 0, count: dim)
         for i in 0..<n {
-            let place = guess.places[i]
+            let place = places[i]
             guard let sign = place.tradeSign else {
-                weights[i] = stopValue(i, place)
-                let d = weights[i] - bench[i]
+                let weight = stopValue(i, place)
+                offset[i] = weight
+                let d = weight - bench[i]
                 guard d.isFinite else { return nil }
                 fixedSpecific += e[i] * d * d
                 for r in 0..<k { fixedExposure[r] += loadings[i * k + r] * d }
-                rhs[0] -= weights[i]
-                for (r, j) in active.enumerated() { rhs[r + 1] -= problem.limits[j].coefficients[i] * weights[i] }
-                if let turnoverRow { rhs[turnoverRow] -= abs(weights[i] - previous[i]) }
+                rhs[0] -= weight
+                for r in rows.indices { rhs[r + 1] -= rows[r][i] * weight }
+                if let turnoverRow { rhs[turnoverRow] -= abs(weight - previous[i]) }
                 continue
             }
             freeCount += 1
             for r in 0..<k { column[r] = loadings[i * k + r] }
             column[k] = 1
-            for (r, j) in active.enumerated() { column[k + 1 + r] = problem.limits[j].coefficients[i] }
+            for r in rows.indices { column[k + 1 + r] = rows[r][i] }
             if let turnoverRow { column[k + turnoverRow] = sign }
             let inverse = 1 / e[i], alphaTilde = alpha[i] - cost * sign
             for a in 0..<dim where column[a] != 0 {
@@ -198,37 +222,40 @@ struct FreeSetModel {
         }
         guard freeCount >= 1 else { return nil }
         for a in 0..<dim { for b in 0..<a { gram[b * dim + a] = gram[a * dim + b] } }
-        func g(_ a: Int, _ b: Int) -> Double { gram[a * dim + b] }
 
         // x = D⁻¹(r − B_Fᵀ Σ_f g − A_Fᵀ z) with g = B_F x, A_F x = q:
         //   (I + M Σ_f) g + N z = B_F D⁻¹ r,   Nᵀ Σ_f g + Q z = A_F D⁻¹ r − q,
         // M, N, Q the blocks of gram. Right-hand sides: r = α̃_F, q = 0 for u; r = −Σ_FA d_A = B_Fᵀ q'
         // with q' = −Σ_f h_A, q the reduced row values, for v.
-        let qPrime = factorCovarianceTimes(fixedExposure).map { -$0 }
-        var system = Matrix(rows: dim, cols: dim, repeating: 0)
+        factorCovarianceTimes(fixedExposure, into: qPrime)
+        for r in 0..<k { qPrime[r] = -qPrime[r] }
+        var system = [Double](repeating: 0, count: dim * dim), right = [Double](repeating: 0, count: 2 * dim)
         for r in 0..<dim {
+            let row = gram + r * dim
             for c in 0..<k {
                 var value = r == c ? 1.0 : 0.0
-                for l in 0..<k { value += g(r, l) * sigmaF[l + c * k] }
-                system[r, c] = value
+                for l in 0..<k { value += row[l] * sigmaF[l + c * k] }
+                system[r + c * dim] = value
             }
-            for c in k..<dim { system[r, c] = g(r, c) }
+            for c in k..<dim { system[r + c * dim] = row[c] }
+            right[r] = sumU[r]
+            var load = 0.0
+            for l in 0..<k { load += row[l] * qPrime[l] }
+            right[r + dim] = load - (r >= k ? rhs[r - k] : 0)
         }
-        var right = Matrix(rows: dim, cols: 2, repeating: 0)
-        for r in 0..<dim {
-            right[r, 0] = sumU[r]
-            right[r, 1] = (0..<k).reduce(0) { $0 + g(r, $1) * qPrime[$1] } - (r >= k ? rhs[r - k] : 0)
-        }
-        guard let solved = Self.solveEquilibrated(system, right) else { return nil }
-        let gU = (0..<k).map { solved[$0, 0] }, gV = (0..<k).map { solved[$0, 1] }
-        let zU = (0..<p).map { solved[k + $0, 0] }, zV = (0..<p).map { solved[k + $0, 1] }
-        let sigmaGU = factorCovarianceTimes(gU), sigmaGV = factorCovarianceTimes(gV)
+        guard let solved = Self.solveEquilibrated(system, right, dim: dim, cols: 2) else { return nil }
+        // g_u, z_u: the first column's factor and row parts; g_v, z_v: the second's.
+        let gU = Array(solved[0..<k]), zU = Array(solved[k..<dim]), zV = Array(solved[(dim + k)..<(2 * dim)])
+        gU.withUnsafeBufferPointer { factorCovarianceTimes($0.baseAddress!, into: sigmaGU) }
+        solved.withUnsafeBufferPointer { factorCovarianceTimes($0.baseAddress! + dim, into: sigmaGV) }
 
-        // Free weights: d = t·u + v. Active variance(t) = a t² + 2 b t + c.
-        var u = [Double](repeating: 0, count: n), v = [Double](repeating: 0, count: n)
+        // Free weights: d = t·u + v, w(t) = offset + t·slope. Active variance(t) = a t² + 2 b t + c.
+        // At a vertex (as many free weights as rows) u = 0: the weights do not move with t.
+        let vertex = freeCount == p
+        var slope = [Double](repeating: 0, count: n)
         var a = 0.0, b = 0.0, c = fixedSpecific
         for i in 0..<n {
-            guard let sign = guess.places[i].tradeSign else { continue }
+            guard let sign = places[i].tradeSign else { continue }
             var loadU = 0.0, loadV = 0.0, loadQ = 0.0
             for r in 0..<k {
                 let loading = loadings[i * k + r]
@@ -237,8 +264,8 @@ struct FreeSetModel {
                 loadQ += loading * qPrime[r]
             }
             var rowU = zU[0], rowV = zV[0]
-            for (r, j) in active.enumerated() {
-                let coefficient = problem.limits[j].coefficients[i]
+            for r in rows.indices {
+                let coefficient = rows[r][i]
                 rowU += coefficient * zU[r + 1]
                 rowV += coefficient * zV[r + 1]
             }
@@ -246,25 +273,26 @@ struct FreeSetModel {
                 rowU += sign * zU[turnoverRow]
                 rowV += sign * zV[turnoverRow]
             }
-            u[i] = (alpha[i] - cost * sign - loadU - rowU) / e[i]
-            v[i] = (loadQ - loadV - rowV) / e[i]
-            a += e[i] * u[i] * u[i]
-            b += e[i] * u[i] * v[i]
-            c += e[i] * v[i] * v[i]
+            let u = (alpha[i] - cost * sign - loadU - rowU) / e[i]
+            let v = (loadQ - loadV - rowV) / e[i]
+            a += e[i] * u * u
+            b += e[i] * u * v
+            c += e[i] * v * v
+            offset[i] = bench[i] + v
+            if !vertex { slope[i] = u }
         }
         // Exposures of d: Bd = t·g_u + (g_v + h_A).
-        let constantExposure = (0..<k).map { gV[$0] + fixedExposure[$0] }
-        let sigmaConstant = factorCovarianceTimes(constantExposure)
-        a += VectorMath.dot(gU, sigmaGU)
-        b += VectorMath.dot(gU, sigmaConstant)
-        c += VectorMath.dot(constantExposure, sigmaConstant)
-        // At a vertex (as many free weights as rows) u = 0: the weights do not move with t.
-        let vertex = freeCount == p
-        var offset = weights, slope = [Double](repeating: 0, count: n)
-        for i in 0..<n where guess.places[i].tradeSign != nil {
-            offset[i] = bench[i] + v[i]
-            if !vertex { slope[i] = u[i] }
+        let constantExposure = (0..<k).map { solved[dim + $0] + fixedExposure[$0] }
+        constantExposure.withUnsafeBufferPointer { factorCovarianceTimes($0.baseAddress!, into: sigmaConstant) }
+        var dotA = 0.0, dotB = 0.0, dotC = 0.0
+        for r in 0..<k {
+            dotA += gU[r] * sigmaGU[r]
+            dotB += gU[r] * sigmaConstant[r]
+            dotC += constantExposure[r] * sigmaConstant[r]
         }
+        a += dotA
+        b += dotB
+        c += dotC
         return Segment(guess: guess, active: active, turnoverRow: turnoverRow, vertex: vertex, offset: offset, slope: slope,
                        exposureSlope: vertex ? [Double](repeating: 0, count: k) : gU, exposureOffset: constantExposure,
                        multiplierOffset: zU, multiplierSlope: zV, variance: vertex ? (0, 0, c) : (a, b, c))
@@ -306,7 +334,11 @@ struct FreeSetModel {
     /// The segment's point at t = 1/κ (∞ only at a vertex: κ = 0); nil when not finite.
     func point(_ segment: Segment, at t: Double) -> Point? {
         let kappa = t.isInfinite ? 0 : 1 / t
-        let weights = segment.vertex ? segment.offset : (0..<n).map { segment.offset[$0] + t * segment.slope[$0] }
+        var weights = segment.offset
+        if !segment.vertex {
+            let slope = segment.slope
+            for i in 0..<n { weights[i] += t * slope[i] }
+        }
         let (a, b, c) = segment.variance
         let variance = segment.vertex ? c : a * t * t + 2 * b * t + c
         let z = segment.multipliers(kappa)
@@ -324,41 +356,58 @@ struct FreeSetModel {
     /// The marginal values ρ_i at κ on a segment, affine in κ: with κ(w − b) = u + κ(offset − b) and κ times
     /// the exposures g_u + κ(g_v + h_A) (u and g_u zero at a vertex), ρ_i = α_i − (κΣ(w − b))_i − ν − Σ_j y_j a_ji.
     func marginals(_ segment: Segment, _ kappa: Double) -> [Double] {
-        let loadings = problem.loadings.storage, e = problem.residualVariances, bench = problem.benchmark
+        let loadings = problem.loadings.storage, e = problem.residualVariances, bench = problem.benchmark,
+            alpha = problem.alpha, slope = segment.slope, offset = segment.offset
+        let rows = segment.active.map { problem.limits[$0].coefficients }
         let z = segment.multipliers(kappa)
-        let exposure = (0..<k).map { segment.exposureSlope[$0] + kappa * segment.exposureOffset[$0] }
-        let sigmaExposure = factorCovarianceTimes(exposure)
-        return (0..<n).map { i in
-            var load = 0.0
-            for r in 0..<k { load += loadings[i * k + r] * sigmaExposure[r] }
-            var pull = z[0]
-            for (r, j) in segment.active.enumerated() { pull += problem.limits[j].coefficients[i] * z[r + 1] }
-            return problem.alpha[i] - load - e[i] * (segment.slope[i] + kappa * (segment.offset[i] - bench[i])) - pull
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * k) { buffer in
+            let exposure = buffer.baseAddress!, sigmaExposure = exposure + k
+            for r in 0..<k { exposure[r] = segment.exposureSlope[r] + kappa * segment.exposureOffset[r] }
+            factorCovarianceTimes(exposure, into: sigmaExposure)
+            return [Double](unsafeUninitializedCapacity: n) { marginals, count in
+                loadings.withUnsafeBufferPointer { loadings in
+                    for i in 0..<n {
+                        var load = 0.0
+                        for r in 0..<k { load += loadings[i * k + r] * sigmaExposure[r] }
+                        var pull = z[0]
+                        for r in rows.indices { pull += rows[r][i] * z[r + 1] }
+                        marginals[i] = alpha[i] - load - e[i] * (slope[i] + kappa * (offset[i] - bench[i])) - pull
+                    }
+                }
+                count = n
+            }
         }
     }
 
-    /// A X = B for the small (K + p) system, rows and then columns scaled to a largest entry of 1 first:
-    /// its factor block is dimensionless while the row blocks carry Σ 1/E_i (thousands per asset), so
-    /// unscaled its condition number can pass LAPACK's singularity threshold although the system is not
-    /// singular (the KKT matrix of a positive definite Σ_FF with independent rows). Nil when singular.
-    static func solveEquilibrated(_ a: Matrix, _ b: Matrix) -> Matrix? {
-        let dim = a.rows
-        var scaled = a, right = b
-        for r in 0..<dim {
-            let largest = (0..<dim).reduce(0) { Swift.max($0, abs(scaled[r, $1])) }
-            guard largest > 0, largest.isFinite else { return nil }
-            for c in 0..<dim { scaled[r, c] /= largest }
-            for c in 0..<b.cols { right[r, c] /= largest }
-        }
+    /// A X = B for the small (K + p) system (A dim × dim, B dim × cols, both column-major; X likewise), rows
+    /// and then columns scaled to a largest entry of 1 first: its factor block is dimensionless while the
+    /// row blocks carry Σ 1/E_i (thousands per asset), so unscaled its condition number can pass LAPACK's
+    /// singularity threshold although the system is not singular (the KKT matrix of a positive definite
+    /// Σ_FF with independent rows). Nil when singular.
+    static func solveEquilibrated(_ a: consuming [Double], _ b: consuming [Double], dim: Int, cols: Int) -> [Double]? {
         var columnScale = [Double](repeating: 1, count: dim)
-        for c in 0..<dim {
-            let largest = (0..<dim).reduce(0) { Swift.max($0, abs(scaled[$1, c])) }
-            guard largest > 0 else { return nil }
-            columnScale[c] = 1 / largest
-            for r in 0..<dim { scaled[r, c] *= columnScale[c] }
+        let equilibrated = a.withUnsafeMutableBufferPointer { s in
+            b.withUnsafeMutableBufferPointer { right in
+                for r in 0..<dim {
+                    var largest = 0.0
+                    for c in 0..<dim { largest = Swift.max(largest, abs(s[r + c * dim])) }
+                    guard largest > 0, largest.isFinite else { return false }
+                    for c in 0..<dim { s[r + c * dim] /= largest }
+                    for c in 0..<cols { right[r + c * dim] /= largest }
+                }
+                for c in 0..<dim {
+                    var largest = 0.0
+                    for r in 0..<dim { largest = Swift.max(largest, abs(s[r + c * dim])) }
+                    guard largest > 0 else { return false }
+                    columnScale[c] = 1 / largest
+                    for r in 0..<dim { s[r + c * dim] *= columnScale[c] }
+                }
+                return true
+            }
         }
-        guard var solved = try? Matrix.solve(scaled, right) else { return nil }
-        for r in 0..<dim { for c in 0..<b.cols { solved[r, c] *= columnScale[r] } }
+        guard equilibrated, var solved = try? Matrix.solve(Matrix(rows: dim, cols: dim, columnMajor: a),
+                                                            Matrix(rows: dim, cols: cols, columnMajor: b)).storage else { return nil }
+        for r in 0..<dim { for c in 0..<cols { solved[r + c * dim] *= columnScale[r] } }
         return solved
     }
 
@@ -375,6 +424,9 @@ struct FreeSetModel {
     /// optimum (`bestCorner`) when its active variance is within the budget; nil otherwise.
     func bestCornerWithinBudget() -> FactorPortfolioSolution? {
         guard problem.limits.isEmpty, !hasTrading, let (weights, nu) = bestCorner() else { return nil }
+        // Most budgets bind: a corner clearly above the budget is turned down before the full check (which
+        // sums the same variance in another order, so it would fail it too).
+        if let tau = problem.risk.budget, activeVariance(weights) > tau * tau * (1 + 1e-6) { return nil }
         return FactorPortfolioCertificate.verify(
             .init(weights: weights, curvature: 0, budgetMultiplier: nu, limitMultipliers: [], turnoverMultiplier: 0, iterations: 1),
             of: problem)
