@@ -139,7 +139,8 @@ public enum SolutionPolisher {
             }
         }
         // A few rounds of active-set correction: a dropped row that the refined point violates joins the
-        // active set; a kept inequality whose multiplier has the wrong sign leaves it.
+        // active set; a kept inequality whose multiplier has the wrong sign leaves it; a Newton iteration that
+        // stalls on a singular system takes in the row its step meets first (`blockingRow`).
         for _ in 0..<8 {
             switch refine(problem, a, start, equalities: equalities, inactive: inactive, curved: curved,
                           inactiveCones: inactiveCones) {
@@ -202,6 +203,9 @@ public enum SolutionPolisher {
         let nf = free.count, e = general.count, c = curved.count
         guard nf + e + c <= maximumSize else { return .failed }
         var converged = false
+        // The slacks where Newton's method starts and its last step in the free variables (see `blockingRow`).
+        let startSlack = slack(problem, x)
+        var lastStep = [Double](repeating: 0, count: nf)
 
         /// The multipliers over all rows: yₖ on the active rows, z = −μ∇φ(s) on an active cone's rows, zero
         /// elsewhere. The stationarity condition q + Px + Aᵀz is then q + Px + Σ aₖ yₖ + Σ μⱼ ∇ₓφⱼ, with
@@ -265,11 +269,25 @@ public enum SolutionPolisher {
             }
             guard jacobian.solve(primalCount: nf) else { return .failed }
             let step = jacobian.vector
+            for position in 0..<nf { lastStep[position] = step[position] }
             for (position, i) in free.enumerated() { x[i] += step[position] }
             for (row, k) in general.enumerated() { y[k] += step[nf + row] }
             for j in 0..<c { mu[j] += step[nf + e + j] }
+            // A step at the rounding level of the unknowns ends the iteration too: with data over many orders of
+            // magnitude the residuals cannot reach 1e-14 of their scales in floating point (QSHARE1B: x up to
+            // 9e5 against coefficients up to 1.3e3 left the rows at 1e-10 of b's 2.9e3). The verification
+            // below decides either way.
+            let multiplierSize = max(general.reduce(0.0) { max($0, abs(y[$1])) }, mu.reduce(0.0) { max($0, abs($1)) })
+            if (0..<nf).allSatisfy({ abs(step[$0]) <= 1e-12 * max(1, abs(x[free[$0]])) }),
+               (nf..<(nf + e + c)).allSatisfy({ abs(step[$0]) <= 1e-12 * max(1, multiplierSize) }) {
+                converged = true
+                break
+            }
         }
-        guard converged else { return .failed }
+        guard converged else {
+            return blockingRow(a, start: startSlack, step: lastStep, freePosition: freePosition, inactive: inactive)
+                .map { .adjust(violated: [$0], wrongSign: []) } ?? .failed
+        }
 
         // The multipliers of the bounds, from the stationarity of the variables they fix.
         let s = slack(problem, x)
@@ -305,6 +323,29 @@ public enum SolutionPolisher {
         polished.primalObjective = objective
         polished.dualObjective = objective
         return .solved(polished)
+    }
+
+    /// The inactive row that a stalled Newton iteration's step meets first, as the ratio test of a simplex
+    /// step: nil if it meets none. Newton's method stalls when its system is singular with an inconsistent
+    /// right-hand side: free variables along a direction the active rows do not pin down and the objective
+    /// is not flat along (QSHARE1B: five basic columns without cost in four equality rows, at an interior-point
+    /// solution that left their stationarity 1e-3 off). The regularised solve then steps down that direction
+    /// (by the residual over the regularisation, much more than the other components), and the first
+    /// inequality it reaches belongs in the active set (a variable of that direction reaching its bound).
+    private static func blockingRow(_ a: SparseRows, start s: [Double], step: [Double], freePosition: [Int?],
+                                    inactive: [Int]) -> Int? {
+        var blocking: (row: Int, ratio: Double)?
+        for i in inactive {
+            // s = b − Ax falls by t·(a_i·Δx) along t·Δx.
+            let decrease = a.row(i).reduce(0.0) { sum, entry in
+                guard let k = freePosition[entry.column] else { return sum }
+                return sum + entry.value * step[k]
+            }
+            guard decrease > 0, decrease.isFinite else { continue }
+            let ratio = max(s[i], 0) / decrease
+            if blocking == nil || ratio < blocking!.ratio { blocking = (i, ratio) }
+        }
+        return blocking?.row
     }
 
     /// A second-order or exponential cone in the active-set guess: its rows and a function φ of its slack

@@ -182,3 +182,27 @@ func factorTEVTimings() throws {
     #expect(solution.status.isSolved, "\(solution.status)")
     #expect(abs(solution.primalObjective - exp(18)) <= 1e-4 * exp(18), "\(solution.primalObjective)")
 }
+
+/// The polisher from a point in the relative interior of a degenerate face (QSHARE1B's difficulty: more
+/// columns without curvature between their bounds than active rows, their stationarity off): Newton's
+/// system is singular and stalls, and each stall takes in the bound its regularised step meets first, as a
+/// simplex step would. minimize 1e-3·(x₁ + 2x₂ + 3x₃) + 5e3·(x₄ − 1)² − 5e3 s.t. x₁ + x₂ + x₃ = 1e6, x₁…₃ ≥ 0:
+/// the vertex x = (1e6, 0, 0, 1), objective 1e3 − 5e3 = −4e3 (x₁ is the cheapest; x₄ is separate), from
+/// x = (5e5, 3e5, 2e5, 1) with the bounds' multipliers at 1e-12 (all three bounds look inactive).
+@Test func polishingStepsOffADegenerateFaceToItsVertex() throws {
+    let A = SparseMatrixCSC(rows: 4, cols: 4, triplets: [(0, 0, 1), (0, 1, 1), (0, 2, 1), (1, 0, -1), (2, 1, -1), (3, 2, -1)])
+    let problem = ConicProblem(P: SparseMatrixCSC(rows: 4, cols: 4, triplets: [(row: 3, col: 3, value: 1e4)]),
+                               q: [1e-3, 2e-3, 3e-3, -1e4], A: A, b: [1e6, 0, 0, 0], cones: [.zero(1), .nonnegative(3)],
+                               objectiveConstant: 0)
+    let x = [5e5, 3e5, 2e5, 1.0]
+    let start = SolverSolution(status: .almostOptimal, x: x, s: [0, 5e5, 3e5, 2e5], z: [-2e-3, 1e-12, 1e-12, 1e-12],
+                               primalObjective: 1.7e3 - 5e3, dualObjective: -4e3,
+                               info: SolverInfo(iterations: 0, primalResidual: 0, dualResidual: 0, gapAbsolute: 0,
+                                                gapRelative: 0, solveTime: 0, setupTime: 0))
+    let polished = try #require(SolutionPolisher.polish(problem, start))
+    #expect(polished.status == .optimal)
+    #expect(abs(polished.primalObjective + 4e3) <= 1e-9 * 4e3, "\(polished.primalObjective)")
+    for (value, answer) in zip(polished.x, [1e6, 0, 0, 1]) { #expect(abs(value - answer) <= 1e-9 * max(1, answer), "\(polished.x)") }
+    // The multipliers: −1e-3 on the equality (x₁'s cost), x₂'s and x₃'s bounds 1e-3 and 2e-3.
+    for (value, answer) in zip(polished.z, [-1e-3, 0, 1e-3, 2e-3]) { #expect(abs(value - answer) <= 1e-12, "\(polished.z)") }
+}
