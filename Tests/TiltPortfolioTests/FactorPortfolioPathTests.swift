@@ -52,12 +52,18 @@ private func expectMatches(_ solution: FactorPortfolioSolution?, objective: Doub
     #expect(largest <= 1e-6, "\(what): weights differ by \(largest)")
 }
 
+/// The parametric path alone, from the problem's linear program.
+private func path(_ problem: FactorPortfolioProblem) -> FactorPortfolioSolution? {
+    let model = FreeSetModel(problem)
+    return model.pathFromLinearProgram(model.linearProgramOptimum())
+}
+
 /// The month answered structured (certified), at the reference optimum; and the path alone reaches it.
 @Test func anExposureLimitedMonthIsSolvedStructured() throws {
     let (month, reference) = try ExposureLimitedMonth.load()
     let problem = month.problem(.trackingErrorBudget(month.budget))
     try expectMatches(FactorPortfolioSolver.solve(problem), objective: reference.budget.objective, weights: reference.budget.weights, "solver")
-    try expectMatches(FreeSetModel(problem).pathFromLinearProgram(), objective: reference.budget.objective,
+    try expectMatches(path(problem), objective: reference.budget.objective,
                       weights: reference.budget.weights, "path")
 }
 
@@ -65,7 +71,7 @@ private func expectMatches(_ solution: FactorPortfolioSolution?, objective: Doub
 @Test func theParametricPathStopsAtTheAversion() throws {
     let (month, reference) = try ExposureLimitedMonth.load()
     let problem = month.problem(.riskAversion(reference.aversion.gamma))
-    try expectMatches(FreeSetModel(problem).pathFromLinearProgram(), objective: reference.aversion.objective,
+    try expectMatches(path(problem), objective: reference.aversion.objective,
                       weights: reference.aversion.weights, "path")
     try expectMatches(FactorPortfolioSolver.solve(problem), objective: reference.aversion.objective,
                       weights: reference.aversion.weights, "solver")

@@ -55,34 +55,28 @@ public enum FactorPortfolioSolver {
         let model = FreeSetModel(problem)
         if let corner = model.bestCornerWithinBudget() { return corner }
         guard !problem.limits.isEmpty || problem.trading != nil else { return search(model, from: model.initialGuess()) { nil } }
-        let program = LinearProgram(model: model)
+        // The linear program's optimum, solved at most once (the vertex and the path start there).
+        lazy var linearProgram = model.linearProgramOptimum()
         let budgetAlone = problem.risk.budget != nil && problem.risk.aversion == 0
-        if budgetAlone, model.cornerWithoutRowsWithinBudget(), let vertex = model.vertexWithinBudget(program.optimum) {
+        if budgetAlone, model.cornerWithoutRowsWithinBudget(), let vertex = model.vertexWithinBudget(linearProgram) {
             return vertex
         }
         let pathApplies = !problem.limits.isEmpty && !model.hasTrading
         var pathTried = false
         let solution = search(model, from: model.initialGuess()) {
-            if budgetAlone, let vertex = model.vertexWithinBudget(program.optimum) { return vertex }
+            if budgetAlone, let vertex = model.vertexWithinBudget(linearProgram) { return vertex }
             guard pathApplies else { return nil }
             pathTried = true
-            return model.pathFromLinearProgram(program.optimum)
+            return model.pathFromLinearProgram(linearProgram)
         }
         if let solution { return solution }
-        if pathApplies, !pathTried, let solution = model.pathFromLinearProgram(program.optimum) { return solution }
+        if pathApplies, !pathTried, let solution = model.pathFromLinearProgram(linearProgram) { return solution }
         // A second search from where the problem without limits or trading terms ends.
         if let plain = solve(problem.withoutLimitsOrTrading),
            let solution = search(model, from: model.guess(near: plain.weights), handOver: { nil }) {
             return solution
         }
-        return budgetAlone ? model.vertexWithinBudget(program.optimum) : nil
-    }
-
-    /// The linear program's optimum, solved at most once per problem (the vertex and the path start there).
-    private final class LinearProgram {
-        let model: FreeSetModel
-        lazy var optimum: FreeSetModel.LinearProgramOptimum? = model.linearProgramOptimum()
-        init(model: FreeSetModel) { self.model = model }
+        return budgetAlone ? model.vertexWithinBudget(linearProgram) : nil
     }
 
     /// The search from `initial`, for at most `maximumIterations` guesses: the certified optimum, or nil.

@@ -17,11 +17,8 @@ extension FreeSetModel {
     /// Breakpoints at most, per asset and row (each weight and limit changes a few times along a path).
     static let pathStepsPerRow = 4
 
-    /// The optimum by the path from the linear program's optimum; nil when out of scope, degenerate, or
-    /// not certified.
-    func pathFromLinearProgram() -> FactorPortfolioSolution? { pathFromLinearProgram(linearProgramOptimum()) }
-
-    /// The same, from the linear program's optimum computed already (nil: none).
+    /// The optimum by the path from the linear program's optimum (`linearProgramOptimum`, nil: none); nil
+    /// when out of scope, degenerate, or not certified.
     func pathFromLinearProgram(_ optimum: LinearProgramOptimum?) -> FactorPortfolioSolution? {
         guard !hasTrading, let start = optimum?.guess else { return nil }
         let gamma = problem.risk.aversion, budget = problem.risk.budget
