@@ -140,15 +140,21 @@ private func value(_ i: Interpreter, _ name: String) -> [Double]? {
     #expect(unbounded.contains("error: the problem is unbounded"), "\(unbounded)")
 }
 
-@Test func explainShowsCurvatureAndConeSizesWithoutSolving() {
+/// What `tilt explain` prints for a program, and its errors.
+private func explained(_ text: String) -> (output: String, errors: [Diagnostic]) {
     final class Sink: @unchecked Sendable { var text = "" }
     let sink = Sink()
     let session = Session(output: { sink.text += $0 })
-    let file = SourceFile(name: "e.tilt", text: "var x[3]\nsolve minimize norm(x - [1; 2; 3]) s.t. sum(x) == 1\nx")
-    #expect(session.explain(file).isEmpty)
-    #expect(sink.text.contains("objective (minimize): convex — DCP"))
-    #expect(sink.text.contains("cone program: 4 variables, 5 rows (zero 1, second-order 4), 1 second-order cone"))
-    #expect(!sink.text.contains("x ="))
+    let errors = session.explain(SourceFile(name: "e.tilt", text: text))
+    return (sink.text, errors)
+}
+
+@Test func explainShowsCurvatureAndConeSizesWithoutSolving() {
+    let (text, errors) = explained("var x[3]\nsolve minimize norm(x - [1; 2; 3]) s.t. sum(x) == 1\nx")
+    #expect(errors.isEmpty)
+    #expect(text.contains("objective (minimize): convex — DCP"))
+    #expect(text.contains("cone program: 4 variables, 5 rows (zero 1, second-order 4), 1 second-order cone"))
+    #expect(!text.contains("x ="))
 }
 
 /// The iteration counts a program's solves print (`minimize: optimal, optval = … (N iterations)`), in order.
@@ -199,11 +205,8 @@ private func iterations(_ output: String) -> [Int] {
 /// `tilt explain` shows the settings each solve would use: the defaults, or those its options set
 /// (`tol_gap` as its two parts).
 @Test func explainShowsTheSolversSettings() {
-    final class Sink: @unchecked Sendable { var text = "" }
-    let sink = Sink()
-    let session = Session(output: { sink.text += $0 })
-    let file = SourceFile(name: "e.tilt", text: "var x[2]\nsolve minimize sumsq(x)\nsolve(tol_gap: 1e-10, tol_feas: 1e-9, max_iter: 80) minimize sumsq(x)")
-    #expect(session.explain(file).isEmpty)
-    #expect(sink.text.contains("solver: tol_feas 1e-8, tol_gap_abs 1e-8, tol_gap_rel 1e-8, tol_infeas 1e-8, max_iter 200\n"), "\(sink.text)")
-    #expect(sink.text.contains("solver: tol_feas 1e-9, tol_gap_abs 1e-10, tol_gap_rel 1e-10, tol_infeas 1e-8, max_iter 80\n"), "\(sink.text)")
+    let (text, errors) = explained("var x[2]\nsolve minimize sumsq(x)\nsolve(tol_gap: 1e-10, tol_feas: 1e-9, max_iter: 80) minimize sumsq(x)")
+    #expect(errors.isEmpty)
+    #expect(text.contains("solver: tol_feas 1e-8, tol_gap_abs 1e-8, tol_gap_rel 1e-8, tol_infeas 1e-8, max_iter 200\n"), "\(text)")
+    #expect(text.contains("solver: tol_feas 1e-9, tol_gap_abs 1e-10, tol_gap_rel 1e-10, tol_infeas 1e-8, max_iter 80\n"), "\(text)")
 }
