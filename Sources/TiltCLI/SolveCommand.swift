@@ -16,7 +16,8 @@ struct Solve: ParsableCommand {
         --tol-feas (relative to the data and the solution) and the duality gap within --tol-gap-abs or
         --tol-gap-rel. "almost optimal" means the reduced tolerances hold (1e-4 feasibility, 5e-5 gap) but
         not the full ones; such a solution is first polished (Newton's method on its active set) and
-        reported optimal when the polished point meets the full criteria. Infeasibility and unboundedness are certificates checked to --tol-infeas.
+        reported optimal when the polished point meets the full criteria. Infeasibility and unboundedness
+        are certificates checked to --tol-infeas.
 
         Examples:
           tilt solve afiro.mps
