@@ -79,7 +79,9 @@ func boundDualsGoToTheConstraintThatSetsEachBound(tevLimit: Double?, riskAversio
     let unknownFactor = PortfolioConstraint(.exposureWithin(name: "nosuch", radius: 0.2), text: "|f[nosuch]| <= 0.2")
     #expect(!marked(portfolioProblem(tevLimit: limit, extra: [unknownFactor])))
     #expect(!marked(portfolioProblem()))
-    #expect(!marked(portfolioProblem(tevLimit: limit, sense: .minimize)))
+    // A minimisation is the maximisation of the objective's negative: `minimize mu'f s.t. tev <= 5%` is
+    // (`minimizedObjectiveIsTheNegatedMaximisation` solves it both ways).
+    #expect(marked(portfolioProblem(tevLimit: limit, sense: .minimize)))
     #expect(!marked(portfolioProblem(riskAversion: 10, objectiveConstant: 1)))
     #expect(!marked(portfolioProblem(riskAversion: -10)))
     let secondLimit = PortfolioConstraint(.trackingErrorAtMost(limit: 0.04), text: "tev <= 4%")
@@ -93,6 +95,26 @@ func boundDualsGoToTheConstraintThatSetsEachBound(tevLimit: Double?, riskAversio
     #expect(!marked(turnoverOnly))
     // A budget other than 1 is not, and neither is a problem without the default budget.
     #expect(!marked(portfolioProblem(tevLimit: limit, extra: [PortfolioConstraint(.budget(total: 0.5), text: "sum(w) == 0.5")])))
+}
+
+/// `minimize mu'f + 5 * risk s.t. tev <= 1%·√12` (the least expected return, risk penalised, within the cap) on
+/// the active-set method as the maximisation of its negative: the same objective (as stated, minimised), w
+/// and duals as the interior-point path.
+@Test func minimizedObjectiveIsTheNegatedMaximisation() throws {
+    let context = benchmarkContext(assets: 48)
+    var problem = portfolioProblem(tevLimit: 0.01 * 12.0.squareRoot(), sense: .minimize)
+    problem.objective.append(ObjectiveTerm(.plus, scale: 5, .risk))
+    let (structured, interiorPoint) = try solveBothWays(problem, in: context)
+    #expect(structured.method == .factorPortfolio && interiorPoint.method == .interiorPoint)
+    #expect(structured.status == .optimal && interiorPoint.status == .optimal)
+    let objective = try #require(structured.objective), reference = try #require(interiorPoint.objective)
+    #expect(abs(objective - reference) <= 1e-8 * max(abs(reference), 1e-3), "\(objective) vs \(reference)")
+    let a = try #require(structured.values.first { $0.0 === context.weightVariable }?.1)
+    let b = try #require(interiorPoint.values.first { $0.0 === context.weightVariable }?.1)
+    #expect(agree(a, b, 1e-6))
+    for (index, (x, y)) in zip(structured.duals, interiorPoint.duals).enumerated() {
+        #expect(agree(x, y, 1e-5), "dual of constraint \(index): \(x.storage.prefix(4)) vs \(y.storage.prefix(4))")
+    }
 }
 
 /// Data the structured method declines (an asset without residual variance): the interior-point path

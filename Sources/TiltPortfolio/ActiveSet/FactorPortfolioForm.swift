@@ -4,7 +4,8 @@ import TiltModeling
 import TiltSolver
 
 /// The factor-model portfolio problems `FactorPortfolioSolver` takes — maximise `cᵀf` plus the
-/// single-component `regime_utility` (OLS: mean–variance), minus `γ·risk` and a cost per unit of turnover,
+/// single-component `regime_utility` (OLS: mean–variance) or minus the single-component `evar` (OLS:
+/// mean–volatility, by a search over the aversion), minus `γ·risk` and a cost per unit of turnover,
 /// over fully invested weights within per-asset bounds, with exposures `f = B(w − b)`, under at most one
 /// limit on the risk (`tev` or `risk`), linear limits (sector weights, sector bands around the benchmark's,
 /// factor exposures) and a turnover limit — in the terms the solver takes (an active-set method on the
@@ -61,6 +62,25 @@ public struct FactorPortfolioForm: Sendable {
         public let exposures: Variable
     }
 
+    /// `ω · evar(confidence)` with a single component, a penalty on the maximised objective: with a normal
+    /// return, EVaR = −Rᵀw + c·σ(w), c = √(−2 log(1 − confidence)) and σ(w)² = wᵀVw, V as `Utility`'s.
+    ///
+    /// Its optimum is the optimum of the mean–variance problem `ω(Rᵀw − φ/2·wᵀVw)` with φ = c/σ(w*): the two
+    /// problems' KKT conditions are the same there (the gradient of c·σ is (c/σ)·Vw). So `solve` searches
+    /// φ, solving the mean–variance problem by `FactorPortfolioSolver` at each step, and certifies the last
+    /// point against the KKT conditions of the EVaR problem itself (those of the mean–variance problem at
+    /// φ = c/σ of that very point).
+    public struct EntropicValueAtRisk: Sendable, Equatable {
+        /// ω > 0 (a loss, monthly decimal, subtracted from the maximised objective).
+        public let weight: Double
+        /// c = √(−2 log α), α = 1 − confidence: the Gaussian EVaR's multiple of the volatility.
+        public let volatilityMultiplier: Double
+        /// R = Bᵀmu, the n expected returns (intercept included), monthly.
+        public let expectedReturns: [Double]
+        /// The exposure variable f_portfolio = B_f w.
+        public let exposures: Variable
+    }
+
     public let weights: Variable
     /// The exposures f, K + 1 of them: the intercept (alpha) exposure, then the K factors.
     public let exposures: Variable
@@ -72,6 +92,11 @@ public struct FactorPortfolioForm: Sendable {
     public let riskAversion: Double
     /// The objective's `regime_utility` term, if any.
     public let utility: Utility?
+    /// The objective's `evar` term, if any (never with `utility`).
+    public let evar: EntropicValueAtRisk?
+    /// Whether the problem as stated minimises: its objective is then the negative of the one maximised here
+    /// (the sign `solve` reports it with).
+    public let minimised: Bool
     /// The cost per unit of turnover in the objective (`− c·turnover`; 0: none).
     public let costPerTurnover: Double
     /// K × K factor covariance, monthly.
@@ -86,7 +111,8 @@ public struct FactorPortfolioForm: Sendable {
     public let roles: [Role]
 
     public init(weights: Variable, exposures: Variable, loadings: Matrix, objectiveExposureWeights: [Double],
-                riskAversion: Double, utility: Utility? = nil, costPerTurnover: Double = 0, factorCovariance: Matrix,
+                riskAversion: Double, utility: Utility? = nil, evar: EntropicValueAtRisk? = nil, minimised: Bool = false,
+                costPerTurnover: Double = 0, factorCovariance: Matrix,
                 residualVariances: [Double], benchmark: [Double], previousWeights: [Double]? = nil, roles: [Role]) {
         self.weights = weights
         self.exposures = exposures
@@ -94,6 +120,8 @@ public struct FactorPortfolioForm: Sendable {
         self.objectiveExposureWeights = objectiveExposureWeights
         self.riskAversion = riskAversion
         self.utility = utility
+        self.evar = evar
+        self.minimised = minimised
         self.costPerTurnover = costPerTurnover
         self.factorCovariance = factorCovariance
         self.residualVariances = residualVariances
@@ -102,9 +130,6 @@ public struct FactorPortfolioForm: Sendable {
         self.roles = roles
     }
 
-    /// γ in the solver's terms: the risk penalty plus the utility's φω/2 (its wᵀVw is the active variance
-    /// plus terms linear in w).
-    private var totalAversion: Double { riskAversion + (utility.map { $0.weight * $0.phi / 2 } ?? 0) }
 
     /// The monthly budget τ of each risk limit (`tev`, `risk`) among the roles.
     private var riskBudgets: [Double] {
@@ -142,16 +167,17 @@ public struct FactorPortfolioForm: Sendable {
         return (lower, upper, lowerOwner, upperOwner)
     }
 
-    /// The problem in the solver's terms: α = Bᵀc (plus the utility's ω(R − φVb)) on the weights, the factor
-    /// rows of B, the bounds `limits` (from `bounds(assets:)`), the linear limits in role order, the
-    /// trading terms, and the risk as an aversion, a monthly budget, or both. Nil when the form states
-    /// neither or two budgets.
-    private func solverProblem(bounds limits: (lower: [Double], upper: [Double])) -> FactorPortfolioProblem? {
+    /// The problem in the solver's terms with `utility` for the objective's utility term: α = Bᵀc (plus
+    /// the utility's ω(R − φVb)) on the weights, the factor rows of B, the bounds `limits` (from
+    /// `bounds(assets:)`), the linear limits in role order, the trading terms, and the risk as an aversion
+    /// (γ plus the utility's ωφ/2: its wᵀVw is the active variance plus terms linear in w), a monthly
+    /// budget, or both. Nil when the form states neither or two budgets.
+    func solverProblem(bounds limits: (lower: [Double], upper: [Double]), utility: Utility?) -> FactorPortfolioProblem? {
         let n = benchmark.count, k = factorCovariance.rows
         guard loadings.rows == k + 1, loadings.cols == n, objectiveExposureWeights.count == k + 1,
               previousWeights.count == n, riskBudgets.count <= 1 else { return nil }
         let budget = riskBudgets.first
-        let gamma = totalAversion
+        let gamma = riskAversion + (utility.map { $0.weight * $0.phi / 2 } ?? 0)
         let risk: FactorPortfolioProblem.Risk
         switch (budget, gamma > 0) {
         case (let tau?, false): risk = .trackingErrorBudget(tau)
@@ -195,7 +221,7 @@ public struct FactorPortfolioForm: Sendable {
     }
 
     /// V x = B_fᵀΣ_f B_f x + E∘x, through the factors.
-    private func covarianceTimes(_ x: [Double], factorLoadings: Matrix) -> [Double] {
+    func covarianceTimes(_ x: [Double], factorLoadings: Matrix) -> [Double] {
         let n = x.count, k = factorLoadings.rows
         let exposure = (0..<k).map { r in (0..<n).reduce(0) { $0 + factorLoadings[r, $1] * x[$1] } }
         let sigmaExposure = (0..<k).map { r in (0..<k).reduce(0) { $0 + factorCovariance[r, $1] * exposure[$1] } }
@@ -207,10 +233,18 @@ public struct FactorPortfolioForm: Sendable {
     /// signs); nil when the method declines or the roles do not cover `constraintCount` constraints.
     func solve(constraintCount: Int) -> ProblemSolution? {
         let n = benchmark.count, k = factorCovariance.rows
-        guard roles.count == constraintCount, let limits = bounds(assets: n),
-              let problem = solverProblem(bounds: (limits.lower, limits.upper)) else { return nil }
+        guard roles.count == constraintCount, let limits = bounds(assets: n) else { return nil }
         let start = Date()
-        guard let solution = FactorPortfolioSolver.solve(problem) else { return nil }
+        // The mean–variance problem solved: the objective's own, or the one whose optimum is the EVaR's.
+        let solution: FactorPortfolioSolution, utility: Utility?
+        if let evar {
+            guard let solved = meanVolatilitySolution(evar, bounds: (limits.lower, limits.upper)) else { return nil }
+            (solution, utility) = solved
+        } else {
+            guard let problem = solverProblem(bounds: (limits.lower, limits.upper), utility: self.utility),
+                  let solved = FactorPortfolioSolver.solve(problem) else { return nil }
+            (solution, utility) = (solved, self.utility)
+        }
         var exposureValues = [Double](repeating: 0, count: k + 1)
         for i in 0..<n {
             let active = solution.weights[i] - benchmark[i]
@@ -222,7 +256,8 @@ public struct FactorPortfolioForm: Sendable {
         //   − λᵀ(w − l) + μᵀ(w − u) + y(aᵀw or f_r − bound) + η(scale·‖v‖ − limit) + η_t(turnover − T),
         // ‖v‖² = risk: stationarity in f gives ν_f = c − κ_f[0; Σ_f f₁…f_K] − Σ y_j e_{r_j} over the limits
         // on f, with κ_f = 2γ plus the risk limit's share (κ_τ = η·scale/‖v‖ under `tev`, so η = κ_ττ/scale;
-        // 2η under `risk`); in f_p it gives ν_p = −ωφ Σ_f f_p; in w the solver's conditions. Each bound's
+        // 2η under `risk`); in f_p it gives ν_p = −ωφ Σ_f f_p (with `evar`, whose ω c·σ has the gradient
+        // ω(c/σ)Σ_f f_p in f_p, the same at the search's φ = c/σ); in w the solver's conditions. Each bound's
         // multiplier goes to the constraint that sets it.
         var exposureDual = objectiveExposureWeights
         let exposureCurvature = 2 * riskAversion + solution.budgetCurvature
@@ -237,10 +272,7 @@ public struct FactorPortfolioForm: Sendable {
             if let row { exposureDual[row] -= solution.limitMultipliers[limitIndex] }
             limitIndex += 1
         }
-        var utilityExposures: [Double] = []
-        if utility != nil {
-            utilityExposures = (0..<k).map { r in (0..<n).reduce(0) { $0 + loadings[r + 1, $1] * solution.weights[$1] } }
-        }
+        let utilityExposures = utility == nil ? [] : portfolioExposures(solution.weights)
         /// A bound constraint's dual: the multipliers of the bounds it sets.
         func boundDual(_ index: Int) -> Matrix {
             Matrix(column: (0..<n).map { i in
@@ -273,21 +305,41 @@ public struct FactorPortfolioForm: Sendable {
         }
         var values: [(Variable, Matrix)] = [(weights, Matrix(column: solution.weights)), (exposures, Matrix(column: exposureValues))]
         if let utility { values.append((utility.exposures, Matrix(column: utilityExposures))) }
-        return ProblemSolution(status: .optimal, objective: objective(solution, exposures: exposureValues, utilityExposures: utilityExposures),
+        let value = objective(solution, utility: utility, exposures: exposureValues, utilityExposures: utilityExposures)
+        return ProblemSolution(status: .optimal, objective: minimised ? -value : value,
                                values: values, duals: duals, iterations: solution.iterations,
                                solveTime: Date().timeIntervalSince(start), method: .factorPortfolio)
     }
 
-    /// The objective as stated, at the solution: cᵀf − γ·risk − c_t·turnover + ω(Rᵀw − φ/2·wᵀVw).
-    private func objective(_ solution: FactorPortfolioSolution, exposures: [Double], utilityExposures: [Double]) -> Double {
+    /// The maximised objective at the solution: cᵀf − γ·risk − c_t·turnover + ω(Rᵀw − φ/2·wᵀVw), or with
+    /// `evar` − ω(−Rᵀw + c·σ(w)) in place of the utility (`utility` then the search's last, and wᵀVw taken
+    /// from `utilityExposures`, B_f w, either way).
+    private func objective(_ solution: FactorPortfolioSolution, utility: Utility?, exposures: [Double], utilityExposures: [Double]) -> Double {
         var value = zip(objectiveExposureWeights, exposures).reduce(0) { $0 + $1.0 * $1.1 }
         value -= riskAversion * solution.activeVariance + costPerTurnover * solution.turnover
         if let utility {
-            let w = solution.weights, k = factorCovariance.rows
-            var variance = zip(residualVariances, w).reduce(0) { $0 + $1.0 * $1.1 * $1.1 }
-            for r in 0..<k { for c in 0..<k { variance += utilityExposures[r] * factorCovariance[r, c] * utilityExposures[c] } }
-            value += utility.weight * (VectorMath.dot(utility.expectedReturns, w) - utility.phi / 2 * variance)
+            let w = solution.weights
+            let variance = totalVariance(w, factorExposures: utilityExposures)
+            let expected = VectorMath.dot(utility.expectedReturns, w)
+            if let evar {
+                value -= evar.weight * (-expected + evar.volatilityMultiplier * variance.squareRoot())
+            } else {
+                value += utility.weight * (expected - utility.phi / 2 * variance)
+            }
         }
         return value
+    }
+
+    /// B_f w, the exposures of the weights themselves (the loadings' factor rows).
+    func portfolioExposures(_ w: [Double]) -> [Double] {
+        (0..<factorCovariance.rows).map { r in (0..<w.count).reduce(0) { $0 + loadings[r + 1, $1] * w[$1] } }
+    }
+
+    /// wᵀVw = (B_f w)ᵀΣ_f(B_f w) + Σ E_i w_i², from the factor exposures B_f w.
+    func totalVariance(_ w: [Double], factorExposures: [Double]) -> Double {
+        let k = factorCovariance.rows
+        var variance = zip(residualVariances, w).reduce(0) { $0 + $1.0 * $1.1 * $1.1 }
+        for r in 0..<k { for c in 0..<k { variance += factorExposures[r] * factorCovariance[r, c] * factorExposures[c] } }
+        return variance
     }
 }

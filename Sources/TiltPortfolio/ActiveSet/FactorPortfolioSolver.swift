@@ -50,9 +50,16 @@ public enum FactorPortfolioSolver {
     /// Relative KKT residual accepted as optimal.
     public static var tolerance: Double { FactorPortfolioCertificate.tolerance }
 
-    public static func solve(_ problem: FactorPortfolioProblem) -> FactorPortfolioSolution? {
+    /// The certified optimum of `problem`, or nil. With `near` (the weights of a nearby problem's optimum, e.g.
+    /// the previous step of `FactorPortfolioForm`'s search over the aversion) the search first starts from
+    /// the guess those weights suggest, and falls back to the search from scratch should that not settle.
+    public static func solve(_ problem: FactorPortfolioProblem, near weights: [Double]? = nil) -> FactorPortfolioSolution? {
         guard problem.isWellPosed else { return nil }
         let model = FreeSetModel(problem)
+        if let weights, weights.count == problem.assetCount,
+           let solution = search(model, from: model.guess(near: weights), handOver: { nil }) {
+            return solution
+        }
         if let corner = model.bestCornerWithinBudget() { return corner }
         guard !problem.limits.isEmpty || problem.trading != nil else { return search(model, from: model.initialGuess()) { nil } }
         // The linear program's optimum, solved at most once (the vertex and the path start there).

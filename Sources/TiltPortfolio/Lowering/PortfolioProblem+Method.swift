@@ -4,23 +4,26 @@ extension PortfolioProblem {
     /// first part of the problem the structured method does not take. (It mirrors `canonicalForm(in:)`'s
     /// rules: extend both together.)
     public func method(in context: PortfolioContext) -> (structured: Bool, reason: String) {
-        let takes = "it takes maximize c·mu'f − γ·risk − κ·turnover (with an OLS model also ω·regime_utility) under the budget "
+        let takes = "it takes maximize c·mu'f − γ·risk − κ·turnover (with an OLS model also ω·regime_utility or − ω·evar), "
+            + "or minimize its negative, under the budget "
             + "sum(w) == 1, bounds on w (w >= l, w <= u, |w − c| <= r), at most one tev or risk limit, sector and exposure limits "
             + "and a turnover limit, with some risk to trade off (an aversion or a limit)"
-        if canonicalForm(in: context) != nil {
-            return (true, "the problem is the canonical factor-portfolio problem, solved on the factor structure without a cone program (\(takes)); "
+        if let form = canonicalForm(in: context) {
+            let search = form.evar == nil ? ""
+                : "; `evar` with an OLS model is −Rᵀw + c·σ(w), solved as the mean–variance problem whose aversion φ = c/σ(w) at its optimum, found by a search over φ"
+            return (true, "the problem is the canonical factor-portfolio problem, solved on the factor structure without a cone program (\(takes))\(search); "
                         + "should it not certify its answer, the interior-point method solves it")
         }
-        guard sense == .maximize else { return (false, "the objective is minimised; the structured method maximises (\(takes))") }
         for term in objective {
             switch term.quantity {
             case .expectedActiveReturn, .risk, .turnover: continue
             case .trackingError: return (false, "`tev` in the objective is not a term of the structured method (\(takes)); bound it instead: `s.t. tev <= 6%`")
             case .regimeUtility where context.regime != nil:
                 return (false, "`regime_utility` under a regime model is an exponential-cone objective (\(takes))")
-            case .regimeUtility: continue
-            case .entropicValueAtRisk: return (false, "`evar` is an exponential-cone objective (\(takes))")
-            case .expression: return (false, "the objective has a term that is not mu'f, risk, turnover or regime_utility (\(takes))")
+            case .entropicValueAtRisk where context.regime != nil:
+                return (false, "`evar` under a regime model is an exponential-cone objective (\(takes))")
+            case .regimeUtility, .entropicValueAtRisk: continue
+            case .expression: return (false, "the objective has a term that is not mu'f, risk, turnover, regime_utility or evar (\(takes))")
             }
         }
         for constraint in constraints where constraint.kind.canonicalRole(in: context) == nil {
@@ -35,7 +38,7 @@ extension PortfolioProblem {
         let budget = constraints.contains { if case .budget = $0.kind { return true }; return false } || defaults.contains(.fullyInvested)
         if !budget { return (false, "the weights are not fully invested (sum(w) == 1), which the structured method needs (\(takes))") }
         if riskLimits > 1 { return (false, "there are \(riskLimits) limits on risk; the structured method takes one (\(takes))") }
-        return (false, "the objective's coefficients leave no risk to trade off, or reward risk or turnover (\(takes))")
+        return (false, "the objective's coefficients leave no risk to trade off, reward risk, turnover or EVaR, or combine regime_utility and evar (\(takes))")
     }
 }
 

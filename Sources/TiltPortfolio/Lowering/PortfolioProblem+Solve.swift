@@ -1,3 +1,4 @@
+import Foundation
 import TiltLinearAlgebra
 import TiltModeling
 import TiltSolver
@@ -37,31 +38,43 @@ extension PortfolioProblem {
 
     /// The problem as `FactorPortfolioSolver` takes it, read from its terms, when it is one of the
     /// problems it solves: `maximize` a sum of `c·mu'f`, `− γ·risk` (γ > 0), `− c_t·turnover` (c_t ≥ 0)
-    /// and, with an OLS model, `ω·regime_utility(phi: φ)` (ω > 0: mean–variance), under the budget
+    /// and, with an OLS model, either `ω·regime_utility(phi: φ)` (ω > 0: mean–variance) or `− ω·evar(p)`
+    /// (ω > 0: mean–volatility) — or `minimize` the negative of such a sum — under the budget
     /// `sum(w) == 1`, bounds on the weights (`w >= l`, `w <= u`, `|w − c| <= r`, a number or one per
     /// unit), at most one `tev <= limit` or `risk <= limit`, sector limits and bands (`sector("name")`,
     /// `sector("name", w - b)`), exposure limits (`f[name] <= x`, `|f[name]| <= x`) and a turnover limit —
-    /// with some risk to trade off (an aversion or a risk limit), and nothing else (an expression, `evar`,
-    /// a regime model's utility, a minimisation). Nil otherwise.
+    /// with some risk to trade off (an aversion or a risk limit), and nothing else (an expression, `tev`
+    /// in the objective, a regime model's `regime_utility` or `evar`). Nil otherwise.
     public func canonicalForm(in context: PortfolioContext) -> FactorPortfolioForm? {
-        guard sense == .maximize else { return nil }
+        // A minimisation is the maximisation of the objective's negative.
+        let sign: Double = sense == .maximize ? 1 : -1
         var exposureWeights = [Double](repeating: 0, count: context.mu.count), riskAversion = 0.0, cost = 0.0
-        var utility: FactorPortfolioForm.Utility?
+        var utility: FactorPortfolioForm.Utility?, evar: FactorPortfolioForm.EntropicValueAtRisk?
+        /// The single component's expected returns R = Bᵀmu and exposure variable f_portfolio (OLS only).
+        func component() -> (expected: [Double], exposures: Variable)? {
+            guard utility == nil, evar == nil, context.regime == nil, let variable = context.regimeExposureVariables.first
+            else { return nil }
+            let expected = (0..<context.units.count).map { j in
+                (0..<context.mu.count).reduce(0) { $0 + context.loadings[$1, j] * context.mu[$1] }
+            }
+            return (expected, variable)
+        }
         for term in objective {
+            let coefficient = sign * term.coefficient
             switch term.quantity {
             case .expectedActiveReturn:
-                for r in exposureWeights.indices { exposureWeights[r] += term.coefficient * context.mu[r] }
+                for r in exposureWeights.indices { exposureWeights[r] += coefficient * context.mu[r] }
             case .risk:
-                riskAversion -= term.coefficient
+                riskAversion -= coefficient
             case .turnover:
-                cost -= term.coefficient
+                cost -= coefficient
             case .regimeUtility(let phi):
-                guard utility == nil, context.regime == nil, term.coefficient > 0, phi > 0, phi.isFinite,
-                      let variable = context.regimeExposureVariables.first else { return nil }
-                let expected = (0..<context.units.count).map { j in
-                    (0..<context.mu.count).reduce(0) { $0 + context.loadings[$1, j] * context.mu[$1] }
-                }
-                utility = .init(weight: term.coefficient, phi: phi, expectedReturns: expected, exposures: variable)
+                guard coefficient > 0, phi > 0, phi.isFinite, let (expected, variable) = component() else { return nil }
+                utility = .init(weight: coefficient, phi: phi, expectedReturns: expected, exposures: variable)
+            case .entropicValueAtRisk(let confidence):
+                guard coefficient < 0, confidence > 0, confidence < 1, let (expected, variable) = component() else { return nil }
+                evar = .init(weight: -coefficient, volatilityMultiplier: (-2 * log(1 - confidence)).squareRoot(),
+                             expectedReturns: expected, exposures: variable)
             default:
                 return nil
             }
@@ -74,7 +87,7 @@ extension PortfolioProblem {
             roles.append(role)
         }
         roles.append(.exposureDefinition)
-        if utility != nil { roles.append(.utilityExposureDefinition) }
+        if utility != nil || evar != nil { roles.append(.utilityExposureDefinition) }
         let n = context.units.count
         for rule in defaults {
             switch rule {
@@ -89,10 +102,11 @@ extension PortfolioProblem {
             default: return false
             }
         }.count
-        guard budgets == 1, riskLimits <= 1, riskLimits == 1 || riskAversion > 0 || utility != nil else { return nil }
+        guard budgets == 1, riskLimits <= 1, riskLimits == 1 || riskAversion > 0 || utility != nil || evar != nil else { return nil }
         return FactorPortfolioForm(
             weights: context.weightVariable, exposures: context.exposureVariable, loadings: context.loadings,
-            objectiveExposureWeights: exposureWeights, riskAversion: riskAversion, utility: utility, costPerTurnover: cost,
+            objectiveExposureWeights: exposureWeights, riskAversion: riskAversion, utility: utility, evar: evar,
+            minimised: sense == .minimize, costPerTurnover: cost,
             factorCovariance: context.factorCovariance, residualVariances: context.residualVariances,
             benchmark: context.benchmark, previousWeights: context.previousWeights, roles: roles)
     }
