@@ -337,9 +337,15 @@ public struct FactorPortfolioForm: Sendable {
 
     /// wᵀVw = (B_f w)ᵀΣ_f(B_f w) + Σ E_i w_i², from the factor exposures B_f w.
     func totalVariance(_ w: [Double], factorExposures: [Double]) -> Double {
+        totalCovariance(w, w, factorExposures: factorExposures, factorExposures)
+    }
+
+    /// xᵀVy = (B_f x)ᵀΣ_f(B_f y) + Σ E_i x_i y_i, from the factor exposures B_f x and B_f y.
+    func totalCovariance(_ x: [Double], _ y: [Double], factorExposures ex: [Double], _ ey: [Double]) -> Double {
         let k = factorCovariance.rows
-        var variance = zip(residualVariances, w).reduce(0) { $0 + $1.0 * $1.1 * $1.1 }
-        for r in 0..<k { for c in 0..<k { variance += factorExposures[r] * factorCovariance[r, c] * factorExposures[c] } }
-        return variance
+        var covariance = 0.0
+        for i in 0..<x.count { covariance += residualVariances[i] * x[i] * y[i] }
+        for r in 0..<k { for c in 0..<k { covariance += ex[r] * factorCovariance[r, c] * ey[c] } }
+        return covariance
     }
 }
