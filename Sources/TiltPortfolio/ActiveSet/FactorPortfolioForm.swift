@@ -69,7 +69,8 @@ public struct FactorPortfolioForm: Sendable {
     /// problems' KKT conditions are the same there (the gradient of c·σ is (c/σ)·Vw). So `solve` searches
     /// φ, solving the mean–variance problem by `FactorPortfolioSolver` at each step, and certifies the last
     /// point against the KKT conditions of the EVaR problem itself (those of the mean–variance problem at
-    /// φ = c/σ of that very point).
+    /// φ = c/σ of that very point). The cone form's scale variable `evar_t` exists only in the lowered
+    /// problem and is not among the values (at the optimum it is σ/c).
     public struct EntropicValueAtRisk: Sendable, Equatable {
         /// ω > 0 (a loss, monthly decimal, subtracted from the maximised objective).
         public let weight: Double
