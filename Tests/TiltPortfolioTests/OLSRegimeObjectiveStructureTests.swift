@@ -143,3 +143,34 @@ func olsEVaRActiveSetMatchesInteriorPoint(confidence: Double, tevLimit: Double, 
     let closed = -VectorMath.dot(state.expectedReturns, w) + c * sigma
     #expect(abs((try #require(solution.objective)) - closed) <= 1e-12)
 }
+
+/// OLS `evar` with the rest of the structured method's terms — a book held before, a turnover cost and
+/// limit, a sector cap, an exposure band — on the active-set method against the interior-point path
+/// (objective to 1e-8, monthly decimal); and data the method declines (an asset without residual
+/// variance) left to the interior-point path, which answers.
+@Test func olsEVaRWithLimitsAndTradingMatchesInteriorPointAndFallsBack() throws {
+    var random = SplitMix64(seed: 26)
+    let context = randomContext(assets: 200, factors: 5, random: &random, sectors: 4, held: true)
+    let problem = PortfolioProblem(
+        sense: .minimize,
+        objective: [ObjectiveTerm(.entropicValueAtRisk(confidence: 0.95)), ObjectiveTerm(.plus, scale: 0.002, .turnover)],
+        constraints: [PortfolioConstraint(.trackingErrorAtMost(limit: 0.03), text: "tev <= 3%"),
+                      PortfolioConstraint(.sector(name: "S1", relation: .lessEqual, value: 0.2), text: "sector(S1) <= 20%"),
+                      PortfolioConstraint(.exposureWithin(name: "f2", radius: 0.05), text: "|f[f2]| <= 0.05"),
+                      PortfolioConstraint(.turnoverAtMost(limit: 0.4), text: "turnover <= 40%")],
+        defaults: [.fullyInvested, .longOnly])
+    let (structured, interiorPoint) = try solveBothWays(problem, in: context)
+    #expect(structured.method == .factorPortfolio && interiorPoint.status == .optimal)
+    let a = try #require(structured.objective), b = try #require(interiorPoint.objective)
+    #expect(abs(a - b) <= 1e-8, "active set \(a) vs interior point \(b)")
+
+    var residuals = context.residualVariances
+    residuals[5] = 0
+    let degenerate = PortfolioContext(month: context.month, units: context.units, loadings: context.loadings, mu: context.mu,
+                                      factorCovariance: context.factorCovariance, residualVariances: residuals,
+                                      benchmark: context.benchmark, previousWeights: context.previousWeights,
+                                      sectors: context.sectors, exposureNames: context.exposureNames)
+    #expect(problem.canonicalForm(in: degenerate) != nil)
+    let fallback = try problem.solve(in: degenerate)
+    #expect(fallback.method != .factorPortfolio && fallback.status == .optimal)
+}
