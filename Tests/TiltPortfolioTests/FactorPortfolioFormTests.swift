@@ -46,11 +46,7 @@ func boundDualsGoToTheConstraintThatSetsEachBound(tevLimit: Double?, riskAversio
     // every dual against the largest multiplier of the problem.
     let a = try #require(structured.objective), b = try #require(interiorPoint.objective)
     #expect(abs(a - b) <= 1e-8)
-    let scale = interiorPoint.duals.flatMap(\.storage).map(abs).max() ?? 0
-    for (index, (x, y)) in zip(structured.duals, interiorPoint.duals).enumerated() {
-        let difference = zip(x.storage, y.storage).map { abs($0 - $1) }.max() ?? 0
-        #expect(x.rows == y.rows && difference <= 1e-5 * scale, "dual of constraint \(index): off by \(difference)")
-    }
+    expectDualsAgree(structured, interiorPoint, within: 1e-5)
 }
 
 /// Anything beyond the canonical form leaves the problem to the interior-point path.

@@ -19,6 +19,12 @@ private func denseVersion(of lowered: OptimizationProblem, objective: ModelExpre
     return dense
 }
 
+/// `minimize evar(confidence) s.t. constraints`, fully invested and long-only.
+private func evarProblem(confidence: Double = 0.95, _ constraints: [PortfolioConstraint]) -> PortfolioProblem {
+    PortfolioProblem(sense: .minimize, objective: [ObjectiveTerm(.entropicValueAtRisk(confidence: confidence))],
+                     constraints: constraints, defaults: [.fullyInvested, .longOnly])
+}
+
 private func weights(_ solution: ProblemSolution, _ context: PortfolioContext) throws -> [Double] {
     try #require(solution.values.first { $0.0 === context.weightVariable }?.1.storage)
 }
@@ -56,9 +62,7 @@ func olsRegimeUtilityStructuredMatchesDense(phi: Double) throws {
 @Test func olsEVaRStructuredMatchesDense() throws {
     var random = SplitMix64(seed: 23)
     let context = randomContext(assets: 200, factors: 5, random: &random)
-    let problem = PortfolioProblem(sense: .minimize, objective: [ObjectiveTerm(.entropicValueAtRisk(confidence: 0.95))],
-                                   constraints: [PortfolioConstraint(.trackingErrorAtMost(limit: 0.06), text: "tev <= 6%")],
-                                   defaults: [.fullyInvested, .longOnly])
+    let problem = evarProblem([PortfolioConstraint(.trackingErrorAtMost(limit: 0.06), text: "tev <= 6%")])
     let lowered = try problem.lowered(in: context)
     #expect(lowered.constraints.contains { $0.text == "f_portfolio == B w" })
     let structured = try problem.solve(in: context)
@@ -96,8 +100,7 @@ func olsEVaRActiveSetMatchesInteriorPoint(confidence: Double, tevLimit: Double, 
     let problem = withReturn
         ? PortfolioProblem(sense: .maximize, objective: [ObjectiveTerm(.expectedActiveReturn), ObjectiveTerm(.minus, scale: 0.5, .entropicValueAtRisk(confidence: confidence))],
                            constraints: constraints, defaults: [.fullyInvested, .longOnly])
-        : PortfolioProblem(sense: .minimize, objective: [ObjectiveTerm(.entropicValueAtRisk(confidence: confidence))],
-                           constraints: constraints, defaults: [.fullyInvested, .longOnly])
+        : evarProblem(confidence: confidence, constraints)
     #expect(problem.method(in: context).structured)
     let (structured, interiorPoint) = try solveBothWays(problem, in: context)
     #expect(structured.method == .factorPortfolio && interiorPoint.method != .factorPortfolio)
@@ -106,12 +109,7 @@ func olsEVaRActiveSetMatchesInteriorPoint(confidence: Double, tevLimit: Double, 
     #expect(abs(a - b) <= 1e-8, "active set \(a) vs interior point \(b)")
     let w = try weights(structured, context), wIPM = try weights(interiorPoint, context)
     #expect(zip(w, wIPM).allSatisfy { abs($0 - $1) <= 1e-5 }, "\(zip(w, wIPM).map { abs($0 - $1) }.max() ?? 0)")
-    #expect(structured.duals.count == interiorPoint.duals.count)
-    let scale = interiorPoint.duals.flatMap(\.storage).map(abs).max() ?? 0
-    for (index, (x, y)) in zip(structured.duals, interiorPoint.duals).enumerated() {
-        let difference = zip(x.storage, y.storage).map { abs($0 - $1) }.max() ?? 0
-        #expect(x.rows == y.rows && difference <= 1e-5 * scale, "dual of constraint \(index): off by \(difference)")
-    }
+    expectDualsAgree(structured, interiorPoint, within: 1e-5)
 }
 
 /// The optimality of the active-set EVaR answer checked by hand, without either solver: with a loose cap
@@ -120,9 +118,7 @@ func olsEVaRActiveSetMatchesInteriorPoint(confidence: Double, tevLimit: Double, 
 @Test func olsEVaRActiveSetSatisfiesTheMeanVolatilityConditions() throws {
     var random = SplitMix64(seed: 25)
     let context = randomContext(assets: 200, factors: 5, random: &random)
-    let problem = PortfolioProblem(sense: .minimize, objective: [ObjectiveTerm(.entropicValueAtRisk(confidence: 0.95))],
-                                   constraints: [PortfolioConstraint(.trackingErrorAtMost(limit: 1), text: "tev <= 100%")],
-                                   defaults: [.fullyInvested, .longOnly])
+    let problem = evarProblem([PortfolioConstraint(.trackingErrorAtMost(limit: 1), text: "tev <= 100%")])
     let solution = try problem.solve(in: context)
     #expect(solution.method == .factorPortfolio)
     let w = try weights(solution, context)

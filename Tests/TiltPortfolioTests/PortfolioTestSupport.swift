@@ -36,6 +36,19 @@ func agree(_ a: Matrix, _ b: Matrix, _ tolerance: Double) -> Bool {
     return a.rows == b.rows && a.cols == b.cols && zip(a.storage, b.storage).allSatisfy { abs($0 - $1) <= tolerance * scale }
 }
 
+/// Every constraint's dual on the two paths alike, to `tolerance` times the interior-point path's largest
+/// multiplier (its multipliers of inactive bounds are ~1e-9 rather than 0 at its tolerances).
+func expectDualsAgree(_ structured: ProblemSolution, _ interiorPoint: ProblemSolution, within tolerance: Double,
+                      sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(structured.duals.count == interiorPoint.duals.count, sourceLocation: sourceLocation)
+    let scale = interiorPoint.duals.flatMap(\.storage).map(abs).max() ?? 0
+    for (index, (x, y)) in zip(structured.duals, interiorPoint.duals).enumerated() {
+        let difference = zip(x.storage, y.storage).map { abs($0 - $1) }.max() ?? 0
+        #expect(x.rows == y.rows && difference <= tolerance * scale, "dual of constraint \(index): off by \(difference)",
+                sourceLocation: sourceLocation)
+    }
+}
+
 /// A random market: full factor covariance, uneven benchmark with some zero weights; with `sectors` > 0
 /// its units spread over that many sectors ("S1", …, each with a unit at least), and with `held` a book
 /// held before, w₀ = 0.6 b + 0.4 r (r random on the simplex, every entry positive), else nothing held.
