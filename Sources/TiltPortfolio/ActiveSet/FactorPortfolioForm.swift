@@ -131,7 +131,6 @@ public struct FactorPortfolioForm: Sendable {
         self.roles = roles
     }
 
-
     /// The monthly budget τ of each risk limit (`tev`, `risk`) among the roles.
     private var riskBudgets: [Double] {
         roles.compactMap { role in

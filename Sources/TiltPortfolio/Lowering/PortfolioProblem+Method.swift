@@ -10,7 +10,7 @@ extension PortfolioProblem {
             + "and a turnover limit, with some risk to trade off (an aversion or a limit)"
         if let form = canonicalForm(in: context) {
             let search = form.evar == nil ? ""
-                : "; `evar` with an OLS model is −Rᵀw + c·σ(w), solved as the mean–variance problem whose aversion φ = c/σ(w) at its optimum, found by a search over φ"
+                : "; `evar` with an OLS model is −Rᵀw + c·σ(w), solved as the mean–variance problem whose aversion is φ = c/σ(w) at its optimum, found by a search over φ"
             return (true, "the problem is the canonical factor-portfolio problem, solved on the factor structure without a cone program (\(takes))\(search); "
                         + "should it not certify its answer, the interior-point method solves it")
         }
