@@ -451,9 +451,11 @@ public struct ConeCompiler {
     /// whose terms are linear in E's.
     private mutating func liftingDenseRows(_ x: AffineMap, _ p: Matrix?) -> AffineMap {
         let byRow = x.termsByRow
-        let dense = (0..<x.rows).filter { byRow[$0].count > 1 }
+        // A row P leaves out is neither counted nor lifted (a zero diagonal entry of a semidefinite P zeroes its
+        // row and column: the intercept of a month's bordered `Sigma_f`).
+        let used = (0..<x.rows).filter { r in !byRow[r].isEmpty && p.map { $0[r, r] != 0 } ?? true }
+        let dense = used.filter { byRow[$0].count > 1 }
         guard !dense.isEmpty else { return x }
-        let used = (0..<x.rows).filter { !byRow[$0].isEmpty }
         /// The rows P couples with row r (r alone for sumsq).
         func coupled(_ r: Int) -> [Int] { p.map { p in used.filter { p[r, $0] != 0 } } ?? [r] }
         var liftedEntries = dense.reduce(0) { $0 + byRow[$1].count + 1 }

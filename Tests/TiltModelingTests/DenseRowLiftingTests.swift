@@ -98,6 +98,14 @@ struct DenseRowLiftingTests {
             #expect(compiled.P.nonzeroCount <= Self.k * (Self.k + 1) / 2 + Self.n, "P has \(compiled.P.nonzeroCount) entries")
             #expect(compiled.cones.first == .zero(1 + Self.k))
         }
+        // A bordered S (a zero row and column, as a month's `Sigma_f` has for the intercept): that row is not lifted.
+        var bordered = Matrix(rows: Self.k + 1, cols: Self.k + 1)
+        for a in 0..<Self.k { for c in 0..<Self.k { bordered[a + 1, c + 1] = model.factorCovariance[a, c] } }
+        let withIntercept = Matrix(rows: Self.n, cols: Self.k + 1, columnMajor: [Double](repeating: 1, count: Self.n) + model.loadings.storage)
+        let borderedProgram = try ConeCompiler.compile(problem(risk: quad(.constant(withIntercept.transposed()) * active, bordered) + specific)).conic
+        #expect(borderedProgram.variableCount == Self.n + Self.k)
+        #expect(borderedProgram.P.nonzeroCount <= Self.k * (Self.k + 1) / 2 + Self.n)
+
         let dense = try ConeCompiler.compile(problem(risk: quad(active, model.covariance))).conic
         #expect(dense.variableCount == Self.n)
         #expect(dense.P.nonzeroCount == Self.n * (Self.n + 1) / 2)
