@@ -428,12 +428,62 @@ public struct ConeCompiler {
                 case .sumSquares: p = nil
                 default: parts.linear = parts.linear + (try affine(term)).scaled(weight); continue
                 }
-                addQuadratic(try affine(arguments[0]), p, weight: weight, into: &parts)
+                addQuadratic(try liftingDenseRows(affine(arguments[0]), p), p, weight: weight, into: &parts)
             } else {
                 parts.linear = parts.linear + (try affine(term)).scaled(weight)
             }
         }
         return parts
+    }
+
+    /// The argument Ex + c of an objective's `quad(·, P)` or `sumsq(·)` with each row of more than one term
+    /// replaced by a new variable yᵣ = Eᵣx + cᵣ (an equality row), when that makes the cone program smaller:
+    /// CVXPY's reduction of a quadratic form of an affine argument to one of a variable, applied where it
+    /// pays. Without it EᵀPE is expanded into P, and a few rows that each touch all n weights
+    /// (`quad(F' * w, S)`, `sumsq(L' * F' * w)` with F n×K) make P a dense n×n matrix, built from K²n²
+    /// products; lifted, P is K×K and A gains the K·n entries of `y == F' * w`, as a user writing
+    /// `var f[K]` with `f == F' * w` and `quad(f, S)` has it. The rule compares entries: the expanded P's
+    /// upper triangle (its distinct (column, column) pairs, counted until they pass the other side) against
+    /// the lifted form's — P's upper triangle on the rows with terms, plus each lifted row's terms and its
+    /// y in A. So `quad(w, Sigma)` (one term a row: nothing to lift), the strategy's `[L'f; √E ∘ (w − b)]`
+    /// (a K×K block) and a least-squares `sumsq(A*x - y)` with more observations than unknowns keep their
+    /// expanded P. The epigraph and variance-budget forms need no such step: their cones hold L'(Ex + c),
+    /// whose terms are linear in E's.
+    private mutating func liftingDenseRows(_ x: AffineMap, _ p: Matrix?) -> AffineMap {
+        let byRow = x.termsByRow
+        // A row P leaves out is neither counted nor lifted (a zero diagonal entry of a semidefinite P zeroes its
+        // row and column: the intercept of a month's bordered `Sigma_f`).
+        let used = (0..<x.rows).filter { r in !byRow[r].isEmpty && p.map { $0[r, r] != 0 } ?? true }
+        let dense = used.filter { byRow[$0].count > 1 }
+        guard !dense.isEmpty else { return x }
+        /// The rows P couples with row r (r alone for sumsq).
+        func coupled(_ r: Int) -> [Int] { p.map { p in used.filter { p[r, $0] != 0 } } ?? [r] }
+        var liftedEntries = dense.reduce(0) { $0 + byRow[$1].count + 1 }
+        for r1 in used { liftedEntries += coupled(r1).filter { $0 >= r1 }.count }
+        // The expanded P's pairs as `addQuadratic` forms them, keyed c1·columns + c2.
+        var expanded = Set<Int>()
+        search: for r1 in used {
+            for r2 in coupled(r1) {
+                for (c1, _) in byRow[r1] {
+                    for (c2, _) in byRow[r2] where c1 <= c2 {
+                        expanded.insert(c1 * columns + c2)
+                        if expanded.count > liftedEntries { break search }
+                    }
+                }
+            }
+        }
+        guard expanded.count > liftedEntries else { return x }
+        let y = newVariable(dense.count)
+        add(.zero, y + -x.reindexed(dense))
+        var lifted = [Bool](repeating: false, count: x.rows)
+        for r in dense { lifted[r] = true }
+        var out = AffineMap(rows: x.rows, constant: x.constant)
+        out.terms = x.terms.filter { !lifted[$0.row] }
+        for (k, r) in dense.enumerated() {
+            out.terms.append((r, y.terms[k].column, 1))
+            out.constant[r] = 0
+        }
+        return out
     }
 
     /// weight × (Ex + c)ᵀP(Ex + c) = ½xᵀ(2w EᵀPE)x + 2w cᵀPE x + w cᵀPc  (P = I when nil).

@@ -65,6 +65,36 @@ func checkRejectsWhatRunRejects(program: String, message: String) {
     #expect(run.hasPrefix(message), "run: \(run)")
 }
 
+/// A name `at M` binds for a month (`F`, `Sigma_f`, `E`) written in a strategy's objective or constraints,
+/// where it does not exist, is reported with the strategy's word for it rather than the closest name (`b` for
+/// `F`); `F(w - b)` reads as a call. A month's name with no strategy word lists the strategy's names.
+@Test(arguments: [
+    (synthetic + "maximize mu'F(w - b) s.t. tev <= 5%" + schedule,
+     "c.tilt:2:13: error: unknown function `F`\n  maximize mu'F(w - b) s.t. tev <= 5%\n              ^\n"
+        + "hint: `F` is a month's value, bound by `at M`; in a strategy write `f` for the active factor exposures F(w − b), as in `maximize mu'f`\n"),
+    (synthetic + "maximize mu' * F * (w - b) s.t. tev <= 5%" + schedule,
+     "c.tilt:2:16: error: unknown name `F`\n  maximize mu' * F * (w - b) s.t. tev <= 5%\n                 ^\n"
+        + "hint: `F` is a month's value, bound by `at M`; in a strategy write `f` for the active factor exposures F(w − b), as in `maximize mu'f`\n"),
+    (synthetic + "minimize (w - b)'E(w - b)" + schedule,
+     "c.tilt:2:18: error: unknown function `E`\n  minimize (w - b)'E(w - b)\n                   ^\n"
+        + "hint: `E` is a month's value, bound by `at M`; in a strategy write `risk` for the monthly active variance fᵀΣ_f f + (w − b)ᵀE(w − b), or `tev` for the annualised tracking error √(12·risk)\n"),
+    (synthetic + "maximize mu'f - 5 * quad(f, Sigma_f)" + schedule,
+     "c.tilt:2:29: error: unknown name `Sigma_f`\n  maximize mu'f - 5 * quad(f, Sigma_f)\n                              ^~~~~~~\n"
+        + "hint: `Sigma_f` is a month's value, bound by `at M`; in a strategy write `risk` for the monthly active variance fᵀΣ_f f + (w − b)ᵀE(w − b), or `tev` for the annualised tracking error √(12·risk)\n"),
+    (synthetic + "maximize mu'f s.t. sum(abs(w - w_before)) <= 20%" + schedule,
+     "c.tilt:2:32: error: unknown name `w_before`\n  maximize mu'f s.t. sum(abs(w - w_before)) <= 20%\n                                 ^~~~~~~~\n"
+        + "hint: `w_before` is a month's value, bound by `at M`; in a strategy write `turnover` for Σ|w − w_before|\n"),
+    (synthetic + "maximize mu'f s.t. tev <= 5%, w <= 2 * R[2006-01, :]'" + schedule,
+     "c.tilt:2:40: error: unknown name `R`\n  maximize mu'f s.t. tev <= 5%, w <= 2 * R[2006-01, :]'\n                                         ^\n"
+        + "hint: `R` is a month's value, bound by `at M` (excess returns of the assets over the estimation window, months × assets (the last row is M)); "
+        + "a strategy's objective and constraints name `w`, `b`, `mu`, `f`, `risk`, `tev`, `turnover`\n"),
+] as [(String, String)])
+func monthNamesInAStrategyNameTheStrategysWord(program: String, message: String) {
+    let check = checked(program), run = ran(program)
+    #expect(check == message, "check: \(check)")
+    #expect(run.hasPrefix(message), "run: \(run)")
+}
+
 /// Bounds written with a unit, or plausible without one, pass; a tracking error of exactly 100% is allowed.
 @Test func plausibleBoundsPass() {
     for bound in ["tev <= 4%", "tev <= 0.04", "tev <= 1", "tev <= 400%", "turnover <= 2", "risk <= 0.0003", "risk <= 1"] {

@@ -114,6 +114,16 @@ public struct Checker {
         }
     }
 
+    /// The hint for a name `at M` binds (`F`, `Sigma_f`) written in a strategy's objective or constraints,
+    /// where only the strategy's names exist: that it is a month's, and the strategy's word for it. Nil for
+    /// any other name.
+    private static func monthNameInStrategy(_ n: String) -> String? {
+        guard let month = Vocabulary.monthNames.first(where: { $0.name == n }) else { return nil }
+        if let word = month.inStrategy { return "`\(n)` is a month's value, bound by `at M`; in a strategy write \(word)" }
+        return "`\(n)` is a month's value, bound by `at M` (\(month.summary)); a strategy's objective and constraints name "
+            + Vocabulary.strategyNames.map { "`\($0)`" }.joined(separator: ", ")
+    }
+
     private mutating func check(_ e: Expr, context: Context) {
         switch e.kind {
         case .number, .month, .date, .string: break
@@ -126,7 +136,9 @@ public struct Checker {
             var candidates = Array(defined) + Builtins.names
             if context == .strategy { candidates += Checker.strategyNames }
             let hint: String?
-            if let close = closestName(to: n, among: candidates) {
+            if context == .strategy, let month = Checker.monthNameInStrategy(n) {
+                hint = month
+            } else if let close = closestName(to: n, among: candidates) {
                 hint = "did you mean `\(close)`?"
             } else if context == .plain, Checker.strategyNames.contains(n) {
                 hint = "`\(n)` is defined inside a strategy objective (`maximize …`/`minimize …`) and its constraints"
@@ -185,8 +197,10 @@ public struct Checker {
             guard let builtin = Builtins.named(name.name) else {
                 var candidates = Builtins.names
                 if context == .strategy { candidates += Checker.strategyFunctions }
+                // `mu'F(w - b)` reads `F(…)` as a call.
                 report("unknown function `\(name.name)`", name.range,
-                       hint: closestName(to: name.name, among: candidates).map { "did you mean `\($0)`?" })
+                       hint: (context == .strategy ? Checker.monthNameInStrategy(name.name) : nil)
+                           ?? closestName(to: name.name, among: candidates).map { "did you mean `\($0)`?" })
                 break
             }
             if !builtin.arity.contains(arguments.count) {

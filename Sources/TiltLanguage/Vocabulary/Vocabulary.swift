@@ -177,19 +177,26 @@ public enum Vocabulary {
         "at", syntax: "at M",
         summary: "look at month M of the strategy's data as it is known at the end of M: binds the names below (with an objective, its solution `optimum`; with a regime model, `hmm`)")
 
+    /// What a strategy writes for the month's risk model (`Sigma_f`, `E`) and sectors (`M`, `sector`).
+    private static let riskInStrategy = "`risk` for the monthly active variance fᵀΣ_f f + (w − b)ᵀE(w − b), or `tev` for the annualised tracking error √(12·risk)"
+    private static let sectorInStrategy = "`sector(\"NAME\")` for a sector's total weight"
+
     /// The names `at M` binds: the month's values, labelled by asset, sector and factor, known at the end
     /// of M. Stock level: with `allocate by sector` too, these are the assets (the solution's `w` is by sector).
     public static let monthNames: [VocabularyMonthName] = [
         VocabularyMonthName("assets", "the eligible assets at M (a return and a positive cap at M, no delisting in M, enough returns in the estimation window)", "names"),
         VocabularyMonthName("c", "market caps at M, by asset", "the data's units ($m for Ken French's and CRSP's)"),
-        VocabularyMonthName("sector", "each asset's sector", "names"),
-        VocabularyMonthName("M", "sector dummies, assets × sectors (sorted), a 1 where the asset belongs", "0 or 1"),
-        VocabularyMonthName("F", "the factor model's loadings at M, (K+1) × assets, the intercept row `alpha` first (the strategy's B)", "per unit of factor"),
+        VocabularyMonthName("sector", "each asset's sector", "names", inStrategy: sectorInStrategy),
+        VocabularyMonthName("M", "sector dummies, assets × sectors (sorted), a 1 where the asset belongs", "0 or 1", inStrategy: sectorInStrategy),
+        VocabularyMonthName("F", "the factor model's loadings at M, (K+1) × assets, the intercept row `alpha` first (the strategy's B)", "per unit of factor",
+                            inStrategy: "`f` for the active factor exposures F(w − b), as in `maximize mu'f`"),
         VocabularyMonthName("mu", "[1, mean factor returns] over the window, so that mu'F(w − b) is the expected active return", "monthly"),
-        VocabularyMonthName("Sigma_f", "factor covariance over the window, (K+1) × (K+1) with the intercept's row and column zero, so that f'Σ_f f is the factor risk of f = F(w − b)", "monthly decimal²"),
-        VocabularyMonthName("E", "residual variances, by asset", "monthly decimal²"),
+        VocabularyMonthName("Sigma_f", "factor covariance over the window, (K+1) × (K+1) with the intercept's row and column zero, so that f'Σ_f f is the factor risk of f = F(w − b)", "monthly decimal²",
+                            inStrategy: riskInStrategy),
+        VocabularyMonthName("E", "residual variances, by asset", "monthly decimal²", inStrategy: riskInStrategy),
         VocabularyMonthName("b", "benchmark weights, by asset", "fractions"),
-        VocabularyMonthName("w_before", "the weights held just before the rebalance (the last backtest's, drifted; 0 without one)", "fractions"),
+        VocabularyMonthName("w_before", "the weights held just before the rebalance (the last backtest's, drifted; 0 without one)", "fractions",
+                            inStrategy: "`turnover` for Σ|w − w_before|"),
         VocabularyMonthName("R", "excess returns of the assets over the estimation window, months × assets (the last row is M)", "monthly decimals"),
         VocabularyMonthName("X", "factor returns over the estimation window, months × factors", "monthly decimals"),
         VocabularyMonthName("hmm", "with a regime model: the HMM fitted at M (means, covariances, transition, filtered and forecast probabilities, log-likelihood, BIC)", "record"),
@@ -490,11 +497,15 @@ public struct VocabularyMonthName: Sendable {
     public let name: String
     public let summary: String
     public let unit: String
+    /// What a strategy's objective and constraints write for it, where the month's names do not exist
+    /// (`f` for `F(w − b)`), as the checker's hint says it; nil when the strategy has no such word.
+    public let inStrategy: String?
 
-    init(_ name: String, _ summary: String, _ unit: String) {
+    init(_ name: String, _ summary: String, _ unit: String, inStrategy: String? = nil) {
         self.name = name
         self.summary = summary
         self.unit = unit
+        self.inStrategy = inStrategy
     }
 }
 
