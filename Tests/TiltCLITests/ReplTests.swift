@@ -224,9 +224,11 @@ final class PseudoTerminalSession {
     enter("backtest[weights][2008-09]", expecting: "2008-09")
     enter("let kept = 42", expecting: "let kept")
 
-    // Ctrl-C while the backtest of a changed strategy runs (a sector limit: the interior-point method).
+    // Ctrl-C while the backtest of a changed strategy runs: an EVaR limit keeps it on the interior-point
+    // method (exponential cones), slow enough that the interrupt always finds it running (a sector limit
+    // alone is on the active-set method, whose backtest could end before the Ctrl-C arrives).
     repl.clear()
-    repl.type("maximize mu'f s.t. tev <= 3%, sector(\"Finance\") <= 15%\r")
+    repl.type("maximize mu'f s.t. tev <= 3%, sector(\"Finance\") <= 15%, evar(95%) <= 20%\r")
     #expect(repl.waitFor("backtest [", timeout: 120), "progress: \(repl.transcript)")
     repl.type("\u{3}")
     #expect(repl.waitFor("interrupted: the run stopped, and the session is as it was before this entry", timeout: 60), "\(repl.transcript)")
