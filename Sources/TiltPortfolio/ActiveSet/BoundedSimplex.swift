@@ -71,15 +71,132 @@ struct BoundedSimplex {
         for j in 0..<n where row[j] < 0 { guard start[j] == lower[j] || start[j] == upper[j] else { return nil } }
         var simplex = BoundedSimplex(matrix: matrix, m: m, n: n, h: h, cost: c, lower: lower, upper: upper, x: start,
                                      basis: basis, row: row, inverse: [Double](repeating: 0, count: m * m))
-        guard simplex.refactor(), simplex.run() else { return nil }
+        guard simplex.refactor() else { return nil }
+        // From a dual-feasible start the dual method ends at the optimum; the primal steps then only confirm
+        // it (or finish what the dual method left: rounding, a program it found infeasible).
+        simplex.dual()
+        guard simplex.updates == 0 || simplex.refactor(), simplex.run() else { return nil }
         return simplex.solution()
+    }
+
+    /// Dual simplex steps while the basis is dual feasible (every nonbasic column's reduced cost
+    /// cⱼ − πᵀAⱼ ≤ 0 at its lower bound, ≥ 0 at its upper) and a basic value lies outside its bounds: that
+    /// value leaves at the bound it violates, and the entering column is the one whose reduced cost reaches
+    /// 0 first as the prices move (the dual ratio test), so the basis stays dual feasible and ends optimal
+    /// once every basic value is within its bounds. The best corner without the limits is such a basis (its
+    /// prices are the α of the weight filled last and 0 for the limits), so the limits are added in a few
+    /// steps; a start that is not dual feasible is left to the primal steps. Stops (leaving the rest to the
+    /// primal steps) when no column can enter — the program is then infeasible — or on a failed
+    /// refactorisation; the most violated value leaves, the smallest index after `degenerateRun` steps that
+    /// leave the prices unchanged (Bland's rule for the dual).
+    private mutating func dual() {
+        let optimality = 1e-11 * max(1, cost.map(abs).max() ?? 0)
+        var reduced = [Double](repeating: 0, count: n), vector = [Double](repeating: 0, count: m)
+        var rowEntries = [Double](repeating: 0, count: n), column = [Double](repeating: 0, count: m)
+        var candidates: [(ratio: Double, column: Int)] = []
+        guard reducedCosts(&reduced, optimality: optimality) else { return }
+        var degenerate = 0
+        for _ in 0..<Self.maximumIterations {
+            if updates >= Self.refactorInterval { guard refactor(), reducedCosts(&reduced, optimality: optimality) else { return } }
+            let bland = degenerate >= Self.degenerateRun
+            // Leaving: a basic value outside its bounds.
+            var leaving = -1, worst = 0.0
+            for r in 0..<m {
+                let j = basis[r]
+                let outside = max(lower[j] - tolerance(lower[j]) - x[j], x[j] - upper[j] - tolerance(upper[j]))
+                guard outside > 0, leaving < 0 || (bland ? j < basis[leaving] : outside > worst) else { continue }
+                leaving = r
+                worst = outside
+            }
+            guard leaving >= 0 else { return }
+            let left = basis[leaving], below = x[left] < lower[left]
+            let bound = below ? lower[left] : upper[left]
+            // Row `leaving` of B⁻¹A. Candidates: the columns whose move off their bound takes the leaving value
+            // towards its bound (x_B(leaving) changes by −a per unit of x_j; x_j can rise from its lower bound,
+            // fall from its upper), each with the ratio |d_j / a_j| at which its reduced cost reaches 0.
+            for i in 0..<m { vector[i] = inverse[leaving * m + i] }
+            nonbasicProducts(vector, into: &rowEntries)
+            candidates.removeAll(keepingCapacity: true)
+            for j in 0..<n where row[j] < 0 && lower[j] < upper[j] {
+                let a = rowEntries[j]
+                guard abs(a) > Self.pivotTolerance else { continue }
+                let atLower = x[j] == lower[j]
+                guard below == (atLower ? a < 0 : a > 0) else { continue }
+                candidates.append(((atLower ? max(0, -reduced[j]) : max(0, reduced[j])) / abs(a), j))
+            }
+            // Bound flipping (the long-step dual ratio test): past its ratio a candidate belongs at its other
+            // bound, which takes |a_j|·(u_j − l_j) off the leaving value's infeasibility; taken in the order of
+            // their ratios, the first candidate that would take all that is left (or has no other bound) enters
+            // and those before it flip. Ties: the larger pivot; under Bland's rule the smallest index, no flips.
+            var remaining = abs(x[left] - bound), entering = -1, flips = 0
+            while flips < candidates.count {
+                var next = flips
+                for c in (flips + 1)..<candidates.count {
+                    let (ratio, j) = candidates[c], (best, k) = candidates[next]
+                    if ratio < best || ratio == best && (bland ? j < k : abs(rowEntries[j]) > abs(rowEntries[k])) { next = c }
+                }
+                candidates.swapAt(flips, next)
+                let j = candidates[flips].column, reach = abs(rowEntries[j]) * (upper[j] - lower[j])
+                if bland || reach >= remaining {
+                    entering = j
+                    break
+                }
+                remaining -= reach
+                flips += 1
+            }
+            guard entering >= 0 else { return }
+            if flips > 0 {
+                // x_B −= B⁻¹ (Σ A_j Δx_j) over the flipped columns.
+                for i in 0..<m { vector[i] = 0 }
+                for (_, j) in candidates[..<flips] {
+                    let target = x[j] == lower[j] ? upper[j] : lower[j], change = target - x[j]
+                    x[j] = target
+                    for i in 0..<m { vector[i] += matrix[j * m + i] * change }
+                }
+                for r in 0..<m {
+                    var sum = 0.0
+                    for i in 0..<m { sum += inverse[r * m + i] * vector[i] }
+                    x[basis[r]] -= sum
+                }
+            }
+            // The primal step: the entering value moves until the leaving one is at its bound.
+            basisSolve(entering, into: &column)
+            let step = (x[left] - bound) / column[leaving]
+            for r in 0..<m { x[basis[r]] -= step * column[r] }
+            x[entering] += step
+            x[left] = bound
+            // The dual step: the prices move by θ = d_q / a_q along row `leaving` of B⁻¹.
+            let theta = reduced[entering] / rowEntries[entering]
+            for j in 0..<n where row[j] < 0 { reduced[j] -= theta * rowEntries[j] }
+            reduced[entering] = 0
+            reduced[left] = -theta
+            degenerate = theta == 0 ? degenerate + 1 : 0
+            row[left] = -1
+            row[entering] = leaving
+            basis[leaving] = entering
+            pivot(on: leaving, column)
+        }
+    }
+
+    /// The nonbasic columns' reduced costs cⱼ − πᵀAⱼ from the prices π = c_Bᵀ B⁻¹; false when one has the
+    /// wrong sign for the bound its column sits at (by more than `optimality`): the basis is not dual feasible.
+    private func reducedCosts(_ reduced: inout [Double], optimality: Double) -> Bool {
+        var prices = [Double](repeating: 0, count: m)
+        self.prices(of: basis.map { cost[$0] }, into: &prices)
+        nonbasicProducts(prices, into: &reduced)
+        var feasible = true
+        for j in 0..<n where row[j] < 0 {
+            reduced[j] = cost[j] - reduced[j]
+            if lower[j] < upper[j], x[j] == lower[j] ? reduced[j] > optimality : reduced[j] < -optimality { feasible = false }
+        }
+        return feasible
     }
 
     /// Simplex steps until no column prices in at a feasible point (true), or a failure (false).
     private mutating func run() -> Bool {
         let optimality = 1e-11 * max(1, cost.map(abs).max() ?? 0)
         var basicCost = [Double](repeating: 0, count: m), prices = [Double](repeating: 0, count: m)
-        var column = [Double](repeating: 0, count: m)
+        var products = [Double](repeating: 0, count: n), column = [Double](repeating: 0, count: m)
         var degenerate = 0, wasFeasible = false
         for _ in 0..<Self.maximumIterations {
             if updates >= Self.refactorInterval { guard refactor() else { return false } }
@@ -93,18 +210,14 @@ struct BoundedSimplex {
             if feasible { for r in 0..<m { basicCost[r] = cost[basis[r]] } }
             if feasible != wasFeasible { degenerate = 0 }
             wasFeasible = feasible
-            for i in 0..<m {
-                var sum = 0.0
-                for r in 0..<m { sum += basicCost[r] * inverse[r * m + i] }
-                prices[i] = sum
-            }
+            self.prices(of: basicCost, into: &prices)
+            nonbasicProducts(prices, into: &products)
 
             // Entering column: a nonbasic one whose move off its bound improves the objective.
             let bland = degenerate >= Self.degenerateRun
             var entering = -1, direction = 0.0, gain = 0.0
             for j in 0..<n where row[j] < 0 && lower[j] < upper[j] {
-                var reduced = feasible ? cost[j] : 0
-                for i in 0..<m { reduced -= prices[i] * matrix[j * m + i] }
+                let reduced = (feasible ? cost[j] : 0) - products[j]
                 let sign: Double
                 if x[j] == lower[j], reduced > optimality { sign = 1 }
                 else if x[j] == upper[j], reduced < -optimality { sign = -1 }
@@ -120,11 +233,7 @@ struct BoundedSimplex {
 
             // Ratio test: the basic value that meets a bound first (a feasible one the bound it moves to, an
             // infeasible one the bound it violates), or the entering column's own other bound.
-            for r in 0..<m {
-                var sum = 0.0
-                for i in 0..<m { sum += inverse[r * m + i] * matrix[entering * m + i] }
-                column[r] = sum
-            }
+            basisSolve(entering, into: &column)
             var step = upper[entering] - lower[entering], leaving = -1, leavingBound = 0.0
             for r in 0..<m {
                 let rate = -direction * column[r], j = basis[r]
@@ -166,6 +275,43 @@ struct BoundedSimplex {
             pivot(on: leaving, column)
         }
         return false
+    }
+
+    /// π = c_Bᵀ B⁻¹ for the basic costs `basicCost` (one per row).
+    private func prices(of basicCost: [Double], into prices: inout [Double]) {
+        for i in 0..<m {
+            var sum = 0.0
+            for r in 0..<m { sum += basicCost[r] * inverse[r * m + i] }
+            prices[i] = sum
+        }
+    }
+
+    /// vᵀAⱼ for every nonbasic column j (the basic ones left as they are): the prices' pass over the
+    /// columns, or a row of B⁻¹'s, O(N·M) — the method's main cost, so on the buffers directly.
+    private func nonbasicProducts(_ v: [Double], into out: inout [Double]) {
+        let m = m
+        matrix.withUnsafeBufferPointer { a in
+            v.withUnsafeBufferPointer { v in
+                row.withUnsafeBufferPointer { row in
+                    out.withUnsafeMutableBufferPointer { out in
+                        for j in 0..<n where row[j] < 0 {
+                            var sum = 0.0
+                            for i in 0..<m { sum += v[i] * a[j * m + i] }
+                            out[j] = sum
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// B⁻¹Aⱼ.
+    private func basisSolve(_ j: Int, into column: inout [Double]) {
+        for r in 0..<m {
+            var sum = 0.0
+            for i in 0..<m { sum += inverse[r * m + i] * matrix[j * m + i] }
+            column[r] = sum
+        }
     }
 
     /// The feasibility tolerance at a bound.
@@ -236,7 +382,8 @@ struct BoundedSimplex {
             if x[j] < lower[j] { x[j] = lower[j] }
             if x[j] > upper[j] { x[j] = upper[j] }
         }
-        let prices = (0..<m).map { i in (0..<m).reduce(0) { $0 + cost[basis[$1]] * inverse[$1 * m + i] } }
+        var prices = [Double](repeating: 0, count: m)
+        self.prices(of: basis.map { cost[$0] }, into: &prices)
         return Solution(x: x, prices: prices, basis: basis)
     }
 }

@@ -50,10 +50,12 @@ extension FreeSetModel {
             h[0] = 1 - w0.reduce(0, +)
             for (j, limit) in limits.enumerated() { h[1 + j] = -limit.value(w0) }
             for (side, sign) in [1.0, -1.0].enumerated() {
+                for (j, limit) in limits.enumerated() {
+                    for (i, a) in limit.coefficients.enumerated() { matrix[(side * n + i) * rows + 1 + j] = sign * a }
+                }
                 for i in 0..<n {
                     let column = side * n + i
                     matrix[column * rows] = sign
-                    for (j, limit) in limits.enumerated() { matrix[column * rows + 1 + j] = sign * limit.coefficients[i] }
                     if turnoverLimit != nil { matrix[column * rows + rows - 1] = 1 }
                     // Purchases keep w ≤ u (and reach l when w₀ is below it); sales keep w ≥ l (and reach u).
                     let room = sign > 0 ? (max(0, l[i] - w0[i]), u[i] - w0[i]) : (max(0, w0[i] - u[i]), w0[i] - l[i])
@@ -67,13 +69,13 @@ extension FreeSetModel {
             basis.insert(alpha.indices.max { alpha[$0] < alpha[$1] } ?? 0, at: 0)
         } else {
             h[0] = 1
-            for i in 0..<n {
-                matrix[i * rows] = 1
-                for (j, limit) in limits.enumerated() { matrix[i * rows + 1 + j] = limit.coefficients[i] }
-                cost[i] = alpha[i]
-                lower[i] = l[i]
-                upper[i] = u[i]
+            for i in 0..<n { matrix[i * rows] = 1 }
+            for (j, limit) in limits.enumerated() {
+                for (i, a) in limit.coefficients.enumerated() { matrix[i * rows + 1 + j] = a }
             }
+            cost.replaceSubrange(0..<n, with: alpha)
+            lower.replaceSubrange(0..<n, with: l)
+            upper.replaceSubrange(0..<n, with: u)
             // The best corner without the rows: the largest α at their upper bounds while the budget has room,
             // the first that does not fit basic.
             start = l
@@ -125,11 +127,12 @@ extension FreeSetModel {
             turnoverMultiplier: turnoverLimit == nil ? 0 : max(0, price(rows - 1, slack: cost.count - 1)), iterations: 1)
         var guess: Guess?
         if !hasTrading {
-            let basic = Set(optimum.basis)
-            let places = (0..<n).map { i -> Place in basic.contains(i) ? .free : optimum.x[i] == lower[i] ? .lower : .upper }
+            var basic = [Bool](repeating: false, count: cost.count)
+            for j in optimum.basis { basic[j] = true }
+            let places = (0..<n).map { i -> Place in basic[i] ? .free : optimum.x[i] == lower[i] ? .lower : .upper }
             let limitPlaces = limits.indices.map { j -> LimitPlace in
                 let slack = slackStart + j, limit = limits[j]
-                if basic.contains(slack) { return .inactive }
+                if basic[slack] { return .inactive }
                 if limit.isEquality { return .upper }
                 // σ_j's column is −e_j when the limit's lower end is finite, else +e_j (holding −σ_j).
                 return (optimum.x[slack] == lower[slack]) == limit.lower.isFinite ? .lower : .upper
