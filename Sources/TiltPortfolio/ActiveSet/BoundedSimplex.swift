@@ -7,17 +7,20 @@
 /// turnover limit, a dozen at most, over 48–5,000 weights — so the basis is M × M for M rows, held as an
 /// explicit inverse updated at each pivot (product form, O(M²)) and recomputed from the basis every
 /// `refactorInterval` pivots and before the answer; the nonbasic columns sit at a bound, and a step costs
-/// O(N·M) for the prices of the N columns. A start near the optimum (the caller's: the best corner without
-/// the limits, the limits' slacks basic) leaves a few pivots.
+/// O(N·M) for one pass over the N columns.
 ///
-/// A start whose basic values lie outside their bounds is repaired first by minimising the sum of the
-/// infeasibilities (the composite phase one: the same steps with the cost +1 on a basic value below its
-/// lower bound, −1 above its upper one, stopping at the first bound any basic value meets), then the
-/// program's own cost is maximised. Dantzig's rule picks the entering column, the ratio test the leaving
-/// one (on ties the larger pivot), and after `degenerateRun` steps in a row that move nothing Bland's rule
-/// (smallest index entering and leaving) takes over until a step moves, so the method does not cycle.
-/// Nil when the program is infeasible, unbounded, the start is not a basis, or the basis degenerates
-/// numerically: the caller then has the interior-point method.
+/// From a dual-feasible start — every nonbasic reduced cost of the sign its bound allows, as at the
+/// caller's start, the best corner without the limits with the limits' slacks basic — the dual simplex
+/// method with bound flipping (`dual`) adds the violated rows in a few steps and ends at the optimum; the
+/// primal steps (`run`) then confirm it on a freshly computed inverse. From any other start, or where the
+/// dual steps stop, the primal steps do the work: basic values outside their bounds are repaired first by
+/// minimising the sum of the infeasibilities (the composite phase one: the same steps with the cost +1 on
+/// a basic value below its lower bound, −1 above its upper one, stopping at the first bound any basic value
+/// meets), then the program's own cost is maximised. Dantzig's rule picks the entering column, the ratio
+/// test the leaving one (on ties the larger pivot), and after `degenerateRun` steps in a row that move
+/// nothing Bland's rule (smallest index entering and leaving) takes over until a step moves, so neither
+/// method cycles. Nil when the program is infeasible, unbounded, the start is not a basis, or the basis
+/// degenerates numerically: the caller then has the interior-point method.
 struct BoundedSimplex {
     /// The optimum, the row prices π (reduced costs cⱼ − πᵀAⱼ: ≤ 0 at a lower bound, ≥ 0 at an upper) and
     /// the basis (one column per row; the other columns sit at a bound).
@@ -54,6 +57,8 @@ struct BoundedSimplex {
     /// B⁻¹, M × M row-major, and the pivots since it was last computed from the basis.
     var inverse: [Double]
     var updates = 0
+    /// How far a reduced cost may lie on the wrong side of 0 at an optimum: 1e-11 relative to the largest cost.
+    let optimality: Double
 
     /// The optimum from `start` (a value for every column; the columns not in `basis` exactly at a finite
     /// bound, those in it free to take any value — the basic values are computed from the rest) and
@@ -70,7 +75,8 @@ struct BoundedSimplex {
         }
         for j in 0..<n where row[j] < 0 { guard start[j] == lower[j] || start[j] == upper[j] else { return nil } }
         var simplex = BoundedSimplex(matrix: matrix, m: m, n: n, h: h, cost: c, lower: lower, upper: upper, x: start,
-                                     basis: basis, row: row, inverse: [Double](repeating: 0, count: m * m))
+                                     basis: basis, row: row, inverse: [Double](repeating: 0, count: m * m),
+                                     optimality: 1e-11 * max(1, c.reduce(0) { max($0, abs($1)) }))
         guard simplex.refactor() else { return nil }
         // From a dual-feasible start the dual method ends at the optimum; the primal steps then only confirm
         // it (or finish what the dual method left: rounding, a program it found infeasible).
@@ -81,23 +87,22 @@ struct BoundedSimplex {
 
     /// Dual simplex steps while the basis is dual feasible (every nonbasic column's reduced cost
     /// cⱼ − πᵀAⱼ ≤ 0 at its lower bound, ≥ 0 at its upper) and a basic value lies outside its bounds: that
-    /// value leaves at the bound it violates, and the entering column is the one whose reduced cost reaches
-    /// 0 first as the prices move (the dual ratio test), so the basis stays dual feasible and ends optimal
-    /// once every basic value is within its bounds. The best corner without the limits is such a basis (its
+    /// value leaves at the bound it violates, and the entering column is one whose reduced cost reaches 0 as
+    /// the prices move (the dual ratio test; those reaching 0 before it flip to their other bound), so the
+    /// basis stays dual feasible and ends optimal once every basic value is within its bounds. The best corner without the limits is such a basis (its
     /// prices are the α of the weight filled last and 0 for the limits), so the limits are added in a few
     /// steps; a start that is not dual feasible is left to the primal steps. Stops (leaving the rest to the
     /// primal steps) when no column can enter — the program is then infeasible — or on a failed
     /// refactorisation; the most violated value leaves, the smallest index after `degenerateRun` steps that
     /// leave the prices unchanged (Bland's rule for the dual).
     private mutating func dual() {
-        let optimality = 1e-11 * max(1, cost.map(abs).max() ?? 0)
         var reduced = [Double](repeating: 0, count: n), vector = [Double](repeating: 0, count: m)
         var rowEntries = [Double](repeating: 0, count: n), column = [Double](repeating: 0, count: m)
         var candidates: [(ratio: Double, column: Int)] = []
-        guard reducedCosts(&reduced, optimality: optimality) else { return }
+        guard reducedCosts(&reduced) else { return }
         var degenerate = 0
         for _ in 0..<Self.maximumIterations {
-            if updates >= Self.refactorInterval { guard refactor(), reducedCosts(&reduced, optimality: optimality) else { return } }
+            if updates >= Self.refactorInterval { guard refactor(), reducedCosts(&reduced) else { return } }
             let bland = degenerate >= Self.degenerateRun
             // Leaving: a basic value outside its bounds.
             var leaving = -1, worst = 0.0
@@ -180,7 +185,7 @@ struct BoundedSimplex {
 
     /// The nonbasic columns' reduced costs cⱼ − πᵀAⱼ from the prices π = c_Bᵀ B⁻¹; false when one has the
     /// wrong sign for the bound its column sits at (by more than `optimality`): the basis is not dual feasible.
-    private func reducedCosts(_ reduced: inout [Double], optimality: Double) -> Bool {
+    private func reducedCosts(_ reduced: inout [Double]) -> Bool {
         var prices = [Double](repeating: 0, count: m)
         self.prices(of: basis.map { cost[$0] }, into: &prices)
         nonbasicProducts(prices, into: &reduced)
@@ -194,7 +199,6 @@ struct BoundedSimplex {
 
     /// Simplex steps until no column prices in at a feasible point (true), or a failure (false).
     private mutating func run() -> Bool {
-        let optimality = 1e-11 * max(1, cost.map(abs).max() ?? 0)
         var basicCost = [Double](repeating: 0, count: m), prices = [Double](repeating: 0, count: m)
         var products = [Double](repeating: 0, count: n), column = [Double](repeating: 0, count: m)
         var degenerate = 0, wasFeasible = false
@@ -338,7 +342,7 @@ struct BoundedSimplex {
         for (r, j) in basis.enumerated() { for i in 0..<m { b[i * m + r] = matrix[j * m + i] } }
         var inv = [Double](repeating: 0, count: m * m)
         for i in 0..<m { inv[i * m + i] = 1 }
-        let scale = b.map(abs).max() ?? 0
+        let scale = b.reduce(0) { max($0, abs($1)) }
         for c in 0..<m {
             var p = c
             for i in (c + 1)..<m where abs(b[i * m + c]) > abs(b[p * m + c]) { p = i }
