@@ -45,10 +45,8 @@ public enum FactorPortfolioSolver {
     static let cycleWatchStart = 8
     /// Guesses after which a search with limits that has not settled hands over to the vertex and the path
     /// (exposure_limits' months mostly settle in 4–11 guesses; most of those that do not, cycle or sit at
-    /// the vertex). The linear program costs about one or two guesses (`BoundedSimplex`'s dual steps from the
-    /// corner); 7 gave the fewest months above twice the canonical time (6–8 within the noise, 4–5 and 12
-    /// clearly more: an earlier hand-over pays the path in months the guesses settle in).
-    static let handOverIteration = 7
+    /// the vertex). The linear program costs about as much as a dozen guesses.
+    static let handOverIteration = 12
     /// Relative KKT residual accepted as optimal.
     public static var tolerance: Double { FactorPortfolioCertificate.tolerance }
 
