@@ -1,21 +1,27 @@
-import TiltLinearAlgebra
-
 /// A linear program with few rows and many bounded columns,
 ///
 ///     maximize cᵀx   s.t.  A x = h,  l ≤ x ≤ u   (every l finite; u finite or +∞),
 ///
-/// solved by the bounded-variable primal simplex method in two phases (artificial variables first;
-/// Dantzig's rule, Bland's smallest index after a run of degenerate steps). Written for
-/// `FactorPortfolioSolver`'s budget-slack case — the rows are the budget, the linear limits and the
-/// turnover limit, a dozen at most — so the basis is a small dense matrix inverted afresh at each step and
-/// a step costs O(N·M) for the prices of N columns and M rows. Nil when the program is infeasible,
-/// unbounded, or the basis degenerates numerically: the caller then has the interior-point method.
+/// solved by the bounded-variable revised simplex method from a starting basis the caller chooses. Written
+/// for `FactorPortfolioSolver`'s budget-slack case — the rows are the budget, the linear limits and the
+/// turnover limit, a dozen at most, over 48–5,000 weights — so the basis is M × M for M rows, held as an
+/// explicit inverse updated at each pivot (product form, O(M²)) and recomputed from the basis every
+/// `refactorInterval` pivots and before the answer; the nonbasic columns sit at a bound, and a step costs
+/// O(N·M) for one pass over the N columns.
+///
+/// From a dual-feasible start — every nonbasic reduced cost of the sign its bound allows, as at the
+/// caller's start, the best corner without the limits with the limits' slacks basic — the dual simplex
+/// method with bound flipping (`dual`) adds the violated rows in a few steps and ends at the optimum; the
+/// primal steps (`run`) then confirm it on a freshly computed inverse. From any other start, or where the
+/// dual steps stop, the primal steps do the work: basic values outside their bounds are repaired first by
+/// minimising the sum of the infeasibilities (the composite phase one: the same steps with the cost +1 on
+/// a basic value below its lower bound, −1 above its upper one, stopping at the first bound any basic value
+/// meets), then the program's own cost is maximised. Dantzig's rule picks the entering column, the ratio
+/// test the leaving one (on ties the larger pivot), and after `degenerateRun` steps in a row that move
+/// nothing Bland's rule (smallest index entering and leaving) takes over until a step moves, so neither
+/// method cycles. Nil when the program is infeasible, unbounded, the start is not a basis, or the basis
+/// degenerates numerically: the caller then has the interior-point method.
 struct BoundedSimplex {
-    /// M × N, column-major.
-    let matrix: [Double]
-    let rowCount: Int
-    let h: [Double]
-
     /// The optimum, the row prices π (reduced costs cⱼ − πᵀAⱼ: ≤ 0 at a lower bound, ≥ 0 at an upper) and
     /// the basis (one column per row; the other columns sit at a bound).
     struct Solution {
@@ -27,131 +33,361 @@ struct BoundedSimplex {
     static let maximumIterations = 5_000
     /// Degenerate steps in a row after which Bland's rule replaces Dantzig's.
     static let degenerateRun = 20
+    /// Pivots after which the basis inverse is recomputed rather than updated (bounds the rounding the
+    /// updates accumulate).
+    static let refactorInterval = 32
+    /// How far outside its bound a basic value may lie and still count as feasible, relative to
+    /// max(1, |bound|); a final value outside by less is put on the bound.
+    static let feasibilityTolerance = 1e-9
+    /// Entries of B⁻¹Aⱼ smaller than this are zero to the ratio test.
+    static let pivotTolerance = 1e-11
 
-    static func maximize(c: [Double], matrix: [Double], rows m: Int, h: [Double], lower: [Double], upper: [Double]) -> Solution? {
+    /// M × N, column-major.
+    let matrix: [Double]
+    let m: Int, n: Int
+    let h: [Double]
+    let cost: [Double]
+    let lower: [Double]
+    let upper: [Double]
+    /// The current point: nonbasic columns exactly at a bound, basic ones from the basis.
+    var x: [Double]
+    var basis: [Int]
+    /// The row a column is basic in, −1 when it is nonbasic.
+    var row: [Int]
+    /// B⁻¹, M × M row-major, and the pivots since it was last computed from the basis.
+    var inverse: [Double]
+    var updates = 0
+    /// How far a reduced cost may lie on the wrong side of 0 at an optimum: 1e-11 relative to the largest cost.
+    let optimality: Double
+
+    /// The optimum from `start` (a value for every column; the columns not in `basis` exactly at a finite
+    /// bound, those in it free to take any value — the basic values are computed from the rest) and
+    /// `basis` (M distinct columns whose matrix is nonsingular); nil when there is none (see above).
+    static func maximize(c: [Double], matrix: [Double], rows m: Int, h: [Double], lower: [Double], upper: [Double],
+                         start: [Double], basis: [Int]) -> Solution? {
         let n = c.count
-        guard m >= 1, matrix.count == m * n, h.count == m, lower.count == n, upper.count == n,
-              lower.allSatisfy(\.isFinite), zip(lower, upper).allSatisfy({ $0 <= $1 }) else { return nil }
-        let program = BoundedSimplex(matrix: matrix, rowCount: m, h: h)
-        // Phase 1: structural columns at their lower bounds, one artificial per row holding |h − A x|.
-        var state = State(x: lower + [Double](repeating: 0, count: m), lower: lower + [Double](repeating: 0, count: m),
-                          upper: upper + [Double](repeating: .infinity, count: m), basis: Array(n..<(n + m)), signs: [])
-        let residual = program.residual(state.x, structural: n)
-        state.signs = residual.map { $0 >= 0 ? 1 : -1 }
-        for i in 0..<m { state.x[n + i] = abs(residual[i]) }
-        let phaseOne = [Double](repeating: 0, count: n) + [Double](repeating: -1, count: m)
-        guard program.run(&state, cost: phaseOne, structural: n) else { return nil }
-        let scale = max(1, h.map(abs).max() ?? 0)
-        guard (n..<(n + m)).allSatisfy({ state.x[$0] <= 1e-9 * scale }) else { return nil }
-        // Artificials leave: fixed at 0, and out of the basis where a structural column can replace them.
-        for i in n..<(n + m) { state.x[i] = 0; state.upper[i] = 0 }
-        guard program.pivotOutArtificials(&state, structural: n) else { return nil }
-        // Phase 2.
-        let phaseTwo = c + [Double](repeating: 0, count: m)
-        guard program.run(&state, cost: phaseTwo, structural: n), let inverse = program.basisInverse(state) else { return nil }
-        let prices = (0..<m).map { r in (0..<m).reduce(0) { $0 + phaseTwo[state.basis[$1]] * inverse[$1, r] } }
-        return Solution(x: Array(state.x.prefix(n)), prices: prices, basis: state.basis)
+        guard m >= 1, matrix.count == m * n, h.count == m, lower.count == n, upper.count == n, start.count == n,
+              basis.count == m, zip(lower, upper).allSatisfy({ $0.isFinite && $0 <= $1 }) else { return nil }
+        var row = [Int](repeating: -1, count: n)
+        for (r, j) in basis.enumerated() {
+            guard j >= 0, j < n, row[j] < 0 else { return nil }
+            row[j] = r
+        }
+        for j in 0..<n where row[j] < 0 { guard start[j] == lower[j] || start[j] == upper[j] else { return nil } }
+        var simplex = BoundedSimplex(matrix: matrix, m: m, n: n, h: h, cost: c, lower: lower, upper: upper, x: start,
+                                     basis: basis, row: row, inverse: [Double](repeating: 0, count: m * m),
+                                     optimality: 1e-11 * max(1, c.reduce(0) { max($0, abs($1)) }))
+        guard simplex.refactor() else { return nil }
+        // From a dual-feasible start the dual method ends at the optimum; the primal steps then only confirm
+        // it (or finish what the dual method left: rounding, a program it found infeasible).
+        simplex.dual()
+        guard simplex.updates == 0 || simplex.refactor(), simplex.run() else { return nil }
+        return simplex.solution()
     }
 
-    /// The simplex's state over N structural columns and M artificial ones (column n + i is signs[i]·e_i).
-    struct State {
-        var x: [Double]
-        var lower: [Double]
-        var upper: [Double]
-        var basis: [Int]
-        var signs: [Double]
-    }
-
-    /// Entry (i, j) of [A, diag(signs)].
-    private func entry(_ i: Int, _ j: Int, _ state: State, structural n: Int) -> Double {
-        j < n ? matrix[j * rowCount + i] : (j - n == i ? state.signs[i] : 0)
-    }
-
-    /// h − A x over the structural columns.
-    private func residual(_ x: [Double], structural n: Int) -> [Double] {
-        var r = h
-        for j in 0..<n where x[j] != 0 { for i in 0..<rowCount { r[i] -= matrix[j * rowCount + i] * x[j] } }
-        return r
-    }
-
-    private func basisInverse(_ state: State) -> Matrix? {
-        let n = state.x.count - rowCount
-        var b = Matrix(rows: rowCount, cols: rowCount, repeating: 0)
-        for (r, j) in state.basis.enumerated() { for i in 0..<rowCount { b[i, r] = entry(i, j, state, structural: n) } }
-        return try? b.inverse()
-    }
-
-    /// Simplex steps with `cost` until no column prices in (true), or a failure (false).
-    private func run(_ state: inout State, cost: [Double], structural n: Int) -> Bool {
-        let total = state.x.count
-        var isBasic = [Bool](repeating: false, count: total)
-        for j in state.basis { isBasic[j] = true }
-        let tolerance = 1e-11 * max(1, cost.map(abs).max() ?? 0)
+    /// Dual simplex steps while the basis is dual feasible (every nonbasic column's reduced cost
+    /// cⱼ − πᵀAⱼ ≤ 0 at its lower bound, ≥ 0 at its upper) and a basic value lies outside its bounds: that
+    /// value leaves at the bound it violates, and the entering column is one whose reduced cost reaches 0 as
+    /// the prices move (the dual ratio test; those reaching 0 before it flip to their other bound), so the
+    /// basis stays dual feasible and ends optimal once every basic value is within its bounds. The best corner without the limits is such a basis (its
+    /// prices are the α of the weight filled last and 0 for the limits), so the limits are added in a few
+    /// steps; a start that is not dual feasible is left to the primal steps. Stops (leaving the rest to the
+    /// primal steps) when no column can enter — the program is then infeasible — or on a failed
+    /// refactorisation; the most violated value leaves, the smallest index after `degenerateRun` steps that
+    /// leave the prices unchanged (Bland's rule for the dual).
+    private mutating func dual() {
+        var reduced = [Double](repeating: 0, count: n), vector = [Double](repeating: 0, count: m)
+        var rowEntries = [Double](repeating: 0, count: n), column = [Double](repeating: 0, count: m)
+        var candidates: [(ratio: Double, column: Int)] = []
+        guard reducedCosts(&reduced) else { return }
         var degenerate = 0
         for _ in 0..<Self.maximumIterations {
-            guard let inverse = basisInverse(state) else { return false }
-            // Basic values from the nonbasic ones (kept exact at their bounds), then the row prices.
-            var rhs = h
-            for j in 0..<total where !isBasic[j] && state.x[j] != 0 {
-                for i in 0..<rowCount { rhs[i] -= entry(i, j, state, structural: n) * state.x[j] }
+            if updates >= Self.refactorInterval { guard refactor(), reducedCosts(&reduced) else { return } }
+            let bland = degenerate >= Self.degenerateRun
+            // Leaving: a basic value outside its bounds.
+            var leaving = -1, worst = 0.0
+            for r in 0..<m {
+                let j = basis[r]
+                let outside = max(lower[j] - tolerance(lower[j]) - x[j], x[j] - upper[j] - tolerance(upper[j]))
+                guard outside > 0, leaving < 0 || (bland ? j < basis[leaving] : outside > worst) else { continue }
+                leaving = r
+                worst = outside
             }
-            for (r, j) in state.basis.enumerated() { state.x[j] = (0..<rowCount).reduce(0) { $0 + inverse[r, $1] * rhs[$1] } }
-            let prices = (0..<rowCount).map { i in (0..<rowCount).reduce(0) { $0 + cost[state.basis[$1]] * inverse[$1, i] } }
+            guard leaving >= 0 else { return }
+            let left = basis[leaving], below = x[left] < lower[left]
+            let bound = below ? lower[left] : upper[left]
+            // Row `leaving` of B⁻¹A. Candidates: the columns whose move off their bound takes the leaving value
+            // towards its bound (x_B(leaving) changes by −a per unit of x_j; x_j can rise from its lower bound,
+            // fall from its upper), each with the ratio |d_j / a_j| at which its reduced cost reaches 0.
+            for i in 0..<m { vector[i] = inverse[leaving * m + i] }
+            nonbasicProducts(vector, into: &rowEntries)
+            candidates.removeAll(keepingCapacity: true)
+            for j in 0..<n where row[j] < 0 && lower[j] < upper[j] {
+                let a = rowEntries[j]
+                guard abs(a) > Self.pivotTolerance else { continue }
+                let atLower = x[j] == lower[j]
+                guard below == (atLower ? a < 0 : a > 0) else { continue }
+                candidates.append(((atLower ? max(0, -reduced[j]) : max(0, reduced[j])) / abs(a), j))
+            }
+            // Bound flipping (the long-step dual ratio test): past its ratio a candidate belongs at its other
+            // bound, which takes |a_j|·(u_j − l_j) off the leaving value's infeasibility; taken in the order of
+            // their ratios, the first candidate that would take all that is left (or has no other bound) enters
+            // and those before it flip. Ties: the larger pivot; under Bland's rule the smallest index, no flips.
+            var remaining = abs(x[left] - bound), entering = -1, flips = 0
+            while flips < candidates.count {
+                var next = flips
+                for c in (flips + 1)..<candidates.count {
+                    let (ratio, j) = candidates[c], (best, k) = candidates[next]
+                    if ratio < best || ratio == best && (bland ? j < k : abs(rowEntries[j]) > abs(rowEntries[k])) { next = c }
+                }
+                candidates.swapAt(flips, next)
+                let j = candidates[flips].column, reach = abs(rowEntries[j]) * (upper[j] - lower[j])
+                if bland || reach >= remaining {
+                    entering = j
+                    break
+                }
+                remaining -= reach
+                flips += 1
+            }
+            guard entering >= 0 else { return }
+            if flips > 0 {
+                // x_B −= B⁻¹ (Σ A_j Δx_j) over the flipped columns.
+                for i in 0..<m { vector[i] = 0 }
+                for (_, j) in candidates[..<flips] {
+                    let target = x[j] == lower[j] ? upper[j] : lower[j], change = target - x[j]
+                    x[j] = target
+                    for i in 0..<m { vector[i] += matrix[j * m + i] * change }
+                }
+                for r in 0..<m {
+                    var sum = 0.0
+                    for i in 0..<m { sum += inverse[r * m + i] * vector[i] }
+                    x[basis[r]] -= sum
+                }
+            }
+            // The primal step: the entering value moves until the leaving one is at its bound.
+            basisSolve(entering, into: &column)
+            let step = (x[left] - bound) / column[leaving]
+            for r in 0..<m { x[basis[r]] -= step * column[r] }
+            x[entering] += step
+            x[left] = bound
+            // The dual step: the prices move by θ = d_q / a_q along row `leaving` of B⁻¹.
+            let theta = reduced[entering] / rowEntries[entering]
+            for j in 0..<n where row[j] < 0 { reduced[j] -= theta * rowEntries[j] }
+            reduced[entering] = 0
+            reduced[left] = -theta
+            degenerate = theta == 0 ? degenerate + 1 : 0
+            row[left] = -1
+            row[entering] = leaving
+            basis[leaving] = entering
+            pivot(on: leaving, column)
+        }
+    }
+
+    /// The nonbasic columns' reduced costs cⱼ − πᵀAⱼ from the prices π = c_Bᵀ B⁻¹; false when one has the
+    /// wrong sign for the bound its column sits at (by more than `optimality`): the basis is not dual feasible.
+    private func reducedCosts(_ reduced: inout [Double]) -> Bool {
+        var prices = [Double](repeating: 0, count: m)
+        self.prices(of: basis.map { cost[$0] }, into: &prices)
+        nonbasicProducts(prices, into: &reduced)
+        var feasible = true
+        for j in 0..<n where row[j] < 0 {
+            reduced[j] = cost[j] - reduced[j]
+            if lower[j] < upper[j], x[j] == lower[j] ? reduced[j] > optimality : reduced[j] < -optimality { feasible = false }
+        }
+        return feasible
+    }
+
+    /// Simplex steps until no column prices in at a feasible point (true), or a failure (false).
+    private mutating func run() -> Bool {
+        var basicCost = [Double](repeating: 0, count: m), prices = [Double](repeating: 0, count: m)
+        var products = [Double](repeating: 0, count: n), column = [Double](repeating: 0, count: m)
+        var degenerate = 0, wasFeasible = false
+        for _ in 0..<Self.maximumIterations {
+            if updates >= Self.refactorInterval { guard refactor() else { return false } }
+            // Phase one while a basic value is outside its bounds (cost: towards them), else the program's cost.
+            var feasible = true
+            for r in 0..<m {
+                let j = basis[r]
+                basicCost[r] = x[j] < lower[j] - tolerance(lower[j]) ? 1 : x[j] > upper[j] + tolerance(upper[j]) ? -1 : 0
+                if basicCost[r] != 0 { feasible = false }
+            }
+            if feasible { for r in 0..<m { basicCost[r] = cost[basis[r]] } }
+            if feasible != wasFeasible { degenerate = 0 }
+            wasFeasible = feasible
+            self.prices(of: basicCost, into: &prices)
+            nonbasicProducts(prices, into: &products)
 
             // Entering column: a nonbasic one whose move off its bound improves the objective.
-            var entering: (column: Int, direction: Double, gain: Double)?
-            for j in 0..<total where !isBasic[j] && state.lower[j] < state.upper[j] {
-                var reduced = cost[j]
-                for i in 0..<rowCount { reduced -= prices[i] * entry(i, j, state, structural: n) }
-                let direction: Double
-                if state.x[j] == state.lower[j], reduced > tolerance { direction = 1 }
-                else if state.x[j] == state.upper[j], reduced < -tolerance { direction = -1 }
+            let bland = degenerate >= Self.degenerateRun
+            var entering = -1, direction = 0.0, gain = 0.0
+            for j in 0..<n where row[j] < 0 && lower[j] < upper[j] {
+                let reduced = (feasible ? cost[j] : 0) - products[j]
+                let sign: Double
+                if x[j] == lower[j], reduced > optimality { sign = 1 }
+                else if x[j] == upper[j], reduced < -optimality { sign = -1 }
                 else { continue }
-                if degenerate >= Self.degenerateRun { entering = (j, direction, abs(reduced)); break }
-                if abs(reduced) > entering?.gain ?? 0 { entering = (j, direction, abs(reduced)) }
+                if abs(reduced) > gain { entering = j; direction = sign; gain = abs(reduced) }
+                if bland { break }
             }
-            guard let (j, direction, _) = entering else { return true }
+            guard entering >= 0 else {
+                // Optimal with the updated inverse: confirm with one computed afresh.
+                if updates > 0 { guard refactor() else { return false }; continue }
+                return feasible
+            }
 
-            // Ratio test: the basic variable that reaches a bound first, or the entering one's own other bound.
-            let column = (0..<rowCount).map { r in (0..<rowCount).reduce(0) { $0 + inverse[r, $1] * entry($1, j, state, structural: n) } }
-            var step = state.upper[j] - state.lower[j], leaving: (row: Int, bound: Double)?
-            for (r, basic) in state.basis.enumerated() {
-                let change = -direction * column[r]
-                if change < -1e-11 {
-                    let room = (state.x[basic] - state.lower[basic]) / -change
-                    if room < step { step = max(0, room); leaving = (r, state.lower[basic]) }
-                } else if change > 1e-11, state.upper[basic] < .infinity {
-                    let room = (state.upper[basic] - state.x[basic]) / change
-                    if room < step { step = max(0, room); leaving = (r, state.upper[basic]) }
+            // Ratio test: the basic value that meets a bound first (a feasible one the bound it moves to, an
+            // infeasible one the bound it violates), or the entering column's own other bound.
+            basisSolve(entering, into: &column)
+            var step = upper[entering] - lower[entering], leaving = -1, leavingBound = 0.0
+            for r in 0..<m {
+                let rate = -direction * column[r], j = basis[r]
+                guard abs(rate) > Self.pivotTolerance else { continue }
+                let bound: Double
+                if rate < 0 {
+                    // Falling: a value above its upper bound meets it, a feasible one its lower bound.
+                    if x[j] > upper[j] + tolerance(upper[j]) { bound = upper[j] }
+                    else if x[j] >= lower[j] - tolerance(lower[j]) { bound = lower[j] }
+                    else { continue }
+                } else {
+                    if x[j] < lower[j] - tolerance(lower[j]) { bound = lower[j] }
+                    else if x[j] <= upper[j] + tolerance(upper[j]), upper[j] < .infinity { bound = upper[j] }
+                    else { continue }
+                }
+                let room = max(0, (bound - x[j]) / rate), tie = 1e-12 * max(1, step.isFinite ? step : 0)
+                // Ties: the entering column's own bound (no pivot), else Bland's smallest index or the larger pivot.
+                let better = room < step - tie
+                    || room <= step + tie && leaving >= 0 && (bland ? j < basis[leaving] : abs(rate) > abs(column[leaving]))
+                if better {
+                    step = room
+                    leaving = r
+                    leavingBound = bound
                 }
             }
             guard step.isFinite else { return false }
             degenerate = step == 0 ? degenerate + 1 : 0
-            if let leaving {
-                let basic = state.basis[leaving.row]
-                state.x[basic] = leaving.bound
-                isBasic[basic] = false
-                state.x[j] += direction * step
-                state.basis[leaving.row] = j
-                isBasic[j] = true
-            } else {
-                state.x[j] = direction > 0 ? state.upper[j] : state.lower[j]
+            for r in 0..<m { x[basis[r]] -= direction * step * column[r] }
+            guard leaving >= 0 else {
+                x[entering] = direction > 0 ? upper[entering] : lower[entering]
+                continue
             }
+            let left = basis[leaving]
+            x[left] = leavingBound
+            x[entering] = (direction > 0 ? lower[entering] : upper[entering]) + direction * step
+            row[left] = -1
+            row[entering] = leaving
+            basis[leaving] = entering
+            pivot(on: leaving, column)
         }
         return false
     }
 
-    /// Replaces each artificial column still in the basis (at 0) by a structural one with a nonzero entry
-    /// in its row of B⁻¹A; false when there is none (a redundant row).
-    private func pivotOutArtificials(_ state: inout State, structural n: Int) -> Bool {
-        for r in 0..<rowCount where state.basis[r] >= n {
-            guard let inverse = basisInverse(state) else { return false }
-            let isBasic = Set(state.basis)
-            guard let j = (0..<n).first(where: { j in
-                !isBasic.contains(j) && abs((0..<rowCount).reduce(0) { $0 + inverse[r, $1] * matrix[j * rowCount + $1] }) > 1e-9
-            }) else { return false }
-            state.basis[r] = j
+    /// π = c_Bᵀ B⁻¹ for the basic costs `basicCost` (one per row).
+    private func prices(of basicCost: [Double], into prices: inout [Double]) {
+        for i in 0..<m {
+            var sum = 0.0
+            for r in 0..<m { sum += basicCost[r] * inverse[r * m + i] }
+            prices[i] = sum
+        }
+    }
+
+    /// vᵀAⱼ for every nonbasic column j (the basic ones left as they are): the prices' pass over the
+    /// columns, or a row of B⁻¹'s, O(N·M) — the method's main cost, so on the buffers directly.
+    private func nonbasicProducts(_ v: [Double], into out: inout [Double]) {
+        let m = m
+        matrix.withUnsafeBufferPointer { a in
+            v.withUnsafeBufferPointer { v in
+                row.withUnsafeBufferPointer { row in
+                    out.withUnsafeMutableBufferPointer { out in
+                        for j in 0..<n where row[j] < 0 {
+                            var sum = 0.0
+                            for i in 0..<m { sum += v[i] * a[j * m + i] }
+                            out[j] = sum
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// B⁻¹Aⱼ.
+    private func basisSolve(_ j: Int, into column: inout [Double]) {
+        for r in 0..<m {
+            var sum = 0.0
+            for i in 0..<m { sum += inverse[r * m + i] * matrix[j * m + i] }
+            column[r] = sum
+        }
+    }
+
+    /// The feasibility tolerance at a bound.
+    private func tolerance(_ bound: Double) -> Double {
+        Self.feasibilityTolerance * max(1, bound.isFinite ? abs(bound) : 1)
+    }
+
+    /// B⁻¹ after the column with B⁻¹Aⱼ = `column` replaces the basic column of row r: row r divided by the
+    /// pivot, the pivot column eliminated from the other rows.
+    private mutating func pivot(on r: Int, _ column: [Double]) {
+        let pivot = column[r]
+        for c in 0..<m { inverse[r * m + c] /= pivot }
+        for i in 0..<m where i != r && column[i] != 0 {
+            let factor = column[i]
+            for c in 0..<m { inverse[i * m + c] -= factor * inverse[r * m + c] }
+        }
+        updates += 1
+    }
+
+    /// B⁻¹ computed from the basis (Gauss–Jordan with partial pivoting) and the basic values from the
+    /// nonbasic ones, x_B = B⁻¹(h − A_N x_N); false when the basis is numerically singular.
+    private mutating func refactor() -> Bool {
+        var b = [Double](repeating: 0, count: m * m)
+        for (r, j) in basis.enumerated() { for i in 0..<m { b[i * m + r] = matrix[j * m + i] } }
+        var inv = [Double](repeating: 0, count: m * m)
+        for i in 0..<m { inv[i * m + i] = 1 }
+        let scale = b.reduce(0) { max($0, abs($1)) }
+        for c in 0..<m {
+            var p = c
+            for i in (c + 1)..<m where abs(b[i * m + c]) > abs(b[p * m + c]) { p = i }
+            guard abs(b[p * m + c]) > 1e-12 * scale else { return false }
+            if p != c {
+                for k in 0..<m {
+                    b.swapAt(p * m + k, c * m + k)
+                    inv.swapAt(p * m + k, c * m + k)
+                }
+            }
+            let pivot = b[c * m + c]
+            for k in 0..<m {
+                b[c * m + k] /= pivot
+                inv[c * m + k] /= pivot
+            }
+            for i in 0..<m where i != c && b[i * m + c] != 0 {
+                let factor = b[i * m + c]
+                for k in 0..<m {
+                    b[i * m + k] -= factor * b[c * m + k]
+                    inv[i * m + k] -= factor * inv[c * m + k]
+                }
+            }
+        }
+        inverse = inv
+        updates = 0
+        var rhs = h
+        for j in 0..<n where row[j] < 0 && x[j] != 0 { for i in 0..<m { rhs[i] -= matrix[j * m + i] * x[j] } }
+        for r in 0..<m {
+            var sum = 0.0
+            for i in 0..<m { sum += inverse[r * m + i] * rhs[i] }
+            x[basis[r]] = sum
         }
         return true
+    }
+
+    /// The answer at the optimal basis (its inverse just computed afresh by `run`): basic values outside
+    /// their bounds by rounding put on them, and the row prices π = c_Bᵀ B⁻¹.
+    private func solution() -> Solution {
+        var x = x
+        for j in basis {
+            if x[j] < lower[j] { x[j] = lower[j] }
+            if x[j] > upper[j] { x[j] = upper[j] }
+        }
+        var prices = [Double](repeating: 0, count: m)
+        self.prices(of: basis.map { cost[$0] }, into: &prices)
+        return Solution(x: x, prices: prices, basis: basis)
     }
 }

@@ -37,50 +37,75 @@ extension FreeSetModel {
         guard limits.allSatisfy({ $0.lower.isFinite || $0.upper.isFinite }) else { return nil }
         let m = limits.count, turnoverLimit = problem.trading?.turnoverLimit
         let rows = 1 + m + (turnoverLimit == nil ? 0 : 1)
-        var matrix: [Double] = [], cost: [Double] = [], lower: [Double] = [], upper: [Double] = []
+        let weightColumns = hasTrading ? 2 * n : n, columns = weightColumns + rows - 1
+        var matrix = [Double](repeating: 0, count: rows * columns), cost = [Double](repeating: 0, count: columns)
+        var lower = [Double](repeating: 0, count: columns), upper = [Double](repeating: 0, count: columns)
         var h = [Double](repeating: 0, count: rows)
-        func addColumn(_ entries: [Double], cost c: Double, _ l: Double, _ u: Double) {
-            matrix += entries
-            cost.append(c)
-            lower.append(l)
-            upper.append(u)
-        }
         let l = problem.lowerBounds, u = problem.upperBounds, alpha = problem.alpha
+        // The start: every weight column at a bound but one, basic in the budget row; the slacks basic in the
+        // other rows (their basis is triangular, so nonsingular).
+        var start: [Double], basis = Array(weightColumns..<columns)
         if let trading = problem.trading {
             let w0 = trading.previousWeights, c = trading.costPerUnit
             h[0] = 1 - w0.reduce(0, +)
             for (j, limit) in limits.enumerated() { h[1 + j] = -limit.value(w0) }
-            for sign in [1.0, -1.0] {
+            for (side, sign) in [1.0, -1.0].enumerated() {
+                for (j, limit) in limits.enumerated() {
+                    for (i, a) in limit.coefficients.enumerated() { matrix[(side * n + i) * rows + 1 + j] = sign * a }
+                }
                 for i in 0..<n {
-                    var column = [sign] + limits.map { sign * $0.coefficients[i] }
-                    if turnoverLimit != nil { column.append(1) }
+                    let column = side * n + i
+                    matrix[column * rows] = sign
+                    if turnoverLimit != nil { matrix[column * rows + rows - 1] = 1 }
                     // Purchases keep w ≤ u (and reach l when w₀ is below it); sales keep w ≥ l (and reach u).
                     let room = sign > 0 ? (max(0, l[i] - w0[i]), u[i] - w0[i]) : (max(0, w0[i] - u[i]), w0[i] - l[i])
-                    addColumn(column, cost: sign * alpha[i] - c, room.0, max(room.0, room.1))
+                    cost[column] = sign * alpha[i] - c
+                    lower[column] = room.0
+                    upper[column] = max(room.0, room.1)
                 }
             }
+            // No trade beyond what the bounds force; the purchase of the largest α fills the budget.
+            start = Array(lower.prefix(weightColumns))
+            basis.insert(alpha.indices.max { alpha[$0] < alpha[$1] } ?? 0, at: 0)
         } else {
             h[0] = 1
-            for i in 0..<n { addColumn([1] + limits.map { $0.coefficients[i] }, cost: alpha[i], l[i], u[i]) }
+            for i in 0..<n { matrix[i * rows] = 1 }
+            for (j, limit) in limits.enumerated() {
+                for (i, a) in limit.coefficients.enumerated() { matrix[i * rows + 1 + j] = a }
+            }
+            cost.replaceSubrange(0..<n, with: alpha)
+            lower.replaceSubrange(0..<n, with: l)
+            upper.replaceSubrange(0..<n, with: u)
+            // The best corner without the rows: the largest α at their upper bounds while the budget has room,
+            // the first that does not fit basic.
+            start = l
+            var left = 1 - l.reduce(0, +), partial: Int?
+            for i in alpha.indices.sorted(by: { alpha[$0] > alpha[$1] }) {
+                if u[i] - l[i] > left { partial = i; break }
+                start[i] = u[i]
+                left -= u[i] - l[i]
+            }
+            basis.insert(partial ?? alpha.indices.max { alpha[$0] < alpha[$1] } ?? 0, at: 0)
         }
         // Slack σ_j = a_jᵀw within the limit (−σ_j when only its upper end is finite, so that the column has
         // a finite lower bound).
         for (j, limit) in limits.enumerated() {
-            var column = [Double](repeating: 0, count: rows)
+            let column = weightColumns + j
             if limit.lower.isFinite {
-                column[1 + j] = -1
-                addColumn(column, cost: 0, limit.lower, limit.upper)
+                matrix[column * rows + 1 + j] = -1
+                (lower[column], upper[column]) = (limit.lower, limit.upper)
             } else {
-                column[1 + j] = 1
-                addColumn(column, cost: 0, -limit.upper, .infinity)
+                matrix[column * rows + 1 + j] = 1
+                (lower[column], upper[column]) = (-limit.upper, .infinity)
             }
         }
         if let turnoverLimit {
-            var column = [Double](repeating: 0, count: rows)
-            column[rows - 1] = -1
-            addColumn(column, cost: 0, 0, turnoverLimit)
+            matrix[columns * rows - 1] = -1
+            upper[columns - 1] = turnoverLimit
         }
-        guard let optimum = BoundedSimplex.maximize(c: cost, matrix: matrix, rows: rows, h: h, lower: lower, upper: upper)
+        start += lower[weightColumns...]
+        guard let optimum = BoundedSimplex.maximize(c: cost, matrix: matrix, rows: rows, h: h, lower: lower, upper: upper,
+                                                    start: start, basis: basis)
         else { return nil }
         var weights = Array(optimum.x.prefix(n))
         if let w0 = problem.trading?.previousWeights {
@@ -102,11 +127,12 @@ extension FreeSetModel {
             turnoverMultiplier: turnoverLimit == nil ? 0 : max(0, price(rows - 1, slack: cost.count - 1)), iterations: 1)
         var guess: Guess?
         if !hasTrading {
-            let basic = Set(optimum.basis)
-            let places = (0..<n).map { i -> Place in basic.contains(i) ? .free : optimum.x[i] == lower[i] ? .lower : .upper }
+            var basic = [Bool](repeating: false, count: cost.count)
+            for j in optimum.basis { basic[j] = true }
+            let places = (0..<n).map { i -> Place in basic[i] ? .free : optimum.x[i] == lower[i] ? .lower : .upper }
             let limitPlaces = limits.indices.map { j -> LimitPlace in
                 let slack = slackStart + j, limit = limits[j]
-                if basic.contains(slack) { return .inactive }
+                if basic[slack] { return .inactive }
                 if limit.isEquality { return .upper }
                 // σ_j's column is −e_j when the limit's lower end is finite, else +e_j (holding −σ_j).
                 return (optimum.x[slack] == lower[slack]) == limit.lower.isFinite ? .lower : .upper
