@@ -383,16 +383,21 @@ public struct ConeCompiler {
     }
 
     /// y with ‖y‖² = xᵀPx: y = Lᵀx where P = L Lᵀ (from the eigen-decomposition, so a semidefinite P works).
+    /// P is decomposed block by block, so a diagonal P gives the diagonal Lᵀ = diag(√pᵢᵢ) without a decomposition.
     private func squareRootFactor(_ atom: Atom, _ x: AffineMap) throws -> AffineMap {
         guard case .quad(let p) = atom else { return x }
-        let (values, vectors) = try p.symmetricEigen()
-        let largest = values.map(abs).max() ?? 0
-        var columns: [Int] = []
-        for (k, lambda) in values.enumerated() where lambda > 1e-12 * Swift.max(1, largest) { columns.append(k) }
-        var lt = Matrix(rows: columns.count, cols: p.rows)
-        for (r, k) in columns.enumerated() {
+        let blocks = try p.symmetricEigenByBlocks()
+        let largest = blocks.flatMap { $0.values.map(abs) }.max() ?? 0
+        // (block, eigenvalue's position in it) for each eigenvalue kept: a row of Lᵀ.
+        var kept: [(block: Int, k: Int)] = []
+        for (b, block) in blocks.enumerated() {
+            for (k, lambda) in block.values.enumerated() where lambda > 1e-12 * Swift.max(1, largest) { kept.append((b, k)) }
+        }
+        var lt = Matrix(rows: kept.count, cols: p.rows)
+        for (r, (b, k)) in kept.enumerated() {
+            let (indices, values, vectors) = blocks[b]
             let s = values[k].squareRoot()
-            for i in 0..<p.rows { lt[r, i] = vectors[i, k] * s }
+            for (a, i) in indices.enumerated() { lt[r, i] = vectors[a, k] * s }
         }
         return x.multipliedLeft(by: lt, innerRows: p.rows)
     }
