@@ -51,9 +51,10 @@ extension Matrix {
             while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }
             return i
         }
+        // Every entry, column by column (contiguous), so that aᵢⱼ and aⱼᵢ both count.
         storage.withUnsafeBufferPointer { a in
             for j in 0..<cols {
-                for i in 0..<j where a[i + j * rows] != 0 || a[j + i * rows] != 0 {
+                for i in 0..<rows where i != j && a[i + j * rows] != 0 {
                     let (ri, rj) = (root(i), root(j))
                     if ri != rj { parent[Swift.max(ri, rj)] = Swift.min(ri, rj) }
                 }
