@@ -141,17 +141,19 @@ extension ModelExpression {
         guard p.rows == x.rows, p.cols == x.rows else {
             throw ModelingError("quad(x, P) needs P to be \(x.rows)×\(x.rows), found \(p.shapeDescription)")
         }
-        // ½P + ½Pᵀ (halved first, so that entries near ±1.8e308 do not overflow), and its eigenvalues from
-        // the matrix divided by its largest entry (so that they neither overflow nor underflow): the sign test is
-        // relative to the largest eigenvalue, whatever P's units.
+        // P itself when it is exactly symmetric, else ½P + ½Pᵀ (halved first, so that entries near ±1.8e308 do
+        // not overflow). Its eigenvalues block by block (each block divided by its largest entry, so that they
+        // neither overflow nor underflow): a diagonal P (`diag(E)`) is its own eigenvalues, found by one scan
+        // with no decomposition, a dense one is decomposed whole. The sign test is relative to the largest
+        // eigenvalue, whatever P's units.
         let half = Matrix(rows: 1, cols: 1, columnMajor: [0.5])
-        let symmetric = try Matrix.elementwise(.add, Matrix.elementwise(.multiply, p, half),
-                                               Matrix.elementwise(.multiply, p.transposed(), half))
+        let symmetric = p.isSymmetric(absoluteTolerance: 0) ? p
+            : try Matrix.elementwise(.add, Matrix.elementwise(.multiply, p, half),
+                                     Matrix.elementwise(.multiply, p.transposed(), half))
         let size = symmetric.storage.reduce(0) { Swift.max($0, Swift.abs($1)) }
         guard size.isFinite else { throw ModelingError("quad(x, P) needs P's entries to be finite numbers") }
         guard size > 0 else { return ModelExpression(.atom(.quad(symmetric), [x]), rows: 1, cols: 1) }
-        let (unitValues, _) = try symmetric.map { $0 / size }.symmetricEigen()
-        let values = unitValues.map { $0 * size }
+        let values = try symmetric.symmetricEigenByBlocks().flatMap(\.values)
         let largest = values.map { Swift.abs($0) }.max() ?? 0
         if let smallest = values.min(), smallest < -1e-10 * largest {
             throw ModelingError("quad(x, P) needs P positive semidefinite; its smallest eigenvalue is \(smallest)",

@@ -383,16 +383,21 @@ public struct ConeCompiler {
     }
 
     /// y with ‖y‖² = xᵀPx: y = Lᵀx where P = L Lᵀ (from the eigen-decomposition, so a semidefinite P works).
+    /// P is decomposed block by block, so a diagonal P gives the diagonal Lᵀ = diag(√pᵢᵢ) without a decomposition.
     private func squareRootFactor(_ atom: Atom, _ x: AffineMap) throws -> AffineMap {
         guard case .quad(let p) = atom else { return x }
-        let (values, vectors) = try p.symmetricEigen()
-        let largest = values.map(abs).max() ?? 0
-        var columns: [Int] = []
-        for (k, lambda) in values.enumerated() where lambda > 1e-12 * Swift.max(1, largest) { columns.append(k) }
-        var lt = Matrix(rows: columns.count, cols: p.rows)
-        for (r, k) in columns.enumerated() {
+        let blocks = try p.symmetricEigenByBlocks()
+        let largest = blocks.flatMap { $0.values.map(abs) }.max() ?? 0
+        // (block, eigenvalue's position in it) for each eigenvalue kept: a row of Lᵀ.
+        var kept: [(block: Int, k: Int)] = []
+        for (b, block) in blocks.enumerated() {
+            for (k, lambda) in block.values.enumerated() where lambda > 1e-12 * Swift.max(1, largest) { kept.append((b, k)) }
+        }
+        var lt = Matrix(rows: kept.count, cols: p.rows)
+        for (r, (b, k)) in kept.enumerated() {
+            let (indices, values, vectors) = blocks[b]
             let s = values[k].squareRoot()
-            for i in 0..<p.rows { lt[r, i] = vectors[i, k] * s }
+            for (a, i) in indices.enumerated() { lt[r, i] = vectors[a, k] * s }
         }
         return x.multipliedLeft(by: lt, innerRows: p.rows)
     }
@@ -422,9 +427,9 @@ public struct ConeCompiler {
         for (weight, term) in terms {
             if weight >= 0, case .atom(let atom, let arguments) = term.node, arguments.count == 1,
                DCPAnalysis.analyze(arguments[0]).curvature.isAffine {
-                let p: Matrix?
+                let p: SymmetricNonZeros?
                 switch atom {
-                case .quad(let m): p = m
+                case .quad(let m): p = SymmetricNonZeros(m)
                 case .sumSquares: p = nil
                 default: parts.linear = parts.linear + (try affine(term)).scaled(weight); continue
                 }
@@ -434,6 +439,22 @@ public struct ConeCompiler {
             }
         }
         return parts
+    }
+
+    /// A `quad` atom's P (exactly symmetric, as `ModelExpression.quad` stores it) by its non-zeros, gathered
+    /// in one pass down its columns: column r's (row, value) pairs in ascending rows, which by symmetry are
+    /// also row r's. Lifting and assembly then touch P's non-zeros only: the n of a diagonal
+    /// `quad(w - b, diag(E))`, not its n² entries.
+    private struct SymmetricNonZeros {
+        let columns: [[(row: Int, value: Double)]]
+
+        init(_ p: Matrix) {
+            columns = p.storage.withUnsafeBufferPointer { a in
+                (0..<p.cols).map { j in (0..<p.rows).compactMap { i in a[i + j * p.rows] != 0 ? (i, a[i + j * p.rows]) : nil } }
+            }
+        }
+
+        func hasDiagonal(_ r: Int) -> Bool { columns[r].contains { $0.row == r } }
     }
 
     /// The argument Ex + c of an objective's `quad(·, P)` or `sumsq(·)` with each row of more than one term
@@ -449,15 +470,17 @@ public struct ConeCompiler {
     /// (a K×K block) and a least-squares `sumsq(A*x - y)` with more observations than unknowns keep their
     /// expanded P. The epigraph and variance-budget forms need no such step: their cones hold L'(Ex + c),
     /// whose terms are linear in E's.
-    private mutating func liftingDenseRows(_ x: AffineMap, _ p: Matrix?) -> AffineMap {
+    private mutating func liftingDenseRows(_ x: AffineMap, _ p: SymmetricNonZeros?) -> AffineMap {
         let byRow = x.termsByRow
         // A row P leaves out is neither counted nor lifted (a zero diagonal entry of a semidefinite P zeroes its
         // row and column: the intercept of a month's bordered `Sigma_f`).
-        let used = (0..<x.rows).filter { r in !byRow[r].isEmpty && p.map { $0[r, r] != 0 } ?? true }
+        let used = (0..<x.rows).filter { r in !byRow[r].isEmpty && p.map { $0.hasDiagonal(r) } ?? true }
         let dense = used.filter { byRow[$0].count > 1 }
         guard !dense.isEmpty else { return x }
-        /// The rows P couples with row r (r alone for sumsq).
-        func coupled(_ r: Int) -> [Int] { p.map { p in used.filter { p[r, $0] != 0 } } ?? [r] }
+        var isUsed = [Bool](repeating: false, count: x.rows)
+        for r in used { isUsed[r] = true }
+        /// The rows P couples with row r, ascending (r alone for sumsq).
+        func coupled(_ r: Int) -> [Int] { p.map { p in p.columns[r].map(\.row).filter { isUsed[$0] } } ?? [r] }
         var liftedEntries = dense.reduce(0) { $0 + byRow[$1].count + 1 }
         for r1 in used { liftedEntries += coupled(r1).filter { $0 >= r1 }.count }
         // The expanded P's pairs as `addQuadratic` forms them, keyed c1·columns + c2.
@@ -488,7 +511,7 @@ public struct ConeCompiler {
 
     /// weight × (Ex + c)ᵀP(Ex + c) = ½xᵀ(2w EᵀPE)x + 2w cᵀPE x + w cᵀPc  (P = I when nil).
     /// With P = I (sumsq, the risk of a factor model) the work is linear in the number of terms.
-    private func addQuadratic(_ x: AffineMap, _ p: Matrix?, weight: Double, into parts: inout ObjectiveParts) {
+    private func addQuadratic(_ x: AffineMap, _ p: SymmetricNonZeros?, weight: Double, into parts: inout ObjectiveParts) {
         let byRow = x.termsByRow
         let n = x.rows
         let rows = (0..<n).filter { !byRow[$0].isEmpty }
@@ -502,8 +525,8 @@ public struct ConeCompiler {
         // P·c, the constant's image (only where c is not zero).
         var pc = [Double](repeating: 0, count: n)
         if let p {
-            for r1 in rows { for r2 in rows { let v = p[r1, r2]; if v != 0 { addPair(r1, r2, v) } } }
-            for r2 in 0..<n where x.constant[r2] != 0 { for r1 in 0..<n { pc[r1] += p[r1, r2] * x.constant[r2] } }
+            for r1 in rows { for (r2, v) in p.columns[r1] where !byRow[r2].isEmpty { addPair(r1, r2, v) } }
+            for r2 in 0..<n where x.constant[r2] != 0 { for (r1, v) in p.columns[r2] { pc[r1] += v * x.constant[r2] } }
         } else {
             for r in rows { addPair(r, r, 1) }
             pc = x.constant

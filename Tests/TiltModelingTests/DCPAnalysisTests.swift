@@ -123,6 +123,33 @@ struct DCPAnalysisTests {
         #expect(abs(try #require(form.value(at: [x: point]))[0, 0] - 18) < 1e-12) // 1 + 4 + 9 + 2·2
     }
 
+    /// A diagonal P's eigenvalues are its entries (no decomposition): a negative one is refused with the same
+    /// message, one negative within rounding (−1e-12 beside 1) is accepted as the tolerance rule has it.
+    /// A nearly diagonal dense P (off-diagonal 1e-3 beside a zero diagonal entry, indefinite though its diagonal
+    /// is not) still goes through the decomposition, and its smallest eigenvalue is the whole matrix's.
+    @Test func diagonalAndNearlyDiagonalQuadsAreCheckedFromTheirEigenvalues() throws {
+        func smallestReported(_ p: Matrix, _ z: Variable) throws -> Double? {
+            do {
+                _ = try quad(v(z), p)
+                return nil
+            } catch let error as ModelingError {
+                let prefix = "quad(x, P) needs P positive semidefinite; its smallest eigenvalue is "
+                #expect(error.message.hasPrefix(prefix), "\(error.message)")
+                return try #require(Double(error.message.dropFirst(prefix.count)))
+            }
+        }
+        #expect(try smallestReported(Matrix.diagonal(Matrix(column: [2, -0.5, 1])), x) == -0.5)
+        #expect(try smallestReported(Matrix.diagonal(Matrix(column: [1, -1e-12, 0])), x) == nil)
+        let n = 50
+        let z = Variable(name: "z", rows: n)
+        var nearlyDiagonal = Matrix(rows: n, cols: n, repeating: 1e-3)
+        for i in 0..<n { nearlyDiagonal[i, i] = i == 0 ? 0 : 1 }
+        let whole = try nearlyDiagonal.symmetricEigen().values[0]
+        #expect(whole < -1e-10)
+        let reported = try #require(try smallestReported(nearlyDiagonal, z))
+        #expect(abs(reported - whole) <= 1e-12)
+    }
+
     @Test func shapesAreCheckedWhereExpressionsAreBuilt() throws {
         let z = Variable(name: "z", rows: 2)
         #expect(throws: ModelingError.self) { try v(x) + v(z) }

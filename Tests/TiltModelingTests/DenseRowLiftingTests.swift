@@ -88,6 +88,38 @@ struct DenseRowLiftingTests {
         #expect(abs(viaSquares.objective - byHand.objective) <= 1e-8 * abs(byHand.objective), "\(viaSquares.objective) vs \(byHand.objective)")
     }
 
+    /// The specific risk written `quad(w - b, diag(E))`, as Docs/language.md has a month's strategy risk: P is
+    /// checked from its diagonal and only its n diagonal entries enter the compiled P. Same optimum as
+    /// `sumsq(sqrt(E) .* (w - b))` and as the dense FSFᵀ + diag(E) (1e-8 relative), in the objective and in a
+    /// risk budget (where `quad` becomes a cone on diag(√E)(w − b)).
+    @Test func diagonalQuadSolvesAsSumsqAndTheDenseCovariance() throws {
+        let diagonal = Matrix.diagonal(Matrix(column: model.residualVariances))
+        let factor = try quad(.constant(model.loadings.transposed()) * active, model.factorCovariance)
+        let viaDiagonal = try problem(risk: factor + quad(active, diagonal))
+        let compiled = try ConeCompiler.compile(viaDiagonal).conic
+        #expect(compiled.P.nonzeroCount <= Self.k * (Self.k + 1) / 2 + Self.n, "P has \(compiled.P.nonzeroCount) entries")
+        let diagonalOptimum = try solved(viaDiagonal)
+        let squares = try solved(written)
+        let dense = try solved(problem(risk: quad(active, model.covariance)))
+        for other in [squares, dense] {
+            #expect(abs(diagonalOptimum.objective - other.objective) <= 1e-8 * abs(other.objective), "\(diagonalOptimum.objective) vs \(other.objective)")
+        }
+        #expect(zip(diagonalOptimum.weights, squares.weights).allSatisfy { abs($0 - $1) <= 1e-7 })
+
+        // maximize mu'w s.t. risk <= budget (a tight budget, so that it binds), the three ways.
+        func budgeted(_ risk: Expr) throws -> (objective: Double, weights: [Double]) {
+            try solved(maximize(try .constant(model.mu) * v(w), [sum(v(w)) == 1, v(w) >= 0, risk <= .constant(1e-5)]))
+        }
+        let budgetDiagonal = try budgeted(factor + quad(active, diagonal))
+        let budgetSquares = try budgeted(factor + specific)
+        let budgetDense = try budgeted(quad(active, model.covariance))
+        let bestReturn = try #require(model.mu.storage.max())
+        #expect(budgetDiagonal.objective < bestReturn - 1e-4, "the budget does not bind")
+        for other in [budgetSquares, budgetDense] {
+            #expect(abs(budgetDiagonal.objective - other.objective) <= 1e-8 * abs(other.objective), "\(budgetDiagonal.objective) vs \(other.objective)")
+        }
+    }
+
     /// The compiled P: K(K+1)/2 + n entries (the factor block and the specific diagonal) and K new
     /// variables, where the expanded form had n(n+1)/2. A dense Σ is genuinely n×n and stays so; the
     /// strategy's `[L'f; √E ∘ (w − b)]` and a tall least-squares argument are not lifted.

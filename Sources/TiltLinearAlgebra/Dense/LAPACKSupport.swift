@@ -57,7 +57,7 @@ extension Matrix {
     }
 
     /// `true` when |a_ij − a_ji| ≤ `absoluteTolerance` for all i, j (square matrices only).
-    func isSymmetric(absoluteTolerance: Double) -> Bool {
+    public func isSymmetric(absoluteTolerance: Double) -> Bool {
         guard rows == cols else { return false }
         for j in 0..<cols {
             for i in (j + 1)..<rows where !(abs(self[i, j] - self[j, i]) <= absoluteTolerance) {
