@@ -180,7 +180,7 @@ public struct Parser {
 
     private mutating func expect(_ kind: TokenKind, _ what: String, hint: String? = nil) throws -> Token {
         if current.kind == kind { return advance() }
-        throw fail("expected \(what), found \(current.kind.display)", hint: hint)
+        throw fail("expected \(what), found \(current.kind.display)", hint: hint ?? unchainedOperandHint())
     }
 
     private mutating func expectIdentifier(_ what: String) throws -> Identifier {
@@ -226,11 +226,19 @@ public struct Parser {
     }
 
     private func statementEndHint() -> String? {
+        if let hint = unchainedOperandHint() { return hint }
         switch current.kind {
         case .identifier, .number, .leftParen:
             return "separate statements with a newline or `;`; to multiply, write `*`"
         default: return nil
         }
+    }
+
+    /// The hint for an operand right after a transpose that did not start an implicit product: the
+    /// transposed operand was signed or an exponent (`-mu'f`, `2^x'y`), which the grammar does not chain.
+    private func unchainedOperandHint() -> String? {
+        guard previous.kind == .apostrophe, startsImplicitOperand(current.kind) else { return nil }
+        return "a signed transpose does not start an implicit product: write `-(mu'f)` or `-mu' * f`"
     }
 
     /// Skips to the start of the next statement after an error.

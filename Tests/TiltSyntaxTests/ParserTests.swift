@@ -166,6 +166,19 @@ private func errors(_ text: String) -> [Diagnostic] {
     #expect(found.first?.hint?.contains("write `*` before `(`") == true)
 }
 
+/// A signed transpose does not start an implicit product (Grammar/tilt.ebnf): `minimize -mu'f + risk` is an
+/// error whose hint says how to write it, at the statement's end and inside brackets alike.
+@Test func aSignedTransposeThatDoesNotMultiplySaysHowToWriteIt() {
+    for text in ["minimize -mu'f + 20 * risk", "let y = 2 * -a'a", "let y = (-a'a)"] {
+        let found = errors(text)
+        #expect(found.count == 1, "\(text)")
+        #expect(found.first?.hint == "a signed transpose does not start an implicit product: write `-(mu'f)` or `-mu' * f`",
+                "\(text)")
+    }
+    #expect(errors("minimize -(mu'f) + 20 * risk").isEmpty && errors("minimize -mu' * f").isEmpty)
+    #expect(errors("let y = 1\nx y").first?.hint == "separate statements with a newline or `;`; to multiply, write `*`")
+}
+
 /// `maximise` and `minimise` are `maximize` and `minimize`.
 @Test func britishSpellingsOfTheObjectiveAreAccepted() {
     #expect(errors("maximise mu'f s.t. tev <= 6%").isEmpty)
