@@ -48,6 +48,13 @@ private let schedule = "\nrebalance monthly from 2006-01 to 2006-03\n"
      "c.tilt:2:28: error: `risk <= 2` allows 200% monthly active variance"),
     (synthetic + "tev in 1 to 10\nmaximize mu'f s.t. tev <= 5%" + schedule,
      "c.tilt:2:8: error: `tev in …` reaches 10: 1000% annualised tracking error"),
+    // A negative bound on a quantity that is never negative: infeasible at every rebalance, said at once.
+    (synthetic + "maximize mu'f s.t. tev <= -1%" + schedule,
+     "c.tilt:2:27: error: `tev <= -1%` can never hold: annualised tracking error is never negative\n  maximize mu'f s.t. tev <= -1%\n                            ^~~\nhint: the least bound is 0: `tev <= 0` holds the benchmark"),
+    (synthetic + "maximize mu'f s.t. tev <= 5%, turnover <= -5bps" + schedule,
+     "c.tilt:2:43: error: `turnover <= -5bps` can never hold: turnover is never negative\n  maximize mu'f s.t. tev <= 5%, turnover <= -5bps\n                                            ^~~~~\nhint: the least bound is 0: `turnover <= 0` keeps the weights held"),
+    (synthetic + "tev in -1% to 2% by 1%\nmaximize mu'f s.t. tev <= 5%" + schedule,
+     "c.tilt:2:8: error: `tev in …` reaches -1%, and annualised tracking error is never negative"),
     // A forgotten `%` through a name bound to a constant, or through a swept parameter.
     (synthetic + "let budget = 4\nmaximize mu'f s.t. tev <= budget" + schedule,
      "c.tilt:3:27: error: `tev <= 4` allows 400% annualised tracking error"),
@@ -97,7 +104,7 @@ func monthNamesInAStrategyNameTheStrategysWord(program: String, message: String)
 
 /// Bounds written with a unit, or plausible without one, pass; a tracking error of exactly 100% is allowed.
 @Test func plausibleBoundsPass() {
-    for bound in ["tev <= 4%", "tev <= 0.04", "tev <= 1", "tev <= 400%", "turnover <= 2", "risk <= 0.0003", "risk <= 1"] {
+    for bound in ["tev <= 4%", "tev <= 0.04", "tev <= 1", "tev <= 400%", "turnover <= 2", "risk <= 0.0003", "risk <= 1", "tev <= 0"] {
         #expect(checked(synthetic + "maximize mu'f s.t. \(bound)" + schedule).isEmpty, "\(bound)")
     }
     #expect(checked(synthetic + "tev in 1% to 10% by 1%\nmaximize mu'f s.t. tev <= 5%" + schedule).isEmpty)

@@ -210,7 +210,7 @@ private func number(_ i: Interpreter, _ name: String) -> Double? {
     let session = Session(mode: .interactive, output: { _ in })
     session.strategyResults = { results in runs.returns += results.map(\.portfolioReturns) }
     let entries = ["universe synthetic(stocks: 3, seed: 1, from: 2000-01, to: 2002-12)",
-                   "maximize mu'f s.t. tev <= -4%", "rebalance monthly from 2002-01 to 2002-06",
+                   "maximize mu'f s.t. tev <= 4%, w <= 1%", "rebalance monthly from 2002-01 to 2002-06",
                    "maximize mu'f s.t. tev <= 4%", "maximize mu'f s.t. tev <= 2%", "let x = 1"]
     let errors = replEntries(entries).map { session.run($0).count }
     #expect(errors == [0, 0, 1, 0, 0, 0])
@@ -226,14 +226,14 @@ private func number(_ i: Interpreter, _ name: String) -> Double? {
     var files: [SourceFile] = []
     var rendered = ""
     for (n, text) in ["universe synthetic(stocks: 3, seed: 1, from: 2000-01, to: 2002-12)",
-                      "maximize mu'f s.t. tev <= -4%", "rebalance monthly from 2002-01 to 2002-06"].enumerated() {
+                      "maximize mu'f s.t. tev <= 4%, w <= 1%", "rebalance monthly from 2002-01 to 2002-06"].enumerated() {
         let file = SourceFile(name: "<repl:\(n + 1)>", text: text, startOffset: files.last?.endOffset ?? 0)
         files.append(file)
         let diagnostics = session.run(file)
         if !diagnostics.isEmpty { rendered += DiagnosticList(file: file, diagnostics: diagnostics, earlierFiles: files).rendered() }
     }
     #expect(rendered.hasPrefix("<repl:2>:1:1: error: at the rebalance of 2002-01: the problem is infeasible"), "\(rendered)")
-    #expect(rendered.contains("\n  maximize mu'f s.t. tev <= -4%\n  ^~~~"), "\(rendered)")
+    #expect(rendered.contains("\n  maximize mu'f s.t. tev <= 4%, w <= 1%\n  ^~~~"), "\(rendered)")
 }
 
 /// In the REPL an objective is checked at its own entry against what is known without data (the synthetic

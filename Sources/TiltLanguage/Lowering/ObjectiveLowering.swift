@@ -185,9 +185,18 @@ struct ObjectiveLowering {
     }
 
     /// An error when `x`, a bound on the quantity `name` written in `style`, is beyond the quantity's
-    /// plausible range: `tev <= 4` (a 400% tracking error) is a forgotten `%`. `swept`: a value of
-    /// `name in …`.
+    /// plausible range: `tev <= 4` (a 400% tracking error) is a forgotten `%`, and `tev <= -1%` can never
+    /// hold. `swept`: a value of `name in …`.
     static func checkPlausible(_ x: Double, of name: String, style: NumberStyle, at range: SourceRange, swept: Bool) throws {
+        if x < 0, let plausible = Vocabulary.quantity(name)?.plausible {
+            // A negative bound on a quantity that is never negative leaves no portfolio: an infeasible
+            // problem at every rebalance, said here instead.
+            let written = style.format(x)
+            let message = swept ? "`\(name) in …` reaches \(written), and \(plausible.what) is never negative"
+                                : "`\(name) <= \(written)` can never hold: \(plausible.what) is never negative"
+            let zero = name == "turnover" ? "keeps the weights held" : "holds the benchmark"
+            throw Diagnostic(message, at: range, hint: "the least bound is 0: `\(name) <= 0` \(zero)")
+        }
         guard style == .plain, let plausible = Vocabulary.quantity(name)?.plausible, x > plausible.largest, x.isFinite else { return }
         let written = formatNumber(x), percent = formatNumber((x * 100 * 1e9).rounded() / 1e9) + "%"
         let message = swept ? "`\(name) in …` reaches \(written): \(percent) \(plausible.what)"

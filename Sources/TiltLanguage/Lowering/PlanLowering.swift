@@ -316,8 +316,11 @@ struct PlanLowering {
         }
         let style = sweep.values.literalStyle
         let bounded = Vocabulary.quantity(name)?.plausible != nil
-        if bounded, let largest = numbers.max() {
-            _ = attempt(at: sweep.values.range) { _ in try ObjectiveLowering.checkPlausible(largest, of: name, style: style, at: sweep.values.range, swept: true) }
+        if bounded, let smallest = numbers.min(), let largest = numbers.max() {
+            _ = attempt(at: sweep.values.range) { _ in
+                try ObjectiveLowering.checkPlausible(smallest, of: name, style: style, at: sweep.values.range, swept: true)
+                try ObjectiveLowering.checkPlausible(largest, of: name, style: style, at: sweep.values.range, swept: true)
+            }
         }
         var variants: [StrategyPlan.Variant] = []
         for (index, x) in numbers.enumerated() {
