@@ -1,4 +1,5 @@
 import TiltData
+import TiltLinearAlgebra
 import TiltModeling
 import TiltPortfolio
 
@@ -35,7 +36,7 @@ extension RebalanceView {
         guard solution.status == .optimal || solution.status == .almostOptimal,
               let w = solution.values.first(where: { $0.0 === context.weightVariable })?.1.storage else {
             throw BacktestError(month: month, "the problem is \(solution.status.description)",
-                                hint: Self.hint(problem, solution.status, firstRebalance: firstRebalance))
+                                hint: Self.hint(problem, solution.status, in: context, firstRebalance: firstRebalance))
         }
         let unitBenchmark = context.benchmark, unitLoadings = context.loadings, factorCovariance = context.factorCovariance
         let active = zip(w, unitBenchmark).map { $0 - $1 }
@@ -64,11 +65,71 @@ extension RebalanceView {
         return MonthDecision(solution: solution, record: record, stockWeights: stockWeights, stockBenchmark: stockBenchmark)
     }
 
-    /// What to suggest when the month's problem is not solved: with a turnover limit in force, that it may
-    /// leave no way from the weights held to the other constraints; otherwise the status's own hint.
-    private static func hint(_ problem: PortfolioProblem, _ status: ProblemSolution.Status, firstRebalance: Bool) -> String? {
+    /// What to suggest when the month's problem is not solved: when the bounds on the weights alone cannot
+    /// meet the budget, which bounds and by how much; with a turnover limit in force, that it may leave no
+    /// way from the weights held to the other constraints; otherwise the status's own hint.
+    private static func hint(_ problem: PortfolioProblem, _ status: ProblemSolution.Status, in context: PortfolioContext,
+                             firstRebalance: Bool) -> String? {
+        guard status == .infeasible else { return status.hint }
+        if let bounds = boundsHint(problem, in: context) { return bounds }
         let limitsTurnover = problem.constraints.contains { if case .turnoverAtMost = $0.kind { return true }; return false }
-        guard status == .infeasible, limitsTurnover, !firstRebalance else { return status.hint }
+        guard limitsTurnover, !firstRebalance else { return status.hint }
         return "the turnover limit may be too tight to trade from the weights held into the other constraints (it applies from the second rebalance); loosen it, or a tracking-error cap"
+    }
+
+    /// Why the bounds on `w` alone leave no portfolio, or nil when they do not: the units' bounds
+    /// (`w >= l`, `w <= u`, `|w - c| <= r`, the default `w >= 0`) add up to more than the budget
+    /// (`sum(w) == x`, by default 1) at their lower ends or to less at their upper ends. With 47 industries,
+    /// `w <= 1%` allows at most 47% in all. Bounds given per unit in another shape are left to the solver.
+    static func boundsHint(_ problem: PortfolioProblem, in context: PortfolioContext) -> String? {
+        let n = context.units.count
+        var total: Double? = problem.defaults.contains(.fullyInvested) ? 1 : nil
+        var lower = [Double](repeating: problem.defaults.contains(.longOnly) ? 0 : -.infinity, count: n)
+        var upper = [Double](repeating: .infinity, count: n)
+        var lowerTexts: [String] = problem.defaults.contains(.longOnly) ? ["w >= 0 (the default)"] : [], upperTexts: [String] = []
+        func perUnit(_ value: ConstantValue) -> [Double]? {
+            let values = value.values
+            return values.count == 1 ? Array(repeating: values[0], count: n) : values.count == n ? values : nil
+        }
+        for constraint in problem.constraints {
+            switch constraint.kind {
+            case .budget(let x): total = x
+            case .weightsAtLeast(let bound):
+                guard let l = perUnit(bound) else { return nil }
+                lower = zip(lower, l).map { max($0, $1) }
+                lowerTexts.append(constraint.text)
+            case .weightsAtMost(let bound):
+                guard let u = perUnit(bound) else { return nil }
+                upper = zip(upper, u).map { min($0, $1) }
+                upperTexts.append(constraint.text)
+            case .weightsWithin(let center, let radius):
+                let c: [Double]?
+                switch center {
+                case .benchmark: c = context.benchmark
+                case .constant(let value): c = perUnit(value)
+                }
+                guard let c, let r = perUnit(radius) else { return nil }
+                lower = zip(lower, zip(c, r).map { $0 - $1 }).map { max($0, $1) }
+                upper = zip(upper, zip(c, r).map { $0 + $1 }).map { min($0, $1) }
+                lowerTexts.append(constraint.text)
+                upperTexts.append(constraint.text)
+            default: break
+            }
+        }
+        guard let total else { return nil }
+        func percent(_ x: Double) -> String { formatNumber(x * 100, significantDigits: 4) + "%" }
+        func listed(_ texts: [String]) -> String { texts.map { "`\($0)`" }.joined(separator: ", ") }
+        let units = "the \(n) eligible \(n == 1 ? "unit" : "units")"
+        if let i = (0..<n).first(where: { lower[$0] > upper[$0] + 1e-12 }) {
+            return "the bounds on w (\(listed(lowerTexts + upperTexts.filter { !lowerTexts.contains($0) }))) leave no weight for \(context.units[i]): it must be at least \(percent(lower[i])) and at most \(percent(upper[i]))"
+        }
+        let least = lower.reduce(0, +), most = upper.reduce(0, +), slack = 1e-9 * max(1, abs(total))
+        if least > total + slack {
+            return "the bounds on w (\(listed(lowerTexts))) hold at least \(percent(least)) in all over \(units), more than the budget's \(percent(total))"
+        }
+        if most < total - slack {
+            return "the bounds on w (\(listed(upperTexts))) allow at most \(percent(most)) in all over \(units), less than the budget's \(percent(total))"
+        }
+        return nil
     }
 }
