@@ -102,6 +102,19 @@ func monthNamesInAStrategyNameTheStrategysWord(program: String, message: String)
     #expect(run.hasPrefix(message), "run: \(run)")
 }
 
+/// A bound value written as a call (`x(1)`, `mu'F(w - b)` at a month) says it is a value and how to index or
+/// multiply it, both in `check` and when the program runs; an unbound name still gets the closest function.
+@Test func aValueWrittenAsACallSaysHowToIndexOrMultiplyIt() {
+    let hint = "hint: `x` is a value, not a function: index it with `x[…]`; to multiply, write `x * (…)` (after a transpose, a space: `mu'x (w - b)`)\n"
+    let program = "let x = [1; 2]\nlet y = x(1)\n"
+    let message = "c.tilt:2:9: error: unknown function `x`\n  let y = x(1)\n          ^\n" + hint
+    #expect(checked(program) == message)
+    #expect(ran(program) == message)
+    let product = "let x = [1; 2]\nlet y = x'x(x)\n"
+    #expect(checked(product).contains(hint) && ran(product).contains(hint))
+    #expect(checked("let y = sqr(2)\n").contains("hint: did you mean `sqrt`?"))
+}
+
 /// Bounds written with a unit, or plausible without one, pass; a tracking error of exactly 100% is allowed.
 @Test func plausibleBoundsPass() {
     for bound in ["tev <= 4%", "tev <= 0.04", "tev <= 1", "tev <= 400%", "turnover <= 2", "risk <= 0.0003", "risk <= 1", "tev <= 0"] {

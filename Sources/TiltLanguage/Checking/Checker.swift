@@ -26,6 +26,12 @@ public struct Checker {
 
     private init(defined: Set<String>) { self.defined = defined }
 
+    /// The hint for a bound value written as a call (`mu'F(w - b)` calls `F`, `x(1)` calls `x`): a bracket
+    /// right after a name calls it, so an index takes `[…]` and a product `*` or a space.
+    static func calledValueHint(_ name: String) -> String {
+        "`\(name)` is a value, not a function: index it with `\(name)[…]`; to multiply, write `\(name) * (…)` (after a transpose, a space: `mu'\(name) (w - b)`)"
+    }
+
     private mutating func report(_ message: String, _ range: SourceRange, hint: String? = nil) {
         diagnostics.append(Diagnostic(message, at: range, hint: hint))
     }
@@ -200,6 +206,7 @@ public struct Checker {
                 // `mu'F(w - b)` reads `F(…)` as a call.
                 report("unknown function `\(name.name)`", name.range,
                        hint: (context == .strategy ? Checker.monthNameInStrategy(name.name) : nil)
+                           ?? (defined.contains(name.name) ? Checker.calledValueHint(name.name) : nil)
                            ?? closestName(to: name.name, among: candidates).map { "did you mean `\($0)`?" })
                 break
             }

@@ -202,7 +202,8 @@ public final class Interpreter {
         if name.name == "dual" { return try dual(arguments, at: range) }
         guard let builtin = Builtins.named(name.name) else {
             throw Diagnostic("unknown function `\(name.name)`", at: name.range,
-                             hint: closestName(to: name.name, among: Builtins.names).map { "did you mean `\($0)`?" })
+                             hint: bindings[name.name] != nil ? Checker.calledValueHint(name.name)
+                                 : closestName(to: name.name, among: Builtins.names).map { "did you mean `\($0)`?" })
         }
         guard builtin.arity.contains(arguments.count) else {
             throw Diagnostic("`\(name.name)` takes \(Builtins.describe(builtin.arity)), found \(arguments.count)",
