@@ -129,8 +129,12 @@ public enum DiagnosticRenderer {
     }
 }
 
-/// The closest candidate to a misspelt name, if one is close enough to be a useful suggestion.
+/// The closest candidate to a misspelt name, if one is close enough to be a useful suggestion: the same
+/// name in other letter case first (`TEV` for `tev`, `sigma_f` for `Sigma_f`), else the nearest by edit
+/// distance.
 public func closestName(to name: String, among candidates: some Sequence<String>) -> String? {
+    let candidates = Array(candidates)
+    if let sameLetters = candidates.filter({ $0 != name && $0.lowercased() == name.lowercased() }).min() { return sameLetters }
     var best: (String, Int)?
     let limit = max(1, name.count / 3)
     for c in candidates where c != name {

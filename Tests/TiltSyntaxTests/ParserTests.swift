@@ -133,6 +133,9 @@ private func errors(_ text: String) -> [Diagnostic] {
     """)
     #expect(closestName(to: "tve", among: ["tev", "risk", "mu"]) == "tev")
     #expect(closestName(to: "zzzz", among: ["tev"]) == nil)
+    // Another letter case is the likeliest, however far by edit distance (`TEV` is 3 edits from `tev`).
+    #expect(closestName(to: "TEV", among: ["tev", "TE", "risk"]) == "tev")
+    #expect(closestName(to: "sigma_f", among: ["Sigma_f", "sigma"]) == "Sigma_f")
 }
 
 /// Month and date literals are formatted as written: `0999-06` must not lose its zero (`999-06` is a
