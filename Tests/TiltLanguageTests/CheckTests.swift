@@ -115,6 +115,15 @@ func monthNamesInAStrategyNameTheStrategysWord(program: String, message: String)
     #expect(checked("let y = sqr(2)\n").contains("hint: did you mean `sqrt`?"))
 }
 
+/// `st` for `s.t.` reads as a factor of the objective's product (`mu'f st tev`): the hint names `s.t.`, not
+/// the nearest built-in (`std`).
+@Test func stForSubjectToSuggestsSubjectTo() {
+    let message = checked(synthetic + "maximize mu'f st tev <= 5%" + schedule)
+    #expect(message.hasPrefix("c.tilt:2:15: error: unknown name `st`\n  maximize mu'f st tev <= 5%\n                ^~\n"
+        + "hint: did you mean `s.t.`? The constraints follow `s.t.`: `maximize mu'f s.t. tev <= 6%`\n"), "\(message)")
+    #expect(checked(synthetic + "maximize mu'f s.t. TEV <= 5%" + schedule).contains("hint: did you mean `tev`?"))
+}
+
 /// Bounds written with a unit, or plausible without one, pass; a tracking error of exactly 100% is allowed.
 @Test func plausibleBoundsPass() {
     for bound in ["tev <= 4%", "tev <= 0.04", "tev <= 1", "tev <= 400%", "turnover <= 2", "risk <= 0.0003", "risk <= 1", "tev <= 0"] {
