@@ -329,6 +329,23 @@ model ols(window: rolling 60)
     #expect(entries.run("hmm").contains("unknown name `hmm`"))
 }
 
+/// A month's problem that cannot be posed is located at the constraint that fails, as the backtest locates
+/// it, not at the whole objective; a problem that is posed but infeasible is located at the objective.
+@Test func aMonthsProblemErrorIsLocatedAtItsConstraint() throws {
+    let universe = "universe synthetic(stocks: 10, seed: 1, from: 2000-01, to: 2010-12)\n"
+    func errors(_ objective: String) throws -> String {
+        let entries = try Entries(mode: .program)
+        let file = SourceFile(name: "m.tilt", text: universe + objective + "\nat 2008-09\n")
+        return DiagnosticList(file: file, diagnostics: entries.session.run(file)).rendered()
+    }
+    let product = try errors("maximize mu'f s.t. tev <= 4%, sum(w .* w) <= 1")
+    #expect(product.hasPrefix("m.tilt:2:31: error: at 2008-09: cannot multiply two expressions that both depend on variables\n"
+        + "  maximize mu'f s.t. tev <= 4%, sum(w .* w) <= 1\n                                ^~~~~~~~~~~~~~~~\n"), "\(product)")
+    let infeasible = try errors("maximize mu'f s.t. tev <= 4%, w <= 1%")
+    #expect(infeasible.hasPrefix("m.tilt:2:1: error: at 2008-09: the problem is infeasible"), "\(infeasible)")
+    #expect(infeasible.contains("hint: the bounds on w (`w <= 1%`) allow at most 10% in all over the 10 eligible units"), "\(infeasible)")
+}
+
 /// A misspelt factor in `f[hml]` is named where it is written as soon as the factor names are known (when
 /// the data is loaded), before any estimate or solve.
 @Test func aMisspeltFactorIsNamedAtItsLabelWhenTheDataIsLoaded() throws {

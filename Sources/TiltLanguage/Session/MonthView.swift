@@ -37,7 +37,13 @@ extension Session {
         if draft.objective != nil {
             let decision: MonthDecision
             do { decision = try view.decide(problem, firstRebalance: held.isEmpty) } catch let error as BacktestError {
-                throw Diagnostic("at \(month): " + error.message, at: draft.objective?.range ?? statement.range, hint: error.hint)
+                // Located as the backtest locates it: at the term or constraint that cannot be posed, else
+                // at the objective.
+                guard let problemError = error.problemError else {
+                    throw Diagnostic("at \(month): " + error.message, at: draft.objective?.range ?? statement.range, hint: error.hint)
+                }
+                throw map.diagnostic(PlanError("at \(month): " + error.message, at: problemError.location.part(variant: 0),
+                                               hint: error.hint, unknownName: problemError.unknownName))
             }
             let backtest = run?.results.first?.rebalances.first { $0.month == month }
             let optimum = OptimumRecord(view: view, problem: problem, decision: decision, held: held.isEmpty ? nil : view.stocks.held,
