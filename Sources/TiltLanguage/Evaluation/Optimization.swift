@@ -94,7 +94,11 @@ extension Interpreter {
         guard outcome.status == .optimal || outcome.status == .almostOptimal, let optimum = outcome.objective else {
             bindings["optval"] = .number(outcome.status == .infeasible ? (sense == .minimize ? .infinity : -.infinity)
                                          : (outcome.status == .unbounded ? (sense == .minimize ? -.infinity : .infinity) : .nan))
-            throw Diagnostic("the problem is \(outcome.status.description)", at: statement.range, hint: outcome.status.hint)
+            // An iteration limit the program set below the default is the likelier cause than the data.
+            let limited = outcome.status == .iterationLimit && settings.maxIterations < SolverSettings().maxIterations
+            throw Diagnostic("the problem is \(outcome.status.description)", at: statement.range,
+                             hint: limited ? "`max_iter: \(settings.maxIterations)` stopped it before it converged; raise it (the default is \(SolverSettings().maxIterations))"
+                                           : outcome.status.hint)
         }
         bindings["optval"] = .number(optimum)
         for (v, value) in outcome.values { solution[v] = value }
