@@ -131,7 +131,7 @@ public enum DiagnosticRenderer {
 
 /// The closest candidate to a misspelt name, if one is close enough to be a useful suggestion: the same
 /// name in other letter case first (`TEV` for `tev`, `sigma_f` for `Sigma_f`), else the nearest by edit
-/// distance.
+/// distance that keeps part of the name (no other one-letter name for a one-letter name).
 public func closestName(to name: String, among candidates: some Sequence<String>) -> String? {
     let candidates = Array(candidates)
     if let sameLetters = candidates.filter({ $0 != name && $0.lowercased() == name.lowercased() }).min() { return sameLetters }
@@ -139,7 +139,8 @@ public func closestName(to name: String, among candidates: some Sequence<String>
     let limit = max(1, name.count / 3)
     for c in candidates where c != name {
         let d = editDistance(name, c)
-        guard d <= limit else { continue }
+        // A suggestion keeps something of the name: `E` for an unknown `w` replaces all of it.
+        guard d <= limit, d < name.count else { continue }
         if let (bestName, bestDistance) = best, bestDistance < d || (bestDistance == d && bestName <= c) { continue }
         best = (c, d)
     }

@@ -136,6 +136,9 @@ private func errors(_ text: String) -> [Diagnostic] {
     // Another letter case is the likeliest, however far by edit distance (`TEV` is 3 edits from `tev`).
     #expect(closestName(to: "TEV", among: ["tev", "TE", "risk"]) == "tev")
     #expect(closestName(to: "sigma_f", among: ["Sigma_f", "sigma"]) == "Sigma_f")
+    // A one-letter name is not "corrected" into another one-letter name.
+    #expect(closestName(to: "w", among: ["E", "b", "F"]) == nil)
+    #expect(closestName(to: "st", among: ["std"]) == "std")
 }
 
 /// Month and date literals are formatted as written: `0999-06` must not lose its zero (`999-06` is a
