@@ -55,6 +55,11 @@ private let schedule = "\nrebalance monthly from 2006-01 to 2006-03\n"
      "c.tilt:2:43: error: `turnover <= -5bps` can never hold: turnover is never negative\n  maximize mu'f s.t. tev <= 5%, turnover <= -5bps\n                                            ^~~~~\nhint: the least bound is 0: `turnover <= 0` keeps the weights held"),
     (synthetic + "tev in -1% to 2% by 1%\nmaximize mu'f s.t. tev <= 5%" + schedule,
      "c.tilt:2:8: error: `tev in …` reaches -1%, and annualised tracking error is never negative"),
+    // A forgotten `%` on a sector's weight or a band around the weights.
+    (synthetic + "maximize mu'f s.t. tev <= 5%, sector(\"Finance\") <= 25" + schedule,
+     "c.tilt:2:52: error: `sector(\"Finance\") <= 25` puts 2500% of the portfolio in the sector\n  maximize mu'f s.t. tev <= 5%, sector(\"Finance\") <= 25\n                                                     ^~\nhint: did you mean 25%?"),
+    (synthetic + "maximize mu'f s.t. tev <= 5%, |w - b| <= 2" + schedule,
+     "c.tilt:2:42: error: the band `|w - …| <= 2` lets each weight move 200% of the portfolio from its centre\n  maximize mu'f s.t. tev <= 5%, |w - b| <= 2\n                                           ^\nhint: did you mean 2%?"),
     // A forgotten `%` through a name bound to a constant, or through a swept parameter.
     (synthetic + "let budget = 4\nmaximize mu'f s.t. tev <= budget" + schedule,
      "c.tilt:3:27: error: `tev <= 4` allows 400% annualised tracking error"),
@@ -126,7 +131,8 @@ func monthNamesInAStrategyNameTheStrategysWord(program: String, message: String)
 
 /// Bounds written with a unit, or plausible without one, pass; a tracking error of exactly 100% is allowed.
 @Test func plausibleBoundsPass() {
-    for bound in ["tev <= 4%", "tev <= 0.04", "tev <= 1", "tev <= 400%", "turnover <= 2", "risk <= 0.0003", "risk <= 1", "tev <= 0"] {
+    for bound in ["tev <= 4%", "tev <= 0.04", "tev <= 1", "tev <= 400%", "turnover <= 2", "risk <= 0.0003", "risk <= 1", "tev <= 0",
+                  "sector(\"Finance\") <= 0.25", "sector(\"Finance\") <= 2", "sector(\"Finance\") <= 300%", "|w - b| <= 1", "|w - b| <= 0.02"] {
         #expect(checked(synthetic + "maximize mu'f s.t. \(bound)" + schedule).isEmpty, "\(bound)")
     }
     #expect(checked(synthetic + "tev in 1% to 10% by 1%\nmaximize mu'f s.t. tev <= 5%" + schedule).isEmpty)

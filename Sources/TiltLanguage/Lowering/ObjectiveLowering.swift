@@ -157,7 +157,9 @@ struct ObjectiveLowering {
             return try constant(bound).map { .weightsAtMost(bound: $0) }
         case (.call(let name, let arguments), _) where name.name == "sector":
             let sector = try sectorName(arguments, at: quantity.range)
-            return try number(bound).map { .sector(name: sector, relation: relation, value: $0) }
+            let value = try number(bound)
+            if let value { try Self.checkPlausibleWeight(value, bound, largest: 2, "`sector(\"\(sector)\") \(relation.rawValue) \(formatNumber(value))` puts", "in the sector") }
+            return value.map { .sector(name: sector, relation: relation, value: $0) }
         case (.index(let base, let items), _) where base.kind == .name("f"):
             guard let factor = try label(items) else { return nil }
             return try number(bound).map { .exposure(name: factor, relation: relation, value: $0) }
@@ -168,6 +170,7 @@ struct ObjectiveLowering {
             }
             guard case .binary(.subtract, let w, let center, _, _) = inner.kind, w.kind == .name("w") else { return nil }
             let radius = try constant(bound)
+            if let r = radius?.number { try Self.checkPlausibleWeight(r, bound, largest: 1, "the band `|w - …| <= \(formatNumber(r))` lets each weight move", "from its centre") }
             if center.kind == .name("b") { return radius.map { .weightsWithin(center: .benchmark, radius: $0) } }
             guard !center.mentionsMonth, let c = try constant(center), let radius else { return nil }
             return .weightsWithin(center: .constant(c), radius: radius)
@@ -202,6 +205,16 @@ struct ObjectiveLowering {
         let message = swept ? "`\(name) in …` reaches \(written): \(percent) \(plausible.what)"
                             : "`\(name) <= \(written)` allows \(percent) \(plausible.what)"
         throw Diagnostic(message, at: range, hint: plausible.hint(written))
+    }
+
+    /// An error when a bound on a weight written without a unit is above `largest`, a fraction of the
+    /// portfolio: `sector("Finance") <= 25` is 2,500% (largest 200%, which leveraged books stay within) and
+    /// `|w - b| <= 2` lets one weight move 200% (largest 100%) — a forgotten `%`.
+    static func checkPlausibleWeight(_ x: Double, _ bound: Expr, largest: Double, _ statement: String, _ place: String) throws {
+        guard bound.literalStyle == .plain, x > largest, x.isFinite else { return }
+        let percent = formatNumber((x * 100 * 1e9).rounded() / 1e9) + "%"
+        throw Diagnostic("\(statement) \(percent) of the portfolio \(place)", at: bound.range,
+                         hint: "did you mean \(formatNumber(x))%?")
     }
 
     private static func isWeights(_ arguments: [CallArgument]) -> Bool {
