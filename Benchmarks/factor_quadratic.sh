@@ -26,6 +26,15 @@ trap 'rm -rf "$work"' EXIT
 
 echo "| assets | form | status | optimum | process wall (s) | peak memory (MB) |"
 echo "|---:|---|---|---:|---:|---:|"
+# Runs $work/PROGRAM under GNU time and prints its table row for size $n: LABEL, the status (output line
+# LINE, with its iteration count, and the line after it), the optimum (the next line), wall s and peak MB.
+row() {
+  local program=$1 label=$2 line=$3 wall kb iterations
+  (cd "$work" && /usr/bin/time -f '%e %M' -o time "$tilt" run "$program" > out)
+  read -r wall kb < "$work/time"
+  iterations=$(sed -n "${line}p" "$work/out" | grep -o '[0-9]* iterations' || true)
+  echo "| $n | $label | $(sed -n "$((line + 1))p" "$work/out") ($iterations) | $(sed -n "$((line + 2))p" "$work/out") | $wall | $((kb / 1024)) |"
+}
 for n in $sizes; do
   python3 - "$n" "$work" <<'EOF'
 import math, random, sys
@@ -54,10 +63,7 @@ EOF
       'let mu = read("mu.csv")' 'var w[rows(b)]' "$declare" \
       "solve maximize mu' * w - 5 * ($risk + sumsq(sqrt(E) .* (w - b))) s.t. sum(w) == 1, w >= 0$tie" \
       'print status' 'print format(optval)' > "$work/p.tilt"
-    (cd "$work" && /usr/bin/time -f '%e %M' -o time "$tilt" run p.tilt > out)
-    read -r wall kb < "$work/time"
-    iterations=$(sed -n 1p "$work/out" | grep -o '[0-9]* iterations' || true)
-    echo "| $n | $form \`$risk\` | $(sed -n 2p "$work/out") ($iterations) | $(sed -n 3p "$work/out") | $wall | $((kb / 1024)) |"
+    row p.tilt "$form \`$risk\`" 1
   done
 done
 for n in $sizes; do
@@ -66,9 +72,6 @@ for n in $sizes; do
     printf '%s\n' "universe synthetic(stocks: $n, seed: 42, from: 1995-01, to: 2006-12)" 'model ols(window: rolling 120)' \
       'at 2005-12' 'var w[rows(b)]' "solve maximize mu' * F * (w - b) - 5 * ($risk) s.t. sum(w) == 1, w >= 0" \
       'print status' 'print format(optval)' > "$work/m.tilt"
-    (cd "$work" && /usr/bin/time -f '%e %M' -o time "$tilt" run m.tilt > out)
-    read -r wall kb < "$work/time"
-    iterations=$(sed -n 3p "$work/out" | grep -o '[0-9]* iterations' || true)
-    echo "| $n | month view \`$risk\` | $(sed -n 4p "$work/out") ($iterations) | $(sed -n 5p "$work/out") | $wall | $((kb / 1024)) |"
+    row m.tilt "month view \`$risk\`" 3
   done
 done
