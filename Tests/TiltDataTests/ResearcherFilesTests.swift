@@ -93,6 +93,24 @@ private let momentum = "This file was created by CMPT_ME_PRIOR_RETS using the 20
     #expect(size.message == "'-1.5' in column 'A' is negative: an average firm size cannot be")
 }
 
+/// A file separated by semicolons (Excel where the decimal mark is a comma) or tabs reads as one column:
+/// each loader's error says so (it said only that the header lacked the CRSP columns, named no value
+/// columns, or that there were no sections).
+@Test func filesSeparatedByAnotherCharacterAreNamedAsSuch() throws {
+    let semicolons = "the file's lines are separated by semicolons (;), not commas: Tilt reads comma-separated files (export or save the file as CSV with commas)"
+    let crsp = try #require(dataError { try CRSPExtract.load(path: temporaryFile("c.csv", crspHeader.replacingOccurrences(of: ",", with: ";"))) })
+    #expect(crsp.line == 1 && crsp.message.hasPrefix("a header naming the columns") && crsp.hint == semicolons, "\(crsp)")
+    let wide = try #require(dataError { try AssetPanel.load(path: temporaryFile("r.csv", "month\tA\tB\n2000-01\t0.1\t0.2\n")) })
+    #expect(wide.line == 1 && wide.message == "the header names no value columns" && wide.hint?.hasPrefix("the file's lines are separated by tabs") == true, "\(wide)")
+    let kenFrench = try #require(dataError { try FactorFile.read(path: temporaryFile("k.csv", fiveFactors.replacingOccurrences(of: ",", with: ";"))) })
+    #expect(kenFrench.message.hasPrefix("no sections found") && kenFrench.hint == semicolons, "\(kenFrench)")
+    // A comma-separated file keeps its own hint, and a one-column file gets none.
+    let lacking = try #require(dataError { try CRSPExtract.load(path: temporaryFile("c.csv", "PERMNO,date\n1,2000-01-31\n")) })
+    #expect(lacking.hint?.hasPrefix("a CRSP extract has PERMNO") == true)
+    let single = try #require(dataError { try AssetPanel.load(path: temporaryFile("r.csv", "month\n2000-01\n")) })
+    #expect(single.message == "the header names no value columns" && single.hint == nil)
+}
+
 /// A symbolic link whose target is gone is said to be one (it read as "no such file").
 @Test func aDanglingLinkIsNamed() throws {
     let url = try scratchFolder()
