@@ -63,6 +63,11 @@ private let momentum = "This file was created by CMPT_ME_PRIOR_RETS using the 20
     let percent = try #require(dataError { try FactorFile.read(path: temporaryFile("p.csv", "month,mktrf,rf\n2020-01,0.5,0.1\n2020-02,2.5,0.1\n")) })
     #expect(percent.line == 3 && percent.column == 9 && percent.message.contains("looks like percent"))
     #expect(!FactorFile.isTidy(path: try temporaryFile("k.csv", fiveFactors)))
+    // A header alone is a tidy file without rows (it was read as a Ken French file: "no sections found").
+    let headerOnly = try #require(dataError { try FactorFile.read(path: temporaryFile("h.csv", "month,mktrf,rf\n")) })
+    #expect(headerOnly.line == 1 && headerOnly.message == "the file has a header but no data rows", "\(headerOnly)")
+    let description = try #require(dataError { try FactorFile.read(path: temporaryFile("d.csv", "This file was created by CMPT_ME_BEME_OP_INV_RETS\n")) })
+    #expect(description.message.hasPrefix("no sections found"))
 }
 
 @Test func longPanelsCarryCapsAndSectorsAsOfEachMonth() throws {

@@ -44,12 +44,13 @@ public struct FactorFile: Sendable {
 
     /// Whether the file at `path` is a tidy factor file: its first non-blank line is a header of two or
     /// more cells whose first is a name (`month`, `date`, anything but a date; quoted or not), and the next
-    /// line starts with a month or a date. A Ken French file starts with lines of description instead.
+    /// line starts with a month or a date, or there is none (a header alone: `loadTidy` says the rows are
+    /// missing). A Ken French file starts with lines of description instead, and has sections below them.
     public static func isTidy(path: String) -> Bool {
-        guard let records = CSVFileReader(path: path).firstRecordTexts(count: 2), records.count == 2 else { return false }
-        let (header, row) = (records[0], records[1])
+        guard let records = CSVFileReader(path: path).firstRecordTexts(count: 2), let header = records.first else { return false }
         let isDate = { (text: String) in Month.dateFields(Substring(text), compactDays: true, slashes: true) != nil }
-        return header.count >= 2 && !header[0].isEmpty && !isDate(header[0]) && row.first.map(isDate) == true
+        guard header.count >= 2, !header[0].isEmpty, !isDate(header[0]) else { return false }
+        return records.count == 1 || records[1].first.map(isDate) == true
     }
 
     /// Reads a tidy CSV: a header `month,<factor>,...` (the first column's name is free: `month`, `date`, …;
