@@ -116,6 +116,22 @@ private let momentum = "This file was created by CMPT_ME_PRIOR_RETS using the 20
     #expect(single.message == "the header names no value columns" && single.hint == nil)
 }
 
+/// A Ken French factor file whose returns were divided by 100 (decimals in his layout) was read as percent,
+/// 100 times too small, in silence: a year or more of factor returns all within ±1 is an error at the
+/// section's header. Fewer months, or one month beyond ±1%, read as before.
+@Test func aKenFrenchFactorFileInDecimalsIsAnError() throws {
+    func file(months: Int, value: (Int) -> String) -> String {
+        "This file was created by CMPT_ME_BEME_OP_INV_RETS.\n\n,Mkt-RF,SMB,RF\n" + (0..<months).map { t in
+            "\(2000 + t / 12)\(t % 12 < 9 ? "0" : "")\(t % 12 + 1),\(value(t)),\(value(t + 1)),0.3\n"
+        }.joined()
+    }
+    let decimals = try #require(dataError { try FactorFile.read(path: temporaryFile("k.csv", file(months: 12) { "\($0 % 2 == 0 ? "-" : "")0.0\($0 % 10)" })) })
+    #expect(decimals.line == 3 && decimals.message.hasPrefix("every factor return of the 12 months below lies within ±1 as written"), "\(decimals)")
+    #expect(try FactorFile.read(path: temporaryFile("k.csv", file(months: 11) { _ in "0.05" })).returns[0, 0] == 0.0005)
+    let percent = try FactorFile.read(path: temporaryFile("k.csv", file(months: 24) { $0 == 20 ? "-1.00" : "0.5" }))
+    #expect(percent.returns[20, 0] == -0.01 && percent.returns[0, 0] == 0.005 && percent.riskFree?[0, 0] == 0.003)
+}
+
 /// A symbolic link whose target is gone is said to be one (it read as "no such file").
 @Test func aDanglingLinkIsNamed() throws {
     let url = try scratchFolder()
