@@ -52,7 +52,7 @@ PERMNO,date,SHRCD,EXCHCD,SICCD,PRC,VOL,RET,SHROUT,DLSTCD,DLRET,DLSTDT
     #expect(all.assetIDs == ["10001", "10002", "10003", "10004"] && all.eligibleAssets(atRebalance: 3) == [0])
 }
 
-@Test func sentinelDatesAndNegativeSharesAreErrorsAtTheirCell() throws {
+@Test func sentinelDatesNegativeSharesAndOverflowingCapsAreErrorsAtTheirCell() throws {
     let header = "PERMNO,date,RET,PRC,SHROUT,SICCD\n"
     let sentinel = try #require(dataError { try CRSPExtract.load(path: temporaryFile("s.csv", header + "1,2000-01-31,0.1,5,10,100\n1,9999-12-31,0.1,5,10,100\n")) })
     #expect(sentinel.line == 3 && sentinel.column == 3 && sentinel.message.hasPrefix("'9999-12-31' is not a date of a CRSP stock file"))
@@ -60,6 +60,10 @@ PERMNO,date,SHRCD,EXCHCD,SICCD,PRC,VOL,RET,SHROUT,DLSTCD,DLRET,DLSTDT
     #expect(ancient.line == 2 && ancient.column == 3)
     let shares = try #require(dataError { try CRSPExtract.load(path: temporaryFile("s.csv", header + "1,2000-01-31,0.1,5,-10,100\n")) })
     #expect(shares.line == 2 && shares.column == 20 && shares.message.hasPrefix("SHROUT -10 is negative"), "\(shares)")
+    // A cap that overflows (1e308 × 2000) would be infinite and the stock never eligible, in silence.
+    let huge = try #require(dataError { try CRSPExtract.load(path: temporaryFile("s.csv", header + "1,2000-01-31,0.1,5,10,100\n1,2000-02-29,0.1,1e308,2000,100\n")) })
+    #expect(huge.line == 3 && huge.column == 18 && huge.message.hasPrefix("the market cap |PRC| × SHROUT = 1e308 × 2000 is beyond a double's range"), "\(huge)")
+    #expect(try CRSPExtract.load(path: temporaryFile("s.csv", header + "1,2000-01-31,0.1,1e300,2000,100\n")).denseMarketCaps()?[0, 0] == 2e303)
     let twoDelistings = "PERMNO,date,RET,PRC,SHROUT,SICCD,DLSTCD,DLRET,DLSTDT\n1,2000-01-31,0.1,5,10,100,,,\n1,2000-02-10,,,,100,231,0.1,2000-02-10\n1,2000-03-10,,,,100,552,,2000-03-10\n"
     let twice = try #require(dataError { try CRSPExtract.load(path: temporaryFile("s.csv", twoDelistings)) })
     #expect(twice.line == 4 && twice.message.hasPrefix("permno 1 has a second, different delisting"))
@@ -140,7 +144,8 @@ func theSyntheticWRDSExtractReadsBackAsDrawn(daily: Bool) throws {
 
 /// Whole-number cells far outside any integer (PERMNO 1e20, SHRCD 1e300, EXCHCD −1e300, SICCD and DLSTCD
 /// 1e20) are errors at their cell, never a trap; a SIC code that is whole but beyond any SIC (4e9) is an
-/// unknown sector; huge SHROUT and PRC are values (the cap is their product, up to +∞).
+/// unknown sector; huge SHROUT and PRC are values, but a product (the cap) beyond a double's range is an
+/// error at the PRC cell (read as +∞, the stock was never eligible, in silence).
 @Test func hugeWholeNumbersAreErrorsAtTheirCellNeverATrap() throws {
     let header = "PERMNO,date,SHRCD,EXCHCD,SICCD,PRC,VOL,RET,SHROUT,DLSTCD,DLRET,DLSTDT\n"
     let good = "1,2000-01-31,10,1,2834,10,100,0.1,1000,,,\n"
@@ -156,9 +161,11 @@ func theSyntheticWRDSExtractReadsBackAsDrawn(daily: Bool) throws {
         #expect(error.path.hasSuffix("huge.csv") && error.line == 3 && error.column == column, "\(error)")
         #expect(error.message.hasPrefix("'\(cell)' is not a whole number"), "\(error)")
     }
-    let values = header + good + "2,2000-01-31,10,1,4000000000,1e300,100,0.1,1e300,,,\n3,2000-01-31,10,1,2834,10,100,0.1,1e300,,,\n"
+    let values = header + good + "2,2000-01-31,10,1,4000000000,1e300,100,0.1,1,,,\n3,2000-01-31,10,1,2834,10,100,0.1,1e300,,,\n"
     let panel = try CRSPExtract.load(path: temporaryFile("huge.csv", values))
     let caps = try #require(panel.denseMarketCaps())
-    #expect(panel.assetIDs == ["1", "2", "3"] && caps[0, 1] == .infinity && caps[0, 2] == 10 * 1e300)
+    #expect(panel.assetIDs == ["1", "2", "3"] && caps[0, 1] == 1e300 && caps[0, 2] == 10 * 1e300)
+    let overflow = try #require(dataError { try CRSPExtract.load(path: temporaryFile("huge.csv", header + good + "2,2000-01-31,10,1,2834,1e300,100,0.1,1e300,,,\n")) })
+    #expect(overflow.line == 3 && overflow.column == 24 && overflow.message.hasPrefix("the market cap |PRC| × SHROUT = 1e300 × 1e300"), "\(overflow)")
     #expect(panel.sector(row: 0, asset: 1) == SICDivision.other.name && panel.sector(row: 0, asset: 0) == "Manufacturing")
 }

@@ -63,6 +63,11 @@ private let momentum = "This file was created by CMPT_ME_PRIOR_RETS using the 20
     let percent = try #require(dataError { try FactorFile.read(path: temporaryFile("p.csv", "month,mktrf,rf\n2020-01,0.5,0.1\n2020-02,2.5,0.1\n")) })
     #expect(percent.line == 3 && percent.column == 9 && percent.message.contains("looks like percent"))
     #expect(!FactorFile.isTidy(path: try temporaryFile("k.csv", fiveFactors)))
+    // A header alone is a tidy file without rows (it was read as a Ken French file: "no sections found").
+    let headerOnly = try #require(dataError { try FactorFile.read(path: temporaryFile("h.csv", "month,mktrf,rf\n")) })
+    #expect(headerOnly.line == 1 && headerOnly.message == "the file has a header but no data rows", "\(headerOnly)")
+    let description = try #require(dataError { try FactorFile.read(path: temporaryFile("d.csv", "This file was created by CMPT_ME_BEME_OP_INV_RETS\n")) })
+    #expect(description.message.hasPrefix("no sections found"))
 }
 
 @Test func longPanelsCarryCapsAndSectorsAsOfEachMonth() throws {
@@ -91,6 +96,40 @@ private let momentum = "This file was created by CMPT_ME_PRIOR_RETS using the 20
     #expect(firms.line == 3 && firms.column == 8 && firms.message == "'-150' in column 'A' is negative: a number of firms cannot be")
     let size = try #require(dataError { try KenFrenchFile.load(path: temporaryFile("k.csv", "  Average Firm Size\n,A\n202003,-1.5\n")) })
     #expect(size.message == "'-1.5' in column 'A' is negative: an average firm size cannot be")
+}
+
+/// A file separated by semicolons (Excel where the decimal mark is a comma) or tabs reads as one column:
+/// each loader's error says so (it said only that the header lacked the CRSP columns, named no value
+/// columns, or that there were no sections).
+@Test func filesSeparatedByAnotherCharacterAreNamedAsSuch() throws {
+    let semicolons = "the file's lines are separated by semicolons (;), not commas: Tilt reads comma-separated files (export or save the file as CSV with commas)"
+    let crsp = try #require(dataError { try CRSPExtract.load(path: temporaryFile("c.csv", crspHeader.replacingOccurrences(of: ",", with: ";"))) })
+    #expect(crsp.line == 1 && crsp.message.hasPrefix("a header naming the columns") && crsp.hint == semicolons, "\(crsp)")
+    let wide = try #require(dataError { try AssetPanel.load(path: temporaryFile("r.csv", "month\tA\tB\n2000-01\t0.1\t0.2\n")) })
+    #expect(wide.line == 1 && wide.message == "the header names no value columns" && wide.hint?.hasPrefix("the file's lines are separated by tabs") == true, "\(wide)")
+    let kenFrench = try #require(dataError { try FactorFile.read(path: temporaryFile("k.csv", fiveFactors.replacingOccurrences(of: ",", with: ";"))) })
+    #expect(kenFrench.message.hasPrefix("no sections found") && kenFrench.hint == semicolons, "\(kenFrench)")
+    // A comma-separated file keeps its own hint, and a one-column file gets none.
+    let lacking = try #require(dataError { try CRSPExtract.load(path: temporaryFile("c.csv", "PERMNO,date\n1,2000-01-31\n")) })
+    #expect(lacking.hint?.hasPrefix("a CRSP extract has PERMNO") == true)
+    let single = try #require(dataError { try AssetPanel.load(path: temporaryFile("r.csv", "month\n2000-01\n")) })
+    #expect(single.message == "the header names no value columns" && single.hint == nil)
+}
+
+/// A Ken French factor file whose returns were divided by 100 (decimals in his layout) was read as percent,
+/// 100 times too small, in silence: a year or more of factor returns all within ±1 is an error at the
+/// section's header. Fewer months, or one month beyond ±1%, read as before.
+@Test func aKenFrenchFactorFileInDecimalsIsAnError() throws {
+    func file(months: Int, value: (Int) -> String) -> String {
+        "This file was created by CMPT_ME_BEME_OP_INV_RETS.\n\n,Mkt-RF,SMB,RF\n" + (0..<months).map { t in
+            "\(2000 + t / 12)\(t % 12 < 9 ? "0" : "")\(t % 12 + 1),\(value(t)),\(value(t + 1)),0.3\n"
+        }.joined()
+    }
+    let decimals = try #require(dataError { try FactorFile.read(path: temporaryFile("k.csv", file(months: 12) { "\($0 % 2 == 0 ? "-" : "")0.0\($0 % 10)" })) })
+    #expect(decimals.line == 3 && decimals.message.hasPrefix("every factor return of the 12 months below lies within ±1 as written"), "\(decimals)")
+    #expect(try FactorFile.read(path: temporaryFile("k.csv", file(months: 11) { _ in "0.05" })).returns[0, 0] == 0.0005)
+    let percent = try FactorFile.read(path: temporaryFile("k.csv", file(months: 24) { $0 == 20 ? "-1.00" : "0.5" }))
+    #expect(percent.returns[20, 0] == -0.01 && percent.returns[0, 0] == 0.005 && percent.riskFree?[0, 0] == 0.003)
 }
 
 /// A symbolic link whose target is gone is said to be one (it read as "no such file").

@@ -111,7 +111,8 @@ struct CRSPLayout {
                 ? "a header naming the columns \(CRSPLayout.required.joined(separator: ",")) is required"
                 : "the header lacks the column(s) \(missing.joined(separator: ", "))"
             throw document.error(line: header.line, column: nil, message: lead,
-                                 hint: "a CRSP extract has PERMNO, date, RET, PRC, SHROUT, SICCD (any case), as WRDS writes them; see Docs/data.md")
+                                 hint: document.separatorHint([header])
+                                     ?? "a CRSP extract has PERMNO, date, RET, PRC, SHROUT, SICCD (any case), as WRDS writes them; see Docs/data.md")
         }
         column = index
         at = Columns(permno: index["permno"] ?? 0, date: index["date"] ?? 0, ret: index["ret"] ?? 0, prc: index["prc"] ?? 0,

@@ -22,7 +22,8 @@ public protocol CRSPRowLocation {
 ///   without RET and PRC is an event row (a delisting, a name change) and counts as no data row.
 /// - **Missing returns** (NaN): one missing day makes the month's return missing; nothing is filled in.
 /// - **Market cap**: |PRC| × SHROUT on the stock's latest-dated row of the month ($ thousands); NaN when the
-///   price is missing or 0. A negative SHROUT is an error at its cell.
+///   price is missing or 0. A negative SHROUT is an error at its cell, and so is a cap beyond a double's
+///   range (it would otherwise leave the stock out of the universe in silence).
 /// - **As of the month**: SIC code, share code and exchange come from the stock's latest-dated data row
 ///   of each month, never from a later row: the sector and the screen at a rebalance are those valid then.
 /// - **Screen** (`CRSPOptions.commonSharesOnly`): when the rows carry SHRCD (EXCHCD), a month whose code is
@@ -49,8 +50,9 @@ public struct CRSPPanelBuilder {
         screensExchanges = options.commonSharesOnly && hasExchangeCodes
     }
 
-    /// Adds one row. Throws (through `location`) at a date outside 1900…8999, a negative SHROUT, a date a
-    /// stock already has, or a delisting that contradicts an earlier one of the same stock.
+    /// Adds one row. Throws (through `location`) at a date outside 1900…8999, a negative SHROUT, a PRC and
+    /// SHROUT whose product (the cap) overflows, a date a stock already has, or a delisting that contradicts
+    /// an earlier one of the same stock.
     public mutating func add(_ row: CRSPRow, location: some CRSPRowLocation) throws {
         try CRSPPanelBuilder.checkDate(row.month, line: row.line, column: "date", location: location)
         if let delisting = row.delisting {
@@ -59,6 +61,12 @@ public struct CRSPPanelBuilder {
         if row.shrout < 0 {
             throw location.error(line: row.line, column: "shrout",
                                  "SHROUT \(location.cellText(line: row.line, column: "shrout") ?? "\(row.shrout)") is negative: shares outstanding (thousands) are 0 or more")
+        }
+        if (abs(row.prc) * row.shrout).isInfinite {
+            // Read on, the cap would be infinite and the stock silently never eligible (a cap must be finite).
+            let written = { (column: String, value: Double) in location.cellText(line: row.line, column: column) ?? "\(value)" }
+            throw location.error(line: row.line, column: "prc",
+                                 "the market cap |PRC| × SHROUT = \(written("prc", row.prc)) × \(written("shrout", row.shrout)) is beyond a double's range (±1.8e308): PRC is in $, SHROUT in thousands of shares")
         }
         if let from = options.from, row.month < from { return }
         if let to = options.to, row.month > to { return }

@@ -184,6 +184,20 @@ public struct CSVDocument: Sendable {
         try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[field.start..<field.end])) }
     }
 
+    /// What to do about a file written with another separator, when `records` look like one: none has two
+    /// fields and some hold a semicolon or a tab (Excel writes `;` where the decimal mark is a comma). Read
+    /// as CSV, such a file is one column, and the loader's complaint (no header, no value columns) would
+    /// not say why.
+    func separatorHint(_ records: some Sequence<CSVRecord>) -> String? {
+        var separator: String?
+        for record in records {
+            guard record.fields.count == 1 else { return nil }
+            let text = self.text(of: record.fields[0])
+            separator = separator ?? (text.contains(";") ? "semicolons (;)" : text.contains("\t") ? "tabs" : nil)
+        }
+        return separator.map { "the file's lines are separated by \($0), not commas: Tilt reads comma-separated files (export or save the file as CSV with commas)" }
+    }
+
     /// A `DataError` in this file at `line:column`, carrying the line's text.
     func error(line: Int, column: Int?, message: String, hint: String? = nil) -> DataError {
         DataError(path: path, line: line, column: column, message: message, lineText: lineText(line), hint: hint)

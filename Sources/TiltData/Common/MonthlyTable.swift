@@ -30,7 +30,8 @@ public struct MonthlyTable: Sendable {
             throw document.error(at: header.fields[0], "a header line (month,<name>,...) is required")
         }
         guard header.fields.count >= 2 else {
-            throw document.error(line: header.line, column: nil, message: "the header names no value columns")
+            throw document.error(line: header.line, column: nil, message: "the header names no value columns",
+                                 hint: document.separatorHint([header]))
         }
         let rows = records.dropFirst()
         guard !rows.isEmpty else {

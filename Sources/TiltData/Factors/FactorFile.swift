@@ -31,8 +31,26 @@ public struct FactorFile: Sendable {
         guard let monthly = file.sections.first(where: { $0.kind == .monthly && $0.quantity == .returns }) else {
             throw DataError(path: path, line: 0, message: "no monthly factor section (rows YYYYMM) in the file")
         }
+        try checkPercent(monthly, path: path)
         return try FactorFile(path: path, months: monthly.months, values: monthly.values, headerLine: monthly.headerLine,
                               rowLines: monthly.rowLines)
+    }
+
+    /// Months a Ken French section needs before `checkPercent` judges its units.
+    static let unitsEvidenceMonths = 12
+
+    /// Throws when a Ken French monthly section of a year or more has every factor return (rf aside) within
+    /// ±1 as written: his files are in percent, and in any year some factor moves by more than 1% in some
+    /// month (Mkt-RF's monthly standard deviation is about 4.5%), so such a file holds decimals and would be
+    /// read 100 times too small. `section` holds the values already divided by 100.
+    private static func checkPercent(_ section: KenFrenchSection, path: String) throws {
+        let factors = section.columns.indices.filter { canonicalName(section.columns[$0]) != "rf" }
+        guard section.months.count >= unitsEvidenceMonths, !factors.isEmpty else { return }
+        let percentValues = factors.contains { j in (0..<section.values.rows).contains { abs(section.values[$0, j]) >= 0.01 } }
+        guard !percentValues else { return }
+        throw DataError(path: path, line: section.headerLine,
+                        message: "every factor return of the \(section.months.count) months below lies within ±1 as written: Ken French's files are in percent, so this one looks like decimals (read as percent, its returns would be 100 times too small)",
+                        hint: "write the returns in percent as he does (1.23 for 1.23%), or use a tidy file (month,mktrf,…,rf in decimals)")
     }
 
     /// Reads a factor file of either layout, recognised from its first lines (`isTidy(path:)`): a tidy CSV
@@ -44,12 +62,13 @@ public struct FactorFile: Sendable {
 
     /// Whether the file at `path` is a tidy factor file: its first non-blank line is a header of two or
     /// more cells whose first is a name (`month`, `date`, anything but a date; quoted or not), and the next
-    /// line starts with a month or a date. A Ken French file starts with lines of description instead.
+    /// line starts with a month or a date, or there is none (a header alone: `loadTidy` says the rows are
+    /// missing). A Ken French file starts with lines of description instead, and has sections below them.
     public static func isTidy(path: String) -> Bool {
-        guard let records = CSVFileReader(path: path).firstRecordTexts(count: 2), records.count == 2 else { return false }
-        let (header, row) = (records[0], records[1])
+        guard let records = CSVFileReader(path: path).firstRecordTexts(count: 2), let header = records.first else { return false }
         let isDate = { (text: String) in Month.dateFields(Substring(text), compactDays: true, slashes: true) != nil }
-        return header.count >= 2 && !header[0].isEmpty && !isDate(header[0]) && row.first.map(isDate) == true
+        guard header.count >= 2, !header[0].isEmpty, !isDate(header[0]) else { return false }
+        return records.count == 1 || records[1].first.map(isDate) == true
     }
 
     /// Reads a tidy CSV: a header `month,<factor>,...` (the first column's name is free: `month`, `date`, …;

@@ -51,7 +51,8 @@ public struct KenFrenchFile: Sendable {
         }
         guard !sections.isEmpty else {
             throw document.error(line: 1, column: nil,
-                                 message: "no sections found (expected a header line starting with a comma)")
+                                 message: "no sections found (expected a header line starting with a comma)",
+                                 hint: document.separatorHint(records))
         }
         self.path = document.path
         self.sections = sections
