@@ -2,6 +2,10 @@ import Foundation
 import TiltLinearAlgebra
 
 extension FactorPortfolioForm {
+    /// A point of the search over the aversion: s = 1/φ, the mean–variance optimum w there, its factor
+    /// exposures B_f w and its total variance σ² = wᵀVw (monthly).
+    typealias AversionSearchPoint = (s: Double, weights: [Double], exposures: [Double], variance: Double)
+
     /// Steps of the search over the aversion before it gives up (the interior-point path then solves).
     static let aversionSearchSteps = 40
     /// |log(φσ/c)| below which the search's point is put to the EVaR problem's KKT check: the stationarity
@@ -50,8 +54,7 @@ extension FactorPortfolioForm {
         }
         var x = log(phi0)
         var below: Double?, above: Double?
-        /// The last point: s = 1/φ, w, B_f w and σ².
-        var last: (s: Double, weights: [Double], exposures: [Double], variance: Double)?
+        var last: AversionSearchPoint?
         var iterations = 0
         for _ in 0..<Self.aversionSearchSteps {
             let phi = exp(x)
@@ -72,7 +75,7 @@ extension FactorPortfolioForm {
                 return (certified, answer)
             }
             if g < 0 { below = x } else { above = x }
-            let point = (s: 1 / phi, weights: solution.weights, exposures: exposures, variance: variance)
+            let point: AversionSearchPoint = (1 / phi, solution.weights, exposures, variance)
             var next = x - g
             if let last, let s = affineModelRoot(from: last, to: point, multiplier: c), s > 0 { next = -log(s) }
             if let below, let above, !(below < next && next < above) { next = (below + above) / 2 }
@@ -84,8 +87,7 @@ extension FactorPortfolioForm {
 
     /// With w(s) affine through the points `from` and `to` (s = 1/φ), the root s of c²s² = σ²(w(s)) nearest
     /// `to`; nil when the quadratic has no real root.
-    private func affineModelRoot(from p: (s: Double, weights: [Double], exposures: [Double], variance: Double),
-                                 to q: (s: Double, weights: [Double], exposures: [Double], variance: Double),
+    private func affineModelRoot(from p: AversionSearchPoint, to q: AversionSearchPoint,
                                  multiplier c: Double) -> Double? {
         let step = q.s - p.s
         guard step != 0 else { return nil }
