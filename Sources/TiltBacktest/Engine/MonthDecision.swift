@@ -87,10 +87,7 @@ extension RebalanceView {
         var lower = [Double](repeating: problem.defaults.contains(.longOnly) ? 0 : -.infinity, count: n)
         var upper = [Double](repeating: .infinity, count: n)
         var lowerTexts: [String] = problem.defaults.contains(.longOnly) ? ["w >= 0 (the default)"] : [], upperTexts: [String] = []
-        func perUnit(_ value: ConstantValue) -> [Double]? {
-            let values = value.values
-            return values.count == 1 ? Array(repeating: values[0], count: n) : values.count == n ? values : nil
-        }
+        let perUnit = context.perUnit
         for constraint in problem.constraints {
             switch constraint.kind {
             case .budget(let x): total = x
@@ -103,12 +100,7 @@ extension RebalanceView {
                 upper = zip(upper, u).map { min($0, $1) }
                 upperTexts.append(constraint.text)
             case .weightsWithin(let center, let radius):
-                let c: [Double]?
-                switch center {
-                case .benchmark: c = context.benchmark
-                case .constant(let value): c = perUnit(value)
-                }
-                guard let c, let r = perUnit(radius) else { return nil }
+                guard let c = context.values(of: center), let r = perUnit(radius) else { return nil }
                 lower = zip(lower, zip(c, r).map { $0 - $1 }).map { max($0, $1) }
                 upper = zip(upper, zip(c, r).map { $0 + $1 }).map { min($0, $1) }
                 lowerTexts.append(constraint.text)

@@ -117,13 +117,7 @@ extension PortfolioConstraint.Kind {
     /// of its constraints (or names a sector or factor the month does not have: the lowering reports it).
     func canonicalRole(in context: PortfolioContext) -> FactorPortfolioForm.Role? {
         let n = context.units.count, benchmark = context.benchmark
-        /// One value per unit from a number or an n × 1 constant; nil for any other shape or a NaN.
-        func perUnit(_ value: ConstantValue) -> [Double]? {
-            let m = value.matrix
-            let values = m.isScalar ? [Double](repeating: m[0, 0], count: n) : (m.rows == n && m.cols == 1 ? m.storage : nil)
-            guard let values, !values.contains(where: \.isNaN) else { return nil }
-            return values
-        }
+        let perUnit = context.perUnit
         /// `lower ≤ aᵀw ≤ upper` for `x REL value`, x = aᵀw + offset.
         func limit(_ a: [Double], offset: Double, _ relation: PortfolioConstraint.Relation, _ value: Double, exposure: Int?) -> FactorPortfolioForm.Role? {
             guard value.isFinite else { return nil }
@@ -166,12 +160,7 @@ extension PortfolioConstraint.Kind {
         case .weightsAtLeast(let bound): return perUnit(bound).map { .lowerBound($0) }
         case .weightsAtMost(let bound): return perUnit(bound).map { .upperBound($0) }
         case .weightsWithin(let center, let radius):
-            let middle: [Double]?
-            switch center {
-            case .benchmark: middle = benchmark
-            case .constant(let c): middle = perUnit(c)
-            }
-            guard let middle, let r = perUnit(radius), r.allSatisfy({ $0 >= 0 }) else { return nil }
+            guard let middle = context.values(of: center), let r = perUnit(radius), r.allSatisfy({ $0 >= 0 }) else { return nil }
             return .activeWeightBound(center: middle, radius: r)
         case .sector(let name, let relation, let value):
             return members(name).flatMap { limit($0, offset: 0, relation, value, exposure: nil) }
@@ -181,6 +170,25 @@ extension PortfolioConstraint.Kind {
             return exposureRow(name).flatMap { band($0.coefficients, offset: -$0.benchmark, center: 0, radius: radius, exposure: $0.row) }
         case .entropicValueAtRiskAtMost, .general:
             return nil
+        }
+    }
+}
+
+extension PortfolioContext {
+    /// One value per unit from a number or an n × 1 constant (a bound on `w`, a band's radius); nil for any
+    /// other shape or a NaN.
+    public func perUnit(_ value: ConstantValue) -> [Double]? {
+        let n = units.count, m = value.matrix
+        let values = m.isScalar ? [Double](repeating: m[0, 0], count: n) : (m.rows == n && m.cols == 1 ? m.storage : nil)
+        guard let values, !values.contains(where: \.isNaN) else { return nil }
+        return values
+    }
+
+    /// A band's centre, one value per unit: the benchmark weights or the constant's (nil as `perUnit`).
+    public func values(of center: PortfolioConstraint.Center) -> [Double]? {
+        switch center {
+        case .benchmark: return benchmark
+        case .constant(let value): return perUnit(value)
         }
     }
 }
