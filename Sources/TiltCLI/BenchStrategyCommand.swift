@@ -5,6 +5,7 @@ import TiltData
 import TiltLanguage
 import TiltLinearAlgebra
 import TiltModeling
+import TiltModels
 import TiltPortfolio
 import TiltSyntax
 
@@ -17,7 +18,8 @@ struct BenchStrategy: ParsableCommand {
         abstract: "Time a strategy's rebalances: which method solves each, against the canonical problem.",
         discussion: """
         Runs the strategy's rebalances in order, each month holding the previous month's weights (not
-        drifted: the problems are the backtest's but for the few basis points of drift), and reports per
+        drifted: the problems are the backtest's but for the few basis points of drift; a regime model's
+        fit starts from the previous month's, as in the backtest), and reports per
         variant, as medians of --repeats solves after one warm-up:
           structured    PortfolioProblem.solve(in:), as the backtest solves it; `method` counts the months
                         the factor-portfolio active-set method answered (the rest: interior point)
@@ -72,9 +74,12 @@ struct BenchStrategy: ParsableCommand {
             let months = loaded.specifications[index].rebalanceMonths
             var rows: [MonthTiming] = []
             var held: [String: Double] = [:]
+            // As the backtest: each month's regime fit starts from the previous month's.
+            var previousHMM: GaussianHMM?
             for month in months {
                 do {
-                    let view = try loaded.view(variant: index, at: month, held: held)
+                    let view = try loaded.view(variant: index, at: month, held: held, previousHMM: previousHMM)
+                    previousHMM = view.regimeModel?.hmm
                     // As the backtest: the book starts in cash, so no turnover limit at the first rebalance.
                     let problem = held.isEmpty ? variant.problem.withoutTurnoverLimits : variant.problem
                     let timing = try MonthTiming.measure(problem, in: view.portfolio, month: month, repeats: repeats,

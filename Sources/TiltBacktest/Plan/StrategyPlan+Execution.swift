@@ -55,9 +55,11 @@ public struct LoadedStrategy: Sendable {
 extension LoadedStrategy {
     /// What variant `variant` sees at the end of `month`, had it held `held` (weights by asset id) just
     /// before: the eligible assets, the factor model estimated on data up to `month`, the benchmark and the
-    /// `PortfolioContext` of its problem. A regime model is fitted afresh (a backtest warm-starts each
-    /// month's fit from the previous one, so its fit at `month` may differ slightly).
-    public func view(variant: Int = 0, at month: Month, held: [String: Double] = [:]) throws(PlanError) -> RebalanceView {
+    /// `PortfolioContext` of its problem. A regime model is fitted afresh, unless `previousHMM` (the fit of
+    /// the rebalance before, `RebalanceView.regimeModel?.hmm`) is given to start from, as a backtest does
+    /// at each later month (a fresh fit at `month` may differ slightly from the backtest's).
+    public func view(variant: Int = 0, at month: Month, held: [String: Double] = [:],
+                     previousHMM: GaussianHMM? = nil) throws(PlanError) -> RebalanceView {
         guard specifications.indices.contains(variant) else { throw PlanError("there is no variant \(variant + 1)", at: .objective(variant: 0)) }
         guard let t = data.months.firstIndex(of: month) else {
             throw PlanError("\(month) is not in the data (\(data.months.first.map(\.description) ?? "?")…\(data.months.last.map(\.description) ?? "?"))",
@@ -65,7 +67,7 @@ extension LoadedStrategy {
         }
         do {
             return try RebalanceView(specifications[variant], at: t, month: month, riskFree: Backtester.riskFree(data),
-                                     held: held, previousHMM: nil)
+                                     held: held, previousHMM: previousHMM)
         } catch let error as BacktestError {
             throw PlanError(error.description, at: .objective(variant: variant), hint: error.hint)
         } catch {
