@@ -42,8 +42,10 @@ struct BoundedSimplex {
     /// Entries of B⁻¹Aⱼ smaller than this are zero to the ratio test.
     static let pivotTolerance = 1e-11
 
-    /// M × N, column-major.
+    /// M × N, column-major (a column's entries together: the basis, the ratio test, the flips).
     let matrix: [Double]
+    /// The same, row-major: the passes over all N columns (`columnProducts`) run along contiguous rows.
+    let rowMajor: [Double]
     let m: Int, n: Int
     let h: [Double]
     let cost: [Double]
@@ -74,8 +76,12 @@ struct BoundedSimplex {
             row[j] = r
         }
         for j in 0..<n where row[j] < 0 { guard start[j] == lower[j] || start[j] == upper[j] else { return nil } }
-        var simplex = BoundedSimplex(matrix: matrix, m: m, n: n, h: h, cost: c, lower: lower, upper: upper, x: start,
-                                     basis: basis, row: row, inverse: [Double](repeating: 0, count: m * m),
+        let rowMajor = [Double](unsafeUninitializedCapacity: m * n) { entries, count in
+            for j in 0..<n { for i in 0..<m { entries[i * n + j] = matrix[j * m + i] } }
+            count = m * n
+        }
+        var simplex = BoundedSimplex(matrix: matrix, rowMajor: rowMajor, m: m, n: n, h: h, cost: c, lower: lower, upper: upper,
+                                     x: start, basis: basis, row: row, inverse: [Double](repeating: 0, count: m * m),
                                      optimality: 1e-11 * max(1, c.reduce(0) { max($0, abs($1)) }))
         guard simplex.refactor() else { return nil }
         // From a dual-feasible start the dual method ends at the optimum; the primal steps then only confirm
@@ -120,7 +126,7 @@ struct BoundedSimplex {
             // towards its bound (x_B(leaving) changes by −a per unit of x_j; x_j can rise from its lower bound,
             // fall from its upper), each with the ratio |d_j / a_j| at which its reduced cost reaches 0.
             for i in 0..<m { vector[i] = inverse[leaving * m + i] }
-            nonbasicProducts(vector, into: &rowEntries)
+            columnProducts(vector, into: &rowEntries)
             candidates.removeAll(keepingCapacity: true)
             for j in 0..<n where row[j] < 0 && lower[j] < upper[j] {
                 let a = rowEntries[j]
@@ -172,7 +178,12 @@ struct BoundedSimplex {
             x[left] = bound
             // The dual step: the prices move by θ = d_q / a_q along row `leaving` of B⁻¹.
             let theta = reduced[entering] / rowEntries[entering]
-            for j in 0..<n where row[j] < 0 { reduced[j] -= theta * rowEntries[j] }
+            // Over every column (a basic one's entry is never read), so that the loop vectorises.
+            reduced.withUnsafeMutableBufferPointer { reduced in
+                rowEntries.withUnsafeBufferPointer { entries in
+                    for j in 0..<n { reduced[j] -= theta * entries[j] }
+                }
+            }
             reduced[entering] = 0
             reduced[left] = -theta
             degenerate = theta == 0 ? degenerate + 1 : 0
@@ -188,7 +199,7 @@ struct BoundedSimplex {
     private func reducedCosts(_ reduced: inout [Double]) -> Bool {
         var prices = [Double](repeating: 0, count: m)
         self.prices(of: basis.map { cost[$0] }, into: &prices)
-        nonbasicProducts(prices, into: &reduced)
+        columnProducts(prices, into: &reduced)
         var feasible = true
         for j in 0..<n where row[j] < 0 {
             reduced[j] = cost[j] - reduced[j]
@@ -215,7 +226,7 @@ struct BoundedSimplex {
             if feasible != wasFeasible { degenerate = 0 }
             wasFeasible = feasible
             self.prices(of: basicCost, into: &prices)
-            nonbasicProducts(prices, into: &products)
+            columnProducts(prices, into: &products)
 
             // Entering column: a nonbasic one whose move off its bound improves the objective.
             let bland = degenerate >= Self.degenerateRun
@@ -290,19 +301,18 @@ struct BoundedSimplex {
         }
     }
 
-    /// vᵀAⱼ for every nonbasic column j (the basic ones left as they are): the prices' pass over the
-    /// columns, or a row of B⁻¹'s, O(N·M) — the method's main cost, so on the buffers directly.
-    private func nonbasicProducts(_ v: [Double], into out: inout [Double]) {
-        let m = m
-        matrix.withUnsafeBufferPointer { a in
+    /// vᵀAⱼ for every column j — the callers read the nonbasic ones — summed over i in order as a dot product
+    /// would: the prices' pass over the columns, or a row of B⁻¹'s, O(N·M) and the method's main cost, so along
+    /// the rows of `rowMajor` (contiguous, so the loop vectorises) on the buffers directly.
+    private func columnProducts(_ v: [Double], into out: inout [Double]) {
+        let m = m, n = n
+        rowMajor.withUnsafeBufferPointer { a in
             v.withUnsafeBufferPointer { v in
-                row.withUnsafeBufferPointer { row in
-                    out.withUnsafeMutableBufferPointer { out in
-                        for j in 0..<n where row[j] < 0 {
-                            var sum = 0.0
-                            for i in 0..<m { sum += v[i] * a[j * m + i] }
-                            out[j] = sum
-                        }
+                out.withUnsafeMutableBufferPointer { out in
+                    for j in 0..<n { out[j] = 0 }
+                    for i in 0..<m {
+                        let factor = v[i], entries = a.baseAddress! + i * n
+                        for j in 0..<n { out[j] += factor * entries[j] }
                     }
                 }
             }

@@ -80,10 +80,11 @@ extension FreeSetModel {
             // the first that does not fit basic.
             start = l
             var left = 1 - l.reduce(0, +), partial: Int?
-            for i in alpha.indices.sorted(by: { alpha[$0] > alpha[$1] }) {
-                if u[i] - l[i] > left { partial = i; break }
+            byDescendingAlpha { i in
+                if u[i] - l[i] > left { partial = i; return false }
                 start[i] = u[i]
                 left -= u[i] - l[i]
+                return true
             }
             basis.insert(partial ?? alpha.indices.max { alpha[$0] < alpha[$1] } ?? 0, at: 0)
         }

@@ -450,18 +450,46 @@ struct FreeSetModel {
         var weights = problem.lowerBounds
         var left = 1 - weights.reduce(0, +)
         var nu = alpha.max() ?? 0
-        // Without upper bounds the largest α takes the rest at once: no need to rank them all.
-        let unbounded = problem.upperBounds.allSatisfy { $0 == .infinity }
-        let order = unbounded ? alpha.indices.max { alpha[$0] < alpha[$1] }.map { [$0] } ?? []
-                              : alpha.indices.sorted { alpha[$0] > alpha[$1] }
-        for i in order where left > 0 {
+        byDescendingAlpha { i in
+            guard left > 0 else { return false }
             let room = problem.upperBounds[i] - weights[i]
             let added = min(room, left)
             weights[i] += added
             left -= added
             nu = alpha[i]
+            return true
         }
         guard left == 0 else { return nil }
         return (weights, nu)
+    }
+
+    /// The weights' indices from the largest α down (on ties the smaller index first, the order of a stable
+    /// sort), handed to `body` until it returns false. A heap: the budget fills after the first few, which
+    /// then cost O(n + t log n) rather than a sort of all n (bestCorner's sort was most of its time).
+    func byDescendingAlpha(_ body: (Int) -> Bool) {
+        let alpha = problem.alpha
+        var heap = Array(0..<n)
+        heap.withUnsafeMutableBufferPointer { heap in
+            /// Restores the heap order below `parent` among the first `count` entries.
+            func siftDown(_ parent: Int, _ count: Int) {
+                var parent = parent
+                while true {
+                    var first = parent
+                    for child in (2 * parent + 1)...(2 * parent + 2) where child < count {
+                        let a = heap[child], b = heap[first]
+                        if alpha[a] > alpha[b] || alpha[a] == alpha[b] && a < b { first = child }
+                    }
+                    guard first != parent else { return }
+                    heap.swapAt(parent, first)
+                    parent = first
+                }
+            }
+            for parent in stride(from: n / 2 - 1, through: 0, by: -1) { siftDown(parent, n) }
+            for count in stride(from: n, to: 0, by: -1) {
+                guard body(heap[0]) else { return }
+                heap.swapAt(0, count - 1)
+                siftDown(0, count - 1)
+            }
+        }
     }
 }
