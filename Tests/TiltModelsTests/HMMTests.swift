@@ -111,6 +111,25 @@ func hmmInferenceMatchesLogSpaceReferenceOnFixedModel(caseIndex: Int) throws {
     #expect(warm.iterations < first.iterations)
 }
 
+/// `usable` passes over fits the caller cannot use: the likeliest usable fit is returned (each start's fit
+/// recomputed here alone, restarts: 1 with its seed), and the likeliest of all when none is usable.
+@Test func hmmFitPassesOverUnusableFits() throws {
+    var rng = Xoshiro256StarStar(seed: 3)
+    let x = Matrix(rows: 80, cols: 2, columnMajor: (0..<160).map { i in (i % 80 < 20 ? 0.05 : 0.01) * rng.nextNormal() })
+    let single = try (0..<4).map { r in try GaussianHMM.fit(x, states: 2, covariance: .full, restarts: 1, seed: 7 &+ UInt64(r)) }
+    let likelihoods = single.map(\.logLikelihood)
+    let best = try GaussianHMM.fit(x, states: 2, covariance: .full, restarts: 4, seed: 7)
+    #expect(best.logLikelihood == likelihoods.max())
+    // Reject the likeliest: the next likeliest of the four comes back.
+    let others = likelihoods.filter { $0 < best.logLikelihood }
+    try #require(!others.isEmpty, "the four starts should not all reach the same optimum")
+    let second = try GaussianHMM.fit(x, states: 2, covariance: .full, restarts: 4, seed: 7) { $0.logLikelihood < best.logLikelihood }
+    #expect(second.logLikelihood == others.max())
+    // Nothing usable: the likeliest all the same.
+    let none = try GaussianHMM.fit(x, states: 2, covariance: .full, restarts: 4, seed: 7) { _ in false }
+    #expect(none.logLikelihood == best.logLikelihood)
+}
+
 @Test func hmmCovarianceFloorHoldsOnDegenerateData() throws {
     // A constant series: its variance is 0 in every state, so the floor decides it.
     var rng = Xoshiro256StarStar(seed: 5)

@@ -93,7 +93,11 @@ public struct RegimeFactorModel: FactorModel {
         let fit = try GaussianHMM.fit(factors, states: options.states, covariance: options.covariance,
                                       restarts: compatible == nil ? options.restarts : options.refitRestarts, seed: options.seed,
                                       maxIterations: options.maxIterations, tolerance: options.tolerance,
-                                      covarianceFloor: options.covarianceFloor, warmStart: compatible)
+                                      covarianceFloor: options.covarianceFloor, warmStart: compatible) { fit in
+            // A fit whose state holds too few months for the regression in that state (the likeliest fit can
+            // give a state to a handful of outlying months) is passed over for the likeliest one that serves.
+            RegimeWeightedRegression.thinState(factorReturns: factors, weights: try fit.smoothed(factors)) == nil
+        }
         let hmm = fit.permuted(StateLabelling.order(of: fit, previous: compatible))
         var smoothed = try hmm.smoothed(factors)
         smoothed.rowLabels = months[rows].map(\.description)

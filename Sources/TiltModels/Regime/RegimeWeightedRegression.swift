@@ -38,13 +38,9 @@ public struct RegimeWeightedRegression: Sendable {
         let minimum = minimumObservations ?? k + 2
         let names = factorReturns.colLabels ?? (0..<k).map { "f\($0 + 1)" }
         let assets = excessReturns.colLabels ?? (0..<n).map { "\($0 + 1)" }
-        let design = Matrix(rows: t, cols: k + 1, columnMajor: [Double](repeating: 1, count: t) + factorReturns.storage)
-        for state in 0..<s {
-            do {
-                _ = try Matrix.solve(weighted(design, weights, state: state, rows: Array(0..<t)), Matrix(rows: t, cols: 1))
-            } catch {
-                throw ModelError("state \(state + 1) has too little probability weight over the window to estimate \(k + 1) regression coefficients")
-            }
+        let design = Self.design(factorReturns)
+        if let state = thinState(factorReturns: factorReturns, weights: weights) {
+            throw ModelError("state \(state + 1) has too little probability weight over the window to estimate \(k + 1) regression coefficients")
         }
         var loadings = [Matrix](repeating: Matrix(rows: k + 1, cols: n, columnMajor: [Double](repeating: .nan, count: (k + 1) * n),
                                                   rowLabels: ["alpha"] + names, colLabels: assets), count: s)
@@ -74,6 +70,22 @@ public struct RegimeWeightedRegression: Sendable {
             }
         }
         return RegimeWeightedRegression(loadings: loadings, residualVariances: residualVariances, observationCounts: counts)
+    }
+
+    /// The first state (0-based) whose weighted design √γ_s∘[1, F] over all T rows is rank-deficient —
+    /// too little probability weight to estimate K + 1 coefficients — or nil when every state has enough.
+    /// The same T × K factors and T × S weights as `estimate`.
+    public static func thinState(factorReturns: Matrix, weights: Matrix) -> Int? {
+        let design = design(factorReturns), t = factorReturns.rows
+        return (0..<weights.cols).first { state in
+            (try? Matrix.solve(weighted(design, weights, state: state, rows: Array(0..<t)), Matrix(rows: t, cols: 1))) == nil
+        }
+    }
+
+    /// [1, F]: the intercept column, then the factors (T × (K + 1)).
+    private static func design(_ factorReturns: Matrix) -> Matrix {
+        Matrix(rows: factorReturns.rows, cols: factorReturns.cols + 1,
+               columnMajor: [Double](repeating: 1, count: factorReturns.rows) + factorReturns.storage)
     }
 
     /// The rows of `m` scaled by √γ_ts, the square roots of the state's weights at `rows` (so that least
