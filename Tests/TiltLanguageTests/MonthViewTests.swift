@@ -361,6 +361,28 @@ model ols(window: rolling 60)
     #expect(infeasible.contains("hint: the bounds on w (`w <= 1%`) allow at most 10% in all over the 10 eligible units"), "\(infeasible)")
 }
 
+/// A tracking-error cap below what the other constraints allow is named with the least tracking error
+/// they do allow — checked by solving the month with the cap just above that figure (solved) and just
+/// below it (infeasible): a position cap (the benchmark holds more than 12% in some stock) and an
+/// exposure limit.
+@Test(arguments: ["w <= 12%", "f[mktrf] >= 0.3"]) func aTrackingErrorCapBelowTheOthersFloorIsNamedWithThatFloor(other: String) throws {
+    let universe = "universe synthetic(stocks: 10, seed: 1, from: 2000-01, to: 2010-12)\n"
+    func errors(_ objective: String) throws -> String {
+        let entries = try Entries(mode: .program)
+        let file = SourceFile(name: "m.tilt", text: universe + objective + "\nat 2008-09\n")
+        return DiagnosticList(file: file, diagnostics: entries.session.run(file)).rendered()
+    }
+    let infeasible = try errors("maximize mu'f s.t. tev <= 1%, \(other)")
+    let prefix = "hint: the least ex-ante tracking error the other constraints allow at this rebalance is "
+    let start = try #require(infeasible.range(of: prefix), "\(infeasible)").upperBound
+    let figure = try #require(Double(infeasible[start...].prefix { $0 != "%" }), "\(infeasible)")
+    #expect(infeasible.contains("%, above `tev <= 1%`: loosen the cap, or the constraints that hold w away from the benchmark"), "\(infeasible)")
+    #expect(figure > 1)
+    // The figure has 4 significant digits: 0.1% above it the month is solved, 0.1% below it is not.
+    #expect(try errors("maximize mu'f s.t. tev <= \(figure * 1.001)%, \(other)").isEmpty)
+    #expect(try errors("maximize mu'f s.t. tev <= \(figure * 0.999)%, \(other)").contains("the problem is infeasible"))
+}
+
 /// A misspelt factor in `f[hml]` is named where it is written as soon as the factor names are known (when
 /// the data is loaded), before any estimate or solve.
 @Test func aMisspeltFactorIsNamedAtItsLabelWhenTheDataIsLoaded() throws {

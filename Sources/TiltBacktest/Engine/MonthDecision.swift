@@ -66,15 +66,52 @@ extension RebalanceView {
     }
 
     /// What to suggest when the month's problem is not solved: when the bounds on the weights alone cannot
-    /// meet the budget, which bounds and by how much; with a turnover limit in force, that it may leave no
-    /// way from the weights held to the other constraints; otherwise the status's own hint.
+    /// meet the budget, which bounds and by how much; when a tracking-error or risk limit is below the
+    /// least risk the other constraints allow, that least risk; with a turnover limit in force, that it may
+    /// leave no way from the weights held to the other constraints; otherwise the status's own hint.
     private static func hint(_ problem: PortfolioProblem, _ status: ProblemSolution.Status, in context: PortfolioContext,
                              firstRebalance: Bool) -> String? {
         guard status == .infeasible else { return status.hint }
         if let bounds = boundsHint(problem, in: context) { return bounds }
-        let limitsTurnover = problem.constraints.contains { if case .turnoverAtMost = $0.kind { return true }; return false }
-        guard limitsTurnover, !firstRebalance else { return status.hint }
+        let limitsTurnover = !firstRebalance && problem.constraints.contains { if case .turnoverAtMost = $0.kind { return true }; return false }
+        if let floor = riskFloorHint(firstRebalance ? problem.withoutTurnoverLimits : problem, in: context) {
+            return floor + (limitsTurnover ? "; the turnover limit may be too tight to trade from the weights held towards the benchmark (it applies from the second rebalance): loosen it, or the cap"
+                                           : ": loosen the cap, or the constraints that hold w away from the benchmark")
+        }
+        guard limitsTurnover else { return status.hint }
         return "the turnover limit may be too tight to trade from the weights held into the other constraints (it applies from the second rebalance); loosen it, or a tracking-error cap"
+    }
+
+    /// Why a risk limit leaves no portfolio (the figure; `hint` adds what to loosen), or nil when it does not: the first `tev <= x` or `risk <= x`
+    /// is below the least ex-ante active risk the other constraints allow — the problem solved with that
+    /// risk as its objective, minimised, and every tracking-error and risk limit left out (so only when
+    /// that problem has an optimum). A benchmark holding 56% in one stock under `w <= 2%` needs a tracking
+    /// error far above a 5% cap, whatever the weights.
+    static func riskFloorHint(_ problem: PortfolioProblem, in context: PortfolioContext) -> String? {
+        func isRiskLimit(_ kind: PortfolioConstraint.Kind) -> Bool {
+            switch kind {
+            case .trackingErrorAtMost, .riskAtMost: return true
+            default: return false
+            }
+        }
+        guard let limit = problem.constraints.first(where: { isRiskLimit($0.kind) }) else { return nil }
+        var floor = problem
+        floor.sense = .minimize
+        floor.objective = [ObjectiveTerm(.risk)]
+        floor.constraints.removeAll { isRiskLimit($0.kind) }
+        guard let least = try? floor.solve(in: context), least.status == .optimal, let variance = least.objective,
+              variance.isFinite, variance >= 0 else { return nil }
+        switch limit.kind {
+        case .trackingErrorAtMost(let cap):
+            let tev = (12 * variance).squareRoot()
+            guard tev > cap * (1 + 1e-6) else { return nil }
+            return "the least ex-ante tracking error the other constraints allow at this rebalance is \(formatNumber(tev * 100, significantDigits: 4))%, above `\(limit.text)`"
+        case .riskAtMost(let cap):
+            guard variance > cap * (1 + 1e-6) else { return nil }
+            return "the least ex-ante active variance the other constraints allow at this rebalance is \(formatNumber(variance, significantDigits: 4)) (monthly), above `\(limit.text)`"
+        default:
+            return nil
+        }
     }
 
     /// Why the bounds on `w` alone leave no portfolio, or nil when they do not: the units' bounds
