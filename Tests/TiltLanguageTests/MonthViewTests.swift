@@ -344,19 +344,20 @@ model ols(window: rolling 60)
     #expect(entries.run("hmm").contains("unknown name `hmm`"))
 }
 
+/// The diagnostics of program `m.tilt`: a 10-stock synthetic market, `objective`, then `at 2008-09`.
+private func monthErrors(_ objective: String) throws -> String {
+    let entries = try Entries(mode: .program)
+    let file = SourceFile(name: "m.tilt", text: "universe synthetic(stocks: 10, seed: 1, from: 2000-01, to: 2010-12)\n" + objective + "\nat 2008-09\n")
+    return DiagnosticList(file: file, diagnostics: entries.session.run(file)).rendered()
+}
+
 /// A month's problem that cannot be posed is located at the constraint that fails, as the backtest locates
 /// it, not at the whole objective; a problem that is posed but infeasible is located at the objective.
 @Test func aMonthsProblemErrorIsLocatedAtItsConstraint() throws {
-    let universe = "universe synthetic(stocks: 10, seed: 1, from: 2000-01, to: 2010-12)\n"
-    func errors(_ objective: String) throws -> String {
-        let entries = try Entries(mode: .program)
-        let file = SourceFile(name: "m.tilt", text: universe + objective + "\nat 2008-09\n")
-        return DiagnosticList(file: file, diagnostics: entries.session.run(file)).rendered()
-    }
-    let product = try errors("maximize mu'f s.t. tev <= 4%, sum(w .* w) <= 1")
+    let product = try monthErrors("maximize mu'f s.t. tev <= 4%, sum(w .* w) <= 1")
     #expect(product.hasPrefix("m.tilt:2:31: error: at 2008-09: cannot multiply two expressions that both depend on variables\n"
         + "  maximize mu'f s.t. tev <= 4%, sum(w .* w) <= 1\n                                ^~~~~~~~~~~~~~~~\n"), "\(product)")
-    let infeasible = try errors("maximize mu'f s.t. tev <= 4%, w <= 1%")
+    let infeasible = try monthErrors("maximize mu'f s.t. tev <= 4%, w <= 1%")
     #expect(infeasible.hasPrefix("m.tilt:2:1: error: at 2008-09: the problem is infeasible"), "\(infeasible)")
     #expect(infeasible.contains("hint: the bounds on w (`w <= 1%`) allow at most 10% in all over the 10 eligible units"), "\(infeasible)")
 }
@@ -366,21 +367,15 @@ model ols(window: rolling 60)
 /// below it (infeasible): a position cap (the benchmark holds more than 12% in some stock) and an
 /// exposure limit.
 @Test(arguments: ["w <= 12%", "f[mktrf] >= 0.3"]) func aTrackingErrorCapBelowTheOthersFloorIsNamedWithThatFloor(other: String) throws {
-    let universe = "universe synthetic(stocks: 10, seed: 1, from: 2000-01, to: 2010-12)\n"
-    func errors(_ objective: String) throws -> String {
-        let entries = try Entries(mode: .program)
-        let file = SourceFile(name: "m.tilt", text: universe + objective + "\nat 2008-09\n")
-        return DiagnosticList(file: file, diagnostics: entries.session.run(file)).rendered()
-    }
-    let infeasible = try errors("maximize mu'f s.t. tev <= 1%, \(other)")
+    let infeasible = try monthErrors("maximize mu'f s.t. tev <= 1%, \(other)")
     let prefix = "hint: the least ex-ante tracking error the other constraints allow at this rebalance is "
     let start = try #require(infeasible.range(of: prefix), "\(infeasible)").upperBound
     let figure = try #require(Double(infeasible[start...].prefix { $0 != "%" }), "\(infeasible)")
     #expect(infeasible.contains("%, above `tev <= 1%`: loosen the cap, or the constraints that hold w away from the benchmark"), "\(infeasible)")
     #expect(figure > 1)
     // The figure has 4 significant digits: 0.1% above it the month is solved, 0.1% below it is not.
-    #expect(try errors("maximize mu'f s.t. tev <= \(figure * 1.001)%, \(other)").isEmpty)
-    #expect(try errors("maximize mu'f s.t. tev <= \(figure * 0.999)%, \(other)").contains("the problem is infeasible"))
+    #expect(try monthErrors("maximize mu'f s.t. tev <= \(figure * 1.001)%, \(other)").isEmpty)
+    #expect(try monthErrors("maximize mu'f s.t. tev <= \(figure * 0.999)%, \(other)").contains("the problem is infeasible"))
 }
 
 /// A misspelt factor in `f[hml]` is named where it is written as soon as the factor names are known (when
