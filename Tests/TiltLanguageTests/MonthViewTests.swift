@@ -371,11 +371,28 @@ private func monthErrors(_ objective: String) throws -> String {
     let prefix = "hint: the least ex-ante tracking error the other constraints allow at this rebalance is "
     let start = try #require(infeasible.range(of: prefix), "\(infeasible)").upperBound
     let figure = try #require(Double(infeasible[start...].prefix { $0 != "%" }), "\(infeasible)")
-    #expect(infeasible.contains("%, above `tev <= 1%`: loosen the cap, or the constraints that hold w away from the benchmark"), "\(infeasible)")
+    #expect(infeasible.contains("%, above `tev <= 1%`: loosen the limit, or the constraints that hold w away from the benchmark"), "\(infeasible)")
     #expect(figure > 1)
     // The figure has 4 significant digits: 0.1% above it the month is solved, 0.1% below it is not.
     #expect(try monthErrors("maximize mu'f s.t. tev <= \(figure * 1.001)%, \(other)").isEmpty)
     #expect(try monthErrors("maximize mu'f s.t. tev <= \(figure * 0.999)%, \(other)").contains("the problem is infeasible"))
+}
+
+/// The same for an EVaR limit (the least EVaR, in percent of the portfolio, bracketed the same way), and a
+/// risk limit that is not the cause: without it the other constraints still admit no portfolio (an
+/// exposure no long-only portfolio reaches), which the hint says instead.
+@Test func anEVaRLimitBelowTheOthersFloorAndConstraintsInfeasibleOnTheirOwnAreNamed() throws {
+    let infeasible = try monthErrors("maximize mu'f s.t. evar(95%) <= 0.1%, w <= 20%")
+    let prefix = "hint: the least EVaR at 95% the other constraints allow at this rebalance is "
+    let start = try #require(infeasible.range(of: prefix), "\(infeasible)").upperBound
+    let figure = try #require(Double(infeasible[start...].prefix { $0 != "%" }), "\(infeasible)")
+    #expect(infeasible.contains("% of the portfolio (monthly), above `evar(95%) <= 0.1%`: loosen the limit"), "\(infeasible)")
+    #expect(try monthErrors("maximize mu'f s.t. evar(95%) <= \(figure * 1.001)%, w <= 20%").isEmpty)
+    #expect(try monthErrors("maximize mu'f s.t. evar(95%) <= \(figure * 0.999)%, w <= 20%").contains("the problem is infeasible"))
+
+    let others = try monthErrors("maximize mu'f s.t. tev <= 4%, f[mktrf] >= 5")
+    #expect(others.contains("hint: even without `tev <= 4%` no portfolio meets the other constraints (`f[mktrf] >= 5`)"), "\(others)")
+    #expect(try monthErrors("maximize mu'f s.t. f[mktrf] >= 5").contains("the problem is infeasible"))
 }
 
 /// A misspelt factor in `f[hml]` is named where it is written as soon as the factor names are known (when

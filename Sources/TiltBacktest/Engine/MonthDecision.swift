@@ -74,44 +74,67 @@ extension RebalanceView {
         guard status == .infeasible else { return status.hint }
         if let bounds = boundsHint(problem, in: context) { return bounds }
         let limitsTurnover = !firstRebalance && problem.constraints.contains { if case .turnoverAtMost = $0.kind { return true }; return false }
-        if let floor = riskFloorHint(firstRebalance ? problem.withoutTurnoverLimits : problem, in: context) {
-            return floor + (limitsTurnover ? "; the turnover limit may be too tight to trade from the weights held towards the benchmark (it applies from the second rebalance): loosen it, or the cap"
-                                           : ": loosen the cap, or the constraints that hold w away from the benchmark")
+        let turnoverAdvice = "the turnover limit may be too tight to trade from the weights held (it applies from the second rebalance)"
+        switch riskFloorHint(firstRebalance ? problem.withoutTurnoverLimits : problem, in: context) {
+        case .above(let floor):
+            return floor + (limitsTurnover ? "; \(turnoverAdvice): loosen it, or the limit" : ": loosen the limit, or the constraints that hold w away from the benchmark")
+        case .othersInfeasible(let others):
+            return others + (limitsTurnover ? "; \(turnoverAdvice)" : "")
+        case nil: break
         }
         guard limitsTurnover else { return status.hint }
         return "the turnover limit may be too tight to trade from the weights held into the other constraints (it applies from the second rebalance); loosen it, or a tracking-error cap"
     }
 
-    /// Why a risk limit leaves no portfolio (the figure; `hint` adds what to loosen), or nil when it does not: the first `tev <= x` or `risk <= x`
-    /// is below the least ex-ante active risk the other constraints allow — the problem solved with that
-    /// risk as its objective, minimised, and every tracking-error and risk limit left out (so only when
-    /// that problem has an optimum). A benchmark holding 56% in one stock under `w <= 2%` needs a tracking
-    /// error far above a 5% cap, whatever the weights.
-    static func riskFloorHint(_ problem: PortfolioProblem, in context: PortfolioContext) -> String? {
+    /// Why a limit on a risk measure leaves no portfolio, or nil when the month's problem does not say: the
+    /// problem is solved again with every `tev`, `risk` and `evar` limit left out and the first one's
+    /// measure minimised. When that least value is above the limit, the figure (a benchmark holding 56% in
+    /// one stock under `w <= 2%` needs a tracking error far above a 5% cap, whatever the weights); when the
+    /// other constraints admit no portfolio on their own, those constraints.
+    static func riskFloorHint(_ problem: PortfolioProblem, in context: PortfolioContext) -> RiskFloor? {
         func isRiskLimit(_ kind: PortfolioConstraint.Kind) -> Bool {
             switch kind {
-            case .trackingErrorAtMost, .riskAtMost: return true
+            case .trackingErrorAtMost, .riskAtMost, .entropicValueAtRiskAtMost: return true
             default: return false
             }
         }
         guard let limit = problem.constraints.first(where: { isRiskLimit($0.kind) }) else { return nil }
         var floor = problem
         floor.sense = .minimize
-        floor.objective = [ObjectiveTerm(.risk)]
         floor.constraints.removeAll { isRiskLimit($0.kind) }
-        guard let least = try? floor.solve(in: context), least.status == .optimal, let variance = least.objective,
-              variance.isFinite, variance >= 0 else { return nil }
+        switch limit.kind {
+        case .entropicValueAtRiskAtMost(let confidence, _): floor.objective = [ObjectiveTerm(.entropicValueAtRisk(confidence: confidence))]
+        default: floor.objective = [ObjectiveTerm(.risk)]
+        }
+        guard let least = try? floor.solve(in: context) else { return nil }
+        if least.status == .infeasible {
+            let others = floor.constraints.map { "`\($0.text)`" }
+            return others.isEmpty ? nil : .othersInfeasible("even without `\(limit.text)` no portfolio meets the other constraints (\(others.joined(separator: ", ")))")
+        }
+        guard least.status == .optimal, let value = least.objective, value.isFinite else { return nil }
+        func percent(_ x: Double) -> String { formatNumber(x * 100, significantDigits: 4) + "%" }
+        let allowed = "the other constraints allow at this rebalance is"
         switch limit.kind {
         case .trackingErrorAtMost(let cap):
-            let tev = (12 * variance).squareRoot()
+            let tev = (12 * max(0, value)).squareRoot()
             guard tev > cap * (1 + 1e-6) else { return nil }
-            return "the least ex-ante tracking error the other constraints allow at this rebalance is \(formatNumber(tev * 100, significantDigits: 4))%, above `\(limit.text)`"
+            return .above("the least ex-ante tracking error \(allowed) \(percent(tev)), above `\(limit.text)`")
         case .riskAtMost(let cap):
-            guard variance > cap * (1 + 1e-6) else { return nil }
-            return "the least ex-ante active variance the other constraints allow at this rebalance is \(formatNumber(variance, significantDigits: 4)) (monthly), above `\(limit.text)`"
+            guard value > cap * (1 + 1e-6) else { return nil }
+            return .above("the least ex-ante active variance \(allowed) \(formatNumber(value, significantDigits: 4)) (monthly), above `\(limit.text)`")
+        case .entropicValueAtRiskAtMost(let confidence, let cap):
+            guard value > cap + 1e-6 * max(1, abs(cap)) else { return nil }
+            return .above("the least EVaR at \(percent(confidence)) \(allowed) \(percent(value)) of the portfolio (monthly), above `\(limit.text)`")
         default:
             return nil
         }
+    }
+
+    /// What `riskFloorHint` found: the least value of the limited measure, above its limit, or that the
+    /// other constraints admit no portfolio without the risk limits.
+    enum RiskFloor {
+        case above(String)
+        case othersInfeasible(String)
     }
 
     /// Why the bounds on `w` alone leave no portfolio, or nil when they do not: the units' bounds
