@@ -386,7 +386,7 @@ private func monthErrors(_ objective: String) throws -> String {
     let prefix = "hint: the least EVaR at 95% the other constraints allow at this rebalance is "
     let start = try #require(infeasible.range(of: prefix), "\(infeasible)").upperBound
     let figure = try #require(Double(infeasible[start...].prefix { $0 != "%" }), "\(infeasible)")
-    #expect(infeasible.contains("% of the portfolio (monthly), above `evar(95%) <= 0.1%`: loosen the limit"), "\(infeasible)")
+    #expect(infeasible.contains("% of the portfolio (monthly), above `evar(95%) <= 0.1%`: loosen the limit, or the constraints that keep w from the least risky portfolio"), "\(infeasible)")
     #expect(try monthErrors("maximize mu'f s.t. evar(95%) <= \(figure * 1.001)%, w <= 20%").isEmpty)
     #expect(try monthErrors("maximize mu'f s.t. evar(95%) <= \(figure * 0.999)%, w <= 20%").contains("the problem is infeasible"))
 

@@ -76,8 +76,8 @@ extension RebalanceView {
         let limitsTurnover = !firstRebalance && problem.constraints.contains { if case .turnoverAtMost = $0.kind { return true }; return false }
         let turnoverAdvice = "the turnover limit may be too tight to trade from the weights held (it applies from the second rebalance)"
         switch riskFloorHint(firstRebalance ? problem.withoutTurnoverLimits : problem, in: context) {
-        case .above(let floor):
-            return floor + (limitsTurnover ? "; \(turnoverAdvice): loosen it, or the limit" : ": loosen the limit, or the constraints that hold w away from the benchmark")
+        case .above(let floor, let heldBy):
+            return floor + (limitsTurnover ? "; \(turnoverAdvice): loosen it, or the limit" : ": loosen the limit, or \(heldBy)")
         case .othersInfeasible(let others):
             return others + (limitsTurnover ? "; \(turnoverAdvice)" : "")
         case nil: break
@@ -113,27 +113,29 @@ extension RebalanceView {
         }
         guard least.status == .optimal, let value = least.objective, value.isFinite else { return nil }
         func percent(_ x: Double) -> String { formatNumber(x * 100, significantDigits: 4) + "%" }
-        let allowed = "the other constraints allow at this rebalance is"
+        let allowed = "the other constraints allow at this rebalance is", towardsBenchmark = "the constraints that hold w away from the benchmark"
         switch limit.kind {
         case .trackingErrorAtMost(let cap):
             let tev = (12 * max(0, value)).squareRoot()
             guard tev > cap * (1 + 1e-6) else { return nil }
-            return .above("the least ex-ante tracking error \(allowed) \(percent(tev)), above `\(limit.text)`")
+            return .above("the least ex-ante tracking error \(allowed) \(percent(tev)), above `\(limit.text)`", heldBy: towardsBenchmark)
         case .riskAtMost(let cap):
             guard value > cap * (1 + 1e-6) else { return nil }
-            return .above("the least ex-ante active variance \(allowed) \(formatNumber(value, significantDigits: 4)) (monthly), above `\(limit.text)`")
+            return .above("the least ex-ante active variance \(allowed) \(formatNumber(value, significantDigits: 4)) (monthly), above `\(limit.text)`", heldBy: towardsBenchmark)
         case .entropicValueAtRiskAtMost(let confidence, let cap):
             guard value > cap + 1e-6 * max(1, abs(cap)) else { return nil }
-            return .above("the least EVaR at \(percent(confidence)) \(allowed) \(percent(value)) of the portfolio (monthly), above `\(limit.text)`")
+            return .above("the least EVaR at \(percent(confidence)) \(allowed) \(percent(value)) of the portfolio (monthly), above `\(limit.text)`",
+                          heldBy: "the constraints that keep w from the least risky portfolio")
         default:
             return nil
         }
     }
 
-    /// What `riskFloorHint` found: the least value of the limited measure, above its limit, or that the
-    /// other constraints admit no portfolio without the risk limits.
+    /// What `riskFloorHint` found: the least value of the limited measure, above its limit (with the
+    /// constraints that may hold the measure up), or that the other constraints admit no portfolio without
+    /// the risk limits.
     enum RiskFloor {
-        case above(String)
+        case above(String, heldBy: String)
         case othersInfeasible(String)
     }
 
