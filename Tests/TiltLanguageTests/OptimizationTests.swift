@@ -87,6 +87,19 @@ private func value(_ i: Interpreter, _ name: String) -> [Double]? {
     #expect(e2.contains("hint: a bound is probably missing"))
 }
 
+/// An infeasible `solve` names the constraints it is feasible without (each solved again without one), not a
+/// tracking-error cap it may not have: `w <= 1%` on three weights with a budget of 1, and of four
+/// constraints the three that conflict (the loose `x[1] <= 5` is not one).
+@Test func anInfeasibleSolveNamesTheConflictingConstraints() {
+    let (_, _, e1) = run("var w[3] >= 0\nsolve minimize sumsq(w) s.t. sum(w) == 1, w <= 1%")
+    #expect(e1.contains("hint: without any one of `sum(w) == 1`, `w <= 1%` the problem is feasible: they conflict with each other"), "\(e1)")
+    let (_, _, e2) = run("var x[2] >= 0\nsolve minimize sum(x) s.t. x[1] + x[2] <= 1, x[1] >= 0.6, x[2] >= 0.6, x[1] <= 5")
+    #expect(e2.contains("hint: without any one of `x[1] + x[2] <= 1`, `x[1] >= 0.6`, `x[2] >= 0.6` the problem is feasible"), "\(e2)")
+    let (_, _, e3) = run("var x[2] >= 0\nsolve minimize sum(x) s.t. sum(x) <= -1")
+    #expect(e3.contains("hint: without any one of `sum(x) <= -1`, `x >= 0` the problem is feasible"), "\(e3)")
+    #expect(!e1.contains("tracking-error") && !e2.contains("tracking-error"))
+}
+
 /// A variable too large for the solver is an error at its sizes, not an out-of-memory abort: each size and
 /// the number of entries are capped (1,000,000).
 @Test func oversizedVariablesAreErrorsAtTheirSizes() {
