@@ -71,6 +71,8 @@ private func value(_ i: Interpreter, _ name: String) -> [Double]? {
     #expect(e3.contains("cannot multiply two expressions that both depend on variables"))
     let (_, _, e4) = run("let P = [1, 2; 2, 1]\nvar x[2]\nsolve minimize quad(x, P)")
     #expect(e4.contains("quad(x, P) needs P positive semidefinite; its smallest eigenvalue is -1"))
+    // The hint is a whole sentence (it used to stop at "may not be").
+    #expect(e4.contains("with missing values, may not be positive semidefinite\n"), "\(e4)")
     // The test is relative to P's size: a tiny indefinite P is refused, a huge PSD one is not misread.
     let (_, _, e5) = run("var x[2]\nsolve minimize quad(x, [1e-12, 2e-12; 2e-12, 1e-12]) s.t. sum(x) == 1")
     #expect(e5.contains("needs P positive semidefinite; its smallest eigenvalue is -1e-12"), "\(e5)")
