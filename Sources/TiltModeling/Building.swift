@@ -157,7 +157,7 @@ extension ModelExpression {
         let largest = values.map { Swift.abs($0) }.max() ?? 0
         if let smallest = values.min(), smallest < -1e-10 * largest {
             throw ModelingError("quad(x, P) needs P positive semidefinite; its smallest eigenvalue is \(smallest)",
-                                hint: "a covariance matrix estimated from fewer observations than assets, or with missing data, may not be")
+                                hint: "a covariance matrix estimated from fewer observations than assets, or pairwise from data with missing values, may not be positive semidefinite")
         }
         return ModelExpression(.atom(.quad(symmetric), [x]), rows: 1, cols: 1)
     }

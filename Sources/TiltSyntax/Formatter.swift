@@ -67,7 +67,9 @@ private struct ProgramPrinter {
             let line = program.file.location(of: c.range.start).line
             separate(from: line)
             output.append(c.text.trimmedRight())
-            lastLine = line
+            // A comment moved out of a multi-line statement stands on the statement's last line for the
+            // spacing of what follows: no blank line appears where the program had none.
+            lastLine = max(lastLine, line)
             nextComment += 1
         }
     }

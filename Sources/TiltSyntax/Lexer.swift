@@ -282,7 +282,9 @@ public struct Lexer {
                     }
                     break
                 }
-                if Character(scalar).isLetter {
+                // A combining mark continues a name: `é` typed as `e` and U+0301 (as macOS and some editors
+                // write it) is the same name as the precomposed `é`, since names compare canonically.
+                if Character(scalar).isLetter || (pos > start && Self.isCombiningMark(scalar)) {
                     pos += length
                 } else {
                     if pos == start {
@@ -307,6 +309,13 @@ public struct Lexer {
             emit(.keyword(k), from: start)
         } else {
             emit(.identifier(name), from: start)
+        }
+    }
+
+    private static func isCombiningMark(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
         }
     }
 

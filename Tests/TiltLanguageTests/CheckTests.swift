@@ -70,6 +70,18 @@ private let schedule = "\nrebalance monthly from 2006-01 to 2006-03\n"
      "c.tilt:2:33: error: `f` has no entry labelled `hlm` (entries: alpha, mktrf, smb, hml, rmw, cma, umd)\n  maximize mu'f s.t. tev <= 5%, f[hlm] <= 0.2\n                                  ^~~\nhint: did you mean `hml`?"),
     // An incomplete strategy.
     (synthetic + "maximize mu'f s.t. tev <= 5%\n", "c.tilt:1:1: error: the strategy is incomplete: it needs a `rebalance` statement"),
+    // A value swept twice (also when written two ways): two results of one label, which the CSV files'
+    // `result` column and `backtest[…]` could not tell apart.
+    (synthetic + "tev in [3%, 0.03]\nmaximize mu'f s.t. tev <= 5%" + schedule,
+     "c.tilt:2:8: error: the sweep lists `tev = 3%` twice: each value runs one backtest, and its results are named by the value\n"
+        + "  tev in [3%, 0.03]\n         ^~~~~~~~~~\nhint: list each value once"),
+    (synthetic + "gamma in [1, 5, 1]\nmaximize mu'f - gamma * risk" + schedule,
+     "c.tilt:2:10: error: the sweep lists `gamma = 1` twice"),
+    (synthetic + "model in [ols, regime(states: 2), ols]\nmaximize mu'f s.t. tev <= 5%" + schedule,
+     "c.tilt:2:35: error: `model in` lists `ols` twice: each model runs one backtest, and its results are named by the model"),
+    // A sweep of no values.
+    (synthetic + "tev in []\nmaximize mu'f s.t. tev <= 5%" + schedule,
+     "c.tilt:2:8: error: the sweep of `tev` lists no values"),
 ] as [(String, String)])
 func checkRejectsWhatRunRejects(program: String, message: String) {
     let check = checked(program), run = ran(program)
@@ -221,4 +233,15 @@ func solveOptionsAreCheckedAtTheirSpans(program: String, message: String) {
     let program = "var x\nsolve minimize sumsq(x - 2) + 2\nsolve(tol_gap: optval) minimize sumsq(x - 2)"
     #expect(checked(program).isEmpty, "\(checked(program))")
     #expect(ran(program).hasPrefix("c.tilt:3:16: error: `tol_gap:` is a number strictly between 0 and 1"), "\(ran(program))")
+}
+
+/// A default schedule that starts after the data ends (five years into an expanding window of four years'
+/// data) says where the default start is and why, and how to state the months, rather than that no month
+/// "falls inside the data".
+@Test func aDefaultScheduleBeyondTheDataSaysWhy() {
+    let message = ran("universe synthetic(stocks: 20, seed: 1, from: 2000-01, to: 2003-12)\nmaximize mu'f s.t. tev <= 5%\nrebalance quarterly\n")
+    #expect(message.hasPrefix("c.tilt:3:11: error: the first rebalance by default is 2004-12 (five years into the estimation window from 2000-01), after the data's last rebalance month 2003-11\n"
+        + "  rebalance quarterly\n            ^~~~~~~~~\nhint: state the months, e.g. `rebalance quarterly from 2002-12 to 2003-11`, or give the model a shorter window"), "\(message)")
+    let rolling = ran("universe synthetic(stocks: 20, seed: 1, from: 2000-01, to: 2003-12)\nmodel ols(window: rolling 60)\nmaximize mu'f s.t. tev <= 5%\nrebalance monthly\n")
+    #expect(rolling.contains("error: the first rebalance by default is 2004-12 (once the rolling window of 60 months is full), after the data's last rebalance month 2003-11"), "\(rolling)")
 }

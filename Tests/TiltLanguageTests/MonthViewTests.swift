@@ -294,6 +294,14 @@ model ols(window: rolling 60)
         #expect(weights[0, weights.colLabels!.firstIndex(of: asset)!] == w)
     }
     #expect(abs(try entries.number("sum(backtest[weights][2006-03])") - 1) <= 1e-9)
+    // A month after the backtest's last return is past the end of the result, not the future of a month
+    // view: the hint gives the result's months.
+    let last = try #require(result.months.last), first = try #require(result.months.first)
+    let after = entries.run("backtest[returns][\(last + 1), :]")
+    #expect(after.contains("error: \(last + 1) is after \(last), the last row here: this data ends at \(last)"), "\(after)")
+    #expect(after.contains("hint: its rows run from \(first) to \(last)") && !after.contains("month view"), "\(after)")
+    let outside = entries.run("backtest[9]")
+    #expect(outside.contains("error: there is no field 9: positions run from 1 to 8") && outside.contains("hint: its fields: returns, weights,"), "\(outside)")
     let metrics = try entries.matrix("backtest[metrics]")
     let mean = result.portfolioReturns.reduce(0, +) / Double(result.portfolioReturns.count)
     #expect(abs(metrics[metrics.rowLabels!.firstIndex(of: "return")!, 0] - 12 * mean) <= 1e-12)

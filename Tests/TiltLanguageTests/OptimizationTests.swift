@@ -71,6 +71,8 @@ private func value(_ i: Interpreter, _ name: String) -> [Double]? {
     #expect(e3.contains("cannot multiply two expressions that both depend on variables"))
     let (_, _, e4) = run("let P = [1, 2; 2, 1]\nvar x[2]\nsolve minimize quad(x, P)")
     #expect(e4.contains("quad(x, P) needs P positive semidefinite; its smallest eigenvalue is -1"))
+    // The hint is a whole sentence (it used to stop at "may not be").
+    #expect(e4.contains("with missing values, may not be positive semidefinite\n"), "\(e4)")
     // The test is relative to P's size: a tiny indefinite P is refused, a huge PSD one is not misread.
     let (_, _, e5) = run("var x[2]\nsolve minimize quad(x, [1e-12, 2e-12; 2e-12, 1e-12]) s.t. sum(x) == 1")
     #expect(e5.contains("needs P positive semidefinite; its smallest eigenvalue is -1e-12"), "\(e5)")
@@ -85,6 +87,19 @@ private func value(_ i: Interpreter, _ name: String) -> [Double]? {
     let (_, _, e2) = run("var x\nsolve minimize x")
     #expect(e2.contains("error: the problem is unbounded"))
     #expect(e2.contains("hint: a bound is probably missing"))
+}
+
+/// An infeasible `solve` names the constraints it is feasible without (each solved again without one), not a
+/// tracking-error cap it may not have: `w <= 1%` on three weights with a budget of 1, and of four
+/// constraints the three that conflict (the loose `x[1] <= 5` is not one).
+@Test func anInfeasibleSolveNamesTheConflictingConstraints() {
+    let (_, _, e1) = run("var w[3] >= 0\nsolve minimize sumsq(w) s.t. sum(w) == 1, w <= 1%")
+    #expect(e1.contains("hint: without any one of `sum(w) == 1`, `w <= 1%` the problem is feasible: they conflict with each other"), "\(e1)")
+    let (_, _, e2) = run("var x[2] >= 0\nsolve minimize sum(x) s.t. x[1] + x[2] <= 1, x[1] >= 0.6, x[2] >= 0.6, x[1] <= 5")
+    #expect(e2.contains("hint: without any one of `x[1] + x[2] <= 1`, `x[1] >= 0.6`, `x[2] >= 0.6` the problem is feasible"), "\(e2)")
+    let (_, _, e3) = run("var x[2] >= 0\nsolve minimize sum(x) s.t. sum(x) <= -1")
+    #expect(e3.contains("hint: without any one of `sum(x) <= -1`, `x >= 0` the problem is feasible"), "\(e3)")
+    #expect(!e1.contains("tracking-error") && !e2.contains("tracking-error"))
 }
 
 /// A variable too large for the solver is an error at its sizes, not an out-of-memory abort: each size and

@@ -44,3 +44,19 @@ import TiltSyntax
     let help = Vocabulary.help.joined(separator: "\n")
     for statement in Vocabulary.statements { #expect(help.contains(statement.summary), "\(statement.keyword)") }
 }
+
+/// `:help` shows every statement's syntax and every function's signature whole: one wider than its column
+/// (`solve[(OPTIONS)] minimize EXPR s.t. C1, C2`, `format(x) | format(x, digits: n)`) takes its own line
+/// rather than being cut and run into its meaning.
+@Test func helpShowsEverySignatureWhole() {
+    let help = Vocabulary.help
+    for statement in Vocabulary.statements {
+        #expect(help.contains { $0 == statement.syntax || $0.hasPrefix(statement.syntax + " ") }, "\(statement.syntax)")
+    }
+    #expect(help.contains("solve[(OPTIONS)] minimize EXPR s.t. C1, C2"))
+    let builtins = Builtins.help
+    for builtin in Builtins.all {
+        #expect(builtins.contains { $0 == builtin.signature || $0.hasPrefix(builtin.signature + " ") }, "\(builtin.signature)")
+        #expect(builtins.contains { $0.hasSuffix(" " + builtin.summary) }, "\(builtin.name)")
+    }
+}

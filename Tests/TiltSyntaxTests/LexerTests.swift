@@ -75,3 +75,12 @@ private func kinds(_ text: String) -> [TokenKind] {
     // θ (two bytes) is one column, so the byte after it is column 2.
     #expect(out.diagnostics.map { file.location(of: $0.range.start).description } == ["1:3", "1:4", "1:5", "2:2"])
 }
+
+/// A combining mark continues a name: `é` written decomposed (`e` and U+0301) lexes as one name, equal to
+/// the precomposed `é`; a name cannot start with one.
+@Test func combiningMarksContinueANameButDoNotStartOne() {
+    #expect(kinds("let e\u{301}x = 1") == [.keyword(.let), .identifier("\u{e9}x"), .assign, .number(1), .endOfFile])
+    let out = Lexer.tokenize(SourceFile(name: "t", text: "let \u{301}x = 1"))
+    #expect(out.diagnostics.count == 1)
+    #expect(out.diagnostics.first?.message == "unexpected character `\u{301}`")
+}

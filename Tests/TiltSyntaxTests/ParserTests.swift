@@ -13,6 +13,15 @@ private func errors(_ text: String) -> [Diagnostic] {
     Parser.parse(SourceFile(name: "t", text: text)).diagnostics
 }
 
+/// Comments inside a multi-line statement move to the line after it, and no blank line appears where the
+/// program had none (a second `tilt fmt` changes nothing).
+@Test func commentsMovedOutOfAStatementAddNoBlankLine() {
+    let text = "let b = [1, 2; # inside\n         3, 4]\nlet c = b\nmaximize mu'f s.t. tev <= 3%, # first\n    w <= 20%\nrebalance monthly\n\nlet d = 1\n"
+    let formatted = "let b = [1, 2; 3, 4]\n# inside\nlet c = b\nmaximize mu'f s.t. tev <= 3%, w <= 20%\n# first\nrebalance monthly\n\nlet d = 1\n"
+    #expect(roundTrip(text) == formatted)
+    #expect(roundTrip(formatted) == formatted)
+}
+
 @Test func designCardLineParses() {
     let text = "universe crsp; benchmark mktcap; maximize mu'f s.t. tev <= 6%; rebalance monthly"
     #expect(roundTrip(text) == "universe crsp\nbenchmark mktcap\nmaximize mu'f s.t. tev <= 6%\nrebalance monthly\n")

@@ -347,6 +347,17 @@ extension StrategyPlan.Schedule {
             case .rolling(let length): first = months[0] + (length - 1)
             }
         }
+        if from == nil || to == nil, first > end {
+            // The default start lies beyond the data: say why it is where it is, and how to choose another.
+            let reason: String
+            switch window {
+            case .expanding(let from): reason = "five years into the estimation window from \(max(from, months[0]))"
+            case .rolling(let length): reason = "once the rolling window of \(length) months is full"
+            }
+            throw PlanError("the first rebalance by default is \(first) (\(reason)), after the data's last rebalance month \(last)",
+                            at: .rebalanceWindow,
+                            hint: "state the months, e.g. `rebalance \(frequency.rawValue) from \(max(months[0], last - 11)) to \(last)`, or give the model a shorter window")
+        }
         let available = Set(months)
         let schedule = stride(from: first.ordinal, through: end.ordinal, by: frequency.step).map { Month(ordinal: $0) }.filter(available.contains)
         guard !schedule.isEmpty else {

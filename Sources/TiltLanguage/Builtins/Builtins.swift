@@ -13,7 +13,7 @@ public enum Builtins {
 
     /// `signature — summary` lines for `:help`.
     public static var help: [String] {
-        all.sorted { $0.name < $1.name }.map { "\($0.signature.padding(toLength: 24, withPad: " ", startingAt: 0)) \($0.summary)" }
+        all.sorted { $0.name < $1.name }.flatMap { helpColumns($0.signature, $0.summary, width: 24) }
     }
 
     static func describe(_ arity: ClosedRange<Int>) -> String {

@@ -15,9 +15,12 @@ enum Indexing {
         case labels([String], SourceRange)
     }
 
-    static func select(_ base: Value, _ selectors: [(Selector, SourceRange)], at range: SourceRange) throws -> Value {
+    /// `monthView`: the base is a value `at M` bound (`R`, `X`), so a month after its last is the future of
+    /// the view, and the hint says so; any other month-labelled value (a backtest's returns, a CSV) only
+    /// ends there.
+    static func select(_ base: Value, _ selectors: [(Selector, SourceRange)], at range: SourceRange, monthView: Bool = false) throws -> Value {
         if case .number(let x) = base {
-            return try select(.matrix(Matrix(rows: 1, cols: 1, columnMajor: [x])), selectors, at: range)
+            return try select(.matrix(Matrix(rows: 1, cols: 1, columnMajor: [x])), selectors, at: range, monthView: monthView)
         }
         guard case .matrix(let m) = base else {
             if case .record(let record) = base { return try field(of: record, selectors, at: range) }
@@ -36,7 +39,7 @@ enum Indexing {
                     let alongRows = m.cols == 1
                     let positions = try resolve(selectors[0], extent: alongRows ? m.rows : m.cols,
                                                 labels: alongRows ? m.rowLabels : m.colLabels,
-                                                axis: alongRows ? "row" : "column")
+                                                axis: alongRows ? "row" : "column", monthView: monthView)
                     return Value.normalized(try m.selecting(rows: alongRows ? positions : nil,
                                                             cols: alongRows ? nil : positions))
                 }
@@ -50,11 +53,11 @@ enum Indexing {
                 if let rowLabels = m.rowLabels, names.allSatisfy(rowLabels.contains) {
                     return Value.normalized(try m.selecting(rows: names.compactMap { rowLabels.firstIndex(of: $0) }, cols: nil))
                 }
-                _ = try resolve(selectors[0], extent: m.cols, labels: m.colLabels, axis: "column")
+                _ = try resolve(selectors[0], extent: m.cols, labels: m.colLabels, axis: "column", monthView: monthView)
                 return base
             case 2:
-                let rows = try resolve(selectors[0], extent: m.rows, labels: m.rowLabels, axis: "row")
-                let cols = try resolve(selectors[1], extent: m.cols, labels: m.colLabels, axis: "column")
+                let rows = try resolve(selectors[0], extent: m.rows, labels: m.rowLabels, axis: "row", monthView: monthView)
+                let cols = try resolve(selectors[1], extent: m.cols, labels: m.colLabels, axis: "column", monthView: monthView)
                 return Value.normalized(try m.selecting(rows: rows, cols: cols))
             default:
                 throw Diagnostic("a matrix takes at most two indices, found \(selectors.count)", at: range)
@@ -82,7 +85,8 @@ enum Indexing {
             return field.value
         case .positions(let positions) where positions.count == 1:
             guard record.fields.indices.contains(positions[0]) else {
-                throw Diagnostic("field \(positions[0] + 1) is out of range: \(record.title) has \(names.count)", at: selectors[0].1)
+                throw Diagnostic("there is no field \(positions[0] + 1): positions run from 1 to \(names.count)", at: selectors[0].1,
+                                 hint: "its fields: \(names.joined(separator: ", "))")
             }
             return record.fields[positions[0]].value
         default:
@@ -92,7 +96,7 @@ enum Indexing {
     }
 
     /// Positions (0-based) a selector picks on one axis, `nil` for all.
-    private static func resolve(_ item: (Selector, SourceRange), extent: Int, labels: [String]?, axis: String) throws -> [Int]? {
+    private static func resolve(_ item: (Selector, SourceRange), extent: Int, labels: [String]?, axis: String, monthView: Bool = false) throws -> [Int]? {
         let (selector, range) = item
         switch selector {
         case .all: return nil
@@ -111,7 +115,9 @@ enum Indexing {
                 guard let p = labels.firstIndex(of: name) else {
                     if let late = Self.afterLastMonth(name, labels) {
                         throw Diagnostic("\(name) is after \(late), the last \(axis) here: this data ends at \(late)", at: range,
-                                         hint: "a month view (`at \(late)`) holds only what is known at the end of its month: no later return, cap or estimate")
+                                         hint: monthView
+                                            ? "a month view (`at \(late)`) holds only what is known at the end of its month: no later return, cap or estimate"
+                                            : "its \(axis)s run from \(labels[0]) to \(late)")
                     }
                     let shown = labels.count <= 12 ? labels.joined(separator: ", ") : labels.prefix(12).joined(separator: ", ") + ", …"
                     throw Diagnostic("no \(axis) labelled `\(name)` (\(axis)s: \(shown))", at: range,

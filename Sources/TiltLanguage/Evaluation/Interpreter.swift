@@ -179,7 +179,10 @@ public final class Interpreter {
             if case .expression(let x) = value {
                 return .expression(try modeling(at: e.range) { try Indexing.select(x, selectors, at: e.range) })
             }
-            return try Indexing.select(value, selectors, at: e.range)
+            // A month after the last of a value `at M` bound is the view's future; of any other value, past its end.
+            var monthView = false
+            if case .name(let n) = base.kind { monthView = Vocabulary.monthNames.contains { $0.name == n } }
+            return try Indexing.select(value, selectors, at: e.range, monthView: monthView)
         case .matrix(let rows):
             return try matrixLiteral(rows, at: e.range)
         case .range(let lo, let hi, let step):

@@ -96,9 +96,10 @@ extension Interpreter {
                                          : (outcome.status == .unbounded ? (sense == .minimize ? -.infinity : .infinity) : .nan))
             // An iteration limit the program set below the default is the likelier cause than the data.
             let limited = outcome.status == .iterationLimit && settings.maxIterations < SolverSettings().maxIterations
-            throw Diagnostic("the problem is \(outcome.status.description)", at: statement.range,
-                             hint: limited ? "`max_iter: \(settings.maxIterations)` stopped it before it converged; raise it (the default is \(SolverSettings().maxIterations))"
-                                           : outcome.status.hint)
+            let hint = limited ? "`max_iter: \(settings.maxIterations)` stopped it before it converged; raise it (the default is \(SolverSettings().maxIterations))"
+                : outcome.status == .infeasible ? Self.infeasibilityHint(problem, settings: settings)
+                : outcome.status.hint
+            throw Diagnostic("the problem is \(outcome.status.description)", at: statement.range, hint: hint)
         }
         bindings["optval"] = .number(optimum)
         for (v, value) in outcome.values { solution[v] = value }
@@ -106,6 +107,33 @@ extension Interpreter {
             if let label { duals[label] = Value.normalized(outcome.duals[i]) }
         }
         output("\(sense.rawValue): \(outcome.status.rawValue), optval = \(formatNumber(optimum, significantDigits: Value.numberDigits)) (\(outcome.iterations) iterations)\n")
+    }
+
+    /// Which constraints of an infeasible `solve` conflict: each one the problem is feasible without, found by
+    /// solving it again without each in turn (for a problem of at most 12 constraints and 5,000 variable entries, a classroom's or a month's
+    /// problem, so the search costs at most a dozen small solves). Without a single
+    /// culprit, the constraints contradict each other in a group, and the hint says that.
+    static func infeasibilityHint(_ problem: OptimizationProblem, settings: SolverSettings) -> String {
+        let general = "the constraints contradict each other: no single one is to blame; relax or drop them one at a time to see which conflict"
+        let variables = Set(([problem.objective] + problem.constraints.flatMap { [$0.lhs, $0.rhs] }).flatMap(\.variables))
+        let size = variables.reduce(0) { $0 + $1.count }
+        guard problem.constraints.count >= 2, problem.constraints.count <= 12, size <= 5_000 else {
+            return "some constraints contradict each other (a bound on the weights, a budget, a cap); relax or drop them one at a time to see which"
+        }
+        var culprits: [String] = []
+        for i in problem.constraints.indices {
+            var rest = problem
+            rest.constraints.remove(at: i)
+            guard let outcome = try? rest.solve(settings: settings) else { continue }
+            if [.optimal, .almostOptimal, .unbounded].contains(outcome.status) {
+                culprits.append("`\(problem.constraints[i].text ?? "constraint \(i + 1)")`")
+            }
+        }
+        switch culprits.count {
+        case 0: return general
+        case 1: return "without \(culprits[0]) the problem is feasible: it conflicts with the other constraints"
+        default: return "without any one of \(culprits.joined(separator: ", ")) the problem is feasible: they conflict with each other"
+        }
     }
 
     /// The solver settings of a `solve` statement's options, with the values they have now.

@@ -307,6 +307,9 @@ struct PlanLowering {
             }
             switch value {
             case .number(let x): numbers = [x]
+            case .matrix(let m) where m.storage.isEmpty:
+                throw Diagnostic("the sweep of `\(name)` lists no values", at: sweep.values.range,
+                                 hint: "list at least one, e.g. `\(name) in [1, 5]`")
             case .matrix(let m) where m.isVector: numbers = m.storage
             default: throw Diagnostic("a sweep runs over numbers: a list or a range", at: sweep.values.range)
             }
@@ -321,6 +324,14 @@ struct PlanLowering {
                 try ObjectiveLowering.checkPlausible(smallest, of: name, style: style, at: sweep.values.range, swept: true)
                 try ObjectiveLowering.checkPlausible(largest, of: name, style: style, at: sweep.values.range, swept: true)
             }
+        }
+        // Each value's results are told apart by its label (the `result` column of every CSV, `backtest[…]`):
+        // a value listed twice would give two results of one label.
+        var seen: Set<String> = []
+        for x in numbers where !seen.insert(style.format(x)).inserted {
+            diagnostics.append(Diagnostic("the sweep lists `\(name) = \(style.format(x))` twice: each value runs one backtest, and its results are named by the value",
+                                          at: sweep.values.range, hint: "list each value once"))
+            return nil
         }
         var variants: [StrategyPlan.Variant] = []
         for (index, x) in numbers.enumerated() {
@@ -377,10 +388,18 @@ struct PlanLowering {
             default: return ""
             }
         }
-        return zip(forms, zip(names, models)).map { form, pair in
+        let labelled = zip(forms, zip(names, models)).map { form, pair in
             let label = names.filter { $0 == pair.0 }.count == 1 ? pair.0 : Formatter.format(form, in: file)
-            return (label, pair.1!)
+            return (label: label, model: pair.1!, range: form.range)
         }
+        // Each model's results are named by its label: a model listed twice would give two results of one name.
+        var seen: Set<String> = []
+        for entry in labelled where !seen.insert(entry.label).inserted {
+            diagnostics.append(Diagnostic("`model in` lists `\(entry.label)` twice: each model runs one backtest, and its results are named by the model",
+                                          at: entry.range, hint: "list each model once"))
+            return nil
+        }
+        return labelled.map { ($0.label, $0.model) }
     }
 
     // MARK: Statements

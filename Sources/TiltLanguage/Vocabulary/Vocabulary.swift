@@ -279,14 +279,14 @@ public enum Vocabulary {
 
     /// Lines for `:help`: each statement with its syntax and meaning, then the strategy quantities.
     public static var help: [String] {
-        var lines = statements.map { "\($0.syntax.padding(toLength: 38, withPad: " ", startingAt: 0)) \($0.summary)" }
+        var lines = statements.flatMap { helpColumns($0.syntax, $0.summary, width: 38) }
         lines.append("Bound by `at M` (the month's values, known at the end of M):")
-        for m in monthNames { lines.append("  \(m.name.padding(toLength: 36, withPad: " ", startingAt: 0)) \(m.summary) (\(m.unit))") }
+        for m in monthNames { lines += helpColumns(m.name, "\(m.summary) (\(m.unit))", width: 36, indent: "  ") }
         lines.append("Bound once a strategy ran:")
-        lines.append("  \(result.name.padding(toLength: 36, withPad: " ", startingAt: 0)) \(result.summary) (\(result.unit))")
+        lines += helpColumns(result.name, "\(result.summary) (\(result.unit))", width: 36, indent: "  ")
         lines.append("Inside a strategy's objective and constraints:")
-        for q in quantities { lines.append("  \(q.name.padding(toLength: 36, withPad: " ", startingAt: 0)) \(q.summary) (\(q.unit))") }
-        for f in strategyFunctions { lines.append("  \(f.signature.padding(toLength: 36, withPad: " ", startingAt: 0)) \(f.summary)") }
+        for q in quantities { lines += helpColumns(q.name, "\(q.summary) (\(q.unit))", width: 36, indent: "  ") }
+        for f in strategyFunctions { lines += helpColumns(f.signature, f.summary, width: 36, indent: "  ") }
         return lines
     }
 
@@ -540,4 +540,11 @@ public struct PlausibleBound: Sendable {
         self.what = what
         self.hint = hint
     }
+}
+
+/// One `:help` entry in two columns: `key` padded to `width`, then `text`. A key as wide as the column or
+/// wider is never cut: it takes its own line and the text starts the next, in the text's column.
+func helpColumns(_ key: String, _ text: String, width: Int, indent: String = "") -> [String] {
+    if key.count < width { return [indent + key.padding(toLength: width, withPad: " ", startingAt: 0) + " " + text] }
+    return [indent + key, indent + String(repeating: " ", count: width) + " " + text]
 }
