@@ -130,8 +130,12 @@ public struct Lexer {
         case "|": kind = .bar
         default:
             let shown = c >= 0x20 && c < 0x7F ? "`\(Character(Unicode.Scalar(c)))`" : "byte 0x\(String(c, radix: 16))"
-            error("unexpected character \(shown)", start, pos,
-                  hint: c == UInt8(ascii: "'") ? nil : (c == UInt8(ascii: "`") ? "strings use double quotes" : nil))
+            let hint: String? = switch c {
+            case UInt8(ascii: "`"): "strings use double quotes"
+            case UInt8(ascii: "%"): "`%` marks a percentage and follows its number directly (`5%` is 0.05); there is no remainder operator"
+            default: nil
+            }
+            error("unexpected character \(shown)", start, pos, hint: hint)
             kind = .invalid
         }
         emit(kind, from: start)

@@ -84,3 +84,11 @@ private func kinds(_ text: String) -> [TokenKind] {
     #expect(out.diagnostics.count == 1)
     #expect(out.diagnostics.first?.message == "unexpected character `\u{301}`")
 }
+
+/// A `%` apart from a number (`5 % 2`, as a remainder) is an error whose hint says what `%` means.
+@Test func aPercentSignApartFromItsNumberIsExplained() {
+    let out = Lexer.tokenize(SourceFile(name: "t", text: "print 5 % 2"))
+    #expect(out.diagnostics.map(\.message) == ["unexpected character `%`"])
+    #expect(out.diagnostics.first?.hint?.contains("follows its number directly (`5%` is 0.05)") == true)
+    #expect(kinds("5%") == [.percent(0.05), .endOfFile])
+}
