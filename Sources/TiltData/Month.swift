@@ -82,6 +82,10 @@ public struct Month: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public init?(parsing text: String) { self.init(parsing: Substring(text)) }
 
+    /// The layouts `calendarDate` (and a CRSP extract's or a tidy file's date cell) accepts, as error
+    /// messages list them: exactly those of `dateFields(_:compactDays: true, slashes: true)`.
+    public static let calendarDateFormats = "YYYYMMDD, YYYY-MM-DD, YYYY/MM/DD, YYYYMM or YYYY-MM"
+
     /// (month, day) of a date written `YYYYMMDD`, `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYYMM` or `YYYY-MM` (day 0
     /// for the last two), `nil` when not a date.
     public static func calendarDate(_ text: String) -> (Month, Int)? {

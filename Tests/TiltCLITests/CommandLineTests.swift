@@ -161,6 +161,35 @@ import TiltTestSupport
         #expect(crsp.hasPrefix("permno,date,ret,prc,shrout,siccd\n") && factors.hasPrefix("month,mktrf,"))
     }
 
+    /// Wide returns without caps cannot give a cap-weighted benchmark: `benchmark mktcap` is an error at the
+    /// statement with a hint, and a program without a `benchmark` statement (default mktcap) runs against the
+    /// equal-weighted benchmark — the same numbers as `benchmark equal` — with a note on standard error saying
+    /// so. Before, both equal-weighted in silence.
+    @Test func aBenchmarkByCapWithoutCapsIsAnErrorOrANote() throws {
+        let dir = try scratchFolder()
+        let months = (1...12).map { "2000-\($0 < 10 ? "0" : "")\($0)" }
+        let returns = "month,A,B,C\n" + months.enumerated().map { t, m in "\(m),\(0.01 * Double(t % 3)),\(-0.005 * Double(t % 4)),\(0.002 * Double(t))\n" }.joined()
+        let factors = "month,mktrf,rf\n" + months.enumerated().map { t, m in "\(m),\(0.01 * Double(t % 5) - 0.02),0.001\n" }.joined()
+        try returns.write(to: dir.appendingPathComponent("r.csv"), atomically: true, encoding: .utf8)
+        try factors.write(to: dir.appendingPathComponent("f.csv"), atomically: true, encoding: .utf8)
+        func program(_ benchmark: String) -> String {
+            "universe \"r.csv\"\nfactors \"f.csv\"\n\(benchmark)maximize mu'f s.t. tev <= 6%\nrebalance monthly from 2000-06 to 2000-11\n"
+        }
+        for (name, benchmark) in [("mktcap.tilt", "benchmark mktcap\n"), ("default.tilt", ""), ("equal.tilt", "benchmark equal\n")] {
+            try program(benchmark).write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let explicit = try TiltBinary.run(["run", "mktcap.tilt"], directory: dir)
+        #expect(explicit.status == 1 && explicit.stdout.isEmpty)
+        #expect(explicit.stderr.hasPrefix("mktcap.tilt:3:11: error: `benchmark mktcap` weights by market cap, and the universe (./r.csv) has no market caps\n"), "\(explicit.stderr)")
+        #expect(explicit.stderr.contains("hint: give caps (`universe returns(\"returns.csv\", caps: \"caps.csv\")`, or a `cap` column in a long panel), or write `benchmark equal` for 1/n weights"))
+        let implicit = try TiltBinary.run(["run", "default.tilt"], directory: dir)
+        let equal = try TiltBinary.run(["run", "equal.tilt"], directory: dir)
+        #expect(implicit.status == 0 && equal.status == 0, "\(implicit.stderr)\(equal.stderr)")
+        #expect(implicit.stderr == "note: ./r.csv has no market caps, so the benchmark is equal-weighted (1/n over the eligible assets), not cap-weighted: write `benchmark equal` to say so, or give caps (`universe returns(\"returns.csv\", caps: \"caps.csv\")`, or a `cap` column in a long panel)\n")
+        #expect(equal.stderr.isEmpty, "\(equal.stderr)")
+        #expect(!implicit.stdout.isEmpty && implicit.stdout == equal.stdout)
+    }
+
     @Test func reportFolderIsCheckedBeforeTheProgramRuns() throws {
         let dir = try scratchFolder()
         let program = """

@@ -59,7 +59,7 @@ DATE,PERMNO,Ret,prc,SHROUT,siccd,vol
     #expect(duplicate.caretExcerpt == "1,19940103,0.2,5,10,100\n  ^")
     let impossible = try #require(dataError { try load(header + "1,2005-02-28,0.1,5,10,100\n1,2005-02-30,0.2,5,10,100\n") })
     #expect(impossible.line == 3 && impossible.column == 3)
-    #expect(impossible.message == "'2005-02-30' is not a date (expected YYYYMMDD or YYYY-MM-DD)")
+    #expect(impossible.message == "'2005-02-30' is not a date (a CRSP date is YYYYMMDD, YYYY-MM-DD, YYYY/MM/DD, YYYYMM or YYYY-MM, with a month 01–12 and a day the month has)")
     // Any single letter is a CRSP missing code (B, C, …); other text is not a return.
     #expect(try load(header + "1,19940103,X,5,10,100\n").returnValue(row: 0, asset: 0).isNaN)
     let badReturn = try #require(dataError { try load(header + "1,19940103,XY,5,10,100\n") })

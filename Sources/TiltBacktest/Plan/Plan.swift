@@ -231,8 +231,11 @@ public enum FactorSource: Sendable, Equatable, Codable {
 
 /// How the benchmark's weights are set at each rebalance.
 public enum BenchmarkRule: Sendable, Equatable, Codable {
-    /// Market caps at T over the eligible units.
+    /// Market caps at T over the eligible units (`benchmark mktcap`); a universe without caps is an error.
     case marketCap
+    /// No `benchmark` statement: market caps when the universe has them, else 1/n over the eligible units,
+    /// with a note saying so.
+    case marketCapWhenKnown
     /// 1/n over the eligible units.
     case equal
     /// No benchmark: active means absolute.

@@ -128,6 +128,7 @@ extension StrategyPlan {
             let aboutReturns = (error as? DataError)?.path == panel.path
             throw PlanError(data: error, at: aboutReturns ? .universe : .factors)
         }
+        if let note = try benchmark.checkCaps(of: data.panel) { notes.append(note) }
         let benchmarkRule = try benchmark.load(assets: data.panel.assetIDs, suggest: suggest)
         // An exposure the factors do not have is named now, before any estimate or solve.
         try checkExposureNames(factorNames: data.factors.factorNames)
@@ -282,10 +283,27 @@ extension FactorSource {
 }
 
 extension BenchmarkRule {
+    /// Cap weights need caps: `benchmark mktcap` on a universe without them (wide returns without `caps:`,
+    /// a long panel without a cap column) is an error; without a `benchmark` statement the benchmark is
+    /// then equal-weighted, and the note returned says so.
+    func checkCaps(of panel: AssetPanel) throws(PlanError) -> String? {
+        guard !panel.hasMarketCaps else { return nil }
+        let give = "give caps (`universe returns(\"returns.csv\", caps: \"caps.csv\")`, or a `cap` column in a long panel)"
+        switch self {
+        case .marketCap:
+            throw PlanError("`benchmark mktcap` weights by market cap, and the universe (\(panel.path)) has no market caps", at: .benchmark,
+                            hint: "\(give), or write `benchmark equal` for 1/n weights")
+        case .marketCapWhenKnown:
+            return "\(panel.path) has no market caps, so the benchmark is equal-weighted (1/n over the eligible assets), not cap-weighted: write `benchmark equal` to say so, or \(give)"
+        case .equal, .none, .file:
+            return nil
+        }
+    }
+
     /// The rule as the backtester applies it; `read("weights.csv")`'s assets must be among `assets`.
     func load(assets: [String], suggest: NameSuggestion) throws(PlanError) -> StrategySpecification.Benchmark {
         switch self {
-        case .marketCap: return .marketCap
+        case .marketCap, .marketCapWhenKnown: return .marketCap
         case .equal: return .equal
         case .none: return .none
         case .file(let path):

@@ -9,7 +9,9 @@ public struct AlignedData: Sendable {
     public let factors: FactorFile
 
     /// Intersects the months of `panel` and `factors`. Throws `DataError` naming both date ranges when
-    /// they share no month.
+    /// they share no month or only one (a backtest needs two: weights chosen at the end of one month earn
+    /// the next), at the row after a gap in the common months, and at the cell of a factor return or
+    /// risk-free rate missing in a common month.
     public init(panel: AssetPanel, factors: FactorFile) throws {
         var panelRows: [Int] = [], factorRows: [Int] = []
         var i = 0, k = 0
@@ -22,13 +24,23 @@ public struct AlignedData: Sendable {
                 k += 1
             }
         }
+        func range(_ m: [Month]) -> String {
+            guard let first = m.first, let last = m.last else { return "no months" }
+            return first == last ? "only \(first)" : "\(first)…\(last)"
+        }
         guard !panelRows.isEmpty else {
-            func range(_ m: [Month]) -> String {
-                guard let first = m.first, let last = m.last else { return "no months" }
-                return "\(first)…\(last)"
-            }
             throw DataError(path: factors.path, line: 0,
                             message: "no common months: the asset panel (\(panel.path)) covers \(range(panel.months)), the factors (\(factors.path)) cover \(range(factors.months))")
+        }
+        guard panelRows.count > 1 else {
+            // About the returns when they have one month themselves, else about the factors that leave one.
+            let month = panel.months[panelRows[0]]
+            let why = "a backtest needs two or more (the weights chosen at the end of a month earn the next)"
+            if panel.months.count == 1 {
+                throw DataError(path: panel.path, line: 0, message: "the returns cover a single month, \(month): \(why)")
+            }
+            throw DataError(path: factors.path, line: 0,
+                            message: "the asset panel (\(panel.path)) covers \(range(panel.months)) and the factors (\(factors.path)) cover \(range(factors.months)): they share a single month, \(month), and \(why)")
         }
         months = panelRows.map { panel.months[$0] }
         try Self.checkConsecutive(months, panel: panel, factors: factors)
@@ -36,6 +48,9 @@ public struct AlignedData: Sendable {
         // restricted to them without copying its values.
         self.panel = panel.restricted(to: panelRows[0]..<(panelRows[panelRows.count - 1] + 1))
         self.factors = factors.pickingRows(factorRows)
+        if let missing = self.factors.missingValueError(context: "every month the returns and factors share (\(months[0])…\(months[months.count - 1])) needs each factor return and the risk-free rate (the regressions and the backtest use them)") {
+            throw missing
+        }
     }
 
     /// Rows are months in a row: a rebalance at the end of month T earns month T + 1, and estimation

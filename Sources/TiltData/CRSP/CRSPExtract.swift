@@ -15,7 +15,8 @@ import TiltLinearAlgebra
 /// Cells: RET and DLRET missing codes are a blank cell, `NA`, any single letter (CRSP's B, C, … for RET;
 /// A, P, S, T for DLRET) and the numeric codes -66, -77, -88, -99 (and -55 for DLRET); any other return
 /// below −100% is an error at its cell. A negative PRC is CRSP's bid/ask average, read as |PRC|. A single
-/// letter in SICCD (CRSP's `Z`) is an unknown code. DLSTCD 100 ("active") is no delisting.
+/// letter in SICCD (CRSP's `Z`) is an unknown code. DLSTCD 100 ("active") is no delisting. A lone `.` (SAS's
+/// and Stata's missing value, as WRDS's SAS exports write it) is a blank cell in every column.
 ///
 /// What becomes of the rows — daily or monthly, compounding, caps, SIC code and screen as of each month,
 /// delistings — is `CRSPPanelBuilder`'s (Docs/conventions.md, Docs/data.md).
@@ -131,7 +132,7 @@ struct CRSPLayout {
             throw document.error(at: f[at.permno], "the permno is missing")
         }
         guard let (month, day) = CRSPLayout.date(f[at.date], document: document) else {
-            throw document.error(at: f[at.date], "'\(document.trimmedText(of: f[at.date]))' is not a date (expected YYYYMMDD or YYYY-MM-DD)")
+            throw CRSPLayout.notADate(f[at.date], document: document)
         }
         let ret = try returnValue(f[at.ret], document: document, codes: CRSPExtract.missingReturnCodes, what: "return")
         try reader.checkReturn(ret, record, field: at.ret, of: .assets)
@@ -144,21 +145,22 @@ struct CRSPLayout {
         }
         if code != CRSPDelisting.activeCode, code != nil || !dlret.isNaN {
             var (dMonth, dDay, hasDate) = (month, day, false)
-            if let j = at.dlstdt, !document.isEmpty(f[j]) {
+            if let j = at.dlstdt, !CRSPLayout.isBlank(f[j], document: document) {
                 guard let (m, d) = CRSPLayout.date(f[j], document: document) else {
-                    throw document.error(at: f[j], "'\(document.trimmedText(of: f[j]))' is not a date (expected YYYYMMDD or YYYY-MM-DD)")
+                    throw CRSPLayout.notADate(f[j], document: document)
                 }
                 (dMonth, dDay, hasDate) = (m, d, true)
             }
             delisting = CRSPDelisting(month: dMonth, day: dDay, code: code, ret: dlret, hasDate: hasDate)
         }
         return CRSPRow(permno: permno, month: month, day: day, ret: ret,
-                       prc: try reader.value(record, field: at.prc) { $0 },
-                       shrout: try reader.value(record, field: at.shrout) { $0 },
+                       prc: try reader.value(record, field: at.prc, dotIsMissing: true) { $0 },
+                       shrout: try reader.value(record, field: at.shrout, dotIsMissing: true) { $0 },
                        siccd: try integer(f[at.siccd], "siccd", document: document, letters: true),
                        commonShare: try at.shrcd.map { try integer(f[$0], "shrcd", document: document, letters: true).map(CRSPOptions.commonShareCodes.contains) ?? false },
                        mainExchange: try at.exchcd.map { try integer(f[$0], "exchcd", document: document, letters: true).map(CRSPOptions.mainExchangeCodes.contains) ?? false },
-                       isDataRow: !document.isEmpty(f[at.ret]) || !document.isEmpty(f[at.prc]), delisting: delisting, line: record.line)
+                       isDataRow: !CRSPLayout.isBlank(f[at.ret], document: document) || !CRSPLayout.isBlank(f[at.prc], document: document),
+                       delisting: delisting, line: record.line)
     }
 
     /// A whole-number cell, `nil` when blank (or, with `letters`, a single letter: CRSP's unknown code).
@@ -167,6 +169,7 @@ struct CRSPLayout {
         case .missing: return nil
         case .number(let x) where Int(whole: x, in: -999_999_999_999_999...999_999_999_999_999) != nil: return Int(whole: x)
         case .text where letters && CRSPLayout.isLetterCode(document.trimmedText(of: field)): return nil
+        case .text where document.isMissingDot(field): return nil
         default:
             throw document.error(at: field, "'\(document.trimmedText(of: field))' is not a whole number (\(name))")
         }
@@ -179,12 +182,23 @@ struct CRSPLayout {
         case .missing: return .nan
         case .text:
             let text = document.trimmedText(of: field)
-            guard CRSPLayout.isLetterCode(text) else {
+            guard CRSPLayout.isLetterCode(text) || text == "." else {
                 let codeList = codes.map { Int(whole: $0).map(String.init) ?? "\($0)" }.joined(separator: ", ")
                 throw document.error(at: field, "'\(text)' is not a \(what) (a number, or a CRSP missing code: a letter such as B or C, or \(codeList))")
             }
             return .nan
         }
+    }
+
+    /// Whether a cell is blank or `.` (SAS's and Stata's missing value, as WRDS's SAS exports write it):
+    /// either way it holds nothing, so a row whose RET and PRC are both blank or `.` is an event row.
+    static func isBlank(_ field: CSVField, document: CSVDocument) -> Bool {
+        document.isEmpty(field) || document.isMissingDot(field)
+    }
+
+    /// The error for a date cell that is none of the layouts `date(_:document:)` reads.
+    static func notADate(_ field: CSVField, document: CSVDocument) -> DataError {
+        document.error(at: field, "'\(document.trimmedText(of: field))' is not a date (a CRSP date is \(Month.calendarDateFormats), with a month 01–12 and a day the month has)")
     }
 
     static func isLetterCode(_ text: String) -> Bool {

@@ -178,6 +178,19 @@ public struct CSVDocument: Sendable {
         withBytes(of: field) { $0.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
     }
 
+    /// Whether `field` holds a lone `.` (spaces and tabs around it aside): SAS's and Stata's missing value,
+    /// which WRDS's SAS exports write for an empty numeric cell. `cell(_:)` reads it as `.text`; the CRSP
+    /// reader, where WRDS extracts come from, takes it for a blank cell.
+    func isMissingDot(_ field: CSVField) -> Bool {
+        withBytes(of: field) { bytes in
+            var dots = 0
+            for byte in bytes {
+                if byte == UInt8(ascii: ".") { dots += 1 } else if byte != 0x20 && byte != 0x09 { return false }
+            }
+            return dots == 1
+        }
+    }
+
     /// Calls `body` with the bytes of `field` as written (inside the quotes when quoted), so that a loader
     /// can read a cell without making a string of it.
     func withBytes<R>(of field: CSVField, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {

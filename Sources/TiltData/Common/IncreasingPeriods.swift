@@ -28,7 +28,7 @@ extension CSVDocument {
     /// `YYYY/MM/DD`), or a `DataError` pointing at it.
     func month(in field: CSVField) throws -> Month {
         guard let date = withBytes(of: field, { Month.dateFields(bytes: $0, compactDays: true, slashes: true) }) else {
-            throw error(at: field, "'\(trimmedText(of: field))' is not a month (expected YYYY-MM or YYYYMM)")
+            throw error(at: field, "'\(trimmedText(of: field))' is not a month (expected \(Month.calendarDateFormats), with a month 01–12 and a day the month has)")
         }
         return Month(date.year, date.month)
     }

@@ -21,7 +21,9 @@ public struct MonthlyTable: Sendable {
     }
 
     /// Reads `document`; when its values are `returns`, each must be at least −100%; each must pass `check`.
-    init(document: CSVDocument, returns: ReturnColumns?, check: NumericRows.CellCheck? = nil) throws {
+    /// Values in `missingCodes` are missing (NaN), before either check.
+    init(document: CSVDocument, returns: ReturnColumns?, check: NumericRows.CellCheck? = nil,
+         missingCodes: Set<Double> = []) throws {
         let records = try document.records().filter { !$0.isBlank }
         guard let header = records.first else {
             throw document.error(line: 1, column: nil, message: "the file is empty")
@@ -47,7 +49,7 @@ public struct MonthlyTable: Sendable {
             try periods.append(ordinal: month.ordinal, label: month.description, at: row.fields[0])
         }
         months = periods.ordinals.map(Month.init(ordinal:))
-        values = Matrix(rows: rows.count, cols: names.count, columnMajor: try reader.read(rows, returns: returns, check: check),
+        values = Matrix(rows: rows.count, cols: names.count, columnMajor: try reader.read(rows, returns: returns, check: check) { missingCodes.contains($0) ? .nan : $0 },
                         rowLabels: months.map(\.description), colLabels: names)
         headerLine = header.line
         rowLines = rows.map(\.line)

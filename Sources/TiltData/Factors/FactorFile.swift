@@ -23,6 +23,23 @@ public struct FactorFile: Sendable {
     public let rowLines: [Int]?
     /// The files the factors were read from (two for a joined set).
     public let sources: [String]
+    /// Where each factor column's values are written (a joined set's come from two files), and the
+    /// risk-free rate's, so that a missing value found later can be pointed at; `nil` for factors not read
+    /// from a file.
+    let factorCells: [CellSource]?
+    let riskFreeCells: CellSource?
+
+    /// Where the values of one column are in a file: its path, the field of the column in each row
+    /// (0-based) and the line of each of this set's rows.
+    struct CellSource: Sendable {
+        let path: String
+        let field: Int
+        let lines: [Int]
+
+        func pickingRows(_ indices: [Int]) -> CellSource {
+            CellSource(path: path, field: field, lines: indices.map { lines[$0] })
+        }
+    }
 
     /// Reads a Ken French factor file exactly as downloaded (percent). Only the first monthly returns
     /// section is used; annual blocks are recognised and skipped.
@@ -72,11 +89,14 @@ public struct FactorFile: Sendable {
     }
 
     /// Reads a tidy CSV: a header `month,<factor>,...` (the first column's name is free: `month`, `date`, …;
-    /// names may be quoted), one row per month (`YYYY-MM`, `YYYYMM`, or a date `YYYY-MM-DD`, `YYYYMMDD`),
-    /// factor returns in decimals (a value beyond ±1, ±100% in a month, is an error: the file is in
-    /// percent); a column named `rf` (any case) is the risk-free rate. Empty cells and `NA` are NaN.
+    /// names may be quoted), one row per month (`YYYY-MM`, `YYYYMM`, or a date `YYYY-MM-DD`, `YYYYMMDD`,
+    /// `YYYY/MM/DD`), factor returns in decimals (a value beyond ±1, ±100% in a month, is an error: the file
+    /// is in percent); a column named `rf` (any case) is the risk-free rate. Empty cells, `NA` and Ken
+    /// French's missing codes -99.99 and -999 (kept by someone who tidied his file) are NaN: missing, as in
+    /// his own files; a month the returns need is then an error at the cell (`AlignedData`).
     public static func loadTidy(path: String) throws -> FactorFile {
-        let table = try MonthlyTable(document: CSVDocument(path: path), returns: .factors, check: .decimalFactorReturn)
+        let table = try MonthlyTable(document: CSVDocument(path: path), returns: .factors, check: .decimalFactorReturn,
+                                     missingCodes: KenFrenchFile.missingCodes)
         return try FactorFile(path: path, months: table.months, values: table.values, headerLine: table.headerLine,
                               rowLines: table.rowLines)
     }
@@ -97,17 +117,20 @@ public struct FactorFile: Sendable {
         let factorColumns = names.indices.filter { names[$0] != "rf" }
         var factors = values.pickingColumns(factorColumns)
         factors.colLabels = factorColumns.map { names[$0] }
+        let riskFreeColumn = names.firstIndex(of: "rf")
+        // Both layouts have the month in field 0 and value column j in field j + 1.
+        let cells = { (j: Int) in CellSource(path: path, field: j + 1, lines: rowLines) }
         self.init(path: path, months: months, factorNames: factorColumns.map { names[$0] }, returns: factors,
-                  riskFree: names.firstIndex(of: "rf").map { j in
+                  riskFree: riskFreeColumn.map { j in
                       var rf = values.pickingColumns([j])
                       rf.colLabels = ["rf"]
                       return rf
-                  }, rowLines: rowLines)
+                  }, rowLines: rowLines, factorCells: factorColumns.map(cells), riskFreeCells: riskFreeColumn.map(cells))
     }
 
     /// A factor set from parts already checked (used when restricting to common months).
     init(path: String, months: [Month], factorNames: [String], returns: Matrix, riskFree: Matrix?, rowLines: [Int]? = nil,
-         sources: [String]? = nil) {
+         sources: [String]? = nil, factorCells: [CellSource]? = nil, riskFreeCells: CellSource? = nil) {
         self.path = path
         self.sources = sources ?? [path]
         self.months = months
@@ -115,6 +138,8 @@ public struct FactorFile: Sendable {
         self.returns = returns
         self.riskFree = riskFree
         self.rowLines = rowLines
+        self.factorCells = factorCells
+        self.riskFreeCells = riskFreeCells
     }
 
     /// These factors and `other`'s side by side over the months both have (a five-factor file joined with
@@ -134,14 +159,49 @@ public struct FactorFile: Sendable {
         let names = factorNames + other.factorNames
         let values = Matrix(rows: rows.count, cols: names.count, columnMajor: mine.returns.storage + theirs.returns.storage,
                             rowLabels: mine.months.map(\.description), colLabels: names)
+        let cells = mine.factorCells.flatMap { a in theirs.factorCells.map { a + $0 } }
         return FactorFile(path: "\(path) + \(other.path)", months: mine.months, factorNames: names, returns: values,
-                          riskFree: mine.riskFree ?? theirs.riskFree, rowLines: nil, sources: [self.path, other.path])
+                          riskFree: mine.riskFree ?? theirs.riskFree, rowLines: nil, sources: [self.path, other.path],
+                          factorCells: cells, riskFreeCells: mine.riskFree == nil ? theirs.riskFreeCells : mine.riskFreeCells)
     }
 
     /// The same factors restricted to the rows at `indices` (increasing).
     func pickingRows(_ indices: [Int]) -> FactorFile {
         FactorFile(path: path, months: indices.map { months[$0] }, factorNames: factorNames,
                    returns: returns.pickingRows(indices), riskFree: riskFree?.pickingRows(indices),
-                   rowLines: rowLines.map { lines in indices.map { lines[$0] } }, sources: sources)
+                   rowLines: rowLines.map { lines in indices.map { lines[$0] } }, sources: sources,
+                   factorCells: factorCells?.map { $0.pickingRows(indices) }, riskFreeCells: riskFreeCells?.pickingRows(indices))
+    }
+
+    /// An error at the first missing value (NaN) of these factors, month by month (factors in order, then
+    /// rf), or `nil` when every value is there. `context` ends the message (which months need them).
+    /// Points at the value's cell in its file when the factors were read from one; the cell's text says
+    /// what was written (blank, `NA`, Ken French's -99.99 or -999).
+    func missingValueError(context: String) -> DataError? {
+        for i in months.indices {
+            let missing = (0..<returns.cols).first { returns[i, $0].isNaN }
+            let missingRiskFree = riskFree.map { $0[i, 0].isNaN } ?? false
+            guard missing != nil || missingRiskFree else { continue }
+            let name = missing.map { "\(factorNames[$0]) return" } ?? "risk-free rate (rf)"
+            let cells = missing.map { k in factorCells?[k] } ?? riskFreeCells
+            return FactorFile.missingValueError(of: name, in: months[i], at: cells, row: i, path: path, context: context)
+        }
+        return nil
+    }
+
+    private static func missingValueError(of name: String, in month: Month, at cells: CellSource?, row: Int, path: String,
+                                          context: String) -> DataError {
+        let message = { (written: String) in "no \(name) for \(month)\(written): \(context)" }
+        guard let cells else { return DataError(path: path, line: 0, message: message("")) }
+        let line = cells.lines[row]
+        // The file is read again for the cell (shown with a caret); without it the line number stays.
+        guard let text = (try? CSVDocument(path: cells.path))?.lineText(line),
+              let document = try? CSVDocument(path: cells.path, piece: Array(text.utf8), firstLine: line),
+              let record = try? document.records().first, cells.field < record.fields.count else {
+            return DataError(path: cells.path, line: line, message: message(""))
+        }
+        let field = record.fields[cells.field]
+        let written = document.trimmedText(of: field)
+        return document.error(at: field, message(written.isEmpty ? " (the cell is empty)" : " ('\(written)', a missing-value code)"))
     }
 }

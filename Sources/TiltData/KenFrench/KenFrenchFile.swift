@@ -16,6 +16,9 @@ public struct KenFrenchFile: Sendable {
     /// The sections in file order.
     public let sections: [KenFrenchSection]
 
+    /// The missing-value codes of the data library (in percent, as written).
+    public static let missingCodes: Set<Double> = [-99.99, -999]
+
     /// Reads and splits the file at `path`, whose return sections hold `returns`.
     public static func load(path: String, returns: ReturnColumns = .assets) throws -> KenFrenchFile {
         try KenFrenchFile(document: CSVDocument(path: path), returns: returns)
@@ -71,9 +74,6 @@ private struct KenFrenchParser {
     let document: CSVDocument
     /// What the return sections' columns are.
     let returns: ReturnColumns
-
-    /// The missing-value codes of the data library.
-    static let missingCodes: Set<Double> = [-99.99, -999]
 
     /// A line with no text at all (blank, or only commas and spaces).
     func isEmpty(_ record: CSVRecord) -> Bool {
@@ -136,7 +136,7 @@ private struct KenFrenchParser {
         default: nil
         }
         let storage = try reader.read(rows, returns: quantity.isPercent ? returns : nil, check: check) { x in
-            KenFrenchParser.missingCodes.contains(x) ? .nan : x / divisor
+            KenFrenchFile.missingCodes.contains(x) ? .nan : x / divisor
         }
         let values = Matrix(rows: rows.count, cols: columns.count, columnMajor: storage,
                             rowLabels: labels, colLabels: columns)

@@ -207,7 +207,7 @@ struct PlanLowering {
         } else if let universe, !universe.hasFactors {
             factors = defaultFactors(besides: universe.folder, at: universeExpr.range) ?? factors
         }
-        var benchmarkRule = BenchmarkRule.marketCap
+        var benchmarkRule = BenchmarkRule.marketCapWhenKnown
         if let e = draft.benchmark, let rule = benchmark(e) {
             benchmarkRule = rule.rule
             map.ranges[.benchmarkData] = rule.dataRange

@@ -192,7 +192,7 @@ extension BenchmarkRule {
     /// The benchmark as a program writes it.
     var word: String {
         switch self {
-        case .marketCap: return "mktcap"
+        case .marketCap, .marketCapWhenKnown: return "mktcap"
         case .equal: return "equal"
         case .none: return "none"
         case .file(let path): return "read(\"\((path as NSString).lastPathComponent)\")"

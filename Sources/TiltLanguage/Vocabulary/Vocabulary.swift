@@ -83,7 +83,7 @@ public enum Vocabulary {
         string: "the factor file")
 
     public static let benchmark = VocabularyStatement(
-        "benchmark", syntax: "benchmark FORM", summary: "the benchmark's weights at each rebalance (default `mktcap`)",
+        "benchmark", syntax: "benchmark FORM", summary: "the benchmark's weights at each rebalance (default `mktcap`; `equal`, with a note, for a universe without market caps, where `benchmark mktcap` is an error)",
         forms: [
             VocabularyForm("mktcap", summary: "market caps at T over the eligible assets"),
             VocabularyForm("equal", summary: "1/n over the eligible assets"),
