@@ -27,16 +27,17 @@ extension RebalanceView {
     public func decide(_ problem: PortfolioProblem, warmStart: WarmStart? = nil, firstRebalance: Bool) throws -> MonthDecision {
         let context = portfolio
         let month = context.month
+        let posed = firstRebalance ? problem.withoutTurnoverLimits : problem
         let solution: ProblemSolution
         do {
-            solution = try (firstRebalance ? problem.withoutTurnoverLimits : problem).solve(in: context, warmStart: warmStart)
+            solution = try posed.solve(in: context, warmStart: warmStart)
         } catch {
             throw BacktestError(month: month, error.message, hint: error.hint, problemError: error)
         }
         guard solution.status == .optimal || solution.status == .almostOptimal,
               let w = solution.values.first(where: { $0.0 === context.weightVariable })?.1.storage else {
             throw BacktestError(month: month, "the problem is \(solution.status.description)",
-                                hint: Self.hint(problem, solution.status, in: context, firstRebalance: firstRebalance))
+                                hint: Self.hint(posed, solution.status, in: context))
         }
         let unitBenchmark = context.benchmark, unitLoadings = context.loadings, factorCovariance = context.factorCovariance
         let active = zip(w, unitBenchmark).map { $0 - $1 }
@@ -65,17 +66,17 @@ extension RebalanceView {
         return MonthDecision(solution: solution, record: record, stockWeights: stockWeights, stockBenchmark: stockBenchmark)
     }
 
-    /// What to suggest when the month's problem is not solved: when the bounds on the weights alone cannot
-    /// meet the budget, which bounds and by how much; when a tracking-error or risk limit is below the
-    /// least risk the other constraints allow, that least risk; with a turnover limit in force, that it may
-    /// leave no way from the weights held to the other constraints; otherwise the status's own hint.
-    private static func hint(_ problem: PortfolioProblem, _ status: ProblemSolution.Status, in context: PortfolioContext,
-                             firstRebalance: Bool) -> String? {
+    /// What to suggest when the month's problem, as posed (no turnover limit at the first rebalance), is not
+    /// solved: when the bounds on the weights alone cannot meet the budget, which bounds and by how much;
+    /// when a tracking-error, risk or EVaR limit is below the least the other constraints allow, that least
+    /// value; with a turnover limit in force, that it may leave no way from the weights held to the other
+    /// constraints; otherwise the status's own hint.
+    private static func hint(_ problem: PortfolioProblem, _ status: ProblemSolution.Status, in context: PortfolioContext) -> String? {
         guard status == .infeasible else { return status.hint }
         if let bounds = boundsHint(problem, in: context) { return bounds }
-        let limitsTurnover = !firstRebalance && problem.constraints.contains { if case .turnoverAtMost = $0.kind { return true }; return false }
+        let limitsTurnover = problem.constraints.contains { if case .turnoverAtMost = $0.kind { return true }; return false }
         let turnoverAdvice = "the turnover limit may be too tight to trade from the weights held (it applies from the second rebalance)"
-        switch riskFloorHint(firstRebalance ? problem.withoutTurnoverLimits : problem, in: context) {
+        switch riskFloorHint(problem, in: context) {
         case .above(let floor, let heldBy):
             return floor + (limitsTurnover ? "; \(turnoverAdvice): loosen it, or the limit" : ": loosen the limit, or \(heldBy)")
         case .othersInfeasible(let others):
@@ -112,7 +113,6 @@ extension RebalanceView {
             return others.isEmpty ? nil : .othersInfeasible("even without `\(limit.text)` no portfolio meets the other constraints (\(others.joined(separator: ", ")))")
         }
         guard least.status == .optimal, let value = least.objective, value.isFinite else { return nil }
-        func percent(_ x: Double) -> String { formatNumber(x * 100, significantDigits: 4) + "%" }
         let allowed = "the other constraints allow at this rebalance is", towardsBenchmark = "the constraints that hold w away from the benchmark"
         switch limit.kind {
         case .trackingErrorAtMost(let cap):
@@ -171,7 +171,6 @@ extension RebalanceView {
             }
         }
         guard let total else { return nil }
-        func percent(_ x: Double) -> String { formatNumber(x * 100, significantDigits: 4) + "%" }
         func listed(_ texts: [String]) -> String { texts.map { "`\($0)`" }.joined(separator: ", ") }
         let units = "the \(n) eligible \(n == 1 ? "unit" : "units")"
         if let i = (0..<n).first(where: { lower[$0] > upper[$0] + 1e-12 }) {
@@ -186,4 +185,7 @@ extension RebalanceView {
         }
         return nil
     }
+
+    /// A fraction as the hints print it: percent, 4 significant digits.
+    private static func percent(_ x: Double) -> String { formatNumber(x * 100, significantDigits: 4) + "%" }
 }
