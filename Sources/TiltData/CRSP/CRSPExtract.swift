@@ -182,7 +182,7 @@ struct CRSPLayout {
         case .missing: return .nan
         case .text:
             let text = document.trimmedText(of: field)
-            guard CRSPLayout.isLetterCode(text) || text == "." else {
+            guard CRSPLayout.isLetterCode(text) || document.isMissingDot(field) else {
                 let codeList = codes.map { Int(whole: $0).map(String.init) ?? "\($0)" }.joined(separator: ", ")
                 throw document.error(at: field, "'\(text)' is not a \(what) (a number, or a CRSP missing code: a letter such as B or C, or \(codeList))")
             }
