@@ -45,3 +45,22 @@ public struct UnknownName: Error, Sendable {
         self.message = message
     }
 }
+
+extension PortfolioContext {
+    /// One value per unit from a number or an n × 1 constant (a bound on `w`, a band's radius); nil for any
+    /// other shape or a NaN.
+    public func perUnit(_ value: ConstantValue) -> [Double]? {
+        let n = units.count, m = value.matrix
+        let values = m.isScalar ? [Double](repeating: m[0, 0], count: n) : (m.rows == n && m.cols == 1 ? m.storage : nil)
+        guard let values, !values.contains(where: \.isNaN) else { return nil }
+        return values
+    }
+
+    /// A band's centre, one value per unit: the benchmark weights or the constant's (nil as `perUnit`).
+    public func values(of center: PortfolioConstraint.Center) -> [Double]? {
+        switch center {
+        case .benchmark: return benchmark
+        case .constant(let value): return perUnit(value)
+        }
+    }
+}
