@@ -293,7 +293,8 @@ public struct Lexer {
                 } else {
                     if pos == start {
                         pos += length
-                        error("unexpected character `\(Character(scalar))`", start, pos)
+                        error("unexpected character `\(Character(scalar))`", start, pos,
+                              hint: Self.asciiSpelling[scalar].map { "write `\($0)` (operators are ASCII)" })
                         emit(.invalid, from: start)
                         return
                     }
@@ -315,6 +316,12 @@ public struct Lexer {
             emit(.identifier(name), from: start)
         }
     }
+
+    /// The ASCII spelling of operators that papers and word processors write in Unicode (`≤`, a minus sign,
+    /// a typographic quote for the transpose).
+    private static let asciiSpelling: [Unicode.Scalar: String] = [
+        "≤": "<=", "≥": ">=", "≠": "!=", "−": "-", "×": "*", "·": "*", "’": "'", "′": "'",
+    ]
 
     private static func isCombiningMark(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {

@@ -92,3 +92,14 @@ private func kinds(_ text: String) -> [TokenKind] {
     #expect(out.diagnostics.first?.hint?.contains("follows its number directly (`5%` is 0.05)") == true)
     #expect(kinds("5%") == [.percent(0.05), .endOfFile])
 }
+
+/// Operators a paper writes in Unicode (`≤`, `−`, `’`) are errors whose hint gives the ASCII spelling.
+@Test func unicodeOperatorsAreAnsweredWithTheirASCIISpelling() {
+    for (written, ascii) in [("≤", "<="), ("≥", ">="), ("≠", "!="), ("−", "-"), ("×", "*"), ("’", "'")] {
+        let out = Lexer.tokenize(SourceFile(name: "t", text: "tev \(written) 6%"))
+        #expect(out.diagnostics.map(\.message) == ["unexpected character `\(written)`"])
+        #expect(out.diagnostics.first?.hint == "write `\(ascii)` (operators are ASCII)")
+    }
+    // A Greek letter is still a name.
+    #expect(kinds("μ") == [.identifier("μ"), .endOfFile])
+}
