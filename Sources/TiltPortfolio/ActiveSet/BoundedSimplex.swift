@@ -21,7 +21,12 @@
 /// nothing Bland's rule (smallest index entering and leaving) takes over until a step moves, so neither
 /// method cycles. Nil when the program is infeasible, unbounded, the start is not a basis, or the basis
 /// degenerates numerically: the caller then has the interior-point method.
-struct BoundedSimplex {
+///
+/// Its data and state live in one workspace allocated per program and reached through pointers (so the
+/// type is noncopyable and frees it on deinit): the steps take a few microseconds at the sizes above,
+/// where array bookkeeping — a uniqueness check on every write, allocations per refactorisation — cost
+/// more than the arithmetic.
+struct BoundedSimplex: ~Copyable {
     /// The optimum, the row prices π (reduced costs cⱼ − πᵀAⱼ: ≤ 0 at a lower bound, ≥ 0 at an upper) and
     /// the basis (one column per row; the other columns sit at a bound).
     struct Solution {
@@ -42,25 +47,34 @@ struct BoundedSimplex {
     /// Entries of B⁻¹Aⱼ smaller than this are zero to the ratio test.
     static let pivotTolerance = 1e-11
 
-    /// M × N, column-major (a column's entries together: the basis, the ratio test, the flips).
-    let matrix: [Double]
-    /// The same, row-major: the passes over all N columns (`columnProducts`) run along contiguous rows.
-    let rowMajor: [Double]
     let m: Int, n: Int
-    let h: [Double]
-    let cost: [Double]
-    let lower: [Double]
-    let upper: [Double]
+    /// M × N, column-major (a column's entries together: the basis, the ratio test, the flips).
+    let matrix: UnsafeMutablePointer<Double>
+    /// The same, row-major: the passes over all N columns (`columnProducts`) run along contiguous rows.
+    let rowMajor: UnsafeMutablePointer<Double>
+    let h: UnsafeMutablePointer<Double>
+    let cost: UnsafeMutablePointer<Double>
+    let lower: UnsafeMutablePointer<Double>
+    let upper: UnsafeMutablePointer<Double>
     /// The current point: nonbasic columns exactly at a bound, basic ones from the basis.
-    var x: [Double]
-    var basis: [Int]
+    let x: UnsafeMutablePointer<Double>
+    let basis: UnsafeMutablePointer<Int>
     /// The row a column is basic in, −1 when it is nonbasic.
-    var row: [Int]
+    let row: UnsafeMutablePointer<Int>
     /// B⁻¹, M × M row-major, and the pivots since it was last computed from the basis.
-    var inverse: [Double]
+    let inverse: UnsafeMutablePointer<Double>
     var updates = 0
     /// How far a reduced cost may lie on the wrong side of 0 at an optimum: 1e-11 relative to the largest cost.
     let optimality: Double
+    /// Scratch: N-vectors (reduced costs or price products, a row of B⁻¹A, the dual ratio test's ratios and
+    /// columns) and M-vectors (a column B⁻¹Aⱼ, prices, basic costs, a row of B⁻¹), the refactorisation's
+    /// two M × M matrices.
+    let reduced: UnsafeMutablePointer<Double>, rowEntries: UnsafeMutablePointer<Double>
+    let candidateRatios: UnsafeMutablePointer<Double>, candidateColumns: UnsafeMutablePointer<Int>
+    let column: UnsafeMutablePointer<Double>, prices: UnsafeMutablePointer<Double>
+    let basicCost: UnsafeMutablePointer<Double>, vector: UnsafeMutablePointer<Double>
+    let factors: UnsafeMutablePointer<Double>, inverted: UnsafeMutablePointer<Double>
+    private let doubles: UnsafeMutablePointer<Double>, integers: UnsafeMutablePointer<Int>
 
     /// The optimum from `start` (a value for every column; the columns not in `basis` exactly at a finite
     /// bound, those in it free to take any value — the basic values are computed from the rest) and
@@ -70,19 +84,25 @@ struct BoundedSimplex {
         let n = c.count
         guard m >= 1, matrix.count == m * n, h.count == m, lower.count == n, upper.count == n, start.count == n,
               basis.count == m, zip(lower, upper).allSatisfy({ $0.isFinite && $0 <= $1 }) else { return nil }
-        var row = [Int](repeating: -1, count: n)
+        var simplex = BoundedSimplex(m: m, n: n, optimality: 1e-11 * max(1, c.reduce(0) { max($0, abs($1)) }))
+        for j in 0..<n { simplex.row[j] = -1 }
         for (r, j) in basis.enumerated() {
-            guard j >= 0, j < n, row[j] < 0 else { return nil }
-            row[j] = r
+            guard j >= 0, j < n, simplex.row[j] < 0 else { return nil }
+            simplex.row[j] = r
+            simplex.basis[r] = j
         }
-        for j in 0..<n where row[j] < 0 { guard start[j] == lower[j] || start[j] == upper[j] else { return nil } }
-        let rowMajor = [Double](unsafeUninitializedCapacity: m * n) { entries, count in
-            for j in 0..<n { for i in 0..<m { entries[i * n + j] = matrix[j * m + i] } }
-            count = m * n
+        for j in 0..<n where simplex.row[j] < 0 { guard start[j] == lower[j] || start[j] == upper[j] else { return nil } }
+        for j in 0..<n {
+            simplex.cost[j] = c[j]
+            simplex.lower[j] = lower[j]
+            simplex.upper[j] = upper[j]
+            simplex.x[j] = start[j]
+            for i in 0..<m {
+                simplex.matrix[j * m + i] = matrix[j * m + i]
+                simplex.rowMajor[i * n + j] = matrix[j * m + i]
+            }
         }
-        var simplex = BoundedSimplex(matrix: matrix, rowMajor: rowMajor, m: m, n: n, h: h, cost: c, lower: lower, upper: upper,
-                                     x: start, basis: basis, row: row, inverse: [Double](repeating: 0, count: m * m),
-                                     optimality: 1e-11 * max(1, c.reduce(0) { max($0, abs($1)) }))
+        for i in 0..<m { simplex.h[i] = h[i] }
         guard simplex.refactor() else { return nil }
         // From a dual-feasible start the dual method ends at the optimum; the primal steps then only confirm
         // it (or finish what the dual method left: rounding, a program it found infeasible).
@@ -91,24 +111,62 @@ struct BoundedSimplex {
         return simplex.solution()
     }
 
+    /// The workspace for M rows and N columns: `maximize` fills the data, the basis and the start.
+    private init(m: Int, n: Int, optimality: Double) {
+        self.m = m
+        self.n = n
+        self.optimality = optimality
+        let doubleCount = 2 * m * n + 7 * n + 5 * m + 3 * m * m
+        // Left uninitialised: every entry is written before it is read (plain doubles and integers).
+        doubles = .allocate(capacity: doubleCount)
+        integers = .allocate(capacity: m + 2 * n)
+        var next = doubles
+        func take(_ count: Int) -> UnsafeMutablePointer<Double> {
+            defer { next += count }
+            return next
+        }
+        matrix = take(m * n)
+        rowMajor = take(m * n)
+        cost = take(n)
+        lower = take(n)
+        upper = take(n)
+        x = take(n)
+        reduced = take(n)
+        rowEntries = take(n)
+        candidateRatios = take(n)
+        h = take(m)
+        column = take(m)
+        prices = take(m)
+        basicCost = take(m)
+        vector = take(m)
+        inverse = take(m * m)
+        factors = take(m * m)
+        inverted = take(m * m)
+        basis = integers
+        row = integers + m
+        candidateColumns = integers + m + n
+    }
+
+    deinit {
+        doubles.deallocate()
+        integers.deallocate()
+    }
+
     /// Dual simplex steps while the basis is dual feasible (every nonbasic column's reduced cost
     /// cⱼ − πᵀAⱼ ≤ 0 at its lower bound, ≥ 0 at its upper) and a basic value lies outside its bounds: that
     /// value leaves at the bound it violates, and the entering column is one whose reduced cost reaches 0 as
     /// the prices move (the dual ratio test; those reaching 0 before it flip to their other bound), so the
-    /// basis stays dual feasible and ends optimal once every basic value is within its bounds. The best corner without the limits is such a basis (its
-    /// prices are the α of the weight filled last and 0 for the limits), so the limits are added in a few
-    /// steps; a start that is not dual feasible is left to the primal steps. Stops (leaving the rest to the
-    /// primal steps) when no column can enter — the program is then infeasible — or on a failed
-    /// refactorisation; the most violated value leaves, the smallest index after `degenerateRun` steps that
-    /// leave the prices unchanged (Bland's rule for the dual).
+    /// basis stays dual feasible and ends optimal once every basic value is within its bounds. The best
+    /// corner without the limits is such a basis (its prices are the α of the weight filled last and 0 for
+    /// the limits), so the limits are added in a few steps; a start that is not dual feasible is left to
+    /// the primal steps. Stops (leaving the rest to the primal steps) when no column can enter — the
+    /// program is then infeasible — or on a failed refactorisation; the most violated value leaves, the
+    /// smallest index after `degenerateRun` steps that leave the prices unchanged (Bland's rule for the dual).
     private mutating func dual() {
-        var reduced = [Double](repeating: 0, count: n), vector = [Double](repeating: 0, count: m)
-        var rowEntries = [Double](repeating: 0, count: n), column = [Double](repeating: 0, count: m)
-        var candidates: [(ratio: Double, column: Int)] = []
-        guard reducedCosts(&reduced) else { return }
+        guard reducedCosts() else { return }
         var degenerate = 0
         for _ in 0..<Self.maximumIterations {
-            if updates >= Self.refactorInterval { guard refactor(), reducedCosts(&reduced) else { return } }
+            if updates >= Self.refactorInterval { guard refactor(), reducedCosts() else { return } }
             let bland = degenerate >= Self.degenerateRun
             // Leaving: a basic value outside its bounds.
             var leaving = -1, worst = 0.0
@@ -126,28 +184,34 @@ struct BoundedSimplex {
             // towards its bound (x_B(leaving) changes by −a per unit of x_j; x_j can rise from its lower bound,
             // fall from its upper), each with the ratio |d_j / a_j| at which its reduced cost reaches 0.
             for i in 0..<m { vector[i] = inverse[leaving * m + i] }
-            columnProducts(vector, into: &rowEntries)
-            candidates.removeAll(keepingCapacity: true)
+            columnProducts(vector, into: rowEntries)
+            var candidates = 0
             for j in 0..<n where row[j] < 0 && lower[j] < upper[j] {
                 let a = rowEntries[j]
                 guard abs(a) > Self.pivotTolerance else { continue }
                 let atLower = x[j] == lower[j]
                 guard below == (atLower ? a < 0 : a > 0) else { continue }
-                candidates.append(((atLower ? max(0, -reduced[j]) : max(0, reduced[j])) / abs(a), j))
+                candidateRatios[candidates] = (atLower ? max(0, -reduced[j]) : max(0, reduced[j])) / abs(a)
+                candidateColumns[candidates] = j
+                candidates += 1
             }
             // Bound flipping (the long-step dual ratio test): past its ratio a candidate belongs at its other
             // bound, which takes |a_j|·(u_j − l_j) off the leaving value's infeasibility; taken in the order of
             // their ratios, the first candidate that would take all that is left (or has no other bound) enters
             // and those before it flip. Ties: the larger pivot; under Bland's rule the smallest index, no flips.
             var remaining = abs(x[left] - bound), entering = -1, flips = 0
-            while flips < candidates.count {
+            while flips < candidates {
                 var next = flips
-                for c in (flips + 1)..<candidates.count {
-                    let (ratio, j) = candidates[c], (best, k) = candidates[next]
+                for c in (flips + 1)..<candidates {
+                    let ratio = candidateRatios[c], j = candidateColumns[c]
+                    let best = candidateRatios[next], k = candidateColumns[next]
                     if ratio < best || ratio == best && (bland ? j < k : abs(rowEntries[j]) > abs(rowEntries[k])) { next = c }
                 }
-                candidates.swapAt(flips, next)
-                let j = candidates[flips].column, reach = abs(rowEntries[j]) * (upper[j] - lower[j])
+                if next != flips {
+                    (candidateRatios[flips], candidateRatios[next]) = (candidateRatios[next], candidateRatios[flips])
+                    (candidateColumns[flips], candidateColumns[next]) = (candidateColumns[next], candidateColumns[flips])
+                }
+                let j = candidateColumns[flips], reach = abs(rowEntries[j]) * (upper[j] - lower[j])
                 if bland || reach >= remaining {
                     entering = j
                     break
@@ -159,7 +223,8 @@ struct BoundedSimplex {
             if flips > 0 {
                 // x_B −= B⁻¹ (Σ A_j Δx_j) over the flipped columns.
                 for i in 0..<m { vector[i] = 0 }
-                for (_, j) in candidates[..<flips] {
+                for c in 0..<flips {
+                    let j = candidateColumns[c]
                     let target = x[j] == lower[j] ? upper[j] : lower[j], change = target - x[j]
                     x[j] = target
                     for i in 0..<m { vector[i] += matrix[j * m + i] * change }
@@ -171,35 +236,32 @@ struct BoundedSimplex {
                 }
             }
             // The primal step: the entering value moves until the leaving one is at its bound.
-            basisSolve(entering, into: &column)
+            basisSolve(entering)
             let step = (x[left] - bound) / column[leaving]
             for r in 0..<m { x[basis[r]] -= step * column[r] }
             x[entering] += step
             x[left] = bound
-            // The dual step: the prices move by θ = d_q / a_q along row `leaving` of B⁻¹.
+            // The dual step: the prices move by θ = d_q / a_q along row `leaving` of B⁻¹ (over every column —
+            // a basic one's entry is never read — so that the loop vectorises).
             let theta = reduced[entering] / rowEntries[entering]
-            // Over every column (a basic one's entry is never read), so that the loop vectorises.
-            reduced.withUnsafeMutableBufferPointer { reduced in
-                rowEntries.withUnsafeBufferPointer { entries in
-                    for j in 0..<n { reduced[j] -= theta * entries[j] }
-                }
-            }
+            for j in 0..<n { reduced[j] -= theta * rowEntries[j] }
             reduced[entering] = 0
             reduced[left] = -theta
             degenerate = theta == 0 ? degenerate + 1 : 0
             row[left] = -1
             row[entering] = leaving
             basis[leaving] = entering
-            pivot(on: leaving, column)
+            pivot(on: leaving)
         }
     }
 
-    /// The nonbasic columns' reduced costs cⱼ − πᵀAⱼ from the prices π = c_Bᵀ B⁻¹; false when one has the
-    /// wrong sign for the bound its column sits at (by more than `optimality`): the basis is not dual feasible.
-    private func reducedCosts(_ reduced: inout [Double]) -> Bool {
-        var prices = [Double](repeating: 0, count: m)
-        self.prices(of: basis.map { cost[$0] }, into: &prices)
-        columnProducts(prices, into: &reduced)
+    /// The nonbasic columns' reduced costs cⱼ − πᵀAⱼ (into `reduced`) from the prices π = c_Bᵀ B⁻¹; false
+    /// when one has the wrong sign for the bound its column sits at (by more than `optimality`): the basis is
+    /// not dual feasible.
+    private func reducedCosts() -> Bool {
+        for r in 0..<m { basicCost[r] = cost[basis[r]] }
+        computePrices()
+        columnProducts(prices, into: reduced)
         var feasible = true
         for j in 0..<n where row[j] < 0 {
             reduced[j] = cost[j] - reduced[j]
@@ -210,8 +272,7 @@ struct BoundedSimplex {
 
     /// Simplex steps until no column prices in at a feasible point (true), or a failure (false).
     private mutating func run() -> Bool {
-        var basicCost = [Double](repeating: 0, count: m), prices = [Double](repeating: 0, count: m)
-        var products = [Double](repeating: 0, count: n), column = [Double](repeating: 0, count: m)
+        let products = reduced
         var degenerate = 0, wasFeasible = false
         for _ in 0..<Self.maximumIterations {
             if updates >= Self.refactorInterval { guard refactor() else { return false } }
@@ -225,8 +286,8 @@ struct BoundedSimplex {
             if feasible { for r in 0..<m { basicCost[r] = cost[basis[r]] } }
             if feasible != wasFeasible { degenerate = 0 }
             wasFeasible = feasible
-            self.prices(of: basicCost, into: &prices)
-            columnProducts(prices, into: &products)
+            computePrices()
+            columnProducts(prices, into: products)
 
             // Entering column: a nonbasic one whose move off its bound improves the objective.
             let bland = degenerate >= Self.degenerateRun
@@ -248,7 +309,7 @@ struct BoundedSimplex {
 
             // Ratio test: the basic value that meets a bound first (a feasible one the bound it moves to, an
             // infeasible one the bound it violates), or the entering column's own other bound.
-            basisSolve(entering, into: &column)
+            basisSolve(entering)
             var step = upper[entering] - lower[entering], leaving = -1, leavingBound = 0.0
             for r in 0..<m {
                 let rate = -direction * column[r], j = basis[r]
@@ -287,13 +348,13 @@ struct BoundedSimplex {
             row[left] = -1
             row[entering] = leaving
             basis[leaving] = entering
-            pivot(on: leaving, column)
+            pivot(on: leaving)
         }
         return false
     }
 
-    /// π = c_Bᵀ B⁻¹ for the basic costs `basicCost` (one per row).
-    private func prices(of basicCost: [Double], into prices: inout [Double]) {
+    /// π = c_Bᵀ B⁻¹ (into `prices`) for the basic costs in `basicCost` (one per row).
+    private func computePrices() {
         for i in 0..<m {
             var sum = 0.0
             for r in 0..<m { sum += basicCost[r] * inverse[r * m + i] }
@@ -303,24 +364,17 @@ struct BoundedSimplex {
 
     /// vᵀAⱼ for every column j — the callers read the nonbasic ones — summed over i in order as a dot product
     /// would: the prices' pass over the columns, or a row of B⁻¹'s, O(N·M) and the method's main cost, so along
-    /// the rows of `rowMajor` (contiguous, so the loop vectorises) on the buffers directly.
-    private func columnProducts(_ v: [Double], into out: inout [Double]) {
-        let m = m, n = n
-        rowMajor.withUnsafeBufferPointer { a in
-            v.withUnsafeBufferPointer { v in
-                out.withUnsafeMutableBufferPointer { out in
-                    for j in 0..<n { out[j] = 0 }
-                    for i in 0..<m {
-                        let factor = v[i], entries = a.baseAddress! + i * n
-                        for j in 0..<n { out[j] += factor * entries[j] }
-                    }
-                }
-            }
+    /// the rows of `rowMajor` (contiguous, so the loop vectorises).
+    private func columnProducts(_ v: UnsafeMutablePointer<Double>, into out: UnsafeMutablePointer<Double>) {
+        for j in 0..<n { out[j] = 0 }
+        for i in 0..<m {
+            let factor = v[i], entries = rowMajor + i * n
+            for j in 0..<n { out[j] += factor * entries[j] }
         }
     }
 
-    /// B⁻¹Aⱼ.
-    private func basisSolve(_ j: Int, into column: inout [Double]) {
+    /// B⁻¹Aⱼ, into `column`.
+    private func basisSolve(_ j: Int) {
         for r in 0..<m {
             var sum = 0.0
             for i in 0..<m { sum += inverse[r * m + i] * matrix[j * m + i] }
@@ -335,7 +389,7 @@ struct BoundedSimplex {
 
     /// B⁻¹ after the column with B⁻¹Aⱼ = `column` replaces the basic column of row r: row r divided by the
     /// pivot, the pivot column eliminated from the other rows.
-    private mutating func pivot(on r: Int, _ column: [Double]) {
+    private mutating func pivot(on r: Int) {
         let pivot = column[r]
         for c in 0..<m { inverse[r * m + c] /= pivot }
         for i in 0..<m where i != r && column[i] != 0 {
@@ -348,19 +402,20 @@ struct BoundedSimplex {
     /// B⁻¹ computed from the basis (Gauss–Jordan with partial pivoting) and the basic values from the
     /// nonbasic ones, x_B = B⁻¹(h − A_N x_N); false when the basis is numerically singular.
     private mutating func refactor() -> Bool {
-        var b = [Double](repeating: 0, count: m * m)
-        for (r, j) in basis.enumerated() { for i in 0..<m { b[i * m + r] = matrix[j * m + i] } }
-        var inv = [Double](repeating: 0, count: m * m)
+        let b = factors, inv = inverted
+        for r in 0..<m { for i in 0..<m { b[i * m + r] = matrix[basis[r] * m + i] } }
+        for e in 0..<(m * m) { inv[e] = 0 }
         for i in 0..<m { inv[i * m + i] = 1 }
-        let scale = b.reduce(0) { max($0, abs($1)) }
+        var scale = 0.0
+        for e in 0..<(m * m) { scale = max(scale, abs(b[e])) }
         for c in 0..<m {
             var p = c
             for i in (c + 1)..<m where abs(b[i * m + c]) > abs(b[p * m + c]) { p = i }
             guard abs(b[p * m + c]) > 1e-12 * scale else { return false }
             if p != c {
                 for k in 0..<m {
-                    b.swapAt(p * m + k, c * m + k)
-                    inv.swapAt(p * m + k, c * m + k)
+                    (b[p * m + k], b[c * m + k]) = (b[c * m + k], b[p * m + k])
+                    (inv[p * m + k], inv[c * m + k]) = (inv[c * m + k], inv[p * m + k])
                 }
             }
             let pivot = b[c * m + c]
@@ -376,9 +431,10 @@ struct BoundedSimplex {
                 }
             }
         }
-        inverse = inv
+        inverse.update(from: inv, count: m * m)
         updates = 0
-        var rhs = h
+        let rhs = vector
+        for i in 0..<m { rhs[i] = h[i] }
         for j in 0..<n where row[j] < 0 && x[j] != 0 { for i in 0..<m { rhs[i] -= matrix[j * m + i] * x[j] } }
         for r in 0..<m {
             var sum = 0.0
@@ -391,13 +447,15 @@ struct BoundedSimplex {
     /// The answer at the optimal basis (its inverse just computed afresh by `run`): basic values outside
     /// their bounds by rounding put on them, and the row prices π = c_Bᵀ B⁻¹.
     private func solution() -> Solution {
-        var x = x
-        for j in basis {
-            if x[j] < lower[j] { x[j] = lower[j] }
-            if x[j] > upper[j] { x[j] = upper[j] }
+        var values = Array(UnsafeBufferPointer(start: x, count: n))
+        for r in 0..<m {
+            let j = basis[r]
+            if values[j] < lower[j] { values[j] = lower[j] }
+            if values[j] > upper[j] { values[j] = upper[j] }
         }
-        var prices = [Double](repeating: 0, count: m)
-        self.prices(of: basis.map { cost[$0] }, into: &prices)
-        return Solution(x: x, prices: prices, basis: basis)
+        for r in 0..<m { basicCost[r] = cost[basis[r]] }
+        computePrices()
+        return Solution(x: values, prices: Array(UnsafeBufferPointer(start: prices, count: m)),
+                        basis: Array(UnsafeBufferPointer(start: basis, count: m)))
     }
 }
