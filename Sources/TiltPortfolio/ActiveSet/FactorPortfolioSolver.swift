@@ -24,8 +24,9 @@
 /// the limits may bind before the risk does, at a vertex of the linear program inside the budget
 /// (`FreeSetModel.vertexWithinBudget`), which steps along the budget do not reach. Both are tried once the
 /// full updates end (a cycle or an overshoot) or have not settled in `handOverIteration` guesses, the
-/// vertex first — and before any guess when the problem without its rows has its corner within the budget
-/// (then the rows likely bind first too); the search goes on where they fail. The linear program is
+/// vertex first — the vertex also as soon as κ has fallen to `vertexCurvatureShare` of the first guess's
+/// (the budget's price heading for 0), and before any guess when the problem without its rows has its
+/// corner within the budget (then the rows likely bind first too); the search goes on where they fail. The linear program is
 /// solved once per problem for both.
 ///
 /// Turnover is handled by its kinks rather than by splitting w − w₀ into purchases and sales: the weight
@@ -47,6 +48,11 @@ public enum FactorPortfolioSolver {
     /// (exposure_limits' months mostly settle in 4–11 guesses; most of those that do not, cycle or sit at
     /// the vertex). The linear program costs about as much as a dozen guesses.
     static let handOverIteration = 12
+    /// Under a budget alone, a search whose curvature κ (the budget's price) has fallen to this share of its
+    /// first guess's is heading for a point where the budget stops binding — a vertex of the linear program
+    /// inside it (exposure_limits: κ falls from 50–60 to 0 over 5–6 guesses, then the guesses circle the
+    /// vertex until the hand-over) — and the vertex is tried then.
+    static let vertexCurvatureShare = 0.1
     /// Relative KKT residual accepted as optimal.
     public static var tolerance: Double { FactorPortfolioCertificate.tolerance }
 
@@ -57,11 +63,11 @@ public enum FactorPortfolioSolver {
         guard problem.isWellPosed else { return nil }
         let model = FreeSetModel(problem)
         if let weights, weights.count == problem.assetCount,
-           let solution = search(model, from: model.guess(near: weights), handOver: { nil }) {
+           let solution = search(model, from: model.guess(near: weights)) {
             return solution
         }
         if let corner = model.bestCornerWithinBudget() { return corner }
-        guard !problem.limits.isEmpty || problem.trading != nil else { return search(model, from: model.initialGuess()) { nil } }
+        guard !problem.limits.isEmpty || problem.trading != nil else { return search(model, from: model.initialGuess()) }
         // The linear program's optimum, solved at most once (the vertex and the path start there).
         lazy var linearProgram = model.linearProgramOptimum()
         let budgetAlone = problem.risk.budget != nil && problem.risk.aversion == 0
@@ -70,38 +76,48 @@ public enum FactorPortfolioSolver {
         }
         let pathApplies = !problem.limits.isEmpty && !model.hasTrading
         var pathTried = false
-        let solution = search(model, from: model.initialGuess()) {
-            if budgetAlone, let vertex = model.vertexWithinBudget(linearProgram) { return vertex }
+        let solution = search(model, from: model.initialGuess(), vertex: {
+            budgetAlone ? model.vertexWithinBudget(linearProgram) : nil
+        }, path: {
             guard pathApplies else { return nil }
             pathTried = true
             return model.pathFromLinearProgram(linearProgram)
-        }
+        })
         if let solution { return solution }
         if pathApplies, !pathTried, let solution = model.pathFromLinearProgram(linearProgram) { return solution }
         // A second search from where the problem without limits or trading terms ends.
         if let plain = solve(problem.withoutLimitsOrTrading),
-           let solution = search(model, from: model.guess(near: plain.weights), handOver: { nil }) {
+           let solution = search(model, from: model.guess(near: plain.weights)) {
             return solution
         }
         return budgetAlone ? model.vertexWithinBudget(linearProgram) : nil
     }
 
     /// The search from `initial`, for at most `maximumIterations` guesses: the certified optimum, or nil.
-    /// `handOver` is asked once, when the full updates end or have not settled in `handOverIteration`
-    /// guesses; the search goes on when it answers nil.
+    /// `vertex` and `path` are each asked once, when the full updates end or have not settled in
+    /// `handOverIteration` guesses — `vertex` earlier should the curvature fall to `vertexCurvatureShare`
+    /// of the first guess's; the search goes on when they answer nil.
     private static func search(_ model: FreeSetModel, from initial: FreeSetModel.Guess,
-                               handOver: () -> FactorPortfolioSolution?) -> FactorPortfolioSolution? {
+                               vertex: () -> FactorPortfolioSolution? = { nil },
+                               path: () -> FactorPortfolioSolution? = { nil }) -> FactorPortfolioSolution? {
         var search = Search(model: model, guess: initial)
         guard var point = model.stationaryPoint(search.guess) else { return nil }
-        var handedOver = false
+        var vertexTried = false, pathTried = false
+        let firstCurvature = point.curvature
         for iteration in 1...maximumIterations {
             let next = model.nextGuess(after: search.guess, at: point)
             if next == search.guess { return model.certified(point, next, iterations: iteration) }
+            if !vertexTried, point.curvature <= vertexCurvatureShare * firstCurvature {
+                vertexTried = true
+                if let solution = vertex() { return solution }
+            }
             let wasFull = search.full
             let moved = search.step(to: next, at: point, iteration: iteration)
-            if !handedOver, (wasFull && !search.full) || iteration == handOverIteration {
-                handedOver = true
-                if let solution = handOver() { return solution }
+            if (wasFull && !search.full) || iteration == handOverIteration {
+                if !vertexTried, let solution = vertex() { return solution }
+                vertexTried = true
+                if !pathTried, let solution = path() { return solution }
+                pathTried = true
             }
             guard let moved else { return nil }
             point = moved
