@@ -3,10 +3,11 @@ import Testing
 import TiltLinearAlgebra
 @testable import TiltPortfolio
 
-/// Examples/exposure_limits.tilt's rebalance of 2001-01 as FactorPortfolioSolver receives it
-/// (References/exposure_limits_2001_01.json) and its optimum from cvxpy + Clarabel
-/// (exposure_limits_reference.py): a month whose primal–dual guesses cycle between a sector cap, three
-/// exposure limits and `w <= 10%`, and which the method now answers by its parametric path.
+/// A rebalance of Examples/exposure_limits.tilt as FactorPortfolioSolver receives it
+/// (References/exposure_limits_<month>.json) and its optimum from cvxpy + Clarabel
+/// (exposure_limits_reference.py): 2001-01, a month whose primal–dual guesses cycle between a sector cap,
+/// three exposure limits and `w <= 10%`, and which the method answers by its parametric path; 2001-12,
+/// whose path passes a weight pinned by the sector cap (see `aMonthWithAPinnedWeightIsSolvedStructured`).
 private struct ExposureLimitedMonth: Decodable {
     struct Limit: Decodable { let coefficients: [Double]; let lower: Double?; let upper: Double? }
     let alpha: [Double]
@@ -25,13 +26,14 @@ private struct ExposureLimitedMonth: Decodable {
     struct Reference: Decodable {
         struct Aversion: Decodable { let gamma: Double; let objective: Double; let weights: [Double] }
         let budget: Optimum
-        let aversion: Aversion
+        /// 2001-01 only.
+        let aversion: Aversion?
     }
 
-    static func load() throws -> (month: ExposureLimitedMonth, reference: Reference) {
+    static func load(_ month: String = "2001_01") throws -> (month: ExposureLimitedMonth, reference: Reference) {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("References")
-        return (try JSONDecoder().decode(ExposureLimitedMonth.self, from: Data(contentsOf: folder.appendingPathComponent("exposure_limits_2001_01.json"))),
-                try JSONDecoder().decode(Reference.self, from: Data(contentsOf: folder.appendingPathComponent("exposure_limits_2001_01_reference.json"))))
+        return (try JSONDecoder().decode(ExposureLimitedMonth.self, from: Data(contentsOf: folder.appendingPathComponent("exposure_limits_\(month).json"))),
+                try JSONDecoder().decode(Reference.self, from: Data(contentsOf: folder.appendingPathComponent("exposure_limits_\(month)_reference.json"))))
     }
 
     func problem(_ risk: FactorPortfolioProblem.Risk) -> FactorPortfolioProblem {
@@ -70,9 +72,41 @@ private func path(_ problem: FactorPortfolioProblem) -> FactorPortfolioSolution?
 /// The path's other end: under a risk aversion it stops at κ = 2γ.
 @Test func theParametricPathStopsAtTheAversion() throws {
     let (month, reference) = try ExposureLimitedMonth.load()
-    let problem = month.problem(.riskAversion(reference.aversion.gamma))
-    try expectMatches(path(problem), objective: reference.aversion.objective,
-                      weights: reference.aversion.weights, "path")
-    try expectMatches(FactorPortfolioSolver.solve(problem), objective: reference.aversion.objective,
-                      weights: reference.aversion.weights, "solver")
+    let aversion = try #require(reference.aversion)
+    let problem = month.problem(.riskAversion(aversion.gamma))
+    try expectMatches(path(problem), objective: aversion.objective, weights: aversion.weights, "path")
+    try expectMatches(FactorPortfolioSolver.solve(problem), objective: aversion.objective, weights: aversion.weights, "solver")
+}
+
+/// 2001-12: the sector cap (20%) equals the caps of the two members at 10%, so once the others reach 0 the
+/// last free one is pinned at 0 by the cap and its slope along the path is rounding. Read as a move (in the
+/// release build its rounding leaned towards the bound), it made a breakpoint at once, the guess singular,
+/// and the month went to the interior-point method. The month answered structured, by the path and by the
+/// solver, at the reference optimum (the rule itself: `aRoundingSlopeIsNotABreakpoint`, since the debug
+/// build's rounding happens to lean the other way here).
+@Test func aMonthWithAPinnedWeightIsSolvedStructured() throws {
+    let (month, reference) = try ExposureLimitedMonth.load("2001_12")
+    let problem = month.problem(.trackingErrorBudget(month.budget))
+    try expectMatches(path(problem), objective: reference.budget.objective, weights: reference.budget.weights, "path")
+    try expectMatches(FactorPortfolioSolver.solve(problem), objective: reference.budget.objective,
+                      weights: reference.budget.weights, "solver")
+}
+
+/// A free weight a hair past its bound at t = 1 whose slope is rounding (1e-18 against 0.3 for the others) is
+/// pinned, not moving: no breakpoint; with a real slope (1e-3) the same weight meets its bound at once.
+@Test func aRoundingSlopeIsNotABreakpoint() throws {
+    let problem = FactorPortfolioProblem(
+        alpha: [0.01, 0.02, 0.03], loadings: Matrix(rows: 1, cols: 3, columnMajor: [1, 1, 1]),
+        factorCovariance: Matrix(rows: 1, cols: 1, columnMajor: [0.002]), residualVariances: [0.001, 0.001, 0.001],
+        benchmark: [0.2, 0.4, 0.4], risk: .trackingErrorBudget(0.01), lowerBounds: [0, 0, 0], upperBounds: [1, 1, 1])
+    let model = FreeSetModel(problem)
+    func segment(pinnedSlope: Double) -> FreeSetModel.Segment {
+        FreeSetModel.Segment(
+            guess: .init(places: [.free, .free, .free], limits: [], turnoverActive: false), active: [], turnoverRow: nil,
+            vertex: false, offset: [-1e-17 - pinnedSlope, 0.5, 0.5], slope: [pinnedSlope, 0.3, -0.3], exposureSlope: [0], exposureOffset: [0],
+            multiplierOffset: [0], multiplierSlope: [0], variance: (a: 1, b: 0, c: 0))
+    }
+    #expect(model.nextBreakpoint(segment(pinnedSlope: 1e-18), from: 1, downTo: 0) == nil)
+    let moving = try #require(model.nextBreakpoint(segment(pinnedSlope: 1e-3), from: 1, downTo: 0))
+    #expect(moving.t == 1 && moving.guess.places == [.lower, .free, .free])
 }

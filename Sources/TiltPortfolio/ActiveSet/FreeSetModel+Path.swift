@@ -16,6 +16,8 @@
 extension FreeSetModel {
     /// Breakpoints at most, per asset and row (each weight and limit changes a few times along a path).
     static let pathStepsPerRow = 4
+    /// A free weight's slope below this share of the largest is rounding (see `nextBreakpoint`).
+    static let pinnedSlope = 1e-12
 
     /// The optimum by the path from the linear program's optimum (`linearProgramOptimum`, nil: none); nil
     /// when out of scope, degenerate, or not certified.
@@ -68,7 +70,7 @@ extension FreeSetModel {
 
     /// The first breakpoint below t on a segment (the largest t' in [end, t]) and the guess after it; nil
     /// when there is none before `end`.
-    private func nextBreakpoint(_ segment: Segment, from t: Double, downTo end: Double) -> (t: Double, guess: Guess)? {
+    func nextBreakpoint(_ segment: Segment, from t: Double, downTo end: Double) -> (t: Double, guess: Guess)? {
         var best: (t: Double, guess: Guess)?
         func consider(_ at: Double, _ change: (inout Guess) -> Void) {
             let at = min(at, t)
@@ -81,10 +83,13 @@ extension FreeSetModel {
         if !segment.vertex {
             // Weights w(t) = offset + t·slope: a free weight moving down as t falls (slope > 0) meets its
             // lower bound, one moving up its upper bound; likewise a limit's value.
+            // A slope within rounding of 0 is a weight the rows pin (a limit whose other weights sit at their
+            // stops): it does not move, however its rounding leans.
+            let still = Self.pinnedSlope * segment.slope.reduce(0) { max($0, abs($1)) }
             for i in 0..<n where guess.places[i] == .free {
                 let s = segment.slope[i], o = segment.offset[i]
-                if s > 0, lower[i].isFinite { consider((lower[i] - o) / s) { $0.places[i] = .lower } }
-                if s < 0, upper[i].isFinite { consider((upper[i] - o) / s) { $0.places[i] = .upper } }
+                if s > still, lower[i].isFinite { consider((lower[i] - o) / s) { $0.places[i] = .lower } }
+                if s < -still, upper[i].isFinite { consider((upper[i] - o) / s) { $0.places[i] = .upper } }
             }
             for (j, limit) in problem.limits.enumerated() where guess.limits[j] == .inactive {
                 let s = limit.value(segment.slope), o = limit.value(segment.offset)
