@@ -211,3 +211,23 @@ private func riskGradient(_ problem: FactorPortfolioProblem, _ w: [Double]) -> (
         #expect(abs(structured.objective - (-polished.primalObjective)) <= 1e-9 * abs(structured.objective), "budget \(budget)")
     }
 }
+
+/// The full update leaves a free weight within rounding of its bound free (a limit may pin it there: moving it
+/// onto the bound left the limit without a free weight, released it and freed the weight again) and moves one
+/// past its bound by more onto it.
+@Test func aFreeWeightWithinRoundingOfItsBoundStaysFree() throws {
+    let problem = FactorPortfolioProblem(
+        alpha: [0.01, 0.02, 0.03], loadings: Matrix(rows: 1, cols: 3, columnMajor: [1, 1, 1]),
+        factorCovariance: Matrix(rows: 1, cols: 1, columnMajor: [0.002]), residualVariances: [0.001, 0.001, 0.001],
+        benchmark: [0.2, 0.4, 0.4], risk: .trackingErrorBudget(0.01), lowerBounds: [0, 0, 0], upperBounds: [1, 1, 1])
+    let model = FreeSetModel(problem)
+    let guess = FreeSetModel.Guess(places: [.free, .free, .free], limits: [], turnoverActive: false)
+    func point(_ first: Double) -> FreeSetModel.Point {
+        FreeSetModel.Point(weights: [first, 0.5, 0.5 - first], curvature: 1, budgetMultiplier: 0, limitMultipliers: [],
+                           turnoverMultiplier: 0, marginals: [0, 0, 0], price: 0, activeVariance: 1e-4, exceedsBudget: false,
+                           limitValues: [], turnover: 0)
+    }
+    #expect(model.nextGuess(after: guess, at: point(-1e-17)).places == [.free, .free, .free])
+    #expect(model.nextGuess(after: guess, at: point(0)).places == [.free, .free, .free])
+    #expect(model.nextGuess(after: guess, at: point(-1e-9)).places == [.lower, .free, .free])
+}

@@ -45,7 +45,12 @@ extension FreeSetModel {
     private func nextPlace(_ i: Int, _ place: Place, _ point: Point) -> Place {
         let x = point.weights[i], l = problem.lowerBounds[i], u = problem.upperBounds[i], w0 = previous[i]
         switch place {
-        case .free: return x <= l ? .lower : x >= u ? .upper : .free
+        case .free:
+            // Within rounding of a bound a free weight stays free: a limit can pin it there (a sector cap equal
+            // to its other members' caps), and moving it onto the bound would leave the limit without a free
+            // weight, to be released and the weight freed again.
+            return x < l - Self.activationSlack * max(1, abs(l)) ? .lower
+                 : x > u + Self.activationSlack * max(1, abs(u)) ? .upper : .free
         case .sold: return x <= l ? .lower : x >= min(w0, u) ? (w0 < u ? .held : .upper) : .sold
         case .bought: return x >= u ? .upper : x <= max(w0, l) ? (w0 > l ? .held : .lower) : .bought
         case .lower, .upper, .held:

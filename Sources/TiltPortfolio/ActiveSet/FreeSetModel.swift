@@ -414,8 +414,15 @@ struct FreeSetModel {
     /// A guess's stationary point as a solution, once verified (`FactorPortfolioCertificate`).
     func certified(_ point: Point, _ guess: Guess, iterations: Int) -> FactorPortfolioSolution? {
         guard !point.exceedsBudget else { return nil }
+        // A free weight within rounding of a bound (see `nextGuess`) is put on it.
+        var weights = point.weights
+        for i in 0..<n where guess.places[i].tradeSign != nil {
+            for bound in [problem.lowerBounds[i], problem.upperBounds[i]] where bound.isFinite {
+                if abs(weights[i] - bound) <= Self.activationSlack * max(1, abs(bound)) { weights[i] = bound }
+            }
+        }
         let proposal = FactorPortfolioCertificate.Proposal(
-            weights: point.weights, curvature: point.curvature, budgetMultiplier: point.budgetMultiplier,
+            weights: weights, curvature: point.curvature, budgetMultiplier: point.budgetMultiplier,
             limitMultipliers: point.limitMultipliers, turnoverMultiplier: point.turnoverMultiplier, iterations: iterations)
         return FactorPortfolioCertificate.verify(proposal, of: problem)
     }
