@@ -95,11 +95,7 @@ private func path(_ problem: FactorPortfolioProblem) -> FactorPortfolioSolution?
 /// A free weight a hair past its bound at t = 1 whose slope is rounding (1e-18 against 0.3 for the others) is
 /// pinned, not moving: no breakpoint; with a real slope (1e-3) the same weight meets its bound at once.
 @Test func aRoundingSlopeIsNotABreakpoint() throws {
-    let problem = FactorPortfolioProblem(
-        alpha: [0.01, 0.02, 0.03], loadings: Matrix(rows: 1, cols: 3, columnMajor: [1, 1, 1]),
-        factorCovariance: Matrix(rows: 1, cols: 1, columnMajor: [0.002]), residualVariances: [0.001, 0.001, 0.001],
-        benchmark: [0.2, 0.4, 0.4], risk: .trackingErrorBudget(0.01), lowerBounds: [0, 0, 0], upperBounds: [1, 1, 1])
-    let model = FreeSetModel(problem)
+    let model = FreeSetModel(threeAssetProblem())
     func segment(pinnedSlope: Double) -> FreeSetModel.Segment {
         FreeSetModel.Segment(
             guess: .init(places: [.free, .free, .free], limits: [], turnoverActive: false), active: [], turnoverRow: nil,

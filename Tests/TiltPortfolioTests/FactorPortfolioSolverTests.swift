@@ -216,11 +216,7 @@ private func riskGradient(_ problem: FactorPortfolioProblem, _ w: [Double]) -> (
 /// onto the bound left the limit without a free weight, released it and freed the weight again) and moves one
 /// past its bound by more onto it.
 @Test func aFreeWeightWithinRoundingOfItsBoundStaysFree() throws {
-    let problem = FactorPortfolioProblem(
-        alpha: [0.01, 0.02, 0.03], loadings: Matrix(rows: 1, cols: 3, columnMajor: [1, 1, 1]),
-        factorCovariance: Matrix(rows: 1, cols: 1, columnMajor: [0.002]), residualVariances: [0.001, 0.001, 0.001],
-        benchmark: [0.2, 0.4, 0.4], risk: .trackingErrorBudget(0.01), lowerBounds: [0, 0, 0], upperBounds: [1, 1, 1])
-    let model = FreeSetModel(problem)
+    let model = FreeSetModel(threeAssetProblem())
     let guess = FreeSetModel.Guess(places: [.free, .free, .free], limits: [], turnoverActive: false)
     func point(_ first: Double) -> FreeSetModel.Point {
         FreeSetModel.Point(weights: [first, 0.5, 0.5 - first], curvature: 1, budgetMultiplier: 0, limitMultipliers: [],

@@ -81,3 +81,11 @@ func randomContext(assets n: Int, factors k: Int, random: inout SplitMix64, sect
                             sectors: sectorNames, exposureNames: ["alpha"] + (1...k).map { "f\($0)" })
 }
 
+/// Three weights in [0, 1], one factor, a 1% monthly budget: a problem for tests of the active-set steps on
+/// guesses and points they build by hand.
+func threeAssetProblem() -> FactorPortfolioProblem {
+    FactorPortfolioProblem(
+        alpha: [0.01, 0.02, 0.03], loadings: Matrix(rows: 1, cols: 3, columnMajor: [1, 1, 1]),
+        factorCovariance: Matrix(rows: 1, cols: 1, columnMajor: [0.002]), residualVariances: [0.001, 0.001, 0.001],
+        benchmark: [0.2, 0.4, 0.4], risk: .trackingErrorBudget(0.01), lowerBounds: [0, 0, 0], upperBounds: [1, 1, 1])
+}
