@@ -46,6 +46,9 @@ public struct ProblemSolution: Sendable {
     public var duals: [Matrix]
     /// Iterations of `method`: interior-point iterations, or active-set guesses (0 for a warm start).
     public var iterations: Int
+    /// Of the interior-point iterations, those of a first run on the equilibrated data that failed, when the
+    /// answer is a second run's on the data as given (`SolverInfo.equilibratedIterations`).
+    public var equilibratedIterations: Int? = nil
     /// Wall-clock time of the solve (by `method`), seconds.
     public var solveTime: Double
     /// The solved cone program's solution, to warm-start the next problem of the same structure (a
@@ -53,6 +56,9 @@ public struct ProblemSolution: Sendable {
     public var warmStart: WarmStart? = nil
     /// Which method found the solution.
     public var method: Method = .interiorPoint
+
+    /// How many of `iterations` each run took, after a second run (`SolverInfo.iterationSplit`).
+    public var iterationSplit: String? { SolverInfo.iterationSplit(iterations, equilibrated: equilibratedIterations) }
 
     /// A solution found by a method outside this module (TiltPortfolio's structured method).
     public init(status: Status, objective: Double?, values: [(Variable, Matrix)], duals: [Matrix], iterations: Int,

@@ -134,6 +134,7 @@ public final class InteriorPointSolver {
         guard var second = try? InteriorPointSolver(problem: problem, settings: unscaled).iterate(),
               second.status != first.status, ![.numericalError, .insufficientProgress, .maxIterations].contains(second.status) else { return first }
         second.info.iterations += first.info.iterations
+        second.info.equilibratedIterations = first.info.iterations
         second.info.solveTime += first.info.solveTime
         return second
     }

@@ -62,7 +62,8 @@ public enum SolutionPolisher {
         result.info = SolverInfo(iterations: iterations, primalResidual: check.primalResidual,
                                  dualResidual: check.dualResidual, gapAbsolute: check.gapAbsolute,
                                  gapRelative: check.gapRelative, solveTime: solveTime,
-                                 setupTime: solution.info.setupTime)
+                                 setupTime: solution.info.setupTime,
+                                 equilibratedIterations: iterations == 0 ? nil : solution.info.equilibratedIterations)
         return result
     }
 

@@ -217,6 +217,22 @@ private func iterations(_ output: String) -> [Int] {
     #expect(enoughErrors.isEmpty && enough.hasPrefix("minimize: optimal, optval = 1 "), "\(enough)\(enoughErrors)")
 }
 
+/// A solve whose run on the equilibrated data fails (here the scaling of 1e10 offsets leaves it at the
+/// iteration limit) and whose answer is the second run's on the data as given prints both counts, so that a
+/// total above the limit reads as what it is: "(208 iterations: 200 on the equilibrated data, then 8 on the
+/// data as given)". The answer is the closed form w = (1e10, −1e10), optval 0.
+@Test func aSecondRunOnTheDataAsGivenIsCountedApart() throws {
+    let (i, output, errors) = run("var w[2]\nsolve minimize sumsq(w - [1e10; -1e10])\nlet w_opt = w")
+    #expect(errors.isEmpty, "\(errors)")
+    let line = try #require(output.split(separator: "\n").first.map(String.init))
+    let pattern = /minimize: optimal, optval = 0 \((\d+) iterations: (\d+) on the equilibrated data, then (\d+) on the data as given\)/
+    let match = try #require(line.wholeMatch(of: pattern), "\(line)")
+    let (total, first, second) = (Int(match.1)!, Int(match.2)!, Int(match.3)!)
+    #expect(total == first + second && first <= 200 && second > 0, "\(line)")
+    let w = try #require(value(i, "w_opt"))
+    #expect(abs(w[0] - 1e10) <= 1e-6 * 1e10 && abs(w[1] + 1e10) <= 1e-6 * 1e10, "\(w)")
+}
+
 /// `tilt explain` shows the settings each solve would use: the defaults, or those its options set
 /// (`tol_gap` as its two parts).
 @Test func explainShowsTheSolversSettings() {

@@ -106,7 +106,7 @@ extension Interpreter {
         for (i, label) in labels.enumerated() {
             if let label { duals[label] = Value.normalized(outcome.duals[i]) }
         }
-        output("\(sense.rawValue): \(outcome.status.rawValue), optval = \(formatNumber(optimum, significantDigits: Value.numberDigits)) (\(outcome.iterations) iterations)\n")
+        output("\(sense.rawValue): \(outcome.status.rawValue), optval = \(formatNumber(optimum, significantDigits: Value.numberDigits)) (\(outcome.iterations) iterations\(outcome.iterationSplit.map { ": \($0)" } ?? ""))\n")
     }
 
     /// Which constraints of an infeasible `solve` conflict: each one the problem is feasible without, found by

@@ -29,4 +29,17 @@ public struct SolverInfo: Sendable {
     public var solveTime: Double
     /// Seconds spent building the solver (equilibration, KKT assembly, symbolic analysis).
     public var setupTime: Double
+    /// When the run on the equilibrated data failed and the answer is a second run's on the data as given
+    /// (`InteriorPointSolver.solve`): the first run's iterations, included in `iterations`.
+    public var equilibratedIterations: Int? = nil
+
+    /// After a second run, how many of `iterations` each run took (so that a total above the iteration limit
+    /// reads as what it is); nil after one run.
+    public var iterationSplit: String? { Self.iterationSplit(iterations, equilibrated: equilibratedIterations) }
+
+    /// "200 on the equilibrated data, then 8 on the data as given" for a total of 208, 200 of them on the
+    /// equilibrated data; nil without a first run.
+    public static func iterationSplit(_ total: Int, equilibrated: Int?) -> String? {
+        equilibrated.map { "\($0) on the equilibrated data, then \(total - $0) on the data as given" }
+    }
 }
