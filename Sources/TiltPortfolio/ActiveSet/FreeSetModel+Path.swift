@@ -35,37 +35,24 @@ extension FreeSetModel {
                 let low = event?.t ?? end
                 if segment.vertex, c <= tau * tau, gamma == 0 {
                     // A vertex within the budget: the linear program's optimum (κ = 0), the budget slack.
-                    guard let point = endPoint(segment, at: t) else { return nil }
+                    guard let point = point(segment, at: t) else { return nil }
                     return certified(point, guess, iterations: step)
                 }
                 if !segment.vertex, a * low * low + 2 * b * low + c <= tau * tau {
                     // The variance falls to the budget on this segment: at the larger root.
-                    guard let root = budgetRoot(segment, tau), root >= low, let point = endPoint(segment, at: min(root, t))
+                    guard let root = budgetRoot(segment, tau), root >= low, let point = point(segment, at: min(root, t))
                     else { return nil }
                     return certified(point, guess, iterations: step)
                 }
             }
             guard let event else {
-                guard gamma > 0, let point = endPoint(segment, at: end) else { return nil }
+                guard gamma > 0, let point = point(segment, at: end) else { return nil }
                 return certified(point, guess, iterations: step)
             }
             guess = event.guess
             t = event.t
         }
         return nil
-    }
-
-    /// The segment's point at t, with each free weight that lies on a bound up to rounding put on it: a
-    /// weight basic at its bound at a degenerate breakpoint stays there along the segment, and the
-    /// certificate reads a weight below its lower bound by 1e-15 as infeasible.
-    private func endPoint(_ segment: Segment, at t: Double) -> Point? {
-        guard var point = point(segment, at: t) else { return nil }
-        for i in 0..<n where segment.guess.places[i] == .free {
-            for bound in [problem.lowerBounds[i], problem.upperBounds[i]] where bound.isFinite {
-                if abs(point.weights[i] - bound) <= Self.activationSlack * max(1, abs(bound)) { point.weights[i] = bound }
-            }
-        }
-        return point
     }
 
     /// The first breakpoint below t on a segment (the largest t' in [end, t]) and the guess after it; nil

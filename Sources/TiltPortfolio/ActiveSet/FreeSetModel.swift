@@ -411,15 +411,17 @@ struct FreeSetModel {
         return solved
     }
 
-    /// A guess's stationary point as a solution, once verified (`FactorPortfolioCertificate`).
+    /// A guess's stationary point as a solution, once verified (`FactorPortfolioCertificate`). A free weight
+    /// within rounding (`activationSlack`) of a bound is put on it: the guesses leave such a weight free (a
+    /// limit can pin it there), the path's weight basic at its bound at a degenerate breakpoint stays there
+    /// along the segment, and the certificate reads a weight below its lower bound by 1e-15 as infeasible.
     func certified(_ point: Point, _ guess: Guess, iterations: Int) -> FactorPortfolioSolution? {
         guard !point.exceedsBudget else { return nil }
-        // A free weight within rounding of a bound (see `nextGuess`) is put on it.
         var weights = point.weights
         for i in 0..<n where guess.places[i].tradeSign != nil {
-            for bound in [problem.lowerBounds[i], problem.upperBounds[i]] where bound.isFinite {
-                if abs(weights[i] - bound) <= Self.activationSlack * max(1, abs(bound)) { weights[i] = bound }
-            }
+            let lower = problem.lowerBounds[i], upper = problem.upperBounds[i]
+            if lower.isFinite, abs(weights[i] - lower) <= Self.activationSlack * max(1, abs(lower)) { weights[i] = lower }
+            if upper.isFinite, abs(weights[i] - upper) <= Self.activationSlack * max(1, abs(upper)) { weights[i] = upper }
         }
         let proposal = FactorPortfolioCertificate.Proposal(
             weights: weights, curvature: point.curvature, budgetMultiplier: point.budgetMultiplier,
