@@ -149,9 +149,10 @@ private func tidyFactors(march: String, name: String = "f.csv") throws -> Factor
     #expect(tidy.line == 3 && tidy.column == 1 && tidy.message == "'Jan 2020' is not a month (expected YYYYMMDD, YYYY-MM-DD, YYYY/MM/DD, YYYYMM or YYYY-MM, with a month 01–12 and a day the month has)")
 }
 
-/// A lone `.` (SAS's and Stata's missing value, as WRDS's SAS exports write it) reads in every column of a
-/// CRSP extract exactly as an empty cell does: the same panel, bit for bit (returns, caps, sectors, screen,
-/// delistings), and a row whose RET and PRC are both `.` is an event row. Before, it was "not a number".
+/// A lone `.` (SAS's and Stata's missing value, as WRDS's SAS exports write it) — and SAS's special missing
+/// values `.B`, `.c`, `._` (how SAS keeps CRSP's missing-return codes) — read in every column of a CRSP
+/// extract exactly as an empty cell does: the same panel, bit for bit (returns, caps, sectors, screen,
+/// delistings), and a row whose RET and PRC are both missing is an event row. Before, they were "not a number".
 @Test func aDotInACRSPExtractIsAnEmptyCell() throws {
     let header = "PERMNO,date,SHRCD,EXCHCD,SICCD,PRC,RET,SHROUT,DLSTCD,DLRET,DLSTDT\n"
     // ∅ marks the cells written blank in one file and `.` in the other.
@@ -172,7 +173,10 @@ private func tidyFactors(march: String, name: String = "f.csv") throws -> Factor
     let blank = try CRSPExtract.load(path: temporaryFile("blank.csv", header + rows.replacingOccurrences(of: "∅", with: "")))
     let dotted = try CRSPExtract.load(path: temporaryFile("dotted.csv", header + rows.replacingOccurrences(of: "∅", with: ".")))
     let spaced = try CRSPExtract.load(path: temporaryFile("spaced.csv", header + rows.replacingOccurrences(of: "∅", with: " . ")))
-    for panel in [dotted, spaced] {
+    let special = try [".B", ".c", "._", " .Z "].map { code in
+        try CRSPExtract.load(path: temporaryFile("special.csv", header + rows.replacingOccurrences(of: "∅", with: code)))
+    }
+    for panel in [dotted, spaced] + special {
         #expect(panel.months == blank.months && panel.assetIDs == blank.assetIDs && panel.sectors == blank.sectors)
         for t in blank.months.indices {
             for j in blank.assetIDs.indices {
@@ -188,7 +192,11 @@ private func tidyFactors(march: String, name: String = "f.csv") throws -> Factor
     // 10002's January cap (no PRC); 10002 delists on its own row in April (code 560, DLRET missing: −30%).
     #expect(blank.returnValue(row: 0, asset: 0).isNaN && blank.marketCap(row: 1, asset: 0).isNaN && blank.marketCap(row: 0, asset: 1).isNaN)
     #expect(blank.returnValue(row: 3, asset: 1) == -0.30 && blank.isDelisting(row: 3, asset: 1))
-    // Other text is still not a number, and `..` is not a dot.
+    // Other text is still not a number: `..`, a dot and two letters, a dot and a sign, a letter and a dot.
     let bad = try #require(dataError { try CRSPExtract.load(path: temporaryFile("bad.csv", header + "10001,20200131,11,3,4925,..,0.01,1000,,,\n")) })
     #expect(bad.line == 2 && bad.column == 26 && bad.message == "'..' in column 'prc' is not a number")
+    for text in [".AB", ".?", "A."] {
+        let error = try #require(dataError { try CRSPExtract.load(path: temporaryFile("bad.csv", header + "10001,20200131,11,3,4925,\(text),0.01,1000,,,\n")) })
+        #expect(error.line == 2 && error.column == 26 && error.message == "'\(text)' in column 'prc' is not a number", "\(error.message)")
+    }
 }

@@ -178,16 +178,19 @@ public struct CSVDocument: Sendable {
         withBytes(of: field) { $0.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
     }
 
-    /// Whether `field` holds a lone `.` (spaces and tabs around it aside): SAS's and Stata's missing value,
-    /// which WRDS's SAS exports write for an empty numeric cell. `cell(_:)` reads it as `.text`; the CRSP
-    /// reader, where WRDS extracts come from, takes it for a blank cell.
+    /// Whether `field` holds a lone `.` — SAS's and Stata's missing value, which WRDS's SAS exports write for
+    /// an empty numeric cell — or one of their special missing values, `.` and a letter or `_` (`.B`, `.c`,
+    /// `._`: SAS keeps CRSP's missing-return codes B and C that way), spaces and tabs around it aside.
+    /// `cell(_:)` reads it as `.text`; the CRSP reader, where WRDS extracts come from, takes it for a blank cell.
     func isMissingDot(_ field: CSVField) -> Bool {
         withBytes(of: field) { bytes in
-            var dots = 0
-            for byte in bytes {
-                if byte == UInt8(ascii: ".") { dots += 1 } else if byte != 0x20 && byte != 0x09 { return false }
-            }
-            return dots == 1
+            var text = bytes[...]
+            while let first = text.first, first == 0x20 || first == 0x09 { text = text.dropFirst() }
+            while let last = text.last, last == 0x20 || last == 0x09 { text = text.dropLast() }
+            guard text.first == UInt8(ascii: "."), text.count <= 2 else { return false }
+            guard let code = text.dropFirst().first else { return true }
+            return (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(code) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(code)
+                || code == UInt8(ascii: "_")
         }
     }
 
