@@ -62,6 +62,9 @@ private func fieldTexts(_ text: String) throws -> [[String]] {
     let cells = try document.records()[0].fields.map(document.cell)
     #expect(cells == [.number(2.5), .missing, .missing, .missing, .missing, .number(-0.001),
                       .text, .text, .text, .text, .number(4)])
+    // SAS's and Stata's missing values are missing; other dots are not ('.5' is a number).
+    let dots = try CSVDocument(path: "d.csv", bytes: Array(".,.B, .c ,._,..,.AB,.?,A.,.5\n".utf8))
+    #expect(try dots.records()[0].fields.map(dots.cell) == [.missing, .missing, .missing, .missing, .text, .text, .text, .text, .number(0.5)])
 }
 
 /// A number beyond a double's range would read as an infinity (kept as a value by `read()`, taken for a

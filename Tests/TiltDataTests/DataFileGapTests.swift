@@ -200,3 +200,30 @@ private func tidyFactors(march: String, name: String = "f.csv") throws -> Factor
         #expect(error.line == 2 && error.column == 26 && error.message == "'\(text)' in column 'prc' is not a number", "\(error.message)")
     }
 }
+
+/// SAS's and Stata's missing values (`.`, `.B`, `._`) read in a wide returns panel and in a tidy factor file as
+/// an empty cell does: the same panel and the same factor table bit for bit (a missing factor value is then
+/// the same error at its cell when a window needs it). Before, they were "not a number" outside CRSP extracts.
+@Test func sasMissingValuesReadAsEmptyCellsInEveryFile() throws {
+    let returns = "month,AAA,BBB\n2020-01,0.01,∅\n2020-02,∅,0.02\n2020-03,0.03,0.01\n"
+    let blank = try AssetPanel.loadWide(returns: temporaryFile("wide_blank.csv", returns.replacingOccurrences(of: "∅", with: "")))
+    for code in [".", ".B", " ._ "] {
+        let panel = try AssetPanel.loadWide(returns: temporaryFile("wide_sas.csv", returns.replacingOccurrences(of: "∅", with: code)))
+        #expect(panel.months == blank.months && panel.assetIDs == blank.assetIDs)
+        for t in blank.months.indices {
+            for j in blank.assetIDs.indices {
+                #expect(panel.returnValue(row: t, asset: j).bitPattern == blank.returnValue(row: t, asset: j).bitPattern, "\(code)")
+            }
+        }
+    }
+    #expect(blank.returnValue(row: 0, asset: 1).isNaN && blank.returnValue(row: 2, asset: 0) == 0.03)
+    let factors = "month,mktrf,smb,rf\n2020-01,0.01,0.002,0.001\n2020-02,∅,0.001,0.001\n"
+    let blankFactors = try FactorFile.loadTidy(path: temporaryFile("f_blank.csv", factors.replacingOccurrences(of: "∅", with: "")))
+    #expect(blankFactors.returns[1, 0].isNaN)
+    for code in [".", ".C"] {
+        let loaded = try FactorFile.loadTidy(path: temporaryFile("f_sas.csv", factors.replacingOccurrences(of: "∅", with: code)))
+        #expect(loaded.months == blankFactors.months && loaded.factorNames == blankFactors.factorNames && loaded.rowLines == blankFactors.rowLines, "\(code)")
+        #expect(loaded.returns.storage.map(\.bitPattern) == blankFactors.returns.storage.map(\.bitPattern), "\(code)")
+        #expect(loaded.riskFree?.storage.map(\.bitPattern) == blankFactors.riskFree?.storage.map(\.bitPattern), "\(code)")
+    }
+}

@@ -154,8 +154,8 @@ struct CRSPLayout {
             delisting = CRSPDelisting(month: dMonth, day: dDay, code: code, ret: dlret, hasDate: hasDate)
         }
         return CRSPRow(permno: permno, month: month, day: day, ret: ret,
-                       prc: try reader.value(record, field: at.prc, dotIsMissing: true) { $0 },
-                       shrout: try reader.value(record, field: at.shrout, dotIsMissing: true) { $0 },
+                       prc: try reader.value(record, field: at.prc) { $0 },
+                       shrout: try reader.value(record, field: at.shrout) { $0 },
                        siccd: try integer(f[at.siccd], "siccd", document: document, letters: true),
                        commonShare: try at.shrcd.map { try integer(f[$0], "shrcd", document: document, letters: true).map(CRSPOptions.commonShareCodes.contains) ?? false },
                        mainExchange: try at.exchcd.map { try integer(f[$0], "exchcd", document: document, letters: true).map(CRSPOptions.mainExchangeCodes.contains) ?? false },
@@ -169,7 +169,6 @@ struct CRSPLayout {
         case .missing: return nil
         case .number(let x) where Int(whole: x, in: -999_999_999_999_999...999_999_999_999_999) != nil: return Int(whole: x)
         case .text where letters && CRSPLayout.isLetterCode(document.trimmedText(of: field)): return nil
-        case .text where document.isMissingDot(field): return nil
         default:
             throw document.error(at: field, "'\(document.trimmedText(of: field))' is not a whole number (\(name))")
         }
@@ -182,7 +181,7 @@ struct CRSPLayout {
         case .missing: return .nan
         case .text:
             let text = document.trimmedText(of: field)
-            guard CRSPLayout.isLetterCode(text) || document.isMissingDot(field) else {
+            guard CRSPLayout.isLetterCode(text) else {
                 let codeList = codes.map { Int(whole: $0).map(String.init) ?? "\($0)" }.joined(separator: ", ")
                 throw document.error(at: field, "'\(text)' is not a \(what) (a number, or a CRSP missing code: a letter such as B or C, or \(codeList))")
             }

@@ -4,15 +4,17 @@ import Foundation
 public enum CSVCell: Sendable, Equatable {
     /// A decimal number (`-0.39`, `1e-3`, `+2`).
     case number(Double)
-    /// An empty cell or a missing-value marker: `NA`, `N/A`, `NaN` (any case). Read as NaN.
+    /// An empty cell or a missing-value marker: `NA`, `N/A`, `NaN` (any case), or SAS's and Stata's missing
+    /// values — `.`, and `.` with a letter or `_` (`.B`, `.c`, `._`) — as their exports write them. Read as NaN.
     case missing
     /// Anything else: not a number.
     case text
 }
 
 extension CSVDocument {
-    /// Reads `field` as a number. Surrounding spaces and tabs are ignored; empty cells and `NA`, `N/A`,
-    /// `NaN` are `.missing`; anything that is not a plain decimal number (hex, `inf`, `1,5`) is `.text`.
+    /// Reads `field` as a number. Surrounding spaces and tabs are ignored; empty cells, `NA`, `N/A`, `NaN`
+    /// and SAS's missing values (`.`, `.B`, `._`) are `.missing`; anything that is not a plain decimal number
+    /// (hex, `inf`, `1,5`) is `.text`.
     /// Throws at the field when the number is beyond a double's range (`1e400`): read anyway it would
     /// become an infinity, which a loader would either keep as a value or take for a missing one.
     public func cell(_ field: CSVField) throws -> CSVCell {
@@ -21,7 +23,7 @@ extension CSVDocument {
             var s = field.start, e = field.end
             while s < e, b[s] == 0x20 || b[s] == 0x09 { s += 1 }
             while e > s, b[e - 1] == 0x20 || b[e - 1] == 0x09 { e -= 1 }
-            if s == e { return .missing }
+            if s == e || CSVDocument.isSASMissing(UnsafeBufferPointer(rebasing: b[s..<e])) { return .missing }
             var digits = 0
             for k in s..<e {
                 switch b[k] {
@@ -89,6 +91,15 @@ extension CSVDocument {
     }
 
     /// `NA`, `N/A` or `NaN` in any case.
+    /// Whether `token` (trimmed) is SAS's or Stata's missing value: `.`, or `.` and one letter or `_`.
+    static func isSASMissing(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard token.first == UInt8(ascii: "."), token.count <= 2 else { return false }
+        guard token.count == 2 else { return true }
+        let code = token[1]
+        return (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(code) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(code)
+            || code == UInt8(ascii: "_")
+    }
+
     private static func isMissingMarker(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
         let upper = token.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
         return upper == Array("NA".utf8) || upper == Array("N/A".utf8) || upper == Array("NAN".utf8)

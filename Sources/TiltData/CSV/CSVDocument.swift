@@ -178,19 +178,16 @@ public struct CSVDocument: Sendable {
         withBytes(of: field) { $0.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
     }
 
-    /// Whether `field` holds a lone `.` — SAS's and Stata's missing value, which WRDS's SAS exports write for
-    /// an empty numeric cell — or one of their special missing values, `.` and a letter or `_` (`.B`, `.c`,
-    /// `._`: SAS keeps CRSP's missing-return codes B and C that way), spaces and tabs around it aside.
-    /// `cell(_:)` reads it as `.text`; the CRSP reader, where WRDS extracts come from, takes it for a blank cell.
+    /// Whether `field` holds SAS's or Stata's missing value (`.`, `.B`, `._`; `CSVDocument.isSASMissing`),
+    /// spaces and tabs around it aside. `cell(_:)` reads it as `.missing`, as it reads an empty cell; the
+    /// CRSP reader also takes it for a blank cell where blank and missing differ (an event row: RET and PRC
+    /// both blank).
     func isMissingDot(_ field: CSVField) -> Bool {
         withBytes(of: field) { bytes in
-            var text = bytes[...]
-            while let first = text.first, first == 0x20 || first == 0x09 { text = text.dropFirst() }
-            while let last = text.last, last == 0x20 || last == 0x09 { text = text.dropLast() }
-            guard text.first == UInt8(ascii: "."), text.count <= 2 else { return false }
-            guard let code = text.dropFirst().first else { return true }
-            return (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(code) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(code)
-                || code == UInt8(ascii: "_")
+            var s = 0, e = bytes.count
+            while s < e, bytes[s] == 0x20 || bytes[s] == 0x09 { s += 1 }
+            while e > s, bytes[e - 1] == 0x20 || bytes[e - 1] == 0x09 { e -= 1 }
+            return CSVDocument.isSASMissing(UnsafeBufferPointer(rebasing: bytes[s..<e]))
         }
     }
 

@@ -29,14 +29,12 @@ struct NumericRows {
                              message: "expected \(fieldCount) fields (as in \(countSource)), found \(found)")
     }
 
-    /// The value of field `j` of `record` (missing → NaN), passed through `transform`; with `dotIsMissing`
-    /// a lone `.` (SAS's missing value) is missing too.
-    func value(_ record: CSVRecord, field j: Int, dotIsMissing: Bool = false, transform: (Double) -> Double) throws -> Double {
+    /// The value of field `j` of `record` (missing → NaN), passed through `transform`.
+    func value(_ record: CSVRecord, field j: Int, transform: (Double) -> Double) throws -> Double {
         let field = record.fields[j]
         switch try document.cell(field) {
         case .number(let x): return transform(x)
         case .missing: return .nan
-        case .text where dotIsMissing && document.isMissingDot(field): return .nan
         case .text: throw document.error(at: field, "\(cellText(record, field: j)) is not a number")
         }
     }
