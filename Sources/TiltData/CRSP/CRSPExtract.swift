@@ -189,10 +189,11 @@ struct CRSPLayout {
         }
     }
 
-    /// Whether a cell is blank or `.` (SAS's and Stata's missing value, as WRDS's SAS exports write it):
-    /// either way it holds nothing, so a row whose RET and PRC are both blank or `.` is an event row.
+    /// Whether a cell is blank or SAS's or Stata's missing value (`.`, `.B`, as WRDS's SAS exports write it):
+    /// either way it holds nothing, so a row whose RET and PRC are both blank or `.` is an event row (`NA` is
+    /// missing but not blank).
     static func isBlank(_ field: CSVField, document: CSVDocument) -> Bool {
-        document.isEmpty(field) || document.isMissingDot(field)
+        document.isEmpty(field) || document.holdsSASMissingValue(field)
     }
 
     /// The error for a date cell that is none of the layouts `date(_:document:)` reads.

@@ -90,7 +90,6 @@ extension CSVDocument {
         return negative ? -value : value
     }
 
-    /// `NA`, `N/A` or `NaN` in any case.
     /// Whether `token` (trimmed) is SAS's or Stata's missing value: `.`, or `.` and one letter or `_`.
     static func isSASMissing(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
         guard token.first == UInt8(ascii: "."), token.count <= 2 else { return false }
@@ -100,6 +99,7 @@ extension CSVDocument {
             || code == UInt8(ascii: "_")
     }
 
+    /// `NA`, `N/A` or `NaN` in any case.
     private static func isMissingMarker(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
         let upper = token.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
         return upper == Array("NA".utf8) || upper == Array("N/A".utf8) || upper == Array("NAN".utf8)

@@ -182,7 +182,7 @@ public struct CSVDocument: Sendable {
     /// spaces and tabs around it aside. `cell(_:)` reads it as `.missing`, as it reads an empty cell; the
     /// CRSP reader also takes it for a blank cell where blank and missing differ (an event row: RET and PRC
     /// both blank).
-    func isMissingDot(_ field: CSVField) -> Bool {
+    func holdsSASMissingValue(_ field: CSVField) -> Bool {
         withBytes(of: field) { bytes in
             var s = 0, e = bytes.count
             while s < e, bytes[s] == 0x20 || bytes[s] == 0x09 { s += 1 }
