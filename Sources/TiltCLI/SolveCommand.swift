@@ -10,8 +10,8 @@ struct Solve: ParsableCommand {
         discussion: """
         Prints the status, the objective (10 significant digits, in the file's own sense), iterations and
         time (after a run on the equilibrated data that failed and a second on the data as given, both
-        counts; in --json `equilibrated_iterations`, the first run's share of `iterations`). Exit status 0 when solved, 1 when the file is malformed or the problem is infeasible,
-        unbounded or not solved.
+        counts; in --json `equilibrated_iterations`, the first run's share of `iterations`). Exit status 0
+        when solved, 1 when the file is malformed or the problem is infeasible, unbounded or not solved.
 
         "optimal" means Clarabel's criteria hold on the file's own data: primal and dual residuals within
         --tol-feas (relative to the data and the solution) and the duality gap within --tol-gap-abs or

@@ -48,7 +48,7 @@ public struct ProblemSolution: Sendable {
     public var iterations: Int
     /// Of the interior-point iterations, those of a first run on the equilibrated data that failed, when the
     /// answer is a second run's on the data as given (`SolverInfo.equilibratedIterations`).
-    public var equilibratedIterations: Int? = nil
+    public var equilibratedIterations: Int?
     /// Wall-clock time of the solve (by `method`), seconds.
     public var solveTime: Double
     /// The solved cone program's solution, to warm-start the next problem of the same structure (a
@@ -62,12 +62,14 @@ public struct ProblemSolution: Sendable {
 
     /// A solution found by a method outside this module (TiltPortfolio's structured method).
     public init(status: Status, objective: Double?, values: [(Variable, Matrix)], duals: [Matrix], iterations: Int,
-                solveTime: Double, warmStart: WarmStart? = nil, method: Method = .interiorPoint) {
+                equilibratedIterations: Int? = nil, solveTime: Double, warmStart: WarmStart? = nil,
+                method: Method = .interiorPoint) {
         self.status = status
         self.objective = objective
         self.values = values
         self.duals = duals
         self.iterations = iterations
+        self.equilibratedIterations = equilibratedIterations
         self.solveTime = solveTime
         self.warmStart = warmStart
         self.method = method

@@ -42,21 +42,18 @@ extension OptimizationProblem {
         case .numericalError, .insufficientProgress: status = .numericalError
         }
         guard result.status.isSolved else {
-            var unsolved = ProblemSolution(status: status, objective: nil, values: [], duals: [], iterations: result.info.iterations,
-                                           solveTime: result.info.solveTime)
-            unsolved.equilibratedIterations = result.info.equilibratedIterations
-            return unsolved
+            return ProblemSolution(status: status, objective: nil, values: [], duals: [], iterations: result.info.iterations,
+                                   equilibratedIterations: result.info.equilibratedIterations, solveTime: result.info.solveTime)
         }
         let values = compiled.values(from: result.x)
-        var solved = ProblemSolution(
+        return ProblemSolution(
             status: status, objective: objectiveValue(at: values) ?? compiled.objectiveSign * result.primalObjective,
             values: values,
             duals: (0..<constraints.count).map { compiled.dual(of: $0, from: result.z) },
-            iterations: result.info.iterations, solveTime: result.info.solveTime,
+            iterations: result.info.iterations, equilibratedIterations: result.info.equilibratedIterations,
+            solveTime: result.info.solveTime,
             warmStart: result.status == .optimal ? WarmStart(cones: compiled.conic.cones, solution: result) : nil,
             method: method)
-        solved.equilibratedIterations = result.info.equilibratedIterations
-        return solved
     }
 
     /// The objective as stated, evaluated at the returned variable values: what `optval` reports, so that it
