@@ -5,6 +5,9 @@ extension FreeSetModel {
     /// make the guesses flip.
     static let activationSlack = 1e-12
 
+    /// `activationSlack` at `value`: relative above 1 in magnitude, absolute below.
+    static func roundingSlack(at value: Double) -> Double { activationSlack * max(1, abs(value)) }
+
     /// The full primal–dual update: each free weight that went past a stop onto it; each weight at a stop
     /// whose marginal value the stop cannot hold off it, onto the side it pulls to; each crossed limit onto
     /// it, each active limit whose multiplier has the wrong sign off it; the turnover limit likewise; and
@@ -14,7 +17,7 @@ extension FreeSetModel {
         for i in 0..<n { next.places[i] = nextPlace(i, guess.places[i], point) }
         if point.exceedsBudget { release(1, in: &next, from: guess, at: point, side: nil) }
         for (j, limit) in problem.limits.enumerated() where !limit.isEquality {
-            let value = point.limitValues[j], slack = Self.activationSlack * max(1, abs(value))
+            let value = point.limitValues[j], slack = Self.roundingSlack(at: value)
             switch guess.limits[j] {
             case .inactive: next.limits[j] = value > limit.upper + slack ? .upper : value < limit.lower - slack ? .lower : .inactive
             case .upper: next.limits[j] = point.limitMultipliers[j] < 0 ? .inactive : .upper
@@ -23,7 +26,7 @@ extension FreeSetModel {
         }
         if let limit = problem.trading?.turnoverLimit {
             next.turnoverActive = guess.turnoverActive ? point.turnoverMultiplier >= 0
-                                                       : point.turnover > limit + Self.activationSlack * max(1, limit)
+                                                       : point.turnover > limit + Self.roundingSlack(at: limit)
         }
         return next
     }
@@ -49,8 +52,7 @@ extension FreeSetModel {
             // Within rounding of a bound a free weight stays free: a limit can pin it there (a sector cap equal
             // to its other members' caps), and moving it onto the bound would leave the limit without a free
             // weight, to be released and the weight freed again.
-            return x < l - Self.activationSlack * max(1, abs(l)) ? .lower
-                 : x > u + Self.activationSlack * max(1, abs(u)) ? .upper : .free
+            return x < l - Self.roundingSlack(at: l) ? .lower : x > u + Self.roundingSlack(at: u) ? .upper : .free
         case .sold: return x <= l ? .lower : x >= min(w0, u) ? (w0 < u ? .held : .upper) : .sold
         case .bought: return x >= u ? .upper : x <= max(w0, l) ? (w0 > l ? .held : .lower) : .bought
         case .lower, .upper, .held:
@@ -163,7 +165,7 @@ extension FreeSetModel {
             guard !support.contains(where: { next.places[$0].tradeSign != nil }) else { continue }
             // The stops fix the limit's value: within it, the limit holds without a multiplier of its own.
             let value = support.reduce(0.0) { $0 + limit.coefficients[$1] * stopValue($1, next.places[$1]) }
-            let slack = Self.activationSlack * max(1, abs(value))
+            let slack = Self.roundingSlack(at: value)
             if !limit.isEquality, limit.lower - slack <= value, value <= limit.upper + slack {
                 next.limits[j] = .inactive
             } else {

@@ -420,8 +420,8 @@ struct FreeSetModel {
         var weights = point.weights
         for i in 0..<n where guess.places[i].tradeSign != nil {
             let lower = problem.lowerBounds[i], upper = problem.upperBounds[i]
-            if lower.isFinite, abs(weights[i] - lower) <= Self.activationSlack * max(1, abs(lower)) { weights[i] = lower }
-            if upper.isFinite, abs(weights[i] - upper) <= Self.activationSlack * max(1, abs(upper)) { weights[i] = upper }
+            if lower.isFinite, abs(weights[i] - lower) <= Self.roundingSlack(at: lower) { weights[i] = lower }
+            if upper.isFinite, abs(weights[i] - upper) <= Self.roundingSlack(at: upper) { weights[i] = upper }
         }
         let proposal = FactorPortfolioCertificate.Proposal(
             weights: weights, curvature: point.curvature, budgetMultiplier: point.budgetMultiplier,
