@@ -293,12 +293,12 @@ public struct Parser {
             case .keyword(.maximize): sense = .maximize
             default: throw fail("expected `minimize` or `maximize` after `solve`, found \(current.kind.display)")
             }
-            advance()
-            let (objective, constraints) = try parseObjectiveBody()
+            let (objective, constraints) = try parseObjectiveBody(after: advance(), solve: true)
             return finish(.solve(sense, objective, constraints, options: options))
         case .keyword(.minimize), .keyword(.maximize):
-            let sense: ObjectiveSense = advance().kind == .keyword(.minimize) ? .minimize : .maximize
-            let (objective, constraints) = try parseObjectiveBody()
+            let keyword = advance()
+            let sense: ObjectiveSense = keyword.kind == .keyword(.minimize) ? .minimize : .maximize
+            let (objective, constraints) = try parseObjectiveBody(after: keyword, solve: false)
             return finish(.objective(sense, objective, constraints))
         case .keyword(.universe): advance(); return finish(.universe(try parseExpression()))
         case .keyword(.factors): advance(); return finish(.factors(try parseExpression()))
@@ -356,14 +356,19 @@ public struct Parser {
         }
     }
 
-    private mutating func parseObjectiveBody() throws -> (Expr, [Constraint]) {
+    /// The objective and constraints after `sense` (`minimize` or `maximize`, after `solve` when `solve`).
+    private mutating func parseObjectiveBody(after sense: Token, solve: Bool) throws -> (Expr, [Constraint]) {
         try skipNewlines(after: previous)
         let objective = try parseExpression()
+        let head = ObjectiveHead(sense: sense, solve: solve, objective: objective)
+        if current.kind == .keyword(.in) { throw misplacedSweep(head, constraint: nil, before: []) }
         var constraints: [Constraint] = []
         if try matchContinuing(.keyword(.subjectTo)) {
-            constraints.append(try parseConstraint())
-            while try matchContinuing(.comma) {
-                constraints.append(try parseConstraint())
+            while true {
+                let constraint = try parseConstraint()
+                if current.kind == .keyword(.in) { throw misplacedSweep(head, constraint: constraint, before: constraints) }
+                constraints.append(constraint)
+                guard try matchContinuing(.comma) else { break }
             }
         } else if case .identifier("subject") = current.kind {
             throw fail("write `s.t.` before the constraints", hint: "e.g. `maximize mu'f s.t. tev <= 6%`")
@@ -379,6 +384,132 @@ public struct Parser {
             try skipNewlines(after: previous)
         }
         return Constraint(label: label, expr: try parseExpression())
+    }
+
+    // MARK: A sweep written inside an objective
+
+    /// The strategy quantities that a sweep bounds: `tev in 2% to 8% by 1%` runs one backtest per bound
+    /// `tev <= x`, in place of a `tev <= …` among the constraints. The vocabulary (TiltLanguage) defines them;
+    /// a test keeps the two equal. Read here for the hint of a sweep written inside a constraint.
+    public static let sweptBounds: Set<String> = ["tev", "risk", "turnover"]
+
+    /// What is known of an objective statement when `in` turns up in it.
+    private struct ObjectiveHead {
+        /// `minimize` or `maximize` as written (`maximise` too).
+        var sense: Token
+        /// Whether the statement is a `solve`, solved once now, rather than a strategy's objective.
+        var solve: Bool
+        var objective: Expr
+    }
+
+    /// `maximize mu'f s.t. tev in [2%, 4%]`: `in` right after the objective or a constraint is a sweep written
+    /// inside the statement, while a sweep, `NAME in VALUES`, is a statement of its own (and repeats only a
+    /// strategy: `solve` solves once). The error points at `in`; its hint writes the sweep as a statement, with
+    /// the name and values as written, and says what becomes of the objective. `constraint` is the constraint
+    /// `in` follows (nil: the objective), `before` the constraints before it.
+    private mutating func misplacedSweep(_ head: ObjectiveHead, constraint: Constraint?, before: [Constraint]) -> Failure {
+        let keyword = current
+        // The name swept is the operand right before `in`: `tev` in `s.t. tev in …` and `turnover <= tau in …`.
+        var name: String?
+        if case .identifier(let n) = previous.kind { name = n }
+        // What follows `in` is read by a copy of the parser, whose errors are dropped (this statement already has
+        // one): the values, then, after a constraint, the constraints after it. When the copy reaches the end of
+        // the statement, parsing resumes there; otherwise at the next line, as after any error.
+        var probe = self
+        var values: Expr?
+        var after: [Constraint]?
+        do {
+            try probe.skipNewlines(after: probe.advance())
+            values = try probe.parseExpression()
+            var rest: [Constraint] = []
+            if constraint != nil {
+                while try probe.matchContinuing(.comma) { rest.append(try probe.parseConstraint()) }
+            }
+            if isAtStatementEnd(probe.current.kind) {
+                after = rest
+                index = probe.index
+            }
+        } catch {}
+        // After the objective, `gamma in [1, 5] * risk` reads `[1, 5] * risk` as the values: only a list, a range
+        // or a single value is shown there.
+        if constraint == nil, let v = values, case .binary = v.kind { values = nil }
+        let valuesText = values.map { Formatter.format($0, in: file) } ?? "…"
+        let first = values.flatMap(firstSweptValue).map { Formatter.format($0, in: file) }
+        let part = constraint == nil ? "an objective" : "a constraint"
+
+        if head.solve {
+            var hint = ""
+            if let name, let constraint, constraint.expr.kind == .name(name), let values,
+               case .matrix(let rows) = values.kind, rows.count == 1, rows[0].count == 2 {
+                let (low, high) = (Formatter.format(rows[0][0], in: file), Formatter.format(rows[0][1], in: file))
+                hint = "to keep `\(name)` between \(low) and \(high), write `\(name) >= \(low), \(name) <= \(high)`; "
+            }
+            if let name {
+                hint += "to solve once per value, bind `\(name)` before each `solve` (`let \(name) = \(first ?? "…")`)"
+            } else {
+                hint += "to solve once per value, bind it with `let` before each `solve`"
+            }
+            let sweep = name.map { "`\($0) in …`" } ?? "`NAME in VALUES`"
+            return fail("a sweep cannot be part of \(part): `solve` solves one problem, and a sweep (\(sweep)) repeats a strategy",
+                        at: keyword.range, hint: hint)
+        }
+
+        guard let name else {
+            return fail("a sweep cannot be part of \(part): `NAME in VALUES` is a statement of its own", at: keyword.range,
+                        hint: "write the sweep on a line of its own as `NAME in \(valuesText)`, and use NAME in the objective or a constraint: each value runs a backtest of its own")
+        }
+        let message = "a sweep cannot be part of \(part): `\(name) in …` is a statement of its own"
+        let sweep = "write the sweep on a line of its own, `\(name) in \(valuesText)`"
+        guard let constraint else {
+            return fail(message, at: keyword.range,
+                        hint: "\(sweep), and use `\(name)` in the objective: each value runs a backtest of its own")
+        }
+        // The statement as it would be written with the sweep taken out, when all of it could be read and it fits
+        // on a line.
+        func statement(_ constraints: [Constraint]) -> String? {
+            var text = file.text(head.sense.range) + " " + Formatter.format(head.objective, in: file)
+            if !constraints.isEmpty {
+                text += " s.t. " + constraints.map { c in
+                    (c.label.map { $0.name + ": " } ?? "") + Formatter.format(c.expr, in: file)
+                }.joined(separator: ", ")
+            }
+            return text.count <= Formatter.lineWidth ? text : nil
+        }
+        switch constraint.expr.kind {
+        case .name(name) where Parser.sweptBounds.contains(name):
+            // `s.t. tev in [2%, 4%]`: sweeping the quantity bounds it.
+            let kept = after.map { before + $0 }
+            let rewritten = kept.flatMap(statement).map { ", `\($0)`" } ?? ""
+            var hint = "\(sweep), then the objective without it\(rewritten): each value bounds `\(name)` in a backtest of its own"
+            if let first { hint += ", `\(name) <= \(first)` in the first" }
+            let replaced = (kept ?? before).first { c in
+                if case .binary(.lessEqual, let lhs, _, _, _) = c.expr.kind { return lhs.kind == .name(name) }
+                return false
+            }
+            if let replaced { hint += ", in place of `\(Formatter.format(replaced.expr, in: file))`" }
+            return fail(message, at: keyword.range, hint: hint)
+        case .name(name):
+            // `s.t. tau in [1, 3]`: a parameter, which the objective or a constraint must use.
+            return fail(message, at: keyword.range,
+                        hint: "\(sweep), and use `\(name)` in the objective or a constraint: each value runs a backtest of its own")
+        default:
+            // `s.t. turnover <= tau in [1%, 3%]`: the constraint stays, with the parameter swept.
+            let rewritten = after.flatMap { statement(before + [constraint] + $0) }
+            let then = rewritten.map { "then `\($0)`" }
+                ?? "and keep `\(Formatter.format(constraint.expr, in: file))` as a constraint"
+            return fail(message, at: keyword.range,
+                        hint: "\(sweep), \(then): each value of `\(name)` runs a backtest of its own")
+        }
+    }
+
+    /// The first value of a sweep's values as written: a list's first element, a range's start, a lone value.
+    private func firstSweptValue(_ values: Expr) -> Expr? {
+        switch values.kind {
+        case .matrix(let rows): return rows.first?.first
+        case .range(let low, _, _): return low
+        case .number, .unary: return values
+        default: return nil
+        }
     }
 
     // MARK: Expressions (lowest to highest precedence)

@@ -398,3 +398,116 @@ private func cells(_ line: String) -> Int {
     #expect(noSense[0].message == "expected `minimize` or `maximize` after `solve`, found `x`")
     #expect(noSense[0].range == SourceRange(start: 21, end: 22))
 }
+
+/// The one diagnostic of `text`, with where it starts (line, column) and its text (`in`).
+private func onlyDiagnostic(_ text: String) throws -> (diagnostic: Diagnostic, at: TiltSyntax.SourceLocation, spans: String) {
+    let file = SourceFile(name: "t", text: text)
+    let diagnostics = Parser.parse(file).diagnostics
+    try #require(diagnostics.count == 1, "\(text): \(diagnostics)")
+    return (diagnostics[0], file.location(of: diagnostics[0].range.start), file.text(diagnostics[0].range))
+}
+
+/// A sweep is a statement of its own (`tev in [2%, 4%]`, then the objective): written inside a constraint it is
+/// an error at its `in`, whose hint writes the sweep as a statement with the name and values as written, and
+/// the objective without it. Sweeping a strategy's bound (`tev`, `risk`, `turnover`) bounds it in each backtest,
+/// in place of a `tev <= …` written among the constraints.
+@Test func aSweepInsideAConstraintIsReportedAtItsInWithTheSweepWrittenAsAStatement() throws {
+    let file = SourceFile(name: "s.tilt", text: "maximize mu'f s.t. tev in [2%, 4%]")
+    let diagnostics = Parser.parse(file).diagnostics
+    try #require(diagnostics.count == 1)
+    #expect(diagnostics[0].range == SourceRange(start: 23, end: 25))
+    #expect(DiagnosticRenderer.render(diagnostics[0], in: file) == """
+    s.tilt:1:24: error: a sweep cannot be part of a constraint: `tev in …` is a statement of its own
+      maximize mu'f s.t. tev in [2%, 4%]
+                             ^~
+    hint: write the sweep on a line of its own, `tev in [2%, 4%]`, then the objective without it, `maximize mu'f`: \
+    each value bounds `tev` in a backtest of its own, `tev <= 2%` in the first
+
+    """)
+    // What the hint writes parses.
+    #expect(errors("tev in [2%, 4%]\nmaximize mu'f").isEmpty)
+
+    // Among several constraints, as a range, with British spelling: the other constraints stay, and a
+    // `tev <= …` among them is the bound each value replaces.
+    let among = try onlyDiagnostic("maximise mu'f s.t. tev <= 6%, tev in 2% to 4% by 1%, |w - b| <= 2%")
+    #expect(among.at == SourceLocation(line: 1, column: 35) && among.spans == "in")
+    #expect(among.diagnostic.message == "a sweep cannot be part of a constraint: `tev in …` is a statement of its own")
+    #expect(among.diagnostic.hint == "write the sweep on a line of its own, `tev in 2% to 4% by 1%`, then the objective without it, "
+        + "`maximise mu'f s.t. tev <= 6%, |w - b| <= 2%`: each value bounds `tev` in a backtest of its own, `tev <= 2%` in the first, "
+        + "in place of `tev <= 6%`")
+    #expect(errors("tev in 2% to 4% by 1%\nmaximise mu'f s.t. tev <= 6%, |w - b| <= 2%").isEmpty)
+
+    // Over several lines and labelled, as `risk` or `turnover`; the statements after it are still read.
+    let file2 = SourceFile(name: "t", text: "minimize risk s.t.\n  sum(w) == 1,\n  cap: turnover in\n    [10%, 20%]\nrebalance monthly\nlet x = \n")
+    let (program, found) = Parser.parse(file2)
+    try #require(found.count == 2, "\(found)")
+    #expect(file2.location(of: found[0].range.start) == SourceLocation(line: 3, column: 17))
+    #expect(found[0].hint == "write the sweep on a line of its own, `turnover in [10%, 20%]`, then the objective without it, "
+        + "`minimize risk s.t. sum(w) == 1`: each value bounds `turnover` in a backtest of its own, `turnover <= 10%` in the first")
+    #expect(file2.location(of: found[1].range.start).line == 6, "the error after it is found too")
+    #expect(program.statements.count == 1, "`rebalance monthly` is read")
+
+    // A statement too long for a line is not written out; values that cannot be read are `…`.
+    let long = "maximize mu'f s.t. tev in [2%, 4%], " + Array(repeating: "|w - b| <= 2%", count: 8).joined(separator: ", ")
+    #expect(try onlyDiagnostic(long).diagnostic.hint == "write the sweep on a line of its own, `tev in [2%, 4%]`, then the objective without it: "
+        + "each value bounds `tev` in a backtest of its own, `tev <= 2%` in the first")
+    #expect(try onlyDiagnostic("maximize mu'f s.t. risk in ]").diagnostic.hint
+        == "write the sweep on a line of its own, `risk in …`, then the objective without it: each value bounds `risk` in a backtest of its own")
+}
+
+/// A parameter swept inside a constraint (`turnover <= tau in [1%, 3%]`, `s.t. tau in […]`) or the objective:
+/// the sweep goes on a line of its own and the constraint stays, with the parameter in it.
+@Test func aParameterSweptInsideAnObjectiveSaysWhereTheParameterGoes() throws {
+    let kept = try onlyDiagnostic("maximize mu'f s.t. turnover <= tau in [1%, 3%], w <= 20%")
+    #expect(kept.at == SourceLocation(line: 1, column: 36) && kept.spans == "in")
+    #expect(kept.diagnostic.message == "a sweep cannot be part of a constraint: `tau in …` is a statement of its own")
+    #expect(kept.diagnostic.hint == "write the sweep on a line of its own, `tau in [1%, 3%]`, "
+        + "then `maximize mu'f s.t. turnover <= tau, w <= 20%`: each value of `tau` runs a backtest of its own")
+    #expect(errors("tau in [1%, 3%]\nmaximize mu'f s.t. turnover <= tau, w <= 20%").isEmpty)
+
+    let bare = try onlyDiagnostic("maximize mu'f s.t. tau in [1, 3]")
+    #expect(bare.diagnostic.hint == "write the sweep on a line of its own, `tau in [1, 3]`, and use `tau` in the objective or a "
+        + "constraint: each value runs a backtest of its own")
+
+    // In the objective, `[1, 5] * risk` is not taken for the values.
+    let objective = try onlyDiagnostic("maximize mu'f - gamma in [1, 5] * risk s.t. tev <= 6%")
+    #expect(objective.at == SourceLocation(line: 1, column: 23) && objective.spans == "in")
+    #expect(objective.diagnostic.message == "a sweep cannot be part of an objective: `gamma in …` is a statement of its own")
+    #expect(objective.diagnostic.hint == "write the sweep on a line of its own, `gamma in …`, and use `gamma` in the objective: "
+        + "each value runs a backtest of its own")
+    #expect(try onlyDiagnostic("minimize risk - gamma in [1, 5]").diagnostic.hint
+        == "write the sweep on a line of its own, `gamma in [1, 5]`, and use `gamma` in the objective: each value runs a backtest of its own")
+
+    // Without a name right before `in`, the sweep's name is left to write.
+    let unnamed = try onlyDiagnostic("maximize mu'f s.t. tev <= 6% in [2%, 4%]")
+    #expect(unnamed.diagnostic.message == "a sweep cannot be part of a constraint: `NAME in VALUES` is a statement of its own")
+    #expect(unnamed.diagnostic.hint == "write the sweep on a line of its own as `NAME in [2%, 4%]`, and use NAME in the objective or a "
+        + "constraint: each value runs a backtest of its own")
+}
+
+/// `solve` solves one problem: a sweep inside it is reported at `in`, with how to bound a variable or solve
+/// once per value instead.
+@Test func aSweepInsideSolveSaysThatSolveSolvesOnce() throws {
+    let between = try onlyDiagnostic("var x\nsolve minimize sumsq(x) s.t. x in [1, 2]")
+    #expect(between.at == SourceLocation(line: 2, column: 32) && between.spans == "in")
+    #expect(between.diagnostic.message == "a sweep cannot be part of a constraint: `solve` solves one problem, and a sweep (`x in …`) repeats a strategy")
+    #expect(between.diagnostic.hint == "to keep `x` between 1 and 2, write `x >= 1, x <= 2`; to solve once per value, bind `x` before each `solve` (`let x = 1`)")
+    #expect(errors("var x\nsolve minimize sumsq(x) s.t. x >= 1, x <= 2").isEmpty)
+
+    let parameter = try onlyDiagnostic("solve(tol_gap: 1e-9) maximize sum(w) s.t. w >= 0, sum(w) <= cap in 1 to 3")
+    #expect(parameter.at == SourceLocation(line: 1, column: 65) && parameter.spans == "in")
+    #expect(parameter.diagnostic.message == "a sweep cannot be part of a constraint: `solve` solves one problem, and a sweep (`cap in …`) repeats a strategy")
+    #expect(parameter.diagnostic.hint == "to solve once per value, bind `cap` before each `solve` (`let cap = 1`)")
+
+    let objective = try onlyDiagnostic("solve minimize sumsq(x) + c in [1, 2]")
+    #expect(objective.diagnostic.message == "a sweep cannot be part of an objective: `solve` solves one problem, and a sweep (`c in …`) repeats a strategy")
+    #expect(objective.diagnostic.hint == "to solve once per value, bind `c` before each `solve` (`let c = 1`)")
+}
+
+/// Sweeps written as statements, and `in` where the grammar has it, parse as before.
+@Test func sweepsWrittenAsStatementsStillParse() {
+    #expect(roundTrip("tev in [2%, 4%]\nmaximize mu'f s.t. tev <= 6%") == "tev in [2%, 4%]\nmaximize mu'f s.t. tev <= 6%\n")
+    #expect(roundTrip("gamma in\n  10 to 100 by 10\nmaximize mu'f - gamma * risk") == "gamma in 10 to 100 by 10\nmaximize mu'f - gamma * risk\n")
+    #expect(roundTrip("model in [regime(states: 2), ols]") == "model in [regime(states: 2), ols]\n")
+    #expect(roundTrip("let x = f(in: 1)") == "let x = f(in: 1)\n")
+}
