@@ -97,6 +97,41 @@ crisis "Test" 2005-06 to 2005-09
     #expect(variants[1].problem.defaults == [.fullyInvested, .longOnly])
 }
 
+/// A sweep written inside a constraint is a syntax error whose hint rewrites the program (TiltSyntax's
+/// ParserTests check the wording); the rewrite is a sweep the strategy runs: one backtest per value, each
+/// bounding `tev` by its value in place of `tev <= 6%`, or binding the parameter its constraint reads.
+@Test func theRewriteOfASweepWrittenInsideAConstraintRunsOneBacktestPerValue() throws {
+    let universe = "universe synthetic(stocks: 10, seed: 1, from: 2000-01, to: 2004-12)\n"
+    let (none, wrong) = plans(universe + "maximize mu'f s.t. tev <= 6%, tev in [2%, 4%], w <= 30%\nrebalance monthly\n")
+    #expect(none.isEmpty)
+    #expect(wrong.hasPrefix("p.tilt:2:35: error: a sweep cannot be part of a constraint: `tev in …` is a statement of its own\n"), "\(wrong)")
+    #expect(wrong.contains("hint: write the sweep on a line of its own, `tev in [2%, 4%]`, then the objective without it, "
+        + "`maximize mu'f s.t. tev <= 6%, w <= 30%`: each value bounds `tev` in a backtest of its own, `tev <= 2%` in the first, "
+        + "in place of `tev <= 6%`\n"), "\(wrong)")
+    let (rewritten, errors) = plans(universe + "tev in [2%, 4%]\nmaximize mu'f s.t. tev <= 6%, w <= 30%\nrebalance monthly\n")
+    #expect(errors.isEmpty, "\(errors)")
+    let variants = try #require(rewritten.first?.strategy?.variants)
+    #expect(variants.map(\.label) == ["tev = 2%", "tev = 4%"])
+    #expect(variants.map { $0.problem.constraints.map(\.kind) } == [
+        [.weightsAtMost(bound: .number(0.3)), .trackingErrorAtMost(limit: 0.02)],
+        [.weightsAtMost(bound: .number(0.3)), .trackingErrorAtMost(limit: 0.04)],
+    ])
+    // Without a bound of its own: the rewrite of `maximize mu'f s.t. tev in [2%, 4%]`.
+    let (bare, bareErrors) = plans(universe + "tev in [2%, 4%]\nmaximize mu'f\nrebalance monthly\n")
+    #expect(bareErrors.isEmpty, "\(bareErrors)")
+    #expect(try #require(bare.first?.strategy?.variants).map { $0.problem.constraints.map(\.kind) }
+        == [[.trackingErrorAtMost(limit: 0.02)], [.trackingErrorAtMost(limit: 0.04)]])
+    // A parameter swept inside its constraint: the constraint stays, reading the swept value.
+    let (_, parameterWrong) = plans(universe + "maximize mu'f s.t. turnover <= tau in [10%, 30%]\nrebalance monthly\n")
+    #expect(parameterWrong.contains("hint: write the sweep on a line of its own, `tau in [10%, 30%]`, then `maximize mu'f s.t. turnover <= tau`"),
+            "\(parameterWrong)")
+    let (parameter, parameterErrors) = plans(universe + "tau in [10%, 30%]\nmaximize mu'f s.t. turnover <= tau\nrebalance monthly\n")
+    #expect(parameterErrors.isEmpty, "\(parameterErrors)")
+    let parameterVariants = try #require(parameter.first?.strategy?.variants)
+    #expect(parameterVariants.map(\.label) == ["tau = 10%", "tau = 30%"])
+    #expect(parameterVariants.map { $0.problem.constraints.map(\.kind) } == [[.turnoverAtMost(limit: 0.1)], [.turnoverAtMost(limit: 0.3)]])
+}
+
 /// What the structured terms cannot say is a general expression with the program's constants folded in,
 /// solved by the interior-point path; the structured problem goes to the active-set method.
 @Test func generalTermsKeepTheirExpressionAndTakeTheInteriorPointPath() throws {

@@ -20,6 +20,13 @@ import TiltSyntax
     #expect(documented == Vocabulary.markdownTable, "Docs/language.md's table differs from Vocabulary.markdownTable")
 }
 
+/// The parser tells a swept bound from a swept parameter in its hint for a sweep written inside a constraint
+/// (`Parser.sweptBounds`): its bounds are the quantities the lowering bounds when swept, those with a
+/// plausible bound.
+@Test func theParsersSweptBoundsAreTheQuantitiesASweepBounds() {
+    #expect(Parser.sweptBounds == Set(Vocabulary.quantities.filter { $0.plausible != nil }.map(\.name)))
+}
+
 /// Every strategy statement of the parser is in the table, every quantity of the portfolio layer too, and
 /// every word the table lists is completed by the REPL.
 @Test func theVocabularyCoversTheLanguage() {
