@@ -64,6 +64,8 @@ private func rendered(_ file: SourceFile) -> String {
     ("allocate by\n sector", false),
     ("rebalance monthly from\n 1990-01", true), ("crisis f(1)", true), ("crisis \"x\"", false),
     ("var w[3] >=\n 0", true), ("var w [3]", true), ("var w == 1", false), ("x in\n 1 to 2", true),
+    ("maximize x s.t. t in [1, 2]", false), ("maximize x s.t. a <= t in 1 to 2", false), ("maximize x - t in [1]", false),
+    ("solve minimize x s.t. x in [1, 2]", false), ("t in [1, 2]\nmaximize x s.t. a <= t", true),
     ("policy p utility u", true), ("utility u", false), ("experiment", false), ("s.t. x", false),
     (";;\n;", true), ("", true), ("x # comment", true), ("\"bad \\q escape\"", false),
 ] as [(String, Bool)])
