@@ -430,8 +430,8 @@ public struct Parser {
                 index = probe.index
             }
         } catch {}
-        // After the objective, `gamma in [1, 5] * risk` reads `[1, 5] * risk` as the values: only a list, a range
-        // or a single value is shown there.
+        // After the objective, `gamma in [1, 5] * risk` reads `[1, 5] * risk` as the values, the rest of the
+        // objective most likely: values whose top is an operator are not shown there.
         if constraint == nil, let v = values, case .binary = v.kind { values = nil }
         let valuesText = values.map { Formatter.format($0, in: file) } ?? "…"
         let first = values.flatMap(firstSweptValue).map { Formatter.format($0, in: file) }
@@ -456,7 +456,8 @@ public struct Parser {
 
         guard let name else {
             return fail("a sweep cannot be part of \(part): `NAME in VALUES` is a statement of its own", at: keyword.range,
-                        hint: "write the sweep on a line of its own as `NAME in \(valuesText)`, and use NAME in the objective or a constraint: each value runs a backtest of its own")
+                        hint: "write the sweep on a line of its own as `NAME in \(valuesText)`, and use NAME in the objective "
+                            + "or a constraint: each value runs a backtest of its own")
         }
         let message = "a sweep cannot be part of \(part): `\(name) in …` is a statement of its own"
         let sweep = "write the sweep on a line of its own, `\(name) in \(valuesText)`"
