@@ -68,7 +68,8 @@ struct Run: ParsableCommand {
                 throw userErrorExit
             }
             // One plan as it is (`tilt run plan.json` reads it back); several as a list.
-            let texts = try plans.all.map { try $0.json() }
+            // Absolute paths, so that the plan runs from any folder.
+            let texts = try plans.all.map { try $0.mappingDataFiles { URL(fileURLWithPath: $0).standardizedFileURL.path }.json() }
             printOutput(texts.count == 1 ? texts[0] : "[\n" + texts.map { $0.dropLast() }.joined(separator: ",\n") + "\n]\n")
             return
         }
@@ -126,9 +127,9 @@ func readPlan(_ file: String) throws -> (plan: Plan, bytes: [UInt8]) {
     }
 }
 
-/// An error of a plan run with no program behind it: `tilt: PLAN: error: [data file:line: ]message`, and its hint.
+/// An error of a plan run with no program behind it: `tilt: PLAN: error: [data file[:line[:col]]: ]message`, and its hint.
 func planErrorText(_ error: PlanError, plan file: String) -> String {
-    "tilt: \(file): error: \(error.dataError.map { "\($0.path):\($0.line): " } ?? "")\(error.message)\n" + (error.hint.map { "hint: \($0)\n" } ?? "")
+    "tilt: \(file): error: \(error.dataError.map { "\($0.location): " } ?? "")\(error.message)\n" + (error.hint.map { "hint: \($0)\n" } ?? "")
 }
 
 /// Why a plan's JSON was not read, in a line.

@@ -36,6 +36,43 @@ import TiltTestSupport
         }
     }
 
+    /// The plan holds its data files' absolute paths (the program's messages show them as it found them,
+    /// relative to the folder it ran in): it runs from any folder, to the program's numbers; a data file gone
+    /// since is named without a line.
+    @Test func aPlanRunsFromAnotherFolder() throws {
+        let folder = try scratchFolder(), elsewhere = try scratchFolder()
+        let synth = try TiltBinary.run(["synth", "--crsp", "crsp.csv", "--stocks", "20", "--from", "2000-01", "--to", "2004-12"],
+                                       directory: folder)
+        #expect(synth.status == 0, "\(synth.stderr)")
+        try """
+        universe crsp("crsp.csv")
+        factors "factors.csv"
+        benchmark mktcap
+        maximize mu'f s.t. tev <= 4%
+        rebalance monthly from 2004-01 to 2004-06
+        """.write(to: folder.appendingPathComponent("s.tilt"), atomically: true, encoding: .utf8)
+        let planned = try TiltBinary.run(["run", "s.tilt", "--plan-json"], directory: folder)
+        #expect(planned.status == 0, "\(planned.stderr)")
+        let crsp = folder.appendingPathComponent("crsp.csv").standardizedFileURL.path
+        #expect(planned.stdout.contains("\"path\" : \"\(crsp)\""), "\(planned.stdout)")
+        let planURL = elsewhere.appendingPathComponent("plan.json")
+        try planned.stdout.write(to: planURL, atomically: true, encoding: .utf8)
+
+        let direct = try TiltBinary.run(["run", "s.tilt", "--out", "direct"], directory: folder)
+        let fromPlan = try TiltBinary.run(["run", "plan.json", "--out", "plan"], directory: elsewhere)
+        #expect(direct.status == 0 && fromPlan.status == 0, "\(direct.stderr)\(fromPlan.stderr)")
+        for name in ["returns.csv", "weights.csv"] {
+            let a = try String(contentsOf: folder.appendingPathComponent("direct/\(name)"), encoding: .utf8)
+            let b = try String(contentsOf: elsewhere.appendingPathComponent("plan/\(name)"), encoding: .utf8)
+            #expect(a == b, "\(name)")
+        }
+
+        try FileManager.default.removeItem(atPath: crsp)
+        let gone = try TiltBinary.run(["run", "plan.json"], directory: elsewhere)
+        #expect(gone.status == 1 && !gone.crashed)
+        #expect(gone.stderr.hasPrefix("tilt: plan.json: error: \(crsp): cannot read the file"), "\(gone.stderr)")
+    }
+
     @Test func aBrokenPlanIsAnErrorNamingWhere() throws {
         let folder = try scratchFolder()
         let planURL = folder.appendingPathComponent("bad.json")

@@ -67,6 +67,32 @@ public struct Plan: Sendable, Equatable, Codable {
         return regimeStudy?.design.dataFile.map { [($0, .experimentDesign)] } ?? []
     }
 
+    /// The plan with the path of every data file it reads replaced by `transform(path)`: made absolute, so
+    /// that the plan `--plan-json` writes runs from any folder (its paths are as the program resolved them,
+    /// relative to the folder it ran in, as its messages show them).
+    public func mappingDataFiles(_ transform: (String) -> String) -> Plan {
+        var plan = self
+        if var strategy {
+            strategy.universe = strategy.universe.mappingFiles(transform)
+            strategy.factors = strategy.factors.mappingFiles(transform)
+            strategy.benchmark = strategy.benchmark.mappingFiles(transform)
+            plan.strategy = strategy
+        }
+        if var policy {
+            policy.industries = transform(policy.industries)
+            policy.characteristics = policy.characteristics.map { characteristic in
+                guard case .file(let path, let name) = characteristic else { return characteristic }
+                return .file(path: transform(path), name: name)
+            }
+            plan.policy = policy
+        }
+        if var regimeStudy, case .paper(let file, let ridge) = regimeStudy.design {
+            regimeStudy.design = .paper(factorFile: transform(file), ridge: ridge)
+            plan.regimeStudy = regimeStudy
+        }
+        return plan
+    }
+
     /// The plan as JSON: keys sorted, indented, so that two plans compare line by line.
     public func json() throws -> String {
         let encoder = JSONEncoder()
@@ -199,6 +225,16 @@ public enum UniverseSource: Sendable, Equatable, Codable {
         }
     }
 
+    /// The same source with each file's path replaced by `transform(path)`.
+    func mappingFiles(_ transform: (String) -> String) -> UniverseSource {
+        switch self {
+        case .kenFrenchIndustries(let path): return .kenFrenchIndustries(path: transform(path))
+        case .crsp(let path, let options): return .crsp(path: transform(path), options: options)
+        case .returns(let path, let caps, let sectors): return .returns(path: transform(path), caps: caps.map(transform), sectors: sectors.map(transform))
+        case .crspDatabase, .synthetic: return self
+        }
+    }
+
     /// Whether the universe is CRSP single names (their default model allows missing months).
     public var isCRSP: Bool {
         switch self {
@@ -227,6 +263,15 @@ public enum FactorSource: Sendable, Equatable, Codable {
         case .found(let paths, _): return paths
         }
     }
+
+    /// The same source with each file's path replaced by `transform(path)`.
+    func mappingFiles(_ transform: (String) -> String) -> FactorSource {
+        switch self {
+        case .universe: return self
+        case .file(let path): return .file(path: transform(path))
+        case .found(let paths, let rule): return .found(paths: paths.map(transform), rule: rule)
+        }
+    }
 }
 
 /// How the benchmark's weights are set at each rebalance.
@@ -247,6 +292,12 @@ public enum BenchmarkRule: Sendable, Equatable, Codable {
     public var files: [String] {
         if case .file(let path) = self { return [path] }
         return []
+    }
+
+    /// The same rule with its file's path replaced by `transform(path)`.
+    func mappingFiles(_ transform: (String) -> String) -> BenchmarkRule {
+        if case .file(let path) = self { return .file(path: transform(path)) }
+        return self
     }
 }
 

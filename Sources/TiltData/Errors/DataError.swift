@@ -28,16 +28,15 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
         self.hint = hint
     }
 
+    /// `path:line:col`, `path:line` without a column, or `path` when the problem is not tied to a line.
+    public var location: String {
+        guard line > 0 else { return path }
+        return "\(path):\(line)" + (column.map { ":\($0)" } ?? "")
+    }
+
     /// `path:line:col: error: message`, or `path:line: error: message` without a column,
     /// or `path: error: message` when the problem is not tied to a line.
-    public var description: String {
-        var location = path
-        if line > 0 {
-            location += ":\(line)"
-            if let column { location += ":\(column)" }
-        }
-        return "\(location): error: \(message)"
-    }
+    public var description: String { "\(location): error: \(message)" }
 
     /// The offending line followed by a caret under the offending column (tabs kept so the caret
     /// lines up), or `nil` when the line text or column is unknown.
