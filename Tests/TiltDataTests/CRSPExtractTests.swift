@@ -92,15 +92,17 @@ DATE,PERMNO,Ret,prc,SHROUT,siccd,vol
     for (code, division) in cases { #expect(SICDivision(sicCode: code) == division, "\(String(describing: code))") }
 }
 
-/// An extract without three rows of a stock in any month is monthly: a stock's second row in a month
+/// An extract in which few rows share their stock and month is monthly: a stock's second row in a month
 /// is an error at the row further down the file (it was compounded with the first into a wrong return).
-/// Once some stock has three rows in a month the extract is daily and the same two rows compound.
+/// Once most rows share their stock and month, some month holding three, the extract is daily and the
+/// same two rows compound (CRSPFrequencyTests: three rows or more in a monthly extract).
 @Test func aMonthlyExtractHasOneRowPerStockAndMonth() throws {
     let monthly = "permno,date,ret,prc,shrout,siccd\n1,2005-01-31,0.1,5,10,100\n1,2005-02-28,0.1,5,10,100\n"
         + "2,2005-01-31,0.1,5,10,100\n1,2005-02-15,0.2,5,10,100\n"
     let error = try #require(dataError { try CRSPExtract.load(path: temporaryFile("m.csv", monthly)) })
     #expect(error.line == 5 && error.column == 3)
-    #expect(error.message == "permno 1 has a second row in 2005-02 (also 2005-02-28 on line 3): the extract is monthly, one row per stock and month (no stock has three or more rows in a month, as daily data would)")
+    #expect(error.message == "permno 1 has a second row in 2005-02 (also 2005-02-28 on line 3): the extract is monthly, one row per stock and month (1 of 3 stock-months has more than one row; in daily data most rows share their stock and month)")
+    #expect(error.hint?.hasPrefix("keep one row per stock and month") == true)
     let daily = monthly + "2,2005-02-01,0.01,5,10,100\n2,2005-02-02,0.01,5,10,100\n2,2005-02-03,0.01,5,10,100\n"
     let panel = try CRSPExtract.load(path: temporaryFile("d.csv", daily))
     #expect(abs(panel.denseReturns()[1, 0] - 0.32) < 1e-15)   // 1.2 × 1.1 − 1

@@ -15,11 +15,13 @@ public protocol CRSPRowLocation {
 /// small record per month (a daily extract's days are compounded as they arrive), so that memory follows
 /// the number of stock-months, never the number of rows or months × stocks.
 ///
-/// - **Daily or monthly**, for the whole extract: daily when some stock has three or more data rows in one
-///   calendar month; a month's return is then Π(1 + r) − 1 over the stock's rows in it (compounded in the
-///   order the rows come, which for rows sorted by date is the calendar's). Otherwise monthly, and a
-///   stock's second data row in a month is an error at the row further down (Docs/conventions.md). A row
-///   without RET and PRC is an event row (a delisting, a name change) and counts as no data row.
+/// - **Daily or monthly**, for the whole extract (`RowsPerMonth`): daily when most data rows share their
+///   stock and calendar month with another row and some stock-month has three or more; a month's return is
+///   then Π(1 + r) − 1 over the stock's rows in it (compounded in the order the rows come, which for rows
+///   sorted by date is the calendar's). Otherwise monthly, and a stock-month with two or more data rows is
+///   an error at its second row (Docs/conventions.md): a few duplicated stock-months, of any count, never
+///   make a monthly extract daily. A row without RET and PRC is an event row (a delisting, a name change)
+///   and counts as no data row.
 /// - **Missing returns** (NaN): one missing day makes the month's return missing; nothing is filled in.
 /// - **Market cap**: |PRC| × SHROUT on the stock's latest-dated row of the month ($ thousands); NaN when the
 ///   price is missing or 0. A negative SHROUT is an error at its cell, and so is a cap beyond a double's
@@ -88,9 +90,9 @@ public struct CRSPPanelBuilder {
         guard !stocks.isEmpty else {
             throw location.error(line: 0, column: nil, "there are no data rows")
         }
-        let daily = stocks.values.contains { $0.cells.contains { $0.rows >= 3 } }
         let permnos = stocks.keys.sorted()
-        if !daily { try checkOneRowPerMonth(permnos, location: location) }
+        let shape = RowsPerMonth(stocks.values)
+        if !shape.isDaily { try checkOneRowPerMonth(shape, location: location) }
         // The stocks kept (in the universe in some month) and the months they span, delistings included.
         var kept: [Int] = []
         var first = Int32.max, last = Int32.min
@@ -137,18 +139,54 @@ public struct CRSPPanelBuilder {
         (screensShares && cell.commonShare != 1) || (screensExchanges && cell.mainExchange != 1)
     }
 
-    /// In a monthly extract each stock has one data row per month: the first stock (by permno) and month
-    /// with two is an error at its second row.
-    private func checkOneRowPerMonth(_ permnos: [Int], location: some CRSPRowLocation) throws {
-        for permno in permnos {
-            guard let cell = stocks[permno]?.cells.first(where: { $0.rows >= 2 }) else { continue }
-            let month = Month(ordinal: Int(cell.month))
-            let firstDate = location.cellText(line: cell.firstLine, column: "date")
-                ?? (cell.firstDay > 0 ? "\(month)-\(cell.firstDay < 10 ? "0" : "")\(cell.firstDay)" : "\(month)")
-            throw location.error(line: cell.secondLine, column: "date",
-                                 "permno \(permno) has a second row in \(month) (also \(firstDate) on line \(cell.firstLine)): the extract is monthly, one row per stock and month (no stock has three or more rows in a month, as daily data would)")
+    /// In a monthly extract each stock has one data row per month: the stock-month with more than one
+    /// whose second row comes first in the file is an error at that row, naming the others.
+    private func checkOneRowPerMonth(_ shape: RowsPerMonth, location: some CRSPRowLocation) throws {
+        var repeated: [(permno: Int, cell: Cell)] = []
+        for (permno, stock) in stocks {
+            for cell in stock.cells where cell.rows >= 2 { repeated.append((permno, cell)) }
+        }
+        guard !repeated.isEmpty else { return }
+        repeated.sort { ($0.cell.secondLine, $0.permno, $0.cell.month) < ($1.cell.secondLine, $1.permno, $1.cell.month) }
+        let (permno, cell) = repeated[0]
+        let month = Month(ordinal: Int(cell.month))
+        let firstDate = location.cellText(line: cell.firstLine, column: "date")
+            ?? (cell.firstDay > 0 ? "\(month)-\(cell.firstDay < 10 ? "0" : "")\(cell.firstDay)" : "\(month)")
+        let count = cell.rows > 2 ? "; \(cell.rows) rows in that month" : ""
+        let share = "\(repeated.count) of \(shape.cells) stock-month\(shape.cells == 1 ? "" : "s") \(repeated.count == 1 ? "has" : "have") more than one row"
+        var error = location.error(line: cell.secondLine, column: "date",
+                                   "permno \(permno) has a second row in \(month) (also \(firstDate) on line \(cell.firstLine)\(count)): the extract is monthly, one row per stock and month (\(share); in daily data most rows share their stock and month)")
+        let others = repeated.dropFirst()
+        let listed = others.prefix(3).map { "permno \($0.permno) in \(Month(ordinal: Int($0.cell.month))) (line \($0.cell.secondLine))" }
+        let also = others.isEmpty ? ""
+            : "; also " + listed.joined(separator: ", ") + (others.count > listed.count ? " and \(others.count - listed.count) more" : "")
+        error.hint = "keep one row per stock and month (WRDS's crsp.msf dates it at the month's last trading day)\(also); a daily extract (crsp.dsf) has a row per trading day, and is read as daily when most rows share their stock and month"
+        throw error
+    }
+}
+
+/// How many data rows the extract's stock-months hold, which decides daily or monthly for the whole
+/// extract: daily when most data rows share their stock and month with another row and some stock-month
+/// has three or more (a stock listed all month has about 21; one listed on a month's last days still 2 or 3).
+/// A monthly extract in which a few stock-months have 2, 3 or more rows (duplicated or misdated rows) stays
+/// monthly, and those rows are an error, never compounded.
+private struct RowsPerMonth {
+    /// Stock-months with a data row, data rows, and the rows in stock-months holding two or more.
+    private(set) var cells = 0, rows = 0, sharedRows = 0
+    private(set) var most: Int32 = 0
+
+    init(_ stocks: some Sequence<Stock>) {
+        for stock in stocks {
+            for cell in stock.cells where cell.rows > 0 {
+                cells += 1
+                rows += Int(cell.rows)
+                if cell.rows >= 2 { sharedRows += Int(cell.rows) }
+                most = max(most, cell.rows)
+            }
         }
     }
+
+    var isDaily: Bool { most >= 3 && 2 * sharedRows > rows }
 }
 
 /// One stock's month: its data rows folded together.
