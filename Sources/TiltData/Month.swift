@@ -105,3 +105,18 @@ public struct Month: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Number of months from `b` to `a`.
     public static func - (a: Month, b: Month) -> Int { a.ordinal - b.ordinal }
 }
+
+extension Month {
+    /// Increasing months written for a message: runs of consecutive months as `first…last`, the first
+    /// `runs` of them, then how many are left and the count (`2002-06`, `2002-06, 2003-01…2003-03 (4
+    /// months)`, `2001-02, 2001-04, 2001-06 and 2 more (5 months)`).
+    public static func listing(_ months: [Month], runs limit: Int = 3) -> String {
+        var runs: [(Month, Month)] = []
+        for month in months {
+            if let last = runs.last, month == last.1 + 1 { runs[runs.count - 1].1 = month } else { runs.append((month, month)) }
+        }
+        let shown = runs.prefix(limit).map { $0.0 == $0.1 ? "\($0.0)" : "\($0.0)…\($0.1)" }.joined(separator: ", ")
+        let more = runs.count > limit ? " and \(runs.count - limit) more" : ""
+        return shown + more + (months.count > 1 ? " (\(months.count) months)" : "")
+    }
+}

@@ -23,7 +23,9 @@ import TiltLinearAlgebra
 @Test func widePanelErrors() throws {
     let returns = try temporaryFile("r.csv", "month,AAA,BBB\n2020-01,0.01,0.02\n2020-02,0.02,0.03\n")
     let shortCaps = try temporaryFile("c.csv", "month,AAA,BBB\n2020-01,1,2\n")
-    #expect(dataError { try AssetPanel.loadWide(returns: returns, caps: shortCaps) }?.message.contains("the caps cover 2020-01…2020-01") == true)
+    let short = try #require(dataError { try AssetPanel.loadWide(returns: returns, caps: shortCaps) })
+    #expect(short.message == "the caps and the returns cover different months: 2020-02 is in the returns (\(returns)) but not in the caps")
+    #expect(short.path == shortCaps && short.line == 2 && short.column == 1)   // the caps' last row: 2020-02 would follow it
     let otherCaps = try temporaryFile("c2.csv", "month,AAA,CCC\n2020-01,1,2\n2020-02,1,2\n")
     #expect(dataError { try AssetPanel.loadWide(returns: returns, caps: otherCaps) }?.message.contains("missing: BBB") == true)
     let partial = try temporaryFile("s.csv", "asset,sector\nAAA,Energy\n")
@@ -76,4 +78,44 @@ import TiltLinearAlgebra
                                 returns: Matrix(rows: 2, cols: 1, columnMajor: [0.01, 0.02]))
     let fileOnly = try #require(dataError { try AlignedData(panel: unread, factors: tidy) })
     #expect(fileOnly.path == "parts" && fileOnly.line == 0 && fileOnly.message.hasPrefix("no data for 1990-02, inside"))
+}
+
+/// A wide returns file without one month (2002-06) that its caps file has: the error names the month, says
+/// which file lacks it, points at the caps row of that month and hints the fix (it printed the same range
+/// twice: "the caps cover 1995-01…2004-12 (120 months) but the returns cover 1995-01…2004-12 (119 months)").
+@Test func capsAndReturnsWithDifferentMonthsNameTheMonths() throws {
+    let all = (0..<120).map { Month(1995, 1) + $0 }
+    func file(_ name: String, _ months: [Month]) throws -> String {
+        try temporaryFile(name, "month,AAA,BBB\n" + months.map { "\($0),0.01,0.02\n" }.joined())
+    }
+    let caps = try file("caps.csv", all)
+    let gap = try file("returns.csv", all.filter { $0 != Month(2002, 6) })
+    let error = try #require(dataError { try AssetPanel.loadWide(returns: gap, caps: caps) })
+    #expect(error.message == "the caps and the returns cover different months: 2002-06 is in the caps but not in the returns (\(gap))")
+    // 2002-06 is the caps' 90th month: line 91 (header on line 1).
+    #expect(error.path == caps && error.line == 91 && error.column == 1 && error.lineText == "2002-06,0.01,0.02")
+    #expect(error.hint == "the caps file needs a row for every month of the returns file and no other: add that month to \(gap) or remove it from the caps")
+    // Caps without 2002-06 and 2003-01…2003-03, and ending in 2004-06: those months are the returns' only;
+    // the error points at the caps row after the first missing month (2002-07, now the caps' 90th row: line 91).
+    let missing = Set([Month(2002, 6), Month(2003, 1), Month(2003, 2), Month(2003, 3)] + (1...6).map { Month(2004, 6) + $0 })
+    let shortCaps = try file("caps2.csv", all.filter { !missing.contains($0) })
+    let full = try file("returns2.csv", all)
+    let lacking = try #require(dataError { try AssetPanel.loadWide(returns: full, caps: shortCaps) })
+    #expect(lacking.message == "the caps and the returns cover different months: 2002-06, 2003-01…2003-03, 2004-07…2004-12 (10 months) are in the returns (\(full)) but not in the caps")
+    #expect(lacking.line == 91 && lacking.lineText == "2002-07,0.01,0.02")
+    #expect(lacking.hint == "the caps file needs a row for every month of the returns file and no other: add caps for those months")
+    // Shifted by a month: each file has a month the other lacks; both are named.
+    let (r3, c3) = (try file("r3.csv", Array(all.dropFirst())), try file("c3.csv", Array(all.dropLast())))
+    let shifted = try #require(dataError { try AssetPanel.loadWide(returns: r3, caps: c3) })
+    #expect(shifted.message == "the caps and the returns cover different months: 1995-01 is in the caps but not in the returns (\(r3)); 2004-12 is in the returns (\(r3)) but not in the caps")
+    #expect(shifted.line == 2 && shifted.hint?.hasSuffix("add that month to \(r3) or remove it from the caps; add caps for that month") == true)
+}
+
+/// `Month.listing`: runs of consecutive months, the first three, how many more, and the count.
+@Test func monthListings() {
+    let m = { (y: Int, k: Int) in Month(y, k) }
+    #expect(Month.listing([m(2002, 6)]) == "2002-06")
+    #expect(Month.listing([m(2002, 6), m(2002, 7)]) == "2002-06…2002-07 (2 months)")
+    #expect(Month.listing([m(2001, 2), m(2001, 4), m(2001, 6), m(2001, 8), m(2001, 9)]) == "2001-02, 2001-04, 2001-06 and 1 more (5 months)")
+    #expect(Month.listing([m(2001, 12), m(2002, 1)]) == "2001-12…2002-01 (2 months)")
 }

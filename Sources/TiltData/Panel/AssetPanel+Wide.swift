@@ -12,7 +12,7 @@ extension AssetPanel {
     public static func loadWide(returns: String, caps: String? = nil, sectors: String? = nil) throws -> AssetPanel {
         let table = try MonthlyTable(document: CSVDocument(path: returns), returns: .assets)
         let assets = table.values.colLabels ?? []
-        let capsMatrix = try caps.map { try alignedCaps(path: $0, months: table.months, assets: assets) }
+        let capsMatrix = try caps.map { try alignedCaps(path: $0, months: table.months, assets: assets, returnsPath: returns) }
         let sectorNames = try sectors.map { try sectorMap(path: $0, assets: assets) }
         return try AssetPanel(path: returns, months: table.months, assetIDs: assets, returns: table.values,
                               marketCaps: capsMatrix, sectors: sectorNames, rowLines: table.rowLines, capsPath: caps)
@@ -21,7 +21,7 @@ extension AssetPanel {
     /// The caps file's matrix with its columns put in the order of `assets`. A negative cap is an error at
     /// its cell, and so is a file without one positive cap (a cap-weighted benchmark would have nothing to
     /// weight).
-    private static func alignedCaps(path: String, months: [Month], assets: [String]) throws -> Matrix {
+    private static func alignedCaps(path: String, months: [Month], assets: [String], returnsPath: String) throws -> Matrix {
         let document = try CSVDocument(path: path)
         let table = try MonthlyTable(document: document, returns: nil, check: .nonNegative("a market cap"))
         guard table.values.storage.contains(where: { $0 > 0 }) else {
@@ -31,9 +31,7 @@ extension AssetPanel {
         }
         let capAssets = table.values.colLabels ?? []
         guard table.months == months else {
-            let range = { (m: [Month]) in "\(m.first?.description ?? "?")…\(m.last?.description ?? "?") (\(m.count) months)" }
-            throw DataError(path: path, line: table.headerLine,
-                            message: "the caps cover \(range(table.months)) but the returns cover \(range(months))")
+            throw monthsDiffer(caps: table, document: document, returns: months, returnsPath: returnsPath)
         }
         let position = Dictionary(uniqueKeysWithValues: capAssets.enumerated().map { ($1, $0) })
         guard Set(capAssets) == Set(assets) else {
@@ -43,6 +41,38 @@ extension AssetPanel {
                             message: "the caps' assets differ from the returns' (missing: \(missing.prefix(5).joined(separator: ", ")); extra: \(extra.prefix(5).joined(separator: ", ")))")
         }
         return table.values.pickingColumns(assets.compactMap { position[$0] })
+    }
+
+    /// The error for a caps file whose months are not the returns' (both strictly increasing): which months
+    /// one file has and the other lacks, and which file lacks them. It points at the caps row of the first
+    /// month the returns lack; else at the caps row that follows the first month the caps lack (the last
+    /// row when that month is after them all).
+    private static func monthsDiffer(caps table: MonthlyTable, document: CSVDocument, returns months: [Month],
+                                     returnsPath: String) -> DataError {
+        let inReturns = Set(months), inCaps = Set(table.months)
+        let capsOnly = table.months.filter { !inReturns.contains($0) }
+        let returnsOnly = months.filter { !inCaps.contains($0) }
+        var parts: [String] = []
+        if !capsOnly.isEmpty {
+            parts.append("\(Month.listing(capsOnly)) \(capsOnly.count == 1 ? "is" : "are") in the caps but not in the returns (\(returnsPath))")
+        }
+        if !returnsOnly.isEmpty {
+            parts.append("\(Month.listing(returnsOnly)) \(returnsOnly.count == 1 ? "is" : "are") in the returns (\(returnsPath)) but not in the caps")
+        }
+        let row: Int
+        if let month = capsOnly.first, let k = table.months.firstIndex(of: month) {
+            row = k
+        } else {
+            let month = returnsOnly.first ?? months[0]
+            row = table.months.firstIndex { $0 > month } ?? table.months.count - 1
+        }
+        let line = table.rowLines.isEmpty ? table.headerLine : table.rowLines[max(0, row)]
+        let fix = [capsOnly.isEmpty ? nil : "add \(capsOnly.count == 1 ? "that month" : "those months") to \(returnsPath) or remove \(capsOnly.count == 1 ? "it" : "them") from the caps",
+                   returnsOnly.isEmpty ? nil : "add caps for \(returnsOnly.count == 1 ? "that month" : "those months")"]
+            .compactMap { $0 }.joined(separator: "; ")
+        return document.error(line: line, column: table.rowLines.isEmpty ? nil : 1,
+                              message: "the caps and the returns cover different months: " + parts.joined(separator: "; "),
+                              hint: "the caps file needs a row for every month of the returns file and no other: \(fix)")
     }
 
     /// One sector per asset from an `asset,sector` file.
