@@ -357,7 +357,7 @@ extension StrategyPlan.Schedule {
         if let from, let to {
             (first, end) = (from, to)
             guard first >= months[0], end <= last else {
-                throw PlanError("the rebalancing window \(first)…\(end) is outside the data (\(months[0])…\(last) for rebalances)", at: .rebalanceWindow)
+                throw PlanError.windowOutsideData(from: first, to: end, first: months[0], last: last, dataEnd: months[months.count - 1])
             }
         } else {
             switch window {

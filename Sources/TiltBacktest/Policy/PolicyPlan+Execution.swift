@@ -83,7 +83,7 @@ extension PolicyPlan {
         if let from, let to {
             (start, end) = (from, to)
             guard start >= first, end <= last else {
-                throw PlanError("the rebalancing window \(start)…\(end) is outside the data (\(first)…\(last) for rebalances)", at: .rebalanceWindow)
+                throw PlanError.windowOutsideData(from: start, to: end, first: first, last: last, dataEnd: months[months.count - 1])
             }
         }
         guard start <= end else { throw PlanError("no rebalance month falls inside the data (\(first)…\(last))", at: .rebalance) }
