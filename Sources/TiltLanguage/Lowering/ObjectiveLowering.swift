@@ -15,13 +15,16 @@ struct ObjectiveLowering {
     let file: SourceFile
     /// The sectors the universe can have, when known before its data is read.
     let sectors: [String]?
+    /// `maximize` or `minimize` as written (`maximise` too), for hints that write the statement again.
+    let keyword: String?
     /// Set when a constant could not be known yet (before the program runs): the problem is then a sketch.
     private(set) var incomplete = false
 
-    init(scope: ConstantScope, file: SourceFile, sectors: [String]?) {
+    init(scope: ConstantScope, file: SourceFile, sectors: [String]?, keyword: String? = nil) {
         self.scope = scope
         self.file = file
         self.sectors = sectors
+        self.keyword = keyword
     }
 
     /// The problem of `objective` and `constraints`, the constraint `skipping` (a swept bound's own) left
@@ -40,7 +43,11 @@ struct ObjectiveLowering {
         let terms = noting(objective.range) { try self.terms(of: objective) }
         var lowered: [PortfolioConstraint] = []
         for c in constraints where !skipped(c) {
-            if let constraint = noting(c.range, { try self.constraint(c) }) { lowered.append(constraint) }
+            let constraint = noting(c.range) { () throws -> PortfolioConstraint in
+                try self.checkOneNumber(c, sense, objective, constraints)
+                return try self.constraint(c)
+            }
+            if let constraint { lowered.append(constraint) }
         }
         guard let terms, errors.isEmpty else { throw Diagnostics(all: errors) }
         lowered += extra
@@ -135,6 +142,97 @@ struct ObjectiveLowering {
             return PortfolioConstraint(kind, label: label, text: text)
         }
         return PortfolioConstraint(.general(lhs: try expression(l), relation: relation, rhs: try expression(r)), label: label, text: text)
+    }
+
+    // MARK: One number compared with several
+
+    /// An error when a constraint compares a quantity that is one number (`tev`, `sector("Finance")`,
+    /// `|f[hml]|`, `sum(w)`) with a value of several (`tev <= [2%, 4%]`, `[2%, 4%] >= tev`, a name bound to a
+    /// list): the comparison would hold for each value, so the tightest would win and the others be silently
+    /// lost. Most likely a sweep was meant, so the hint writes one. A value of one number (`[2%]`) is one
+    /// number; a value not known yet is checked when the program runs; vectors of one entry per asset or
+    /// factor (`w <= caps`, `|w - b| <= band`) are left alone.
+    private func checkOneNumber(_ c: Constraint, _ sense: ObjectiveSense, _ objective: Expr, _ constraints: [Constraint]) throws {
+        guard case .binary(let op, let l, let r, _, _) = c.expr.kind, op.isComparison, op != .notEqual else { return }
+        let relation: PortfolioConstraint.Relation = op == .equal ? .equal : op == .lessEqual || op == .less ? .lessEqual : .greaterEqual
+        let flipped: PortfolioConstraint.Relation = relation == .lessEqual ? .greaterEqual : relation == .greaterEqual ? .lessEqual : .equal
+        for (quantity, value, reading) in [(l, r, relation), (r, l, flipped)] where !value.mentionsMonth && isOneNumber(quantity) {
+            guard case .matrix(let m)? = try? scope.value(of: value), m.storage.count != 1 else { continue }
+            let q = Formatter.format(quantity, in: file), v = Formatter.format(value, in: file)
+            let count = m.storage.isEmpty ? "no values" : "\(m.storage.count) values"
+            let first = m.storage.first.map { value.literalStyle.format($0) }
+            var hint = "compare `\(q)` with one number"
+            if case .name(let name) = quantity.kind, Self.oneNumberNames.contains(name) {
+                // A bound the strategy can sweep: `tev in [2%, 4%]` runs one backtest per value, each bounding `tev`.
+                if reading == .lessEqual, !m.storage.isEmpty {
+                    hint = sweptBoundHint(name, v, first: first, without: c, sense, objective, constraints)
+                }
+            } else if let first {
+                hint += ", e.g. `\(q) \(reading.rawValue) \(first)`"
+                // Any other constraint sweeps through a parameter it reads.
+                let parameter = reading == .lessEqual ? "cap" : reading == .greaterEqual ? "floor" : "target"
+                if !m.storage.isEmpty, !scope.isBound(parameter), !objective.mentions(parameter), !constraints.contains(where: { $0.expr.mentions(parameter) }) {
+                    hint += "; for one backtest per value, write the sweep on a line of its own, `\(parameter) in \(v)`, "
+                        + "and the constraint `\(q) \(reading.rawValue) \(parameter)`"
+                }
+            }
+            throw Diagnostic("`\(q)` is one number; `\(v)` has \(count)", at: value.range, hint: hint)
+        }
+    }
+
+    /// The strategy's quantities that are one number and that a sweep bounds (`tev in …`): those with a
+    /// plausible bound (`tev`, `risk`, `turnover`; `Parser.sweptBounds`).
+    static let oneNumberNames = Set(Vocabulary.quantities.filter { $0.plausible != nil }.map(\.name))
+
+    /// Whether `e` is a quantity of the strategy that is one number: `tev`, `risk`, `turnover`, `mu'f`,
+    /// `sector("…")`, `evar(…)`, `regime_utility(…)`, `sum(w)`, `f[hml]` (one label or position), and the
+    /// absolute value or negation of one. `w`, `b`, `mu`, `f` and expressions of them have an entry per asset
+    /// or factor, or a shape this does not work out, so they are not.
+    private func isOneNumber(_ e: Expr) -> Bool {
+        switch e.kind {
+        case .name(let n): return Self.oneNumberNames.contains(n)
+        case .binary(.multiply, let l, let r, _, _): return Self.isExpectedActiveReturn(l, r)
+        case .unary(_, let x): return isOneNumber(x)
+        case .call(let name, let arguments) where name.name == "sum": return Self.isWeights(arguments)
+        case .call(let name, _) where ["sector", "evar", "regime_utility"].contains(name.name): return true
+        case .index(let base, let items) where base.kind == .name("f"):
+            guard items.count == 1, case .single(let x) = items[0] else { return false }
+            switch x.kind {
+            case .string: return true
+            case .name(let n) where Vocabulary.quantity(n) == nil && !scope.isBound(n): return true // a label
+            default:
+                switch try? scope.value(of: x) {
+                case .string?, .number?: return true
+                default: return false
+                }
+            }
+        default:
+            return Self.absoluteValueArgument(e).map(isOneNumber) ?? false
+        }
+    }
+
+    /// The hint for `tev <= [2%, 4%]`: the sweep of the bound as a statement of its own, in the words of the
+    /// parser's hint for `s.t. tev in [2%, 4%]` (`Parser.misplacedSweep`), then the objective without the
+    /// constraint `c`, when it fits on a line.
+    private func sweptBoundHint(_ name: String, _ values: String, first: String?, without c: Constraint,
+                                _ sense: ObjectiveSense, _ objective: Expr, _ constraints: [Constraint]) -> String {
+        let kept = constraints.filter { $0.range != c.range }
+        var statement = (keyword ?? (sense == .minimize ? "minimize" : "maximize")) + " " + Formatter.format(objective, in: file)
+        if !kept.isEmpty {
+            statement += " s.t. " + kept.map { k in (k.label.map { $0.name + ": " } ?? "") + Formatter.format(k.expr, in: file) }
+                .joined(separator: ", ")
+        }
+        let rewritten = statement.count <= Formatter.lineWidth ? ", `\(statement)`" : ""
+        var hint = "to run one backtest per value, write the sweep on a line of its own, `\(name) in \(values)`, then the objective "
+            + "without this constraint\(rewritten): each value bounds `\(name)` in a backtest of its own"
+        if let first { hint += ", `\(name) <= \(first)` in the first" }
+        // The sweep replaces the program's own `tev <= …` (PlanLowering's variants).
+        let replaced = kept.first { k in
+            if case .binary(.lessEqual, let lhs, _, _, _) = k.expr.kind { return lhs.kind == .name(name) }
+            return false
+        }
+        if let replaced { hint += ", in place of `\(Formatter.format(replaced.expr, in: file))`" }
+        return hint
     }
 
     /// The structured kind of `quantity relation bound` (bound a constant), or nil.

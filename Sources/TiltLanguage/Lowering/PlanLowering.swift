@@ -94,7 +94,7 @@ struct PlanLowering {
         case .benchmark(let e): _ = benchmark(e)
         case .model(let e): _ = model(e)
         case .objective(let sense, let e, let constraints):
-            var objective = ObjectiveLowering(scope: scope, file: file, sectors: nil)
+            var objective = ObjectiveLowering(scope: scope, file: file, sectors: nil, keyword: Self.keyword(of: stmt.range, before: e, in: file))
             _ = attempt(at: stmt.range) { _ in try objective.problem(sense, e, constraints) }
         case .policy(let e, let utility): _ = policyValues(e, utility: utility)
         case .allocate(let key): _ = allocation(key)
@@ -110,6 +110,13 @@ struct PlanLowering {
             diagnostics += reader.diagnostics
         case .sweep, .letBinding, .variable, .print, .expression: break
         }
+    }
+
+    /// `maximize` or `minimize` as written at the start of the objective statement at `range`, before its
+    /// objective `e` (for hints that write the statement again).
+    static func keyword(of range: SourceRange, before e: Expr, in file: SourceFile) -> String? {
+        let written = file.text(SourceRange(start: range.start, end: e.range.start)).split(whereSeparator: \.isWhitespace).first
+        return written.map(String.init)
     }
 
     // MARK: The whole strategy
@@ -269,7 +276,8 @@ struct PlanLowering {
         func problem(_ lowering: inout PlanLowering, scope: ConstantScope, variant: Int,
                      skipping: (Constraint) -> Bool = { _ in false }, extra: [PortfolioConstraint] = [],
                      extraRange: SourceRange? = nil) -> PortfolioProblem? {
-            var objectiveLowering = ObjectiveLowering(scope: scope, file: objective.file, sectors: sectors)
+            var objectiveLowering = ObjectiveLowering(scope: scope, file: objective.file, sectors: sectors,
+                                                      keyword: Self.keyword(of: objective.range, before: objective.objective, in: objective.file))
             let result = lowering.attempt(at: objective.range) { _ in
                 try objectiveLowering.problem(objective.sense, objective.objective, objective.constraints, skipping: skipping, extra: extra)
             }
