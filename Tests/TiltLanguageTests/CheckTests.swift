@@ -150,6 +150,99 @@ func monthNamesInAStrategyNameTheStrategysWord(program: String, message: String)
     #expect(checked(synthetic + "tev in 1% to 10% by 1%\nmaximize mu'f s.t. tev <= 5%" + schedule).isEmpty)
 }
 
+/// A quantity that is one number compared with several values is an error at the values, found by `check` as by
+/// `run`: `tev <= [2%, 4%]` was two constraints, the tighter silently winning, where a sweep was meant. The hint
+/// of a bound the strategy sweeps (`tev`, `risk`, `turnover`, bounded from above) writes the sweep as a statement
+/// of its own and the objective without the constraint; any other says to compare with one number, and how to
+/// sweep a parameter the constraint reads.
+@Test(arguments: [
+    (synthetic + "maximize mu'f s.t. tev <= [2%, 4%]" + schedule,
+     "c.tilt:2:27: error: `tev` is one number; `[2%, 4%]` has 2 values\n  maximize mu'f s.t. tev <= [2%, 4%]\n                            ^~~~~~~~\n"
+        + "hint: to run one backtest per value, write the sweep on a line of its own, `tev in [2%, 4%]`, then the objective without this "
+        + "constraint, `maximize mu'f`: each value bounds `tev` in a backtest of its own, `tev <= 2%` in the first\n"),
+    // The values on the left, the British keyword, the other constraints kept in the rewrite.
+    (synthetic + "maximise mu'f s.t. w <= 30%, [2%, 4%] >= tev" + schedule,
+     "c.tilt:2:30: error: `tev` is one number; `[2%, 4%]` has 2 values\n  maximise mu'f s.t. w <= 30%, [2%, 4%] >= tev\n                               ^~~~~~~~\n"
+        + "hint: to run one backtest per value, write the sweep on a line of its own, `tev in [2%, 4%]`, then the objective without this "
+        + "constraint, `maximise mu'f s.t. w <= 30%`: each value bounds `tev` in a backtest of its own, `tev <= 2%` in the first\n"),
+    // Each such constraint is reported; a matrix's values are counted.
+    (synthetic + "maximize mu'f s.t. tev <= 6%, turnover <= [10%, 20%; 30%, 40%], risk <= [2e-4; 3e-4]" + schedule,
+     "c.tilt:2:43: error: `turnover` is one number; `[10%, 20%; 30%, 40%]` has 4 values\n"
+        + "  maximize mu'f s.t. tev <= 6%, turnover <= [10%, 20%; 30%, 40%], risk <= [2e-4; 3e-4]\n"
+        + "                                            ^~~~~~~~~~~~~~~~~~~~\n"
+        + "hint: to run one backtest per value, write the sweep on a line of its own, `turnover in [10%, 20%; 30%, 40%]`, then the objective "
+        + "without this constraint, `maximize mu'f s.t. tev <= 6%, risk <= [2e-4; 3e-4]`: each value bounds `turnover` in a backtest of its own, "
+        + "`turnover <= 10%` in the first\n"
+        + "c.tilt:2:73: error: `risk` is one number; `[2e-4; 3e-4]` has 2 values\n"
+        + "  maximize mu'f s.t. tev <= 6%, turnover <= [10%, 20%; 30%, 40%], risk <= [2e-4; 3e-4]\n"
+        + "                                                                          ^~~~~~~~~~~~\n"
+        + "hint: to run one backtest per value, write the sweep on a line of its own, `risk in [2e-4; 3e-4]`, then the objective "
+        + "without this constraint, `maximize mu'f s.t. tev <= 6%, turnover <= [10%, 20%; 30%, 40%]`: each value bounds `risk` in a backtest of its own, "
+        + "`risk <= 0.0002` in the first\n"),
+    // The sweep replaces the program's own bound, as the parser's hint says.
+    (synthetic + "maximize mu'f s.t. tev <= 5%, tev <= [2%, 4%]" + schedule,
+     "c.tilt:2:38: error: `tev` is one number; `[2%, 4%]` has 2 values\n  maximize mu'f s.t. tev <= 5%, tev <= [2%, 4%]\n                                       ^~~~~~~~\n"
+        + "hint: to run one backtest per value, write the sweep on a line of its own, `tev in [2%, 4%]`, then the objective without this "
+        + "constraint, `maximize mu'f s.t. tev <= 5%`: each value bounds `tev` in a backtest of its own, `tev <= 2%` in the first, in place of `tev <= 5%`\n"),
+    // A name bound to a list: the sweep runs over the name.
+    (synthetic + "let caps = [2%, 4%]\nmaximize mu'f s.t. tev <= caps" + schedule,
+     "c.tilt:3:27: error: `tev` is one number; `caps` has 2 values\n  maximize mu'f s.t. tev <= caps\n                            ^~~~\n"
+        + "hint: to run one backtest per value, write the sweep on a line of its own, `tev in caps`, then the objective without this "
+        + "constraint, `maximize mu'f`: each value bounds `tev` in a backtest of its own, `tev <= 0.02` in the first\n"),
+    // Not a bound a sweep sets: compare with one number.
+    (synthetic + "maximize mu'f s.t. tev >= [2%, 4%]" + schedule,
+     "c.tilt:2:27: error: `tev` is one number; `[2%, 4%]` has 2 values\n  maximize mu'f s.t. tev >= [2%, 4%]\n                            ^~~~~~~~\n"
+        + "hint: compare `tev` with one number\n"),
+    (synthetic + "maximize mu'f s.t. tev == [2%, 4%]" + schedule,
+     "c.tilt:2:27: error: `tev` is one number; `[2%, 4%]` has 2 values\n  maximize mu'f s.t. tev == [2%, 4%]\n                            ^~~~~~~~\n"
+        + "hint: compare `tev` with one number\n"),
+    // No values at all (this crashed the run).
+    (synthetic + "maximize mu'f s.t. tev <= []" + schedule,
+     "c.tilt:2:27: error: `tev` is one number; `[]` has no values\n  maximize mu'f s.t. tev <= []\n                            ^~\nhint: compare `tev` with one number\n"),
+    // The strategy's other one-number quantities.
+    (synthetic + "maximize mu'f s.t. |f[mktrf]| <= [0.1, 0.2]" + schedule,
+     "c.tilt:2:34: error: `|f[mktrf]|` is one number; `[0.1, 0.2]` has 2 values\n  maximize mu'f s.t. |f[mktrf]| <= [0.1, 0.2]\n                                   ^~~~~~~~~~\n"
+        + "hint: compare `|f[mktrf]|` with one number, e.g. `|f[mktrf]| <= 0.1`; for one backtest per value, write the sweep on a line of its own, "
+        + "`cap in [0.1, 0.2]`, and the constraint `|f[mktrf]| <= cap`\n"),
+    (synthetic + "let k = \"hml\"\nmaximize mu'f s.t. [-0.2, -0.1] <= f[k]" + schedule,
+     "c.tilt:3:20: error: `f[k]` is one number; `[-0.2, -0.1]` has 2 values\n  maximize mu'f s.t. [-0.2, -0.1] <= f[k]\n                     ^~~~~~~~~~~~\n"
+        + "hint: compare `f[k]` with one number, e.g. `f[k] >= -0.2`; for one backtest per value, write the sweep on a line of its own, "
+        + "`floor in [-0.2, -0.1]`, and the constraint `f[k] >= floor`\n"),
+    (synthetic + "let caps = [20%, 30%]\nmaximize mu'f s.t. sector(\"Finance\") <= caps" + schedule,
+     "c.tilt:3:41: error: `sector(\"Finance\")` is one number; `caps` has 2 values\n  maximize mu'f s.t. sector(\"Finance\") <= caps\n                                          ^~~~\n"
+        + "hint: compare `sector(\"Finance\")` with one number, e.g. `sector(\"Finance\") <= 0.2`; for one backtest per value, write the sweep on a "
+        + "line of its own, `cap in caps`, and the constraint `sector(\"Finance\") <= cap`\n"),
+    (synthetic + "maximize mu'f s.t. sum(w) == [1, 0.9]" + schedule,
+     "c.tilt:2:30: error: `sum(w)` is one number; `[1, 0.9]` has 2 values\n  maximize mu'f s.t. sum(w) == [1, 0.9]\n                               ^~~~~~~~\n"
+        + "hint: compare `sum(w)` with one number, e.g. `sum(w) == 1`; for one backtest per value, write the sweep on a line of its own, "
+        + "`target in [1, 0.9]`, and the constraint `sum(w) == target`\n"),
+    // A parameter's name the program already uses is not suggested.
+    (synthetic + "let cap = 3%\nmaximize mu'f s.t. tev <= cap, mu'f <= [1%, 2%]" + schedule,
+     "c.tilt:3:40: error: `mu'f` is one number; `[1%, 2%]` has 2 values\n  maximize mu'f s.t. tev <= cap, mu'f <= [1%, 2%]\n                                         ^~~~~~~~\n"
+        + "hint: compare `mu'f` with one number, e.g. `mu'f <= 1%`\n"),
+] as [(String, String)])
+func aOneNumberQuantityComparedWithSeveralValuesIsAnError(program: String, message: String) {
+    let check = checked(program), run = ran(program)
+    #expect(check == message, "check: \(check)")
+    #expect(run == message, "run: \(run)")
+}
+
+/// What stays valid: a list of one value is one number, a vector of one value per asset bounds the weights
+/// entry by entry, `f[k]` with `k` a list is several exposures, and a bound or a parameter swept by a
+/// statement of its own (the hints' rewrites).
+@Test func oneNumberQuantitiesStillCompareWithOneNumberAndVectorsWithVectors() {
+    for program in [
+        "maximize mu'f s.t. tev <= [2%]", "let caps = [2%]\nmaximize mu'f s.t. [caps] >= tev",
+        "let caps = 10% * ones(20, 1)\nmaximize mu'f s.t. tev <= 5%, w <= caps", "maximize mu'f s.t. tev <= 5%, w <= 10%",
+        "maximize mu'f s.t. tev <= 5%, |w - b| <= 2% * ones(20, 1)", "let k = [2, 3]\nmaximize mu'f s.t. tev <= 5%, f[k] <= [0.1; 0.2]",
+        "tev in [2%, 4%]\nmaximize mu'f", "let caps = [2%, 4%]\ntev in caps\nmaximize mu'f",
+        "cap in [20%, 30%]\nmaximize mu'f s.t. tev <= 5%, sector(\"Finance\") <= cap",
+    ] {
+        let check = checked(synthetic + program + schedule)
+        #expect(check.isEmpty, "\(program): \(check)")
+    }
+}
+
 /// A name bound to a constant is known to `check` (the last binding, as the strategy sees it at the
 /// program's end); a name bound otherwise, or rebound, is not, and `f[k]` with `k` bound indexes by its value.
 @Test func namesBoundToConstantsAreKnownToCheck() {

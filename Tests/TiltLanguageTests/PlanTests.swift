@@ -97,6 +97,28 @@ crisis "Test" 2005-06 to 2005-09
     #expect(variants[1].problem.defaults == [.fullyInvested, .longOnly])
 }
 
+/// A list of one value is one number: `tev <= [2%]` is the structured bound `tev <= 2%`, on either side and
+/// through a name. A list of several is an error (CheckTests), whose hint's rewrite, `tev in [2%, 4%]` on a line
+/// of its own, runs one backtest per value bounded by it.
+@Test func aListOfOneValueBoundsAsItsNumber() throws {
+    let universe = "universe synthetic(stocks: 10, seed: 1, from: 2000-01, to: 2004-12)\n"
+    for constraints in ["tev <= [2%], w <= [30%]", "[2%] >= tev, w <= 30%", "tev <= cap, w <= 30%"] {
+        let (written, errors) = plans(universe + "let cap = [2%]\nmaximize mu'f s.t. \(constraints)\nrebalance monthly\n")
+        #expect(errors.isEmpty, "\(constraints): \(errors)")
+        let problem = try #require(written.first?.strategy?.variants.first?.problem)
+        #expect(problem.constraints.map(\.kind) == [.trackingErrorAtMost(limit: 0.02), .weightsAtMost(bound: .number(0.3))], "\(constraints)")
+    }
+    let (none, wrong) = plans(universe + "let caps = [2%, 4%]\nmaximize mu'f s.t. tev <= caps, w <= 30%\nrebalance monthly\n")
+    #expect(none.isEmpty)
+    #expect(wrong.hasPrefix("p.tilt:3:27: error: `tev` is one number; `caps` has 2 values\n"), "\(wrong)")
+    let (swept, sweptErrors) = plans(universe + "let caps = [2%, 4%]\ntev in caps\nmaximize mu'f s.t. w <= 30%\nrebalance monthly\n")
+    #expect(sweptErrors.isEmpty, "\(sweptErrors)")
+    #expect(try #require(swept.first?.strategy?.variants).map { $0.problem.constraints.map(\.kind) } == [
+        [.weightsAtMost(bound: .number(0.3)), .trackingErrorAtMost(limit: 0.02)],
+        [.weightsAtMost(bound: .number(0.3)), .trackingErrorAtMost(limit: 0.04)],
+    ])
+}
+
 /// A sweep written inside a constraint is a syntax error whose hint rewrites the program (TiltSyntax's
 /// ParserTests check the wording); the rewrite is a sweep the strategy runs: one backtest per value, each
 /// bounding `tev` by its value in place of `tev <= 6%`, or binding the parameter its constraint reads.
