@@ -4,7 +4,7 @@ import TiltBacktest
 /// each result's key figures, attributions and crises).
 enum MarkdownReport {
     static func page(title: String, results: [BacktestResult], tables: ReportTables, provenance: Provenance?,
-                     policy: PolicyDetails?) -> String {
+                     policy: PolicyDetails?, dataNotes: [String] = []) -> String {
         var out = "# \(title)\n\n"
         if let p = provenance {
             out += "Program `\(p.program.path)` · \(p.buildDescription) · run \(p.runDate), \(ValueFormat.number(p.wallTimeSeconds, decimals: 1)) s\(p.shardSummary.map { ", " + $0 } ?? "")\n\n"
@@ -13,6 +13,8 @@ enum MarkdownReport {
             }.joined()
             out += "\n```tilt\n\(p.program.text)\(p.program.text.hasSuffix("\n") ? "" : "\n")```\n\n"
         }
+        // What the data did to the results (`DataNotes`), before the figures it changed.
+        if !dataNotes.isEmpty { out += dataNotes.map { "> **Data note:** \($0)\n" }.joined(separator: ">\n") + "\n" }
         if let sweep = tables.sweep { out += sweep.markdown() + "\n" }
         if let crises = tables.sweepCrises { out += crises.markdown() + "\n" }
         for (i, result) in results.enumerated() {

@@ -28,6 +28,9 @@ public enum ReportWriter {
     /// `folder` is named in errors.
     public static func files(results: [BacktestResult], title: String, provenance: Provenance? = nil, policy: PolicyDetails? = nil,
                              folder: String) throws(ReportError) -> [(String, String)] {
+        var provenance = provenance
+        let notes = DataNotes.notes(results)
+        if !notes.isEmpty { provenance?.dataNotes = notes }
         let tables: ReportTables
         do {
             tables = try ReportTables(results)
@@ -36,8 +39,9 @@ public enum ReportWriter {
         }
         var files = Array(zip(fileNames, [
             TidyCSV.returns(results), TidyCSV.weights(results), TidyCSV.exposures(results), TidyCSV.contributions(results),
-            TidyCSV.attribution(results), MarkdownReport.page(title: title, results: results, tables: tables, provenance: provenance, policy: policy),
-            HTMLReport.page(title: title, results: results, tables: tables, provenance: provenance, policy: policy),
+            TidyCSV.attribution(results),
+            MarkdownReport.page(title: title, results: results, tables: tables, provenance: provenance, policy: policy, dataNotes: notes),
+            HTMLReport.page(title: title, results: results, tables: tables, provenance: provenance, policy: policy, dataNotes: notes),
         ]))
         if let regimes = TidyCSV.regimes(results) { files.append((regimesFileName, regimes)) }
         if let policy { files.append((thetaFileName, TidyCSV.theta(policy.theta, result: results.first?.name ?? "policy"))) }

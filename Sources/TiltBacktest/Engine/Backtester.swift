@@ -53,6 +53,12 @@ public enum Backtester {
             let decision = try rebalance(spec, at: t, month: month, riskFree: riskFree, held: held, carried: carried)
             carried = decision.carried
             result.rebalances.append(decision.record)
+            if !decision.windowExclusion.assets.isEmpty {
+                if result.windowExclusions == nil {
+                    result.windowExclusions = WindowExclusions(universeCount: panel.assetIDs.count, benchmarkFile: spec.benchmarkFile, rebalances: [])
+                }
+                result.windowExclusions?.rebalances.append(decision.windowExclusion)
+            }
             held = [:]
             let holdingEnd = step + 1 < schedule.count ? schedule[step + 1] : t + lastStep
             var book = HeldBook(columns: decision.stockColumns, weights: decision.stockWeights, benchmark: decision.stockBenchmark)
@@ -93,6 +99,7 @@ public enum Backtester {
         /// The stocks' sectors as of the rebalance, `nil` when the universe has none.
         var stockSectors: [String]?
         var carried: Carried
+        var windowExclusion: WindowExclusion
     }
 
     /// What one rebalance hands on to the next, to start from: the regime model's HMM (its warm start and
@@ -110,6 +117,7 @@ public enum Backtester {
         return Decision(record: decision.record, stockColumns: view.stockColumns, stockWeights: decision.stockWeights,
                         stockBenchmark: decision.stockBenchmark, stockSectors: view.stockSectors,
                         // A structured solve leaves no cone solution: keep the last one for a month that needs it.
-                        carried: Carried(hmm: view.regimeModel?.hmm, warmStart: decision.solution.warmStart ?? carried.warmStart))
+                        carried: Carried(hmm: view.regimeModel?.hmm, warmStart: decision.solution.warmStart ?? carried.warmStart),
+                        windowExclusion: view.windowExclusion)
     }
 }

@@ -27,6 +27,9 @@ public struct RebalanceView: Sendable {
     /// (1 when the data has none), sectors, (K+1) × n loadings (intercept row first), residual variances
     /// (monthly), benchmark weights, and the weights held just before the rebalance.
     public let stocks: Stocks
+    /// The assets eligible at T that the estimation-window rule left out (too few returns in the window, or
+    /// no estimate), with the share of a file benchmark's weight they carried (`WindowExclusion`).
+    public let windowExclusion: WindowExclusion
 
     /// The month's stocks, before they are grouped into decision units.
     public struct Stocks: Sendable {
@@ -63,6 +66,15 @@ public struct RebalanceView: Sendable {
             }
         }
         let columns = complete.map { eligible[$0] }
+        let kept = Set(complete)
+        let excluded = eligible.indices.filter { !kept.contains($0) }.map { eligible[$0] }
+        var excludedShare: Double?
+        if case .fixed(let weights) = spec.benchmark {
+            let total = eligible.reduce(0) { $0 + (weights[panel.assetIDs[$1]] ?? 0) }
+            let out = excluded.reduce(0) { $0 + (weights[panel.assetIDs[$1]] ?? 0) }
+            excludedShare = total > 0 ? out / total : 0
+        }
+        windowExclusion = WindowExclusion(month: month, assets: excluded.map { panel.assetIDs[$0] }, benchmarkShare: excludedShare)
         let loadings = try model.loadings.selecting(rows: nil, cols: complete)
         let residuals = complete.map { model.residualVariances[$0, 0] }
         let caps = columns.map { c in panel.hasMarketCaps ? panel.marketCap(row: t, asset: c) : 1 }

@@ -35,6 +35,8 @@ public struct StrategySpecification: Sendable {
     public var name: String
     public var data: AlignedData
     public var benchmark: Benchmark
+    /// The file a fixed benchmark was read from (`benchmark read("…")`), named in the run's notes.
+    public var benchmarkFile: String?
     /// The estimation window of the factor model (data labelled ≤ T only).
     public var window: EstimationWindow
     /// How many of the window's months an asset needs a return in (complete by default; CRSP universes

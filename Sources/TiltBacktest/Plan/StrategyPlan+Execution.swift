@@ -147,6 +147,7 @@ extension StrategyPlan {
                 costPerTurnover: costPerTurnover, allocation: allocation, crises: crises.windows,
                 modelCache: caches[variant.model], problem: variant.problem)
             specification.observations = variant.model.observations
+            if case .file(let path) = benchmark { specification.benchmarkFile = path }
             specifications.append(specification)
         }
         notes += coverageNotes(factorFile, data: data)

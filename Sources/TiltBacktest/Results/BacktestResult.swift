@@ -32,6 +32,9 @@ public struct BacktestResult: Sendable, Codable {
     /// each earned 0 that month and left the book for cash (Docs/conventions.md). Empty when every held
     /// stock had its return.
     public var unpricedExits: [UnpricedExit] = []
+    /// The assets of the universe left out at a rebalance by the estimation-window rule (eligible at T
+    /// otherwise, without enough returns in the window: Docs/data.md); `nil` when none was.
+    public var windowExclusions: WindowExclusions?
 
     public init(name: String, months: [Month], portfolioReturns: [Double], benchmarkReturns: [Double],
                 costs: [Double], riskFree: [Double]?, rebalances: [Rebalance], crises: [CrisisWindow],
@@ -218,6 +221,41 @@ public struct CrisisWindow: Sendable, Equatable, Codable {
         CrisisWindow(name: "COVID", from: Month(2020, 2), to: Month(2020, 4), isBuiltIn: true),
         CrisisWindow(name: "2022 sell-off", from: Month(2022, 1), to: Month(2022, 12), isBuiltIn: true),
     ]
+}
+
+/// The assets the estimation-window rule left out of a backtest's rebalances (each eligible at T
+/// otherwise: a return and a cap then, no delisting), with the size of the universe and, when the
+/// benchmark was read from a file, that file, for the notes of a run (`BacktestResult.dataNotes`).
+public struct WindowExclusions: Sendable, Equatable, Codable {
+    /// The number of assets in the universe.
+    public var universeCount: Int
+    /// The file of a `benchmark read("…")`, `nil` for any other benchmark.
+    public var benchmarkFile: String?
+    /// One per rebalance at which at least one asset was left out, in order.
+    public var rebalances: [WindowExclusion]
+
+    public init(universeCount: Int, benchmarkFile: String?, rebalances: [WindowExclusion]) {
+        self.universeCount = universeCount
+        self.benchmarkFile = benchmarkFile
+        self.rebalances = rebalances
+    }
+}
+
+/// The assets left out at the rebalance of `month` by the estimation-window rule.
+public struct WindowExclusion: Sendable, Equatable, Codable {
+    public var month: Month
+    /// Their ids, in the universe's order.
+    public var assets: [String]
+    /// For a benchmark read from a file: the share of its weight (over the assets eligible at `month`
+    /// before the window rule) that these assets carried, which the renormalisation gave to the others;
+    /// `nil` for any other benchmark.
+    public var benchmarkShare: Double?
+
+    public init(month: Month, assets: [String], benchmarkShare: Double?) {
+        self.month = month
+        self.assets = assets
+        self.benchmarkShare = benchmarkShare
+    }
 }
 
 /// A held position without a return and without delisting information in `month`: it earned 0 that

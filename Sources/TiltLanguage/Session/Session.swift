@@ -340,9 +340,11 @@ public final class Session {
         switch results {
         case .strategy(let results):
             interpreter.bindings[Vocabulary.result.name] = .record(BacktestRecord.record(of: results))
+            DataNotes.notes(results).forEach(notes)
             try strategyResults?(results)
         case .policy(let result, let report):
             interpreter.bindings[Vocabulary.result.name] = .record(BacktestRecord.record(of: [result]))
+            DataNotes.notes([result]).forEach(notes)
             try policyResults?(report)
             try strategyResults?([result])
         case .regimeStudy(let result):
@@ -433,6 +435,10 @@ public final class Session {
             // A month from the command line has no place in the file: say where it came from.
             throw Diagnostic(monthGiven ? "`--month \(month)`: \(error.message)" : error.message, at: objectiveRange, hint: error.hint)
         }
+        // The assets the window rule left out at this month, which the explanation's count of assets leaves unsaid.
+        let exclusions = WindowExclusions(universeCount: loaded.data.panel.assetIDs.count,
+                                          benchmarkFile: loaded.specifications.first?.benchmarkFile, rebalances: [view.windowExclusion])
+        if let note = DataNotes.window(exclusions, rebalances: 1) { notes(note) }
         let explanation: MonthExplanation
         do {
             explanation = try MonthExplanation(plan.variants[0].problem, in: view, label: plan.variants[0].label,

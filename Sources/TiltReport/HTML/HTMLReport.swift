@@ -10,12 +10,14 @@ import TiltBacktest
 /// crises, the monthly heatmap); then the definitions of every metric.
 enum HTMLReport {
     static func page(title: String, results: [BacktestResult], tables: ReportTables, provenance: Provenance?,
-                     policy: PolicyDetails?) -> String {
+                     policy: PolicyDetails?, dataNotes: [String] = []) -> String {
         let e = XMLText.escape
         let periods = Set(results.compactMap { r in r.months.first.flatMap { f in r.months.last.map { ValueFormat.span(f, $0) } } })
         var body = "<h1>\(e(title))</h1>\n<p class=\"subtitle\">\(results.count) result\(results.count == 1 ? "" : "s")"
             + (periods.count == 1 ? ", \(e(periods.first ?? ""))" : "") + "</p>\n"
         if let provenance { body += provenanceSection(provenance) }
+        // What the data did to the results (`DataNotes`), before the figures it changed.
+        body += dataNotes.map { "<p class=\"note data-note\"><strong>Data note:</strong> \(e($0))</p>\n" }.joined()
         if results.count > 1 { body += sweepSection(tables) }
         let panels = results.indices.map { i in
             panel(results[i], tables.metrics[i], tables.analyses[i], policy: i == 0 ? policy : nil, single: results.count == 1)

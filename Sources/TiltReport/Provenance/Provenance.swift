@@ -89,6 +89,9 @@ public struct Provenance: Codable, Sendable, Equatable {
     public var wallTimeSeconds: Double
     /// The shards a run spread over machines was merged from (`tilt merge`); nil for a run in one process.
     public var shards: [ShardRecord]?
+    /// What the data did to the results without the program asking (`DataNotes`: positions left without a
+    /// return, assets the estimation-window rule left out), as the run printed them; nil when there is none.
+    public var dataNotes: [String]?
 
     public init(program: Program, tilt: Build, dataFiles: [DataFile], runDate: String, wallTimeSeconds: Double,
                 shards: [ShardRecord]? = nil) {
