@@ -170,7 +170,8 @@ struct CRSPLayout {
         case .number(let x) where Int(whole: x, in: -999_999_999_999_999...999_999_999_999_999) != nil: return Int(whole: x)
         case .text where letters && CRSPLayout.isLetterCode(document.trimmedText(of: field)): return nil
         default:
-            throw document.error(at: field, "'\(document.trimmedText(of: field))' is not a whole number (\(name))")
+            throw document.error(at: field, "'\(document.trimmedText(of: field))' is not a whole number (\(name))",
+                                 hint: CSVDocument.numberHint(for: document.trimmedText(of: field)))
         }
     }
 
@@ -183,7 +184,8 @@ struct CRSPLayout {
             let text = document.trimmedText(of: field)
             guard CRSPLayout.isLetterCode(text) else {
                 let codeList = codes.map { Int(whole: $0).map(String.init) ?? "\($0)" }.joined(separator: ", ")
-                throw document.error(at: field, "'\(text)' is not a \(what) (a number, or a CRSP missing code: a letter such as B or C, or \(codeList))")
+                throw document.error(at: field, "'\(text)' is not a \(what) (a number, or a CRSP missing code: a letter such as B or C, or \(codeList))",
+                                     hint: CSVDocument.numberHint(for: text))
             }
             return .nan
         }

@@ -105,3 +105,40 @@ extension CSVDocument {
         return upper == Array("NA".utf8) || upper == Array("N/A".utf8) || upper == Array("NAN".utf8)
     }
 }
+
+extension CSVDocument {
+    /// A hint for a cell that is not a number as Tilt reads numbers but is one written another way, or
+    /// `nil`: a percentage (`5.2%`: write the decimal, 0.052), thousands separators (`1,234.5`: write
+    /// 1234.5) or a decimal comma (`1,5`: write 1.5). Every loader's "is not a number" carries it.
+    public static func numberHint(for text: String) -> String? {
+        let cell = text.trimmingCharacters(in: .whitespaces)
+        if cell.hasSuffix("%") {
+            let body = cell.dropLast().trimmingCharacters(in: .whitespaces)
+            guard isPlainDecimal(body), let percent = Decimal(string: body, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+            return "write numbers without '%', as decimals: \(cell) is \(percent / 100)"
+        }
+        guard cell.contains(","), !cell.contains(where: { !"+-0123456789.,".contains($0) }) else { return nil }
+        let unsigned = cell.first == "+" || cell.first == "-" ? String(cell.dropFirst()) : cell
+        let parts = unsigned.split(separator: ".", omittingEmptySubsequences: false)
+        let groups = parts[0].split(separator: ",", omittingEmptySubsequences: false)
+        let isThousands = parts.count <= 2 && groups.count >= 2 && (1...3).contains(groups[0].count)
+            && groups.dropFirst().allSatisfy { $0.count == 3 } && !(parts.count == 2 && parts[1].contains(","))
+        if isThousands, isPlainDecimal(cell.replacingOccurrences(of: ",", with: "")) {
+            return "remove the thousands separators: write \(cell.replacingOccurrences(of: ",", with: ""))"
+        }
+        let pieces = unsigned.split(separator: ",", omittingEmptySubsequences: false)
+        if pieces.count == 2, !unsigned.contains("."), pieces.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) {
+            return "the decimal mark is a point: write \(cell.replacingOccurrences(of: ",", with: "."))"
+        }
+        return nil
+    }
+
+    /// `[sign] digits [. digits]` (or `digits.`/`.digits`), at least one digit.
+    private static func isPlainDecimal(_ text: String) -> Bool {
+        var s = Substring(text)
+        if s.first == "+" || s.first == "-" { s = s.dropFirst() }
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        return (1...2).contains(parts.count) && parts.contains { !$0.isEmpty }
+            && parts.allSatisfy { $0.allSatisfy { ("0"..."9").contains($0) } }
+    }
+}

@@ -35,7 +35,8 @@ struct NumericRows {
         switch try document.cell(field) {
         case .number(let x): return transform(x)
         case .missing: return .nan
-        case .text: throw document.error(at: field, "\(cellText(record, field: j)) is not a number")
+        case .text: throw document.error(at: field, "\(cellText(record, field: j)) is not a number",
+                                         hint: CSVDocument.numberHint(for: document.trimmedText(of: field)))
         }
     }
 
@@ -71,19 +72,37 @@ struct NumericRows {
 
     /// The values of `records` as a column-major `records.count × valueColumns` buffer; when they are
     /// `returns`, each (after `transform`, in decimals) must be at least −100%; each must pass `check`.
+    /// Asset returns must not look like percent as a whole (`PercentCheck`): that error, about the whole
+    /// file, comes before one about a return below −100% (what a loss in percent also is).
     func read(_ records: some Collection<CSVRecord>, returns: ReturnColumns? = nil, check cellCheck: CellCheck? = nil,
               transform: (Double) -> Double = { $0 }) throws -> [Double] {
         let n = records.count
         var storage = [Double](repeating: .nan, count: n * valueColumns)
-        for (i, record) in records.enumerated() {
-            try checkFieldCount(record)
-            for j in firstValueField..<fieldCount {
-                let x = try value(record, field: j, transform: transform)
-                if let cellCheck { try check(x, record, field: j, cellCheck) }
-                if let returns { try checkReturn(x, record, field: j, of: returns) }
-                storage[i + (j - firstValueField) * n] = x
+        var percent = returns == .assets ? PercentCheck() : nil
+        var refused: Error?
+        do {
+            for (i, record) in records.enumerated() {
+                try checkFieldCount(record)
+                for j in firstValueField..<fieldCount {
+                    let x = try value(record, field: j, transform: transform)
+                    if let cellCheck { try check(x, record, field: j, cellCheck) }
+                    if let returns {
+                        if percent != nil {
+                            percent?.add(x, at: record.fields[j], in: document, quote: cellText(record, field: j))
+                            // Kept until the file is read: a percent file's loss is also below −100%.
+                            if refused == nil { do { try checkReturn(x, record, field: j, of: returns) } catch { refused = error } }
+                        } else {
+                            try checkReturn(x, record, field: j, of: returns)
+                        }
+                    }
+                    storage[i + (j - firstValueField) * n] = x
+                }
             }
+        } catch {
+            throw refused ?? error
         }
+        if let error = percent?.error() { throw error }
+        if let refused { throw refused }
         return storage
     }
 
@@ -94,7 +113,7 @@ struct NumericRows {
     }
 
     /// A cell as messages quote it: `'x' in column 'name'`, or `'x'` when the column has no name.
-    private func cellText(_ record: CSVRecord, field j: Int) -> String {
+    func cellText(_ record: CSVRecord, field j: Int) -> String {
         "'\(document.trimmedText(of: record.fields[j]))'" + (columnName(j).map { " in column '\($0)'" } ?? "")
     }
 }
