@@ -43,9 +43,17 @@ public struct MonthlyTable: Sendable {
         let reader = NumericRows(document: document, fieldCount: header.fields.count, firstValueField: 1,
                                  countSource: "the header on line \(header.line)", columnNames: names)
         var periods = IncreasingPeriods(document: document)
-        for row in rows {
+        for (k, row) in rows.enumerated() {
             try reader.checkFieldCount(row)
-            let month = try document.month(in: row.fields[0])
+            let month: Month
+            do {
+                month = try document.month(in: row.fields[0])
+            } catch var error as DataError where k == 0 && returns == .assets {
+                // Most likely a long panel whose column names were not recognised.
+                error.message += ": the first column of a wide returns file holds the months"
+                error.hint = AssetPanel.longPanelHint(header: header.fields.map(document.trimmedText(of:)))
+                throw error
+            }
             try periods.append(ordinal: month.ordinal, label: month.description, at: row.fields[0])
         }
         months = periods.ordinals.map(Month.init(ordinal:))

@@ -1,23 +1,51 @@
 extension AssetPanel {
-    /// The names a long panel's columns may have (any case): the asset, the month, the return, and
-    /// optionally the market cap and the sector.
-    static let longColumns: [(key: String, names: Set<String>)] = [
-        ("asset", ["asset", "id", "permno", "ticker", "name"]), ("month", ["month", "date"]),
-        ("ret", ["ret", "return"]), ("cap", ["cap", "mktcap", "marketcap", "me"]), ("sector", ["sector", "industry"]),
+    /// The names a long panel's columns may have, compared after `longColumnKey` (any case; spaces,
+    /// underscores, hyphens and dots left out, so `Market Cap`, `market_cap` and `MarketCap` are one name):
+    /// the asset, the month and the return, and optionally the market cap, the sector, and a SIC code
+    /// (read as its SIC division when there is no sector column). Docs/data.md lists them.
+    static let longColumns: [(key: String, names: [String])] = [
+        ("asset", ["asset", "id", "permno", "ticker", "symbol", "stock", "name"]),
+        ("month", ["month", "date", "yyyymm", "period"]),
+        ("ret", ["ret", "return", "returns"]),
+        ("cap", ["cap", "mktcap", "market_cap", "me", "size"]),
+        ("sector", ["sector", "industry", "gics_sector"]),
+        ("sic", ["siccd", "sic", "sic_code"]),
     ]
+
+    /// A column name as `longColumns` compares it: lower case, without spaces, underscores, hyphens, dots.
+    static func longColumnKey(_ name: String) -> String {
+        String(name.lowercased().filter { !" _-.\t".contains($0) })
+    }
+
+    /// The role (`longColumns`' key) of a header name, if any.
+    static func longColumnRole(_ name: String) -> String? {
+        let key = longColumnKey(name)
+        return longColumns.first { $0.names.contains { longColumnKey($0) == key } }?.key
+    }
 
     /// Whether the file at `path` is a long panel: its header names an asset, a month and a return column
     /// (`longColumns`). Reads only the file's first kilobytes.
     public static func isLongPanel(path: String) -> Bool {
         guard let header = CSVFileReader(path: path).firstRecordTexts() else { return false }
-        let names = Set(header.map { $0.lowercased() })
-        return longColumns.prefix(3).allSatisfy { !$0.names.isDisjoint(with: names) }
+        let roles = Set(header.compactMap(longColumnRole))
+        return longColumns.prefix(3).allSatisfy { roles.contains($0.key) }
     }
 
-    /// Reads a long panel: a header naming an asset column (`asset`, `id`, `permno`, `ticker` or `name`), a
-    /// month (`month` or `date`: `YYYY-MM`, `YYYYMM` or a date) and a return (`ret` or `return`, monthly
-    /// decimals, none below −100%), and optionally `cap` (end-of-month market cap in any unit, not negative)
-    /// and `sector` (text; blank is "Other"); other columns are ignored. One row per asset and month, in
+    /// The hint for a wide returns file whose first column does not hold months: the names by which a long
+    /// panel's columns are recognised, and which of the required ones `header` lacks.
+    static func longPanelHint(header: [String]) -> String {
+        let roles = Set(header.compactMap(longColumnRole))
+        let missing = longColumns.prefix(3).map(\.key).filter { !roles.contains($0) }
+        let names = longColumns.map { "\($0.key) (\($0.names.joined(separator: ", ")))" }
+        return "a wide returns file has the month in its first column and one column per asset; a long panel (one row per asset and month) is read when its header names an asset, a month and a return column — "
+            + names.prefix(3).joined(separator: "; ") + "; optionally " + names.dropFirst(3).joined(separator: "; ")
+            + " — in any case, spaces and underscores aside" + (missing.isEmpty ? "" : ": this header has no \(missing.joined(separator: " or ")) column")
+    }
+
+    /// Reads a long panel: a header naming an asset column, a month (`YYYY-MM`, `YYYYMM` or a date) and a
+    /// return (monthly decimals, none below −100%, the file not looking like percent: `PercentCheck`), and
+    /// optionally a market cap (end of month, any unit, not negative) and a sector (text; blank is "Other")
+    /// or a SIC code (its SIC division), each by one of the names of `longColumns`; other columns are ignored. One row per asset and month, in
     /// any order; a missing row or an empty cell is missing data. The file is streamed, and each asset
     /// keeps only its months from first to last (`PanelStorage`). Assets keep the order in which they first
     /// appear; sectors may change over time (the sector of a month is that row's).
@@ -25,15 +53,19 @@ extension AssetPanel {
         let reader = CSVFileReader(path: path)
         var columns: [String: Int]?
         var fieldCount = 0, headerLine = 0
+        var retName = "ret"
         var order: [String] = []
         var rowsOf: [String: [LongRow]] = [:]
         var sectorCode: [String: Int32] = [:]
         var sectorNames: [String] = []
-        try reader.forEachPiece { piece in
+        var percent = PercentCheck()
+        var refused: Error?
+        do { try reader.forEachPiece { piece in
             try piece.forEachRecord { record in
                 guard !record.isBlank else { return }
                 guard let layout = columns else {
                     (columns, fieldCount, headerLine) = (try longLayout(record, piece), record.fields.count, record.line)
+                    retName = piece.trimmedText(of: record.fields[columns?["ret"] ?? 0])
                     return
                 }
                 let rows = NumericRows(document: piece, fieldCount: fieldCount, firstValueField: 0,
@@ -44,16 +76,27 @@ extension AssetPanel {
                 let month = try piece.month(in: record.fields[layout["month", default: 0]])
                 let retField = layout["ret", default: 0]
                 let ret = try rows.value(record, field: retField) { $0 }
-                try rows.checkReturn(ret, record, field: retField, of: .assets)
+                percent.add(ret, at: record.fields[retField], in: piece,
+                            quote: "'\(piece.trimmedText(of: record.fields[retField]))' in column '\(retName)'")
+                // Kept until the file is read: a percent file's loss is also below −100% (`PercentCheck`).
+                if refused == nil { do { try rows.checkReturn(ret, record, field: retField, of: .assets) } catch { refused = error } }
                 var cap = Double.nan
                 if let j = layout["cap"] {
                     cap = try rows.value(record, field: j) { $0 }
                     try rows.check(cap, record, field: j, .nonNegative("a market cap"))
                 }
                 var code: Int32 = -1
-                if let j = layout["sector"] {
+                if let j = layout["sector"] ?? layout["sic"] {
                     let text = piece.trimmedText(of: record.fields[j])
-                    let sector = text.isEmpty ? SICDivision.other.name : text
+                    var sector = text.isEmpty ? SICDivision.other.name : text
+                    if layout["sector"] == nil {
+                        // A SIC code: its division, as a CRSP extract's (blank or unknown: Other).
+                        let sic = try rows.value(record, field: j) { $0 }
+                        guard sic.isNaN || Int(exactly: sic) != nil else {
+                            throw piece.error(at: record.fields[j], "'\(text)' is not a SIC code (a whole number, 0–9999)")
+                        }
+                        sector = SICDivision(sicCode: sic.isNaN ? nil : Int(exactly: sic)).name
+                    }
                     if let known = sectorCode[sector] { code = known } else {
                         guard sectorNames.count < Int32.max else {
                             throw piece.error(at: record.fields[j], "more than \(Int32.max) different sectors: a sector is a group of assets, not a label per row")
@@ -66,14 +109,18 @@ extension AssetPanel {
                 if rowsOf[asset] == nil { order.append(asset) }
                 rowsOf[asset, default: []].append(LongRow(month: month.ordinal, ret: ret, cap: cap, sector: code, line: record.line))
             }
+        } } catch {
+            throw refused ?? error
         }
+        if let error = percent.error() { throw error }
+        if let refused { throw refused }
         guard let layout = columns else { throw DataError(path: path, line: 1, message: "the file is empty") }
         guard !order.isEmpty else {
             throw DataError(path: path, line: headerLine, message: "the file has a header but no data rows", lineText: reader.lineText(headerLine))
         }
         var first = Int.max, last = Int.min
         for rows in rowsOf.values { for row in rows { first = min(first, row.month); last = max(last, row.month) } }
-        var storage = PanelStorage(hasCaps: layout["cap"] != nil, hasSectors: layout["sector"] != nil)
+        var storage = PanelStorage(hasCaps: layout["cap"] != nil, hasSectors: layout["sector"] != nil || layout["sic"] != nil)
         storage.sectorNames = sectorNames
         for asset in order {
             var rows = rowsOf[asset] ?? []
@@ -101,10 +148,9 @@ extension AssetPanel {
     private static func longLayout(_ header: CSVRecord, _ document: CSVDocument) throws -> [String: Int] {
         var index: [String: Int] = [:]
         for (j, field) in header.fields.enumerated() {
-            let name = document.trimmedText(of: field).lowercased()
-            guard let key = longColumns.first(where: { $0.names.contains(name) })?.key else { continue }
+            guard let key = longColumnRole(document.trimmedText(of: field)) else { continue }
             if index[key] != nil {
-                throw document.error(at: field, "a second \(key) column ('\(document.trimmedText(of: field))'): each of asset, month, ret, cap, sector is one column")
+                throw document.error(at: field, "a second \(key) column ('\(document.trimmedText(of: field))'): each of asset, month, ret, cap, sector, sic is one column")
             }
             index[key] = j
         }
