@@ -225,11 +225,14 @@ extension UniverseSource {
         do {
             switch self {
             case .crsp(let path, let options):
-                return (try CRSPExtract.load(path: path, options: options, progress: loading.map { report in { report("crsp", $0, $1) } }), nil)
+                let panel = try CRSPExtract.load(path: path, options: options, progress: loading.map { report in { report("crsp", $0, $1) } })
+                notes += panel.notes
+                return (panel, nil)
             case .crspDatabase(let connection, let tables, let daily, let options):
                 let request = CRSPDatabase.Request(conninfo: connection, password: passwords[connection], tables: tables, daily: daily, options: options)
                 let loaded = try CRSPDatabase.load(request, progress: loading.map { report in { report("crsp query", $0, $1) } })
                 notes.append(loaded.note)
+                notes += loaded.panel.notes
                 return (loaded.panel, nil)
             case .kenFrenchIndustries(let path):
                 let industries = try IndustryPortfolios.load(path: path)
@@ -241,7 +244,9 @@ extension UniverseSource {
                 let market = try SyntheticMarket.generate(stocks: stocks, seed: seed, from: from, to: to)
                 return (market.panel, market.factors)
             case .returns(let path, let caps, let sectors):
-                return (try AssetPanel.load(path: path, caps: caps, sectors: sectors), nil)
+                let panel = try AssetPanel.load(path: path, caps: caps, sectors: sectors)
+                notes += panel.notes
+                return (panel, nil)
             }
         } catch let error as DatabaseError {
             throw PlanError(error.message, at: .universeData, hint: error.hint)

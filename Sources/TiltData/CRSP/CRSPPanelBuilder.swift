@@ -45,6 +45,13 @@ public struct CRSPPanelBuilder {
     private var stocks: [Int: Stock] = [:]
     /// Data rows seen.
     public private(set) var dataRows = 0
+    /// The first rows (up to three) whose RET is above `extremeReturn`, and how many there are.
+    private var extremeRows: [(permno: Int, month: Month, line: Int, ret: Double)] = []
+    private var extremeRowCount = 0
+
+    /// A RET above this (+1,000% in one month) is noted, not refused: CRSP has genuine extremes (a penny
+    /// stock's month), but one this large is also what a return typed in percent (45 for 45%) looks like.
+    public static let extremeReturn = 10.0
 
     public init(options: CRSPOptions, hasShareCodes: Bool, hasExchangeCodes: Bool) {
         self.options = options
@@ -73,6 +80,10 @@ public struct CRSPPanelBuilder {
         if let from = options.from, row.month < from { return }
         if let to = options.to, row.month > to { return }
         if row.isDataRow { dataRows += 1 }
+        if row.ret > CRSPPanelBuilder.extremeReturn {
+            extremeRowCount += 1
+            if extremeRows.count < 3 { extremeRows.append((row.permno, row.month, row.line, row.ret)) }
+        }
         try stocks[row.permno, default: Stock()].add(row, location: location)
     }
 
@@ -132,7 +143,36 @@ public struct CRSPPanelBuilder {
         }
         stocks = [:]
         let months = (0...Int(last - first)).map { Month(ordinal: Int(first) + $0) }
-        return try AssetPanel(path: location.path, months: months, assetIDs: kept.map(String.init), storage: storage)
+        var panel = try AssetPanel(path: location.path, months: months, assetIDs: kept.map(String.init), storage: storage)
+        if let note = extremeReturnNote(location: location) { panel.notes.append(note) }
+        return panel
+    }
+
+    /// The note for rows whose RET is above `extremeReturn`: the first one's place (`path:line:col`),
+    /// permno and month, and how many there are, with the next two.
+    private func extremeReturnNote(location: some CRSPRowLocation) -> String? {
+        guard let first = extremeRows.first else { return nil }
+        let place = location.error(line: first.line, column: "ret", "").location
+        let written = location.cellText(line: first.line, column: "ret") ?? "\(first.ret)"
+        var note = "\(place): RET \(written) of permno \(first.permno) in \(first.month) is a return of +\(CRSPPanelBuilder.percent(first.ret)) in one month: CRSP has such extremes, but check it, as a return written in percent (45 for 45%) is read 100 times too large (RET is in decimals: 0.45 for 45%)"
+        if extremeRowCount > 1 {
+            let others = extremeRows.dropFirst().map { "permno \($0.permno) in \($0.month) (line \($0.line))" }
+            let more = extremeRowCount - extremeRows.count
+            note += "; \(extremeRowCount) rows have a RET above \(Int(CRSPPanelBuilder.extremeReturn)) (+\(CRSPPanelBuilder.percent(CRSPPanelBuilder.extremeReturn))), also \(others.joined(separator: ", "))\(more > 0 ? " and \(more) more" : "")"
+        }
+        return note
+    }
+
+    /// A return as a whole percentage with thousands separators (45 → "4,500%").
+    static func percent(_ ret: Double) -> String {
+        let whole = Int((ret * 100).rounded())
+        let digits = String(whole.magnitude)
+        var grouped = ""
+        for (k, c) in digits.enumerated() {
+            if k > 0, (digits.count - k) % 3 == 0 { grouped.append(",") }
+            grouped.append(c)
+        }
+        return (whole < 0 ? "-" : "") + grouped + "%"
     }
 
     private func isScreenedOut(_ cell: Cell) -> Bool {

@@ -8,14 +8,17 @@ extension AssetPanel {
     /// - `caps` (optional): the same layout with end-of-month market caps, in any unit, none negative and
     ///   some positive; it must cover the same months and assets (columns may come in another order).
     /// - `sectors` (optional): two columns `asset,sector` with an optional header; every asset of the
-    ///   returns file needs exactly one sector; assets not in the returns file are ignored.
+    ///   returns file needs exactly one sector; assets not in the returns file are ignored, with a note
+    ///   (`notes`) naming the first five and their lines.
     public static func loadWide(returns: String, caps: String? = nil, sectors: String? = nil) throws -> AssetPanel {
         let table = try MonthlyTable(document: CSVDocument(path: returns), returns: .assets)
         let assets = table.values.colLabels ?? []
         let capsMatrix = try caps.map { try alignedCaps(path: $0, months: table.months, assets: assets, returnsPath: returns) }
-        let sectorNames = try sectors.map { try sectorMap(path: $0, assets: assets) }
-        return try AssetPanel(path: returns, months: table.months, assetIDs: assets, returns: table.values,
-                              marketCaps: capsMatrix, sectors: sectorNames, rowLines: table.rowLines, capsPath: caps)
+        let sectorFile = try sectors.map { try sectorMap(path: $0, assets: assets, returnsPath: returns) }
+        var panel = try AssetPanel(path: returns, months: table.months, assetIDs: assets, returns: table.values,
+                                   marketCaps: capsMatrix, sectors: sectorFile?.names, rowLines: table.rowLines, capsPath: caps)
+        if let note = sectorFile?.note { panel.notes.append(note) }
+        return panel
     }
 
     /// The caps file's matrix with its columns put in the order of `assets`. A negative cap is an error at
@@ -75,8 +78,9 @@ extension AssetPanel {
                               hint: "the caps file needs a row for every month of the returns file and no other: \(fix)")
     }
 
-    /// One sector per asset from an `asset,sector` file.
-    private static func sectorMap(path: String, assets: [String]) throws -> [String] {
+    /// One sector per asset from an `asset,sector` file, and a note naming the file's assets that are not
+    /// among `assets` (the first five, with their lines, and how many), which are ignored.
+    private static func sectorMap(path: String, assets: [String], returnsPath: String) throws -> (names: [String], note: String?) {
         let document = try CSVDocument(path: path)
         let records = try document.records().filter { !$0.isBlank }
         guard let first = records.first else {
@@ -87,6 +91,7 @@ extension AssetPanel {
         let checker = NumericRows(document: document, fieldCount: 2, firstValueField: 0,
                                   countSource: "an asset,sector file", columnNames: nil)
         var sectorOf: [String: (sector: String, line: Int)] = [:]
+        var extra: [(asset: String, field: CSVField)] = []
         for record in records.dropFirst(hasHeader ? 1 : 0) {
             try checker.checkFieldCount(record)
             let asset = document.trimmedText(of: record.fields[0])
@@ -94,12 +99,20 @@ extension AssetPanel {
                 throw document.error(at: record.fields[0], "asset '\(asset)' already has a sector (line \(earlier.line))")
             }
             sectorOf[asset] = (document.trimmedText(of: record.fields[1]), record.line)
+            if !known.contains(asset) { extra.append((asset, record.fields[0])) }
         }
         let missing = assets.filter { sectorOf[$0] == nil }
         guard missing.isEmpty else {
             throw DataError(path: path, line: 0,
                             message: "no sector for \(missing.count) asset(s): \(missing.prefix(5).joined(separator: ", "))")
         }
-        return assets.map { sectorOf[$0]?.sector ?? "" }
+        var note: String?
+        if let first = extra.first {
+            let place = DataError(path: path, line: first.field.line, column: first.field.column, message: "").location
+            let listed = extra.prefix(5).map { "\($0.asset) (line \($0.field.line))" }.joined(separator: ", ")
+            let more = extra.count > 5 ? " and \(extra.count - 5) more" : ""
+            note = "\(place): \(extra.count) asset\(extra.count == 1 ? "" : "s") of the sectors file \(extra.count == 1 ? "is" : "are") not in the returns file (\(returnsPath)) and \(extra.count == 1 ? "is" : "are") ignored: \(listed)\(more)"
+        }
+        return (assets.map { sectorOf[$0]?.sector ?? "" }, note)
     }
 }

@@ -28,6 +28,10 @@ public struct AssetPanel: Sendable {
     public let rowLines: [Int]?
     /// The file the market caps were read from, when not `path` (a wide panel's companion caps file).
     public let capsPath: String?
+    /// What the loader noticed about the files without refusing them (`path:line:col: …`, one sentence
+    /// each): a CRSP return above +1,000% in a month, a sectors file's assets that are not in the returns.
+    /// The caller shows them as notes (`tilt run` on stderr, after `note:`).
+    public internal(set) var notes: [String] = []
     let storage: PanelStorage
     /// Row t of this panel is row `t + rowOffset` of `storage` (a panel restricted to common months
     /// shares its parent's storage).
@@ -112,6 +116,7 @@ public struct AssetPanel: Sendable {
         sectors = parent.sectors
         rowLines = parent.rowLines.map { Array($0[rows]) }
         capsPath = parent.capsPath
+        notes = parent.notes
         storage = parent.storage
         rowOffset = parent.rowOffset + rows.lowerBound
     }
