@@ -59,6 +59,9 @@ public struct RebalanceView: Sendable {
         }
         guard !complete.isEmpty else {
             let window = "\(model.windowMonths.first.map(\.description) ?? "?")…\(month)"
+            if let error = Self.blankMonths(spec, at: t, month: month, window: window, eligible: eligible, windowLength: model.windowMonths.count) {
+                throw error
+            }
             switch spec.observations {
             case .complete: throw BacktestError(month: month, "no asset has a complete estimation window (\(window))",
                                                 hint: "allow missing months: `model ols(window: rolling 60, min: 36)`")
@@ -172,6 +175,44 @@ public struct RebalanceView: Sendable {
         }
         guard let cache = spec.modelCache else { return try estimateNow() }
         return try cache.estimate(at: t, estimateNow)
+    }
+
+    /// Why no asset has enough returns in the window of the rebalance at data row `t`, when months of the
+    /// window have no return for any eligible asset (a blank row of a wide file): the error names the first
+    /// such month and, when the month is one row of a file, is located at that row. Nil when every month
+    /// of the window has some return (each asset then misses months of its own).
+    private static func blankMonths(_ spec: StrategySpecification, at t: Int, month: Month, window: String,
+                                    eligible: [Int], windowLength: Int) -> BacktestError? {
+        let panel = spec.data.panel
+        let first = t - windowLength + 1
+        guard windowLength > 0, first >= 0 else { return nil }
+        let blank = panel.rowsWithoutReturns(first..<(t + 1), assets: eligible)
+        guard let row = blank.first else { return nil }
+        let months = blank.map { spec.data.months[$0] }
+        let named = months.prefix(3).map(\.description).joined(separator: ", ") + (months.count > 3 ? " and \(months.count - 3) more" : "")
+        let whole = panel.rowIsBlank(row)
+        let what = whole ? "the month \(months[0]) has no returns (every cell of its row is blank)"
+                         : "none of the \(eligible.count) assets eligible at \(month) has a return in \(months[0])"
+        let others = months.count > 1 ? "; months without any return in that window: \(named)" : ""
+        let place = panel.rowLines.map { "\(panel.path):\($0[row])" } ?? panel.path
+        let needed: String, short: String
+        var skip = "or let them skip missing months: `model ols(window: rolling 60, min: 36)`"
+        switch spec.observations {
+        case .complete:
+            (needed, short) = ("every month of the window", "no asset has a complete estimation window")
+        case .atLeast(let n):
+            // The blank months explain it only when the window's other months are too few.
+            guard windowLength - blank.count < n else { return nil }
+            (needed, short) = ("\(n) months of returns in the window", "no asset has \(n) months of returns in its estimation window")
+            skip = "or ask for fewer with `min:`"
+        }
+        let cause = "at the rebalance of \(month), \(short) (\(window)): "
+        let hint = "the estimates ask for \(needed): give \(months.count == 1 ? "that month" : "those months") returns in "
+            + "\((panel.path as NSString).lastPathComponent) (a blank cell is a missing return), \(skip)"
+        if let dataError = panel.rowError(row, cause + what + others, hint: hint) {
+            return BacktestError(month: nil, dataError.message, hint: hint, dataError: dataError)
+        }
+        return BacktestError(month: month, "\(short) (\(window)): \(what) of \(place)\(others)", hint: hint)
     }
 
     /// Loadings of the decision units: each unit's members' loadings weighted by their shares.

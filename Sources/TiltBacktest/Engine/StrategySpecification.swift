@@ -79,12 +79,17 @@ public struct BacktestError: Error, Sendable, CustomStringConvertible {
     public var hint: String?
     /// When the portfolio problem could not be posed or solved: where in the problem (for a located message).
     public var problemError: PortfolioProblemError?
+    /// When a row of the data caused it (a month without any return): that row, with the file and line, the
+    /// message and the hint, for a message located in the data file.
+    public var dataError: DataError?
 
-    public init(month: Month?, _ message: String, hint: String? = nil, problemError: PortfolioProblemError? = nil) {
+    public init(month: Month?, _ message: String, hint: String? = nil, problemError: PortfolioProblemError? = nil,
+                dataError: DataError? = nil) {
         self.month = month
         self.message = message
         self.hint = hint
         self.problemError = problemError
+        self.dataError = dataError
     }
 
     public var description: String {

@@ -41,6 +41,11 @@ public struct LoadedStrategy: Sendable {
             let prefix = label.isEmpty ? "" : "with \(label), "
             switch outcome {
             case .success(let result): results.append(result)
+            case .failure(let error as BacktestError) where error.dataError != nil:
+                // A row of the data is the cause: located there, and at the statement that read the file.
+                var data = error.dataError!
+                data.message = prefix + data.message
+                throw PlanError(data: data, at: .universeData)
             case .failure(let error as BacktestError):
                 let part = error.problemError?.location.part(variant: i) ?? .objective(variant: i)
                 throw PlanError(prefix + error.description, at: part, hint: error.hint, unknownName: error.problemError?.unknownName)
@@ -69,6 +74,7 @@ extension LoadedStrategy {
             return try RebalanceView(specifications[variant], at: t, month: month, riskFree: Backtester.riskFree(data),
                                      held: held, previousHMM: previousHMM)
         } catch let error as BacktestError {
+            if let data = error.dataError { throw PlanError(data: data, at: .universeData) }
             throw PlanError(error.description, at: .objective(variant: variant), hint: error.hint)
         } catch {
             throw PlanError(String(describing: error), at: .objective(variant: variant))

@@ -232,6 +232,30 @@ public struct AssetPanel: Sendable {
         return parts.joined(separator: ", ")
     }
 
+    /// The month rows of `rows` in which none of the assets at `assets` has a return (a blank row of a wide
+    /// file, a month missing from every stock's rows): each empties every estimation window that holds it
+    /// when the window asks for every month.
+    public func rowsWithoutReturns(_ rows: Range<Int>, assets: [Int]) -> [Int] {
+        rows.filter { t in
+            assets.allSatisfy { j in position(t, j).map { !storage.returns[$0].isFinite } ?? true }
+        }
+    }
+
+    /// Whether no asset of the panel has a return at month row `t`.
+    public func rowIsBlank(_ t: Int) -> Bool {
+        !rowsWithoutReturns(t..<(t + 1), assets: Array(assetIDs.indices)).isEmpty
+    }
+
+    /// A problem at month row `t`'s line of the file (`path:line:1`, with the line's text when the file can
+    /// still be read); nil when the month is not one row of a file (`rowLines` is nil).
+    public func rowError(_ t: Int, _ message: String, hint: String? = nil) -> DataError? {
+        guard let rowLines, rowLines.indices.contains(t) else { return nil }
+        if let document = try? CSVDocument(path: path) {
+            return document.error(line: rowLines[t], column: 1, message: message, hint: hint)
+        }
+        return DataError(path: path, line: rowLines[t], column: 1, message: message, hint: hint)
+    }
+
     /// The same panel restricted to the month rows `rows` (sharing the storage: nothing is copied).
     func restricted(to rows: Range<Int>) -> AssetPanel {
         AssetPanel(restricting: self, to: rows)
