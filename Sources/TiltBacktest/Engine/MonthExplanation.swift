@@ -51,6 +51,9 @@ public struct MonthExplanation: Sendable, Codable {
     /// The interior-point path's cone program (nil when the problem does not compile, see `compileError`).
     public var coneProgram: ConeProgramSize?
     public var compileError: String?
+    /// What the reader should know about the month itself (not a rebalance month of the schedule); nil
+    /// when nothing.
+    public var notes: [String]?
 
     /// Explains `problem` in `view`'s month (`variant` of `variants`, labelled `label`).
     public init(_ problem: PortfolioProblem, in view: RebalanceView, label: String, variants: Int,
@@ -99,6 +102,7 @@ public struct MonthExplanation: Sendable, Codable {
                      "  \(units) \(unitKind)" + (unitKind == "sectors" ? " over \(assets) assets" : "") + ", \(factors.count) factors (\(factors.joined(separator: ", "))) and the intercept; \(model)",
                      "  w: \(units) weights; f = B(w − b): \(factors.count + 1) active exposures",
                      "\(sense) (\(objectiveCurvature)):"]
+        lines.insert(contentsOf: (notes ?? []).map { "  note: " + $0 }, at: 1)
         let width = max(16, (objective.map(\.text.count) + constraints.map(\.text.count)).max() ?? 0)
         for term in objective {
             lines.append("  " + term.text.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + term.curvature)

@@ -26,6 +26,8 @@ public struct PlanError: Error, Sendable, CustomStringConvertible {
         case objective(variant: Int)
         /// A constraint of a variant's problem (its index in `PortfolioProblem.constraints`).
         case constraint(variant: Int, index: Int)
+        /// A variant's factor model: the `model` statement, or its entry of `model in […]`.
+        case model(variant: Int)
         /// The parametric policy statement.
         case policy
         /// The policy's in-sample fit (`fit:`).

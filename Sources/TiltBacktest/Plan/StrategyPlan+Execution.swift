@@ -138,6 +138,8 @@ extension StrategyPlan {
         let benchmarkRule = try benchmark.load(assets: data.panel.assetIDs, suggest: suggest)
         // An exposure the factors do not have is named now, before any estimate or solve.
         try checkExposureNames(factorNames: data.factors.factorNames)
+        // A rolling window too short for the model is the `model` statement's error, before any estimate.
+        try checkWindowLengths(factorNames: data.factors.factorNames)
         // Variants with the same model share data, window and schedule, so they share the estimated models.
         var caches: [FactorModelPlan: FactorModelCache] = [:]
         for variant in variants where variants.filter({ $0.model == variant.model }).count > 1 {
@@ -157,6 +159,7 @@ extension StrategyPlan {
             specifications.append(specification)
         }
         notes += coverageNotes(factorFile, data: data)
+        if let note = fewMonthsNote(specifications, data: data) { notes.append(note) }
         return LoadedStrategy(plan: self, data: data, specifications: specifications, notes: notes)
     }
 

@@ -21,6 +21,9 @@ struct PlanSourceMap {
             return ranges[.objective(variant: variant)] ?? fallback
         case .exposureName(let variant, let constraint?, _):
             return range(.constraint(variant: variant, index: constraint))
+        case .model(let variant) where variant > 0:
+            // One `model` statement is every variant's model.
+            return range(.model(variant: 0))
         default:
             return fallback
         }
@@ -159,6 +162,12 @@ struct PlanLowering {
                 return nil
             }
         }
+        // A rolling window too short for the model: exactly when the factors are known before any file is
+        // read, else only when it is too short for any model (the run checks it again with the file's factors).
+        do { try plan.checkWindowLengths(factorNames: plan.factorNamesBeforeReading) } catch {
+            diagnostics.append(map.diagnostic(error))
+            return nil
+        }
         return plan
     }
 
@@ -271,6 +280,12 @@ struct PlanLowering {
         }
         let model = draft.model.flatMap { self.model($0, crsp: crsp) }
         let standard = crsp ? FactorModelPlan.crspStandard : FactorModelPlan.standard
+        // Where each variant's model is written: the `model` statement, or its entry of `model in […]`.
+        if let sweep = draft.sweeps.first, sweep.name.name == "model", case .matrix(let rows) = sweep.values.kind {
+            for (index, form) in rows.joined().enumerated() { map.ranges[.model(variant: index)] = form.range }
+        } else if let modelExpr = draft.model {
+            map.ranges[.model(variant: 0)] = modelExpr.range // every variant's (`PlanSourceMap.range`)
+        }
         /// The variant's problem, with `scope` giving the constants (a swept parameter's value) and the
         /// constraints adjusted by `adjust`.
         func problem(_ lowering: inout PlanLowering, scope: ConstantScope, variant: Int,

@@ -439,10 +439,12 @@ public final class Session {
         let exclusions = WindowExclusions(universeCount: loaded.data.panel.assetIDs.count,
                                           benchmarkFile: loaded.specifications.first?.benchmarkFile, rebalances: [view.windowExclusion])
         if let note = DataNotes.window(exclusions, rebalances: 1) { notes(note) }
-        let explanation: MonthExplanation
+        var explanation: MonthExplanation
         do {
             explanation = try MonthExplanation(plan.variants[0].problem, in: view, label: plan.variants[0].label,
                                                variants: plan.variants.count, allocation: plan.allocation)
+            // A month from the command line need not be one the strategy rebalances at: say so.
+            if monthGiven, draft.rebalance != nil, let note = loaded.offScheduleNote(month) { explanation.notes = [note] }
         } catch {
             throw map.diagnostic(PlanError(error.message, at: error.location.part(variant: 0), hint: error.hint, unknownName: error.unknownName))
         }
