@@ -1,3 +1,6 @@
+import Foundation
+import TiltLinearAlgebra
+
 /// Where CRSP rows come from, for messages about them: a CSV file (lines), a database query (rows).
 public protocol CRSPRowLocation {
     /// The source's name in messages (a file's path, `crsp.msf on host/db`).
@@ -158,14 +161,15 @@ public struct CRSPPanelBuilder {
         if extremeRowCount > 1 {
             let others = extremeRows.dropFirst().map { "permno \($0.permno) in \($0.month) (line \($0.line))" }
             let more = extremeRowCount - extremeRows.count
-            note += "; \(extremeRowCount) rows have a RET above \(Int(CRSPPanelBuilder.extremeReturn)) (+\(CRSPPanelBuilder.percent(CRSPPanelBuilder.extremeReturn))), also \(others.joined(separator: ", "))\(more > 0 ? " and \(more) more" : "")"
+            note += "; \(extremeRowCount) rows have a RET above \(String(format: "%g", CRSPPanelBuilder.extremeReturn)) (+\(CRSPPanelBuilder.percent(CRSPPanelBuilder.extremeReturn))), also \(others.joined(separator: ", "))\(more > 0 ? " and \(more) more" : "")"
         }
         return note
     }
 
     /// A return as a whole percentage with thousands separators (45 → "4,500%").
     static func percent(_ ret: Double) -> String {
-        let whole = Int((ret * 100).rounded())
+        // Clamped: a RET of 1e300 is a finite Double that no Int holds.
+        let whole = Int(clamping: ret * 100, rounding: .toNearestOrAwayFromZero, to: Int.min...Int.max)
         let digits = String(whole.magnitude)
         var grouped = ""
         for (k, c) in digits.enumerated() {

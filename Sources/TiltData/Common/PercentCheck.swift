@@ -1,4 +1,5 @@
 import Foundation
+import TiltLinearAlgebra
 
 /// Whether an asset returns file (a wide file, a long panel) as a whole looks like percent: more than half
 /// of its returns, and at least `minimumReturns` of them, lie beyond ±100% (|r| > 1), that is, its median
@@ -37,7 +38,7 @@ struct PercentCheck {
     func error() -> DataError? {
         guard looksLikePercent, let example else { return nil }
         var error = example.at
-        let share = Int((Double(large) / Double(count) * 100).rounded())
+        let share = Int(clamping: Double(large) / Double(count) * 100, rounding: .toNearestOrAwayFromZero, to: 0...100)
         error.message = "\(example.quote) would be a return of \(example.value < 0 ? "" : "+")\(PercentCheck.timesHundred(example.text, example.value))% in one month, and \(large) of the file's \(count) returns (\(share)%) lie beyond ±100%: the file looks like percent, but a returns file holds decimals (0.0123 for 1.23%)"
         error.hint = "divide the returns by 100 (real monthly returns have a median size near 0.05; this file's is above 1)"
         return error
