@@ -16,9 +16,12 @@ struct Solve: ParsableCommand {
         "optimal" means Clarabel's criteria hold on the file's own data: primal and dual residuals within
         --tol-feas (relative to the data and the solution) and the duality gap within --tol-gap-abs or
         --tol-gap-rel. "almost optimal" means the reduced tolerances hold (1e-4 feasibility, 5e-5 gap) but
-        not the full ones; such a solution is first polished (Newton's method on its active set) and
-        reported optimal when the polished point meets the full criteria. Infeasibility and unboundedness
-        are certificates checked to --tol-infeas.
+        not the full ones; such a solution, or one that stopped without further progress, is then polished
+        (Newton's method on its active set, kept only if every multiplier there has the right sign) and
+        reported optimal when the polished point meets the full criteria; so is an optimal one whose
+        bounded variables' stationarity is off by more than 1e-3 of their own terms once their bounds'
+        multipliers take up what they can (a sign of a wrong vertex; Docs/solver.md). Infeasibility and
+        unboundedness are certificates checked to --tol-infeas.
 
         Examples:
           tilt solve afiro.mps
@@ -121,15 +124,13 @@ struct Solve: ParsableCommand {
         var settings = (try? SolverSettings(options: options)) ?? SolverSettings()
         settings.verbose = verbose
         if let timeLimit { settings.timeLimit = timeLimit }
-        var solution: SolverSolution
+        let solution: SolverSolution
         do {
-            solution = try InteriorPointSolver(problem: parsed.problem, settings: settings).solve()
-            // Short of the full tolerances, the optimum of the solution's active set, if it verifies (QSHARE1B:
-            // the interior-point method stalls 1.7e-7 above the optimum, with a dual residual it cannot reduce).
-            if solution.status == .almostOptimal,
-               let polished = SolutionPolisher.polish(parsed.problem, solution, settings: settings) {
-                solution = polished
-            }
+            // Short of the full tolerances, stopped without progress, or optimal with a bound shortfall: the
+            // optimum of the solution's active set, if it verifies (QSHARE1B: the interior-point method stalls
+            // 1.7e-7 above the optimum, with a dual residual it cannot reduce; a linear program with costs over
+            // eleven decades stopped at a wrong vertex).
+            solution = try SolutionPolisher.interiorPointSolve(parsed.problem, settings: settings)
         } catch {
             printError("\(file): error: \(error)\n")
             throw userErrorExit

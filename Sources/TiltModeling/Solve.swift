@@ -23,9 +23,10 @@ extension OptimizationProblem {
                let solved = SolutionPolisher.solve(conic, near: warmStart.solution, settings: settings) {
                 result = solved
                 method = .warmStartedActiveSet
+            } else if polish {
+                result = try SolutionPolisher.interiorPointSolve(conic, settings: settings, polishingOptimal: true)
             } else {
                 result = try InteriorPointSolver(problem: conic, settings: settings).solve()
-                if polish, let polished = SolutionPolisher.polish(conic, result, settings: settings) { result = polished }
             }
         } catch let error as SolverError {
             throw ModelingError("the problem's data cannot be solved: \(error.description)",

@@ -48,6 +48,15 @@ public struct OptimalityCheck: Sendable {
     public var scaledDualResidual: Double
     /// `Σ|(Ax + s − b)ᵢ zᵢ| + Σ|xⱼ (Px + Aᵀz + q)ⱼ|`, as described above.
     public var residualCost: Double
+    /// The largest share of a bounded variable's own stationarity terms left over once its bounds'
+    /// multipliers have taken up what they can (`boundShortfall(…)`); 0 when they take up all of it.
+    public var boundShortfall: Double
+    /// The `boundShortfall` above which an answer that meets the tolerances is not trusted without
+    /// polishing (`SolutionPolisher.interiorPointSolve`): far below what a wrong vertex shows (0.5 on the
+    /// linear programs the fuzz found). Not a test of `meets`: columns without cost whose terms are all
+    /// at rounding level (1e-12 and below, on 12 of the Maros–Meszaros problems) show shortfalls near 1 at
+    /// their optimum, and their residual moves the objective by nothing.
+    public static let boundShortfallTolerance = 1e-3
 
     /// Measures `(x, s, z)` on `problem` (whose `P` may hold only its upper triangle).
     public init(problem: ConicProblem, x: [Double], s: [Double], z: [Double]) {
@@ -73,6 +82,7 @@ public struct OptimalityCheck: Sendable {
         gapAbsolute = abs(primalObjective - dualObjective)
         gapRelative = gapAbsolute / max(1, min(abs(primalObjective), abs(dualObjective)))
         residualCost = primal.indices.reduce(0) { $0 + abs(primal[$1] * z[$1]) } + dual.indices.reduce(0) { $0 + abs(dual[$1] * x[$1]) }
+        boundShortfall = Self.boundShortfall(problem, z: z, px: px, residual: dual)
         let all = [primalResidual, dualResidual, scaledDualResidual, residualCost, gapAbsolute, primalObjective, dualObjective]
         if !all.allSatisfy(\.isFinite) {
             primalResidual = .infinity
@@ -106,6 +116,51 @@ public struct OptimalityCheck: Sendable {
             return g < absolute || g < relative * max(1, min(abs(primal), abs(dual)) * factor)
         }
         return meets(1) && meets(scale)
+    }
+
+    /// A sign of a wrong answer that Clarabel's tests pass: a bounded variable whose stationarity is off by a large
+    /// share of its own terms, in the direction its bounds' multipliers cannot take up. The dual residual is
+    /// measured against the whole vector and the residual cost multiplies it by the returned x, so a column
+    /// whose terms are small beside the largest cost can be far off where its optimal value is large:
+    /// `minimize 1e-8·x₁ + 0.1·x₂ + 2000·x₃ s.t. 1e-4·x₁ + 300·x₂ + x₃ ≥ 50, x ≥ 0` passed them at x₂ = 1/6
+    /// (objective 0.0167; the optimum is 0.005 at x₁ = 5e5) with x₁'s residual −2.3e-8, 1e-11 of ‖q‖∞ but
+    /// half of x₁'s own terms, and x₁ = 0; a six-column one ended at 5.07e-6 (optimum 1.74e-6) with a
+    /// residual of −7.2e-8 on a column whose optimal value is 46 and returned value 0.93. A residual of the
+    /// sign a bound's multiplier can take up is harmless (raising that multiplier, which is unbounded above,
+    /// makes the column's stationarity exact and keeps z in K*); one of the other sign can be taken up only
+    /// down to a multiplier of 0, and what is left says the objective still falls as the variable moves off
+    /// that bound, by an amount no tolerance on x̂ bounds. So for each variable with a bound — a row of a
+    /// nonnegative cone with a single entry in its column — the residual of its stationarity is moved into
+    /// its bounds' multipliers as far as they stay nonnegative; what is left, over the sum of the sizes of
+    /// the column's terms |qⱼ| + |(Px)ⱼ| + Σᵢ|aᵢⱼzᵢ|, is the shortfall. Free variables are left to the tests
+    /// above (nothing can take up their residual).
+    static func boundShortfall(_ problem: ConicProblem, z: [Double], px: [Double], residual: [Double]) -> Double {
+        let A = problem.A
+        // Rows of the nonnegative cones, and how many entries each has.
+        var inequality = [Bool](repeating: false, count: A.rows), entries = [Int](repeating: 0, count: A.rows)
+        var start = 0
+        for cone in problem.cones {
+            if case .nonnegative(let m) = cone { for i in start..<(start + m) { inequality[i] = true } }
+            start += cone.dimension
+        }
+        for i in A.rowIndices { entries[i] += 1 }
+        var largest = 0.0
+        for j in 0..<A.cols {
+            let r = residual[j]
+            var size = abs(problem.q[j]) + abs(px[j]), bounded = false, unlimited = false, capacity = 0.0
+            for k in A.colPointers[j]..<A.colPointers[j + 1] {
+                let i = A.rowIndices[k], a = A.values[k]
+                size += abs(a * z[i])
+                guard inequality[i], entries[i] == 1 else { continue }
+                bounded = true
+                // Raising zᵢ moves rⱼ by aᵢⱼ per unit; lowering it, by −aᵢⱼ down to zᵢ = 0.
+                if a * r < 0 { unlimited = true } else { capacity += abs(a) * z[i] }
+            }
+            guard bounded, !unlimited, r != 0 else { continue }
+            let shortfall = abs(r) - capacity
+            if shortfall > 0, size > 0 { largest = max(largest, shortfall / size) }
+        }
+        return largest
     }
 
     /// `optimal` if the full tolerances hold, `almostOptimal` if the reduced ones do, otherwise nil.
