@@ -67,7 +67,7 @@ rebalance monthly from 2003-01 to 2003-03
         + "as cash until the next rebalance (Docs/conventions.md): D in 2003-02 (portfolio "
         + String(format: "%.1f%%", heldD * 100) + ", benchmark " + String(format: "%.1f%%", benchmarkD * 100) + ")"
     #expect(unpriced.contains("(portfolio 25.0%, benchmark 40.0%)"))
-    let window = "1 of 5 assets of the universe were left out of rebalances for too few returns in the estimation window "
+    let window = "1 of 5 assets of the universe was left out of rebalances for too few returns in the estimation window "
         + "(an asset needs a return in every month of it, or in `min: K` of them; Docs/conventions.md): E at all 3 rebalances"
     #expect(collected.notes.contains(unpriced), "\(collected.notes)")
     #expect(collected.notes.contains(window), "\(collected.notes)")
@@ -104,7 +104,7 @@ rebalance monthly from 2003-01 to 2003-03
     #expect(zip(exclusions.rebalances.compactMap(\.benchmarkShare), [first, later, later]).allSatisfy { abs($0 - $1) < 1e-12 })
     let path = try #require(exclusions.benchmarkFile)
     #expect(URL(fileURLWithPath: path).lastPathComponent == "bw.csv")
-    let window = "1 of 5 assets of the universe were left out of rebalances for too few returns in the estimation window "
+    let window = "1 of 5 assets of the universe was left out of rebalances for too few returns in the estimation window "
         + "(an asset needs a return in every month of it, or in `min: K` of them; Docs/conventions.md): E at all 3 rebalances; "
         + "they carried " + String(format: "%.1f%%", first * 100) + "–" + String(format: "%.1f%%", later * 100)
         + " of the benchmark's weight in \(path), renormalised over the other assets at 3 of the 3 rebalances"
@@ -118,7 +118,7 @@ rebalance monthly from 2003-01 to 2003-03
     explaining.notes = { explained.texts.append($0) }
     let errors = explaining.explain(file, month: Month(2003, 2))
     #expect(errors.isEmpty, "\(errors)")
-    let month = "at the rebalance of 2003-02, 1 of 5 assets of the universe were left out for too few returns in the estimation "
+    let month = "at the rebalance of 2003-02, 1 of 5 assets of the universe was left out for too few returns in the estimation "
         + "window (an asset needs a return in every month of it, or in `min: K` of them; Docs/conventions.md): E; they carried "
         + String(format: "%.1f%%", later * 100) + " of the benchmark's weight in \(path), renormalised over the other assets"
     #expect(explained.texts.contains(month), "\(explained.texts)")

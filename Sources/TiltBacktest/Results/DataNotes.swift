@@ -64,8 +64,10 @@ public enum DataNotes {
         guard !order.isEmpty else { return nil }
         let rule = "too few returns in the estimation window (an asset needs a return in every month of it, or in `min: K` of them; Docs/conventions.md)"
         var text: String
+        // "1 of 48 assets … was", "3 of 48 … were".
+        let verb = order.count == 1 ? "was" : "were"
         if rebalances == 1, let month = exclusions.rebalances.first?.month {
-            text = "at the rebalance of \(month), \(order.count) of \(exclusions.universeCount) assets of the universe were left out for \(rule): "
+            text = "at the rebalance of \(month), \(order.count) of \(exclusions.universeCount) assets of the universe \(verb) left out for \(rule): "
                 + order.prefix(examples).joined(separator: ", ") + more(order.count)
         } else {
             // The assets left out most often first (in order of first exclusion among equals).
@@ -78,7 +80,7 @@ public enum DataNotes {
             } else {
                 listed = shown.map { "\($0) (at \(times(counts[$0]!)))" }.joined(separator: ", ") + more(order.count)
             }
-            text = "\(order.count) of \(exclusions.universeCount) assets of the universe were left out of rebalances for \(rule): " + listed
+            text = "\(order.count) of \(exclusions.universeCount) assets of the universe \(verb) left out of rebalances for \(rule): " + listed
         }
         if let file = exclusions.benchmarkFile {
             let shares = exclusions.rebalances.compactMap(\.benchmarkShare).filter { $0 > 0 }
