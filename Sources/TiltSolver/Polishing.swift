@@ -24,7 +24,7 @@ public enum SolutionPolisher {
 
     /// The interior-point method's solution of `problem`, polished (`polish`) where it falls short of
     /// "optimal" — almost optimal, or stopped without further progress — or where an optimal answer shows a
-    /// bound shortfall (`OptimalityCheck.boundShortfall` above `boundShortfallTolerance`), and the polished
+    /// bound shortfall (`OptimalityCheck.boundShortfall(_:x:z:)` above `boundShortfallTolerance`), and the polished
     /// point verifies: what `tilt solve` returns. `minimize 1e-8·x₁ + 0.1·x₂ + 2000·x₃ s.t. 1e-4·x₁ + 300·x₂ +
     /// x₃ ≥ 50, x ≥ 0` met Clarabel's criteria at 0.0167, where the optimum is 0.005; the polisher, which
     /// keeps an active set only when every multiplier on it has the right sign, releases x₁'s bound and ends
@@ -37,17 +37,15 @@ public enum SolutionPolisher {
     public static func interiorPointSolve(_ problem: ConicProblem, settings: SolverSettings = SolverSettings(),
                                           polishingOptimal: Bool = false) throws -> SolverSolution {
         let solution = try InteriorPointSolver(problem: problem, settings: settings).solve()
-        let doubtful = solution.status == .optimal
-            && OptimalityCheck(problem: problem, x: solution.x, s: solution.s, z: solution.z).boundShortfall
-                > OptimalityCheck.boundShortfallTolerance
-        guard polishingOptimal || doubtful || solution.status != .optimal else { return solution }
+        let polishes = solution.status != .optimal || polishingOptimal
+            || OptimalityCheck.boundShortfall(problem, x: solution.x, z: solution.z) > OptimalityCheck.boundShortfallTolerance
+        guard polishes else { return solution }
         return polish(problem, solution, settings: settings) ?? solution
     }
 
     /// The polished solution of an optimal or almost optimal `solution` — or of the last iterate of a run
     /// that made no further progress (not of one stopped by its iteration limit: the limit bounds the work
-    /// asked for) — with status `optimal`, or nil when
-    /// polishing does not verify. The verification is the proof: a point that satisfies the optimality
+    /// asked for) — with status `optimal`, or nil when polishing does not verify. The verification is the proof: a point that satisfies the optimality
     /// conditions of a convex problem to the tolerances is optimal to them, whatever the interior-point
     /// objective was (which can lie below the optimum by its infeasibility times the multipliers: 7e-9 on
     /// `minimize 1e8·x₁ + x₂`, where a no-worse-objective rule rejected the exact vertex).

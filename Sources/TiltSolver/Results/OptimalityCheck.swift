@@ -48,10 +48,7 @@ public struct OptimalityCheck: Sendable {
     public var scaledDualResidual: Double
     /// `Σ|(Ax + s − b)ᵢ zᵢ| + Σ|xⱼ (Px + Aᵀz + q)ⱼ|`, as described above.
     public var residualCost: Double
-    /// The largest share of a bounded variable's own stationarity terms left over once its bounds'
-    /// multipliers have taken up what they can (`boundShortfall(…)`); 0 when they take up all of it.
-    public var boundShortfall: Double
-    /// The `boundShortfall` above which an answer that meets the tolerances is not trusted without
+    /// The `boundShortfall(_:x:z:)` above which an answer that meets the tolerances is not trusted without
     /// polishing (`SolutionPolisher.interiorPointSolve`): far below what a wrong vertex shows (0.5 on the
     /// linear programs the fuzz found). Not a test of `meets`: columns without cost whose terms are all
     /// at rounding level (1e-12 and below, on 12 of the Maros–Meszaros problems) show shortfalls near 1 at
@@ -62,13 +59,9 @@ public struct OptimalityCheck: Sendable {
     public init(problem: ConicProblem, x: [Double], s: [Double], z: [Double]) {
         let s = Self.insideCones(s, problem.cones, dual: false)
         let z = Self.insideCones(z, problem.cones, dual: true)
-        let upper = problem.P.upperTriangle()
-        let px = upper.symmetricUpperTimes(x)
+        let (px, dual) = Self.stationarity(problem, x: x, z: z)
         var primal = problem.b.indices.map { -problem.b[$0] + s[$0] }
         problem.A.multiplyAdd(x, into: &primal)
-        var dual = problem.q
-        for j in dual.indices { dual[j] += px[j] }
-        problem.A.transposeMultiplyAdd(z, into: &dual)
         let xPx = VectorMath.dot(x, px), qTx = VectorMath.dot(problem.q, x), bTz = VectorMath.dot(problem.b, z)
         let normX = VectorMath.normInf(x)
         primalResidual = VectorMath.normInf(primal)
@@ -82,7 +75,6 @@ public struct OptimalityCheck: Sendable {
         gapAbsolute = abs(primalObjective - dualObjective)
         gapRelative = gapAbsolute / max(1, min(abs(primalObjective), abs(dualObjective)))
         residualCost = primal.indices.reduce(0) { $0 + abs(primal[$1] * z[$1]) } + dual.indices.reduce(0) { $0 + abs(dual[$1] * x[$1]) }
-        boundShortfall = Self.boundShortfall(problem, z: z, px: px, residual: dual)
         let all = [primalResidual, dualResidual, scaledDualResidual, residualCost, gapAbsolute, primalObjective, dualObjective]
         if !all.allSatisfy(\.isFinite) {
             primalResidual = .infinity
@@ -134,7 +126,11 @@ public struct OptimalityCheck: Sendable {
     /// its bounds' multipliers as far as they stay nonnegative; what is left, over the sum of the sizes of
     /// the column's terms |qⱼ| + |(Px)ⱼ| + Σᵢ|aᵢⱼzᵢ|, is the shortfall. Free variables are left to the tests
     /// above (nothing can take up their residual).
-    static func boundShortfall(_ problem: ConicProblem, z: [Double], px: [Double], residual: [Double]) -> Double {
+    /// Measured on demand (`SolutionPolisher.interiorPointSolve` asks it of an optimal answer), not by every
+    /// check the iterations make: it is no test of `meets`.
+    public static func boundShortfall(_ problem: ConicProblem, x: [Double], z: [Double]) -> Double {
+        let z = insideCones(z, problem.cones, dual: true)
+        let (px, residual) = stationarity(problem, x: x, z: z)
         let A = problem.A
         // Rows of the nonnegative cones, and how many entries each has.
         var inequality = [Bool](repeating: false, count: A.rows), entries = [Int](repeating: 0, count: A.rows)
@@ -161,6 +157,15 @@ public struct OptimalityCheck: Sendable {
             if shortfall > 0, size > 0 { largest = max(largest, shortfall / size) }
         }
         return largest
+    }
+
+    /// `Px` and the stationarity residual `Px + Aᵀz + q` (`P` may hold only its upper triangle).
+    private static func stationarity(_ problem: ConicProblem, x: [Double], z: [Double]) -> (px: [Double], residual: [Double]) {
+        let px = problem.P.upperTriangle().symmetricUpperTimes(x)
+        var residual = problem.q
+        for j in residual.indices { residual[j] += px[j] }
+        problem.A.transposeMultiplyAdd(z, into: &residual)
+        return (px, residual)
     }
 
     /// `optimal` if the full tolerances hold, `almostOptimal` if the reduced ones do, otherwise nil.
