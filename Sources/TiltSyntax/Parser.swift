@@ -468,27 +468,15 @@ public struct Parser {
         // The statement as it would be written with the sweep taken out, when all of it could be read and it fits
         // on a line.
         func statement(_ constraints: [Constraint]) -> String? {
-            var text = file.text(head.sense.range) + " " + Formatter.format(head.objective, in: file)
-            if !constraints.isEmpty {
-                text += " s.t. " + constraints.map { c in
-                    (c.label.map { $0.name + ": " } ?? "") + Formatter.format(c.expr, in: file)
-                }.joined(separator: ", ")
-            }
-            return text.count <= Formatter.lineWidth ? text : nil
+            SweepHint.statement(keyword: file.text(head.sense.range), objective: head.objective, constraints: constraints, in: file)
         }
         switch constraint.expr.kind {
         case .name(name) where Parser.sweptBounds.contains(name):
             // `s.t. tev in [2%, 4%]`: sweeping the quantity bounds it.
             let kept = after.map { before + $0 }
-            let rewritten = kept.flatMap(statement).map { ", `\($0)`" } ?? ""
-            var hint = "\(sweep), then the objective without it\(rewritten): each value bounds `\(name)` in a backtest of its own"
-            if let first { hint += ", `\(name) <= \(first)` in the first" }
-            let replaced = (kept ?? before).first { c in
-                if case .binary(.lessEqual, let lhs, _, _, _) = c.expr.kind { return lhs.kind == .name(name) }
-                return false
-            }
-            if let replaced { hint += ", in place of `\(Formatter.format(replaced.expr, in: file))`" }
-            return fail(message, at: keyword.range, hint: hint)
+            return fail(message, at: keyword.range,
+                        hint: SweepHint.sweptBound(name, values: valuesText, first: first, without: "it", statement: kept.flatMap(statement),
+                                                   others: kept ?? before, in: file))
         case .name(name):
             // `s.t. tau in [1, 3]`: a parameter, which the objective or a constraint must use.
             return fail(message, at: keyword.range,

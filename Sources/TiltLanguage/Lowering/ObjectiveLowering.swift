@@ -212,27 +212,14 @@ struct ObjectiveLowering {
     }
 
     /// The hint for `tev <= [2%, 4%]`: the sweep of the bound as a statement of its own, in the words of the
-    /// parser's hint for `s.t. tev in [2%, 4%]` (`Parser.misplacedSweep`), then the objective without the
-    /// constraint `c`, when it fits on a line.
+    /// parser's hint for `s.t. tev in [2%, 4%]` (`SweepHint`), then the objective without the constraint `c`.
     private func sweptBoundHint(_ name: String, _ values: String, first: String?, without c: Constraint,
                                 _ sense: ObjectiveSense, _ objective: Expr, _ constraints: [Constraint]) -> String {
         let kept = constraints.filter { $0.range != c.range }
-        var statement = (keyword ?? (sense == .minimize ? "minimize" : "maximize")) + " " + Formatter.format(objective, in: file)
-        if !kept.isEmpty {
-            statement += " s.t. " + kept.map { k in (k.label.map { $0.name + ": " } ?? "") + Formatter.format(k.expr, in: file) }
-                .joined(separator: ", ")
-        }
-        let rewritten = statement.count <= Formatter.lineWidth ? ", `\(statement)`" : ""
-        var hint = "to run one backtest per value, write the sweep on a line of its own, `\(name) in \(values)`, then the objective "
-            + "without this constraint\(rewritten): each value bounds `\(name)` in a backtest of its own"
-        if let first { hint += ", `\(name) <= \(first)` in the first" }
-        // The sweep replaces the program's own `tev <= …` (PlanLowering's variants).
-        let replaced = kept.first { k in
-            if case .binary(.lessEqual, let lhs, _, _, _) = k.expr.kind { return lhs.kind == .name(name) }
-            return false
-        }
-        if let replaced { hint += ", in place of `\(Formatter.format(replaced.expr, in: file))`" }
-        return hint
+        let statement = SweepHint.statement(keyword: keyword ?? (sense == .minimize ? "minimize" : "maximize"),
+                                            objective: objective, constraints: kept, in: file)
+        return "to run one backtest per value, "
+            + SweepHint.sweptBound(name, values: values, first: first, without: "this constraint", statement: statement, others: kept, in: file)
     }
 
     /// The structured kind of `quantity relation bound` (bound a constant), or nil.
