@@ -20,9 +20,7 @@ extension CSVDocument {
     public func cell(_ field: CSVField) throws -> CSVCell {
         guard !field.hasEscapedQuotes else { return .text }
         return try bytes.withUnsafeBufferPointer { b in
-            var s = field.start, e = field.end
-            while s < e, b[s] == 0x20 || b[s] == 0x09 { s += 1 }
-            while e > s, b[e - 1] == 0x20 || b[e - 1] == 0x09 { e -= 1 }
+            let trimmed = CSVDocument.trimmed(field.start..<field.end, in: b), s = trimmed.lowerBound, e = trimmed.upperBound
             if s == e || CSVDocument.isSASMissing(UnsafeBufferPointer(rebasing: b[s..<e])) { return .missing }
             var digits = 0
             for k in s..<e {

@@ -160,10 +160,8 @@ public struct CSVDocument: Sendable {
 
     /// The field's text without surrounding spaces and tabs (how header names and labels are read).
     public func trimmedText(of field: CSVField) -> String {
-        var s = field.start, e = field.end
-        while s < e, bytes[s] == 0x20 || bytes[s] == 0x09 { s += 1 }
-        while e > s, bytes[e - 1] == 0x20 || bytes[e - 1] == 0x09 { e -= 1 }
-        let raw = String(decoding: bytes[s..<e], as: UTF8.self)
+        let range = bytes.withUnsafeBufferPointer { CSVDocument.trimmed(field.start..<field.end, in: $0) }
+        let raw = String(decoding: bytes[range], as: UTF8.self)
         return field.hasEscapedQuotes ? raw.replacingOccurrences(of: "\"\"", with: "\"") : raw
     }
 
@@ -183,16 +181,21 @@ public struct CSVDocument: Sendable {
     /// CRSP reader also takes it for a blank cell where blank and missing differ (an event row: RET and PRC
     /// both blank).
     func holdsSASMissingValue(_ field: CSVField) -> Bool {
-        withBytes(of: field) { bytes in
-            var s = 0, e = bytes.count
-            while s < e, bytes[s] == 0x20 || bytes[s] == 0x09 { s += 1 }
-            while e > s, bytes[e - 1] == 0x20 || bytes[e - 1] == 0x09 { e -= 1 }
-            return CSVDocument.isSASMissing(UnsafeBufferPointer(rebasing: bytes[s..<e]))
+        bytes.withUnsafeBufferPointer { b in
+            CSVDocument.isSASMissing(UnsafeBufferPointer(rebasing: b[CSVDocument.trimmed(field.start..<field.end, in: b)]))
         }
     }
 
     /// Calls `body` with the bytes of `field` as written (inside the quotes when quoted), so that a loader
     /// can read a cell without making a string of it.
+    /// `range` of `bytes` without the spaces and tabs at either end: a field as its cell is read.
+    static func trimmed(_ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        var s = range.lowerBound, e = range.upperBound
+        while s < e, bytes[s] == 0x20 || bytes[s] == 0x09 { s += 1 }
+        while e > s, bytes[e - 1] == 0x20 || bytes[e - 1] == 0x09 { e -= 1 }
+        return s..<e
+    }
+
     func withBytes<R>(of field: CSVField, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[field.start..<field.end])) }
     }
