@@ -79,7 +79,6 @@ struct NumericRows {
         let n = records.count
         var storage = [Double](repeating: .nan, count: n * valueColumns)
         var percent = returns == .assets ? PercentCheck() : nil
-        var refused: Error?
         do {
             for (i, record) in records.enumerated() {
                 try checkFieldCount(record)
@@ -88,9 +87,9 @@ struct NumericRows {
                     if let cellCheck { try check(x, record, field: j, cellCheck) }
                     if let returns {
                         if percent != nil {
-                            percent?.add(x, at: record.fields[j], in: document, quote: cellText(record, field: j))
-                            // Kept until the file is read: a percent file's loss is also below −100%.
-                            if refused == nil { do { try checkReturn(x, record, field: j, of: returns) } catch { refused = error } }
+                            percent?.add(x, at: record.fields[j], in: document, quote: cellText(record, field: j)) {
+                                try checkReturn(x, record, field: j, of: returns)
+                            }
                         } else {
                             try checkReturn(x, record, field: j, of: returns)
                         }
@@ -99,10 +98,9 @@ struct NumericRows {
                 }
             }
         } catch {
-            throw refused ?? error
+            throw percent?.stopped(by: error) ?? error
         }
-        if let error = percent?.error() { throw error }
-        if let refused { throw refused }
+        try percent?.finish()
         return storage
     }
 

@@ -18,6 +18,9 @@ struct PercentCheck {
     private(set) var large = 0
     /// The first return beyond ±100%: an error at its cell (message to come), its quoted text, its value.
     private var example: (at: DataError, quote: String, text: String, value: Double)?
+    /// The first return refused on its own (below −100%), kept until the file is read: a loss written in
+    /// percent is below −100% too, and the error about the whole file comes first.
+    private var refused: Error?
 
     /// Counts `value`, read from `field` of `document`; `quote` is how a message names the cell
     /// (`'7.7` in column 'T01'`).
@@ -31,11 +34,29 @@ struct PercentCheck {
         }
     }
 
+    /// Counts `value` as `add(_:at:in:quote:)` does and runs the return's own test (`check`: not below
+    /// −100%), keeping its first failure for `finish()`.
+    mutating func add(_ value: Double, at field: CSVField, in document: CSVDocument, quote: @autoclosure () -> String,
+                      check: () throws -> Void) {
+        add(value, at: field, in: document, quote: quote())
+        if refused == nil { do { try check() } catch { refused = error } }
+    }
+
+    /// What to throw when reading the file stopped on `error` (a bad cell): a return refused before it.
+    func stopped(by error: Error) -> Error { refused ?? error }
+
+    /// Once the file is read: throws the percent error when the returns look like percent, else the first
+    /// return refused on its own.
+    func finish() throws {
+        if let error = error() { throw error }
+        if let refused { throw refused }
+    }
+
     /// Whether the returns counted look like percent.
     var looksLikePercent: Bool { count >= PercentCheck.minimumReturns && 2 * large > count }
 
     /// The error at the example cell when the returns look like percent, else `nil`.
-    func error() -> DataError? {
+    private func error() -> DataError? {
         guard looksLikePercent, let example else { return nil }
         var error = example.at
         let share = Int(clamping: Double(large) / Double(count) * 100, rounding: .toNearestOrAwayFromZero, to: 0...100)

@@ -59,7 +59,6 @@ extension AssetPanel {
         var sectorCode: [String: Int32] = [:]
         var sectorNames: [String] = []
         var percent = PercentCheck()
-        var refused: Error?
         do { try reader.forEachPiece { piece in
             try piece.forEachRecord { record in
                 guard !record.isBlank else { return }
@@ -77,9 +76,9 @@ extension AssetPanel {
                 let retField = layout["ret", default: 0]
                 let ret = try rows.value(record, field: retField) { $0 }
                 percent.add(ret, at: record.fields[retField], in: piece,
-                            quote: "'\(piece.trimmedText(of: record.fields[retField]))' in column '\(retName)'")
-                // Kept until the file is read: a percent file's loss is also below −100% (`PercentCheck`).
-                if refused == nil { do { try rows.checkReturn(ret, record, field: retField, of: .assets) } catch { refused = error } }
+                            quote: "'\(piece.trimmedText(of: record.fields[retField]))' in column '\(retName)'") {
+                    try rows.checkReturn(ret, record, field: retField, of: .assets)
+                }
                 var cap = Double.nan
                 if let j = layout["cap"] {
                     cap = try rows.value(record, field: j) { $0 }
@@ -110,10 +109,9 @@ extension AssetPanel {
                 rowsOf[asset, default: []].append(LongRow(month: month.ordinal, ret: ret, cap: cap, sector: code, line: record.line))
             }
         } } catch {
-            throw refused ?? error
+            throw percent.stopped(by: error)
         }
-        if let error = percent.error() { throw error }
-        if let refused { throw refused }
+        try percent.finish()
         guard let layout = columns else { throw DataError(path: path, line: 1, message: "the file is empty") }
         guard !order.isEmpty else {
             throw DataError(path: path, line: headerLine, message: "the file has a header but no data rows", lineText: reader.lineText(headerLine))
