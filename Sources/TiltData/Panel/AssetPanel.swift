@@ -247,13 +247,12 @@ public struct AssetPanel: Sendable {
     }
 
     /// A problem at month row `t`'s line of the file (`path:line:1`, with the line's text when the file can
-    /// still be read); nil when the month is not one row of a file (`rowLines` is nil).
+    /// still be read: streamed up to that line, not loaded whole); nil when the month is not one row of a
+    /// file (`rowLines` is nil).
     public func rowError(_ t: Int, _ message: String, hint: String? = nil) -> DataError? {
         guard let rowLines, rowLines.indices.contains(t) else { return nil }
-        if let document = try? CSVDocument(path: path) {
-            return document.error(line: rowLines[t], column: 1, message: message, hint: hint)
-        }
-        return DataError(path: path, line: rowLines[t], column: 1, message: message, hint: hint)
+        return DataError(path: path, line: rowLines[t], column: 1, message: message,
+                         lineText: CSVFileReader(path: path).lineText(rowLines[t]), hint: hint)
     }
 
     /// The same panel restricted to the month rows `rows` (sharing the storage: nothing is copied).
