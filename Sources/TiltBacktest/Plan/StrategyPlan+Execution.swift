@@ -41,12 +41,12 @@ public struct LoadedStrategy: Sendable {
             let prefix = label.isEmpty ? "" : "with \(label), "
             switch outcome {
             case .success(let result): results.append(result)
-            case .failure(let error as BacktestError) where error.dataError != nil:
-                // A row of the data is the cause: located there, and at the statement that read the file.
-                var data = error.dataError!
-                data.message = prefix + data.message
-                throw PlanError(data: data, at: .universeData)
             case .failure(let error as BacktestError):
+                if var data = error.dataError {
+                    // A row of the data is the cause: located there, and at the statement that read the file.
+                    data.message = prefix + data.message
+                    throw PlanError(data: data, at: .universeData)
+                }
                 let part = error.problemError?.location.part(variant: i) ?? .objective(variant: i)
                 throw PlanError(prefix + error.description, at: part, hint: error.hint, unknownName: error.problemError?.unknownName)
             case .failure(let error):
