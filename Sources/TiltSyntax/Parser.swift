@@ -372,9 +372,20 @@ public struct Parser {
             }
         } else if case .identifier("subject") = current.kind {
             throw fail("write `s.t.` before the constraints", hint: "e.g. `maximize mu'f s.t. tev <= 6%`")
+        } else if current.kind == .comma {
+            // `maximize mu'f subject to tev <= 6%, w >= 0`: `subject` and `to` were read into the objective
+            // (a product and a range), so the first sign of the missing `s.t.` is the comma.
+            let word = Parser.subjectToWords.first { objective.mentions($0) }
+            throw fail("a comma after the objective: the constraints follow `s.t.`",
+                       hint: (word.map { "`\($0)` is read as a name of the objective; " } ?? "")
+                           + "write `s.t.` before the constraints, e.g. `maximize mu'f s.t. tev <= 6%, w >= 0`")
         }
         return (objective, constraints)
     }
+
+    /// Words written for `s.t.` (`subject to`, `st`) that the parser reads as names: the checker hints
+    /// `s.t.` for them, and a comma after an objective that holds one says why.
+    public static let subjectToWords = ["st", "subject", "subj"]
 
     private mutating func parseConstraint() throws -> Constraint {
         var label: Identifier?

@@ -511,3 +511,24 @@ private func onlyDiagnostic(_ text: String) throws -> (diagnostic: Diagnostic, a
     #expect(roundTrip("model in [regime(states: 2), ols]") == "model in [regime(states: 2), ols]\n")
     #expect(roundTrip("let x = f(in: 1)") == "let x = f(in: 1)\n")
 }
+
+/// `subject to` written for `s.t.` before several constraints: `subject` and `to` are read into the
+/// objective (a product and a range), so the parser stops at the first comma; it says there that the
+/// constraints follow `s.t.`, and names the word it read as a name. A comma after an objective without
+/// such a word says the same without it.
+@Test func aCommaAfterTheObjectiveAsksForST() throws {
+    let text = "maximize mu'f subject to tev <= 6%, w >= 0"
+    let file = SourceFile(name: "t", text: text)
+    let found = Parser.parse(file).diagnostics
+    let error = try #require(found.first)
+    #expect(found.count == 1)
+    #expect(error.message == "a comma after the objective: the constraints follow `s.t.`")
+    #expect(error.hint == "`subject` is read as a name of the objective; write `s.t.` before the constraints, e.g. `maximize mu'f s.t. tev <= 6%, w >= 0`")
+    let comma = try #require(text.firstIndex(of: ","))
+    #expect(file.location(of: error.range.start) == SourceLocation(line: 1, column: text.distance(from: text.startIndex, to: comma) + 1))
+    let plain = try #require(errors("minimize risk, w >= 0").first)
+    #expect(plain.message == "a comma after the objective: the constraints follow `s.t.`")
+    #expect(plain.hint == "write `s.t.` before the constraints, e.g. `maximize mu'f s.t. tev <= 6%, w >= 0`")
+    // With `s.t.`, the same constraints parse.
+    #expect(errors("maximize mu'f s.t. tev <= 6%, w >= 0").isEmpty)
+}

@@ -144,7 +144,7 @@ public struct Checker {
             let hint: String?
             if context == .strategy, let month = Checker.monthNameInStrategy(n) {
                 hint = month
-            } else if context == .strategy, ["st", "subject", "subj"].contains(n.lowercased()) {
+            } else if context == .strategy, Parser.subjectToWords.contains(n.lowercased()) {
                 // `maximize mu'f st tev <= 6%` reads `st` as a factor of the product `mu'f st tev`.
                 hint = "did you mean `s.t.`? The constraints follow `s.t.`: `maximize mu'f s.t. tev <= 6%`"
             } else if let close = closestName(to: n, among: candidates) {
