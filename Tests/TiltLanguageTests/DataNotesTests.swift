@@ -138,3 +138,22 @@ rebalance monthly from 2003-01 to 2003-03
     let different = DataNotes.notes([result("tev = 2%", weight: 0.25), result("tev = 4%", weight: 0.1)])
     #expect(different.count == 2 && different[0].hasPrefix("tev = 2%: 1 held position") && different[1].hasSuffix("(portfolio 10.0%, benchmark 40.0%)"))
 }
+
+/// More assets left out than the note lists: the count shared by the listed ones is theirs ("each at"), not
+/// said of the ones past the list, which may differ; with every asset listed, "at" is said of them all.
+@Test func aWindowNoteSaysWhoseCountItGives() throws {
+    let assets = (1...7).map { "S\($0)" }
+    // S1…S5 at both rebalances; S6 and S7 only at the second.
+    let exclusions = WindowExclusions(universeCount: 20, benchmarkFile: nil, rebalances: [
+        WindowExclusion(month: Month(2003, 1), assets: Array(assets.prefix(5)), benchmarkShare: nil),
+        WindowExclusion(month: Month(2003, 2), assets: assets, benchmarkShare: nil),
+    ])
+    let note = try #require(DataNotes.window(exclusions, rebalances: 2))
+    #expect(note.hasPrefix("7 of 20 assets of the universe were left out of rebalances for too few returns"))
+    #expect(note.hasSuffix(": S1, S2, S3, S4, S5 (each at all 2 rebalances) and 2 more"), "\(note)")
+    let few = WindowExclusions(universeCount: 20, benchmarkFile: nil, rebalances: [
+        WindowExclusion(month: Month(2003, 1), assets: ["S1", "S2"], benchmarkShare: nil),
+    ])
+    let all = try #require(DataNotes.window(few, rebalances: 2))
+    #expect(all.hasSuffix(": S1, S2 at 1 of the 2 rebalances"), "\(all)")
+}

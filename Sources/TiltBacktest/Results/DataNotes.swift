@@ -76,7 +76,10 @@ public enum DataNotes {
             let times = { (k: Int) in k == rebalances ? "all \(rebalances) rebalances" : "\(k) of the \(rebalances) rebalances" }
             let listed: String
             if Set(shown.map { counts[$0]! }).count == 1 {
-                listed = shown.joined(separator: ", ") + more(order.count) + " at " + times(counts[shown[0]]!)
+                let at = times(counts[shown[0]]!)
+                // "… at all 3 rebalances" when every asset is listed; the ones past the list may differ.
+                listed = order.count > shown.count ? shown.joined(separator: ", ") + " (each at \(at))" + more(order.count)
+                                                   : shown.joined(separator: ", ") + " at " + at
             } else {
                 listed = shown.map { "\($0) (at \(times(counts[$0]!)))" }.joined(separator: ", ") + more(order.count)
             }
